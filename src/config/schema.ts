@@ -1,0 +1,201 @@
+// The schema of rampart.yaml: validated at load (ajv), and the source of the config's TypeScript types.
+// The `policies` member of defaults and routes is built from the policy registry, so a policy's own
+// schema validates its block with exact paths (`routes[2].policies.methods.allow[0]`).
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { BYTES_PATTERN } from '../lib/bytes.ts';
+import { DURATION_PATTERN } from '../lib/durations.ts';
+import { POLICY_MODES, type PolicyDefinition } from '../policies/policy.ts';
+
+/** A size: bytes as an integer, or a string like "64kb". */
+export const Bytes = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: BYTES_PATTERN })], {
+  description: 'bytes, or a size such as "64kb" or "1mb"',
+});
+
+/** A duration: milliseconds as a number, or a string like "30s". */
+export const Duration = Type.Union(
+  [Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })],
+  {
+    description: 'milliseconds, or a duration such as "500ms", "30s", "5m"',
+  },
+);
+
+/** A secret given as a reference, never inline: `env:NAME` or `file:PATH`. */
+export const SecretRef = Type.String({
+  pattern: '^(env|file):[^\\s]+$',
+  description: 'a secret reference: "env:NAME" or "file:PATH"',
+});
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+const HttpListener = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', description: 'address to bind' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    redirectToHttps: Type.Boolean({ default: false, description: 'answer 308 to the HTTPS listener' }),
+  },
+  { additionalProperties: false },
+);
+
+const HttpsListener = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Port,
+    cert: Type.String({ description: 'PEM certificate chain file' }),
+    key: Type.String({ description: 'PEM private key file' }),
+    minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], { default: 'TLSv1.2' }),
+    hsts: Type.Optional(
+      Type.Object(
+        {
+          maxAge: Type.Integer({ minimum: 0, default: 31_536_000 }),
+          includeSubDomains: Type.Boolean({ default: true }),
+          preload: Type.Boolean({ default: false }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ServerSettings = Type.Object(
+  {
+    http: Type.Optional(HttpListener),
+    https: Type.Optional(HttpsListener),
+    trustedProxies: Type.Array(Type.String({ maxLength: 64 }), {
+      default: [],
+      maxItems: 1024,
+      description: 'CIDRs whose X-Forwarded-* and X-Request-Id headers are believed',
+    }),
+    headersTimeout: Type.Optional(Duration),
+    requestTimeout: Type.Optional(Duration),
+    keepAliveTimeout: Type.Optional(Duration),
+    maxHeaderBytes: Type.Optional(Bytes),
+    maxBufferedBodyBytes: Type.Optional(Bytes),
+    shutdownTimeout: Type.Optional(Duration),
+    caseSensitive: Type.Boolean({
+      default: true,
+      description: 'whether /Admin and /admin are different paths',
+    }),
+    requestIdHeader: Type.String({ default: 'x-request-id' }),
+  },
+  { additionalProperties: false },
+);
+
+const Upstream = Type.Object(
+  {
+    url: Type.String({
+      pattern: '^https?://[^\\s]+$',
+      description: 'origin (and optional base path) of the upstream',
+    }),
+    connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128 }),
+    connectTimeout: Type.Optional(Duration),
+    headersTimeout: Type.Optional(Duration),
+    bodyTimeout: Type.Optional(Duration),
+    keepAliveTimeout: Type.Optional(Duration),
+    preserveHost: Type.Boolean({
+      default: false,
+      description: 'forward the client Host instead of the upstream host',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const HTTP_METHOD = '^[A-Z]{1,16}$';
+
+const RouteMatch = Type.Object(
+  {
+    path: Type.String({
+      pattern: '^/',
+      maxLength: 2048,
+      description: 'find-my-way pattern: /users/:id, /files/*',
+    }),
+    host: Type.Optional(Type.String({ maxLength: 253, description: 'exact host, or *.example.com' })),
+    methods: Type.Optional(
+      Type.Array(Type.String({ pattern: HTTP_METHOD }), { minItems: 1, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The settings every policy block accepts besides its own. */
+export const PolicyModeSettings = Type.Object({
+  mode: Type.Optional(Type.Union(POLICY_MODES.map((mode) => Type.Literal(mode)))),
+});
+
+/** The policies block: one optional member per registered policy, unknown names refused. */
+export function policiesSchema(definitions: readonly PolicyDefinition[]): TObject {
+  const members: Record<string, TSchema> = {};
+  for (const definition of definitions) {
+    members[definition.name] = Type.Optional(Type.Composite([definition.config, PolicyModeSettings]));
+  }
+  return Type.Object(members, { additionalProperties: false });
+}
+
+/** The whole config schema for a given set of policies. */
+export function configSchema(definitions: readonly PolicyDefinition[]) {
+  const policies = policiesSchema(definitions);
+  const Route = Type.Object(
+    {
+      name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+      match: RouteMatch,
+      upstream: Type.String({ minLength: 1 }),
+      stripPrefix: Type.Optional(Type.String({ pattern: '^/' })),
+      allowMethods: Type.Optional(
+        Type.Array(Type.Union([Type.Literal('TRACE'), Type.Literal('TRACK'), Type.Literal('CONNECT')]), {
+          description: 'methods refused everywhere unless a route lists them',
+        }),
+      ),
+      allowMethodOverride: Type.Boolean({ default: false }),
+      allowUrlRewriteHeaders: Type.Boolean({ default: false }),
+      policies: Type.Optional(policies),
+    },
+    { additionalProperties: false },
+  );
+  return Type.Object(
+    {
+      version: Type.Literal(1),
+      server: Type.Optional(ServerSettings),
+      admin: Type.Optional(
+        Type.Object(
+          {
+            host: Type.String({ default: '127.0.0.1' }),
+            port: Type.Integer({ minimum: 0, maximum: 65535, default: 9901 }),
+            token: Type.Optional(SecretRef),
+            enabled: Type.Boolean({ default: true }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      log: Type.Optional(
+        Type.Object(
+          {
+            level: Type.Union(
+              ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((level) =>
+                Type.Literal(level),
+              ),
+              { default: 'info' },
+            ),
+            accessLog: Type.Boolean({ default: true }),
+            redact: Type.Array(Type.String({ maxLength: 128 }), {
+              default: [],
+              description: 'extra header or query names to redact in logs',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream),
+      defaults: Type.Optional(
+        Type.Object({ policies: Type.Optional(policies) }, { additionalProperties: false }),
+      ),
+      routes: Type.Array(Route, { maxItems: 10_000 }),
+    },
+    { additionalProperties: false },
+  );
+}
+
+export type ConfigSchema = ReturnType<typeof configSchema>;
+/** The validated config (defaults applied, secret references not yet resolved). */
+export type RampartConfig = Static<ConfigSchema>;
+export type RouteConfig = RampartConfig['routes'][number];
+export type UpstreamConfig = RampartConfig['upstreams'][string];

@@ -1,0 +1,206 @@
+// The contract every policy follows: one shape, named stages, verdicts. Policies decide; the
+// pipeline (src/gateway/pipeline.ts) acts: it writes responses, counts metrics, emits events and
+// implements the modes. Policies never see Node's request/response objects, only PolicyContext.
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from '../errors/codes.ts';
+
+/** The stages of a route's chain, in request order (ARCHITECTURE §2). */
+export const STAGES = [
+  'ingress',
+  'authn',
+  'authz',
+  'traffic',
+  'validation',
+  'threat',
+  'response',
+  'observe',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** How the pipeline treats a policy's denials: `monitor` records a would-deny and lets the request on. */
+export const POLICY_MODES = ['enforce', 'monitor', 'off'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+/** A continue verdict; a single frozen instance so returning it allocates nothing. */
+export interface Continue {
+  readonly kind: 'continue';
+}
+
+/** A deny verdict: the pipeline answers with the code's status as problem+json. */
+export interface Deny {
+  readonly kind: 'deny';
+  readonly code: ErrorCode;
+  /** Client-safe explanation; never the matched payload. */
+  readonly detail?: string;
+  /** Internal reason for logs and security events only. */
+  readonly reason?: string;
+  /** Extra response headers (`Allow`, `Retry-After`, `WWW-Authenticate`, …). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Client-safe members added to the problem document (e.g. violations). */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  /** Where in the request the problem is (`header.user-agent`, `body.user.name`), for events. */
+  readonly location?: string;
+  /** Rule id that decided, for events and metrics (bounded set per policy). */
+  readonly rule?: string;
+}
+
+export type Verdict = Continue | Deny;
+export type MaybePromise<T> = T | Promise<T>;
+
+export const CONTINUE: Continue = Object.freeze({ kind: 'continue' });
+
+/** Builds a deny verdict. */
+export function deny(code: ErrorCode, details: Omit<Deny, 'kind' | 'code'> = {}): Deny {
+  return { kind: 'deny', code, ...details };
+}
+
+/** A header map with lower-case names, as Node gives them. */
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** Who is calling, once an authn policy established it. */
+export interface Identity {
+  readonly consumerId: string;
+  readonly consumerName?: string;
+  readonly scopes: readonly string[];
+  readonly method: string;
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+/** What a policy may know about the route it runs on. */
+export interface RouteInfo {
+  readonly name: string;
+  readonly upstream: string;
+  /** The route's path pattern as configured (bounded label for metrics). */
+  readonly pattern: string;
+  /** Path parameters matched by the router. */
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
+
+/** A security-relevant observation (a deny, a would-deny or a flag). */
+export interface SecurityEvent {
+  readonly policy: string;
+  readonly code?: ErrorCode;
+  readonly rule?: string;
+  readonly location?: string;
+  /** Already redacted evidence, safe to log. */
+  readonly evidence?: string;
+  readonly reason?: string;
+  readonly severity?: 'low' | 'medium' | 'high' | 'critical';
+}
+
+/** Injected time, so expiry, windows and lockouts are testable with a fake clock. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** The minimal structured logger policies use (pino-compatible). */
+export interface PolicyLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** The upstream response as response-phase policies see it. */
+export interface ResponseView {
+  status: number;
+  /** Mutable, lower-case names. Removing a key removes the header. */
+  headers: HeaderMap;
+  /** The buffered body, present only when a policy of the route declared `needs.responseBody`. */
+  body: Buffer | undefined;
+  /** Whether the gateway wrote this response itself (a deny or an upstream error), not the upstream. */
+  readonly local: boolean;
+}
+
+/** The narrow per-request context every phase handler receives. */
+export interface PolicyContext {
+  readonly requestId: string;
+  readonly method: string;
+  /** The normalized path (dot segments resolved, duplicate slashes merged, unreserved escapes decoded). */
+  readonly path: string;
+  /** The raw query string without `?` (may be empty). */
+  readonly rawQuery: string;
+  readonly query: URLSearchParams;
+  /** Request headers, lower-case names, as received (hop-by-hop ones included). */
+  readonly headers: Readonly<HeaderMap>;
+  /** The client address: the peer, or the first untrusted hop of X-Forwarded-For behind trusted proxies. */
+  readonly clientIp: string;
+  /** Whether the client reached the gateway over TLS. */
+  readonly secure: boolean;
+  readonly route: RouteInfo;
+  /** The request body, present only when a policy of the route declared `needs.requestBody`. */
+  readonly body: Buffer | undefined;
+  /** The declared request body length (Content-Length), or undefined when chunked or absent. */
+  readonly contentLength: number | undefined;
+  identity: Identity | undefined;
+  /** Present in the response phase only. */
+  readonly response: ResponseView | undefined;
+  /** Header edits applied to the upstream request after hop-by-hop removal (so never stripped by it). */
+  setUpstreamHeader(name: string, value: string): void;
+  removeUpstreamHeader(name: string): void;
+  /** Attaches a value to the access log line (`annotations`). */
+  annotate(key: string, value: string | number | boolean): void;
+  /** Records a security event that does not decide the request (a flag). */
+  emit(event: Omit<SecurityEvent, 'policy'>): void;
+  readonly clock: Clock;
+  readonly log: PolicyLogger;
+}
+
+/** What the log phase sees: the final outcome. */
+export interface LogContext extends PolicyContext {
+  readonly status: number;
+  readonly errorCode: ErrorCode | undefined;
+  readonly durationMs: number;
+}
+
+/** The handlers a policy instance offers; absent phases cost nothing. */
+export interface PolicyHandlers {
+  onRequest?(ctx: PolicyContext): MaybePromise<Verdict>;
+  /** Runs bottom up on the upstream (or local) response; may edit headers and a buffered body. */
+  onResponse?(ctx: PolicyContext): MaybePromise<Verdict>;
+  /** Always runs, also after a deny or an upstream error; never changes the outcome. */
+  onLog?(ctx: LogContext): void;
+  /** A hard limit on the request body bytes, enforced by the pipeline also for chunked bodies (413). */
+  readonly requestBodyLimit?: number;
+  close?(): MaybePromise<void>;
+}
+
+/** Services handed to `create`, once per config version. */
+export interface PolicyDeps {
+  readonly clock: Clock;
+  readonly log: PolicyLogger;
+  /** The config file's directory, for policies that read files relative to it. */
+  readonly baseDir: string;
+}
+
+/** What a policy needs the pipeline to do for it. */
+export interface PolicyNeeds {
+  /** Buffer the request body (bounded) before the request phases run. */
+  readonly requestBody?: boolean;
+  /** Buffer the upstream response body (bounded) before the response phases run. */
+  readonly responseBody?: boolean | 'errors';
+}
+
+/** A policy definition: name = folder name = config key. */
+export interface PolicyDefinition<S extends TObject = TObject> {
+  readonly name: string;
+  readonly stage: Stage;
+  readonly description: string;
+  /** Its config schema (TypeBox, JSON Schema at runtime); the type is inferred from it. */
+  readonly config: S;
+  readonly needs?: PolicyNeeds;
+  /** Codes this policy can deny with; docs/errors.md must list each. */
+  readonly errors: readonly ErrorCode[];
+  /** Whether a fault lets the request through instead of failing closed (never for authn). */
+  readonly failOpen?: boolean;
+  create(config: StaticConfig<S>, deps: PolicyDeps): PolicyHandlers;
+}
+
+/** The validated config type of a schema (defaults applied). */
+export type StaticConfig<S extends TSchema> = Static<S>;
+
+/** Declares a policy; identity function that keeps the config type. */
+export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>): PolicyDefinition<S> {
+  return definition;
+}
