@@ -42,6 +42,8 @@ export interface Deny {
   readonly location?: string;
   /** Rule id that decided, for events and metrics (bounded set per policy). */
   readonly rule?: string;
+  /** Response phase only: the status to answer with instead of the code's (e.g. keep a sanitized 503). */
+  readonly status?: number;
 }
 
 export type Verdict = Continue | Deny;
@@ -117,6 +119,8 @@ export interface ResponseView {
 export interface PolicyContext {
   readonly requestId: string;
   readonly method: string;
+  /** The request target exactly as received (path and query, not normalized); for length limits. */
+  readonly rawUrl: string;
   /** The normalized path (dot segments resolved, duplicate slashes merged, unreserved escapes decoded). */
   readonly path: string;
   /** The raw query string without `?` (may be empty). */
@@ -161,6 +165,8 @@ export interface PolicyHandlers {
   onResponse?(ctx: PolicyContext): MaybePromise<Verdict>;
   /** Always runs, also after a deny or an upstream error; never changes the outcome. */
   onLog?(ctx: LogContext): void;
+  /** Overrides the definition's `needs` when they depend on this instance's config. */
+  readonly needs?: PolicyNeeds;
   /** A hard limit on the request body bytes, enforced by the pipeline also for chunked bodies (413). */
   readonly requestBodyLimit?: number;
   close?(): MaybePromise<void>;
@@ -178,7 +184,7 @@ export interface PolicyDeps {
 export interface PolicyNeeds {
   /** Buffer the request body (bounded) before the request phases run. */
   readonly requestBody?: boolean;
-  /** Buffer the upstream response body (bounded) before the response phases run. */
+  /** Buffer the upstream response body (bounded) before the response phases run; `errors`: only for 5xx. */
   readonly responseBody?: boolean | 'errors';
 }
 
