@@ -1,0 +1,104 @@
+// The per-request context policies see (PolicyContext), built from what the listener parsed; one
+// class so every request has the same shape, with the query parsed only when a policy asks for it.
+import type { ErrorCode } from '../errors/codes.ts';
+import type {
+  Clock,
+  HeaderMap,
+  Identity,
+  LogContext,
+  PolicyLogger,
+  ResponseView,
+  RouteInfo,
+  SecurityEvent,
+} from '../policies/policy.ts';
+
+/** What the gateway knows about a request before any policy runs. */
+export interface RequestFacts {
+  readonly requestId: string;
+  readonly method: string;
+  readonly rawUrl: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: Readonly<HeaderMap>;
+  readonly clientIp: string;
+  readonly secure: boolean;
+  readonly route: RouteInfo;
+  readonly contentLength: number | undefined;
+}
+
+/** Receives the flags a policy emits while it runs. */
+export type FlagSink = (policy: string, event: Omit<SecurityEvent, 'policy'>) => void;
+
+/** The context of one request through one route's chain. */
+export class RequestContext implements LogContext {
+  readonly requestId: string;
+  readonly method: string;
+  readonly rawUrl: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: Readonly<HeaderMap>;
+  readonly clientIp: string;
+  readonly secure: boolean;
+  readonly route: RouteInfo;
+  readonly contentLength: number | undefined;
+  readonly clock: Clock;
+  readonly log: PolicyLogger;
+  identity: Identity | undefined = undefined;
+  body: Buffer | undefined = undefined;
+  response: ResponseView | undefined = undefined;
+  status = 0;
+  errorCode: ErrorCode | undefined = undefined;
+  durationMs = 0;
+  /** The policy whose handler runs now, so flags are attributed to it. */
+  currentPolicy = '';
+  upstreamEdits: Array<[name: string, value: string | undefined]> | undefined = undefined;
+  annotations: Record<string, string | number | boolean> | undefined = undefined;
+  #query: URLSearchParams | undefined;
+  readonly #flag: FlagSink;
+
+  constructor(facts: RequestFacts, clock: Clock, log: PolicyLogger, flag: FlagSink) {
+    this.requestId = facts.requestId;
+    this.method = facts.method;
+    this.rawUrl = facts.rawUrl;
+    this.path = facts.path;
+    this.rawQuery = facts.rawQuery;
+    this.headers = facts.headers;
+    this.clientIp = facts.clientIp;
+    this.secure = facts.secure;
+    this.route = facts.route;
+    this.contentLength = facts.contentLength;
+    this.clock = clock;
+    this.log = log;
+    this.#flag = flag;
+  }
+
+  get query(): URLSearchParams {
+    this.#query ??= new URLSearchParams(this.rawQuery);
+    return this.#query;
+  }
+
+  setUpstreamHeader(name: string, value: string): void {
+    (this.upstreamEdits ??= []).push([name.toLowerCase(), value]);
+  }
+
+  removeUpstreamHeader(name: string): void {
+    (this.upstreamEdits ??= []).push([name.toLowerCase(), undefined]);
+  }
+
+  annotate(key: string, value: string | number | boolean): void {
+    (this.annotations ??= {})[key] = value;
+  }
+
+  emit(event: Omit<SecurityEvent, 'policy'>): void {
+    this.#flag(this.currentPolicy, event);
+  }
+}
+
+/** Applies the policies' upstream header edits after the gateway's own header work. */
+export function applyUpstreamEdits(headers: HeaderMap, edits: RequestContext['upstreamEdits']): void {
+  if (edits === undefined) return;
+  for (const [name, value] of edits) {
+    if (value === undefined) delete headers[name];
+    else headers[name] = value;
+  }
+}

@@ -1,0 +1,46 @@
+// What the gateway reports as it serves: one finished-request record per request, security events,
+// upstream failures, policy faults and reloads. The observe/ modules implement it (logs, metrics).
+import type { ErrorCode } from '../errors/codes.ts';
+import type { SecurityEvent } from '../policies/policy.ts';
+import type { UpstreamFailure } from './upstream.ts';
+
+/** Everything the access log and the request metrics need about one request. */
+export interface FinishedRequest {
+  readonly time: number;
+  readonly requestId: string;
+  readonly method: string;
+  readonly route: string | undefined;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly clientIp: string;
+  readonly consumerId: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly upstream: string | undefined;
+  readonly code: ErrorCode | undefined;
+  readonly policy: string | undefined;
+  readonly annotations: Readonly<Record<string, string | number | boolean>> | undefined;
+}
+
+/** A security event with the request it happened in. */
+export interface RequestSecurityEvent extends SecurityEvent {
+  readonly outcome: 'denied' | 'would-deny' | 'flagged';
+  readonly requestId: string;
+  readonly route: string | undefined;
+  readonly clientIp: string;
+  readonly consumerId: string | undefined;
+  readonly time: number;
+}
+
+/** The gateway's outlet for logs, metrics and events. */
+export interface GatewayObserver {
+  requestStarted(): void;
+  requestFinished(record: FinishedRequest): void;
+  securityEvent(event: RequestSecurityEvent): void;
+  upstreamFailed(upstream: string, kind: UpstreamFailure, requestId: string, error: unknown): void;
+  policyFault(policy: string, requestId: string, error: unknown, failedOpen: boolean): void;
+  configReloaded(result: 'success' | 'failure', detail: string): void;
+}

@@ -1,0 +1,225 @@
+// The gateway process core: listeners (HTTP, HTTPS), config versions swapped atomically on reload,
+// malformed requests answered as problem+json, and graceful shutdown that drains in-flight requests.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { resolve } from 'node:path';
+import type { RampartConfig } from '../config/schema.ts';
+import type { ErrorCode } from '../errors/codes.ts';
+import { parseBytes } from '../lib/bytes.ts';
+import { parseDuration } from '../lib/durations.ts';
+import type { Clock, PolicyDefinition, PolicyLogger } from '../policies/policy.ts';
+import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
+import { writeRawProblem } from './local-reply.ts';
+import type { GatewayObserver } from './observer.ts';
+import { buildVersion, type ConfigVersion, retireVersion } from './version.ts';
+
+/** What a gateway is made of. */
+export interface GatewayOptions {
+  readonly config: RampartConfig;
+  readonly definitions: readonly PolicyDefinition[];
+  readonly observer: GatewayObserver;
+  readonly log: PolicyLogger;
+  readonly clock?: Clock;
+  /** Directory relative paths in the config (TLS files) are resolved against. */
+  readonly baseDir?: string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** Listening addresses, e.g. `{ http: 'http://127.0.0.1:8080' }`. */
+  readonly urls: { readonly http?: string; readonly https?: string };
+  readonly ready: boolean;
+  /** The running config version's id (changes on every successful reload). */
+  readonly versionId: number;
+  /** Builds the new config completely, then swaps it in; throws (and keeps serving the old one) if it is bad. */
+  reload(config: RampartConfig): void;
+  /** Stops accepting, drains in-flight requests up to the shutdown timeout, closes everything. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUTS = { headers: 10_000, request: 60_000, keepAlive: 5_000, shutdown: 10_000 };
+
+// llhttp error codes (node:http 'clientError') and what they mean for the client.
+const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
+  HPE_HEADER_OVERFLOW: 'RAMPART_HTTP_HEADERS_TOO_LARGE',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'RAMPART_HTTP_AMBIGUOUS_REQUEST',
+  HPE_INVALID_CONTENT_LENGTH: 'RAMPART_HTTP_AMBIGUOUS_REQUEST',
+  HPE_INVALID_TRANSFER_ENCODING: 'RAMPART_HTTP_AMBIGUOUS_REQUEST',
+  HPE_INVALID_METHOD: 'RAMPART_HTTP_METHOD_REFUSED',
+  ERR_HTTP_REQUEST_TIMEOUT: 'RAMPART_HTTP_REQUEST_TIMEOUT',
+};
+
+function hstsValue(hsts: { maxAge: number; includeSubDomains: boolean; preload: boolean } | undefined) {
+  if (hsts === undefined) return undefined;
+  return `max-age=${hsts.maxAge}${hsts.includeSubDomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolvePromise(`${shownHost}:${address.port}`);
+    });
+  });
+}
+
+/** Starts a gateway on the config's listeners. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const baseDir = options.baseDir ?? process.cwd();
+  const deps = { clock, log: options.log, baseDir };
+  let current = buildVersion(options.config, options.definitions, deps, undefined);
+  const retiring = new Set<ConfigVersion>();
+  let draining = false;
+  let ready = false;
+
+  const runtime: Runtime = {
+    get current() {
+      return current;
+    },
+    get draining() {
+      return draining;
+    },
+    observer: options.observer,
+    clock,
+    log: options.log,
+    release(version) {
+      if (version !== current && version.inFlight === 0 && retiring.delete(version)) {
+        void retireVersion(version, current);
+      }
+    },
+  };
+
+  const settings = options.config.server ?? {
+    trustedProxies: [],
+    caseSensitive: true,
+    requestIdHeader: 'x-request-id',
+  };
+  const serverOptions = {
+    headersTimeout: parseDuration(settings.headersTimeout ?? DEFAULT_TIMEOUTS.headers),
+    requestTimeout: parseDuration(settings.requestTimeout ?? DEFAULT_TIMEOUTS.request),
+    keepAliveTimeout: parseDuration(settings.keepAliveTimeout ?? DEFAULT_TIMEOUTS.keepAlive),
+    maxHeaderSize: parseBytes(settings.maxHeaderBytes ?? '16kb'),
+    // Check header/request timeouts often, so slow clients are cut off close to the configured time.
+    connectionsCheckingInterval: 500,
+    requireHostHeader: true,
+    joinDuplicateHeaders: false,
+    insecureHTTPParser: false,
+  };
+  const servers: Server[] = [];
+  const urls: { http?: string; https?: string } = {};
+
+  const attach = (server: Server, facts: ListenerFacts): void => {
+    const handle = createRequestHandler(runtime, facts);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => handle(req, res));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, true));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+      const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST';
+      const requestId = randomUUID();
+      options.log.info(
+        { requestId, reason: error.code, peer: socket.remoteAddress },
+        'malformed request refused',
+      );
+      options.observer.requestFinished({
+        time: clock.now(),
+        requestId,
+        method: '',
+        route: undefined,
+        path: '',
+        rawQuery: '',
+        status:
+          code === 'RAMPART_HTTP_HEADERS_TOO_LARGE'
+            ? 431
+            : code === 'RAMPART_HTTP_REQUEST_TIMEOUT'
+              ? 408
+              : 400,
+        durationMs: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        clientIp: socket.remoteAddress ?? '',
+        consumerId: undefined,
+        userAgent: undefined,
+        upstream: undefined,
+        code,
+        policy: undefined,
+        annotations: undefined,
+      });
+      writeRawProblem(socket, code, requestId, current.settings.requestIdHeader);
+    });
+    // CONNECT never reaches 'request'; no route proxies tunnels.
+    server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+      writeRawProblem(socket, 'RAMPART_HTTP_METHOD_REFUSED', randomUUID(), current.settings.requestIdHeader);
+    });
+    servers.push(server);
+  };
+
+  const https = settings.https;
+  if (https !== undefined) {
+    const server = createHttpsServer({
+      ...serverOptions,
+      cert: readFileSync(resolve(baseDir, https.cert)),
+      key: readFileSync(resolve(baseDir, https.key)),
+      minVersion: https.minVersion,
+    });
+    attach(server, { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined });
+    urls.https = `https://${await listen(server, https.host, https.port)}`;
+  }
+  const http =
+    settings.http ??
+    (https === undefined ? { host: '127.0.0.1', port: 8080, redirectToHttps: false } : undefined);
+  if (http !== undefined) {
+    const server = createHttpServer(serverOptions);
+    const httpsPort = urls.https === undefined ? undefined : Number(new URL(urls.https).port);
+    attach(server, {
+      secure: false,
+      hsts: undefined,
+      redirectToHttpsPort: http.redirectToHttps ? httpsPort : undefined,
+    });
+    urls.http = `http://${await listen(server, http.host, http.port)}`;
+  }
+  ready = true;
+
+  return {
+    urls,
+    get ready() {
+      return ready && !draining;
+    },
+    get versionId() {
+      return current.id;
+    },
+    reload(config) {
+      const next = buildVersion(config, options.definitions, deps, current);
+      const previous = current;
+      current = next;
+      retiring.add(previous);
+      runtime.release(previous);
+    },
+    async close() {
+      if (draining) return;
+      draining = true;
+      const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
+      const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
+      for (const server of servers) server.closeIdleConnections();
+      const deadline = Date.now() + timeout;
+      while ([current, ...retiring].some((version) => version.inFlight > 0) && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 20));
+        for (const server of servers) server.closeIdleConnections();
+      }
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(closed);
+      await Promise.allSettled([...retiring, current].map((version) => retireVersion(version, undefined)));
+    },
+  };
+}
