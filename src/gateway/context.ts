@@ -78,15 +78,18 @@ export class RequestContext implements LogContext {
   }
 
   setUpstreamHeader(name: string, value: string): void {
-    (this.upstreamEdits ??= []).push([name.toLowerCase(), value]);
+    this.upstreamEdits ??= [];
+    this.upstreamEdits.push([name.toLowerCase(), value]);
   }
 
   removeUpstreamHeader(name: string): void {
-    (this.upstreamEdits ??= []).push([name.toLowerCase(), undefined]);
+    this.upstreamEdits ??= [];
+    this.upstreamEdits.push([name.toLowerCase(), undefined]);
   }
 
   annotate(key: string, value: string | number | boolean): void {
-    (this.annotations ??= {})[key] = value;
+    this.annotations ??= {};
+    this.annotations[key] = value;
   }
 
   emit(event: Omit<SecurityEvent, 'policy'>): void {
