@@ -78,7 +78,7 @@ const ServerSettings = Type.Object(
     }),
     requestIdHeader: Type.String({ default: 'x-request-id' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 const Upstream = Type.Object(
@@ -99,6 +99,8 @@ const Upstream = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const HTTP_METHOD = '^[A-Z]{1,16}$';
 
@@ -126,7 +128,9 @@ export const PolicyModeSettings = Type.Object({
 export function policiesSchema(definitions: readonly PolicyDefinition[]): TObject {
   const members: Record<string, TSchema> = {};
   for (const definition of definitions) {
-    members[definition.name] = Type.Optional(Type.Composite([definition.config, PolicyModeSettings]));
+    members[definition.name] = Type.Optional(
+      Type.Composite([definition.config, PolicyModeSettings], { additionalProperties: false }),
+    );
   }
   return Type.Object(members, { additionalProperties: false });
 }
@@ -163,16 +167,14 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
             token: Type.Optional(SecretRef),
             enabled: Type.Boolean({ default: true }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, default: {} },
         ),
       ),
       log: Type.Optional(
         Type.Object(
           {
             level: Type.Union(
-              ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((level) =>
-                Type.Literal(level),
-              ),
+              LOG_LEVELS.map((level) => Type.Literal(level)),
               { default: 'info' },
             ),
             accessLog: Type.Boolean({ default: true }),
@@ -181,10 +183,12 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
               description: 'extra header or query names to redact in logs',
             }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, default: {} },
         ),
       ),
-      upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream),
+      upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
+        additionalProperties: false,
+      }),
       defaults: Type.Optional(
         Type.Object({ policies: Type.Optional(policies) }, { additionalProperties: false }),
       ),

@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   RAMPART_UPSTREAM_ERROR: { status: 502, title: 'Bad gateway' },
   // response stage.
   RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN: { status: 502, title: 'Bad gateway' },
+  // Admin listener.
+  RAMPART_ADMIN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  RAMPART_ADMIN_HOST_REFUSED: { status: 400, title: 'Host not accepted by the admin listener' },
   // The gateway itself.
   RAMPART_INTERNAL_POLICY_FAULT: { status: 500, title: 'Internal error' },
   RAMPART_INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -1,0 +1,36 @@
+// Builds every route's policy chain once, as a reload would, to report policy-level config problems
+// (a bad CIDR, an unreadable spec) with the file position of the block that caused them.
+import type { ConfigError } from '../config/errors.ts';
+import type { LoadResult } from '../config/load.ts';
+import { errorAt } from '../config/source.ts';
+import { buildVersion, retireVersion, VersionBuildError } from '../gateway/version.ts';
+import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Returns the problems building `loaded` would hit; an empty list means it builds. */
+export function buildPolicies(loaded: Extract<LoadResult, { ok: true }>): ConfigError[] {
+  try {
+    const version = buildVersion(
+      loaded.config,
+      POLICY_DEFINITIONS,
+      { clock: { now: () => Date.now() }, log: silent, baseDir: loaded.source.baseDir },
+      undefined,
+    );
+    void retireVersion(version, undefined);
+    return [];
+  } catch (error) {
+    return [versionErrorToConfigError(loaded, error)];
+  }
+}
+
+/** Turns a build failure into a positioned config error. */
+export function versionErrorToConfigError(
+  loaded: Extract<LoadResult, { ok: true }>,
+  error: unknown,
+): ConfigError {
+  if (error instanceof VersionBuildError) {
+    return errorAt(loaded.source, error.path, error.message);
+  }
+  return errorAt(loaded.source, [], (error as Error).message);
+}

@@ -1,0 +1,35 @@
+// `rampart validate -c FILE`: loads and builds a config exactly as `start` would, without listening.
+import { parseArgs } from 'node:util';
+import { formatConfigError } from '../config/errors.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import { buildPolicies } from './build-check.ts';
+
+const HELP = `Usage: rampart validate -c rampart.yaml
+
+Checks the file: YAML syntax, the schema (with defaults), references between sections, secret
+references, and that every policy block builds. Prints each problem as file:line:column path: reason.
+Exit code 0 when the config is good, 1 when it is not.`;
+
+/** Runs `rampart validate`. */
+export async function runValidate(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const file = values.config ?? 'rampart.yaml';
+  const loaded = await loadConfigFile(file, POLICY_DEFINITIONS);
+  const errors = loaded.ok ? buildPolicies(loaded) : loaded.errors;
+  if (errors.length > 0) {
+    for (const error of errors) process.stderr.write(`${formatConfigError(error)}\n`);
+    process.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; not valid\n`);
+    return 1;
+  }
+  process.stdout.write(`${file}: valid\n`);
+  return 0;
+}

@@ -1,0 +1,91 @@
+// The security event channel: every deny, would-deny and flag goes through here to the log, the
+// metrics and any subscriber (audit log, alerts, SIEM export). Subscribers never break the request path.
+import type { Clock, SecurityEvent } from '../policies/policy.ts';
+import type { Logger } from './logger.ts';
+import type { EventOutcome, Metrics } from './metrics.ts';
+import { EVIDENCE_MAX_LENGTH, redactSecretsInText } from './redact-text.ts';
+
+/** A security event with where and whom it concerns, as emitted by the pipeline. */
+export interface SecurityEventInput extends SecurityEvent {
+  readonly requestId: string;
+  readonly route: string;
+  readonly clientIp: string;
+  readonly consumerId?: string | undefined;
+  readonly outcome: EventOutcome;
+  /** Milliseconds since the epoch; the channel's clock when absent. */
+  readonly time?: number;
+}
+
+/** A security event as logged and handed to listeners: evidence redacted and bounded, time set. */
+export interface SecurityEventRecord extends SecurityEventInput {
+  readonly time: number;
+}
+
+/** A subscriber; may be async, its failures are logged and otherwise ignored. */
+export type SecurityEventListener = (event: SecurityEventRecord) => void | Promise<void>;
+
+/** The channel. */
+export interface SecurityEvents {
+  emit(event: SecurityEventInput): void;
+  /** Subscribes a listener; returns the function that unsubscribes it. */
+  on(listener: SecurityEventListener): () => void;
+}
+
+/** Options of `createSecurityEvents`. */
+export interface SecurityEventsOptions {
+  readonly logger: Logger;
+  readonly metrics: Pick<Metrics, 'securityEvent'>;
+  readonly clock?: Clock;
+}
+
+const REASON_MAX_LENGTH = 256;
+const MAX_LISTENERS = 64;
+
+function sanitize(event: SecurityEventInput, now: number): SecurityEventRecord {
+  const record: {
+    -readonly [K in keyof SecurityEventRecord]: SecurityEventRecord[K];
+  } = { ...event, time: event.time ?? now };
+  if (event.evidence !== undefined)
+    record.evidence = redactSecretsInText(event.evidence, EVIDENCE_MAX_LENGTH);
+  if (event.reason !== undefined) record.reason = redactSecretsInText(event.reason, REASON_MAX_LENGTH);
+  return Object.freeze(record);
+}
+
+/** Creates the security event channel. */
+export function createSecurityEvents(options: SecurityEventsOptions): SecurityEvents {
+  const { logger, metrics } = options;
+  const clock = options.clock ?? Date;
+  const listeners: SecurityEventListener[] = [];
+
+  const reportFailure = (error: unknown, policy: string): void => {
+    logger.error({ err: error, policy }, 'security event listener failed');
+  };
+
+  return {
+    emit(event) {
+      const record = sanitize(event, clock.now());
+      // pino writes its own `time`; the event's time goes under another name to keep keys unique.
+      const { time, ...fields } = record;
+      logger.warn({ type: 'security_event', ...fields, eventTime: time }, 'security_event');
+      metrics.securityEvent(record.policy, record.code ?? 'none', record.outcome);
+      // A snapshot, so a listener that unsubscribes (or subscribes) while running changes nothing here.
+      for (const listener of [...listeners]) {
+        try {
+          const result = listener(record);
+          if (result instanceof Promise)
+            result.catch((error: unknown) => reportFailure(error, record.policy));
+        } catch (error) {
+          reportFailure(error, record.policy);
+        }
+      }
+    },
+    on(listener) {
+      if (listeners.length >= MAX_LISTENERS) throw new RangeError('too many security event listeners');
+      listeners.push(listener);
+      return () => {
+        const index = listeners.indexOf(listener);
+        if (index !== -1) listeners.splice(index, 1);
+      };
+    },
+  };
+}

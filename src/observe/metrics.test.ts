@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createMetrics, methodLabel } from './metrics.ts';
+
+describe('createMetrics', () => {
+  it('exposes recorded requests, durations and in-flight counts', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.requestStarted();
+    metrics.requestStarted();
+    metrics.requestStarted();
+    assert.match(await metrics.render(), /rampart_http_requests_in_flight 3/);
+    metrics.requestFinished('users', 'GET', 200, 0.003);
+    metrics.requestFinished('users', 'GET', 200, 0.004);
+    metrics.requestFinished('unmatched', 'BREW', 404, 0.0001);
+    const text = await metrics.render();
+    assert.match(text, /rampart_http_requests_total\{route="users",method="GET",status="200"\} 2/);
+    assert.match(text, /rampart_http_requests_total\{route="unmatched",method="OTHER",status="404"\} 1/);
+    assert.match(text, /rampart_http_request_duration_seconds_bucket\{le="0.005",route="users"\} 2/);
+    assert.match(text, /rampart_http_request_duration_seconds_bucket\{le="0.0005",route="unmatched"\} 1/);
+    assert.match(text, /rampart_http_requests_in_flight 0/);
+  });
+
+  it('counts rejections, upstream errors, security events and reloads', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.policyRejection('users', 'api-key', 'RAMPART_AUTHN_MISSING');
+    metrics.upstreamError('users-api', 'refused');
+    metrics.securityEvent('detect', 'RAMPART_THREAT_DETECTED', 'would-deny');
+    metrics.configReload('success', 'v2', 1_700_000_000_000);
+    metrics.configReload('failure');
+    const text = await metrics.render();
+    assert.match(
+      text,
+      /rampart_policy_rejections_total\{route="users",policy="api-key",code="RAMPART_AUTHN_MISSING"\} 1/,
+    );
+    assert.match(text, /rampart_upstream_errors_total\{upstream="users-api",kind="refused"\} 1/);
+    assert.match(
+      text,
+      /rampart_security_events_total\{policy="detect",code="RAMPART_THREAT_DETECTED",outcome="would-deny"\} 1/,
+    );
+    assert.match(text, /rampart_config_reloads_total\{result="success"\} 1/);
+    assert.match(text, /rampart_config_reloads_total\{result="failure"\} 1/);
+    assert.match(text, /rampart_config_version_info\{version="v2"\} 1/);
+    assert.match(text, /rampart_config_last_reload_timestamp_seconds 1700000000/);
+  });
+
+  it('keeps only the current config version in the info gauge', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.configReload('success', 'v1');
+    metrics.configReload('success', 'v2');
+    const text = await metrics.render();
+    assert.ok(!text.includes('version="v1"'));
+    assert.ok(text.includes('version="v2"'));
+  });
+
+  it('keeps registries of separate instances apart', async () => {
+    const a = createMetrics({ defaultMetrics: false });
+    const b = createMetrics({ defaultMetrics: false });
+    a.requestFinished('only-a', 'GET', 200, 0.01);
+    assert.ok(!(await b.render()).includes('only-a'));
+  });
+
+  it('adds Node process metrics with the rampart_ prefix by default', async () => {
+    const metrics = createMetrics();
+    const text = await metrics.render();
+    assert.match(text, /^rampart_process_cpu_user_seconds_total /m);
+    assert.ok(metrics.contentType.startsWith('text/plain'));
+  });
+
+  it('bounds method labels to known methods', () => {
+    assert.equal(methodLabel('PATCH'), 'PATCH');
+    assert.equal(methodLabel('get'), 'OTHER');
+    assert.equal(methodLabel('PROPFIND'), 'OTHER');
+  });
+});

@@ -1,0 +1,175 @@
+// Prometheus metrics on a registry of their own (not prom-client's global one), so tests and hot
+// reloads stay isolated. Label children are cached, so recording a request is a Map lookup and an add.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Methods kept as their own label value; anything else is counted as `OTHER` (bounded labels). */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+]);
+
+/** The route label of requests no route matched. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Request duration buckets in seconds: from 0.5 ms (a local deny) to 10 s (a slow upstream). */
+export const DURATION_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+export type UpstreamErrorKind = 'refused' | 'reset' | 'timeout' | 'other';
+export type ReloadResult = 'success' | 'failure';
+export type EventOutcome = 'denied' | 'would-deny' | 'flagged';
+
+/** The gateway's metrics: typed recorders over one isolated registry. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** The content type of `render()` (Prometheus text exposition format). */
+  readonly contentType: string;
+  /** A request entered the gateway (in-flight gauge up). */
+  requestStarted(): void;
+  /** A request finished: in-flight down, counted by route/method/status, duration observed. */
+  requestFinished(route: string, method: string, status: number, seconds: number): void;
+  policyRejection(route: string, policy: string, code: string): void;
+  upstreamError(upstream: string, kind: UpstreamErrorKind): void;
+  securityEvent(policy: string, code: string, outcome: EventOutcome): void;
+  /** A config reload ended; on success `version` becomes the current config version. */
+  configReload(result: ReloadResult, version?: string, atMs?: number): void;
+  /** The Prometheus text of every metric. */
+  render(): Promise<string>;
+}
+
+/** Options of `createMetrics`. */
+export interface MetricsOptions {
+  /** Node process metrics (`rampart_process_*`, `rampart_nodejs_*`); on by default. */
+  readonly defaultMetrics?: boolean;
+}
+
+// A child cache never grows without bound: past this size it is dropped (prom-client keeps the series).
+const CACHE_LIMIT = 10_000;
+
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let child = cache.get(key);
+  if (child === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    child = make();
+    cache.set(key, child);
+  }
+  return child;
+}
+
+/** Normalizes a method to a bounded label value. */
+export function methodLabel(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : 'OTHER';
+}
+
+/** Creates the metrics on a new registry. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'rampart_' });
+  const registers = [registry];
+
+  const requests = new Counter({
+    name: 'rampart_http_requests_total',
+    help: 'Requests answered, by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'rampart_http_request_duration_seconds',
+    help: 'Time from request start to the end of the response, by route.',
+    labelNames: ['route'] as const,
+    buckets: [...DURATION_BUCKETS],
+    registers,
+  });
+  const inFlight = new Gauge({
+    name: 'rampart_http_requests_in_flight',
+    help: 'Requests being handled now.',
+    registers,
+  });
+  const rejections = new Counter({
+    name: 'rampart_policy_rejections_total',
+    help: 'Requests denied by a policy, by route, policy and code.',
+    labelNames: ['route', 'policy', 'code'] as const,
+    registers,
+  });
+  const upstreamErrors = new Counter({
+    name: 'rampart_upstream_errors_total',
+    help: 'Failed upstream exchanges, by upstream and kind.',
+    labelNames: ['upstream', 'kind'] as const,
+    registers,
+  });
+  const events = new Counter({
+    name: 'rampart_security_events_total',
+    help: 'Security events, by policy, code and outcome.',
+    labelNames: ['policy', 'code', 'outcome'] as const,
+    registers,
+  });
+  const reloads = new Counter({
+    name: 'rampart_config_reloads_total',
+    help: 'Config reloads, by result.',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const versionInfo = new Gauge({
+    name: 'rampart_config_version_info',
+    help: 'The config version in use (value 1).',
+    labelNames: ['version'] as const,
+    registers,
+  });
+  const lastReload = new Gauge({
+    name: 'rampart_config_last_reload_timestamp_seconds',
+    help: 'When the config was last reloaded successfully, in seconds since the epoch.',
+    registers,
+  });
+
+  const requestChildren = new Map<string, Counter.Internal>();
+  const durationChildren = new Map<string, Histogram.Internal<'route'>>();
+  const rejectionChildren = new Map<string, Counter.Internal>();
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    requestStarted() {
+      inFlight.inc();
+    },
+    requestFinished(route, method, status, seconds) {
+      inFlight.dec();
+      const m = methodLabel(method);
+      const s = status >= 100 && status <= 599 ? String(status) : 'other';
+      cached(requestChildren, `${route}\n${m}\n${s}`, () =>
+        requests.labels({ route, method: m, status: s }),
+      ).inc();
+      cached(durationChildren, route, () => duration.labels({ route })).observe(seconds);
+    },
+    policyRejection(route, policy, code) {
+      cached(rejectionChildren, `${route}\n${policy}\n${code}`, () =>
+        rejections.labels({ route, policy, code }),
+      ).inc();
+    },
+    upstreamError(upstream, kind) {
+      upstreamErrors.inc({ upstream, kind });
+    },
+    securityEvent(policy, code, outcome) {
+      events.inc({ policy, code, outcome });
+    },
+    configReload(result, version, atMs = Date.now()) {
+      reloads.inc({ result });
+      if (result !== 'success') return;
+      lastReload.set(atMs / 1000);
+      if (version !== undefined) {
+        versionInfo.reset();
+        versionInfo.set({ version }, 1);
+      }
+    },
+    render() {
+      return registry.metrics();
+    },
+  };
+}

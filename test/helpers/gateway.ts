@@ -1,0 +1,70 @@
+// Starts a real gateway for integration tests: config from YAML text, real logger (lines captured),
+// real metrics and events. Everything is closed by `close()`.
+import { Writable } from 'node:stream';
+import { formatConfigError } from '../../src/config/errors.ts';
+import { loadConfigText } from '../../src/config/load.ts';
+import type { RampartConfig } from '../../src/config/schema.ts';
+import { type Gateway, startGateway } from '../../src/gateway/server.ts';
+import { createAccessLogger } from '../../src/observe/access-log.ts';
+import { createSecurityEvents, type SecurityEventRecord } from '../../src/observe/events.ts';
+import { createGatewayObserver } from '../../src/observe/gateway-observer.ts';
+import { createLogger } from '../../src/observe/logger.ts';
+import { createMetrics, type Metrics } from '../../src/observe/metrics.ts';
+import { POLICY_DEFINITIONS } from '../../src/policies/registry.ts';
+
+/** A running test gateway. */
+export interface TestGateway {
+  readonly url: string;
+  readonly gateway: Gateway;
+  readonly metrics: Metrics;
+  /** Every log line written so far (raw JSON text). */
+  readonly logLines: string[];
+  readonly events: SecurityEventRecord[];
+  /** Loads YAML text and reloads the gateway with it (throws on a bad config). */
+  reload(yaml: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Loads YAML config text with the real registry; throws with the formatted errors when it is bad. */
+export async function loadTestConfig(yaml: string): Promise<RampartConfig> {
+  const loaded = await loadConfigText(yaml, 'test.yaml', POLICY_DEFINITIONS);
+  if (!loaded.ok) throw new Error(loaded.errors.map(formatConfigError).join('\n'));
+  return loaded.config;
+}
+
+/** Starts a gateway on 127.0.0.1 with the given config text (use `port: 0` listeners). */
+export async function startTestGateway(yaml: string): Promise<TestGateway> {
+  const config = await loadTestConfig(yaml);
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') logLines.push(line);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  const metrics = createMetrics({ defaultMetrics: false });
+  const securityEvents = createSecurityEvents({ logger, metrics });
+  const events: SecurityEventRecord[] = [];
+  securityEvents.on((event) => {
+    events.push(event);
+  });
+  const observer = createGatewayObserver({
+    logger,
+    metrics,
+    events: securityEvents,
+    accessLog: createAccessLogger(logger),
+  });
+  const gateway = await startGateway({ config, definitions: POLICY_DEFINITIONS, observer, log: logger });
+  return {
+    url: gateway.urls.http ?? gateway.urls.https ?? '',
+    gateway,
+    metrics,
+    logLines,
+    events,
+    async reload(text) {
+      gateway.reload(await loadTestConfig(text));
+    },
+    close: () => gateway.close(),
+  };
+}
