@@ -35,7 +35,6 @@ export const ERROR_CODES = {
   // The gateway itself.
   RAMPART_INTERNAL_POLICY_FAULT: { status: 500, title: 'Internal error' },
   RAMPART_INTERNAL_ERROR: { status: 500, title: 'Internal error' },
-  RAMPART_GATEWAY_SHUTTING_DOWN: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code: `RAMPART_<AREA>_<REASON>`. */

@@ -20,6 +20,7 @@ export interface RequestFacts {
   readonly path: string;
   readonly rawQuery: string;
   readonly headers: Readonly<HeaderMap>;
+  readonly headerFieldCount: number;
   readonly clientIp: string;
   readonly secure: boolean;
   readonly route: RouteInfo;
@@ -37,6 +38,7 @@ export class RequestContext implements LogContext {
   readonly path: string;
   readonly rawQuery: string;
   readonly headers: Readonly<HeaderMap>;
+  readonly headerFieldCount: number;
   readonly clientIp: string;
   readonly secure: boolean;
   readonly route: RouteInfo;
@@ -63,6 +65,7 @@ export class RequestContext implements LogContext {
     this.path = facts.path;
     this.rawQuery = facts.rawQuery;
     this.headers = facts.headers;
+    this.headerFieldCount = facts.headerFieldCount;
     this.clientIp = facts.clientIp;
     this.secure = facts.secure;
     this.route = facts.route;

@@ -182,6 +182,7 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
       path: target.path,
       rawQuery: target.rawQuery,
       headers: req.headers,
+      headerFieldCount: req.rawHeaders.length / 2,
       clientIp: x.clientIp,
       secure: x.listener.secure,
       route: {

@@ -128,6 +128,8 @@ export interface PolicyContext {
   readonly query: URLSearchParams;
   /** Request headers, lower-case names, as received (hop-by-hop ones included). */
   readonly headers: Readonly<HeaderMap>;
+  /** How many header fields the request carried on the wire (repeated fields counted each time). */
+  readonly headerFieldCount: number;
   /** The client address: the peer, or the first untrusted hop of X-Forwarded-For behind trusted proxies. */
   readonly clientIp: string;
   /** Whether the client reached the gateway over TLS. */
