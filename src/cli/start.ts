@@ -174,7 +174,7 @@ function printBanner(
       `    curl -i ${url}/users/1`,
       `    curl -i -X PUT ${url}/users/1                 # 405: method not allowed on this route`,
       `    curl -i ${url}/debug/crash                    # 500 with the stack trace hidden`,
-      `    curl -i '${url}/a/../admin/stats'             # normalized to /admin/stats, ip-filtered`,
+      `    curl -i --path-as-is '${url}/a/../admin/stats' -H 'X-User-Id: 1'   # normalized, ip-filtered`,
       `    curl -i ${url}/nowhere                        # 404 problem+json, upstream never asked`,
     );
   }

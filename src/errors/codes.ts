@@ -28,7 +28,7 @@ export const ERROR_CODES = {
   RAMPART_UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway timeout' },
   RAMPART_UPSTREAM_ERROR: { status: 502, title: 'Bad gateway' },
   // response stage.
-  RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN: { status: 502, title: 'Bad gateway' },
+  RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN: { status: 502, title: 'Upstream error' },
   // Admin listener.
   RAMPART_ADMIN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_ADMIN_HOST_REFUSED: { status: 400, title: 'Host not accepted by the admin listener' },
