@@ -8,7 +8,7 @@ import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 type Json = Record<string, unknown>;
 
 async function json(response: Response): Promise<Json> {
-  return (await json(response)) as Json;
+  return (await response.json()) as Json;
 }
 
 let upstream: TestUpstream;

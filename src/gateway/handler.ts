@@ -2,6 +2,7 @@
 // One Exchange per request keeps the state the access log needs; only this module writes responses.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +12,7 @@ import type { Clock, Deny, HeaderMap, PolicyLogger } from '../policies/policy.ts
 import { BodyTooLargeError, limitStream, readBounded } from './body.ts';
 import { applyUpstreamEdits, RequestContext } from './context.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
+import { framingProblem } from './framing.ts';
 import { type LocalReply, problemReply } from './local-reply.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import type { GatewayObserver } from './observer.ts';
@@ -135,27 +137,55 @@ class Exchange implements PhaseReporter {
   }
 }
 
-/** Creates the `request` (and `checkContinue`) listener for one HTTP(S) listener. */
-export function createRequestHandler(
-  runtime: Runtime,
-  listener: ListenerFacts,
-): (req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean) => void {
-  return (req, res, expectsContinue = false) => {
-    const exchange = new Exchange(runtime, req, res, listener);
-    exchange.version.inFlight++;
-    runtime.observer.requestStarted();
-    res.once('close', () => finish(exchange));
-    serve(exchange, expectsContinue).catch((error: unknown) => {
-      runtime.log.error({ err: error, requestId: exchange.requestId }, 'request failed inside the gateway');
-      if (!res.headersSent)
-        void sendLocal(exchange, problemReply('RAMPART_INTERNAL_ERROR', exchange.requestId));
-      else res.destroy();
-    });
+/** The listener-facing side of the request path. */
+export interface RequestHandler {
+  /** The `request` (and, with `expectsContinue`, `checkContinue`) listener. */
+  handle(req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean): void;
+  /**
+   * Answers a client error (a request timeout mid-body) on the request in flight on `socket`, with that
+   * request's id; false when no request is in flight there or its answer has started.
+   */
+  answerInFlight(socket: Socket, code: ErrorCode): boolean;
+}
+
+/** Creates the request handler for one HTTP(S) listener. */
+export function createRequestHandler(runtime: Runtime, listener: ListenerFacts): RequestHandler {
+  const inFlight = new WeakMap<Socket, Exchange>();
+  return {
+    handle(req, res, expectsContinue = false) {
+      const exchange = new Exchange(runtime, req, res, listener);
+      exchange.version.inFlight++;
+      runtime.observer.requestStarted();
+      inFlight.set(req.socket, exchange);
+      res.once('close', () => {
+        if (inFlight.get(req.socket) === exchange) inFlight.delete(req.socket);
+        finish(exchange);
+      });
+      serve(exchange, expectsContinue).catch((error: unknown) => {
+        runtime.log.error({ err: error, requestId: exchange.requestId }, 'request failed inside the gateway');
+        if (!res.headersSent)
+          void sendLocal(exchange, problemReply('RAMPART_INTERNAL_ERROR', exchange.requestId));
+        else res.destroy();
+      });
+    },
+    answerInFlight(socket, code) {
+      const exchange = inFlight.get(socket);
+      if (exchange === undefined || exchange.res.headersSent) return false;
+      exchange.res.shouldKeepAlive = false;
+      exchange.abort.abort();
+      void sendLocal(exchange, problemReply(code, exchange.requestId));
+      return true;
+    },
   };
 }
 
 async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
   const { req, version } = x;
+  const framing = framingProblem(req);
+  if (framing !== undefined) {
+    x.res.shouldKeepAlive = false;
+    return sendLocal(x, problemReply(framing, x.requestId));
+  }
   if (x.listener.redirectToHttpsPort !== undefined) return redirectToHttps(x, x.listener.redirectToHttpsPort);
 
   const target = normalizeTarget(req.url ?? '');

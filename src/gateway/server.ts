@@ -113,7 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxHeaderSize: parseBytes(settings.maxHeaderBytes ?? '16kb'),
     // Check header/request timeouts often, so slow clients are cut off close to the configured time.
     connectionsCheckingInterval: 500,
-    requireHostHeader: true,
+    // Checked by the handler, so a missing Host gets a problem document with a request id.
+    requireHostHeader: false,
     joinDuplicateHeaders: false,
     insecureHTTPParser: false,
   };
@@ -121,12 +122,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const urls: { http?: string; https?: string } = {};
 
   const attach = (server: Server, facts: ListenerFacts): void => {
-    const handle = createRequestHandler(runtime, facts);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => handle(req, res));
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, true));
+    const handler = createRequestHandler(runtime, facts);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res, true));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
       const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST';
+      // A request whose body was too slow already has an id, a route and a log line to come.
+      if (handler.answerInFlight(socket, code)) return;
       const requestId = randomUUID();
       options.log.info(
         { requestId, reason: error.code, peer: socket.remoteAddress },
