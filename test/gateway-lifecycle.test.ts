@@ -108,8 +108,10 @@ describe('a gateway process', () => {
     clearInterval(sampler);
     assert.equal(status, 200);
     assert.equal(upstream.received.at(-1)?.bodyBytes, total);
+    // Holding the body would grow RSS by 200 MB or more; streaming leaves only chunks the garbage
+    // collector has not reclaimed yet (tens of MB at loopback speed, more under a loaded CPU).
     const growthMb = (peak - baseline) / 1024;
-    assert.ok(growthMb < 64, `gateway RSS grew by ${growthMb.toFixed(1)} MB during a 200 MB upload`);
+    assert.ok(growthMb < 100, `gateway RSS grew by ${growthMb.toFixed(1)} MB during a 200 MB upload`);
   });
 
   test('reloads a changed config under continuous load without failing a request', async () => {

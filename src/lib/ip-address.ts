@@ -1,8 +1,12 @@
 // IP address parsing the lenient way resolvers accept it (inet_aton: `127.1`, `0x7f.1`, `2130706433`,
 // `0177.0.0.1`; IPv6 with embedded IPv4) and classification of non-public ranges (RFC 6890).
 
-/** Parses an IPv4 address in any inet_aton form (1–4 parts, decimal, hex `0x`, octal `0`); undefined if not one. */
-export function parseIPv4(text: string): number | undefined {
+/**
+ * Parses an IPv4 address in any inet_aton form (1–4 parts, decimal, hex `0x`, octal `0`/`0o`);
+ * undefined if not one. With `wrap`, out-of-range parts wrap around as some URL parsers let them
+ * (`425.510.425.510`, `7147006462`, `0x41414141a9fea9fe` all reach 169.254.169.254).
+ */
+export function parseIPv4(text: string, wrap = false): number | undefined {
   if (text.length === 0 || text.length > 64) return undefined;
   const parts = text.split('.');
   if (parts.length > 4) return undefined;
@@ -10,14 +14,19 @@ export function parseIPv4(text: string): number | undefined {
   const values: number[] = [];
   for (const part of parts) {
     let value: number;
-    if (/^0x[0-9a-f]*$/i.test(part)) value = part.length === 2 ? 0 : Number.parseInt(part.slice(2), 16);
+    if (/^0x[0-9a-f]*$/i.test(part)) value = part.length === 2 ? 0 : Number.parseInt(part.slice(wrap ? Math.max(2, part.length - 8) : 2), 16);
+    else if (/^0o[0-7]+$/i.test(part)) value = Number.parseInt(part.slice(2), 8);
     else if (/^0[0-7]+$/.test(part)) value = Number.parseInt(part.slice(1), 8);
     else if (/^(?:0|[1-9][0-9]*)$/.test(part)) value = Number(part);
     else return undefined;
     if (!Number.isFinite(value)) return undefined;
     values.push(value);
   }
-  const last = values.pop()!;
+  let last = values.pop()!;
+  if (wrap) {
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! % 256;
+    last %= 256 ** (4 - values.length);
+  }
   for (const v of values) if (v > 255) return undefined;
   if (last >= 256 ** (4 - values.length)) return undefined;
   let address = 0;
@@ -90,7 +99,7 @@ export function classifyIPv6(groups: readonly number[]): string | undefined {
 
 /** Why a host literal (IPv4 in any form, or IPv6) is not public; undefined when public or not an IP. */
 export function classifyHostLiteral(host: string): string | undefined {
-  const v4 = parseIPv4(host);
+  const v4 = parseIPv4(host) ?? parseIPv4(host, true);
   if (v4 !== undefined) return classifyIPv4(v4);
   const v6 = parseIPv6(host);
   return v6 === undefined ? undefined : classifyIPv6(v6);
