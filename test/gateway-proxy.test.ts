@@ -33,6 +33,16 @@ routes:
   - name: status
     match: { path: /status/:code }
     upstream: app
+  - name: watched
+    match: { path: /watched }
+    upstream: app
+    policies:
+      ip-filter: { deny: [127.0.0.0/8], mode: monitor }
+  - name: guarded
+    match: { path: /guarded }
+    upstream: app
+    policies:
+      ip-filter: { deny: [127.0.0.0/8] }
 `;
 }
 
@@ -230,6 +240,25 @@ describe('refusals', () => {
     const many = await fetch(`${gw.url}/items/1`, { headers });
     assert.equal(many.status, 431);
     assert.equal((await json(many)).code, 'RAMPART_INGRESS_HEADERS_TOO_LARGE');
+  });
+
+  test('denies with 403 and records a security event for an enforced policy', async () => {
+    const response = await fetch(`${gw.url}/guarded`);
+    assert.equal(response.status, 403);
+    const id = response.headers.get('x-request-id');
+    const event = gw.events.find((entry) => entry.requestId === id);
+    assert.equal(event?.outcome, 'denied');
+    assert.equal(event?.policy, 'ip-filter');
+    assert.equal(event?.code, 'RAMPART_INGRESS_IP_DENIED');
+  });
+
+  test('lets a request through a policy in monitor mode and records the would-deny', async () => {
+    const response = await fetch(`${gw.url}/watched`);
+    assert.equal(response.status, 200);
+    const id = response.headers.get('x-request-id');
+    const event = gw.events.find((entry) => entry.requestId === id);
+    assert.equal(event?.outcome, 'would-deny');
+    assert.equal(event?.policy, 'ip-filter');
   });
 
   test('logs one access line per request with route, status and request id', async () => {
