@@ -23,6 +23,9 @@ export const ERROR_CODES = {
   RAMPART_INGRESS_JSON_INVALID: { status: 400, title: 'JSON body is not valid' },
   RAMPART_INGRESS_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RAMPART_INGRESS_IP_DENIED: { status: 403, title: 'Forbidden' },
+  // threat stage.
+  RAMPART_THREAT_DETECTED: { status: 403, title: 'Forbidden' },
+  RAMPART_THREAT_INSPECTION_BUDGET: { status: 413, title: 'Content too large to inspect' },
   // Upstream.
   RAMPART_UPSTREAM_UNAVAILABLE: { status: 502, title: 'Bad gateway' },
   RAMPART_UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway timeout' },
