@@ -1,6 +1,6 @@
 // Request and response bodies: buffered only when a policy needs them, always under a hard limit;
 // otherwise streamed with back-pressure and counted so a chunked body cannot exceed its limit.
-import type { Readable } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 
 /** The body went over its limit (413 for requests). */
 export class BodyTooLargeError extends Error {
@@ -26,14 +26,21 @@ export async function readBounded(stream: AsyncIterable<Buffer | string>, limit:
 }
 
 /**
- * Passes a stream through chunk by chunk (the consumer's pace is the producer's: back-pressure), and
- * throws once more than `limit` bytes went by, which aborts the upstream request.
+ * Counts request body bytes on their way to the upstream and fails once more than `limit` went by,
+ * which aborts the upstream request. Back-pressure passes through (it is a plain Transform).
  */
-export async function* limitStream(stream: Readable, limit: number): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limit) throw new BodyTooLargeError(limit);
-    yield chunk;
+export class BodyCounter extends Transform {
+  bytes = 0;
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.#limit) callback(new BodyTooLargeError(this.#limit));
+    else callback(null, chunk);
   }
 }

@@ -4,12 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Dispatcher } from 'undici';
 import type { ErrorCode } from '../errors/codes.ts';
 import type { Clock, Deny, HeaderMap, PolicyLogger } from '../policies/policy.ts';
-import { BodyTooLargeError, limitStream, readBounded } from './body.ts';
+import { BodyCounter, BodyTooLargeError, readBounded } from './body.ts';
 import { applyUpstreamEdits, RequestContext } from './context.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
 import { framingProblem } from './framing.ts';
@@ -26,6 +23,7 @@ import {
 import { hostOf } from './router.ts';
 import { clientIpOf, isAcceptableRequestId } from './trusted-proxies.ts';
 import { classifyUpstreamError } from './upstream.ts';
+import { UpstreamCall, type UpstreamHead } from './upstream-call.ts';
 import type { CompiledRoute, ConfigVersion } from './version.ts';
 
 /** What the handler reads from the running gateway. */
@@ -70,7 +68,12 @@ class Exchange implements PhaseReporter {
   bytesIn = 0;
   bytesOut = 0;
   finished = false;
-  readonly abort = new AbortController();
+  /** The client closed before its answer was complete. */
+  clientGone = false;
+  call: UpstreamCall | undefined = undefined;
+  bodyCounter: BodyCounter | undefined = undefined;
+  /** The upstream body went to the client as it came (bytes out are counted by the call). */
+  streamed = false;
   readonly runtime: Runtime;
   readonly version: ConfigVersion;
   readonly req: IncomingMessage;
@@ -172,7 +175,7 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
       const exchange = inFlight.get(socket);
       if (exchange === undefined || exchange.res.headersSent) return false;
       exchange.res.shouldKeepAlive = false;
-      exchange.abort.abort();
+      exchange.call?.abort(new Error('request timed out'));
       void sendLocal(exchange, problemReply(code, exchange.requestId));
       return true;
     },
@@ -314,29 +317,37 @@ async function proxy(
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;
   applyUpstreamEdits(headers, ctx.upstreamEdits);
 
-  let body: Buffer | Readable | null = null;
+  let body: Buffer | BodyCounter | null = null;
   if (ctx.body !== undefined) {
     body = ctx.body;
     headers['content-length'] = String(ctx.body.length);
   } else if (hasBody(req)) {
     if (sendContinue) res.writeContinue();
-    const limit = route.chain.requestBodyLimit?.bytes;
-    body = Readable.from(counted(x, limit === undefined ? req : limitStream(req, limit)), {
-      objectMode: false,
+    const counter = new BodyCounter(route.chain.requestBodyLimit?.bytes ?? Number.POSITIVE_INFINITY);
+    x.bodyCounter = counter;
+    body = req.pipe(counter);
+    // pipe() forwards neither errors nor a premature close; the upstream must not wait for the rest.
+    req.once('close', () => {
+      if (!req.complete) counter.destroy(new Error('client request body ended early'));
     });
   }
 
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await upstream.pool.request({
+  const call = new UpstreamCall();
+  x.call = call;
+  upstream.pool.dispatch(
+    {
       method: ctx.method as 'GET',
       path: upstreamPath(route, ctx.path, ctx.rawQuery),
       headers: headers as Record<string, string>,
       body,
-      signal: x.abort.signal,
-    });
+    },
+    call,
+  );
+  let head: UpstreamHead;
+  try {
+    head = await call.head;
   } catch (error) {
-    if (x.abort.signal.aborted) return;
+    if (x.clientGone) return;
     if (error instanceof BodyTooLargeError) return refuseBody(x, route.chain.requestBodyLimit?.policy);
     const kind = classifyUpstreamError(error);
     x.runtime.observer.upstreamFailed(upstream.name, kind, x.requestId, error);
@@ -345,52 +356,45 @@ async function proxy(
     return sendLocal(x, problemReply(code, x.requestId));
   }
 
-  const responseHeaders = response.headers as HeaderMap;
+  const responseHeaders = head.headers;
   cleanResponseHeaders(responseHeaders);
-  const status = response.statusCode;
+  const status = head.status;
   const wantsBody =
     route.chain.responseBody === 'always' || (route.chain.responseBody === 'errors' && status >= 500);
   let buffered: Buffer | undefined;
   if (wantsBody && ctx.method !== 'HEAD' && !BODYLESS_STATUS.has(status)) {
     try {
-      buffered = await readBounded(response.body, x.version.settings.maxResponseBufferBytes);
+      buffered = await call.readAll(x.version.settings.maxResponseBufferBytes);
     } catch (error) {
-      response.body.destroy();
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      x.runtime.log.warn(
-        { requestId: x.requestId, route: route.name },
-        'upstream response over the buffer limit',
-      );
+      if (x.clientGone) return;
+      const tooLarge = error instanceof BodyTooLargeError;
+      if (!tooLarge)
+        x.runtime.observer.upstreamFailed(upstream.name, classifyUpstreamError(error), x.requestId, error);
+      else
+        x.runtime.log.warn(
+          { requestId: x.requestId, route: route.name },
+          'upstream response over the buffer limit',
+        );
       return sendLocal(x, problemReply('RAMPART_UPSTREAM_ERROR', x.requestId));
     }
   }
   const view = { status, headers: responseHeaders, body: buffered, local: false };
   const replaced = await respond(x, ctx, view);
-  if (replaced) {
-    response.body.destroy();
-    return;
-  }
+  if (replaced) return call.discard('abort');
   if (view.body !== undefined || ctx.method === 'HEAD' || BODYLESS_STATUS.has(view.status)) {
-    response.body.resume();
+    if (view.body === undefined) call.discard('drain');
     return writeResponse(x, view.status, view.headers, view.body);
   }
   writeHead(x, view.status, view.headers);
-  response.body.on('data', (chunk: Buffer) => {
-    x.bytesOut += chunk.length;
-  });
+  x.streamed = true;
   try {
-    await pipeline(response.body, res);
+    await call.streamTo(res);
   } catch (error) {
-    if (!x.abort.signal.aborted) {
+    // Headers are out: all that is left is to cut the client connection so it sees a broken body.
+    res.destroy();
+    if (!x.clientGone) {
       x.runtime.observer.upstreamFailed(upstream.name, classifyUpstreamError(error), x.requestId, error);
     }
-  }
-}
-
-async function* counted(x: Exchange, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    x.bytesIn += chunk.length;
-    yield chunk;
   }
 }
 
@@ -469,7 +473,10 @@ function finish(x: Exchange): void {
   if (x.finished) return;
   x.finished = true;
   const aborted = !x.res.writableFinished;
-  if (aborted) x.abort.abort();
+  if (aborted) {
+    x.clientGone = true;
+    x.call?.abort(new Error('client closed the connection'));
+  }
   const durationMs = performance.now() - x.started;
   const status = aborted ? 499 : x.status;
   const ctx = x.ctx;
@@ -488,8 +495,8 @@ function finish(x: Exchange): void {
     rawQuery: x.rawQuery,
     status,
     durationMs,
-    bytesIn: x.bytesIn,
-    bytesOut: x.bytesOut,
+    bytesIn: x.bodyCounter?.bytes ?? x.bytesIn,
+    bytesOut: x.streamed ? (x.call?.bytes ?? 0) : x.bytesOut,
     clientIp: x.clientIp,
     consumerId: ctx?.identity?.consumerId,
     userAgent: x.req.headers['user-agent'],
