@@ -44,14 +44,6 @@ function connectionTokens(value: string | string[] | undefined): string[] {
   return text.split(',').map((token) => token.trim().toLowerCase());
 }
 
-/** Removes hop-by-hop headers and those the `Connection` header names, in place. */
-export function removeHopByHop(headers: HeaderMap): void {
-  for (const token of connectionTokens(headers.connection)) {
-    if (token !== '') delete headers[token];
-  }
-  for (const name of HOP_BY_HOP) delete headers[name];
-}
-
 function appendHeader(existing: string | string[] | undefined, value: string): string {
   if (existing === undefined) return value;
   return `${Array.isArray(existing) ? existing.join(', ') : existing}, ${value}`;
@@ -61,46 +53,56 @@ function forwardedNode(ip: string): string {
   return ip.includes(':') ? `"[${ip}]"` : ip;
 }
 
+// Never copied from the client: the gateway sets these itself (or they must not cross a hop).
+const DROPPED_ALWAYS = new Set([...HOP_BY_HOP, ...FORWARDING, 'expect', 'host']);
+
 /**
- * Builds the upstream request headers from the client's. Hop-by-hop removal happens first, so a client's
- * `Connection: x-forwarded-for, x-request-id` can never strip what the gateway adds afterwards.
+ * Builds the upstream request headers from the client's in one pass (no `delete`, which slows every
+ * later access to the object). Hop-by-hop fields, including those the client's `Connection` names, are
+ * dropped first, so `Connection: x-forwarded-for, x-request-id` can never strip what the gateway adds.
  */
 export function upstreamRequestHeaders(client: Readonly<HeaderMap>, facts: ForwardingFacts): HeaderMap {
-  const headers: HeaderMap = { ...client };
-  removeHopByHop(headers);
-  delete headers.expect;
-  delete headers.host;
-  if (!facts.allowUrlRewriteHeaders) for (const name of ROUTING_OVERRIDE) delete headers[name];
-  if (!facts.allowMethodOverride) for (const name of METHOD_OVERRIDE) delete headers[name];
+  const named = client.connection === undefined ? undefined : connectionTokens(client.connection);
+  const headers: HeaderMap = {};
+  for (const name in client) {
+    if (DROPPED_ALWAYS.has(name)) continue;
+    if (named?.includes(name)) continue;
+    if (!facts.allowUrlRewriteHeaders && (ROUTING_OVERRIDE as readonly string[]).includes(name)) continue;
+    if (!facts.allowMethodOverride && (METHOD_OVERRIDE as readonly string[]).includes(name)) continue;
+    headers[name] = client[name];
+  }
 
   const proto = facts.secure ? 'https' : 'http';
-  const previous = facts.peerTrusted
-    ? { xff: client['x-forwarded-for'], proto: client['x-forwarded-proto'], host: client['x-forwarded-host'] }
-    : undefined;
-  const forwarded = facts.peerTrusted ? client.forwarded : undefined;
-  for (const name of FORWARDING) delete headers[name];
-
-  headers['x-forwarded-for'] = appendHeader(previous?.xff, facts.peerIp);
-  headers['x-forwarded-proto'] = typeof previous?.proto === 'string' ? previous.proto : proto;
-  const host = typeof previous?.host === 'string' ? previous.host : facts.host;
+  const trusted = facts.peerTrusted;
+  headers['x-forwarded-for'] = appendHeader(trusted ? client['x-forwarded-for'] : undefined, facts.peerIp);
+  const previousProto = trusted ? client['x-forwarded-proto'] : undefined;
+  headers['x-forwarded-proto'] = typeof previousProto === 'string' ? previousProto : proto;
+  const previousHost = trusted ? client['x-forwarded-host'] : undefined;
+  const host = typeof previousHost === 'string' ? previousHost : facts.host;
   if (host !== undefined) headers['x-forwarded-host'] = host;
   // RFC 7239 §4: one element per hop.
   let element = `for=${forwardedNode(facts.peerIp)};proto=${proto}`;
-  if (facts.host !== undefined && /^[A-Za-z0-9.:[\]-]{1,261}$/.test(facts.host))
-    element += `;host="${facts.host}"`;
-  headers.forwarded = appendHeader(forwarded, element);
+  if (facts.host !== undefined) element += `;host="${facts.host}"`;
+  headers.forwarded = appendHeader(trusted ? client.forwarded : undefined, element);
   headers[facts.requestIdHeader] = facts.requestId;
   return headers;
 }
 
-/** Cleans an upstream response's headers in place: hop-by-hop fields go, framing is the gateway's. */
-export function cleanResponseHeaders(headers: HeaderMap): void {
-  removeHopByHop(headers);
+/** An upstream response's headers without hop-by-hop fields (framing is the gateway's), as a new map. */
+export function cleanResponseHeaders(upstream: Readonly<HeaderMap>): HeaderMap {
+  const named = upstream.connection === undefined ? undefined : connectionTokens(upstream.connection);
+  const headers: HeaderMap = {};
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || named?.includes(name)) continue;
+    headers[name] = upstream[name];
+  }
+  return headers;
 }
 
 /** Removes the method-override parameter (`_method`) from a raw query unless the route allows it. */
 export function stripMethodOverrideParam(rawQuery: string): string {
-  if (!rawQuery.includes('_method')) return rawQuery;
+  // Cheap pre-check; the exact test below also catches `%5Fmethod` and `_METHOD`.
+  if (!rawQuery.toLowerCase().includes('method')) return rawQuery;
   return rawQuery
     .split('&')
     .filter((pair) => {

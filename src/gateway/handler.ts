@@ -356,8 +356,7 @@ async function proxy(
     return sendLocal(x, problemReply(code, x.requestId));
   }
 
-  const responseHeaders = head.headers;
-  cleanResponseHeaders(responseHeaders);
+  const responseHeaders = cleanResponseHeaders(head.headers);
   const status = head.status;
   const wantsBody =
     route.chain.responseBody === 'always' || (route.chain.responseBody === 'errors' && status >= 500);

@@ -149,8 +149,9 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const done = this.#done;
     if (done === undefined) return;
     this.#done = undefined;
-    if (this.#error !== undefined) return done.reject(this.#error);
-    if (this.#mode !== 'buffer') return done.resolve(undefined);
-    done.resolve(this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#buffered));
+    if (this.#error !== undefined) done.reject(this.#error);
+    else if (this.#mode !== 'buffer') done.resolve(undefined);
+    else
+      done.resolve(this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#buffered));
   }
 }

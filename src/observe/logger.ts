@@ -30,6 +30,8 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { pid: process.pid },
     redact: { paths: [...redactor.pinoPaths, ...MEMBER_PATHS], censor: REDACTED },
   };
-  if (options.destination === undefined) return pino(config);
+  // Asynchronous writes keep the request path off a blocking write(2) per line; pino flushes what is
+  // pending when the process exits.
+  if (options.destination === undefined) return pino(config, pino.destination({ dest: 1, sync: false }));
   return pino(config, options.destination as DestinationStream);
 }
