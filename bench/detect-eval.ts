@@ -71,7 +71,7 @@ function inputsFor(line: string, placement: Placement): Input[] {
       if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && isJson(trimmed))
         return inputsFromBody(trimmed, 'application/json');
       if (trimmed.startsWith('<')) return inputsFromBody(line, 'application/xml');
-      if (/^[^\s=&]+=[^\s]*$/.test(trimmed) && trimmed.length < 2000) return inputsFromQuery(trimmed);
+      if (/^[\w.$[\]-]+=[^\s]*$/.test(trimmed) && trimmed.length < 2000) return inputsFromQuery(trimmed);
       return inputsFromQuery(`q=${encodeURIComponent(line)}`);
     }
   }
@@ -162,15 +162,21 @@ const benign = evaluate('benign', false);
 console.log(
   `Rampart detect-eval: corpus ${corpus}, paranoia ${paranoia}, decision = blocked (score >= threshold)`,
 );
-console.log('placements: query = value of ?q=, json = string value of {"q": …}, header = User-Agent (lines with CR/LF/NUL skipped),');
 console.log(
-  '            native = JSON body if the line is JSON, XML body if it starts with <, query string if it is k=v, else query value',
+  'placements: query = value of ?q=, json = string value of {"q": …}, header = User-Agent (lines with CR/LF/NUL skipped),',
+);
+console.log(
+  '            native = JSON body if the line is JSON, XML body if it starts with <, raw query string if it is name=value (name of word chars, [], ., $), else query value',
 );
 table('Detection rate (attacks)', attacks);
 table('False-positive rate (benign)', benign);
 
 slow.sort((a, b) => b.ms - a.ms);
-console.log('\nSlowest inputs (query placement):');
+const at = (q: number) => slow[Math.floor((slow.length - 1) * (1 - q))]?.ms ?? 0;
+console.log(
+  `\nPer inspection (query placement, ${slow.length} lines): p50 ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms`,
+);
+console.log('Slowest inputs (query placement; single outliers are usually GC pauses):');
 for (const s of slow.slice(0, 5))
   console.log(`  ${s.ms.toFixed(2)} ms  ${s.file}:${s.line} (${s.length} chars)`);
 

@@ -14,7 +14,9 @@ export function parseIPv4(text: string, wrap = false): number | undefined {
   const values: number[] = [];
   for (const part of parts) {
     let value: number;
-    if (/^0x[0-9a-f]*$/i.test(part)) value = part.length === 2 ? 0 : Number.parseInt(part.slice(wrap ? Math.max(2, part.length - 8) : 2), 16);
+    if (/^0x[0-9a-f]*$/i.test(part))
+      value =
+        part.length === 2 ? 0 : Number.parseInt(part.slice(wrap ? Math.max(2, part.length - 8) : 2), 16);
     else if (/^0o[0-7]+$/i.test(part)) value = Number.parseInt(part.slice(2), 8);
     else if (/^0[0-7]+$/.test(part)) value = Number.parseInt(part.slice(1), 8);
     else if (/^(?:0|[1-9][0-9]*)$/.test(part)) value = Number(part);

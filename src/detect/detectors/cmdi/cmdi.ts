@@ -1,0 +1,261 @@
+// OS command injection: a small shell lexer finds command positions — after `;`, `|`, `&`, `&&`,
+// `||`, a newline, inside `$( )` or backticks — and reads the command word there the way a shell
+// would (quotes and backslashes removed, `${IFS}` as space, a path reduced to its program name).
+import type { Detector, Hit } from '../../types.ts';
+import { BIN_DIRS, FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
+
+type Position = 'start' | 'separator' | 'substitution' | 'backtick';
+
+function isWordEnd(c: number): boolean {
+  return (
+    c <= 32 ||
+    c === 43 ||
+    c === 59 ||
+    c === 124 ||
+    c === 38 ||
+    c === 96 ||
+    c === 41 ||
+    c === 40 ||
+    c === 60 ||
+    c === 62 ||
+    c === 44 ||
+    c === 125 ||
+    c === 123 ||
+    Number.isNaN(c)
+  );
+}
+
+/** Reads the command word at `i` the way a shell would; returns it and its end. */
+function readWord(text: string, from: number): { word: string; end: number; path: boolean } {
+  let i = from;
+  const n = text.length;
+  // Spaces, `+` (a space in URLs), brace groups and parentheses before the word (a backtick is left
+  // to the caller, which tracks code spans).
+  while (i < n && ' \t+{('.includes(text[i]!)) i++;
+  let word = '';
+  while (i < n && word.length < 64) {
+    const c = text.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 92) {
+      i++;
+      continue; // quote removal: w'h'o"am"i and c\at are whoami and cat
+    }
+    if (c === 36 && (text.startsWith('$@', i) || text.startsWith('$*', i))) {
+      i += 2;
+      continue;
+    }
+    if (isWordEnd(c)) break;
+    word += text[i];
+    i++;
+  }
+  const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
+  const path = slash >= 0;
+  const normalized = word.replaceAll('\\', '/');
+  const inBin = BIN_DIRS.some((dir) => normalized.includes(dir));
+  const name = slash >= 0 ? word.slice(slash + 1) : word;
+  return { word: inBin ? `${name}` : path ? '' : name, end: i, path: inBin };
+}
+
+function scoreFor(command: string, position: Position, binPath: boolean, lead: boolean): number {
+  if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 3 : 0;
+  const base = command.endsWith('.exe') ? command.slice(0, -4) : command;
+  if (!STRONG_COMMANDS.has(base) && !STRONG_COMMANDS.has(command)) return binPath ? 5 : 0;
+  if (binPath || lead) return 5;
+  const filter = FILTER_COMMANDS.has(base);
+  if (position === 'substitution') return TEXT_FILTERS.has(base) ? 3 : 5;
+  return filter ? 2 : 5;
+}
+
+/** The OS command injection detector. */
+export const cmdiDetector: Detector = {
+  category: 'cmdi',
+  detect(views) {
+    if (!SHELL_SYNTAX.test(views.lower)) {
+      // No shell syntax at all: only a value that is itself a command line can be one.
+      const hits: Hit[] = [];
+      startChecks(views.lower, hits, false);
+      return hits;
+    }
+    // Word-splitting tricks the shell erases: `${IFS}` is a space, `$@`, `$()` and empty quotes are nothing.
+    const text = views.lower
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell expansion `${IFS}`.
+      .replaceAll('${ifs}', ' ')
+      .replaceAll('$ifs$9', ' ')
+      .replaceAll('$ifs', ' ')
+      .replaceAll('``', '')
+      .replaceAll('$()', '');
+    const hits: Hit[] = [];
+    if (text.length !== views.lower.length && /\$\{?ifs/.test(views.lower))
+      hits.push({ rule: 'cmdi.ifs', score: 5, paranoia: 1, at: 0 });
+    const n = text.length;
+    let best: Hit | undefined;
+    let inBacktick = false;
+    // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands; at
+    // paranoia 1 what is found there counts as medium, from paranoia 2 at full weight.
+    let codeSpan = false;
+    // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`.
+    let lead = true;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      let position: Position | undefined;
+      let from = i + 1;
+      if (c === 59 || c === 10 || c === 13) position = 'separator';
+      else if (c === 124 || c === 38) {
+        if (text.charCodeAt(i + 1) === c) from++;
+        position = 'separator';
+      } else if (c === 36 && text.charCodeAt(i + 1) === 40) {
+        from++;
+        position = 'substitution';
+      } else if (c === 96) {
+        inBacktick = !inBacktick;
+        if (inBacktick) {
+          // Markdown code spans are preceded by a space; a payload's backtick follows a value or starts it.
+          const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+          position =
+            (before <= 32 && i > 0) ||
+            (before === 40 && text.charCodeAt(i - 2) !== 36) ||
+            before > 127 ||
+            before === 58 ||
+            proseFollows(text, i)
+              ? 'backtick'
+              : 'substitution';
+          if (position === 'backtick') codeSpan = true;
+        } else {
+          codeSpan = false;
+        }
+      }
+      if (position === undefined) {
+        if (c > 32 && !LEAD_CHARS.includes(text[i]!)) lead = false;
+        continue;
+      }
+      const { word, end, path } = readWord(text, from);
+      let score = word.length === 0 ? 0 : scoreFor(word, position, path, lead && position === 'separator');
+      // Even an everyday command is decisive when pointed at system files or a remote URL.
+      if (
+        score > 0 &&
+        score < 5 &&
+        position !== 'backtick' &&
+        SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, ''))
+      )
+        score = 5;
+      // A line break inside multi-line text is how documents are written: medium unless it leads.
+      const newline = c === 10 || c === 13;
+      if (newline && !lead && score > 3) {
+        hits.push({ rule: 'cmdi.chained-command', score, paranoia: 2, at: i });
+        score = 3;
+      }
+      if (score > 0 && (best === undefined || score > best.score)) {
+        const rule = position === 'separator' ? 'cmdi.chained-command' : 'cmdi.substitution';
+        if (codeSpan && score > 3) {
+          hits.push({ rule, score, paranoia: 2, at: i });
+          best = { rule, score: 3, paranoia: 1, at: i };
+        } else {
+          best = { rule, score, paranoia: score >= 3 ? 1 : 2, at: i };
+          if (score >= 5) break;
+        }
+      }
+      if (position !== 'separator') lead = false;
+      i = Math.max(i, end - 1);
+    }
+    if (best !== undefined) hits.push(best);
+    startChecks(text, hits, text.includes(' `'));
+    return hits;
+  },
+};
+
+const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
+const SYSTEM_ARGUMENT =
+  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
+// Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).
+const INTERPRETERS = new Set([
+  'perl',
+  'python',
+  'python2',
+  'python3',
+  'ruby',
+  'php',
+  'node',
+  'bash',
+  'sh',
+  'zsh',
+  'lua',
+]);
+const LEAD_CHARS = `'"])><+$^,%*`;
+// Calls that hand a string to a shell from PHP, Python, Perl or Ruby code.
+const EXEC_CALL =
+  /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|os\.system|subprocess\.\w+|spawn|execsync)\s*\(\s*['"$]/;
+/** Whether the backtick span opening at `i` is followed by prose (`` `rm` को …``, `` `ls` lists ``). */
+function proseFollows(text: string, i: number): boolean {
+  const close = text.indexOf('`', i + 1);
+  if (close < 0 || close - i > 200) return false;
+  let j = close + 1;
+  while (text.charCodeAt(j) === 32) j++;
+  const c = text.charCodeAt(j);
+  return j > close + 1 && ((c >= 97 && c <= 122) || c > 127);
+}
+
+const SHELL_MARKERS = [
+  '() {',
+  '/dev/tcp/',
+  '/dev/udp/',
+  'bash -i',
+  'sh -i',
+  '-e /bin/',
+  '-e cmd',
+  '<!--#exec',
+  '%comspec%',
+  'cmd /c',
+  'cmd.exe /c',
+  'powershell -',
+  'powershell.exe -',
+  'mkfifo /tmp',
+  '/bin/sh -c',
+  '/bin/bash -c',
+  'nc -l',
+];
+// One pass for all idioms; each must start a word (`pssh -i` is not `sh -i`).
+const SHELL_IDIOM = new RegExp(
+  `(^|[^a-z0-9_.-])(?:${SHELL_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
+);
+
+/** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
+function startChecks(text: string, hits: Hit[], docs: boolean): void {
+  const marker = SHELL_IDIOM.exec(text);
+  if (marker !== null) {
+    const at = marker.index + marker[1]!.length;
+    hits.push({ rule: 'cmdi.shell-idiom', score: docs ? 3 : 5, paranoia: 1, at });
+    if (docs) hits.push({ rule: 'cmdi.shell-idiom', score: 5, paranoia: 2, at });
+    return;
+  }
+  const call = text.includes('(') ? EXEC_CALL.exec(text) : null;
+  if (call !== null) {
+    hits.push({ rule: 'cmdi.exec-call', score: 5, paranoia: 1, at: call.index });
+    return;
+  }
+  const { word, end, path } = readWord(text, 0);
+  if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
+  const rest = text.slice(end, end + 200).replace(/^[\s+]+/, '');
+  // `wget http://…`, `ping -c 4 10.0.0.1`, `cat /etc/passwd`, `sleep 5`: an argument shaped for a shell.
+  const argument =
+    /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:\\|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
+      rest,
+    );
+  // A system path, a Windows environment path, an address or a URL among the arguments is decisive.
+  const systemArgument =
+    /^(?:\/(?:etc|bin|proc|dev)\/|[a-z]:[\\/]|%[a-z_]+%)/.test(rest) ||
+    /\b\d{1,3}(?:\.\d{1,3}){3}\b|https?:\/\/|(?:^|\s)\/(?:etc|var|home|tmp|root|proc|bin|usr|dev)\b/.test(
+      rest,
+    ) ||
+    // A separator right after the command (`id;`, `id|`), an interpreter running inline code
+    // (`perl -e`, `python -c`), or Windows account and network administration.
+    /^[;|&]/.test(rest) ||
+    (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
+    (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
+  if (argument || path) {
+    hits.push({
+      rule: 'cmdi.command-line',
+      score: FILTER_COMMANDS.has(word) && !path && !systemArgument ? 3 : 5,
+      paranoia: 1,
+      at: 0,
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { ldapiDetector } from './ldapi.ts';
+
+/** The strongest score the detector gives one value. */
+function strongest(value: string, kind: InputKind = 'query', location = 'query.q'): number {
+  return Math.max(0, ...ldapiDetector.detect(viewsOf(value), kind, location).map((hit) => hit.score));
+}
+
+describe('ldapi detector', () => {
+  test('finds values that close the filter and open their own', () => {
+    assert.equal(strongest('*)(uid=*))(|(uid=*'), 5);
+    assert.equal(strongest('admin)(!(&(1=0'), 5);
+    assert.equal(strongest('admin)(mail=*'), 5);
+    assert.equal(strongest('*)(|(objectClass=*)'), 5);
+    assert.equal(strongest('%2a%29%28cn%3d%2a'), 5);
+  });
+
+  test('lets parentheses in prose and phone numbers through', () => {
+    for (const benign of ['(555) 123-4567', 'see (a)(b) above', 'f(x)(y)', 'John (Johnny) Smith']) {
+      assert.ok(strongest(benign) < 5, benign);
+    }
+  });
+});

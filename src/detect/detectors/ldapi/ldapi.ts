@@ -1,0 +1,74 @@
+// LDAP filter injection (RFC 4515 filter grammar): a value that closes the application's filter
+// and opens its own — `*)(uid=*))(|(uid=*`, `admin)(!(&(1=0`, `*)(|(mail=*))`.
+import type { Detector, Hit } from '../../types.ts';
+
+function isAttrChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 59 || c === 95;
+}
+
+/** Whether at `i` (just after `(`) an LDAP filter item starts: `|(`, `&(`, `!(`, `attr=`, `attr>=`, `attr~=`. */
+function filterItemAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 124 || c === 38 || c === 33) {
+    // `|(`, `&)`, a bare trailing operator, or one glued to an item (`(|cn=*)`).
+    const next = text.charCodeAt(i + 1);
+    return next === 40 || next === 41 || Number.isNaN(next) || filterItemAt(text, i + 1);
+  }
+  let j = i;
+  while (j < text.length && j - i < 64 && isAttrChar(text.charCodeAt(j))) j++;
+  if (j === i) return false;
+  const op = text.charCodeAt(j);
+  return op === 61 || ((op === 62 || op === 60 || op === 126) && text.charCodeAt(j + 1) === 61);
+}
+
+/** The LDAP injection detector. */
+export const ldapiDetector: Detector = {
+  category: 'ldapi',
+  detect(views) {
+    const text = views.lower;
+    const hits: Hit[] = [];
+    if (!text.includes(')') && !text.includes('(')) return hits;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      if (text.charCodeAt(i) !== 41) continue;
+      let j = i + 1;
+      while (text.charCodeAt(j) === 41 || text.charCodeAt(j) === 32) j++;
+      let k = j;
+      while (text.charCodeAt(k) === 40 && k - j < 4) k++;
+      if (k > j && filterItemAt(text, k)) {
+        const starred = i > 0 && text.charCodeAt(i - 1) === 42;
+        const eq = text.indexOf('=', k);
+        const wildcard =
+          eq > 0 && eq - k < 66 && (text.charCodeAt(eq + 1) === 42 || text.charCodeAt(eq + 1) === 41);
+        const operator = text[k] === '|' || text[k] === '&' || text[k] === '!';
+        hits.push({
+          rule: 'ldapi.filter-breakout',
+          score: starred || operator || wildcard ? 5 : 3,
+          paranoia: 1,
+          at: i,
+        });
+        return hits;
+      }
+      i = j - 1;
+    }
+    // A value that starts a filter of its own: `*(|(mail=*))`, `(|(uid=*))`.
+    const lead = text.trimStart();
+    // `*)`, `*()`: a wildcard that closes the filter (fuzzing probes for filter injection).
+    if (/^\*\)|^\*\(\)/.test(lead)) {
+      hits.push({ rule: 'ldapi.filter-breakout', score: 5, paranoia: 1, at: 0 });
+      return hits;
+    }
+    if (
+      (lead.startsWith('*(') || lead.startsWith('(')) &&
+      /^\*?\((?:[|&!]\(|[\w.-]+[~<>]?=)/.test(lead.slice(0, 80))
+    ) {
+      hits.push({
+        rule: 'ldapi.filter-breakout',
+        score: lead.startsWith('*') || /^\*?\([|&!]/.test(lead) ? 5 : 2,
+        paranoia: 1,
+        at: 0,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { nosqliDetector } from './nosqli.ts';
+
+/** The strongest score the detector gives one value. */
+function strongest(value: string, kind: InputKind = 'query', location = 'query.q'): number {
+  return Math.max(0, ...nosqliDetector.detect(viewsOf(value), kind, location).map((hit) => hit.score));
+}
+
+/** The rules the detector reports for one value. */
+function rules(value: string, kind: InputKind = 'query', location = 'query.q'): string[] {
+  return nosqliDetector.detect(viewsOf(value), kind, location).map((hit) => hit.rule);
+}
+
+describe('nosqli detector', () => {
+  test('finds operator keys in JSON members and bracket query names', () => {
+    assert.equal(strongest('$ne', 'key', 'body.password.$ne'), 5);
+    assert.equal(strongest('password[$ne]', 'key', 'query.password[$ne]'), 5);
+    assert.equal(strongest('{"password": {"$gt": ""}}'), 5);
+    assert.equal(strongest('user[$regex]=.*'), 5);
+  });
+
+  test('finds JavaScript in $where and string breakouts', () => {
+    assert.deepEqual(rules('$where', 'key', 'body.$where'), ['nosqli.script-operator']);
+    assert.equal(strongest("'; return true; var x='"), 5);
+    assert.equal(strongest("' || '1'=='1"), 5);
+  });
+
+  test('lets prices, shell variables and templates through', () => {
+    for (const benign of ['$5.99 per month', 'echo $HOME', 'Total: $in stock', '{"price": "$10"}']) {
+      assert.ok(strongest(benign) < 5, benign);
+    }
+  });
+});

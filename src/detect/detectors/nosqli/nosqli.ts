@@ -1,0 +1,103 @@
+// NoSQL (MongoDB-style) operator injection: operator member names (`$ne`, `$where`, `$regex`) as JSON
+// keys, as bracket query names (`password[$ne]=`), or inside values that carry JSON or query syntax,
+// and JavaScript in `$where`-style values.
+import type { Detector, Hit } from '../../types.ts';
+
+const OPERATORS = new Set([
+  'ne',
+  'eq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'regex',
+  'where',
+  'exists',
+  'or',
+  'and',
+  'nor',
+  'not',
+  'expr',
+  'elemmatch',
+  'function',
+  'accumulator',
+  'type',
+  'size',
+  'all',
+  'text',
+  'search',
+  'lookup',
+  'jsonschema',
+  'mod',
+  'options',
+  'comment',
+  'slice',
+  'set',
+  'unset',
+  'push',
+  'rename',
+  'inc',
+  'merge',
+  'out',
+  'group',
+  'match',
+]);
+const SCRIPT_OPERATORS = new Set(['where', 'function', 'accumulator', 'expr']);
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** Finds `$op` names in `text`; in values only where JSON or bracket syntax surrounds them. */
+function operatorAt(text: string, anywhere: boolean): { at: number; op: string } | undefined {
+  let i = text.indexOf('$');
+  let guard = 0;
+  while (i >= 0 && guard++ < 1000) {
+    let j = i + 1;
+    while (j < text.length && j - i < 20 && isNameChar(text.charCodeAt(j))) j++;
+    const op = text.slice(i + 1, j);
+    if (OPERATORS.has(op)) {
+      const before = i > 0 ? text[i - 1]! : '';
+      const after = text[j] ?? '';
+      const quotedKey =
+        (before === '[' || before === '"' || before === "'" || before === '{') &&
+        (after === ']' || after === '[' || after === '"' || after === "'" || after === ':');
+      // Unquoted object keys of JavaScript/BSON shells: `{ $ne: 1 }`, `', $where: '1 == 1'`.
+      const bareKey = after === ':' && !isNameChar(before.charCodeAt(0));
+      if (anywhere || quotedKey || bareKey) {
+        return { at: i, op };
+      }
+    }
+    i = text.indexOf('$', i + 1);
+  }
+  return undefined;
+}
+
+/** The NoSQL injection detector. */
+export const nosqliDetector: Detector = {
+  category: 'nosqli',
+  detect(views, kind) {
+    const text = views.lower;
+    const hits: Hit[] = [];
+    if (!text.includes('$')) {
+      // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`.
+      const js = /['"]\s*(?:;\s*return\b|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b/.exec(text);
+      if (js !== null) hits.push({ rule: 'nosqli.js-injection', score: 5, paranoia: 1, at: js.index });
+      return hits;
+    }
+    const found = operatorAt(text, kind === 'key');
+    if (found !== undefined) {
+      const score =
+        kind === 'key' || SCRIPT_OPERATORS.has(found.op) || text.includes('=') || text.includes('{') ? 5 : 3;
+      hits.push({
+        rule: SCRIPT_OPERATORS.has(found.op) ? 'nosqli.script-operator' : 'nosqli.operator',
+        score,
+        paranoia: 1,
+        at: found.at,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { sqliDetector } from './sqli.ts';
+
+/** The strongest score per rule for one value. */
+function scores(value: string, kind: InputKind = 'query', location = 'query.q'): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const hit of sqliDetector.detect(viewsOf(value), kind, location))
+    out.set(hit.rule, Math.max(out.get(hit.rule) ?? 0, hit.score));
+  return out;
+}
+
+function strongest(value: string, kind?: InputKind, location?: string): number {
+  return Math.max(0, ...scores(value, kind, location).values());
+}
+
+describe('sqli detector', () => {
+  test('finds tautologies after a quote breakout and in numeric context', () => {
+    assert.equal(scores("' or '1'='1").get('sqli.tautology'), 5);
+    assert.equal(scores("admin' OR 1=1-- ").get('sqli.tautology'), 5);
+    assert.equal(scores('1 or 1=1').get('sqli.tautology'), 5);
+    assert.equal(
+      scores('1) and 8407=(select count(*) from generate_series(1,5000000))').get('sqli.subquery'),
+      5,
+    );
+  });
+
+  test('finds UNION and stacked queries, also with comments between the words', () => {
+    assert.equal(scores("' UNION/**/ALL SELECT null,null--").get('sqli.union'), 5);
+    assert.equal(scores('1; DROP TABLE users').get('sqli.stacked'), 5);
+    assert.equal(scores("1'; exec master..xp_cmdshell 'ping 10.0.0.1'--").get('sqli.function'), 5);
+  });
+
+  test('finds comment truncation after a breakout', () => {
+    assert.equal(scores("admin'--").get('sqli.comment-truncation'), 5);
+    assert.equal(scores('admin" #').get('sqli.comment-truncation'), 5);
+  });
+
+  test('finds time- and error-based functions across dialects', () => {
+    assert.equal(strongest("1' AND SLEEP(5)#"), 5);
+    assert.equal(strongest("1;waitfor delay '0:0:5'--"), 5);
+    assert.equal(strongest('1 AND pg_sleep(5)'), 5);
+    assert.equal(strongest("' and extractvalue(1,concat(0x7e,version()))--"), 5);
+    assert.equal(strongest('1" and 8312=dbms_pipe.receive_message(chr(69),5)--'), 5);
+  });
+
+  test('reads MySQL executable comments as code', () => {
+    assert.equal(scores('1 /*!50000UNION*/ /*!50000SELECT*/ 1,2').get('sqli.union'), 5);
+  });
+
+  test('lets names with apostrophes, prose and colors through', () => {
+    for (const benign of [
+      "O'Brien",
+      "D'Angelo-Smith",
+      "It's a select few who came from the union hall",
+      'Please select a file from the list, or drop it here',
+      "I'll be there -- or not",
+      'Upon his palm!--How now, you wanton calf!',
+      '#00FF00',
+      'SELECT your seat and ORDER BY price',
+      'you and I or 2 of them',
+    ]) {
+      assert.ok(strongest(benign) < 5, benign);
+    }
+  });
+});

@@ -1,0 +1,311 @@
+// SQL injection: the value is tokenized as SQL three times (as code, and as if it sat inside a
+// '…' or "…" literal) and each token stream is checked for structures that only make sense as
+// injected SQL: tautologies, UNION and stacked queries, comment truncation after a breakout, time
+// and error-based functions, subqueries in comparisons and catalog access.
+import type { Detector, Hit } from '../../types.ts';
+import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
+import {
+  ATTACK_FUNCTIONS,
+  BOOLEAN,
+  CATALOG,
+  CLAUSES,
+  COMPARE,
+  SQL_OPERATORS,
+  STATEMENT_FOLLOW,
+  STRONG_FUNCTIONS,
+} from './sql-words.ts';
+
+const CONTEXTS = ['', "'", '"'] as const;
+const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
+const SQL_KEYWORDS = /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|xp_cmdshell)\b/;
+function isTruncation(text: string, t: SqlToken | undefined): boolean {
+  if (t?.type !== 'comment') return false;
+  const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
+  const after = text.charCodeAt(t.at + marker);
+  return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
+}
+
+/** A call: a name followed directly by `(` (prose puts a space before a parenthesis). */
+function isCall(tokens: SqlToken[], i: number): boolean {
+  const t = tokens[i]!;
+  const next = tokens[i + 1];
+  return next?.type === '(' && next.at === t.at + t.text.length;
+}
+
+function isValue(t: SqlToken | undefined): boolean {
+  return (
+    t !== undefined &&
+    (t.type === 'num' ||
+      t.type === 'str' ||
+      t.type === 'var' ||
+      t.text === 'null' ||
+      t.text === 'true' ||
+      t.text === 'false')
+  );
+}
+
+function isOperand(t: SqlToken | undefined): boolean {
+  return isValue(t) || t?.type === 'word' || t?.type === '(';
+}
+
+/** Drops comment tokens: between tokens a comment acts as whitespace. */
+function significant(tokens: SqlToken[]): SqlToken[] {
+  return tokens.filter((t) => t.type !== 'comment');
+}
+
+function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]): void {
+  const tokens = significant(all);
+  const n = tokens.length;
+  if (breakout && all.length > 0) breakoutChecks(text, all, hits);
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    if (t.type === 'word') {
+      if (t.text === 'union') {
+        let j = i + 1;
+        while (tokens[j]?.text === 'all' || tokens[j]?.text === 'distinct' || tokens[j]?.type === '(') j++;
+        if (tokens[j]?.text === 'select') hits.push({ rule: 'sqli.union', score: 5, paranoia: 1, at: t.at });
+        continue;
+      }
+      if (next?.type === '(' && ATTACK_FUNCTIONS.has(t.text)) {
+        const prev = tokens[i - 1];
+        const arg = tokens[i + 2];
+        const strong =
+          STRONG_FUNCTIONS.has(t.text) &&
+          (arg?.type === 'num' ||
+            arg?.type === 'str' ||
+            arg?.type === 'var' ||
+            (arg?.type === 'word' && tokens[i + 3]?.type === '('));
+        const inExpr =
+          prev !== undefined &&
+          (prev.type === 'op' ||
+            prev.type === '(' ||
+            prev.type === ',' ||
+            BOOLEAN.has(prev.text) ||
+            COMPARE.has(prev.text) ||
+            prev.text === 'select' ||
+            prev.text === 'by');
+        // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression.
+        if (strong && (isCall(tokens, i) || inExpr || breakout))
+          hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+        else if (STRONG_FUNCTIONS.has(t.text))
+          hits.push({ rule: 'sqli.function', score: inExpr || breakout ? 5 : 3, paranoia: 1, at: t.at });
+        else if (inExpr && (breakout || i <= 3) && isCall(tokens, i))
+          hits.push({ rule: 'sqli.function', score: 2, paranoia: 2, at: t.at });
+        continue;
+      }
+      if (t.text === 'xp_cmdshell' || t.text === 'sp_password') {
+        hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+        continue;
+      }
+      if (
+        t.text === 'waitfor' &&
+        (next?.text === 'delay' || next?.text === 'time') &&
+        tokens[i + 2]?.type === 'str'
+      ) {
+        hits.push({ rule: 'sqli.time', score: 5, paranoia: 1, at: t.at });
+        continue;
+      }
+      if (CATALOG.has(t.text) && (next?.type === '.' || tokens[i - 1]?.text === 'from')) {
+        const qualified =
+          next?.type === '.' && (tokens[i + 2]?.type === 'word' || tokens[i + 2]?.type === '.');
+        if (qualified || tokens[i - 1]?.text === 'from')
+          hits.push({
+            rule: 'sqli.catalog',
+            score: t.text === 'master' || t.text === 'mysql' || t.text === 'sys' ? 3 : 5,
+            paranoia: 1,
+            at: t.at,
+          });
+      }
+      if (t.text === 'select') selectChecks(tokens, i, hits);
+      if (BOOLEAN.has(t.text) && (i > 0 || breakout)) booleanChecks(tokens, i, breakout, hits);
+      if (
+        i === 0 &&
+        (t.text === 'order' || t.text === 'group') &&
+        next?.text === 'by' &&
+        tokens[i + 2]?.type === 'num'
+      ) {
+        hits.push({
+          rule: 'sqli.clause',
+          score: all.some((x) => x.type === 'comment') ? 5 : 3,
+          paranoia: 1,
+          at: t.at,
+        });
+      }
+    } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
+      booleanChecks(tokens, i, breakout, hits);
+    } else if (t.type === ';' && next?.type === 'word') {
+      const follow = STATEMENT_FOLLOW[next.text];
+      const call = ATTACK_FUNCTIONS.has(next.text) && tokens[i + 2]?.type === '(';
+      if (call || follow?.(tokens[i + 2], tokens[i + 3]))
+        hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at: t.at });
+    } else if (t.type === 'var' && t.text.startsWith('@@')) {
+      hits.push({ rule: 'sqli.system-variable', score: 3, paranoia: 1, at: t.at });
+    }
+  }
+}
+
+/** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
+function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[]): void {
+  const t = tokens[i]!;
+  const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
+  // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
+  const anchored = breakout || isValue(prev) || prev.type === ')' || (prev.type === 'word' && i === 1);
+  if (!anchored) return;
+  let j = i + 1;
+  if (tokens[j]?.text === 'not') j++;
+  const a = tokens[j];
+  if (a === undefined) return;
+  let k = j + 1;
+  if (a.type === '(') {
+    const x = tokens[k];
+    const op = tokens[k + 1];
+    if (
+      x?.text === 'select' ||
+      (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
+    ) {
+      hits.push({
+        rule: x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology',
+        score: 5,
+        paranoia: 1,
+        at: t.at,
+      });
+    }
+    return;
+  }
+  if (a.type === 'word' && tokens[k]?.type === '(') {
+    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes.
+    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text))
+      hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+    return;
+  }
+  // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
+  while (
+    (tokens[k]?.type === '.' || (tokens[k]?.type === 'op' && '+-*/%'.includes(tokens[k]!.text))) &&
+    isOperand(tokens[k + 1])
+  )
+    k += 2;
+  const cmp = tokens[k];
+  if (
+    cmp === undefined ||
+    cmp.type === 'comment' ||
+    cmp.type === ';' ||
+    (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
+  ) {
+    if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
+      hits.push({ rule: 'sqli.tautology', score: breakout ? 5 : 3, paranoia: 1, at: t.at });
+    return;
+  }
+  if (!COMPARE.has(cmp.text) && !(cmp.type === 'op' && COMPARE.has(cmp.text))) return;
+  let b = tokens[k + 1];
+  if (b?.text === 'not' || b?.text === 'null') b = b.text === 'null' ? b : tokens[k + 2];
+  if (b === undefined) return;
+  if (b.type === '(' && tokens[k + 2]?.text === 'select') {
+    hits.push({ rule: 'sqli.subquery', score: 5, paranoia: 1, at: t.at });
+    return;
+  }
+  const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
+  if (!literal && !(b.type === 'word' && tokens[k + 2]?.type === '(')) return;
+  if ((cmp.text === 'in' && b.type !== '(') || (cmp.text === 'is' && !isValue(b) && b.text !== 'not')) return;
+  const strong =
+    (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
+    (a.type === 'word' && a.text === b.text);
+  hits.push({
+    rule: 'sqli.tautology',
+    score: strong && (breakout || isValue(prev) || prev.type === ')') ? 5 : 3,
+    paranoia: 1,
+    at: t.at,
+  });
+}
+
+/** `select` followed by a SQL projection, and reading `from` something. */
+function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
+  const a = tokens[i + 1];
+  if (a === undefined) return;
+  const sqlish =
+    a.type === 'num' ||
+    a.type === 'var' ||
+    a.text === '*' ||
+    a.text === 'null' ||
+    a.text === 'top' ||
+    a.text === 'distinct' ||
+    (a.type === 'word' && tokens[i + 2]?.type === '(') ||
+    a.type === 'str';
+  const prev = tokens[i - 1];
+  const nested = prev?.type === '(' || prev?.type === ';';
+  let from = false;
+  for (let j = i + 2; j < Math.min(tokens.length, i + 12); j++) {
+    if (tokens[j]!.text === 'from') {
+      from = true;
+      break;
+    }
+  }
+  let where = false;
+  for (let j = i + 2; j < Math.min(tokens.length, i + 6); j++) if (tokens[j]!.text === 'where') where = true;
+  const leading = i === 0 && (a.type === 'var' || (a.type === 'word' && isCall(tokens, i + 1)));
+  if ((sqlish && (from || nested || leading)) || (nested && where))
+    hits.push({ rule: 'sqli.select', score: 5, paranoia: 1, at: tokens[i]!.at });
+  else if (sqlish || (from && nested))
+    hits.push({ rule: 'sqli.select', score: 3, paranoia: 2, at: tokens[i]!.at });
+}
+
+/** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
+function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
+  let j = 0;
+  while (all[j]?.type === ')') j++;
+  const first = all[j];
+  const at = all[0]!.at;
+  if (first === undefined) return;
+  if (
+    isTruncation(text, first) ||
+    (first.type === ';' && (all[j + 1] === undefined || all[j + 1]!.type === 'comment'))
+  ) {
+    hits.push({ rule: 'sqli.comment-truncation', score: 5, paranoia: 1, at });
+    return;
+  }
+  const second = all[j + 1];
+  if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
+    const last = all.length === j + 2;
+    hits.push({ rule: 'sqli.tautology', score: COMPARE.has(first.text) || last ? 5 : 3, paranoia: 1, at });
+    return;
+  }
+  if (first.type === 'word' && CLAUSES.has(first.text)) {
+    const byClause = (first.text === 'order' || first.text === 'group') && second?.text === 'by';
+    if (
+      byClause ||
+      first.text === 'union' ||
+      first.text === 'having' ||
+      first.text === 'where' ||
+      first.text === 'limit' ||
+      first.text === 'procedure' ||
+      first.text === 'waitfor' ||
+      first.text === 'rlike' ||
+      first.text === 'regexp'
+    ) {
+      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+    } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
+      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+    } else if (BOOLEAN.has(first.text) || first.text === 'not') {
+      hits.push({ rule: 'sqli.breakout', score: 2, paranoia: 2, at });
+    }
+  } else if (first.type === ';' && second?.type === 'word' && STATEMENT_FOLLOW[second.text] !== undefined) {
+    hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at });
+  }
+}
+
+/** The SQL injection detector. */
+export const sqliDetector: Detector = {
+  category: 'sqli',
+  plainText: true,
+  detect(views) {
+    const hits: Hit[] = [];
+    const text = views.lower;
+    // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
+    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
+    for (const quote of CONTEXTS) {
+      if (quote !== '' && !text.includes(quote)) continue;
+      analyze(text, tokenizeSql(text, quote), quote !== '', hits);
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { ssrfDetector } from './ssrf.ts';
+
+/** The strongest score per rule for one value. */
+function scores(value: string, kind: InputKind = 'query', location = 'query.q'): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const hit of ssrfDetector.detect(viewsOf(value), kind, location))
+    out.set(hit.rule, Math.max(out.get(hit.rule) ?? 0, hit.score));
+  return out;
+}
+
+function strongest(value: string, kind?: InputKind, location?: string): number {
+  return Math.max(0, ...scores(value, kind, location).values());
+}
+
+describe('ssrf detector', () => {
+  test('finds URLs to metadata, loopback and private addresses in any notation', () => {
+    assert.equal(scores('http://169.254.169.254/latest/meta-data/').get('ssrf.metadata'), 5);
+    assert.equal(strongest('http://2130706433/'), 5);
+    assert.equal(strongest('http://0x7f000001:8080/'), 5);
+    assert.equal(strongest('http://0177.0.0.1/'), 5);
+    assert.equal(strongest('http://[::ffff:127.0.0.1]/'), 5);
+    assert.equal(strongest('http://user@127.0.0.1:22/'), 5);
+    assert.equal(strongest('http://metadata.google.internal/computeMetadata/v1/'), 5);
+    assert.equal(strongest('http://169.254.169.254.nip.io/'), 5);
+  });
+
+  test('finds non-HTTP schemes', () => {
+    assert.equal(scores('gopher://127.0.0.1:6379/_INFO').get('ssrf.scheme'), 5);
+    assert.equal(scores('dict://localhost:11211/stat').get('ssrf.scheme'), 5);
+  });
+
+  test('lets public URLs and private addresses in prose through', () => {
+    for (const benign of [
+      'https://api.example.com/v1/users?page=2',
+      'https://github.com/octokit/fixtures',
+      'The server listens on http://localhost:3000 during development',
+      '10.0.0.5',
+    ]) {
+      assert.ok(strongest(benign, 'body') < 5, benign);
+    }
+  });
+});

@@ -1,0 +1,135 @@
+// Server-side request forgery: every URL in the value (`scheme://authority…`, or a leading `//host`)
+// has its host parsed — userinfo and port removed, IPv4 in decimal/hex/octal/short forms, IPv6 with
+// mapped IPv4 — and is checked against loopback, private, link-local and cloud metadata addresses;
+// schemes that reach non-HTTP services (gopher, dict, file…) are flagged on their own.
+import { classifyHostLiteral } from '../../../lib/ip-address.ts';
+import type { Detector, Hit } from '../../types.ts';
+
+// `file:` is left to the traversal detector (a local read, not a request).
+const DANGEROUS_SCHEMES = new Set([
+  'gopher',
+  'dict',
+  'ldap',
+  'ldaps',
+  'tftp',
+  'jar',
+  'netdoc',
+  'sftp',
+  'smb',
+  'telnet',
+  'expect',
+  'phar',
+]);
+const INTERNAL_NAMES = [
+  'localhost',
+  'ip6-localhost',
+  'ip6-loopback',
+  'rancher-metadata',
+  'metadata.google.internal',
+  'metadata',
+  'instance-data',
+  'kubernetes.default',
+  'localtest.me',
+  'metadata.azure.com',
+];
+// Wildcard DNS services that resolve `<ip>.nip.io` to `<ip>`, a common filter bypass.
+const WILDCARD_DNS = ['.nip.io', '.xip.io', '.sslip.io', '.nip.direct', '.traefik.me'];
+const MAX_URLS = 64;
+// What a bare internal host can start with: an address literal, or one of the internal names.
+const BARE_HOST_START =
+  /^(?:[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes|[\w.-]+\.(?:nip|xip|sslip)\.io)/;
+
+/** Extracts the host of the authority starting at `from`. */
+function hostAt(text: string, from: number): string {
+  let end = from;
+  while (end < text.length && end - from < 300 && !'/?#\\ \t\n\r"\'<>'.includes(text[end]!)) end++;
+  let authority = text.slice(from, end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    return close < 0 ? authority : authority.slice(0, close + 1);
+  }
+  const colon = authority.indexOf(':');
+  const host = colon < 0 ? authority : authority.slice(0, colon);
+  // Parsers stop the host at the first character that cannot be in one (`127.0.0.1!/`).
+  const stop = host.search(/[^a-z0-9.\-_%]/);
+  return stop < 0 ? host : host.slice(0, stop);
+}
+
+/** Why `host` points inside: an internal name, a non-public address, or a wildcard DNS name for one. */
+export function internalReason(rawHost: string): string | undefined {
+  const host = rawHost.replace(/\.$/, '');
+  if (host.length === 0) return undefined;
+  for (const name of INTERNAL_NAMES) if (host === name || host.endsWith(`.${name}`)) return 'internal-name';
+  const literal = classifyHostLiteral(host);
+  if (literal !== undefined) return literal;
+  for (const suffix of WILDCARD_DNS) {
+    if (host.endsWith(suffix)) {
+      const inner = host.slice(0, -suffix.length).replaceAll('-', '.');
+      const parts = inner.split('.');
+      if (classifyHostLiteral(parts.slice(-4).join('.')) !== undefined) return 'wildcard-dns';
+    }
+  }
+  return undefined;
+}
+
+function isSchemeChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
+/** The SSRF detector. */
+export const ssrfDetector: Detector = {
+  category: 'ssrf',
+  detect(views) {
+    const text = views.lower;
+    const hits: Hit[] = [];
+    const whole = text.trimStart();
+    let i = text.indexOf('://');
+    let count = 0;
+    while (i >= 0 && count++ < MAX_URLS) {
+      let s = i;
+      while (s > 0 && i - s < 32 && isSchemeChar(text.charCodeAt(s - 1))) s--;
+      const scheme = text.slice(s, i);
+      // The URL is the value, or a parameter inside another URL (`?url=http://localhost`).
+      const leading = (whole.length > 0 && text.length - whole.length === s) || text[s - 1] === '=';
+      if (DANGEROUS_SCHEMES.has(scheme)) {
+        hits.push({ rule: 'ssrf.scheme', score: leading ? 5 : 3, paranoia: 1, at: s });
+      }
+      const reason = internalReason(hostAt(text, i + 3));
+      if (reason !== undefined) {
+        const strong = reason === 'metadata' || reason === 'wildcard-dns' || leading;
+        hits.push({
+          rule: reason === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-host',
+          score: strong ? 5 : 3,
+          paranoia: 1,
+          at: s,
+        });
+      }
+      i = text.indexOf('://', i + 3);
+    }
+    if (whole.startsWith('//') && !whole.startsWith('///')) {
+      const reason = internalReason(hostAt(whole, 2));
+      if (reason !== undefined) hits.push({ rule: 'ssrf.internal-host', score: 5, paranoia: 1, at: 0 });
+    } else if (
+      count === 0 &&
+      BARE_HOST_START.test(whole) &&
+      /^[a-z0-9.[\]:-]+(?:[:/][^\s]*)?$/.test(whole.slice(0, 300))
+    ) {
+      // A bare host (`169.254.169.254`, `127.0.0.1/`) given where a URL or host is expected.
+      const reason = internalReason(hostAt(whole, 0));
+      if (reason !== undefined) {
+        // Private addresses are everyday data in API payloads; only loopback and metadata stand out.
+        const strong = reason === 'metadata' || reason === 'wildcard-dns';
+        const score = strong ? 5 : reason === 'loopback' || reason === 'internal-name' ? 3 : 2;
+        hits.push({
+          rule: strong ? 'ssrf.metadata' : 'ssrf.internal-host',
+          score,
+          paranoia: score === 2 ? 2 : 1,
+          at: 0,
+        });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,44 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal `${…}` lookups and templates.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { sstiDetector } from './ssti.ts';
+
+/** The strongest score the detector gives one value. */
+function strongest(value: string, kind: InputKind = 'query', location = 'query.q'): number {
+  return Math.max(0, ...sstiDetector.detect(viewsOf(value), kind, location).map((hit) => hit.score));
+}
+
+/** The rules the detector reports for one value. */
+function rules(value: string, kind: InputKind = 'query', location = 'query.q'): string[] {
+  return sstiDetector.detect(viewsOf(value), kind, location).map((hit) => hit.rule);
+}
+
+describe('ssti detector', () => {
+  test('finds object-graph walks and code execution in expressions', () => {
+    assert.equal(strongest("{{ ''.__class__.__mro__[1].__subclasses__() }}"), 5);
+    assert.equal(strongest('${T(java.lang.Runtime).getRuntime().exec("id")}'), 5);
+    assert.equal(strongest('<%= `ls /` %>'), 5);
+    assert.equal(strongest('{{config.items()}}'), 5);
+    assert.equal(strongest('#set($x = $e.getClass().forName("java.lang.Runtime"))'), 5);
+  });
+
+  test('finds arithmetic probes and template statements', () => {
+    assert.deepEqual(rules('{{7*7}}'), ['ssti.probe']);
+    assert.equal(strongest("${7*'7'}"), 5);
+    assert.equal(strongest('{% import os %}'), 5);
+  });
+
+  test('lets placeholders, shell variables and prose braces through', () => {
+    for (const benign of [
+      'Hello {{name}}',
+      'cp {{path/to/file}} {{path/to/dest}}',
+      'echo ${HOME}',
+      'set {a, b}',
+      '#{user_id}',
+    ]) {
+      assert.ok(strongest(benign) < 5, benign);
+    }
+  });
+});

@@ -1,0 +1,248 @@
+// Server-side template injection: template expressions of Jinja2/Twig (`{{ }}`, `{% %}`), EL/SpEL/
+// Freemarker/Velocity (`${ }`, `#{ }`, `*{ }`, `<#…>`, `#set`), ERB/EJS (`<%= %>`) and Razor (`@( )`),
+// whose contents are tokenized: object-graph walks, code execution names, or arithmetic probes.
+import type { Detector, Hit } from '../../types.ts';
+
+const OPENERS: readonly [string, string][] = [
+  ['{php}', '{/php}'],
+  ['{$smarty', '}'],
+  ['{{', '}}'],
+  ['{%', '%}'],
+  ['${', '}'],
+  ['#{', '}'],
+  ['*{', '}'],
+  ['@{', '}'],
+  ['<%', '%>'],
+  ['@(', ')'],
+  ['[[', ']]'],
+  ['[=', ']'],
+];
+const MAX_EXPRESSION = 1024;
+// Names that walk from a template object to the runtime, or run code.
+const DANGEROUS = new Set([
+  '__class__',
+  '__mro__',
+  '__subclasses__',
+  '__globals__',
+  '__builtins__',
+  '__import__',
+  '__init__',
+  '__base__',
+  '__bases__',
+  '__getattribute__',
+  '__dict__',
+  'getclass',
+  'forname',
+  'getruntime',
+  'runtime',
+  'processbuilder',
+  'exec',
+  'popen',
+  'system',
+  'eval',
+  'subprocess',
+  'getdeclaredconstructors',
+  'newinstance',
+  'classloader',
+  'getclassloader',
+  'invoke',
+  'getmethod',
+  'freemarker',
+  'objectconstructor',
+  'execute',
+  'spawn',
+  'child_process',
+  'require',
+  'process',
+  'mainmodule',
+  'constructor',
+  'getenv',
+  'readfile',
+  'file_get_contents',
+  'passthru',
+  'shell_exec',
+  'system_exec',
+  'registerundefinedfiltercallback',
+  'getfilter',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'url_for',
+  'get_flashed_messages',
+  'config',
+  'request',
+  'self',
+  '_self',
+  'application',
+  'settings',
+  'environment',
+  'dump',
+  'app',
+  'os',
+  'java',
+  'javax',
+  'org',
+  'getattribute',
+  'setattribute',
+  'session',
+  'include',
+  'import',
+  'range',
+  'attr',
+  'globals',
+  'builtins',
+  'namespace',
+  'kernel',
+  'string',
+  'class',
+  'sys',
+  'jsp',
+  'pageContext',
+  'file',
+  'open3',
+  'open4',
+  'popen3',
+  'popen4',
+  'readline',
+  'this',
+  'smarty',
+  'php',
+  'gettext',
+  'tourl',
+  'createnewfile',
+]);
+// Template objects that probes print on their own (`{{self}}`, `{{ request }}`).
+const SELF_OBJECTS = new Set(['self', '_self', 'this', 'config', 'request', 'settings', 'app']);
+const STRONG = new Set([
+  '__class__',
+  '__mro__',
+  '__subclasses__',
+  '__globals__',
+  '__builtins__',
+  '__import__',
+  '__init__',
+  '__base__',
+  '__bases__',
+  '__getattribute__',
+  'getclass',
+  'forname',
+  'getruntime',
+  'processbuilder',
+  'popen',
+  'subprocess',
+  'getdeclaredconstructors',
+  'newinstance',
+  'getclassloader',
+  'objectconstructor',
+  'child_process',
+  'mainmodule',
+  'registerundefinedfiltercallback',
+  'shell_exec',
+  'passthru',
+  'file_get_contents',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'get_flashed_messages',
+  'url_for',
+  'freemarker',
+  'getenv',
+  'open3',
+  'open4',
+  'popen3',
+  'popen4',
+  'smarty',
+]);
+const STATEMENTS = new Set([
+  'for',
+  'if',
+  'set',
+  'include',
+  'import',
+  'extends',
+  'block',
+  'macro',
+  'raw',
+  'debug',
+  'print',
+  'filter',
+  'with',
+  'from',
+  'call',
+  'autoescape',
+  'sandbox',
+  'embed',
+  'assign',
+  'eval',
+]);
+
+interface Verdict {
+  readonly score: number;
+  readonly rule: string;
+}
+
+function classify(body: string, opener: string): Verdict | undefined {
+  const words = body.match(/[a-z_$][\w$]*/g) ?? [];
+  let dangerous = 0;
+  let strong = false;
+  for (const w of words) {
+    if (STRONG.has(w)) strong = true;
+    if (DANGEROUS.has(w)) dangerous++;
+  }
+  const structured = /[.([]/.test(body);
+  if (strong || (dangerous > 0 && structured)) return { score: 5, rule: 'ssti.object-walk' };
+  const trimmed = body.trim();
+  if (body.includes('`') && (opener === '<%' || opener === '{{'))
+    return { score: 5, rule: 'ssti.object-walk' };
+  // `${new File("…")}`, `${new URL(…).getText()}`: object construction inside an expression.
+  if (/\bnew\s+[a-z_][\w.]*\s*\(/.test(body)) return { score: 5, rule: 'ssti.object-walk' };
+  if (words.length === 1 && SELF_OBJECTS.has(words[0]!) && /^[\w\s]*$/.test(trimmed))
+    return { score: 5, rule: 'ssti.object-walk' };
+  // `{{7*7}}`, `${7*'7'}`, `<%= 7*7 %>`: arithmetic on literals only a template engine would evaluate.
+  if (/^=?\s*[\d'"]+\s*[-+*/%]\s*[\d'"]+\s*$/.test(trimmed)) return { score: 5, rule: 'ssti.probe' };
+  if (opener === '{%' && words.length > 0)
+    return {
+      score: STATEMENTS.has(words[0]!) || words[0]!.startsWith('end') ? 5 : 3,
+      rule: 'ssti.statement',
+    };
+  if (opener === '{{' && /^[#/](?:each|with|if|unless|lookup|log)\b/.test(trimmed))
+    return { score: 3, rule: 'ssti.statement' };
+  if (/\.\w+\s*\(/.test(body)) return { score: 3, rule: 'ssti.expression' };
+  if (dangerous > 0 && words.length === 1 && opener !== '${') return { score: 3, rule: 'ssti.object-walk' };
+  if (opener === '<%' && /^=?\s*\S/.test(trimmed) && structured) return { score: 3, rule: 'ssti.expression' };
+  return undefined;
+}
+
+/** The SSTI detector. */
+export const sstiDetector: Detector = {
+  category: 'ssti',
+  detect(views) {
+    const text = views.lower;
+    const hits: Hit[] = [];
+    for (const [open, close] of OPENERS) {
+      let i = text.indexOf(open);
+      // Expressions are read one after another (the next search starts after this one's closer),
+      // so the total work stays linear however many openers the value has.
+      while (i >= 0) {
+        const start = i + open.length;
+        const end = text.indexOf(close, start);
+        const body = text.slice(
+          start,
+          end < 0 ? Math.min(text.length, start + MAX_EXPRESSION) : Math.min(end, start + MAX_EXPRESSION),
+        );
+        const verdict = classify(body, open);
+        if (verdict !== undefined) {
+          hits.push({ rule: verdict.rule, score: verdict.score, paranoia: 1, at: i });
+          if (verdict.score >= 5) return hits;
+        }
+        if (end < 0) break;
+        i = text.indexOf(open, end + close.length);
+      }
+    }
+    // Directives outside delimiters: Velocity `#set(`/`#foreach(`, Freemarker `<#assign`, `?new()`.
+    const directive =
+      /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(/.exec(text);
+    if (directive !== null) hits.push({ rule: 'ssti.directive', score: 5, paranoia: 1, at: directive.index });
+    return hits;
+  },
+};

@@ -1,0 +1,141 @@
+// Path traversal and local file inclusion: path segments are walked after decoding (encoded and
+// overlong dots and slashes, `\`, `0x2e`, `....//`) to see whether they climb above their root,
+// and path-shaped values are matched against well-known sensitive files and stream wrappers.
+import type { Detector, Hit } from '../../types.ts';
+import { SENSITIVE_PATHS, SYSTEM_ROOTS, WRAPPERS } from './sensitive.ts';
+
+/** Traversal-specific folding: both slashes, hex-written dots/slashes, nulls. */
+function fold(lower: string): string {
+  let text = lower;
+  if (text.includes('0x'))
+    text = text.replaceAll('0x2e', '.').replaceAll('0x2f', '/').replaceAll('0x5c', '/');
+  return text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+}
+
+/** How far above its starting directory a path climbs, and where the first climb starts. */
+function climb(text: string): { depth: number; ups: number; at: number } {
+  let depth = 0;
+  let lowest = 0;
+  let ups = 0;
+  let at = -1;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let j = text.indexOf('/', i);
+    if (j < 0) j = n;
+    const seg = text.slice(i, Math.min(j, i + 16));
+    // `..`, and filter-evasion forms (`....`, `..;`, `.. `, `..%00`) that a naive strip turns into `..`.
+    const dots = /^\.\.+[;\s]*$/.test(seg) || /^\.\.\./.test(seg);
+    if (dots && j - i < 16) {
+      if (at < 0) at = i;
+      ups++;
+      depth--;
+      if (depth < lowest) lowest = depth;
+    } else if (seg !== '.' && seg.length > 0) depth++;
+    i = j + 1;
+  }
+  return { depth: -lowest, ups, at };
+}
+
+const PATH_SYNTAX = /[./\\:%\u0000\u2215\uff0e]|0x/;
+
+// Sensitive paths indexed by their first three characters, so a value is scanned once.
+const BY_PREFIX = new Map<string, string[]>();
+for (const path of SENSITIVE_PATHS) {
+  const key = path.slice(0, 3);
+  BY_PREFIX.set(key, [...(BY_PREFIX.get(key) ?? []), path]);
+}
+
+/** The first sensitive path that starts the value or follows `/`, `.` or `:`, ending at a boundary. */
+function findSensitive(text: string, startOnly = false): { path: string; at: number } | undefined {
+  const n = startOnly ? Math.min(1, text.length) : text.length;
+  for (let p = 0; p < n; p++) {
+    if (p > 0) {
+      const before = text.charCodeAt(p - 1);
+      if (before !== 47 && before !== 46 && before !== 58) continue;
+    }
+    const candidates = BY_PREFIX.get(text.slice(p, p + 3));
+    if (candidates === undefined) continue;
+    for (const path of candidates) {
+      if (!text.startsWith(path, p)) continue;
+      const after = text.charCodeAt(p + path.length);
+      if (after >= 97 && after <= 122 && !path.endsWith('/')) continue;
+      return { path, at: p };
+    }
+  }
+  return undefined;
+}
+
+function isPathShaped(text: string): boolean {
+  const t = text.trimStart();
+  if (/\s/.test(t.slice(0, 200).trimEnd())) return false;
+  return (
+    t.startsWith('/') ||
+    t.startsWith('~/') ||
+    /^[a-z]:\//.test(t) ||
+    t.startsWith('file:') ||
+    t.startsWith('./')
+  );
+}
+
+/** The traversal / LFI detector. */
+export const traversalDetector: Detector = {
+  category: 'traversal',
+  detect(views, kind) {
+    const hits: Hit[] = [];
+    if (!PATH_SYNTAX.test(views.lower)) {
+      // No path syntax: only a bare sensitive file name (`authorized_keys`) can match, at the start.
+      if (findSensitive(views.lower, true) !== undefined) {
+        hits.push({ rule: 'traversal.sensitive-file', score: 2, paranoia: 2, at: 0 });
+      }
+      return hits;
+    }
+    const text = fold(views.lower);
+    if (text.includes('..')) {
+      const { depth, ups, at } = climb(text);
+      // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
+      const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
+      if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)))
+        hits.push({ rule: 'traversal.escape', score: 5, paranoia: 1, at });
+      else if (depth === 1 || ups > 0)
+        hits.push({
+          rule: 'traversal.dot-segment',
+          score: ups > 0 && depth === 1 ? 3 : 2,
+          paranoia: depth === 1 ? 1 : 2,
+          at: Math.max(0, at),
+        });
+    }
+    for (const wrapper of WRAPPERS) {
+      const at = text.indexOf(wrapper);
+      if (at >= 0 && (at === 0 || !/[a-z0-9]/.test(text[at - 1]!))) {
+        const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
+        hits.push({ rule: 'traversal.wrapper', score: leading ? 5 : 2, paranoia: leading ? 1 : 2, at });
+        break;
+      }
+    }
+    const shapedAny =
+      isPathShaped(text) || hits.length > 0 || text.startsWith('..') || text.includes('\u0000');
+    const sensitive = findSensitive(text);
+    if (sensitive !== undefined) {
+      const token = !/\s/.test(text.trim().slice(0, 300));
+      const shaped = shapedAny || (token && text.trimStart().startsWith(sensitive.path));
+      hits.push({
+        rule: 'traversal.sensitive-file',
+        score: shaped ? 5 : 2,
+        paranoia: shaped ? 1 : 2,
+        at: sensitive.at,
+      });
+    }
+    if (isPathShaped(text)) {
+      const t = text
+        .trimStart()
+        .replace(/^file:\/*/, '/')
+        .replace(/^[a-z]:/, '');
+      const first = t.split('/').find((s) => s.length > 0) ?? '';
+      if (SYSTEM_ROOTS.has(first)) hits.push({ rule: 'traversal.system-path', score: 5, paranoia: 1, at: 0 });
+      else if (/^\s*[a-z]:\//.test(text))
+        hits.push({ rule: 'traversal.system-path', score: 3, paranoia: 1, at: 0 });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,234 @@
+// Cross-site scripting: HTML tags and attributes read by a tokenizer (script-capable elements,
+// event handlers, script URLs, CSS expressions), attribute-context breakouts, and JavaScript
+// sink calls after a string breakout.
+import type { Detector, Hit } from '../../types.ts';
+import { EVENT_HANDLERS } from './events.ts';
+import { readAttributes, readTags } from './html-lexer.ts';
+
+const SCRIPT_TAGS = new Set(['script']);
+const ACTIVE_TAGS = new Set([
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'isindex',
+  'import',
+  'xss',
+  'xml',
+  'meta',
+  'vmlframe',
+  'layer',
+  'ilayer',
+  'bgsound',
+  'portal',
+]);
+const MARKUP_TAGS = new Set([
+  'svg',
+  'math',
+  'style',
+  'link',
+  'form',
+  'template',
+  'handler',
+  'listener',
+  'animate',
+  'set',
+  'use',
+  'image',
+  'xmp',
+  'noscript',
+  'title',
+  'textarea',
+]);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'lowsrc',
+  'dynsrc',
+  'background',
+  'poster',
+  'xlink:href',
+  'code',
+  'codebase',
+  'value',
+  'content',
+  'to',
+  'from',
+  'values',
+  'srcdoc',
+  'url',
+  'style',
+]);
+// IE data binding attributes that render fetched data as HTML.
+const DATA_BINDING = new Set(['datasrc', 'datafld', 'dataformatas']);
+// Closing tags of raw-text elements, whose content a payload escapes from (polyglots).
+const RAW_TEXT_CLOSE = /<\/(?:title|textarea|style|noscript|xmp|iframe|noembed|template)\b/;
+// `top['al'+'ert'](1)`, `window[x](1)`: a global looked up by a computed name and called.
+const COMPUTED_CALL = /\b(?:top|window|self|parent|frames|globalthis|content)\s*\[[^\]]{1,80}\]\s*\(/;
+// `[1].find(alert)`, `a=alert,a(1)`: a dialog function passed around as a value.
+const SINK_VALUE = /[(=,[]\s*(?:alert|prompt|confirm|eval)\s*[),;\]]/;
+const SINKS = [
+  'alert',
+  'prompt',
+  'confirm',
+  'eval',
+  'settimeout',
+  'setinterval',
+  'fromcharcode',
+  'atob',
+  'execscript',
+  'document.write',
+  'document.cookie',
+  'document.domain',
+  'window.location',
+  'document.location',
+  'constructor',
+  'import',
+];
+
+const SCRIPT_SCHEMES = [
+  'javascript:',
+  'vbscript:',
+  'livescript:',
+  'mocha:',
+  'data:text/html',
+  'data:image/svg',
+  'data:application/x-javascript',
+  'data:text/javascript',
+];
+
+// URL parsers drop tabs and line breaks inside a scheme (`java\tscript:`, WHATWG URL §4.4), so each
+// scheme is matched with optional controls between its letters; prose writes "JavaScript: the
+// language" with a space after the colon, a URL does not. Each pattern is a chain of literals with
+// bounded-class gaps: linear.
+const SCRIPT_URL = new RegExp(
+  `(?:^|[^a-z0-9])(?:${SCRIPT_SCHEMES.map((scheme) =>
+    [...scheme].map((c) => c.replace(/[/+.]/g, '\\$&')).join('[\\t\\n\\r\\u0000-\\u001f]*'),
+  ).join('|')})(?=[^\\s])`,
+);
+
+function scriptUrlAt(lower: string): number {
+  const match = SCRIPT_URL.exec(lower);
+  return match === null ? -1 : match.index;
+}
+
+function cssAttackAt(lower: string): number {
+  for (const marker of ['expression(', '-moz-binding', 'behavior:', 'behaviour:', '@import', 'binding:']) {
+    const at = lower.indexOf(marker);
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
+function tagChecks(lower: string, hits: Hit[]): void {
+  for (const tag of readTags(lower)) {
+    if (!/^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$/.test(tag.name)) continue;
+    if (tag.attributes.length > 0)
+      hits.push({ rule: 'xss.tag-with-attributes', score: 2, paranoia: 1, at: tag.at });
+    if (SCRIPT_TAGS.has(tag.name)) hits.push({ rule: 'xss.script-tag', score: 5, paranoia: 1, at: tag.at });
+    else if (ACTIVE_TAGS.has(tag.name))
+      hits.push({ rule: 'xss.active-tag', score: 5, paranoia: 1, at: tag.at });
+    else if (MARKUP_TAGS.has(tag.name))
+      hits.push({ rule: 'xss.markup-tag', score: 3, paranoia: 1, at: tag.at });
+    for (const attribute of tag.attributes) {
+      if (
+        EVENT_HANDLERS.has(attribute.name) ||
+        /^on[a-z]{3,}$/.test(attribute.name) ||
+        DATA_BINDING.has(attribute.name)
+      ) {
+        hits.push({ rule: 'xss.event-handler', score: 5, paranoia: 1, at: attribute.at });
+      } else if (URL_ATTRIBUTES.has(attribute.name) && scriptUrlAt(attribute.value) >= 0) {
+        hits.push({ rule: 'xss.script-url', score: 5, paranoia: 1, at: attribute.at });
+      } else if (attribute.name === 'style' && cssAttackAt(attribute.value) >= 0) {
+        hits.push({ rule: 'xss.css-expression', score: 5, paranoia: 1, at: attribute.at });
+      }
+    }
+  }
+}
+
+/** `" onmouseover="…`, `' autofocus onfocus=…`: the value closes an attribute and adds its own. */
+function breakoutChecks(lower: string, hits: Hit[]): void {
+  for (const quote of ['"', "'"]) {
+    const at = lower.indexOf(quote);
+    if (at < 0) continue;
+    const { attributes } = readAttributes(lower, at + 1);
+    for (const attribute of attributes) {
+      if (EVENT_HANDLERS.has(attribute.name) && attribute.value.length > 0) {
+        hits.push({ rule: 'xss.attribute-breakout', score: 5, paranoia: 1, at: attribute.at });
+        return;
+      }
+    }
+  }
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+/** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
+function sinkChecks(lower: string, hits: Hit[]): void {
+  let best: Hit | undefined;
+  for (const sink of SINKS) {
+    // Each search resumes after the previous match, so this stays linear per sink.
+    for (let at = lower.indexOf(sink); at >= 0; at = lower.indexOf(sink, at + 1)) {
+      const before = at > 0 ? lower.charCodeAt(at - 1) : 32;
+      let j = at + sink.length;
+      while (lower.charCodeAt(j) === 32) j++;
+      const after = lower.charCodeAt(j);
+      const tagged = after === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
+      const called =
+        after === 40 ||
+        tagged ||
+        (sink.includes('.') && (after === 61 || after === 41 || after === 59 || after === 43));
+      if (!called || isIdentChar(before)) continue;
+      let k = at - 1;
+      while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+      const prior = k >= 0 ? lower[k]! : '';
+      const breakout = prior === '' || `'";)-+*|&}>=,([{:/!`.includes(prior);
+      if (best === undefined || (breakout && best.score < 5)) {
+        best = { rule: 'xss.js-sink', score: breakout ? 5 : 3, paranoia: 1, at };
+      }
+      break;
+    }
+    if (best?.score === 5) break;
+  }
+  if (best !== undefined) hits.push(best);
+}
+
+/** The XSS detector. */
+export const xssDetector: Detector = {
+  category: 'xss',
+  detect(views) {
+    const hits: Hit[] = [];
+    const lower = views.lower;
+    if (lower.includes('<')) {
+      tagChecks(lower, hits);
+      // In URL-encoded values `+` is a space: `<img+src=x+onerror=alert(1)>`.
+      if (lower.includes('+')) tagChecks(lower.replaceAll('+', ' '), hits);
+      // Closing a script element breaks out of an inline script context.
+      const close = lower.indexOf('</script');
+      if (close >= 0) hits.push({ rule: 'xss.script-close', score: 3, paranoia: 1, at: close });
+      const rawText = RAW_TEXT_CLOSE.exec(lower);
+      if (rawText !== null)
+        hits.push({ rule: 'xss.context-close', score: 2, paranoia: 1, at: rawText.index });
+    }
+    if (lower.includes('"') || lower.includes("'")) breakoutChecks(lower, hits);
+    const url = scriptUrlAt(lower);
+    if (url >= 0) hits.push({ rule: 'xss.script-url', score: 5, paranoia: 1, at: 0 });
+    if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
+    const computed = COMPUTED_CALL.exec(lower);
+    if (computed !== null) hits.push({ rule: 'xss.js-sink', score: 5, paranoia: 1, at: computed.index });
+    const value = SINK_VALUE.exec(lower);
+    if (value !== null) hits.push({ rule: 'xss.sink-reference', score: 3, paranoia: 1, at: value.index });
+    const css = cssAttackAt(lower);
+    if (css >= 0 && lower.includes('style'))
+      hits.push({ rule: 'xss.css-expression', score: 5, paranoia: 1, at: css });
+    return hits;
+  },
+};

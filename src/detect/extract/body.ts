@@ -1,0 +1,23 @@
+// Request bodies by media type: JSON, urlencoded forms and XML are walked; any other text
+// (including multipart, which is not split into parts) is inspected whole, so nothing passes unseen.
+import type { Input } from '../types.ts';
+import { inputsFromJson } from './json.ts';
+import { inputsFromUrlencoded } from './query.ts';
+import { inputsFromXml } from './xml.ts';
+
+function mediaType(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Inputs of a body given its Content-Type. */
+export function inputsFromBody(body: Buffer | string, contentType: string | undefined): Input[] {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.length === 0) return [];
+  const type = mediaType(contentType);
+  if (type === 'application/json' || type.endsWith('+json')) return inputsFromJson(text);
+  if (type === 'application/x-www-form-urlencoded') return inputsFromUrlencoded(text, 'body', 'body');
+  if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return inputsFromXml(text);
+  return [{ location: 'body', value: text, kind: 'body' }];
+}

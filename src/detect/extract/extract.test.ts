@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { inputsFromBody } from './body.ts';
+import { inputsFromCookies, inputsFromHeaders } from './headers.ts';
+import { inputsFromJson } from './json.ts';
+import { inputsFromPath, inputsFromQuery } from './query.ts';
+import { inputsFromXml } from './xml.ts';
+
+describe('extractors', () => {
+  test('splits a query string into key and value inputs, decoding once', () => {
+    assert.deepEqual(inputsFromQuery('q=a+b%27&user[$ne]=1'), [
+      { location: 'query.q', value: 'q', kind: 'key' },
+      { location: 'query.q', value: "a b'", kind: 'query' },
+      { location: 'query.user[$ne]', value: 'user[$ne]', kind: 'key' },
+      { location: 'query.user[$ne]', value: '1', kind: 'query' },
+    ]);
+    assert.deepEqual(inputsFromQuery('bad=%E0%A4%A'), [
+      { location: 'query.bad', value: 'bad', kind: 'key' },
+      { location: 'query.bad', value: '%E0%A4%A', kind: 'query' },
+    ]);
+  });
+
+  test('walks JSON into keys and string leaves with their paths', () => {
+    const inputs = inputsFromJson('{"user":{"name":"x","tags":["a",1]},"__proto__":{"admin":true}}');
+    const locations = inputs.map((i) => `${i.kind}:${i.location}`);
+    assert.ok(locations.includes('body:body.user.name'));
+    assert.ok(locations.includes('body:body.user.tags[0]'));
+    assert.ok(locations.includes('key:body.__proto__'));
+    assert.ok(locations.includes('key:body.__proto__.admin'));
+  });
+
+  test('walks deep JSON without recursion and inspects invalid JSON whole', () => {
+    const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
+    assert.equal(inputsFromJson(deep).length, 1);
+    assert.deepEqual(inputsFromJson('{not json'), [{ location: 'body', value: '{not json', kind: 'body' }]);
+  });
+
+  test('reads XML text, attributes and the DOCTYPE', () => {
+    const inputs = inputsFromXml(
+      '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a id="7"><b>hi &x;</b></a>',
+    );
+    assert.ok(inputs.some((i) => i.location === 'body.#doctype' && i.value.includes('ENTITY')));
+    assert.ok(inputs.some((i) => i.location === 'body.a@id' && i.value === '7'));
+    assert.ok(inputs.some((i) => i.location === 'body.a.b' && i.value === 'hi &x;'));
+  });
+
+  test('picks the body reader from the content type and reads unknown types whole', () => {
+    assert.equal(
+      inputsFromBody(Buffer.from('{"a":"b"}'), 'application/json; charset=utf-8')[1]?.location,
+      'body.a',
+    );
+    assert.equal(inputsFromBody('a=1', 'application/x-www-form-urlencoded')[1]?.location, 'body.a');
+    assert.equal(inputsFromBody('<a>1</a>', 'application/soap+xml')[0]?.location, 'body.a');
+    assert.deepEqual(
+      inputsFromBody('--x\r\nContent-Disposition: form-data', 'multipart/form-data; boundary=x'),
+      [{ location: 'body', value: '--x\r\nContent-Disposition: form-data', kind: 'body' }],
+    );
+  });
+
+  test('reads selected headers, cookies and the raw path', () => {
+    assert.deepEqual(inputsFromHeaders({ 'user-agent': 'ua', 'x-other': 'no' }), [
+      { location: 'header.user-agent', value: 'ua', kind: 'header' },
+    ]);
+    assert.deepEqual(inputsFromCookies('sid=abc; theme="dark"'), [
+      { location: 'cookie.sid', value: 'sid', kind: 'key' },
+      { location: 'cookie.sid', value: 'abc', kind: 'cookie' },
+      { location: 'cookie.theme', value: 'theme', kind: 'key' },
+      { location: 'cookie.theme', value: 'dark', kind: 'cookie' },
+    ]);
+    assert.deepEqual(inputsFromPath('/a/../../etc/passwd?x=1'), [
+      { location: 'path', value: '/a/../../etc/passwd', kind: 'path' },
+    ]);
+  });
+});

@@ -1,0 +1,52 @@
+// Query strings and urlencoded forms (WHATWG URL §5.1): names become `key` inputs, values `query`
+// (or `body`) inputs, each decoded once the way the origin would; detectors decode further.
+import type { Input, InputKind } from '../types.ts';
+import { MAX_INPUTS, segment } from './limits.ts';
+
+function decodeComponent(text: string): string {
+  const plus = text.includes('+') ? text.replaceAll('+', ' ') : text;
+  if (!plus.includes('%')) return plus;
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    // Malformed escapes: keep the text; the engine's lenient decoder reads what it can.
+    return plus;
+  }
+}
+
+/** Inputs of an `a=1&b=2` string; `prefix` is `query` or `body`. */
+export function inputsFromUrlencoded(raw: string, prefix = 'query', kind: InputKind = 'query'): Input[] {
+  const inputs: Input[] = [];
+  if (raw.length === 0) return inputs;
+  let start = 0;
+  while (start <= raw.length) {
+    let end = raw.indexOf('&', start);
+    if (end < 0) end = raw.length;
+    const pair = raw.slice(start, end);
+    start = end + 1;
+    if (pair.length === 0) continue;
+    if (inputs.length >= MAX_INPUTS) {
+      inputs.push({ location: `${prefix}.#rest`, value: raw.slice(end), kind });
+      break;
+    }
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
+    const location = `${prefix}.${segment(name)}`;
+    inputs.push({ location, value: name, kind: 'key' });
+    if (value.length > 0) inputs.push({ location, value, kind });
+  }
+  return inputs;
+}
+
+/** Inputs of a raw query string (without `?`). */
+export function inputsFromQuery(rawQuery: string): Input[] {
+  return inputsFromUrlencoded(rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery, 'query', 'query');
+}
+
+/** The raw path (without query) as one input: traversal is a property of the whole path. */
+export function inputsFromPath(rawPath: string): Input[] {
+  const q = rawPath.indexOf('?');
+  const path = q < 0 ? rawPath : rawPath.slice(0, q);
+  return path.length > 1 ? [{ location: 'path', value: path, kind: 'path' }] : [];
+}

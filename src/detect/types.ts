@@ -1,0 +1,74 @@
+// Shared types of the detection engine: inputs, findings, categories and detector shape.
+
+/** Where an input came from; detectors weigh evidence by it. */
+export type InputKind = 'query' | 'path' | 'header' | 'cookie' | 'body' | 'key';
+
+/** One part of a request to inspect, with its location (`query.q`, `body.user.name`, `header.user-agent`). */
+export interface Input {
+  readonly location: string;
+  readonly value: string;
+  readonly kind: InputKind;
+}
+
+/** The threat categories the engine knows. */
+export const CATEGORIES = [
+  'sqli',
+  'nosqli',
+  'xss',
+  'cmdi',
+  'traversal',
+  'ssrf',
+  'xxe',
+  'ssti',
+  'ldapi',
+  'crlf',
+  'proto',
+  'jndi',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type Confidence = 'low' | 'medium' | 'high';
+
+/** A detector's observation inside one input, before scoring and location are attached. */
+export interface Hit {
+  /** Stable rule id, `<category>.<name>` (e.g. `sqli.tautology`). */
+  readonly rule: string;
+  /** Anomaly points: 5 decides alone at the default threshold, 3 and 2 need company. */
+  readonly score: number;
+  /** The lowest paranoia level (1–4) at which this hit counts. */
+  readonly paranoia: number;
+  /** Offset in the inspected text where the evidence starts (for the excerpt). */
+  readonly at: number;
+  /** Which text `at` refers to: the decoded view (default) or the raw value. */
+  readonly view?: 'raw' | 'decoded';
+}
+
+/** A reported finding. */
+export interface Finding {
+  readonly rule: string;
+  readonly category: Category;
+  readonly confidence: Confidence;
+  readonly score: number;
+  readonly location: string;
+  /** A short redacted excerpt around the evidence; never the whole payload. */
+  readonly excerpt: string;
+}
+
+/** The texts a detector sees for one input. */
+export interface Views {
+  readonly raw: string;
+  /** Layered-decoded (percent, entities, escapes, overlong UTF-8), NFKC, nulls removed. */
+  readonly decoded: string;
+  /** `decoded` lower-cased. */
+  readonly lower: string;
+  /** Whether any decoding layer changed the text (obfuscation is itself a weak signal). */
+  readonly changed: boolean;
+}
+
+/** A detector: a pure function of one input's views, linear in their length. */
+export interface Detector {
+  readonly category: Category;
+  /** Whether text of only letters, digits, spaces, `_`, `,` and `-` can carry this attack (SQL keywords can). */
+  readonly plainText?: boolean;
+  detect(views: Views, kind: InputKind, location: string): Hit[];
+}
