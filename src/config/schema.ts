@@ -43,6 +43,19 @@ const HttpsListener = Type.Object(
     cert: Type.String({ description: 'PEM certificate chain file' }),
     key: Type.String({ description: 'PEM private key file' }),
     minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], { default: 'TLSv1.2' }),
+    clientCertificates: Type.Optional(
+      Type.Object(
+        {
+          ca: Type.String({ description: 'PEM file of the CA(s) client certificates must chain to' }),
+          required: Type.Boolean({
+            default: true,
+            description:
+              'refuse the TLS handshake without a valid client certificate; false: ask, let policies decide',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     hsts: Type.Optional(
       Type.Object(
         {

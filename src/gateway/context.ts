@@ -2,6 +2,7 @@
 // class so every request has the same shape, with the query parsed only when a policy asks for it.
 import type { ErrorCode } from '../errors/codes.ts';
 import type {
+  ClientCertificate,
   Clock,
   HeaderMap,
   Identity,
@@ -23,6 +24,7 @@ export interface RequestFacts {
   readonly headerFieldCount: number;
   readonly clientIp: string;
   readonly secure: boolean;
+  readonly clientCertificate: ClientCertificate | undefined;
   readonly route: RouteInfo;
   readonly contentLength: number | undefined;
 }
@@ -41,6 +43,7 @@ export class RequestContext implements LogContext {
   readonly headerFieldCount: number;
   readonly clientIp: string;
   readonly secure: boolean;
+  readonly clientCertificate: ClientCertificate | undefined;
   readonly route: RouteInfo;
   readonly contentLength: number | undefined;
   readonly clock: Clock;
@@ -68,6 +71,7 @@ export class RequestContext implements LogContext {
     this.headerFieldCount = facts.headerFieldCount;
     this.clientIp = facts.clientIp;
     this.secure = facts.secure;
+    this.clientCertificate = facts.clientCertificate;
     this.route = facts.route;
     this.contentLength = facts.contentLength;
     this.clock = clock;

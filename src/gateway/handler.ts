@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { ErrorCode } from '../errors/codes.ts';
 import type { Clock, Deny, HeaderMap, PolicyLogger } from '../policies/policy.ts';
 import { BodyCounter, BodyTooLargeError, readBounded } from './body.ts';
+import { clientCertificateOf } from './client-certificate.ts';
 import { applyUpstreamEdits, RequestContext } from './context.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
 import { framingProblem } from './framing.ts';
@@ -218,6 +219,7 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
       headerFieldCount: req.rawHeaders.length / 2,
       clientIp: x.clientIp,
       secure: x.listener.secure,
+      clientCertificate: x.listener.secure ? clientCertificateOf(req.socket) : undefined,
       route: {
         name: route.name,
         upstream: route.upstream.name,

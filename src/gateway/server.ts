@@ -175,6 +175,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cert: readFileSync(resolve(baseDir, https.cert)),
       key: readFileSync(resolve(baseDir, https.key)),
       minVersion: https.minVersion,
+      ...(https.clientCertificates === undefined
+        ? {}
+        : {
+            ca: readFileSync(resolve(baseDir, https.clientCertificates.ca)),
+            requestCert: true,
+            rejectUnauthorized: https.clientCertificates.required,
+          }),
     });
     attach(server, { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined });
     urls.https = `https://${await listen(server, https.host, https.port)}`;

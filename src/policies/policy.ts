@@ -104,6 +104,20 @@ export interface PolicyLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** The client's TLS certificate, when the listener asked for one (mTLS). */
+export interface ClientCertificate {
+  /** Whether the chain verified against the listener's configured CA. */
+  readonly authorized: boolean;
+  /** Subject fields, e.g. `{ CN: 'svc-a', O: 'Example' }`. */
+  readonly subject: Readonly<Record<string, string | string[]>>;
+  /** Subject alternative names as Node formats them: `DNS:a.example, URI:spiffe://…, IP Address:…`. */
+  readonly subjectAltName: string | undefined;
+  /** SHA-256 fingerprint, colon-separated upper-case hex. */
+  readonly fingerprint256: string;
+  readonly serialNumber: string;
+  readonly validTo: string;
+}
+
 /** The upstream response as response-phase policies see it. */
 export interface ResponseView {
   status: number;
@@ -134,6 +148,8 @@ export interface PolicyContext {
   readonly clientIp: string;
   /** Whether the client reached the gateway over TLS. */
   readonly secure: boolean;
+  /** The client certificate presented on this connection (mTLS listeners only). */
+  readonly clientCertificate: ClientCertificate | undefined;
   readonly route: RouteInfo;
   /** The request body, present only when a policy of the route declared `needs.requestBody`. */
   readonly body: Buffer | undefined;

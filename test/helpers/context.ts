@@ -5,6 +5,7 @@ import type { TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ErrorCode } from '../../src/errors/codes.ts';
 import type {
+  ClientCertificate,
   Clock,
   HeaderMap,
   Identity,
@@ -68,6 +69,7 @@ export interface ContextOverrides {
   method?: string;
   /** Path and query as received; `path`, `rawQuery` and `query` derive from it unless given. */
   rawUrl?: string;
+  clientCertificate?: ClientCertificate;
   path?: string;
   headers?: HeaderMap;
   clientIp?: string;
@@ -133,6 +135,7 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
     ),
     clientIp: overrides.clientIp ?? '203.0.113.7',
     secure: overrides.secure ?? false,
+    clientCertificate: overrides.clientCertificate,
     route: { name: 'test', upstream: 'backend', pattern: '/*', params: {}, ...overrides.route },
     body,
     contentLength: overrides.contentLength ?? body?.length,

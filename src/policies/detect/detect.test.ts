@@ -31,6 +31,7 @@ function contextFor(
     headerFieldCount: Object.keys(request.headers ?? {}).length,
     clientIp: '127.0.0.1',
     secure: false,
+    clientCertificate: undefined,
     route: { name: 'r', upstream: 'http://127.0.0.1:1', pattern: '/*', params: {} },
     body,
     contentLength: body?.length,
