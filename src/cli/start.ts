@@ -14,7 +14,7 @@ import { startGateway } from '../gateway/server.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
-import { createLogger } from '../observe/logger.ts';
+import { createLogger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
@@ -79,11 +79,14 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
   const { config } = loaded;
   const logConfig = config.log ?? { level: 'info' as const, accessLog: true, redact: [] };
-  const logger = createLogger({ level: logConfig.level, redact: logConfig.redact });
+  const destination = stdoutDestination();
+  const logger = createLogger({ level: logConfig.level, redact: logConfig.redact, destination });
+  // Access lines are built redacted (accessLogLine), so their logger skips pino's path redaction.
+  const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false });
   const metrics = createMetrics();
   const events = createSecurityEvents({ logger, metrics });
   const accessLog = logConfig.accessLog
-    ? createAccessLogger(logger, { extraRedact: logConfig.redact })
+    ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const observer = createGatewayObserver({ logger, metrics, events, accessLog });
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
