@@ -1,4 +1,5 @@
 // The request shapes the benchmark sends: a small GET and JSON POSTs of 1 KiB and 64 KiB.
+import { BENCH_API_KEY, BENCH_JWT } from './identity.ts';
 
 /** One kind of request, sent over and over by the load generator. */
 export interface Scenario {
@@ -32,9 +33,40 @@ export function jsonBody(bytes: number): string {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** Ten typical API query parameters: ids, a search phrase, a date range, paging, an email, a URL. */
+const QUERY_10 = new URLSearchParams({
+  q: "O'Brien garden tools",
+  category: 'outdoor-living',
+  from: '2026-01-01',
+  to: '2026-03-31',
+  page: '3',
+  limit: '50',
+  sort: '-price',
+  email: 'jane.doe@example.com',
+  return: 'https://shop.example.com/cart?step=2',
+  session: '7f3c9a2e-51b4-4d8e-9c1a-2b6f0e4d8a11',
+}).toString();
+
+/** An API key and a Bearer JWT on the same request: each authn target reads the one it knows. */
+const AUTH_HEADERS = { 'x-api-key': BENCH_API_KEY, authorization: `Bearer ${BENCH_JWT}` };
+
 /** The scenarios, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'get-small', description: 'GET, ~80 B JSON answer', method: 'GET', path: '/small', headers: {} },
+  {
+    name: 'get-query',
+    description: 'GET with 10 query parameters (what a detection engine inspects), ~80 B answer',
+    method: 'GET',
+    path: `/small?${QUERY_10}`,
+    headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' },
+  },
+  {
+    name: 'get-auth',
+    description: 'as get-small, with an API key and an ES256 Bearer JWT (for the api-key and jwt targets)',
+    method: 'GET',
+    path: '/small',
+    headers: AUTH_HEADERS,
+  },
   {
     name: 'post-1k',
     description: 'POST 1 KiB JSON, small answer',
@@ -48,6 +80,14 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'POST 64 KiB JSON, small answer',
     method: 'POST',
     path: '/consume',
+    headers: JSON_HEADERS,
+    body: jsonBody(64 * 1024),
+  },
+  {
+    name: 'echo-64k',
+    description: 'POST 64 KiB JSON, echoed back: a 64 KiB response (response filtering and masking)',
+    method: 'POST',
+    path: '/echo',
     headers: JSON_HEADERS,
     body: jsonBody(64 * 1024),
   },

@@ -3,6 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { startRedis } from '../test/helpers/redis.ts';
+import { BENCH_AUDIENCE, BENCH_ISSUER, writeBenchJwtKey, writeBenchStore } from './identity.ts';
+import { modsecurityTarget } from './modsecurity/nginx.ts';
 import { freePort } from './ports.ts';
 import { startService } from './services.ts';
 
@@ -72,6 +75,14 @@ export interface GatewayTargetOptions {
   readonly byDefault?: boolean;
   /** Access log on (the default) or off; lines go to a file either way, never the terminal. */
   readonly accessLog?: boolean;
+  /** `rampart start --workers N` (the CPU column then counts the primary only). */
+  readonly workers?: number;
+  /** Run a redis-server for this target and use it as the state backend. */
+  readonly redisState?: boolean;
+  /** Prepares files in the work dir and returns extra top-level config (e.g. `store`) and policies. */
+  readonly setup?: (
+    ctx: TargetContext,
+  ) => Promise<{ config?: Record<string, unknown>; policies?: Record<string, unknown> }>;
 }
 
 /** A Rampart gateway started by its CLI on a config file this function writes. */
@@ -84,25 +95,47 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
     async start(ctx) {
       const port = await freePort();
       const adminPort = await freePort();
+      const redis = options.redisState === true ? await startRedis() : undefined;
+      const extra = (await options.setup?.(ctx)) ?? {};
       const config = {
         version: 1,
+        ...extra.config,
+        ...(redis === undefined ? {} : { state: { backend: 'redis', redis: { url: redis.url } } }),
         server: { http: { host: '127.0.0.1', port } },
         admin: { host: '127.0.0.1', port: adminPort },
         log: { level: 'info', accessLog: options.accessLog ?? true },
         upstreams: { bench: { url: ctx.upstreamUrl, connections: 128 } },
-        routes: [{ name: 'bench', match: { path: '/*' }, upstream: 'bench', policies: options.policies }],
+        routes: [
+          {
+            name: 'bench',
+            match: { path: '/*' },
+            upstream: 'bench',
+            policies: { ...options.policies, ...extra.policies },
+          },
+        ],
       };
       const configFile = join(ctx.workDir, `${options.name}.yaml`);
       writeFileSync(configFile, stringify(config));
       const service = await startService({
         name: options.name,
-        args: [...ctx.nodeFlags, 'src/cli/main.ts', 'start', '-c', configFile],
+        args: [
+          ...ctx.nodeFlags,
+          'src/cli/main.ts',
+          'start',
+          '-c',
+          configFile,
+          ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
+        ],
         cwd: ctx.repoRoot,
         logFile: join(ctx.workDir, `${options.name}.log`),
         readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
         readyTimeoutMs: 30_000,
       });
-      return { url: `http://127.0.0.1:${port}`, pid: service.pid, stop: () => service.stop() };
+      const stop = async (): Promise<void> => {
+        await service.stop();
+        await redis?.stop();
+      };
+      return { url: `http://127.0.0.1:${port}`, pid: service.pid, stop };
     },
   };
 }
@@ -112,6 +145,19 @@ const INGRESS_POLICIES = {
   methods: { allow: ['GET', 'POST'] },
   'security-headers': {},
 };
+
+// Absolute: gateway configs are written to a temporary directory.
+const CONTRACT = new URL('./contract.yaml', import.meta.url).pathname;
+
+function jwtBenchPolicy(ctx: TargetContext, cacheSize: number): Record<string, unknown> {
+  return {
+    issuer: BENCH_ISSUER,
+    audience: [BENCH_AUDIENCE],
+    keys: [writeBenchJwtKey(ctx.workDir)],
+    algorithms: ['ES256'],
+    cacheSize,
+  };
+}
 
 /** Every known target, in the order they run. */
 export const TARGETS: readonly Target[] = [
@@ -136,12 +182,103 @@ export const TARGETS: readonly Target[] = [
     policies: INGRESS_POLICIES,
   }),
   gatewayTarget({
+    name: 'gateway-detect-p1',
+    description: 'as gateway, plus detect (threat engine) at paranoia 1',
+    policies: { ...INGRESS_POLICIES, detect: { paranoia: 1 } },
+  }),
+  gatewayTarget({
+    name: 'gateway-detect-p2',
+    description: 'as gateway, plus detect (threat engine) at paranoia 2',
+    policies: { ...INGRESS_POLICIES, detect: { paranoia: 2 } },
+  }),
+  modsecurityTarget(1),
+  modsecurityTarget(2),
+  gatewayTarget({
+    name: 'gateway-ratelimit-memory',
+    description: 'as gateway-no-log, plus rate-limit (sliding window per client IP) on memory state',
+    byDefault: false,
+    accessLog: false,
+    policies: { ...INGRESS_POLICIES, 'rate-limit': { rules: [{ name: 'bench', limit: '100000000/h' }] } },
+  }),
+  gatewayTarget({
+    name: 'gateway-ratelimit-redis',
+    description: 'as gateway-ratelimit-memory, on Redis state (one Lua script per request)',
+    byDefault: false,
+    accessLog: false,
+    redisState: true,
+    policies: { ...INGRESS_POLICIES, 'rate-limit': { rules: [{ name: 'bench', limit: '100000000/h' }] } },
+  }),
+  gatewayTarget({
+    name: 'gateway-workers-1',
+    description: 'as gateway-no-log, rampart start --workers 1',
+    byDefault: false,
+    accessLog: false,
+    workers: 1,
+    policies: INGRESS_POLICIES,
+  }),
+  gatewayTarget({
+    name: 'gateway-workers-2',
+    description: 'as gateway-no-log, rampart start --workers 2',
+    byDefault: false,
+    accessLog: false,
+    workers: 2,
+    policies: INGRESS_POLICIES,
+  }),
+  gatewayTarget({
     name: 'gateway-json',
     description: 'as gateway, plus JSON shape limits (bodies buffered and scanned)',
     byDefault: false,
     policies: {
       ...INGRESS_POLICIES,
       'request-limits': { maxBodyBytes: '1mb', json: { maxDepth: 32, maxKeys: 10_000 } },
+    },
+  }),
+  gatewayTarget({
+    name: 'gateway-api-key',
+    description:
+      'as gateway-no-log, plus api-key (store lookup cached) and authorize (run with --only get-auth)',
+    byDefault: false,
+    accessLog: false,
+    policies: { ...INGRESS_POLICIES, authorize: { anyOf: ['bench'] } },
+    setup: async (ctx) => ({
+      config: { store: await writeBenchStore(ctx.workDir) },
+      policies: { 'api-key': {} },
+    }),
+  }),
+  gatewayTarget({
+    name: 'gateway-jwt',
+    description:
+      'as gateway-no-log, plus jwt (ES256, verified tokens cached) and authorize (--only get-auth)',
+    byDefault: false,
+    accessLog: false,
+    policies: { ...INGRESS_POLICIES, authorize: { anyOf: ['bench:read'] } },
+    setup: async (ctx) => ({ policies: { jwt: jwtBenchPolicy(ctx, 10_000) } }),
+  }),
+  gatewayTarget({
+    name: 'gateway-jwt-nocache',
+    description:
+      'as gateway-jwt with the token cache off: a full ES256 verification per request, as a new token would',
+    byDefault: false,
+    accessLog: false,
+    policies: { ...INGRESS_POLICIES, authorize: { anyOf: ['bench:read'] } },
+    setup: async (ctx) => ({ policies: { jwt: jwtBenchPolicy(ctx, 0) } }),
+  }),
+  gatewayTarget({
+    name: 'gateway-openapi',
+    description: 'as gateway-no-log, plus openapi-validate (strict) against bench/contract.yaml',
+    byDefault: false,
+    accessLog: false,
+    policies: { ...INGRESS_POLICIES, 'openapi-validate': { spec: CONTRACT } },
+  }),
+  gatewayTarget({
+    name: 'gateway-response-contract',
+    description: 'as gateway-no-log, plus response-filter and sensitive-data (mask) on every response',
+    byDefault: false,
+    accessLog: false,
+    policies: {
+      ...INGRESS_POLICIES,
+      'response-filter': { spec: CONTRACT },
+      'sensitive-data': { types: { email: 'mask', phone: 'mask' } },
     },
   }),
 ];

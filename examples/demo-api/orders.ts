@@ -45,7 +45,8 @@ export function registerOrderRoutes(router: Router, store: Store): void {
   });
 }
 
-function parseItems(value: unknown): OrderItem[] {
+/** Validates an order's items (400 otherwise). */
+export function parseItems(value: unknown): OrderItem[] {
   if (!Array.isArray(value) || value.length < 1 || value.length > MAX_ITEMS) {
     throw new HttpError(400, `items must be an array of 1..${MAX_ITEMS} entries`);
   }

@@ -91,7 +91,13 @@ export function findUser(store: Store, rawId: string | undefined): User {
   return user;
 }
 
-function requireString(body: Record<string, unknown>, field: string, min: number, max: number): string {
+/** A string member of `min..max` characters (400 otherwise). */
+export function requireString(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+): string {
   const value = body[field];
   if (typeof value !== 'string' || value.length < min || value.length > max) {
     throw new HttpError(400, `${field} must be a string of ${min}..${max} characters`);
@@ -99,7 +105,8 @@ function requireString(body: Record<string, unknown>, field: string, min: number
   return value;
 }
 
-function requireEmail(body: Record<string, unknown>): string {
+/** A plausible e-mail member (400 otherwise). */
+export function requireEmail(body: Record<string, unknown>): string {
   const email = requireString(body, 'email', 3, 254);
   const at = email.indexOf('@');
   if (at < 1 || at === email.length - 1 || email.includes(' ')) {

@@ -5,22 +5,27 @@ import type { LoadResult } from '../config/load.ts';
 import { errorAt } from '../config/source.ts';
 import { buildVersion, retireVersion, VersionBuildError } from '../gateway/version.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import { createSqliteStore } from '../store/sqlite-store.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Returns the problems building `loaded` would hit; an empty list means it builds. */
 export function buildPolicies(loaded: Extract<LoadResult, { ok: true }>): ConfigError[] {
+  // Policies only hold the store at build; a throwaway one avoids creating the configured file.
+  const store = loaded.config.store === undefined ? undefined : createSqliteStore(':memory:');
   try {
     const version = buildVersion(
       loaded.config,
       POLICY_DEFINITIONS,
-      { clock: { now: () => Date.now() }, log: silent, baseDir: loaded.source.baseDir },
+      { clock: { now: () => Date.now() }, log: silent, baseDir: loaded.source.baseDir, store },
       undefined,
     );
     void retireVersion(version, undefined);
     return [];
   } catch (error) {
     return [versionErrorToConfigError(loaded, error)];
+  } finally {
+    void store?.close();
   }
 }
 

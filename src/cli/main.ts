@@ -1,4 +1,9 @@
 // The `rampart` command: parses the command word and hands over to one module per command.
+import { runAudit } from './audit.ts';
+import { runConsumers } from './consumers.ts';
+import { runDetect } from './detect.ts';
+import { runScanCommand } from './scan.ts';
+import { runKeys } from './keys.ts';
 import { runStart } from './start.ts';
 import { runValidate } from './validate.ts';
 
@@ -7,6 +12,14 @@ const USAGE = `Usage: rampart <command> [options]
 Commands:
   start [-c rampart.yaml] [--demo]   start the gateway (embedded demo defaults when no config is found)
   validate -c rampart.yaml           check a config file without starting; exit 1 when it is bad
+  detect [--json] [--paranoia N] [VALUE | --request FILE]
+                                     explain the threat engine's verdict; exit 1 on an attack
+  audit SPEC [--format text|json|sarif] [--fail-on low|medium|high]
+                                     security review of an OpenAPI document
+  scan --spec SPEC --target URL [--auth FILE] [--safe] [--format F] [--fail-on L]
+                                     attack an API from its OpenAPI spec; exit 1 on findings
+  consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
+  keys create|list|rotate|revoke     manage API keys; a new key is printed once
   help                               this text
 
 Run "rampart <command> --help" for a command's options.`;
@@ -15,10 +28,20 @@ Run "rampart <command> --help" for a command's options.`;
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'audit':
+      return runAudit(rest);
     case 'start':
       return runStart(rest);
     case 'validate':
       return runValidate(rest);
+    case 'consumers':
+      return runConsumers(rest);
+    case 'keys':
+      return runKeys(rest);
+    case 'detect':
+      return runDetect(rest);
+    case 'scan':
+      return runScanCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,9 +1,11 @@
 // `rampart start`: loads the config (or the embedded demo defaults), wires logs, metrics and events,
 // starts the gateway and the admin listener, reloads on SIGHUP and file change, drains on SIGTERM.
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDemoApi } from '../../examples/demo-api/server.ts';
+import { consumerRoutes } from '../admin/consumers.ts';
 import { startAdminServer } from '../admin/server.ts';
 import { demoConfigText } from '../config/defaults.ts';
 import { formatConfigError } from '../config/errors.ts';
@@ -11,19 +13,26 @@ import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.
 import type { RampartConfig } from '../config/schema.ts';
 import { watchConfig } from '../config/watch.ts';
 import { startGateway } from '../gateway/server.ts';
+import { DEMO_IDENTITIES, seedDemoIdentities } from '../identity/demo.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
 import { createLogger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics } from '../observe/metrics.ts';
+import { quotaAdminRoute } from '../policies/quota/admin-route.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import { createStateFromConfig } from '../state/from-config.ts';
+import { openStore, storePath } from '../store/open-store.ts';
 import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
+import { parseWorkers, runPrimary, withoutWorkers } from './workers.ts';
 
-const HELP = `Usage: rampart start [-c rampart.yaml] [--demo]
+const HELP = `Usage: rampart start [-c rampart.yaml] [--demo] [--workers N|auto]
 
   -c, --config FILE   the config file (default: ./rampart.yaml when it exists)
       --demo          run the bundled demo API behind the gateway on the embedded defaults
                       (also what happens when no config file is given or found)
+      --workers N|auto    run N gateway processes sharing the listeners (auto: one per core);
+                      with state backend memory every worker counts its own limits
 
 Signals: SIGHUP reloads the config (so does saving the file); SIGTERM/SIGINT drain and exit 0.`;
 
@@ -43,12 +52,16 @@ export async function runStart(args: readonly string[]): Promise<number> {
       config: { type: 'string', short: 'c' },
       demo: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
   if (values.help === true) {
     process.stdout.write(`${HELP}\n`);
     return 0;
+  }
+  if (values.workers !== undefined && cluster.isPrimary) {
+    return runPrimary(withoutWorkers(args), parseWorkers(values.workers));
   }
   const file =
     values.config ?? (existsSync('rampart.yaml') && values.demo !== true ? 'rampart.yaml' : undefined);
@@ -90,6 +103,17 @@ export async function runStart(args: readonly string[]): Promise<number> {
     : undefined;
   const observer = createGatewayObserver({ logger, metrics, events, accessLog });
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
+  const state = await createStateFromConfig(config.state, {
+    baseDir,
+    log: logger,
+    registry: metrics.registry,
+  });
+  if (cluster.isWorker && state.backend === 'memory' && cluster.worker?.id === 1) {
+    logger.warn({ event: 'state.per-worker' }, 'state backend memory: limits are counted per worker');
+  }
+
+  const store = config.store === undefined ? undefined : openStore(storePath(config.store, baseDir));
+  if (store !== undefined && demo !== undefined) await seedDemoIdentities(store, Date.now());
 
   const gateway = await startGateway({
     config,
@@ -97,6 +121,8 @@ export async function runStart(args: readonly string[]): Promise<number> {
     observer,
     log: logger,
     baseDir,
+    state,
+    ...(store === undefined ? {} : { store }),
   });
   metrics.configReload('success', String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
@@ -108,6 +134,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
         isReady: () => gateway.ready,
         token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
         logger,
+        routes: [quotaAdminRoute(), ...(store === undefined ? [] : consumerRoutes({ store, state }))],
       })
     : undefined;
 
@@ -148,9 +175,13 @@ export async function runStart(args: readonly string[]): Promise<number> {
       watcher?.close();
       await gateway.close();
       await admin?.close();
+      await state.close();
+      await store?.close();
       await demo?.close();
       logger.info({}, 'rampart stopped');
       logger.flush();
+      // A cluster worker's IPC channel would keep it alive after the drain.
+      if (cluster.isWorker) cluster.worker?.disconnect();
       resolveExit(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
@@ -173,11 +204,13 @@ function printBanner(
     lines.push(
       '',
       '  Try the demo API through the gateway:',
-      `    curl -i ${url}/users`,
-      `    curl -i ${url}/users/1`,
+      `    curl -i ${url}/users/2                        # 401: an API key is required`,
+      `    curl -i ${url}/users/2 -H 'x-api-key: ${DEMO_IDENTITIES[1].key}'   # bob (user 2)`,
+      `    curl -i ${url}/users/3 -H 'x-api-key: ${DEMO_IDENTITIES[1].key}'   # 403: not bob's`,
+      `    curl -i ${url}/users -H 'x-api-key: ${DEMO_IDENTITIES[0].key}'     # alice (admin)`,
       `    curl -i -X PUT ${url}/users/1                 # 405: method not allowed on this route`,
       `    curl -i ${url}/debug/crash                    # 500 with the stack trace hidden`,
-      `    curl -i --path-as-is '${url}/a/../admin/stats' -H 'X-User-Id: 1'   # normalized, ip-filtered`,
+      `    curl -i --path-as-is '${url}/a/../admin/stats' -H 'x-api-key: ${DEMO_IDENTITIES[0].key}'   # normalized`,
       `    curl -i ${url}/nowhere                        # 404 problem+json, upstream never asked`,
     );
   }

@@ -10,11 +10,29 @@ server:
 admin:
   host: 127.0.0.1
   port: ${ports.admin}
+# In-memory identities: rampart start seeds the demo consumers alice (admin) and bob (user).
+store: { sqlite: ":memory:" }
 upstreams:
   demo:
     url: ${upstreamUrl}
 defaults:
   policies:
+    api-key:
+      optional: true
+      forward: { claims: { x-user-id: userId } }
+    authorize:
+      rules:
+        - { name: public, paths: [/health, /login, /debug/**], public: true }
+        - { name: signup, paths: [/users], methods: [POST], public: true }
+        - { name: admin-area, paths: [/admin/**], anyOf: [admin] }
+        - { name: list-users, paths: [/users], methods: [GET], anyOf: [admin] }
+        - { name: delete-user, paths: [/users/*], methods: [DELETE], anyOf: [admin] }
+        - { name: users, paths: [/users/*], methods: [GET, PATCH], anyOf: [user, admin] }
+        - { name: orders, paths: [/orders, /orders/*], methods: [GET, POST], anyOf: [user, admin] }
+      objects:
+        - { name: own-profile, paths: [/users/:id], param: params.id, equals: claims.userId, unlessRoles: [admin] }
+        - { name: own-orders, paths: [/orders], methods: [GET], param: query.userId, equals: claims.userId, unlessRoles: [admin] }
+        - { name: order-owner, paths: [/orders], methods: [POST], param: body.userId, equals: claims.userId, whenMissing: allow }
     request-limits:
       maxBodyBytes: 1mb
       json: { maxDepth: 32, maxKeys: 1000 }

@@ -109,6 +109,67 @@ const Upstream = Type.Object(
       default: false,
       description: 'forward the client Host instead of the upstream host',
     }),
+    circuitBreaker: Type.Optional(
+      Type.Object(
+        {
+          failureRate: Type.Number({
+            minimum: 0,
+            maximum: 1,
+            default: 0.5,
+            description: 'open at this error rate',
+          }),
+          minRequests: Type.Integer({ minimum: 1, default: 20, description: 'requests in the window first' }),
+          consecutiveFailures: Type.Integer({ minimum: 1, default: 5, description: 'or this many in a row' }),
+          window: Type.Union([Duration], { default: '10s' }),
+          openFor: Type.Union([Duration], {
+            default: '10s',
+            description: 'cool-down before half-open probes',
+          }),
+          halfOpenRequests: Type.Integer({ minimum: 1, default: 1 }),
+        },
+        {
+          additionalProperties: false,
+          description: 'errors, timeouts and 502/503/504 open it; while open the gateway answers 503',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Where hot counters live (src/state/README.md): one process, or Redis shared by every instance. */
+const StateSettings = Type.Object(
+  {
+    backend: Type.Union([Type.Literal('memory'), Type.Literal('redis')], {
+      default: 'memory',
+      description: 'memory: one process (per worker with --workers); redis: shared by every instance',
+    }),
+    redis: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            pattern: '^(rediss?://[^\\s]+|env:[^\\s]+|file:[^\\s]+)$',
+            description: 'redis://host:port/db, or a secret reference (env:NAME, file:PATH)',
+          }),
+          keyPrefix: Type.String({ default: 'rampart:', maxLength: 64 }),
+          timeout: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** The durable identity store (src/store/README.md): consumers and credential hashes. */
+const StoreSettings = Type.Object(
+  {
+    sqlite: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      default: 'rampart.db',
+      description: 'node:sqlite file, relative to the config file; ":memory:" for a throwaway store',
+    }),
   },
   { additionalProperties: false },
 );
@@ -199,6 +260,8 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
           { additionalProperties: false, default: {} },
         ),
       ),
+      state: Type.Optional(StateSettings),
+      store: Type.Optional(StoreSettings),
       upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
         additionalProperties: false,
       }),

@@ -4,7 +4,9 @@ import { viewsOf } from './decode/views.ts';
 import { DETECTORS } from './detectors/index.ts';
 import { excerptOf } from './excerpt.ts';
 import { compileExclusions, type Exclusion } from './exclusions.ts';
-import type { Category, Confidence, Detector, Finding, Input } from './types.ts';
+import { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
+import { isPlainJson } from './extract/json-screen.ts';
+import type { Category, Confidence, Detector, Finding, Hit, Input, InputKind, Views } from './types.ts';
 
 /** What to do when a request carries more bytes than the inspection budget. */
 export type OverBudgetAction = 'block' | 'flag';
@@ -38,6 +40,20 @@ export const DEFAULT_BUDGET_BYTES = 1024 * 1024;
 /** Text that holds no markup, path, URL, shell or template syntax: only detectors that read words run. */
 const PLAIN = /^[\p{L}\p{N} _,-]*$/u;
 export const DEFAULT_THRESHOLD = 5;
+/** The ASCII part of PLAIN, tested on the raw value before any decoding. */
+const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
+/** Values up to this length are memoized per request; at most this many entries. */
+const MEMO_MAX_LENGTH = 256;
+const MEMO_MAX_ENTRIES = 4096;
+
+/** Scans of one request, by input kind and value. */
+type Memo = Map<InputKind, Map<string, Scanned>>;
+
+/** One value's views and its detectors' hits, before paranoia, exclusions and location apply. */
+interface Scanned {
+  readonly views: Views;
+  readonly hits: readonly { readonly hit: Hit; readonly category: Category }[];
+}
 
 function confidenceOf(score: number): Confidence {
   return score >= 5 ? 'high' : score >= 3 ? 'medium' : 'low';
@@ -54,13 +70,53 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   const wanted = options.categories === undefined ? undefined : new Set(options.categories);
   const detectors: Detector[] = DETECTORS.filter((d) => wanted === undefined || wanted.has(d.category));
   const excluded = compileExclusions(options.exclusions ?? []);
+  // The one-sweep screen of plain JSON needs every plain-text detector to say where it could fire.
+  const plainDetectors = detectors.filter((d) => d.plainText === true);
+  const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
+    ? plainDetectors.map((d) => d.plainScreen!)
+    : undefined;
+
+  /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
+  function scan(value: string, kind: InputKind, location: string, memo: Memo): Scanned {
+    // Arrays of objects repeat member names and short values: each distinct one is scanned once
+    // per request. Detectors read only the value and its kind, except the prototype-pollution
+    // check of a `prototype` key, which reads the location and is never memoized.
+    const memoized = value.length <= MEMO_MAX_LENGTH && value !== 'prototype';
+    let byValue: Map<string, Scanned> | undefined;
+    if (memoized) {
+      byValue = memo.get(kind);
+      if (byValue === undefined) {
+        byValue = new Map();
+        memo.set(kind, byValue);
+      }
+      const known = byValue.get(value);
+      if (known !== undefined) return known;
+    }
+    // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
+    // that read words apply (the common case of identifiers, numbers-as-text and padding).
+    const asciiPlain = PLAIN_ASCII.test(value);
+    const views: Views = asciiPlain
+      ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
+      : viewsOf(value);
+    const plain = asciiPlain || PLAIN.test(views.decoded);
+    const hits: { hit: Hit; category: Category }[] = [];
+    for (const detector of detectors) {
+      if (plain && detector.plainText !== true) continue;
+      for (const hit of detector.detect(views, kind, location))
+        hits.push({ hit, category: detector.category });
+    }
+    const scanned = { views, hits };
+    if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
+    return scanned;
+  }
 
   return {
     inspect(inputs) {
       const findings: Finding[] = [];
+      const memo: Memo = new Map();
       let used = 0;
       let overBudget = false;
-      for (const input of inputs) {
+      function inspectOne(input: Input): void {
         let value = input.value;
         // Each input is inspected whole while the request budget lasts, so padding does not hide
         // a payload; what is left over is reported (and by default blocked), never passed unseen.
@@ -69,25 +125,81 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
           value = value.slice(0, Math.max(0, budget - used));
         }
         used += value.length;
-        if (value.length === 0) continue;
-        const views = viewsOf(value);
-        const plain = PLAIN.test(views.decoded);
-        for (const detector of detectors) {
-          if (plain && detector.plainText !== true) continue;
-          for (const hit of detector.detect(views, input.kind, input.location)) {
-            if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
-            findings.push({
-              rule: hit.rule,
-              category: detector.category,
-              confidence: confidenceOf(hit.score),
-              score: hit.score,
-              location: input.location,
-              excerpt: excerptOf(hit.view === 'raw' ? views.raw : views.decoded, hit.at),
-            });
+        if (value.length === 0) return;
+        const { views, hits } = scan(value, input.kind, input.location, memo);
+        for (const { hit, category } of hits) {
+          if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
+          findings.push({
+            rule: hit.rule,
+            category,
+            confidence: confidenceOf(hit.score),
+            score: hit.score,
+            location: input.location,
+            excerpt: excerptOf(hit.view === 'raw' ? views.raw : views.decoded, hit.at),
+          });
+        }
+      }
+
+      /**
+       * A JSON text's screen: clean (no string has findings at this paranoia level), or the parsed
+       * document to walk for locations (undefined when the text is not JSON).
+       */
+      function screen(text: string): { clean: true } | { clean: false; parsed?: unknown } {
+        if (used + text.length > budget) return { clean: false };
+        if (plainScreens !== undefined && isPlainJson(text)) {
+          const lower = text.toLowerCase();
+          if (!plainScreens.some((r) => r.test(lower))) return { clean: true };
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return { clean: false };
+        }
+        const stack: unknown[] = [parsed];
+        while (stack.length > 0) {
+          const value = stack.pop();
+          if (typeof value === 'string') {
+            if (hasHits(value, 'body')) return { clean: false, parsed };
+          } else if (Array.isArray(value)) {
+            for (const item of value) stack.push(item);
+          } else if (typeof value === 'object' && value !== null) {
+            for (const key of Object.keys(value)) {
+              if (key === 'prototype' || hasHits(key, 'key')) return { clean: false, parsed };
+              stack.push((value as Record<string, unknown>)[key]);
+            }
           }
         }
+        return { clean: true };
+      }
+
+      function hasHits(value: string, kind: InputKind): boolean {
+        if (value.length === 0) return false;
+        for (const { hit } of scan(value, kind, 'body', memo).hits) if (hit.paranoia <= paranoia) return true;
+        return false;
+      }
+
+      for (const input of inputs) {
+        if (input.json === true) {
+          // Screened first; walked (for locations) only when something is found. The memo lets
+          // the walk re-use the screen's scans.
+          const screened = screen(input.value);
+          if (screened.clean) {
+            used += input.value.length;
+            continue;
+          }
+          const leaves =
+            screened.parsed === undefined
+              ? inputsFromJson(input.value, input.location)
+              : inputsFromJsonValue(screened.parsed, input.location);
+          for (const leaf of leaves) {
+            inspectOne(leaf);
+            if (overBudget) break;
+          }
+        } else inspectOne(input);
         if (overBudget) break;
       }
+
       const merged = keepStrongest(findings);
       const score = anomalyScore(merged);
       const blocked = score >= threshold || (overBudget && overBudgetAction === 'block');

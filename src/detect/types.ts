@@ -8,6 +8,11 @@ export interface Input {
   readonly location: string;
   readonly value: string;
   readonly kind: InputKind;
+  /**
+   * A whole JSON text (from `inputsFromBody(…, { screenJson: true })`): the engine screens its
+   * strings in one sweep and walks it into member names and leaves only when one has findings.
+   */
+  readonly json?: boolean;
 }
 
 /** The threat categories the engine knows. */
@@ -70,5 +75,10 @@ export interface Detector {
   readonly category: Category;
   /** Whether text of only letters, digits, spaces, `_`, `,` and `-` can carry this attack (SQL keywords can). */
   readonly plainText?: boolean;
+  /**
+   * With `plainText`: a test on lower-cased plain text that matches wherever this detector could
+   * find something. The engine clears a JSON body whose strings are all plain in one sweep with it.
+   */
+  readonly plainScreen?: RegExp;
   detect(views: Views, kind: InputKind, location: string): Hit[];
 }

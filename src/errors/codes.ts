@@ -23,6 +23,24 @@ export const ERROR_CODES = {
   RAMPART_INGRESS_JSON_INVALID: { status: 400, title: 'JSON body is not valid' },
   RAMPART_INGRESS_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RAMPART_INGRESS_IP_DENIED: { status: 403, title: 'Forbidden' },
+  // authn and authz stages (identity and access).
+  RAMPART_AUTHN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  RAMPART_AUTHN_LOCKED_OUT: { status: 429, title: 'Too many failed authentication attempts' },
+  RAMPART_AUTHN_TLS_REQUIRED: { status: 403, title: 'This authentication method requires HTTPS' },
+  RAMPART_AUTHN_UNAVAILABLE: { status: 503, title: 'Authentication temporarily unavailable' },
+  RAMPART_AUTHZ_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  // traffic stage.
+  RAMPART_TRAFFIC_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  RAMPART_TRAFFIC_QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },
+  RAMPART_TRAFFIC_CONCURRENCY_LIMITED: { status: 503, title: 'Too many concurrent requests' },
+  RAMPART_TRAFFIC_STATE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable' },
+  // validation stage (openapi-validate).
+  RAMPART_VALIDATION_REQUEST_INVALID: { status: 400, title: 'Request does not match the API contract' },
+  RAMPART_VALIDATION_OPERATION_UNKNOWN: { status: 404, title: 'Not found' },
+  RAMPART_VALIDATION_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  RAMPART_VALIDATION_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  RAMPART_VALIDATION_FIELD_FORBIDDEN: { status: 403, title: 'Field may not be set' },
+  RAMPART_VALIDATION_SENSITIVE_DATA: { status: 400, title: 'Request carries sensitive data' },
   // threat stage.
   RAMPART_THREAT_DETECTED: { status: 403, title: 'Forbidden' },
   RAMPART_THREAT_INSPECTION_BUDGET: { status: 413, title: 'Content too large to inspect' },
@@ -30,8 +48,12 @@ export const ERROR_CODES = {
   RAMPART_UPSTREAM_UNAVAILABLE: { status: 502, title: 'Bad gateway' },
   RAMPART_UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway timeout' },
   RAMPART_UPSTREAM_ERROR: { status: 502, title: 'Bad gateway' },
+  RAMPART_UPSTREAM_CIRCUIT_OPEN: { status: 503, title: 'Service temporarily unavailable' },
   // response stage.
   RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN: { status: 502, title: 'Upstream error' },
+  RAMPART_RESPONSE_CONTRACT_VIOLATION: { status: 502, title: 'Upstream response breaks the API contract' },
+  RAMPART_RESPONSE_UNINSPECTABLE: { status: 502, title: 'Upstream response cannot be inspected' },
+  RAMPART_RESPONSE_SENSITIVE_DATA: { status: 502, title: 'Upstream response withheld' },
   // Admin listener.
   RAMPART_ADMIN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_ADMIN_HOST_REFUSED: { status: 400, title: 'Host not accepted by the admin listener' },

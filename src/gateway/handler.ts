@@ -318,6 +318,15 @@ async function proxy(
   });
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;
   applyUpstreamEdits(headers, ctx.upstreamEdits);
+  const breaker = upstream.breaker;
+  if (breaker !== undefined && !breaker.allow(x.runtime.clock.now())) {
+    if (hasBody(req)) res.shouldKeepAlive = false;
+    const wait = String(Math.max(1, Math.ceil(breaker.retryAfterMs(x.runtime.clock.now()) / 1000)));
+    return sendLocal(
+      x,
+      problemReply('RAMPART_UPSTREAM_CIRCUIT_OPEN', x.requestId, { headers: { 'retry-after': wait } }),
+    );
+  }
 
   let body: Buffer | BodyCounter | null = null;
   if (ctx.body !== undefined) {
@@ -352,6 +361,7 @@ async function proxy(
     if (x.clientGone) return;
     if (error instanceof BodyTooLargeError) return refuseBody(x, route.chain.requestBodyLimit?.policy);
     const kind = classifyUpstreamError(error);
+    breaker?.failure(x.runtime.clock.now());
     x.runtime.observer.upstreamFailed(upstream.name, kind, x.requestId, error);
     const code = kind === 'timeout' ? 'RAMPART_UPSTREAM_TIMEOUT' : 'RAMPART_UPSTREAM_UNAVAILABLE';
     if (hasBody(req)) res.shouldKeepAlive = false;
@@ -360,6 +370,10 @@ async function proxy(
 
   const responseHeaders = cleanResponseHeaders(head.headers);
   const status = head.status;
+  if (breaker !== undefined) {
+    if (status === 502 || status === 503 || status === 504) breaker.failure(x.runtime.clock.now());
+    else breaker.success(x.runtime.clock.now());
+  }
   const wantsBody =
     route.chain.responseBody === 'always' || (route.chain.responseBody === 'errors' && status >= 500);
   let buffered: Buffer | undefined;

@@ -16,6 +16,8 @@ import type { ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { Clock, PolicyDefinition, PolicyLogger } from '../policies/policy.ts';
+import type { StateStore } from '../state/state.ts';
+import type { IdentityStore } from '../store/store.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { writeRawProblem } from './local-reply.ts';
 import type { GatewayObserver } from './observer.ts';
@@ -30,6 +32,10 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Directory relative paths in the config (TLS files) are resolved against. */
   readonly baseDir?: string;
+  /** Shared hot state handed to policies (PolicyDeps.state); its owner closes it. */
+  readonly state?: StateStore;
+  /** The identity store handed to policies (PolicyDeps.store); its owner closes it. */
+  readonly store?: IdentityStore;
 }
 
 /** A running gateway. */
@@ -78,7 +84,13 @@ function listen(server: Server, host: string, port: number): Promise<string> {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? { now: () => Date.now() };
   const baseDir = options.baseDir ?? process.cwd();
-  const deps = { clock, log: options.log, baseDir };
+  const deps = {
+    clock,
+    log: options.log,
+    baseDir,
+    ...(options.state === undefined ? {} : { state: options.state }),
+    store: options.store,
+  };
   let current = buildVersion(options.config, options.definitions, deps, undefined);
   const retiring = new Set<ConfigVersion>();
   let draining = false;

@@ -3,6 +3,7 @@
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { parseDuration } from '../lib/durations.ts';
+import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
 
 /** A ready upstream. */
 export interface Upstream {
@@ -15,6 +16,8 @@ export interface Upstream {
   readonly preserveHost: boolean;
   /** A fingerprint of the settings, so an unchanged upstream keeps its pool across reloads. */
   readonly key: string;
+  /** Present when `circuitBreaker` is configured; kept across reloads with the pool. */
+  readonly breaker: CircuitBreaker | undefined;
 }
 
 /** Why an upstream exchange failed, for status, metrics and logs. */
@@ -52,7 +55,20 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     host: url.host,
     preserveHost: config.preserveHost,
     key: upstreamKey(config),
+    breaker: breakerOf(config.circuitBreaker),
   };
+}
+
+function breakerOf(settings: UpstreamConfig['circuitBreaker']): CircuitBreaker | undefined {
+  if (settings === undefined) return undefined;
+  return createCircuitBreaker({
+    failureRate: settings.failureRate,
+    minRequests: settings.minRequests,
+    consecutiveFailures: settings.consecutiveFailures,
+    windowMs: parseDuration(settings.window),
+    openMs: parseDuration(settings.openFor),
+    halfOpenRequests: settings.halfOpenRequests,
+  });
 }
 
 function codeOf(error: unknown): string | undefined {

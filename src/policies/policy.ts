@@ -3,6 +3,8 @@
 // implements the modes. Policies never see Node's request/response objects, only PolicyContext.
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors/codes.ts';
+import type { StateStore } from '../state/state.ts';
+import type { IdentityStore } from '../store/store.ts';
 
 /** The stages of a route's chain, in request order (ARCHITECTURE §2). */
 export const STAGES = [
@@ -196,6 +198,13 @@ export interface PolicyDeps {
   readonly log: PolicyLogger;
   /** The config file's directory, for policies that read files relative to it. */
   readonly baseDir: string;
+  /**
+   * Hot state shared between instances (counters, lockouts, notices; src/state/README.md). Absent in
+   * unit tests and `rampart validate`: a policy then uses a private memory store of its own.
+   */
+  readonly state?: StateStore;
+  /** The durable identity store (consumers, credential hashes), when the config names one. */
+  readonly store?: IdentityStore | undefined;
 }
 
 /** What a policy needs the pipeline to do for it. */

@@ -8,7 +8,23 @@ describe('policy registry', () => {
   test('lists the policies in their documented order', () => {
     assert.deepEqual(
       POLICY_DEFINITIONS.map((definition) => definition.name),
-      ['request-limits', 'methods', 'ip-filter', 'detect', 'security-headers', 'error-sanitize'],
+      [
+        'request-limits',
+        'methods',
+        'ip-filter',
+        'api-key',
+        'jwt',
+        'authorize',
+        'rate-limit',
+        'quota',
+        'concurrency',
+        'openapi-validate',
+        'detect',
+        'security-headers',
+        'error-sanitize',
+        'response-filter',
+        'sensitive-data',
+      ],
     );
   });
 

@@ -1,20 +1,40 @@
 // The explicit list of policies Rampart knows: the config schema and the chain compiler read it.
+import { apiKey } from './api-key/index.ts';
+import { authorize } from './authorize/index.ts';
+import { bruteForce } from './brute-force/index.ts';
+import { concurrency } from './concurrency/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
+import { jwt } from './jwt/index.ts';
 import { methods } from './methods/index.ts';
+import { openapiValidate } from './openapi-validate/index.ts';
 import type { PolicyDefinition } from './policy.ts';
+import { quota } from './quota/index.ts';
+import { rateLimit } from './rate-limit/index.ts';
 import { requestLimits } from './request-limits/index.ts';
+import { responseFilter } from './response-filter/index.ts';
 import { securityHeaders } from './security-headers/index.ts';
+import { sensitiveData } from './sensitive-data/index.ts';
 
 /** Every policy definition, in documentation order (the chain orders by stage, then config order). */
 export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   requestLimits,
   methods,
   ipFilter,
+  bruteForce,
+  apiKey,
+  jwt,
+  authorize,
+  rateLimit,
+  quota,
+  concurrency,
+  openapiValidate,
   detect,
   securityHeaders,
   errorSanitize,
+  responseFilter,
+  sensitiveData,
 ] as PolicyDefinition[]);
 
 const BY_NAME: ReadonlyMap<string, PolicyDefinition> = new Map(

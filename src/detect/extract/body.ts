@@ -11,12 +11,23 @@ function mediaType(contentType: string | undefined): string {
   return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
-/** Inputs of a body given its Content-Type. */
-export function inputsFromBody(body: Buffer | string, contentType: string | undefined): Input[] {
+/**
+ * Inputs of a body given its Content-Type. With `screenJson`, a JSON body is one input the engine
+ * screens first (cheap when clean), instead of one input per member name and string leaf.
+ */
+export function inputsFromBody(
+  body: Buffer | string,
+  contentType: string | undefined,
+  options: { readonly screenJson?: boolean } = {},
+): Input[] {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (text.length === 0) return [];
   const type = mediaType(contentType);
-  if (type === 'application/json' || type.endsWith('+json')) return inputsFromJson(text);
+  if (type === 'application/json' || type.endsWith('+json')) {
+    return options.screenJson === true
+      ? [{ location: 'body', value: text, kind: 'body', json: true }]
+      : inputsFromJson(text);
+  }
   if (type === 'application/x-www-form-urlencoded') return inputsFromUrlencoded(text, 'body', 'body');
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return inputsFromXml(text);
   return [{ location: 'body', value: text, kind: 'body' }];

@@ -45,7 +45,9 @@ export function createDetect(config: DetectConfig): PolicyHandlers {
     if (inspect.headers) inputs.push(...inputsFromHeaders(ctx.headers, config.headers));
     if (inspect.cookies) inputs.push(...inputsFromCookies(ctx.headers.cookie));
     if (inspect.body && ctx.body !== undefined && ctx.body.length > 0) {
-      inputs.push(...inputsFromBody(ctx.body, headerValue(ctx.headers['content-type'])));
+      inputs.push(
+        ...inputsFromBody(ctx.body, headerValue(ctx.headers['content-type']), { screenJson: true }),
+      );
     }
     return inputs;
   }

@@ -15,6 +15,7 @@ function isWordChar(c: number): boolean {
 export const protoDetector: Detector = {
   category: 'proto',
   plainText: true,
+  plainScreen: /__proto__|prototype/,
   detect(views, kind, location) {
     const text = views.lower;
     const hits: Hit[] = [];

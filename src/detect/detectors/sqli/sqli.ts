@@ -297,6 +297,8 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
 export const sqliDetector: Detector = {
   category: 'sqli',
   plainText: true,
+  // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
+  plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),
   detect(views) {
     const hits: Hit[] = [];
     const text = views.lower;

@@ -1,0 +1,159 @@
+// Rampart's `detect` policy side by side with nginx + ModSecurity v3 + OWASP CRS over HTTP: the same
+// corpus requests against each, one table of detection and false-positive rates per category.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CorpusFile } from './detect-corpus.ts';
+import {
+  type Counts,
+  formatHttpTable,
+  HTTP_PLACEMENTS,
+  type HttpResults,
+  rateOf,
+  runHttpEval,
+} from './detect-http.ts';
+import { modsecurityTarget } from './modsecurity/nginx.ts';
+import { freePort } from './ports.ts';
+import { startService, stopAllServices } from './services.ts';
+import { gatewayTarget, type Target } from './targets.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What to compare. */
+export interface ComparisonOptions {
+  readonly attacks: readonly CorpusFile[];
+  readonly benign: readonly CorpusFile[];
+  readonly concurrency: number;
+  readonly paranoias: readonly number[];
+  readonly modsecurity: boolean;
+}
+
+interface SystemResult {
+  readonly name: string;
+  readonly results: HttpResults | undefined;
+  readonly error?: string;
+}
+
+/** The Rampart gateway with only `detect` on its catch-all route. */
+export function rampartDetectTarget(paranoia: number): Target {
+  return gatewayTarget({
+    name: `rampart-detect-p${paranoia}`,
+    description: `Rampart, detect policy at paranoia ${paranoia}`,
+    accessLog: false,
+    policies: { detect: { paranoia } },
+  });
+}
+
+/** Starts the upstream, then each system in turn, sends the corpus, and prints the tables. */
+export async function runComparison(options: ComparisonOptions): Promise<SystemResult[]> {
+  const workDir = mkdtempSync(join(tmpdir(), 'rampart-detect-compare-'));
+  const upstreamPort = await freePort();
+  const upstream = await startService({
+    name: 'upstream',
+    args: ['bench/upstream.ts', '--port', String(upstreamPort)],
+    cwd: repoRoot,
+    logFile: join(workDir, 'upstream.log'),
+    readyUrl: `http://127.0.0.1:${upstreamPort}/small`,
+  });
+  const ctx = {
+    upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
+    upstreamPid: upstream.pid,
+    workDir,
+    repoRoot,
+    nodeFlags: [],
+  };
+  const systems: { label: string; target: Target }[] = [
+    ...options.paranoias.map((p) => ({ label: `Rampart P${p}`, target: rampartDetectTarget(p) })),
+    ...(options.modsecurity
+      ? options.paranoias.map((p) => ({ label: `CRS PL${p}`, target: modsecurityTarget(p) }))
+      : []),
+  ];
+  const files = [...options.attacks, ...options.benign];
+  const out: SystemResult[] = [];
+  try {
+    for (const { label, target } of systems) {
+      const started = Date.now();
+      let running: Awaited<ReturnType<Target['start']>>;
+      try {
+        running = await target.start(ctx);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.stdout.write(`\n✗ ${label} did not start, skipped: ${message}\n`);
+        out.push({ name: label, results: undefined, error: message });
+        continue;
+      }
+      try {
+        process.stderr.write(`${label}: sending the corpus to ${running.url}\n`);
+        const results = await runHttpEval(running.url, files, {
+          concurrency: options.concurrency,
+          onProgress: (done, total) => process.stderr.write(`  ${label}: ${done}/${total}\r`),
+        });
+        const seconds = (Date.now() - started) / 1000;
+        process.stdout.write(
+          `\n${formatHttpTable(`${label} (${seconds.toFixed(0)} s): blocked share per file and placement`, results)}\n`,
+        );
+        out.push({ name: label, results });
+      } finally {
+        await running.stop();
+      }
+    }
+  } finally {
+    await upstream.stop();
+    await stopAllServices();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`\n${formatComparison(out, options)}\n`);
+  return out;
+}
+
+function allCounts(results: HttpResults, labels: readonly string[]): Counts[] {
+  return labels.flatMap((label) => {
+    const row = results.get(label);
+    return row === undefined ? [] : HTTP_PLACEMENTS.map((p) => row[p]);
+  });
+}
+
+/** The side-by-side table: detection per attack category, false positives per benign file. */
+export function formatComparison(systems: readonly SystemResult[], options: ComparisonOptions): string {
+  const shown = systems.filter((s) => s.results !== undefined);
+  const head = `${''.padEnd(26)}${'lines'.padStart(6)}${shown.map((s) => s.name.padStart(13)).join('')}`;
+  const cell = (s: SystemResult, labels: readonly string[]) =>
+    `${(100 * rateOf(allCounts(s.results!, labels))).toFixed(1)}%`.padStart(13);
+  const rows = (files: readonly CorpusFile[]) =>
+    files.map(
+      (f) =>
+        `  ${f.label.padEnd(24)}${String(f.lines.length).padStart(6)}${shown.map((s) => cell(s, [f.label])).join('')}`,
+    );
+  const total = (files: readonly CorpusFile[], name: string) =>
+    `  ${name.padEnd(24)}${String(files.reduce((n, f) => n + f.lines.length, 0)).padStart(6)}${shown
+      .map((s) =>
+        cell(
+          s,
+          files.map((f) => f.label),
+        ),
+      )
+      .join('')}`;
+  const perPlacement = HTTP_PLACEMENTS.map((p) => {
+    const share = (s: SystemResult, files: readonly CorpusFile[]) =>
+      rateOf(
+        files.flatMap((f) => {
+          const row = s.results!.get(f.label);
+          return row === undefined ? [] : [row[p]];
+        }),
+      );
+    return `  ${p.padEnd(30)}${shown.map((s) => `${(100 * share(s, options.attacks)).toFixed(1)}/${(100 * share(s, options.benign)).toFixed(2)}`.padStart(13)).join('')}`;
+  });
+  return [
+    `Side by side over HTTP (placements: ${HTTP_PLACEMENTS.join(', ')}; rate = 403 / (403 + 2xx), all placements pooled)`,
+    head,
+    'detection (attacks)',
+    ...rows(options.attacks),
+    total(options.attacks, 'overall'),
+    'false positives (benign)',
+    ...rows(options.benign),
+    total(options.benign, 'overall'),
+    'per placement: detection % / false-positive %',
+    ...perPlacement,
+  ].join('\n');
+}

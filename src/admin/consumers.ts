@@ -1,0 +1,151 @@
+// Admin API routes for consumers and API keys (mounted on the admin listener by `rampart start`).
+// Writes require a JSON body (so a cross-site form cannot post one); a new key is in the 201 answer
+// only; revocations and disabled consumers are announced on the state so every instance drops them.
+import { issueApiKey, ApiKeyError, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
+import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
+import { encodeRevocation, REVOCATION_CHANNEL, type RevocationNotice } from '../identity/revocations.ts';
+import { parseDuration } from '../lib/durations.ts';
+import type { StateStore } from '../state/state.ts';
+import { type IdentityStore, StoreConflictError } from '../store/store.ts';
+import type { AdminReply, AdminRequest, AdminRoute } from './routes.ts';
+
+/** What the consumer routes need. */
+export interface ConsumerRoutesOptions {
+  readonly store: IdentityStore;
+  readonly state?: StateStore | undefined;
+  readonly clock?: () => number;
+}
+
+const NAME_LIST = /^[A-Za-z0-9_.:/-]{1,128}$/;
+
+const problem = (status: number, detail: string): AdminReply => ({
+  status,
+  json: { type: 'about:blank', title: detail, status },
+});
+
+/** Thrown inside a handler to answer with a 4xx. */
+class BadRequest extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function jsonBody(request: AdminRequest): Record<string, unknown> {
+  const type = String(request.headers['content-type'] ?? '');
+  if (!type.toLowerCase().startsWith('application/json')) throw new BadRequest(415, 'send application/json');
+  try {
+    const value = JSON.parse(request.body?.toString('utf8') || '{}') as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch {
+    throw new BadRequest(400, 'the body is not a JSON object');
+  }
+}
+
+function roles(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 64 || !value.every((r) => typeof r === 'string' && NAME_LIST.test(r))) {
+    throw new BadRequest(400, 'roles: an array of names');
+  }
+  return [...new Set(value as string[])];
+}
+
+function optionalDuration(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const ms = parseDuration(value as string | number);
+    if (ms > 0) return ms;
+  } catch {}
+  throw new BadRequest(400, `${what}: a duration such as "30d"`);
+}
+
+/** The routes: /consumers, /consumers/:id, /consumers/:id/keys, /keys, /keys/:id/rotate, /keys/:id/revoke. */
+export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
+  const { store } = options;
+  const now = options.clock ?? Date.now;
+  const announce = async (notice: RevocationNotice) => {
+    await options.state?.publish(REVOCATION_CHANNEL, encodeRevocation(notice));
+  };
+  const consumerOf = async (request: AdminRequest) => {
+    const consumer = await store.findConsumer(request.params.id ?? '');
+    if (consumer === undefined) throw new BadRequest(404, 'no such consumer');
+    return consumer;
+  };
+  const guard =
+    (handle: (request: AdminRequest) => Promise<AdminReply>) =>
+    async (request: AdminRequest): Promise<AdminReply> => {
+      try {
+        return await handle(request);
+      } catch (error) {
+        if (error instanceof BadRequest) return problem(error.status, error.message);
+        if (error instanceof StoreConflictError) return problem(409, error.message);
+        if (error instanceof ApiKeyError) return problem(409, error.message);
+        throw error;
+      }
+    };
+  const route = (method: string, path: string, handle: (request: AdminRequest) => Promise<AdminReply>): AdminRoute => ({
+    method,
+    path,
+    handle: guard(handle),
+  });
+
+  return [
+    route('GET', '/consumers', async () => ({ status: 200, json: (await store.listConsumers()).map(viewConsumer) })),
+    route('POST', '/consumers', async (request) => {
+      const body = jsonBody(request);
+      if (typeof body.name !== 'string' || !CONSUMER_NAME_PATTERN.test(body.name)) {
+        throw new BadRequest(400, 'name: 1-64 letters, digits, _ . @ -');
+      }
+      const consumer = await store.createConsumer({ name: body.name, roles: roles(body.roles) ?? [] });
+      return { status: 201, json: viewConsumer(consumer) };
+    }),
+    route('GET', '/consumers/:id', async (request) => ({ status: 200, json: viewConsumer(await consumerOf(request)) })),
+    route('PATCH', '/consumers/:id', async (request) => {
+      const consumer = await consumerOf(request);
+      const body = jsonBody(request);
+      const newRoles = roles(body.roles);
+      if (newRoles !== undefined) await store.setConsumerRoles(consumer.id, newRoles);
+      if (body.enabled !== undefined) {
+        if (typeof body.enabled !== 'boolean') throw new BadRequest(400, 'enabled: true or false');
+        await store.setConsumerEnabled(consumer.id, body.enabled);
+        if (!body.enabled) await announce({ kind: 'consumer', id: consumer.id });
+      }
+      return { status: 200, json: viewConsumer((await store.findConsumer(consumer.id)) ?? consumer) };
+    }),
+    route('GET', '/consumers/:id/keys', async (request) => {
+      const consumer = await consumerOf(request);
+      const at = now();
+      return { status: 200, json: (await store.listApiKeys(consumer.id)).map((key) => viewApiKey(key, at)) };
+    }),
+    route('POST', '/consumers/:id/keys', async (request) => {
+      const consumer = await consumerOf(request);
+      const body = jsonBody(request);
+      const at = now();
+      const issued = await issueApiKey(store, consumer, { now: at, ttlMs: optionalDuration(body.expires, 'expires') });
+      return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
+    }),
+    route('GET', '/keys', async () => {
+      const at = now();
+      return { status: 200, json: (await store.listApiKeys()).map((key) => viewApiKey(key, at)) };
+    }),
+    route('POST', '/keys/:id/rotate', async (request) => {
+      const body = jsonBody(request);
+      const at = now();
+      const issued = await rotateApiKey(store, request.params.id ?? '', {
+        now: at,
+        graceMs: optionalDuration(body.grace, 'grace') ?? 24 * 3_600_000,
+        ttlMs: optionalDuration(body.expires, 'expires'),
+      });
+      return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
+    }),
+    route('POST', '/keys/:id/revoke', async (request) => {
+      jsonBody(request);
+      const id = request.params.id ?? '';
+      await revokeApiKey(store, id, now());
+      await announce({ kind: 'key', id });
+      return { status: 200, json: { id, revoked: true } };
+    }),
+  ];
+}

@@ -1,0 +1,124 @@
+// `rampart keys create|list|rotate|revoke`: API keys in the store. A new key is printed once, alone on
+// stdout (so `KEY=$(rampart keys create …)` works); only its SHA-256 is stored.
+import { parseArgs } from 'node:util';
+import { API_KEY_PREFIX } from '../identity/api-key-token.ts';
+import { ApiKeyError, type IssuedApiKey, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
+import { parseDuration } from '../lib/durations.ts';
+import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
+
+const HELP = `Usage: rampart keys <create|list|rotate|revoke> [options]
+
+  create --consumer NAME [--expires 30d]   issue a key; printed once, only its hash is stored
+  list [--consumer NAME]                   list keys (prefix, status, expiry), never a secret
+  rotate KEY_ID [--grace 24h] [--expires 30d]
+                                           issue a successor; the old key stays valid for the grace period
+  revoke KEY_ID                            refuse the key (gateways apply it within their key cache TTL)
+
+KEY_ID is the key's prefix as listed (rmp_live_XXXXXXXXXXXX) or the 12-character id.
+Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
+      --json   machine-readable output`;
+
+function duration(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const ms = parseDuration(text);
+    if (ms <= 0) throw new RangeError('not positive');
+    return ms;
+  } catch {
+    throw new CliError(`${what}: a duration such as 30d, 12h or 15m`, 2);
+  }
+}
+
+function keyIdOf(text: string | undefined): string {
+  if (text === undefined) throw new CliError('KEY_ID is required', 2);
+  const id = text.startsWith(API_KEY_PREFIX) ? text.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + 12) : text;
+  if (!/^[A-Za-z0-9_-]{12}$/.test(id)) throw new CliError(`"${text}" is not a key id`, 2);
+  return id;
+}
+
+/** Runs `rampart keys`; resolves to the exit code. */
+export async function runKeys(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      ...STORE_OPTIONS,
+      consumer: { type: 'string' },
+      expires: { type: 'string' },
+      grace: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [action, target] = positionals;
+  if (values.help === true || action === undefined) {
+    process.stdout.write(`${HELP}\n`);
+    return action === undefined && values.help !== true ? 2 : 0;
+  }
+  const now = Date.now();
+  const printIssued = (issued: IssuedApiKey, note: string) => {
+    if (values.json === true) {
+      process.stdout.write(`${JSON.stringify({ key: issued.key, ...viewApiKey(issued.record, now) }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${issued.key}\n`);
+      process.stderr.write(`${note}\nThis is the only time the key is shown: store it in a secret manager.\n`);
+    }
+  };
+  return withStore(values, async (store) => {
+    const consumerNamed = async (name: string | undefined) => {
+      if (name === undefined) throw new CliError('--consumer NAME is required', 2);
+      const consumer = await store.findConsumer(name);
+      if (consumer === undefined) throw new CliError(`no consumer "${name}"`);
+      return consumer;
+    };
+    try {
+      switch (action) {
+        case 'create': {
+          const consumer = await consumerNamed(values.consumer);
+          const issued = await issueApiKey(store, consumer, { now, ttlMs: duration(values.expires, '--expires') });
+          const view = viewApiKey(issued.record, now);
+          printIssued(issued, `created ${view.prefix} for ${consumer.name}, expires ${view.expiresAt ?? 'never'}`);
+          return 0;
+        }
+        case 'list': {
+          const consumer = values.consumer === undefined ? undefined : await consumerNamed(values.consumer);
+          const names = new Map((await store.listConsumers()).map((c) => [c.id, c.name]));
+          const keys = (await store.listApiKeys(consumer?.id)).map((record) => ({
+            ...viewApiKey(record, now),
+            consumer: names.get(record.consumerId) ?? record.consumerId,
+          }));
+          if (values.json === true) process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+          else if (keys.length === 0) process.stdout.write('no keys\n');
+          else {
+            for (const k of keys) {
+              process.stdout.write(
+                `${k.prefix}  ${k.status.padEnd(7)}  ${k.consumer.padEnd(20)}  expires ${k.expiresAt ?? 'never'}\n`,
+              );
+            }
+          }
+          return 0;
+        }
+        case 'rotate': {
+          const graceMs = duration(values.grace, '--grace') ?? 24 * 3_600_000;
+          const issued = await rotateApiKey(store, keyIdOf(target), {
+            now,
+            graceMs,
+            ttlMs: duration(values.expires, '--expires'),
+          });
+          printIssued(issued, `rotated: the old key stays valid until ${new Date(now + graceMs).toISOString()}`);
+          return 0;
+        }
+        case 'revoke': {
+          const id = keyIdOf(target);
+          await revokeApiKey(store, id, now);
+          process.stdout.write(values.json === true ? `${JSON.stringify({ id, revoked: true })}\n` : `revoked ${API_KEY_PREFIX}${id}\n`);
+          return 0;
+        }
+        default:
+          throw new CliError(`unknown action "${action}"\n\n${HELP}`, 2);
+      }
+    } catch (error) {
+      if (error instanceof ApiKeyError) throw new CliError(error.message);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,147 @@
+// Reads a buffered request body into a JSON value per media type: JSON, URL-encoded forms (values
+// coerced to their declared types) and multipart/form-data through busboy with limits on parts,
+// fields and sizes.
+import busboy from 'busboy';
+import type { BodyFormat } from './media-type.ts';
+import { coerceScalar } from './parameters.ts';
+import { deref, isObject } from './pointer.ts';
+
+/** Limits for multipart bodies. */
+export interface MultipartLimits {
+  readonly maxParts: number;
+  readonly maxFieldBytes: number;
+  readonly maxFileBytes: number;
+}
+
+/** A body read, or why it could not be. */
+export type ReadBody =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string };
+
+function memberSchema(document: unknown, schema: unknown, name: string): unknown {
+  const value = safe(document, schema);
+  if (!isObject(value) || !isObject(value.properties)) return undefined;
+  return Object.hasOwn(value.properties, name) ? value.properties[name] : undefined;
+}
+
+function safe(document: unknown, schema: unknown): unknown {
+  try {
+    return deref(document, schema);
+  } catch {
+    return undefined;
+  }
+}
+
+function isArraySchema(document: unknown, schema: unknown): boolean {
+  const value = safe(document, schema);
+  return (
+    isObject(value) && (value.type === 'array' || (Array.isArray(value.type) && value.type.includes('array')))
+  );
+}
+
+/** Adds a form member: declared arrays collect repeats; a repeated scalar becomes an array (and fails). */
+function addMember(
+  document: unknown,
+  schema: unknown,
+  out: Record<string, unknown>,
+  name: string,
+  raw: string,
+): void {
+  const member = memberSchema(document, schema, name);
+  if (isArraySchema(document, member)) {
+    const items = isObject(safe(document, member))
+      ? (safe(document, member) as Record<string, unknown>).items
+      : undefined;
+    const list = (out[name] as unknown[] | undefined) ?? [];
+    list.push(coerceScalar(document, items, raw));
+    out[name] = list;
+    return;
+  }
+  const value = coerceScalar(document, member, raw);
+  if (Object.hasOwn(out, name)) {
+    const previous = out[name];
+    out[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
+  } else out[name] = value;
+}
+
+function readForm(document: unknown, schema: unknown, body: Buffer): ReadBody {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [name, raw] of new URLSearchParams(body.toString('utf8')))
+    addMember(document, schema, out, name, raw);
+  return { ok: true, value: { ...out } };
+}
+
+function readMultipart(
+  document: unknown,
+  schema: unknown,
+  body: Buffer,
+  contentType: string,
+  limits: MultipartLimits,
+): Promise<ReadBody> {
+  return new Promise((resolve) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { parts: limits.maxParts, fieldSize: limits.maxFieldBytes, fileSize: limits.maxFileBytes },
+      });
+    } catch {
+      resolve({ ok: false, message: 'multipart body without a usable boundary' });
+      return;
+    }
+    const out: Record<string, unknown> = Object.create(null);
+    let failure: string | undefined;
+    const fail = (message: string) => {
+      failure ??= message;
+    };
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) fail(`a field is over ${limits.maxFieldBytes} bytes`);
+      else addMember(document, schema, out, name, value);
+    });
+    parser.on('file', (name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(`a file part is over ${limits.maxFileBytes} bytes`));
+      // A file is checked as a binary string (`format: binary`): its length is its size in bytes.
+      stream.on('close', () =>
+        addMember(document, schema, out, name, Buffer.concat(chunks).toString('latin1')),
+      );
+    });
+    parser.on('partsLimit', () => fail(`more than ${limits.maxParts} parts`));
+    parser.on('error', () => {
+      fail('multipart body is malformed');
+      resolve({ ok: false, message: failure! });
+    });
+    parser.on('close', () =>
+      resolve(failure === undefined ? { ok: true, value: { ...out } } : { ok: false, message: failure }),
+    );
+    parser.end(body);
+  });
+}
+
+/** Reads `body` in `format`; `schema` (the raw spec schema) guides form value coercion. */
+export function readBody(
+  document: unknown,
+  schema: unknown,
+  format: BodyFormat,
+  body: Buffer,
+  contentType: string,
+  limits: MultipartLimits,
+): ReadBody | Promise<ReadBody> {
+  switch (format) {
+    case 'json':
+      try {
+        return { ok: true, value: JSON.parse(body.toString('utf8')) };
+      } catch {
+        return { ok: false, message: 'is not valid JSON' };
+      }
+    case 'form':
+      return readForm(document, schema, body);
+    case 'multipart':
+      return readMultipart(document, schema, body, contentType, limits);
+    case 'text':
+      return { ok: true, value: body.toString('utf8') };
+    default:
+      return { ok: true, value: undefined };
+  }
+}

@@ -1,0 +1,218 @@
+// Indexes a document's operations (path-level parameters merged, `$ref`s of parameters, bodies and
+// responses followed) and matches requests to them with find-my-way, the gateway's own router.
+import createRouter from 'find-my-way';
+import { deref, escapeToken, isObject } from './pointer.ts';
+import type { SpecFile } from './spec-file.ts';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** Where a parameter lives. */
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+/** A parameter with its serialization rules resolved (OpenAPI 3 §4.8.12 defaults applied). */
+export interface Parameter {
+  readonly name: string;
+  readonly in: ParameterLocation;
+  readonly required: boolean;
+  readonly style: string;
+  readonly explode: boolean;
+  /** The raw schema (may be a `$ref`); `undefined` when the parameter uses `content`. */
+  readonly schema: unknown;
+  /** A parameter described by `content` (one media type, e.g. JSON in a query string). */
+  readonly contentType: string | undefined;
+  readonly deprecated: boolean;
+}
+
+/** One operation of the document. */
+export interface Operation {
+  readonly method: string;
+  /** The path template as written in the spec (`/users/{id}`). */
+  readonly path: string;
+  readonly operationId: string | undefined;
+  /** JSON pointer of the operation object, for reports. */
+  readonly pointer: string;
+  readonly parameters: readonly Parameter[];
+  /** The request body object, `$ref` followed. */
+  readonly requestBody: Record<string, unknown> | undefined;
+  /** Responses by status key (`200`, `4XX`, `default`), `$ref`s followed. */
+  readonly responses: Readonly<Record<string, Record<string, unknown>>>;
+  /** The operation's own `security`, or the document's. */
+  readonly security: readonly Record<string, unknown>[] | undefined;
+  readonly deprecated: boolean;
+  readonly raw: Record<string, unknown>;
+}
+
+/** The result of matching a request. */
+export type OperationMatch =
+  | { readonly kind: 'found'; readonly operation: Operation; readonly params: Record<string, string> }
+  | { readonly kind: 'method-not-allowed'; readonly allow: readonly string[] }
+  | { readonly kind: 'not-found' };
+
+/** The operations of one document and a matcher over them. */
+export interface OperationIndex {
+  readonly operations: readonly Operation[];
+  match(method: string, path: string): OperationMatch;
+}
+
+const DEFAULT_STYLE: Record<ParameterLocation, string> = {
+  path: 'simple',
+  query: 'form',
+  header: 'simple',
+  cookie: 'form',
+};
+
+function parameterOf(document: unknown, raw: unknown): Parameter | undefined {
+  const value = deref<unknown>(document, raw);
+  if (!isObject(value) || typeof value.name !== 'string') return undefined;
+  const location = value.in;
+  if (location !== 'path' && location !== 'query' && location !== 'header' && location !== 'cookie') {
+    return undefined;
+  }
+  const style = typeof value.style === 'string' ? value.style : DEFAULT_STYLE[location];
+  const content = isObject(value.content) ? Object.keys(value.content)[0] : undefined;
+  return {
+    // Header names are case-insensitive (RFC 9110 §5.1); Node gives them lower-cased.
+    name: location === 'header' ? value.name.toLowerCase() : value.name,
+    in: location,
+    required: value.required === true || location === 'path',
+    style,
+    explode: typeof value.explode === 'boolean' ? value.explode : style === 'form',
+    schema: value.schema,
+    contentType: content,
+    deprecated: value.deprecated === true,
+  };
+}
+
+function mergeParameters(document: unknown, pathLevel: unknown, operationLevel: unknown): Parameter[] {
+  const merged = new Map<string, Parameter>();
+  // Operation-level parameters override path-level ones with the same name and location.
+  for (const list of [pathLevel, operationLevel]) {
+    if (!Array.isArray(list)) continue;
+    for (const raw of list) {
+      const parameter = parameterOf(document, raw);
+      if (parameter !== undefined) merged.set(`${parameter.in}:${parameter.name}`, parameter);
+    }
+  }
+  return [...merged.values()];
+}
+
+function responsesOf(document: unknown, raw: unknown): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  if (!isObject(raw)) return out;
+  for (const [status, response] of Object.entries(raw)) {
+    const value = deref<unknown>(document, response);
+    if (isObject(value)) out[status.toUpperCase()] = value;
+  }
+  return out;
+}
+
+/** Collects every operation of the document. */
+export function listOperations(spec: SpecFile): Operation[] {
+  const document = spec.document;
+  const paths = isObject(document.paths) ? document.paths : {};
+  const rootSecurity = Array.isArray(document.security) ? document.security : undefined;
+  const operations: Operation[] = [];
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const item = deref<unknown>(document, rawItem);
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const raw = item[method];
+      if (!isObject(raw)) continue;
+      const body = raw.requestBody === undefined ? undefined : deref<unknown>(document, raw.requestBody);
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        operationId: typeof raw.operationId === 'string' ? raw.operationId : undefined,
+        pointer: `#/paths/${escapeToken(path)}/${method}`,
+        parameters: mergeParameters(document, item.parameters, raw.parameters),
+        requestBody: isObject(body) ? body : undefined,
+        responses: responsesOf(document, raw.responses),
+        security: Array.isArray(raw.security) ? raw.security : rootSecurity,
+        deprecated: raw.deprecated === true,
+        raw,
+      });
+    }
+  }
+  return operations;
+}
+
+/** `/users/{id}` → `/users/:id`; literal `:` and `*` are escaped for find-my-way. */
+export function routerPattern(template: string): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const char = template[i]!;
+    if (char === '{') {
+      const end = template.indexOf('}', i);
+      if (end === -1) throw new Error(`unbalanced "{" in path template "${template}"`);
+      out += `:${template.slice(i + 1, end).replace(/[^A-Za-z0-9_$]/g, '_')}`;
+      i = end;
+    } else if (char === ':') out += '::';
+    else if (char === '*') out += '%2A';
+    else out += char;
+  }
+  return out;
+}
+
+function originalNames(template: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const match of template.matchAll(/\{([^{}]{1,200})\}/g)) {
+    const name = match[1]!;
+    names.set(name.replace(/[^A-Za-z0-9_$]/g, '_'), name);
+  }
+  return names;
+}
+
+/**
+ * Builds the matcher. `basePath` (e.g. `/api/v1`) is stripped from request paths first. Templates
+ * find-my-way cannot register are skipped and returned in `skipped`.
+ */
+export function indexOperations(
+  spec: SpecFile,
+  options: { basePath?: string; caseSensitive?: boolean } = {},
+): OperationIndex & { readonly skipped: readonly string[] } {
+  const operations = listOperations(spec);
+  const router = createRouter({
+    caseSensitive: options.caseSensitive ?? true,
+    ignoreTrailingSlash: false,
+    maxParamLength: 1000,
+  });
+  const byTemplate = new Map<string, { methods: Map<string, Operation>; names: Map<string, string> }>();
+  for (const operation of operations) {
+    let entry = byTemplate.get(operation.path);
+    if (entry === undefined) {
+      entry = { methods: new Map(), names: originalNames(operation.path) };
+      byTemplate.set(operation.path, entry);
+    }
+    entry.methods.set(operation.method, operation);
+  }
+  const skipped: string[] = [];
+  for (const [template, entry] of byTemplate) {
+    try {
+      router.on('GET', routerPattern(template), () => undefined, entry);
+    } catch {
+      skipped.push(template);
+    }
+  }
+  const basePath = options.basePath === undefined || options.basePath === '/' ? '' : options.basePath;
+  return {
+    operations,
+    skipped,
+    match(method: string, path: string): OperationMatch {
+      if (basePath !== '') {
+        if (path !== basePath && !path.startsWith(`${basePath}/`)) return { kind: 'not-found' };
+        path = path.slice(basePath.length) || '/';
+      }
+      const found = router.find('GET', path);
+      if (found === null) return { kind: 'not-found' };
+      const entry = found.store as { methods: Map<string, Operation>; names: Map<string, string> };
+      const operation =
+        entry.methods.get(method) ?? (method === 'HEAD' ? entry.methods.get('GET') : undefined);
+      if (operation === undefined) return { kind: 'method-not-allowed', allow: [...entry.methods.keys()] };
+      const params: Record<string, string> = {};
+      for (const [key, value] of Object.entries(found.params)) {
+        if (value !== undefined) params[entry.names.get(key) ?? key] = value;
+      }
+      return { kind: 'found', operation, params };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Reads an OpenAPI 3.0/3.1 document from disk (YAML or JSON), checks its version, and caches it by
+// path, size and modification time so every policy of a config version shares one parsed copy.
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { isObject } from './pointer.ts';
+
+/** A parsed OpenAPI document (members are read defensively; the spec is user input). */
+export type OpenApiDocument = Record<string, unknown> & { openapi: string };
+
+/** Which OpenAPI line the document follows: schema dialects differ between them. */
+export type OpenApiVersion = '3.0' | '3.1';
+
+/** A loaded spec file. */
+export interface SpecFile {
+  readonly path: string;
+  readonly version: OpenApiVersion;
+  readonly document: OpenApiDocument;
+  /** The file's text size in bytes. */
+  readonly bytes: number;
+}
+
+/** Spec files above this are refused: the GitHub description is ~13 MB. */
+export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+
+const cache = new Map<string, { key: string; file: SpecFile }>();
+const MAX_CACHED = 16;
+
+/** Parses spec text; `name` decides JSON vs YAML and names the file in errors. */
+export function parseSpecText(text: string, name: string): SpecFile {
+  let parsed: unknown;
+  try {
+    parsed = name.endsWith('.json')
+      ? JSON.parse(text)
+      : // YAML aliases can blow up a document exponentially ("billion laughs"): keep their count low.
+        parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+  } catch (error) {
+    throw new Error(
+      `${name}: not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    );
+  }
+  if (!isObject(parsed) || typeof parsed.openapi !== 'string') {
+    throw new Error(`${name}: not an OpenAPI document (no "openapi" version member)`);
+  }
+  const version = parsed.openapi.startsWith('3.0.')
+    ? '3.0'
+    : parsed.openapi.startsWith('3.1.')
+      ? '3.1'
+      : undefined;
+  if (version === undefined) {
+    throw new Error(`${name}: OpenAPI ${parsed.openapi} is not supported (3.0.x and 3.1.x are)`);
+  }
+  if (!isObject(parsed.paths) && parsed.webhooks === undefined) {
+    throw new Error(`${name}: the document has no "paths"`);
+  }
+  return {
+    path: name,
+    version,
+    document: parsed as OpenApiDocument,
+    bytes: Buffer.byteLength(text),
+  };
+}
+
+/** Loads `file` (relative to `baseDir`), reusing the parsed copy while the file is unchanged. */
+export function loadSpecFile(file: string, baseDir: string = process.cwd()): SpecFile {
+  const path = resolve(baseDir, file);
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new Error(`OpenAPI spec "${file}" cannot be read`);
+  }
+  if (!stat.isFile()) throw new Error(`OpenAPI spec "${file}" is not a file`);
+  if (stat.size > MAX_SPEC_BYTES) throw new Error(`OpenAPI spec "${file}" is over ${MAX_SPEC_BYTES} bytes`);
+  const key = `${stat.size}:${stat.mtimeMs}`;
+  const hit = cache.get(path);
+  if (hit !== undefined && hit.key === key) return hit.file;
+  const loaded = parseSpecText(readFileSync(path, 'utf8'), path);
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  cache.set(path, { key, file: loaded });
+  return loaded;
+}

@@ -1,0 +1,184 @@
+// Converts OpenAPI Schema Objects (3.0 dialect or 3.1 = JSON Schema 2020-12) into 2020-12 schemas for
+// ajv, one direction at a time: requests refuse `readOnly` members, and strict mode closes objects with
+// `unevaluatedProperties: false` so undeclared members (mass assignment) fail even through allOf.
+import { deref, isObject, isRef, resolvePointer } from './pointer.ts';
+import type { OpenApiVersion } from './spec-file.ts';
+
+/** Which side of the exchange a schema is checked for (OpenAPI 3.x readOnly/writeOnly semantics). */
+export type Direction = 'request' | 'response';
+
+/** How the conversion tightens the contract. */
+export interface ConvertOptions {
+  readonly direction: Direction;
+  /** Close object schemas that do not say `additionalProperties` (undeclared members refused). */
+  readonly closeObjects: boolean;
+  /** Requests: a present `readOnly` member is a violation (`properties.x: false`). */
+  readonly refuseReadOnly: boolean;
+}
+
+// Annotations and OpenAPI-only keywords ajv does not need (x-* extensions are dropped too).
+const DROPPED = new Set([
+  'discriminator',
+  'xml',
+  'externalDocs',
+  'example',
+  'examples',
+  'nullable',
+  '$schema',
+]);
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
+const OPEN_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf']);
+const CLOSED_SINGLE_KEYWORDS = new Set(['items', 'additionalProperties', 'contains', 'propertyNames']);
+const OPEN_SINGLE_KEYWORDS = new Set(['not', 'if', 'then', 'else']);
+/** Deepest nesting of inline schemas converted (refs are shared, so this bounds only inline depth). */
+const MAX_DEPTH = 128;
+
+/**
+ * Converts schemas of one document; referenced schemas become shared `$defs` of one root so ajv
+ * compiles each once. Call `root()` after converting, and register it with ajv before compiling.
+ */
+export class SchemaConverter {
+  readonly id: string;
+  readonly #document: unknown;
+  readonly #version: OpenApiVersion;
+  readonly #options: ConvertOptions;
+  readonly #defs: Record<string, unknown> = {};
+  readonly #ids = new Map<string, string>();
+
+  constructor(document: unknown, version: OpenApiVersion, options: ConvertOptions, id: string) {
+    this.#document = document;
+    this.#version = version;
+    this.#options = options;
+    this.id = id;
+  }
+
+  /** The root schema holding every referenced definition converted so far. */
+  root(): Record<string, unknown> {
+    return { $id: this.id, $defs: this.#defs };
+  }
+
+  /** Converts a schema found at an operation (a body, a parameter); `closed` applies strictness. */
+  convert(schema: unknown, closed = true, depth = 0): unknown {
+    if (typeof schema === 'boolean') return schema;
+    if (!isObject(schema)) return {};
+    if (depth > MAX_DEPTH) throw new Error(`schema nested deeper than ${MAX_DEPTH}`);
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (DROPPED.has(key) || key.startsWith('x-')) continue;
+      if (key === '$ref' && typeof value === 'string') out.$ref = this.#refTo(value, closed);
+      else if (key === 'properties' && isObject(value)) out.properties = this.#properties(value, depth);
+      else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) out[key] = this.#map(value, depth);
+      else if (OPEN_LIST_KEYWORDS.has(key) && Array.isArray(value))
+        out[key] = value.map((member) => this.convert(member, false, depth + 1));
+      else if (key === 'prefixItems' && Array.isArray(value))
+        out[key] = value.map((member) => this.convert(member, true, depth + 1));
+      else if (CLOSED_SINGLE_KEYWORDS.has(key) && (isObject(value) || typeof value === 'boolean'))
+        out[key] = this.convert(value, true, depth + 1);
+      else if (OPEN_SINGLE_KEYWORDS.has(key) && (isObject(value) || typeof value === 'boolean'))
+        out[key] = this.convert(value, false, depth + 1);
+      else if (key === 'required' && Array.isArray(value)) out.required = this.#required(schema, value);
+      else out[key] = value;
+    }
+    if (this.#version === '3.0') this.#from30(schema, out);
+    if (
+      closed &&
+      this.#options.closeObjects &&
+      schema.additionalProperties === undefined &&
+      schema.unevaluatedProperties === undefined &&
+      schema.$ref === undefined &&
+      this.#isObjectLike(schema, 0)
+    ) {
+      out.unevaluatedProperties = false;
+    }
+    return out;
+  }
+
+  #refTo(ref: string, closed: boolean): string {
+    const key = `${closed ? 'c' : 'o'}${ref}`;
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = `d${this.#ids.size}`;
+      this.#ids.set(key, id);
+      this.#defs[id] = true; // placeholder: a reference cycle finds the id already taken
+      this.#defs[id] = this.convert(resolvePointer(this.#document, ref), closed);
+    }
+    return `${this.id}#/$defs/${id}`;
+  }
+
+  #properties(properties: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(properties)) {
+      const refused =
+        this.#options.direction === 'request' &&
+        this.#options.refuseReadOnly &&
+        this.#flag(member, 'readOnly');
+      out[name] = refused ? false : this.convert(member, true, depth + 1);
+    }
+    return out;
+  }
+
+  #map(map: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(map)) out[name] = this.convert(member, true, depth + 1);
+    return out;
+  }
+
+  /** OpenAPI: a required readOnly member applies to responses only, a writeOnly one to requests only. */
+  #required(schema: Record<string, unknown>, required: unknown[]): unknown[] {
+    const properties = isObject(schema.properties) ? schema.properties : undefined;
+    if (properties === undefined) return required;
+    const skip = this.#options.direction === 'request' ? 'readOnly' : 'writeOnly';
+    return required.filter((name) => typeof name !== 'string' || !this.#flag(properties[name], skip));
+  }
+
+  /** Whether a member schema (or the schema its `$ref` points to) carries `readOnly`/`writeOnly`. */
+  #flag(member: unknown, flag: 'readOnly' | 'writeOnly'): boolean {
+    if (!isObject(member)) return false;
+    if (member[flag] === true) return true;
+    if (!isRef(member)) return false;
+    const target = deref<unknown>(this.#document, member);
+    return isObject(target) && target[flag] === true;
+  }
+
+  /** 3.0 → 2020-12: `nullable` becomes a null type, boolean exclusive bounds become numeric ones. */
+  #from30(schema: Record<string, unknown>, out: Record<string, unknown>): void {
+    if (schema.nullable === true) {
+      if (typeof schema.type === 'string') out.type = [schema.type, 'null'];
+      if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...schema.enum, null];
+    }
+    for (const [flag, bound] of [
+      ['exclusiveMinimum', 'minimum'],
+      ['exclusiveMaximum', 'maximum'],
+    ] as const) {
+      if (typeof schema[flag] !== 'boolean') continue;
+      delete out[flag];
+      if (schema[flag] === true && typeof schema[bound] === 'number') {
+        out[flag] = schema[bound];
+        delete out[bound];
+      }
+    }
+  }
+
+  #isObjectLike(schema: unknown, depth: number): boolean {
+    if (depth > 16) return false;
+    const node = isRef(schema) ? this.#safeDeref(schema) : schema;
+    if (!isObject(node)) return false;
+    const type = node.type;
+    if (type === 'object' || (Array.isArray(type) && type.includes('object'))) return true;
+    if (type === undefined && isObject(node.properties)) return true;
+    for (const keyword of OPEN_LIST_KEYWORDS) {
+      const members = node[keyword];
+      if (Array.isArray(members) && members.some((member) => this.#isObjectLike(member, depth + 1)))
+        return true;
+    }
+    return false;
+  }
+
+  #safeDeref(ref: { $ref: string }): unknown {
+    try {
+      return deref(this.#document, ref);
+    } catch {
+      return undefined;
+    }
+  }
+}

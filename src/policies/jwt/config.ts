@@ -1,0 +1,82 @@
+// The jwt config: where keys come from (JWKS URL, OIDC discovery or static files), what a token must
+// say (issuer, audience, allowed algorithms), and how claims map to the consumer and its scopes.
+import { type Static, Type } from '@sinclair/typebox';
+import { AUTHN_SETTINGS, durationSetting } from '../../identity/authn.ts';
+
+/**
+ * Asymmetric algorithms only: with no shared-secret (HS*) algorithm accepted, a public key can never
+ * be used as an HMAC secret (the RS/HS confusion attack), and `none` is never accepted.
+ */
+export const JWT_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+const CLAIM_PATH = '^[A-Za-z0-9_:./-]{1,128}$';
+
+/** The jwt policy block. */
+export const jwtConfig = Type.Object(
+  {
+    issuer: Type.String({ minLength: 1, maxLength: 512, description: 'the required `iss`' }),
+    audience: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+      minItems: 1,
+      maxItems: 32,
+      description: 'accepted `aud` values; a token must name one of them',
+    }),
+    jwksUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'the JWKS endpoint' })),
+    discovery: Type.Boolean({
+      default: false,
+      description: 'find the JWKS through OIDC discovery at `<issuer>/.well-known/openid-configuration`',
+    }),
+    keys: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), {
+      default: [],
+      maxItems: 64,
+      description: 'static public keys: PEM (SPKI) or JWK/JWKS JSON files, relative to the config',
+    }),
+    algorithms: Type.Array(Type.Union(JWT_ALGORITHMS.map((alg) => Type.Literal(alg))), {
+      default: ['ES256', 'RS256', 'EdDSA'],
+      minItems: 1,
+      uniqueItems: true,
+      description: 'the allow-list; `none` and HS* are never accepted',
+    }),
+    clockSkew: durationSetting('30s', 'tolerance on exp, nbf and iat (bounded by maxClockSkew)'),
+    maxTokenAge: Type.Optional(durationSetting('1h', 'refuse tokens whose `iat` is older than this')),
+    requireExpiry: Type.Boolean({ default: true, description: 'refuse tokens without `exp`' }),
+    consumerClaim: Type.String({ pattern: CLAIM_PATH, default: 'sub' }),
+    nameClaim: Type.Optional(Type.String({ pattern: CLAIM_PATH })),
+    scopeClaims: Type.Array(Type.String({ pattern: CLAIM_PATH }), {
+      default: ['scope', 'scp'],
+      maxItems: 8,
+      description: 'claims read as scopes: a space-separated string or an array of strings',
+    }),
+    roleClaims: Type.Array(Type.String({ pattern: CLAIM_PATH }), {
+      default: [],
+      maxItems: 8,
+      description: 'claims read as roles (dotted paths allowed: `realm_access.roles`)',
+    }),
+    cacheSize: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      default: 10_000,
+      description: 'verified tokens kept (by SHA-256 of the token, never past `exp`); 0 turns it off',
+    }),
+    cacheTtl: durationSetting('5m', 'the longest a verified token is reused without verifying again'),
+    jwksCooldown: durationSetting('30s', 'minimum time between two JWKS fetches on an unknown `kid`'),
+    jwksMaxAge: durationSetting('10m', 'refetch the JWKS after this long'),
+    jwksTimeout: durationSetting('5s', 'timeout of a JWKS or discovery fetch'),
+    realm: Type.String({ pattern: '^[A-Za-z0-9 _.-]{1,64}$', default: 'rampart' }),
+    ...AUTHN_SETTINGS,
+  },
+  { additionalProperties: false },
+);
+
+export type JwtConfig = Static<typeof jwtConfig>;

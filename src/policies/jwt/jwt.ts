@@ -1,0 +1,153 @@
+// jwt behaviour: a Bearer token (RFC 6750) verified by jose against the allow-listed algorithms, the
+// issuer, the audience and the time claims; verified tokens cached by their SHA-256 until `exp`.
+import { createHash } from 'node:crypto';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
+import {
+  alreadyIdentified,
+  establish,
+  missingCredential,
+  refuse,
+  singleHeader,
+  unavailable,
+} from '../../identity/authn.ts';
+import { createExpiringLru } from '../../identity/lru.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import {
+  CONTINUE,
+  type Identity,
+  type MaybePromise,
+  type PolicyContext,
+  type PolicyDeps,
+  type PolicyHandlers,
+  type Verdict,
+} from '../policy.ts';
+import { claimAt, scopesOf } from '../../identity/claims.ts';
+import type { JwtConfig } from './config.ts';
+import { createKeySource } from './key-source.ts';
+
+const MAX_TOKEN_LENGTH = 8192;
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const LOCATION = 'header.authorization';
+
+/** Maps a jose failure to a rule id; undefined when the key source itself failed (a 503). */
+function ruleOf(error: unknown): string | undefined {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'not-yet-valid';
+    if (error.claim === 'iss') return 'wrong-issuer';
+    if (error.claim === 'aud') return 'wrong-audience';
+    if (error.claim === 'iat') return 'too-old';
+    return 'claims';
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'algorithm';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown-kid';
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous-kid';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed';
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return undefined;
+  if (error instanceof errors.JOSEError) return 'invalid';
+  return undefined;
+}
+
+function bearer(header: string): string | undefined {
+  // RFC 9110 §11.1: the scheme is case-insensitive.
+  if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  const token = header.slice(7).trim();
+  return token.length === 0 ? undefined : token;
+}
+
+/** Builds the handlers; throws at load on a bad key file, a missing key source or a skew too large. */
+export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
+  const skewMs = parseDuration(config.clockSkew);
+  if (skewMs > MAX_CLOCK_SKEW_MS) throw new Error('clockSkew: at most 5m');
+  const getKey = createKeySource({
+    issuer: config.issuer,
+    jwksUrl: config.jwksUrl,
+    discovery: config.discovery,
+    keyFiles: config.keys,
+    baseDir: deps.baseDir,
+    cooldownMs: parseDuration(config.jwksCooldown),
+    maxAgeMs: parseDuration(config.jwksMaxAge),
+    timeoutMs: parseDuration(config.jwksTimeout),
+  });
+  const cacheTtl = parseDuration(config.cacheTtl);
+  const cache = config.cacheSize > 0 ? createExpiringLru<Identity>(config.cacheSize) : undefined;
+  const verifyOptions = {
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: [...config.algorithms],
+    clockTolerance: Math.floor(skewMs / 1000),
+    ...(config.maxTokenAge === undefined ? {} : { maxTokenAge: Math.floor(parseDuration(config.maxTokenAge) / 1000) }),
+    ...(config.requireExpiry ? { requiredClaims: ['exp'] } : {}),
+  };
+  const scopeClaims = [...config.scopeClaims, ...config.roleClaims];
+  const challenge = `Bearer realm="${config.realm}"`;
+  // RFC 6750 §3.1: a presented but unusable token gets error="invalid_token", whatever the cause.
+  const invalidChallenge = `Bearer realm="${config.realm}", error="invalid_token"`;
+
+  const identityOf = (payload: JWTPayload): Identity | undefined => {
+    const consumerId = claimAt(payload, config.consumerClaim);
+    if (typeof consumerId !== 'string' || consumerId === '' || consumerId.length > 256) return undefined;
+    const name = config.nameClaim === undefined ? undefined : claimAt(payload, config.nameClaim);
+    return {
+      consumerId,
+      ...(typeof name === 'string' ? { consumerName: name } : {}),
+      scopes: scopesOf(payload, scopeClaims),
+      method: 'jwt',
+      claims: payload as Record<string, unknown>,
+    };
+  };
+
+  const verify = async (ctx: PolicyContext, token: string, cacheKey: string | undefined): Promise<Verdict> => {
+    const now = ctx.clock.now();
+    let payload: JWTPayload;
+    let kid: string | undefined;
+    try {
+      const result = await jwtVerify(token, getKey, { ...verifyOptions, currentDate: new Date(now) });
+      payload = result.payload;
+      kid = result.protectedHeader.kid;
+    } catch (error) {
+      const rule = ruleOf(error);
+      if (rule === undefined) return unavailable(ctx, `jwt keys unavailable: ${(error as Error).message}`, LOCATION);
+      return refuse(ctx, {
+        rule,
+        reason: `jwt refused: ${rule}`,
+        challenge: invalidChallenge,
+        location: LOCATION,
+        credentialId: `jwt:${config.issuer}`,
+      });
+    }
+    const identity = identityOf(payload);
+    if (identity === undefined) {
+      return refuse(ctx, {
+        rule: 'claims',
+        reason: `jwt has no usable ${config.consumerClaim} claim (kid ${kid ?? 'none'})`,
+        challenge: invalidChallenge,
+        location: LOCATION,
+      });
+    }
+    if (cache !== undefined && cacheKey !== undefined) {
+      // Never reuse a verification past exp (without skew) or the cache TTL.
+      const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : now + cacheTtl;
+      cache.set(cacheKey, identity, Math.min(expiresAt, now + cacheTtl));
+    }
+    return establish(ctx, identity, config);
+  };
+
+  return {
+    onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
+      if (alreadyIdentified(ctx, config, 'authorization')) return CONTINUE;
+      const header = singleHeader(ctx, 'authorization');
+      const token = header.value === undefined ? undefined : bearer(header.value);
+      if (header.repeated || (token !== undefined && token.length > MAX_TOKEN_LENGTH)) {
+        return refuse(ctx, { rule: 'malformed', reason: 'unusable authorization header', challenge: invalidChallenge, location: LOCATION });
+      }
+      if (token === undefined) return missingCredential(ctx, config, challenge, LOCATION);
+      if (cache === undefined) return verify(ctx, token, undefined);
+      const cacheKey = createHash('sha256').update(token).digest('base64url');
+      const cached = cache.get(cacheKey, ctx.clock.now());
+      if (cached !== undefined) return establish(ctx, cached, config);
+      return verify(ctx, token, cacheKey);
+    },
+  };
+}

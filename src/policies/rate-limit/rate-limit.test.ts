@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { configFor, contextFor, depsFor, type FakeClock, fakeClock } from '../../../test/helpers/context.ts';
+import { createMemoryState } from '../../state/memory.ts';
+import type { StateStore } from '../../state/state.ts';
+import { StateUnavailableError } from '../../state/state.ts';
+import type { Identity, PolicyContext, PolicyHandlers, Verdict } from '../policy.ts';
+import { rateLimit } from './index.ts';
+
+function setup(raw: unknown, clock: FakeClock = fakeClock(), state?: StateStore): PolicyHandlers {
+  return rateLimit.create(
+    configFor(rateLimit, raw),
+    depsFor({ clock, state: state ?? createMemoryState({ clock, sweepMs: 0 }) }),
+  );
+}
+
+async function run(handlers: PolicyHandlers, ctx: PolicyContext = contextFor()): Promise<Verdict> {
+  const verdict = handlers.onRequest?.(ctx);
+  assert.ok(verdict !== undefined);
+  return verdict;
+}
+
+const kinds = async (handlers: PolicyHandlers, n: number, ctx?: () => PolicyContext) => {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push((await run(handlers, ctx?.())).kind);
+  return out;
+};
+
+const alice: Identity = { consumerId: 'alice', scopes: [], method: 'api-key' };
+
+describe('rate-limit', () => {
+  test('admits the limit, then answers 429 with Retry-After and RateLimit headers', async () => {
+    const handlers = setup({ rules: [{ name: 'per-sec', limit: '2/s' }] });
+    assert.deepEqual(await kinds(handlers, 2), ['continue', 'continue']);
+    const refused = await run(handlers);
+    assert.equal(refused.kind, 'deny');
+    if (refused.kind !== 'deny') return;
+    assert.equal(refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    assert.equal(refused.rule, 'per-sec');
+    // At the next window's start the full previous window still weighs: room comes back mid-window.
+    assert.equal(refused.headers?.['retry-after'], '2');
+    assert.equal(refused.headers?.['ratelimit-policy'], '"per-sec";q=2;w=1');
+    assert.match(refused.headers?.ratelimit ?? '', /^"per-sec";r=0;t=\d+$/);
+  });
+
+  test('lets requests through again once the window has passed (fake clock)', async () => {
+    const clock = fakeClock();
+    const handlers = setup({ rules: [{ name: 'r', limit: '1/m' }] }, clock);
+    assert.deepEqual(await kinds(handlers, 2), ['continue', 'deny']);
+    clock.advance(60_000);
+    assert.equal((await run(handlers)).kind, 'deny');
+    clock.advance(60_000);
+    assert.equal((await run(handlers)).kind, 'continue');
+  });
+
+  test('enforces several windows at once, each rule counting every request it saw', async () => {
+    const clock = fakeClock();
+    const handlers = setup(
+      {
+        rules: [
+          { name: 'second', limit: '2/s' },
+          { name: 'minute', limit: '3/m' },
+        ],
+      },
+      clock,
+    );
+    const verdicts = [await run(handlers), await run(handlers), await run(handlers)];
+    assert.equal(verdicts[2]?.kind === 'deny' && verdicts[2].rule, 'second');
+    clock.advance(2000);
+    // The refused third request still counted in the minute window (every rule counts what it saw).
+    const later = await run(handlers);
+    assert.equal(later.kind === 'deny' && later.rule, 'minute');
+  });
+
+  test('token bucket rules allow a burst and then refill at the rate', async () => {
+    const clock = fakeClock();
+    const handlers = setup(
+      { rules: [{ name: 'b', limit: '1/s', algorithm: 'token-bucket', burst: 3 }] },
+      clock,
+    );
+    assert.deepEqual(await kinds(handlers, 4), ['continue', 'continue', 'continue', 'deny']);
+    clock.advance(1000);
+    assert.deepEqual(await kinds(handlers, 2), ['continue', 'deny']);
+  });
+
+  test('counts per consumer when identified and per client IP otherwise', async () => {
+    const handlers = setup({ rules: [{ name: 'r', limit: '1/m' }] });
+    assert.equal(
+      (await run(handlers, contextFor({ identity: alice, clientIp: '192.0.2.1' }))).kind,
+      'continue',
+    );
+    assert.equal((await run(handlers, contextFor({ identity: alice, clientIp: '192.0.2.2' }))).kind, 'deny');
+    assert.equal((await run(handlers, contextFor({ clientIp: '192.0.2.1' }))).kind, 'continue');
+    assert.equal((await run(handlers, contextFor({ clientIp: '192.0.2.1' }))).kind, 'deny');
+  });
+
+  test('combines key parts: the same IP with another header value has its own counter', async () => {
+    const handlers = setup({ rules: [{ name: 'r', limit: '1/m', key: ['ip', 'header:x-tenant'] }] });
+    const tenant = (t: string) => contextFor({ headers: { 'x-tenant': t } });
+    assert.equal((await run(handlers, tenant('a'))).kind, 'continue');
+    assert.equal((await run(handlers, tenant('a'))).kind, 'deny');
+    assert.equal((await run(handlers, tenant('b'))).kind, 'continue');
+  });
+
+  test('gives consumers on a plan their plan limits, also through an identity claim', async () => {
+    const handlers = setup({
+      rules: [{ name: 'r', limit: '1/m' }],
+      plans: { gold: { consumers: ['alice'], limits: { r: '3/m' } } },
+      planClaim: 'plan',
+    });
+    assert.deepEqual(await kinds(handlers, 4, () => contextFor({ identity: alice })), [
+      'continue',
+      'continue',
+      'continue',
+      'deny',
+    ]);
+    const bob = { consumerId: 'bob', scopes: [], method: 'jwt', claims: { plan: 'gold' } };
+    assert.deepEqual(await kinds(handlers, 2, () => contextFor({ identity: bob })), ['continue', 'continue']);
+  });
+
+  test('refuses a plan that names an unknown rule when created', () => {
+    assert.throws(() =>
+      setup({ rules: [{ name: 'r', limit: '1/s' }], plans: { p: { limits: { nope: '1/s' } } } }),
+    );
+  });
+
+  test('adds RateLimit headers to admitted responses', async () => {
+    const handlers = setup({ rules: [{ name: 'r', limit: '5/10s' }] });
+    const ctx = contextFor();
+    await run(handlers, ctx);
+    const response = contextFor({ response: { status: 200, headers: {} } });
+    Object.assign(ctx, { response: response.response });
+    handlers.onResponse?.(ctx);
+    assert.equal(ctx.response?.headers['ratelimit-policy'], '"r";q=5;w=10');
+    assert.equal(ctx.response?.headers.ratelimit, '"r";r=4;t=20');
+  });
+
+  test('throttle mode delays a refused request until it fits instead of refusing it', async () => {
+    const handlers = rateLimit.create(
+      configFor(rateLimit, {
+        rules: [{ name: 'r', limit: '1/50ms', algorithm: 'token-bucket' }],
+        action: 'throttle',
+        throttle: { maxWait: '1s' },
+      }),
+      depsFor({ clock: { now: () => Date.now() } }),
+    );
+    const verdicts = await Promise.all([1, 2, 3].map(() => run(handlers)));
+    assert.deepEqual(
+      verdicts.map((v) => v.kind),
+      ['continue', 'continue', 'continue'],
+    );
+    await handlers.close?.();
+  });
+
+  test('throttle mode refuses when the wait would exceed maxWait or the queue is full', async () => {
+    const handlers = rateLimit.create(
+      configFor(rateLimit, {
+        rules: [{ name: 'r', limit: '1/m' }],
+        action: 'throttle',
+        throttle: { maxWait: '100ms', maxQueue: 1 },
+      }),
+      depsFor({ clock: { now: () => Date.now() } }),
+    );
+    assert.equal((await run(handlers)).kind, 'continue');
+    const refused = await run(handlers);
+    assert.equal(refused.kind === 'deny' && refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    await handlers.close?.();
+  });
+
+  test('fails open or closed as configured when the state is unreachable', async () => {
+    const broken = createMemoryState({ sweepMs: 0 });
+    Object.assign(broken, { consume: () => Promise.reject(new StateUnavailableError('down')) });
+    const open = setup({ rules: [{ name: 'r', limit: '1/s' }] }, fakeClock(), broken);
+    const ctx = contextFor();
+    assert.equal((await run(open, ctx)).kind, 'continue');
+    assert.equal(ctx.annotations.get('rate-limit.state'), 'unavailable');
+    const closed = setup(
+      { rules: [{ name: 'r', limit: '1/s' }], onStateError: 'closed' },
+      fakeClock(),
+      broken,
+    );
+    const verdict = await run(closed);
+    assert.equal(verdict.kind === 'deny' && verdict.code, 'RAMPART_TRAFFIC_STATE_UNAVAILABLE');
+  });
+
+  test('answers synchronously on the memory state', () => {
+    const handlers = setup({ rules: [{ name: 'r', limit: '1/s' }] });
+    assert.ok(!(handlers.onRequest?.(contextFor()) instanceof Promise));
+  });
+});

@@ -1,0 +1,199 @@
+// rate-limit behaviour: every rule takes from its counter in the shared state; all must admit. Refused
+// requests get 429 with Retry-After, or in throttle mode wait (bounded queue, bounded wait) and retry.
+import { parseDuration } from '../../lib/durations.ts';
+import { createMemoryState } from '../../state/memory.ts';
+import type { ConsumeResult, RateSpec, StateStore } from '../../state/state.ts';
+import {
+  CONTINUE,
+  type Deny,
+  deny,
+  type MaybePromise,
+  type PolicyContext,
+  type PolicyDeps,
+  type PolicyHandlers,
+  type Verdict,
+} from '../policy.ts';
+import type { RateLimitConfig } from './config.ts';
+import { limitHeaders, type RuleOutcome, retryAfter } from './headers.ts';
+import { compileKey, type KeyBuilder } from './key.ts';
+import { parseRate } from './rate.ts';
+
+interface CompiledRule {
+  readonly name: string;
+  readonly key: KeyBuilder;
+  readonly cost: number;
+  readonly spec: RateSpec;
+  /** Plan name → the rule's spec on that plan. */
+  readonly plans: ReadonlyMap<string, RateSpec>;
+}
+
+type Attempt = { readonly outcomes: RuleOutcome[]; readonly refused: RuleOutcome[] } | 'state-error';
+
+const STATE_UNAVAILABLE = deny('RAMPART_TRAFFIC_STATE_UNAVAILABLE', {
+  reason: 'rate-limit state unreachable (onStateError: closed)',
+  rule: 'state-unavailable',
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function compileRules(config: RateLimitConfig): CompiledRule[] {
+  return config.rules.map((rule) => {
+    const toSpec = (limit: string): RateSpec => {
+      const rate = parseRate(limit);
+      return {
+        algorithm: rule.algorithm,
+        limit: rate.limit,
+        windowMs: rate.windowMs,
+        ...(rule.burst === undefined ? {} : { burst: rule.burst }),
+      };
+    };
+    const plans = new Map<string, RateSpec>();
+    for (const [plan, settings] of Object.entries(config.plans)) {
+      const limit = settings.limits[rule.name];
+      if (limit !== undefined) plans.set(plan, toSpec(limit));
+    }
+    return { name: rule.name, key: compileKey(rule.key), cost: rule.cost, spec: toSpec(rule.limit), plans };
+  });
+}
+
+/** Compiles the rules and plans once; per request one state call per rule (in parallel on Redis). */
+export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): PolicyHandlers {
+  const rules = compileRules(config);
+  for (const [plan, settings] of Object.entries(config.plans)) {
+    for (const name of Object.keys(settings.limits)) {
+      if (!rules.some((rule) => rule.name === name))
+        throw new Error(`plans.${plan}.limits: no rule named ${name}`);
+    }
+  }
+  const ownState = deps.state === undefined;
+  const state: StateStore = deps.state ?? createMemoryState({ clock: deps.clock });
+  const planByConsumer = new Map<string, string>();
+  for (const [plan, settings] of Object.entries(config.plans)) {
+    for (const consumer of settings.consumers) planByConsumer.set(consumer, plan);
+  }
+  const planClaim = config.planClaim;
+  const throttle = config.action === 'throttle';
+  const maxQueue = config.throttle.maxQueue;
+  const maxWaitMs = parseDuration(config.throttle.maxWait);
+  const closed = config.onStateError === 'closed';
+  const pending = new WeakMap<PolicyContext, RuleOutcome[]>();
+  let queued = 0;
+
+  const planOf = (ctx: PolicyContext): string | undefined => {
+    const identity = ctx.identity;
+    if (identity === undefined) return undefined;
+    const claimed = planClaim === undefined ? undefined : identity.claims?.[planClaim];
+    if (typeof claimed === 'string' && Object.hasOwn(config.plans, claimed)) return claimed;
+    return planByConsumer.get(identity.consumerId);
+  };
+
+  const take = (ctx: PolicyContext, subset: readonly CompiledRule[]): MaybePromise<Attempt> => {
+    const plan = planOf(ctx);
+    const calls: Array<MaybePromise<ConsumeResult>> = [];
+    try {
+      for (const rule of subset) {
+        const spec = (plan === undefined ? undefined : rule.plans.get(plan)) ?? rule.spec;
+        calls.push(state.consume(`rl:${rule.name}:${rule.key(ctx)}`, spec, rule.cost));
+      }
+    } catch {
+      return 'state-error';
+    }
+    const collect = (results: readonly ConsumeResult[]): Attempt => {
+      const outcomes: RuleOutcome[] = [];
+      const refused: RuleOutcome[] = [];
+      for (let i = 0; i < subset.length; i++) {
+        const rule = subset[i]!;
+        const result = results[i]!;
+        const outcome = {
+          name: rule.name,
+          windowMs: (rule.plans.get(plan ?? '') ?? rule.spec).windowMs,
+          result,
+        };
+        outcomes.push(outcome);
+        if (!result.allowed) refused.push(outcome);
+      }
+      return { outcomes, refused };
+    };
+    if (calls.some((call) => call instanceof Promise)) {
+      return Promise.all(calls).then(collect, () => 'state-error' as const);
+    }
+    return collect(calls as ConsumeResult[]);
+  };
+
+  const refuse = (outcomes: readonly RuleOutcome[], refused: readonly RuleOutcome[]): Deny => {
+    const retryAfterMs = Math.max(...refused.map((o) => o.result.retryAfterMs));
+    return deny('RAMPART_TRAFFIC_RATE_LIMITED', {
+      reason: `rate limit rule ${refused[0]!.name} exceeded`,
+      rule: refused[0]!.name,
+      headers: config.headers ? limitHeaders(outcomes, retryAfterMs) : retryAfter(retryAfterMs),
+    });
+  };
+
+  const admitted = (ctx: PolicyContext, outcomes: RuleOutcome[]): Verdict => {
+    if (config.headers) pending.set(ctx, outcomes);
+    return CONTINUE;
+  };
+
+  const stateError = (ctx: PolicyContext): Verdict => {
+    ctx.annotate('rate-limit.state', 'unavailable');
+    return closed ? STATE_UNAVAILABLE : CONTINUE;
+  };
+
+  // Throttle: wait as long as the slowest refusing rule asks, then take again from those rules only,
+  // so rules that already admitted the request are not charged twice.
+  const wait = async (ctx: PolicyContext, attempt: Exclude<Attempt, 'state-error'>): Promise<Verdict> => {
+    const deadline = deps.clock.now() + maxWaitMs;
+    const outcomes = new Map(attempt.outcomes.map((o) => [o.name, o]));
+    let refused = attempt.refused;
+    queued++;
+    try {
+      while (refused.length > 0) {
+        const delay = Math.max(...refused.map((o) => o.result.retryAfterMs));
+        if (deps.clock.now() + delay > deadline) return refuse([...outcomes.values()], refused);
+        await sleep(delay);
+        const names = new Set(refused.map((o) => o.name));
+        const again = await take(
+          ctx,
+          rules.filter((rule) => names.has(rule.name)),
+        );
+        if (again === 'state-error') return stateError(ctx);
+        for (const outcome of again.outcomes) outcomes.set(outcome.name, outcome);
+        refused = again.refused;
+      }
+      ctx.annotate('rate-limit.throttled', true);
+      return admitted(ctx, [...outcomes.values()]);
+    } finally {
+      queued--;
+    }
+  };
+
+  const decide = (ctx: PolicyContext, attempt: Attempt): MaybePromise<Verdict> => {
+    if (attempt === 'state-error') return stateError(ctx);
+    if (attempt.refused.length === 0) return admitted(ctx, attempt.outcomes);
+    if (throttle && queued < maxQueue) return wait(ctx, attempt);
+    return refuse(attempt.outcomes, attempt.refused);
+  };
+
+  return {
+    onRequest(ctx) {
+      const attempt = take(ctx, rules);
+      return attempt instanceof Promise ? attempt.then((a) => decide(ctx, a)) : decide(ctx, attempt);
+    },
+    ...(config.headers
+      ? {
+          onResponse(ctx: PolicyContext): Verdict {
+            const outcomes = pending.get(ctx);
+            if (outcomes !== undefined && ctx.response !== undefined) {
+              const headers = limitHeaders(outcomes);
+              ctx.response.headers['ratelimit-policy'] = headers['ratelimit-policy'];
+              ctx.response.headers.ratelimit = headers.ratelimit;
+            }
+            return CONTINUE;
+          },
+        }
+      : {}),
+    async close() {
+      if (ownState) await state.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// response-filter behaviour: walk the JSON response with the operation's response schema; members the
+// contract does not declare, writeOnly members and members the caller's roles may not read
+// (`x-rampart-read`) are removed (or the response blocked), each removal evented with its path.
+import {
+  documentedResponse,
+  formatOf,
+  indexOperations,
+  loadSpecFile,
+  SchemaWalker,
+} from '../../openapi/index.ts';
+import { callerRoles } from '../openapi-validate/caller-roles.ts';
+import {
+  CONTINUE,
+  deny,
+  type PolicyContext,
+  type PolicyDeps,
+  type PolicyHandlers,
+  type Verdict,
+} from '../policy.ts';
+import type { ResponseFilterConfig } from './config.ts';
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Loads the contract once per config version; throws when the spec is unusable. */
+export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyDeps): PolicyHandlers {
+  const spec = loadSpecFile(config.spec, deps.baseDir);
+  const index = indexOperations(spec, config.basePath === undefined ? {} : { basePath: config.basePath });
+  const walker = new SchemaWalker(spec.document);
+  const remove = config.undeclared !== 'report';
+
+  function undocumented(ctx: PolicyContext, reason: string): Verdict {
+    if (config.undocumented === 'block') {
+      return deny('RAMPART_RESPONSE_CONTRACT_VIOLATION', {
+        rule: 'undocumented-response',
+        location: 'response',
+        reason,
+      });
+    }
+    ctx.emit({ rule: 'undocumented-response', location: 'response', reason, severity: 'low' });
+    return CONTINUE;
+  }
+
+  return {
+    // The filter reads the body, so ask the upstream for an unencoded one (RFC 9110 §12.5.3).
+    onRequest(ctx: PolicyContext): Verdict {
+      ctx.removeUpstreamHeader('accept-encoding');
+      return CONTINUE;
+    },
+    onResponse(ctx: PolicyContext): Verdict {
+      const response = ctx.response;
+      if (
+        response === undefined ||
+        response.local ||
+        response.body === undefined ||
+        response.body.length === 0
+      ) {
+        return CONTINUE;
+      }
+      const match = index.match(ctx.method, ctx.path);
+      if (match.kind !== 'found') return CONTINUE;
+      const documented = documentedResponse(
+        match.operation,
+        response.status,
+        header(response.headers['content-type']),
+      );
+      if (documented.kind === 'undocumented')
+        return undocumented(ctx, `status ${response.status} not documented`);
+      if (documented.kind === 'media-undocumented') return undocumented(ctx, 'content type not documented');
+      if (documented.kind === 'no-content')
+        return undocumented(ctx, 'body where the contract documents none');
+      if (formatOf(documented.essence) !== 'json' || documented.schema === undefined) return CONTINUE;
+      const encoding = header(response.headers['content-encoding']);
+      if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+        return deny('RAMPART_RESPONSE_UNINSPECTABLE', {
+          rule: 'encoded-body',
+          location: 'response.body',
+          reason: `content-encoding ${encoding}`,
+        });
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(response.body.toString('utf8'));
+      } catch {
+        return deny('RAMPART_RESPONSE_UNINSPECTABLE', {
+          rule: 'invalid-json',
+          location: 'response.body',
+          reason: 'body is not JSON',
+        });
+      }
+      const owner =
+        config.selfParam === undefined
+          ? undefined
+          : (match.params[config.selfParam] ?? ctx.route.params[config.selfParam]);
+      const findings = walker.walk(value, documented.schema, 'response.body', {
+        undeclared: true,
+        writeOnly: true,
+        roles: { extension: 'x-rampart-read', held: callerRoles(ctx.identity, owner) },
+        remove,
+        maxFindings: config.maxFindings + 1,
+      });
+      if (findings.length === 0) return CONTINUE;
+      const contractBroken = findings.some((finding) => finding.kind !== 'role');
+      if (findings.length > config.maxFindings || (config.undeclared === 'block' && contractBroken)) {
+        return deny('RAMPART_RESPONSE_CONTRACT_VIOLATION', {
+          rule: 'undeclared-member',
+          location: findings[0]!.location,
+          reason: `${findings.length} member(s) outside the contract, first ${findings[0]!.location}`,
+        });
+      }
+      for (const finding of findings) {
+        ctx.emit({
+          rule: `${finding.kind}-member`,
+          location: finding.location,
+          reason: remove ? `removed ${finding.kind} member` : `${finding.kind} member returned`,
+          severity: finding.kind === 'role' ? 'low' : 'medium',
+        });
+      }
+      ctx.annotate('responseMembersFiltered', findings.length);
+      if (remove) response.body = Buffer.from(JSON.stringify(value), 'utf8');
+      return CONTINUE;
+    },
+  };
+}

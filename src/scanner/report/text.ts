@@ -1,0 +1,45 @@
+// Terminal output: findings by severity with their curl commands, then a per-check summary; and a
+// progress bar that is drawn only on a TTY.
+import type { ScanResult } from '../runner.ts';
+
+/** Renders a scan result for a terminal (no colours, so it also reads in CI logs). */
+export function toText(result: ScanResult): string {
+  const out: string[] = [];
+  for (const f of result.findings) {
+    out.push(`[${f.severity.toUpperCase()}] ${f.title}`);
+    out.push(`  ${f.operation} · ${f.owasp} · CWE-${f.cwe} · ${f.check}`);
+    out.push(`  ${f.description}`);
+    out.push(`  reproduce: ${f.curl}`);
+    out.push('');
+  }
+  out.push('check                  findings  requests');
+  for (const c of result.checks)
+    out.push(
+      `${c.id.padEnd(22)} ${String(c.findings).padStart(8)}  ${String(c.requests).padStart(8)}${c.stoppedByBudget ? '  (budget reached)' : ''}`,
+    );
+  out.push('');
+  out.push(
+    `${result.findings.length} findings, ${result.requests} requests (${Object.entries(
+      result.requestsByMethod,
+    )
+      .map(([m, n]) => `${m} ${n}`)
+      .join(
+        ', ',
+      )}), ${result.exercised}/${result.operations} operations exercised, ${(result.durationMs / 1000).toFixed(1)} s${result.safe ? ', safe mode' : ''}`,
+  );
+  if (result.leftovers.length > 0) out.push(`not cleaned up: ${result.leftovers.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** A progress callback drawing `[#####-----] label` on a TTY stream; a no-op elsewhere. */
+export function progressBar(
+  stream: NodeJS.WriteStream,
+): (done: number, total: number, label: string) => void {
+  if (!stream.isTTY) return () => {};
+  return (done, total, label) => {
+    const width = 24;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${label.padEnd(24)}`);
+    if (done >= total) stream.write('\r\x1b[K');
+  };
+}

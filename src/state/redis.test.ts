@@ -1,0 +1,112 @@
+// Against a real redis-server: the Redis backend decides like the memory one and fails fast when down.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fakeClock } from '../../test/helpers/context.ts';
+import { startRedis, type TestRedis } from '../../test/helpers/redis.ts';
+import { createRedisState } from './redis.ts';
+import { type StateStore, StateUnavailableError } from './state.ts';
+
+const WINDOW = { algorithm: 'sliding-window', limit: 3, windowMs: 1000 } as const;
+const BUCKET = { algorithm: 'token-bucket', limit: 2, windowMs: 1000, burst: 4 } as const;
+
+async function ready(state: StateStore): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await state.count('ping');
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  throw new Error('redis state never became ready');
+}
+
+describe('redis state', () => {
+  let redis: TestRedis;
+  const clock = fakeClock(Date.UTC(2026, 0, 1));
+  const errors: string[] = [];
+  const availability: boolean[] = [];
+  let state: StateStore;
+
+  before(async () => {
+    redis = await startRedis();
+    state = createRedisState({
+      url: redis.url,
+      keyPrefix: 'test:',
+      timeoutMs: 200,
+      clock,
+      observer: {
+        error: (op, kind) => errors.push(`${op}:${kind}`),
+        availability: (up) => availability.push(up),
+      },
+    });
+    await ready(state);
+  });
+  after(async () => {
+    await state.close();
+    await redis.stop();
+  });
+
+  it('admits exactly the limit of a sliding window and resets with the clock', async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => state.consume('w', WINDOW)));
+    assert.equal(results.filter((r) => r.allowed).length, 3);
+    clock.advance(2000);
+    assert.equal((await state.consume('w', WINDOW)).allowed, true);
+  });
+
+  it('agrees with the memory algorithm on token bucket bursts and refill', async () => {
+    const burst = [];
+    for (let i = 0; i < 5; i++) burst.push((await state.consume('b', BUCKET)).allowed);
+    assert.deepEqual(burst, [true, true, true, true, false]);
+    const refused = await state.consume('b', BUCKET);
+    assert.equal(refused.retryAfterMs, 500);
+    clock.advance(500);
+    assert.equal((await state.consume('b', BUCKET)).allowed, true);
+  });
+
+  it('increments counters, bounds them and keeps TTL values', async () => {
+    assert.equal(await state.increment('f', 10_000), 1);
+    assert.equal(await state.increment('f', 10_000, 4), 5);
+    assert.deepEqual(await state.tryIncrement('s', 10_000, 1, 1), { applied: true, value: 1 });
+    assert.deepEqual(await state.tryIncrement('s', 10_000, 1, 1), { applied: false, value: 1 });
+    await state.tryIncrement('s', 10_000, -3, 1);
+    assert.equal(await state.count('s'), 0);
+    await state.set('lock:x', 'yes', 10_000);
+    assert.equal(await state.get('lock:x'), 'yes');
+    await state.delete('lock:x');
+    assert.equal(await state.get('lock:x'), undefined);
+  });
+
+  it('delivers notices to subscribers of another connection', async () => {
+    const other = createRedisState({ url: redis.url, keyPrefix: 'test:' });
+    const got = new Promise<string>((resolve) => {
+      other.subscribe('revocations', (message) => resolve(message));
+    });
+    // The subscription is asynchronous: publish until it is seen (bounded by the test timeout).
+    let seen = false;
+    void got.then(() => {
+      seen = true;
+    });
+    for (let i = 0; i < 100 && !seen; i++) {
+      await state.publish('revocations', 'key-7');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(await got, 'key-7');
+    await other.close();
+  });
+
+  it('rejects fast with StateUnavailableError while Redis is down and recovers when it returns', async () => {
+    await redis.kill();
+    await assert.rejects(Promise.resolve(state.consume('down', WINDOW)), StateUnavailableError);
+    assert.ok(errors.some((e) => e.startsWith('consume:')));
+    // The connection's close event may land just after the first failed command.
+    for (let i = 0; i < 100 && !availability.includes(false); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.ok(availability.includes(false));
+    await redis.restart();
+    await ready(state);
+    assert.equal((await state.consume('down', WINDOW)).allowed, true);
+    assert.equal(availability.at(-1), true);
+  });
+});

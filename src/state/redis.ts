@@ -1,0 +1,170 @@
+// The `redis` state backend on ioredis: every counter operation is one Lua script (sent by EVALSHA,
+// loaded on first use), commands fail fast instead of queueing while Redis is away, and each has a
+// short timeout, so a slow or dead Redis costs a request at most `timeoutMs` — never a hang.
+import { Redis } from 'ioredis';
+import type { Clock } from '../policies/policy.ts';
+import { INCREMENT, SLIDING_WINDOW, TOKEN_BUCKET, TRY_INCREMENT } from './redis-scripts.ts';
+import {
+  type ConsumeResult,
+  type IncrementResult,
+  type MessageHandler,
+  type RateSpec,
+  type StateObserver,
+  type StateStore,
+  StateUnavailableError,
+} from './state.ts';
+
+/** Options of `createRedisState`. */
+export interface RedisStateOptions {
+  /** `redis://[user:pass@]host:port/db` or `rediss://…`. */
+  readonly url: string;
+  /** Prepended to every key and channel; default `rampart:`. */
+  readonly keyPrefix?: string;
+  /** Per-command timeout in ms; default 50. */
+  readonly timeoutMs?: number;
+  readonly clock?: Clock;
+  readonly observer?: StateObserver;
+}
+
+interface ScriptedRedis extends Redis {
+  rlTokenBucket(key: string, ...args: number[]): Promise<number[]>;
+  rlSlidingWindow(key: string, ...args: number[]): Promise<number[]>;
+  stIncrement(key: string, ttlMs: number, by: number): Promise<number>;
+  stTryIncrement(key: string, ttlMs: number, by: number, max: number): Promise<number[]>;
+}
+
+const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+function connect(options: RedisStateOptions, timeoutMs: number, subscriber: boolean): Redis {
+  return new Redis(options.url, {
+    keyPrefix: subscriber ? '' : (options.keyPrefix ?? 'rampart:'),
+    connectTimeout: Math.max(timeoutMs * 4, 1000),
+    // Counters fail fast while disconnected instead of queueing requests behind a dead connection;
+    // the subscriber is off the request path, so it may queue its SUBSCRIBE until connected.
+    ...(subscriber ? {} : { commandTimeout: timeoutMs, enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+  });
+}
+
+/** Creates a Redis-backed state store; it connects in the background and reconnects by itself. */
+export function createRedisState(options: RedisStateOptions): StateStore {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const observer = options.observer ?? {};
+  const timeoutMs = options.timeoutMs ?? 50;
+  const prefix = options.keyPrefix ?? 'rampart:';
+  const client = connect(options, timeoutMs, false) as ScriptedRedis;
+  client.defineCommand('rlTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+  client.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  client.defineCommand('stIncrement', { numberOfKeys: 1, lua: INCREMENT });
+  client.defineCommand('stTryIncrement', { numberOfKeys: 1, lua: TRY_INCREMENT });
+
+  let up: boolean | undefined;
+  const setUp = (next: boolean): void => {
+    if (next === up) return;
+    up = next;
+    observer.availability?.(next);
+  };
+  client.on('ready', () => setUp(true));
+  client.on('end', () => setUp(false));
+  client.on('close', () => setUp(false));
+  // ioredis emits connection errors as events; without a listener Node would crash the process.
+  client.on('error', () => setUp(false));
+
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, Set<MessageHandler>>();
+  const subscriberClient = (): Redis => {
+    if (subscriber !== undefined) return subscriber;
+    const sub = connect(options, timeoutMs, true);
+    sub.on('error', () => {});
+    sub.on('message', (channel: string, message: string) => {
+      const set = handlers.get(channel);
+      if (set === undefined) return;
+      const name = channel.slice(prefix.length);
+      for (const handler of set) handler(message, name);
+    });
+    subscriber = sub;
+    return sub;
+  };
+
+  const run = async <T>(op: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      const message = (error as Error).message ?? '';
+      const kind = /timed out/i.test(message) ? 'timeout' : up ? 'error' : 'unavailable';
+      observer.error?.(op, kind);
+      throw new StateUnavailableError(`state ${op} failed (${kind})`, { cause: error });
+    }
+  };
+  const toConsume = (reply: number[]): ConsumeResult => ({
+    allowed: reply[0] === 1,
+    limit: reply[1] ?? 0,
+    remaining: reply[2] ?? 0,
+    resetMs: reply[3] ?? 0,
+    retryAfterMs: reply[4] ?? 0,
+  });
+
+  return {
+    backend: 'redis',
+    consume(key: string, spec: RateSpec, cost = 1): Promise<ConsumeResult> {
+      const now = clock.now();
+      return run('consume', async () =>
+        toConsume(
+          spec.algorithm === 'token-bucket'
+            ? await client.rlTokenBucket(key, now, spec.limit, spec.windowMs, spec.burst ?? spec.limit, cost)
+            : await client.rlSlidingWindow(key, now, spec.limit, spec.windowMs, cost),
+        ),
+      );
+    },
+    increment: (key, ttlMs, by = 1) =>
+      run('increment', () => client.stIncrement(key, Math.max(1, ttlMs), by)),
+    tryIncrement(key, ttlMs, by, max): Promise<IncrementResult> {
+      return run('tryIncrement', async () => {
+        const [applied, value] = await client.stTryIncrement(key, Math.max(1, ttlMs), by, max);
+        return { applied: applied === 1, value: value ?? 0 };
+      });
+    },
+    count: (key) => run('count', async () => Number((await client.get(key)) ?? 0) || 0),
+    set: (key, value, ttlMs) =>
+      run('set', async () => {
+        await client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      }),
+    get: (key) => run('get', async () => (await client.get(key)) ?? undefined),
+    delete: (key) =>
+      run('delete', async () => {
+        await client.del(key);
+      }),
+    publish: (channel, message) =>
+      run('publish', async () => {
+        await client.publish(prefix + channel, message);
+      }),
+    subscribe(channel, handler) {
+      const full = prefix + channel;
+      let set = handlers.get(full);
+      if (set === undefined) {
+        set = new Set();
+        handlers.set(full, set);
+        // ioredis re-subscribes after a reconnect (autoResubscribe), so notices resume by themselves.
+        subscriberClient()
+          .subscribe(full)
+          .catch(() => observer.error?.('subscribe', 'unavailable'));
+      }
+      set.add(handler);
+      return () => {
+        const current = handlers.get(full);
+        if (current === undefined) return;
+        current.delete(handler);
+        if (current.size === 0) {
+          handlers.delete(full);
+          subscriber?.unsubscribe(full).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      handlers.clear();
+      client.disconnect();
+      subscriber?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,204 @@
+// The identity store on node:sqlite: one file (or `:memory:`), WAL journal, prepared statements.
+import { randomUUID } from 'node:crypto';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import {
+  type ApiKeyRecord,
+  type ApiKeyUpdate,
+  type Consumer,
+  type IdentityStore,
+  type NewConsumer,
+  type PasswordRecord,
+  StoreConflictError,
+} from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS consumers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  roles TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,
+  consumer_id TEXT NOT NULL REFERENCES consumers(id),
+  hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  replaced_by TEXT
+);
+CREATE INDEX IF NOT EXISTS api_keys_consumer ON api_keys(consumer_id);
+CREATE TABLE IF NOT EXISTS passwords (
+  username TEXT PRIMARY KEY,
+  consumer_id TEXT NOT NULL REFERENCES consumers(id),
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
+type Row = Record<string, SQLInputValue>;
+
+function toConsumer(row: Row, prefix = ''): Consumer {
+  return {
+    id: String(row[`${prefix}id`]),
+    name: String(row[`${prefix}name`]),
+    roles: JSON.parse(String(row[`${prefix}roles`])) as string[],
+    metadata: JSON.parse(String(row[`${prefix}metadata`])) as Record<string, string>,
+    enabled: Number(row[`${prefix}enabled`]) === 1,
+    createdAt: Number(row[`${prefix}created_at`]),
+  };
+}
+
+const optionalNumber = (value: SQLInputValue | undefined): number | undefined =>
+  value === null || value === undefined ? undefined : Number(value);
+
+function toApiKey(row: Row): ApiKeyRecord {
+  return {
+    id: String(row.id),
+    consumerId: String(row.consumer_id),
+    hash: new Uint8Array(row.hash as Uint8Array),
+    createdAt: Number(row.created_at),
+    expiresAt: optionalNumber(row.expires_at),
+    revokedAt: optionalNumber(row.revoked_at),
+    replacedBy: row.replaced_by === null ? undefined : String(row.replaced_by),
+  };
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Error && /UNIQUE constraint failed/.test(error.message);
+
+/** Opens (and creates when missing) a store at `path`; `:memory:` for a throwaway one. */
+export function createSqliteStore(path: string, clock: () => number = Date.now): IdentityStore {
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL;');
+  db.exec(SCHEMA);
+  const statements = {
+    insertConsumer: db.prepare(
+      'INSERT INTO consumers (id, name, roles, metadata, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)',
+    ),
+    consumerById: db.prepare('SELECT * FROM consumers WHERE id = ?'),
+    consumerByName: db.prepare('SELECT * FROM consumers WHERE name = ?'),
+    consumers: db.prepare('SELECT * FROM consumers ORDER BY name'),
+    setEnabled: db.prepare('UPDATE consumers SET enabled = ? WHERE id = ?'),
+    setRoles: db.prepare('UPDATE consumers SET roles = ? WHERE id = ?'),
+    insertKey: db.prepare(
+      'INSERT INTO api_keys (id, consumer_id, hash, created_at, expires_at, revoked_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    keyWithConsumer: db.prepare(
+      `SELECT k.*, c.id AS c_id, c.name AS c_name, c.roles AS c_roles, c.metadata AS c_metadata,
+              c.enabled AS c_enabled, c.created_at AS c_created_at
+         FROM api_keys k JOIN consumers c ON c.id = k.consumer_id WHERE k.id = ?`,
+    ),
+    keys: db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, id'),
+    keysOf: db.prepare('SELECT * FROM api_keys WHERE consumer_id = ? ORDER BY created_at DESC, id'),
+    updateKey: db.prepare(
+      `UPDATE api_keys SET expires_at = COALESCE(?, expires_at), revoked_at = COALESCE(?, revoked_at),
+              replaced_by = COALESCE(?, replaced_by) WHERE id = ?`,
+    ),
+    upsertPassword: db.prepare(
+      `INSERT INTO passwords (username, consumer_id, hash, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(username) DO UPDATE SET consumer_id = excluded.consumer_id, hash = excluded.hash,
+              created_at = excluded.created_at`,
+    ),
+    passwordWithConsumer: db.prepare(
+      `SELECT p.username, p.consumer_id AS p_consumer_id, p.hash AS p_hash, p.created_at AS p_created_at,
+              c.id AS c_id, c.name AS c_name, c.roles AS c_roles, c.metadata AS c_metadata,
+              c.enabled AS c_enabled, c.created_at AS c_created_at
+         FROM passwords p JOIN consumers c ON c.id = p.consumer_id WHERE p.username = ?`,
+    ),
+  };
+  const findConsumer = (idOrName: string): Consumer | undefined => {
+    const row = (statements.consumerById.get(idOrName) ?? statements.consumerByName.get(idOrName)) as
+      | Row
+      | undefined;
+    return row === undefined ? undefined : toConsumer(row);
+  };
+
+  return {
+    async createConsumer(input: NewConsumer) {
+      const consumer: Consumer = {
+        id: randomUUID(),
+        name: input.name,
+        roles: [...(input.roles ?? [])],
+        metadata: { ...(input.metadata ?? {}) },
+        enabled: true,
+        createdAt: clock(),
+      };
+      try {
+        statements.insertConsumer.run(
+          consumer.id,
+          consumer.name,
+          JSON.stringify(consumer.roles),
+          JSON.stringify(consumer.metadata),
+          consumer.createdAt,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new StoreConflictError(`consumer "${input.name}" already exists`);
+        throw error;
+      }
+      return consumer;
+    },
+    findConsumer: async (idOrName) => findConsumer(idOrName),
+    listConsumers: async () => (statements.consumers.all() as Row[]).map((row) => toConsumer(row)),
+    setConsumerEnabled: async (id, enabled) =>
+      Number(statements.setEnabled.run(enabled ? 1 : 0, id).changes) === 1,
+    setConsumerRoles: async (id, roles) =>
+      Number(statements.setRoles.run(JSON.stringify([...roles]), id).changes) === 1,
+    async insertApiKey(record) {
+      try {
+        statements.insertKey.run(
+          record.id,
+          record.consumerId,
+          record.hash,
+          record.createdAt,
+          record.expiresAt ?? null,
+          record.revokedAt ?? null,
+          record.replacedBy ?? null,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new StoreConflictError('api key id already exists');
+        throw error;
+      }
+    },
+    async findApiKey(id) {
+      const row = statements.keyWithConsumer.get(id) as Row | undefined;
+      if (row === undefined) return undefined;
+      return { key: toApiKey(row), consumer: toConsumer(row, 'c_') };
+    },
+    listApiKeys: async (consumerId) =>
+      (
+        (consumerId === undefined ? statements.keys.all() : statements.keysOf.all(consumerId)) as Row[]
+      ).map(toApiKey),
+    updateApiKey: async (id, update: ApiKeyUpdate) =>
+      Number(
+        statements.updateKey.run(
+          update.expiresAt ?? null,
+          update.revokedAt ?? null,
+          update.replacedBy ?? null,
+          id,
+        ).changes,
+      ) === 1,
+    async setPassword(record: PasswordRecord) {
+      statements.upsertPassword.run(record.username, record.consumerId, record.hash, record.createdAt);
+    },
+    async findPassword(username) {
+      const row = statements.passwordWithConsumer.get(username) as Row | undefined;
+      if (row === undefined) return undefined;
+      return {
+        password: {
+          username: String(row.username),
+          consumerId: String(row.p_consumer_id),
+          hash: String(row.p_hash),
+          createdAt: Number(row.p_created_at),
+        },
+        consumer: toConsumer(row, 'c_'),
+      };
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}

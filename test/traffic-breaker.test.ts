@@ -1,0 +1,61 @@
+// The circuit breaker against a real failing upstream: it opens after failures (503 problem+json, the
+// upstream no longer asked), lets a probe through after the cool-down and closes when it succeeds.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
+
+let healthy = false;
+let upstream: TestUpstream;
+let gateway: TestGateway;
+
+before(async () => {
+  upstream = await startUpstream((_req, res) => {
+    res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
+    res.end(healthy ? 'ok' : 'down');
+  });
+  gateway = await startTestGateway(`version: 1
+server: { http: { port: 0 } }
+upstreams:
+  app:
+    url: ${upstream.url}
+    circuitBreaker: { consecutiveFailures: 3, minRequests: 100, openFor: 300ms }
+routes:
+  - name: all
+    match: { path: /* }
+    upstream: app
+`);
+});
+
+after(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+
+async function get(): Promise<{ status: number; code: string | undefined; retryAfter: string | null }> {
+  const response = await fetch(`${gateway.url}/x`, { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  const code = response.headers.get('content-type')?.includes('problem+json')
+    ? (JSON.parse(text) as { code: string }).code
+    : undefined;
+  return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
+}
+
+test('opens on upstream failures, answers 503 without asking the upstream, and recovers after a probe', async () => {
+  for (let i = 0; i < 3; i++) assert.equal((await get()).status, 503);
+  const asked = upstream.received.length;
+  const open = await get();
+  assert.equal(open.status, 503);
+  assert.equal(open.code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
+  assert.equal(open.retryAfter, '1');
+  assert.equal(upstream.received.length, asked);
+
+  healthy = true;
+  let status = 503;
+  for (let i = 0; i < 50 && status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    status = (await get()).status;
+  }
+  assert.equal(status, 200);
+  assert.equal((await get()).status, 200);
+});

@@ -1,0 +1,153 @@
+// Two gateway processes sharing one real redis-server: together they admit exactly the configured
+// number, windows reset, and a Redis outage gives the configured fail-open/closed answer without a
+// hung request, then recovers when Redis returns.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type CliGateway, startCliGateway } from './helpers/cli.ts';
+import { startRedis, type TestRedis } from './helpers/redis.ts';
+import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
+
+const LIMIT = 40;
+const dir = mkdtempSync(join(tmpdir(), 'rampart-traffic-'));
+let redis: TestRedis;
+let upstream: TestUpstream;
+let gateways: CliGateway[] = [];
+
+function configText(redisUrl: string, upstreamUrl: string): string {
+  return `version: 1
+server: { http: { port: 0 } }
+admin: { port: 0 }
+state:
+  backend: redis
+  redis: { url: "${redisUrl}", keyPrefix: "t1:", timeout: 200ms }
+upstreams:
+  app: { url: ${upstreamUrl} }
+routes:
+  - name: exact
+    match: { path: /exact }
+    upstream: app
+    policies:
+      rate-limit: { rules: [{ name: exact, limit: "${LIMIT}/h", key: [route] }] }
+  - name: bucket
+    match: { path: /bucket }
+    upstream: app
+    policies:
+      rate-limit: { rules: [{ name: bucket, limit: "${LIMIT}/h", algorithm: token-bucket, key: [route] }] }
+  - name: short
+    match: { path: /short }
+    upstream: app
+    policies:
+      rate-limit: { rules: [{ name: short, limit: "3/1s", key: [route] }] }
+  - name: open
+    match: { path: /open }
+    upstream: app
+    policies:
+      rate-limit: { rules: [{ name: open, limit: "100000/h", key: [route] }], onStateError: open }
+  - name: closed
+    match: { path: /closed }
+    upstream: app
+    policies:
+      rate-limit: { rules: [{ name: closed, limit: "100000/h", key: [route] }], onStateError: closed }
+`;
+}
+
+async function get(url: string): Promise<{ status: number; code?: string; headers: Headers }> {
+  // Bounded: a request that hangs on Redis fails the test instead of blocking it.
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  const code = response.headers.get('content-type')?.includes('problem+json')
+    ? (JSON.parse(text) as { code?: string }).code
+    : undefined;
+  return { status: response.status, ...(code === undefined ? {} : { code }), headers: response.headers };
+}
+
+/** Sends `total` requests spread over every gateway, `parallel` at a time; counts statuses. */
+async function hammer(path: string, total: number, parallel: number): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const { status } = await get(`${gateways[i % gateways.length]!.url}${path}`);
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return counts;
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+before(async () => {
+  redis = await startRedis();
+  upstream = await startUpstream();
+  const file = join(dir, 'rampart.yaml');
+  writeFileSync(file, configText(redis.url, upstream.url));
+  gateways = await Promise.all([startCliGateway(file), startCliGateway(file)]);
+});
+
+after(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await upstream.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('traffic control across two gateway processes on one Redis', () => {
+  test('admits exactly the limit of a sliding window across both instances under concurrency', async () => {
+    const counts = await hammer('/exact', LIMIT * 3, 24);
+    assert.equal(counts.get(200), LIMIT);
+    assert.equal(counts.get(429), LIMIT * 2);
+  });
+
+  test('admits exactly the burst of a token bucket across both instances', async () => {
+    const counts = await hammer('/bucket', LIMIT * 3, 24);
+    assert.equal(counts.get(200), LIMIT);
+    assert.equal(counts.get(429), LIMIT * 2);
+  });
+
+  test('refuses with Retry-After and RateLimit headers, and admits again after the window (real time)', async () => {
+    const counts = await hammer('/short', 4, 1);
+    assert.equal(counts.get(200), 3);
+    const refused = await get(`${gateways[1]!.url}/short`);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.match(refused.headers.get('ratelimit-policy') ?? '', /^"short";q=3;w=1$/);
+    // A sliding window is fully clear two windows after the last admitted request.
+    await wait(2100);
+    assert.equal((await get(`${gateways[0]!.url}/short`)).status, 200);
+  });
+
+  test('with Redis killed answers fail-open and fail-closed routes at once, and recovers when it returns', async () => {
+    await redis.kill();
+    for (const gateway of gateways) {
+      assert.equal((await get(`${gateway.url}/open`)).status, 200);
+      const closed = await get(`${gateway.url}/closed`);
+      assert.equal(closed.status, 503);
+      assert.equal(closed.code, 'RAMPART_TRAFFIC_STATE_UNAVAILABLE');
+    }
+    // The connection's close event may land just after the first failed command: poll, bounded.
+    let metrics = '';
+    for (let i = 0; i < 50 && !/rampart_state_up 0/.test(metrics); i++) {
+      if (i > 0) await wait(20);
+      metrics = await (await fetch(`${gateways[0]!.adminUrl}/metrics`)).text();
+    }
+    assert.match(metrics, /rampart_state_errors_total\{op="consume",kind="[a-z]+"\} [1-9]/);
+    assert.match(metrics, /rampart_state_up 0/);
+    assert.ok(gateways[0]!.stdout.some((line) => line.includes('"state.unavailable"')));
+
+    await redis.restart();
+    let recovered = 0;
+    for (let i = 0; i < 100 && recovered < gateways.length; i++) {
+      await wait(50);
+      recovered = 0;
+      for (const gateway of gateways) if ((await get(`${gateway.url}/closed`)).status === 200) recovered++;
+    }
+    assert.equal(recovered, gateways.length);
+    assert.ok(gateways[0]!.stdout.some((line) => line.includes('"state.recovered"')));
+  });
+});
