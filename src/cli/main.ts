@@ -1,5 +1,6 @@
 // The `rampart` command: parses the command word and hands over to one module per command.
 import { runAudit } from './audit.ts';
+import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
 import { runScanCommand } from './scan.ts';
@@ -16,6 +17,8 @@ Commands:
                                      explain the threat engine's verdict; exit 1 on an attack
   audit SPEC [--format text|json|sarif] [--fail-on low|medium|high]
                                      security review of an OpenAPI document
+  check [-c rampart.yaml] [--format text|json] [--fail-on L]
+                                     posture report of a gateway config: what each route enforces
   scan --spec SPEC --target URL [--auth FILE] [--safe] [--format F] [--fail-on L]
                                      attack an API from its OpenAPI spec; exit 1 on findings
   consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
@@ -30,6 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'audit':
       return runAudit(rest);
+    case 'check':
+      return runCheck(rest);
     case 'start':
       return runStart(rest);
     case 'validate':

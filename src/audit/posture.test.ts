@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RampartConfig } from '../config/schema.ts';
+import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import { formatPosture, postureOf } from './posture.ts';
+
+const config = {
+  version: 1,
+  upstreams: { app: { url: 'http://127.0.0.1:1' } },
+  defaults: { policies: { 'request-limits': {}, detect: { mode: 'monitor' } } },
+  routes: [
+    { name: 'open', match: { path: '/open' }, upstream: 'app' },
+    {
+      name: 'guarded',
+      match: { path: '/guarded' },
+      upstream: 'app',
+      policies: { detect: {}, 'ip-filter': { mode: 'off' } },
+    },
+  ],
+} as unknown as RampartConfig;
+
+test('lists what each route enforces by stage and what only runs in monitor mode', () => {
+  const report = postureOf(config, POLICY_DEFINITIONS);
+  const [open, guarded] = report.routes;
+  assert.deepEqual(open?.enforced, { ingress: ['request-limits'] });
+  assert.deepEqual(open?.monitored, ['detect']);
+  assert.deepEqual(guarded?.enforced, { ingress: ['request-limits'], threat: ['detect'] });
+  assert.deepEqual(guarded?.monitored, []);
+});
+
+test('reports routes anyone can call, missing limits and monitor-only policies', () => {
+  const report = postureOf(config, POLICY_DEFINITIONS);
+  const rules = (route: string) => report.findings.filter((f) => f.route === route).map((f) => f.rule);
+  assert.deepEqual(rules('open'), [
+    'no-authentication',
+    'no-rate-limit',
+    'no-schema',
+    'no-threat-detection',
+    'monitor-only',
+  ]);
+  assert.deepEqual(rules('guarded'), ['no-authentication', 'no-rate-limit', 'no-schema']);
+  assert.match(formatPosture(report), /high {3}open: anyone can call it/);
+});

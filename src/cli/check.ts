@@ -1,0 +1,48 @@
+// `rampart check -c rampart.yaml`: the posture of a gateway config in one screen — per route, which
+// protections are enforced, monitored or missing; exit code 1 when a finding reaches --fail-on.
+import { parseArgs } from 'node:util';
+import { reaches, SEVERITIES, type Severity } from '../audit/index.ts';
+import { formatPosture, postureOf } from '../audit/posture.ts';
+import { formatConfigError } from '../config/errors.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+
+const HELP = `Usage: rampart check [-c rampart.yaml] [--format text|json] [--fail-on low|medium|high]
+
+Reports, per route, the enforced policies by stage (authentication, authorization, limits, schema,
+threat detection), the policies only in monitor mode, and what is missing: routes anyone can call,
+routes without an authorization rule, a rate limit or a contract. Exit code 1 when a finding reaches
+--fail-on (default: high), 2 when the config cannot be loaded or the options are wrong.`;
+
+/** Runs `rampart check`. */
+export async function runCheck(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      config: { type: 'string', short: 'c', default: 'rampart.yaml' },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'high' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const failOn = values['fail-on'] as Severity;
+  if (!SEVERITIES.includes(failOn) || (values.format !== 'text' && values.format !== 'json')) {
+    process.stderr.write(`${HELP}\n`);
+    return 2;
+  }
+  const loaded = await loadConfigFile(values.config, POLICY_DEFINITIONS);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) process.stderr.write(`${formatConfigError(error)}\n`);
+    return 2;
+  }
+  const report = postureOf(loaded.config, POLICY_DEFINITIONS);
+  process.stdout.write(
+    values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPosture(report),
+  );
+  return report.findings.some((finding) => reaches(finding.severity, failOn)) ? 1 : 0;
+}
