@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ErrorCode } from '../errors/codes.ts';
-import type { Clock, Deny, HeaderMap, PolicyLogger } from '../policies/policy.ts';
+import type { Clock, Deny, HeaderMap, PolicyLogger, ResponseView } from '../policies/policy.ts';
 import { BodyCounter, BodyTooLargeError, readBounded } from './body.ts';
 import { clientCertificateOf } from './client-certificate.ts';
 import { applyUpstreamEdits, RequestContext } from './context.ts';
@@ -377,23 +377,27 @@ async function proxy(
   const wantsBody =
     route.chain.responseBody === 'always' || (route.chain.responseBody === 'errors' && status >= 500);
   let buffered: Buffer | undefined;
+  let bodyTooLarge = false;
   if (wantsBody && ctx.method !== 'HEAD' && !BODYLESS_STATUS.has(status)) {
     try {
-      buffered = await call.readAll(x.version.settings.maxResponseBufferBytes);
+      const read = await call.readAll(x.version.settings.maxResponseBufferBytes);
+      if (read === 'too-large') {
+        bodyTooLarge = true;
+        // Policies see `bodyTooLarge` and decide (block, or let it stream); either way it is an event.
+        x.flag('gateway', {
+          rule: 'response-over-inspection-limit',
+          location: 'response.body',
+          reason: `upstream body over ${x.version.settings.maxResponseBufferBytes} bytes; not inspected`,
+          severity: 'medium',
+        });
+      } else buffered = read;
     } catch (error) {
       if (x.clientGone) return;
-      const tooLarge = error instanceof BodyTooLargeError;
-      if (!tooLarge)
-        x.runtime.observer.upstreamFailed(upstream.name, classifyUpstreamError(error), x.requestId, error);
-      else
-        x.runtime.log.warn(
-          { requestId: x.requestId, route: route.name },
-          'upstream response over the buffer limit',
-        );
+      x.runtime.observer.upstreamFailed(upstream.name, classifyUpstreamError(error), x.requestId, error);
       return sendLocal(x, problemReply('RAMPART_UPSTREAM_ERROR', x.requestId));
     }
   }
-  const view = { status, headers: responseHeaders, body: buffered, local: false };
+  const view = { status, headers: responseHeaders, body: buffered, local: false, bodyTooLarge };
   const replaced = await respond(x, ctx, view);
   if (replaced) return call.discard('abort');
   if (view.body !== undefined || ctx.method === 'HEAD' || BODYLESS_STATUS.has(view.status)) {
@@ -417,11 +421,7 @@ async function proxy(
  * Runs the response phase on `view`. When a policy denies, the view becomes that problem reply (the
  * caller then writes it) and true is returned.
  */
-async function respond(
-  x: Exchange,
-  ctx: RequestContext,
-  view: { status: number; headers: HeaderMap; body: Buffer | undefined; local: boolean },
-): Promise<boolean> {
+async function respond(x: Exchange, ctx: RequestContext, view: ResponseView): Promise<boolean> {
   const chain = x.route?.chain;
   if (chain === undefined || chain.onResponse.length === 0) return false;
   ctx.response = view;

@@ -4,7 +4,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { HeaderMap } from '../policies/policy.ts';
-import { BodyTooLargeError } from './body.ts';
 
 /** The upstream's status line and headers. */
 export interface UpstreamHead {
@@ -26,12 +25,16 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   #error: Error | undefined;
   #resolveHead!: (head: UpstreamHead) => void;
   #rejectHead!: (error: Error) => void;
-  #done: { resolve: (body: Buffer | undefined) => void; reject: (error: Error) => void } | undefined;
+  #done:
+    | { resolve: (body: Buffer | 'too-large' | undefined) => void; reject: (error: Error) => void }
+    | undefined;
   #sink: ServerResponse | undefined;
   #limit = 0;
   #chunks: Buffer[] = [];
   #buffered = 0;
   #abortOnStart: Error | undefined;
+  #overLimit = false;
+  #reportTooLarge = false;
   readonly #resume = () => this.#controller?.resume();
 
   constructor() {
@@ -98,22 +101,28 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const done = this.#completion().then(() => undefined);
     for (const chunk of this.#early) sink.write(chunk);
     this.#early = [];
-    if (this.#ended) sink.end();
-    else this.#controller?.resume();
+    if (this.#error !== undefined) this.#settle();
+    else if (this.#ended) {
+      sink.end();
+      this.#settle();
+    } else this.#controller?.resume();
     return done;
   }
 
-  /** Buffers the whole body; rejects with BodyTooLargeError past `limit` bytes (and aborts). */
-  readAll(limit: number): Promise<Buffer | undefined> {
+  /**
+   * Buffers the whole body. Past `limit` bytes it stops reading and resolves `too-large`: what was read
+   * stays queued, and `streamTo` or `discard` then decides what happens to the rest.
+   */
+  readAll(limit: number): Promise<Buffer | 'too-large'> {
     this.#limit = limit;
     this.#mode = 'buffer';
     const done = this.#completion();
     const early = this.#early;
     this.#early = [];
     for (const chunk of early) this.#collect(chunk);
-    if (this.#ended || this.#error !== undefined) this.#settle();
+    if (this.#ended || this.#error !== undefined || this.#overLimit) this.#settle();
     else this.#controller?.resume();
-    return done;
+    return done as Promise<Buffer | 'too-large'>;
   }
 
   /**
@@ -130,17 +139,21 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   #collect(chunk: Buffer): void {
     this.#buffered += chunk.length;
-    if (this.#buffered > this.#limit) {
-      this.#error = new BodyTooLargeError(this.#limit);
-      this.#controller?.abort(this.#error);
-      this.#settle();
-      return;
-    }
     this.#chunks.push(chunk);
+    if (this.#buffered > this.#limit && !this.#overLimit) {
+      // Too large to inspect: keep what was read for streaming, hold the rest upstream.
+      this.#overLimit = true;
+      this.#reportTooLarge = true;
+      this.#controller?.pause();
+      this.#mode = 'head';
+      this.#early = this.#chunks;
+      this.#chunks = [];
+      this.#settle();
+    }
   }
 
-  #completion(): Promise<Buffer | undefined> {
-    return new Promise<Buffer | undefined>((resolve, reject) => {
+  #completion(): Promise<Buffer | 'too-large' | undefined> {
+    return new Promise<Buffer | 'too-large' | undefined>((resolve, reject) => {
       this.#done = { resolve, reject };
     });
   }
@@ -150,7 +163,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (done === undefined) return;
     this.#done = undefined;
     if (this.#error !== undefined) done.reject(this.#error);
-    else if (this.#mode !== 'buffer') done.resolve(undefined);
+    else if (this.#reportTooLarge) {
+      this.#reportTooLarge = false;
+      done.resolve('too-large');
+    } else if (this.#mode !== 'buffer') done.resolve(undefined);
     else
       done.resolve(this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#buffered));
   }

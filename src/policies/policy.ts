@@ -129,6 +129,11 @@ export interface ResponseView {
   body: Buffer | undefined;
   /** Whether the gateway wrote this response itself (a deny or an upstream error), not the upstream. */
   readonly local: boolean;
+  /**
+   * The upstream body was larger than the gateway buffers (`server.maxBufferedBodyBytes`): `body` is
+   * undefined and the body streams to the client uninspected unless a policy denies the response.
+   */
+  readonly bodyTooLarge?: boolean;
 }
 
 /** The narrow per-request context every phase handler receives. */
