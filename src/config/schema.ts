@@ -133,6 +133,55 @@ const Upstream = Type.Object(
         },
       ),
     ),
+    healthCheck: Type.Optional(
+      Type.Object(
+        {
+          path: Type.String({ pattern: '^/[^\\s]*$', maxLength: 1024, default: '/health' }),
+          interval: Type.Union([Duration], { default: '5s', description: 'time between probes' }),
+          timeout: Type.Union([Duration], { default: '2s', description: 'a probe slower than this fails' }),
+          healthyThreshold: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+          unhealthyThreshold: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+          expectedStatuses: Type.Array(
+            Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ pattern: '^[1-5]xx$' })]),
+            { minItems: 1, maxItems: 50, default: ['2xx'], description: 'codes or classes like "2xx"' },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'active probes; after unhealthyThreshold failures in a row the gateway answers 503',
+        },
+      ),
+    ),
+    retries: Type.Optional(
+      Type.Object(
+        {
+          attempts: Type.Integer({
+            minimum: 1,
+            maximum: 5,
+            default: 2,
+            description: 'tries per request, the first included',
+          }),
+          budget: Type.Number({
+            minimum: 0,
+            maximum: 1,
+            default: 0.2,
+            description: 'retries at most this share of the requests in the window',
+          }),
+          minRetries: Type.Integer({
+            minimum: 0,
+            maximum: 10_000,
+            default: 3,
+            description: 'retries always allowed per window',
+          }),
+          window: Type.Union([Duration], { default: '10s' }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'GET/HEAD/OPTIONS/PUT/DELETE retried when the connection was refused or reset before any answer',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

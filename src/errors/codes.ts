@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   RAMPART_UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway timeout' },
   RAMPART_UPSTREAM_ERROR: { status: 502, title: 'Bad gateway' },
   RAMPART_UPSTREAM_CIRCUIT_OPEN: { status: 503, title: 'Service temporarily unavailable' },
+  RAMPART_UPSTREAM_UNHEALTHY: { status: 503, title: 'Service temporarily unavailable' },
   // response stage.
   RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN: { status: 502, title: 'Upstream error' },
   RAMPART_RESPONSE_CONTRACT_VIOLATION: { status: 502, title: 'Upstream response breaks the API contract' },

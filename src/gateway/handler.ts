@@ -318,6 +318,15 @@ async function proxy(
   });
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;
   applyUpstreamEdits(headers, ctx.upstreamEdits);
+  const health = upstream.health;
+  if (health !== undefined && !health.healthy) {
+    if (hasBody(req)) res.shouldKeepAlive = false;
+    const wait = String(Math.max(1, Math.ceil(health.retryAfterMs / 1000)));
+    return sendLocal(
+      x,
+      problemReply('RAMPART_UPSTREAM_UNHEALTHY', x.requestId, { headers: { 'retry-after': wait } }),
+    );
+  }
   const breaker = upstream.breaker;
   if (breaker !== undefined && !breaker.allow(x.runtime.clock.now())) {
     if (hasBody(req)) res.shouldKeepAlive = false;
@@ -343,29 +352,47 @@ async function proxy(
     });
   }
 
-  const call = new UpstreamCall();
-  x.call = call;
-  upstream.pool.dispatch(
-    {
-      method: ctx.method as 'GET',
-      path: upstreamPath(route, ctx.path, ctx.rawQuery),
-      headers: headers as Record<string, string>,
-      body,
-    },
-    call,
-  );
+  const request = {
+    method: ctx.method as 'GET',
+    path: upstreamPath(route, ctx.path, ctx.rawQuery),
+    headers: headers as Record<string, string>,
+    body,
+  };
+  const retry = upstream.retry;
+  retry?.request(x.runtime.clock.now());
+  let call: UpstreamCall;
   let head: UpstreamHead;
-  try {
-    head = await call.head;
-  } catch (error) {
-    if (x.clientGone) return;
-    if (error instanceof BodyTooLargeError) return refuseBody(x, route.chain.requestBodyLimit?.policy);
-    const kind = classifyUpstreamError(error);
-    breaker?.failure(x.runtime.clock.now());
-    x.runtime.observer.upstreamFailed(upstream.name, kind, x.requestId, error);
-    const code = kind === 'timeout' ? 'RAMPART_UPSTREAM_TIMEOUT' : 'RAMPART_UPSTREAM_UNAVAILABLE';
-    if (hasBody(req)) res.shouldKeepAlive = false;
-    return sendLocal(x, problemReply(code, x.requestId));
+  // Only a failure before the response head can be retried: after it, bytes may be on their way out.
+  for (let attempt = 1; ; attempt++) {
+    call = new UpstreamCall();
+    x.call = call;
+    upstream.pool.dispatch(request, call);
+    try {
+      head = await call.head;
+      break;
+    } catch (error) {
+      if (x.clientGone) return;
+      if (error instanceof BodyTooLargeError) return refuseBody(x, route.chain.requestBodyLimit?.policy);
+      const kind = classifyUpstreamError(error);
+      const now = x.runtime.clock.now();
+      breaker?.failure(now);
+      x.runtime.observer.upstreamFailed(upstream.name, kind, x.requestId, error);
+      // A failure that opened the breaker or made the upstream unhealthy ends the retries too.
+      const again =
+        (health?.healthy ?? true) &&
+        retry?.shouldRetry({
+          method: ctx.method,
+          streamedBody: body !== null && !Buffer.isBuffer(body),
+          failure: kind,
+          attempt,
+          now,
+        }) === true &&
+        (breaker?.allow(now) ?? true);
+      if (again) continue;
+      const code = kind === 'timeout' ? 'RAMPART_UPSTREAM_TIMEOUT' : 'RAMPART_UPSTREAM_UNAVAILABLE';
+      if (hasBody(req)) res.shouldKeepAlive = false;
+      return sendLocal(x, problemReply(code, x.requestId));
+    }
   }
 
   const responseHeaders = cleanResponseHeaders(head.headers);

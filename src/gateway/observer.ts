@@ -2,7 +2,7 @@
 // upstream failures, policy faults and reloads. The observe/ modules implement it (logs, metrics).
 import type { ErrorCode } from '../errors/codes.ts';
 import type { SecurityEvent } from '../policies/policy.ts';
-import type { UpstreamFailure } from './upstream.ts';
+import type { UpstreamChange, UpstreamFailure } from './upstream.ts';
 
 /** Everything the access log and the request metrics need about one request. */
 export interface FinishedRequest {
@@ -43,4 +43,6 @@ export interface GatewayObserver {
   upstreamFailed(upstream: string, kind: UpstreamFailure, requestId: string, error: unknown): void;
   policyFault(policy: string, requestId: string, error: unknown, failedOpen: boolean): void;
   configReloaded(result: 'success' | 'failure', detail: string): void;
+  /** An upstream's circuit or health state changed, or a retry was decided (optional outlet). */
+  upstreamChanged?(change: UpstreamChange): void;
 }

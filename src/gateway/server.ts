@@ -21,7 +21,8 @@ import type { IdentityStore } from '../store/store.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { writeRawProblem } from './local-reply.ts';
 import type { GatewayObserver } from './observer.ts';
-import { buildVersion, type ConfigVersion, retireVersion } from './version.ts';
+import type { UpstreamReporter } from './upstream.ts';
+import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
 
 /** What a gateway is made of. */
 export interface GatewayOptions {
@@ -91,7 +92,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ...(options.state === undefined ? {} : { state: options.state }),
     store: options.store,
   };
-  let current = buildVersion(options.config, options.definitions, deps, undefined);
+  const report: UpstreamReporter = (change) => options.observer.upstreamChanged?.(change);
+  let current = buildVersion(options.config, options.definitions, deps, undefined, report);
+  startVersion(current);
   const retiring = new Set<ConfigVersion>();
   let draining = false;
   let ready = false;
@@ -222,9 +225,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return current.id;
     },
     reload(config) {
-      const next = buildVersion(config, options.definitions, deps, current);
+      const next = buildVersion(config, options.definitions, deps, current, report);
       const previous = current;
       current = next;
+      startVersion(next);
       retiring.add(previous);
       runtime.release(previous);
     },

@@ -3,7 +3,9 @@
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { parseDuration } from '../lib/durations.ts';
-import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
+import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
+import { type HealthChecker, healthCheckerOf } from './health-check.ts';
+import { type RetryDecision, type RetryPolicy, retryPolicyOf } from './retry.ts';
 
 /** A ready upstream. */
 export interface Upstream {
@@ -18,7 +20,34 @@ export interface Upstream {
   readonly key: string;
   /** Present when `circuitBreaker` is configured; kept across reloads with the pool. */
   readonly breaker: CircuitBreaker | undefined;
+  /** Present when `healthCheck` is configured; probes run between `start()` and `close()`. */
+  readonly health: HealthChecker | undefined;
+  /** Present when `retries` is configured; its budget is kept across reloads with the pool. */
+  readonly retry: RetryPolicy | undefined;
+  /** Starts the health checks and reports the initial states (once; later calls do nothing). */
+  start(): void;
+  /** Stops the health checks and closes the pool gracefully. */
+  close(): Promise<void>;
 }
+
+/** A change of an upstream's state, for logs and metrics; `initial` marks the state reported at start. */
+export type UpstreamChange =
+  | {
+      readonly kind: 'circuit';
+      readonly upstream: string;
+      readonly state: BreakerState;
+      readonly initial: boolean;
+    }
+  | {
+      readonly kind: 'health';
+      readonly upstream: string;
+      readonly healthy: boolean;
+      readonly initial: boolean;
+    }
+  | { readonly kind: 'retry'; readonly upstream: string; readonly decision: RetryDecision };
+
+/** Where upstreams report their changes. */
+export type UpstreamReporter = (change: UpstreamChange) => void;
 
 /** Why an upstream exchange failed, for status, metrics and logs. */
 export type UpstreamFailure = 'refused' | 'reset' | 'timeout' | 'other';
@@ -35,8 +64,12 @@ export function upstreamKey(config: UpstreamConfig): string {
   return JSON.stringify(config);
 }
 
-/** Creates the pool for an upstream. */
-export function createUpstream(name: string, config: UpstreamConfig): Upstream {
+/** Creates the pool (and breaker, health checker, retry budget) for an upstream. */
+export function createUpstream(
+  name: string,
+  config: UpstreamConfig,
+  report: UpstreamReporter = () => {},
+): Upstream {
   const url = new URL(config.url);
   const duration = (value: number | string | undefined, fallback: number) =>
     value === undefined ? fallback : parseDuration(value);
@@ -48,6 +81,16 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     bodyTimeout: duration(config.bodyTimeout, DEFAULTS.bodyTimeout),
     keepAliveTimeout: duration(config.keepAliveTimeout, DEFAULTS.keepAliveTimeout),
   });
+  const breaker = breakerOf(config.circuitBreaker);
+  const health = healthCheckerOf(config.healthCheck, url);
+  const retry = retryPolicyOf(config.retries);
+  if (breaker !== undefined)
+    breaker.onChange = (state) => report({ kind: 'circuit', upstream: name, state, initial: false });
+  if (health !== undefined)
+    health.onChange = (healthy) => report({ kind: 'health', upstream: name, healthy, initial: false });
+  if (retry !== undefined)
+    retry.onDecision = (decision) => report({ kind: 'retry', upstream: name, decision });
+  let started = false;
   return {
     name,
     pool,
@@ -55,7 +98,19 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     host: url.host,
     preserveHost: config.preserveHost,
     key: upstreamKey(config),
-    breaker: breakerOf(config.circuitBreaker),
+    breaker,
+    health,
+    retry,
+    start() {
+      if (started) return;
+      started = true;
+      report({ kind: 'circuit', upstream: name, state: breaker?.state ?? 'closed', initial: true });
+      report({ kind: 'health', upstream: name, healthy: health?.healthy ?? true, initial: true });
+      health?.start();
+    },
+    async close() {
+      await Promise.allSettled([health?.stop(), pool.close()]);
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { PolicyDefinition, PolicyDeps } from '../policies/policy.ts';
 import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.ts';
 import { compileRouter, RouteConflictError, type Router } from './router.ts';
 import { compileTrustedProxies, type TrustedProxies } from './trusted-proxies.ts';
-import { createUpstream, type Upstream, upstreamKey } from './upstream.ts';
+import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream.ts';
 
 /** A route ready to serve. */
 export interface CompiledRoute {
@@ -56,13 +56,15 @@ function blocksOf(policies: object | undefined): PolicyBlocks | undefined {
 
 /**
  * Builds a version completely (so a bad one never serves). Upstreams whose settings did not change
- * reuse the previous version's pool, keeping their warm connections.
+ * reuse the previous version's pool, breaker, health checker and retry budget, keeping their warm
+ * connections. Health checks start only with `startVersion`, so a build that is only checked never probes.
  */
 export function buildVersion(
   config: RampartConfig,
   definitions: readonly PolicyDefinition[],
   deps: PolicyDeps,
   previous: ConfigVersion | undefined,
+  report?: UpstreamReporter,
 ): ConfigVersion {
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
   let trustedProxies: TrustedProxies;
@@ -81,7 +83,7 @@ export function buildVersion(
       if (reused !== undefined && reused.key === upstreamKey(upstreamConfig)) {
         upstreams.set(name, reused);
       } else {
-        const upstream = createUpstream(name, upstreamConfig);
+        const upstream = createUpstream(name, upstreamConfig, report);
         created.push(upstream);
         upstreams.set(name, upstream);
       }
@@ -140,10 +142,18 @@ export function buildVersion(
       inFlight: 0,
     };
   } catch (error) {
-    for (const upstream of created) void upstream.pool.destroy();
+    for (const upstream of created) {
+      void upstream.health?.stop();
+      void upstream.pool.destroy();
+    }
     for (const route of routes) void closeChain(route.chain);
     throw error;
   }
+}
+
+/** Starts what a version runs in the background (health checks of upstreams it did not inherit). */
+export function startVersion(version: ConfigVersion): void {
+  for (const upstream of version.upstreams.values()) upstream.start();
 }
 
 /** Releases what a retired version holds and the next one does not share. */
@@ -153,6 +163,6 @@ export async function retireVersion(old: ConfigVersion, current: ConfigVersion |
     ...old.routes.map((route) => closeChain(route.chain)),
     ...[...old.upstreams.values()]
       .filter((upstream) => !kept.has(upstream))
-      .map((upstream) => upstream.pool.close()),
+      .map((upstream) => upstream.close()),
   ]);
 }

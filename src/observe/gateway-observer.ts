@@ -64,6 +64,35 @@ export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver
     policyFault(policy, requestId, error, failedOpen) {
       logger.error({ requestId, policy, failedOpen, err: errorSummary(error) }, 'policy fault');
     },
+    upstreamChanged(change) {
+      switch (change.kind) {
+        case 'circuit':
+          metrics.upstreamCircuit(change.upstream, change.state, !change.initial);
+          if (!change.initial) {
+            const level = change.state === 'open' ? 'warn' : 'info';
+            logger[level](
+              { upstream: change.upstream, state: change.state },
+              'upstream circuit breaker changed',
+            );
+          }
+          return;
+        case 'health':
+          metrics.upstreamHealth(change.upstream, change.healthy);
+          if (!change.initial) {
+            const level = change.healthy ? 'info' : 'warn';
+            logger[level](
+              { upstream: change.upstream, healthy: change.healthy },
+              change.healthy
+                ? 'upstream passes its health checks again'
+                : 'upstream failed its health checks',
+            );
+          }
+          return;
+        case 'retry':
+          metrics.upstreamRetry(change.upstream, change.decision);
+          return;
+      }
+    },
     configReloaded(result, detail) {
       metrics.configReload(result, result === 'success' ? detail : undefined);
       if (result === 'success') logger.info({ version: detail }, 'config reloaded');

@@ -26,6 +26,10 @@ export const DURATION_BUCKETS: readonly number[] = [
 export type UpstreamErrorKind = 'refused' | 'reset' | 'timeout' | 'other';
 export type ReloadResult = 'success' | 'failure';
 export type EventOutcome = 'denied' | 'would-deny' | 'flagged';
+export type CircuitState = 'closed' | 'open' | 'half-open';
+export type RetryOutcome = 'retried' | 'budget-exhausted';
+
+const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 
 /** The gateway's metrics: typed recorders over one isolated registry. */
 export interface Metrics {
@@ -39,6 +43,12 @@ export interface Metrics {
   policyRejection(route: string, policy: string, code: string): void;
   upstreamError(upstream: string, kind: UpstreamErrorKind): void;
   securityEvent(policy: string, code: string, outcome: EventOutcome): void;
+  /** An upstream's circuit is now in `state`; `transition` counts it as a change (not the initial state). */
+  upstreamCircuit(upstream: string, state: CircuitState, transition: boolean): void;
+  /** An upstream's health-check state (1 healthy, 0 unhealthy). */
+  upstreamHealth(upstream: string, healthy: boolean): void;
+  /** A retryable upstream failure was retried, or not for lack of budget. */
+  upstreamRetry(upstream: string, outcome: RetryOutcome): void;
   /** A config reload ended; on success `version` becomes the current config version. */
   configReload(result: ReloadResult, version?: string, atMs?: number): void;
   /** The Prometheus text of every metric. */
@@ -105,6 +115,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['upstream', 'kind'] as const,
     registers,
   });
+  const circuitState = new Gauge({
+    name: 'rampart_upstream_circuit_state',
+    help: 'Circuit breaker state per upstream: 1 for the current state, 0 for the others.',
+    labelNames: ['upstream', 'state'] as const,
+    registers,
+  });
+  const circuitTransitions = new Counter({
+    name: 'rampart_upstream_circuit_transitions_total',
+    help: 'Circuit breaker state changes, by upstream and the state entered.',
+    labelNames: ['upstream', 'state'] as const,
+    registers,
+  });
+  const upstreamHealthy = new Gauge({
+    name: 'rampart_upstream_healthy',
+    help: 'Whether the upstream passes its health checks (1) or not (0); 1 without health checks.',
+    labelNames: ['upstream'] as const,
+    registers,
+  });
+  const upstreamRetries = new Counter({
+    name: 'rampart_upstream_retries_total',
+    help: 'Retryable upstream failures, by upstream and outcome (retried or budget-exhausted).',
+    labelNames: ['upstream', 'outcome'] as const,
+    registers,
+  });
   const events = new Counter({
     name: 'rampart_security_events_total',
     help: 'Security events, by policy, code and outcome.',
@@ -158,6 +192,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     securityEvent(policy, code, outcome) {
       events.inc({ policy, code, outcome });
+    },
+    upstreamCircuit(upstream, state, transition) {
+      for (const each of CIRCUIT_STATES) circuitState.set({ upstream, state: each }, each === state ? 1 : 0);
+      if (transition) circuitTransitions.inc({ upstream, state });
+    },
+    upstreamHealth(upstream, healthy) {
+      upstreamHealthy.set({ upstream }, healthy ? 1 : 0);
+    },
+    upstreamRetry(upstream, outcome) {
+      upstreamRetries.inc({ upstream, outcome });
     },
     configReload(result, version, atMs = Date.now()) {
       reloads.inc({ result });
