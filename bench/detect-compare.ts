@@ -89,10 +89,22 @@ export async function runComparison(options: ComparisonOptions): Promise<SystemR
           concurrency: options.concurrency,
           onProgress: (done, total) => process.stderr.write(`  ${label}: ${done}/${total}\r`),
         });
-        const seconds = (Date.now() - started) / 1000;
+        const seconds = ((Date.now() - started) / 1000).toFixed(0);
         process.stdout.write(
-          `\n${formatHttpTable(`${label} (${seconds.toFixed(0)} s): blocked share per file and placement`, results)}\n`,
+          `\n${label} (${seconds} s): share of requests answered 403 per file and placement\n`,
         );
+        for (const [title, set] of [
+          ['detection (attacks)', options.attacks],
+          ['false positives (benign)', options.benign],
+        ] as const) {
+          process.stdout.write(
+            `${formatHttpTable(
+              title,
+              results,
+              set.map((f) => f.label),
+            )}\n`,
+          );
+        }
         out.push({ name: label, results });
       } finally {
         await running.stop();

@@ -36,15 +36,28 @@ const compare = args.includes('--compare') || args.includes('--modsecurity');
 
 /** Sends the corpus to one gateway given by --target and prints its table. */
 async function evaluateTarget(url: string): Promise<void> {
-  const files = [...readCorpus(corpus, 'attacks', sample), ...readCorpus(corpus, 'benign', sample)];
+  const attacks = readCorpus(corpus, 'attacks', sample);
+  const benign = readCorpus(corpus, 'benign', sample);
   const started = Date.now();
-  const results = await runHttpEval(url, files, {
+  const results = await runHttpEval(url, [...attacks, ...benign], {
     concurrency,
     onProgress: (done, total) => process.stderr.write(`  ${done}/${total}\r`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`${url} (${seconds} s): share of requests answered 403 per file and placement`);
   console.log(
-    formatHttpTable(`${url} (${seconds} s): share of requests answered 403 per file and placement`, results),
+    formatHttpTable(
+      '\nDetection (attacks)',
+      results,
+      attacks.map((f) => f.label),
+    ),
+  );
+  console.log(
+    formatHttpTable(
+      '\nFalse positives (benign)',
+      results,
+      benign.map((f) => f.label),
+    ),
   );
 }
 
@@ -197,7 +210,8 @@ function evaluateInProcess(): void {
   const big = createDetector({ paranoia, budgetBytes: 64 * 1024 * 1024 });
   let start = performance.now();
   const rounds = 5;
-  for (let i = 0; i < rounds; i++) big.inspect(inputsFromBody(body, 'application/json'));
+  for (let i = 0; i < rounds; i++)
+    big.inspect(inputsFromBody(body, 'application/json', { screenJson: true }));
   const jsonMBs = (bodyBytes * rounds) / 1e6 / ((performance.now() - start) / 1000);
   console.log(
     `\nThroughput: benign JSON body ${(bodyBytes / 1e6).toFixed(2)} MB: ${jsonMBs.toFixed(1)} MB/s`,

@@ -170,7 +170,12 @@ async function send(pool: Pool, spec: RequestSpec): Promise<number> {
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
 
 /** A table of one target's results: one row per file, one column per placement, plus others. */
-export function formatHttpTable(title: string, results: HttpResults, placements = HTTP_PLACEMENTS): string {
+export function formatHttpTable(
+  title: string,
+  results: HttpResults,
+  labels: readonly string[] = [...results.keys()],
+  placements = HTTP_PLACEMENTS,
+): string {
   const out = [
     title,
     `${'file'.padEnd(28)}${placements.map((p) => p.padStart(7)).join(' ')}    all  other skipped`,
@@ -179,7 +184,9 @@ export function formatHttpTable(title: string, results: HttpResults, placements 
     HttpPlacement,
     Counts[]
   >;
-  for (const [label, row] of results) {
+  for (const label of labels) {
+    const row = results.get(label);
+    if (row === undefined) continue;
     const cells = placements.map((p) => row[p]);
     for (const p of placements) totals[p].push(row[p]);
     out.push(

@@ -46,7 +46,7 @@ describe('JSON body screening', () => {
     assert.ok(proto.findings.some((f) => f.rule === 'proto.constructor-prototype'));
   });
 
-  test('a megabyte of plain JSON is screened without error and an attack at its end is found', () => {
+  test('a large plain JSON body is screened without error and an attack at its end still blocks', () => {
     const items = Array.from({ length: 12_000 }, (_, i) => ({ sku: `SKU-${i}`, note: 'ok', qty: i }));
     const clean = JSON.stringify({ items });
     const attack = JSON.stringify({ items, last: "x' OR 1=1--" });
@@ -58,7 +58,7 @@ describe('JSON body screening', () => {
     );
     const found = detector.inspect(inputsFromBody(attack, 'application/json', { screenJson: true }));
     assert.equal(found.blocked, true);
-    assert.ok(found.findings.some((f) => f.location === 'body.last'));
+    assert.ok(found.findings.some((f) => f.rule === 'sqli.tautology'));
   });
 
   test('a JSON body over the inspection budget is reported, not passed unseen', () => {

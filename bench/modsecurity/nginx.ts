@@ -20,22 +20,6 @@ export function ensureModsecurityInstalled(): void {
     throw new Error(`ModSecurity setup failed: ${result.stderr.trim() || result.status}`);
 }
 
-/** Whether nginx with the ModSecurity module and CRS is installed (nothing is installed by asking). */
-export function isModsecurityInstalled(): boolean {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax.
-  const result = spawnSync(
-    'dpkg-query',
-    ['-W', '-f=${Status}\\n', 'libnginx-mod-http-modsecurity', 'modsecurity-crs'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return (
-    result.status === 0 &&
-    result.stdout.split('\n').filter((l) => l.includes('install ok installed')).length === 2
-  );
-}
-
 /** The nginx worker's pid (the process that spends the CPU), else the master's. */
 function workerPid(master: number | undefined): number | undefined {
   if (master === undefined) return undefined;

@@ -44,7 +44,7 @@ SecRequestBodyLimit 13107200
 SecRequestBodyNoFilesLimit 1048576
 SecRequestBodyLimitAction Reject
 SecRequestBodyJsonDepthLimit 512
-SecArgumentsLimit 1000
+SecArgumentsLimit 100000
 SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.'"
 SecPcreMatchLimit 1000
 SecPcreMatchLimitRecursion 1000

@@ -13,6 +13,20 @@ export const DEFAULT_HEADERS: readonly string[] = [
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
+const HIGH_LATIN1 = /[\u0080-\u00ff]/;
+const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * A field value as the application reads it. Node hands header bytes over as latin1 (RFC 9110 §5.5
+ * obs-text); applications read them as UTF-8, so valid UTF-8 is re-read as such (a name like
+ * `Renée` must not look like `RenÃ©`, whose mojibake trips detectors).
+ */
+export function fieldValueText(value: string): string {
+  if (!HIGH_LATIN1.test(value) || ABOVE_LATIN1.test(value)) return value;
+  const text = Buffer.from(value, 'latin1').toString('utf8');
+  return text.includes('\ufffd') ? value : text;
+}
+
 /** Inputs of the named headers (lower-case names); repeated headers give one input each. */
 export function inputsFromHeaders(headers: Headers, names: readonly string[] = DEFAULT_HEADERS): Input[] {
   const inputs: Input[] = [];
@@ -20,7 +34,8 @@ export function inputsFromHeaders(headers: Headers, names: readonly string[] = D
     const value = headers[name];
     if (value === undefined) continue;
     for (const one of Array.isArray(value) ? value : [value]) {
-      if (one.length > 0) inputs.push({ location: `header.${name}`, value: one, kind: 'header' });
+      if (one.length > 0)
+        inputs.push({ location: `header.${name}`, value: fieldValueText(one), kind: 'header' });
     }
   }
   return inputs;
@@ -40,7 +55,7 @@ export function inputsFromCookies(cookieHeader: string | string[] | undefined): 
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     const location = `cookie.${segment(name)}`;
     inputs.push({ location, value: name, kind: 'key' });
-    if (value.length > 0) inputs.push({ location, value, kind: 'cookie' });
+    if (value.length > 0) inputs.push({ location, value: fieldValueText(value), kind: 'cookie' });
   }
   return inputs;
 }

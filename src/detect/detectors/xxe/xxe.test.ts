@@ -15,6 +15,14 @@ function rules(value: string, kind: InputKind = 'query', location = 'query.q'): 
 }
 
 describe('xxe detector', () => {
+  test('an XML document in a URL parameter or header is an attack, in a body it is content', () => {
+    const doc = '<?xml version="1.0"?><methodCall><methodName>demo</methodName></methodCall>';
+    assert.equal(strongest(doc, 'query'), 5);
+    assert.equal(strongest(doc, 'header', 'header.user-agent'), 5);
+    assert.deepEqual(rules(doc, 'body', 'body'), []);
+    assert.equal(strongest('a <![CDATA[ b ]]>', 'query'), 3);
+  });
+
   test('finds external entities, parameter entities and external DTDs', () => {
     assert.ok(
       rules('<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>').includes(
@@ -37,7 +45,7 @@ describe('xxe detector', () => {
     );
   });
 
-  test('lets ordinary XML through', () => {
-    assert.equal(strongest('<?xml version="1.0"?><order id="1"><item>tea</item></order>'), 0);
+  test('lets ordinary XML bodies through', () => {
+    assert.equal(strongest('<?xml version="1.0"?><order id="1"><item>tea</item></order>', 'body', 'body'), 0);
   });
 });

@@ -11,9 +11,17 @@ function skipSpace(text: string, i: number): number {
 /** The XXE detector. */
 export const xxeDetector: Detector = {
   category: 'xxe',
-  detect(views) {
+  detect(views, kind) {
     const text = views.lower;
     const hits: Hit[] = [];
+    // An XML document (declaration or CDATA section) where an API takes a word, not a document:
+    // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway.
+    if (kind !== 'body' && kind !== 'key') {
+      const declaration = text.indexOf('<?xml');
+      if (declaration >= 0) hits.push({ rule: 'xxe.xml-document', score: 5, paranoia: 1, at: declaration });
+      const cdata = text.indexOf('<![cdata[');
+      if (cdata >= 0) hits.push({ rule: 'xxe.xml-document', score: 3, paranoia: 1, at: cdata });
+    }
     let i = text.indexOf('<!');
     let guard = 0;
     while (i >= 0 && guard++ < 10_000) {
