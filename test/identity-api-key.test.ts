@@ -40,7 +40,7 @@ describe('api-key over sockets', () => {
   let upstream: TestUpstream;
   let gateway: IdentityGateway;
   let alice: Consumer;
-  let issued: string[] = [];
+  const issued: string[] = [];
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}${path}`, { headers });
@@ -65,7 +65,11 @@ describe('api-key over sockets', () => {
 
   test('accepts a valid key, forwards the identity and strips the key and spoofed identity headers', async () => {
     const key = await newKey();
-    const response = await get('/api/things', { 'x-api-key': key, 'x-consumer-id': 'admin', 'x-consumer-scopes': 'admin' });
+    const response = await get('/api/things', {
+      'x-api-key': key,
+      'x-consumer-id': 'admin',
+      'x-consumer-scopes': 'admin',
+    });
     assert.equal(response.status, 200);
     const seen = upstream.received.at(-1)!.headers;
     assert.equal(seen['x-consumer-id'], alice.id);

@@ -55,7 +55,10 @@ routes:
 
   test('locks a client address out after the threshold with 429 and Retry-After, then lets it back', async () => {
     for (let i = 0; i < 3; i++) {
-      assert.equal((await call(`rmp_live_${'A'.repeat(12)}${'b'.repeat(42)}${i}`, '198.51.100.1')).status, 401);
+      assert.equal(
+        (await call(`rmp_live_${'A'.repeat(12)}${'b'.repeat(42)}${i}`, '198.51.100.1')).status,
+        401,
+      );
       await settle();
     }
     const locked = await call(key, '198.51.100.1');

@@ -47,10 +47,15 @@ routes:
   });
 
   test('creates consumers and lists them, refusing a duplicate name', async () => {
-    assert.match(await cli('consumers', 'add', 'alice', '--roles', 'read,write', '-c', configFile), /created consumer alice/);
+    assert.match(
+      await cli('consumers', 'add', 'alice', '--roles', 'read,write', '-c', configFile),
+      /created consumer alice/,
+    );
     const duplicate = await runCli(['consumers', 'add', 'alice', '-c', configFile]);
     assert.equal(duplicate.code, 1);
-    const list = JSON.parse(await cli('consumers', 'list', '--json', '--db', join(dir, 'data/rampart.db'))) as Array<{
+    const list = JSON.parse(
+      await cli('consumers', 'list', '--json', '--db', join(dir, 'data/rampart.db')),
+    ) as Array<{
       name: string;
       roles: string[];
       enabled: boolean;
@@ -62,12 +67,17 @@ routes:
   });
 
   test('prints a new key once and lists keys without their secret', async () => {
-    const key = (await cli('keys', 'create', '--consumer', 'alice', '--expires', '30d', '-c', configFile)).trim();
+    const key = (
+      await cli('keys', 'create', '--consumer', 'alice', '--expires', '30d', '-c', configFile)
+    ).trim();
     assert.match(key, /^rmp_live_[A-Za-z0-9_-]{55}$/);
     const listed = await cli('keys', 'list', '-c', configFile);
     assert.ok(listed.includes(key.slice(0, 21)));
     assert.ok(!listed.includes(key.slice(21)));
-    const json = JSON.parse(await cli('keys', 'list', '--json', '-c', configFile)) as Array<{ status: string; expiresAt: string }>;
+    const json = JSON.parse(await cli('keys', 'list', '--json', '-c', configFile)) as Array<{
+      status: string;
+      expiresAt: string;
+    }>;
     assert.equal(json[0]?.status, 'active');
     assert.ok(Date.parse(json[0]!.expiresAt) > Date.now() + 29 * 86_400_000);
   });
@@ -76,7 +86,9 @@ routes:
     const key = (await cli('keys', 'create', '--consumer', 'alice', '-c', configFile)).trim();
     gateway = await startCliGateway(configFile);
     assert.equal((await get(key)).status, 200);
-    const successor = (await cli('keys', 'rotate', key.slice(0, 21), '--grace', '1h', '-c', configFile)).trim();
+    const successor = (
+      await cli('keys', 'rotate', key.slice(0, 21), '--grace', '1h', '-c', configFile)
+    ).trim();
     assert.equal((await get(key)).status, 200);
     assert.equal((await get(successor)).status, 200);
     assert.match(await cli('keys', 'revoke', key.slice(0, 21), '-c', configFile), /revoked/);
@@ -92,7 +104,11 @@ routes:
   test('manages consumers and keys through the admin API', async () => {
     const admin = gateway!.adminUrl!;
     const post = (path: string, body: unknown) =>
-      fetch(`${admin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${admin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const created = await post('/consumers', { name: 'svc-reports', roles: ['read'] });
     assert.equal(created.status, 201);
     const consumer = (await created.json()) as { id: string };

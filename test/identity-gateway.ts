@@ -16,6 +16,7 @@ import { loadTestConfig } from './helpers/gateway.ts';
 /** A running gateway with its captured output. */
 export interface IdentityGateway {
   readonly url: string;
+  readonly urls: { readonly http?: string; readonly https?: string };
   readonly metrics: Metrics;
   readonly logLines: string[];
   readonly events: SecurityEventRecord[];
@@ -60,6 +61,7 @@ export async function startIdentityGateway(
   });
   return {
     url: gateway.urls.http ?? gateway.urls.https ?? '',
+    urls: gateway.urls,
     metrics,
     logLines,
     events,

@@ -2,10 +2,13 @@
 // each accepted; expired, not-yet-valid, wrong issuer/audience, unknown kid, alg none, tampered,
 // HS256-with-the-public-key and a down JWKS refused; key rollover picked up; OIDC discovery.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { fakeClock } from './helpers/context.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
@@ -76,7 +79,10 @@ describe('jwt over sockets', () => {
     return jwt.sign(keys[kid]!.privateKey);
   };
   const call = (path: string, token: string | undefined) =>
-    fetch(`${gateway.url}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+    fetch(
+      `${gateway.url}${path}`,
+      token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+    );
 
   before(async () => {
     upstream = await startUpstream();
@@ -120,7 +126,11 @@ routes:
   });
 
   test('accepts ES256, RS256 and EdDSA tokens and forwards subject and scopes', async () => {
-    for (const [alg, kid] of [['ES256', 'es'], ['RS256', 'rs'], ['EdDSA', 'ed']] as const) {
+    for (const [alg, kid] of [
+      ['ES256', 'es'],
+      ['RS256', 'rs'],
+      ['EdDSA', 'ed'],
+    ] as const) {
       const response = await call('/api/x', await sign(alg, kid));
       assert.equal(response.status, 200, alg);
       const seen = upstream.received.at(-1)!.headers;
@@ -139,7 +149,11 @@ routes:
   const refusals: Array<[string, () => Promise<string>, string]> = [
     ['an expired token', () => sign('ES256', 'es', { exp: nowSeconds() - 120 }), 'expired'],
     ['a token not yet valid', () => sign('ES256', 'es', { nbf: nowSeconds() + 600 }), 'not-yet-valid'],
-    ['a token from another issuer', () => sign('ES256', 'es', { iss: 'https://evil.example' }), 'wrong-issuer'],
+    [
+      'a token from another issuer',
+      () => sign('ES256', 'es', { iss: 'https://evil.example' }),
+      'wrong-issuer',
+    ],
     ['a token for another audience', () => sign('ES256', 'es', { aud: 'other-api' }), 'wrong-audience'],
     ['a token signed by an unknown key', async () => sign('ES256', 'late').then((t) => t), 'unknown-kid'],
     [
@@ -245,5 +259,69 @@ routes:
     const response = await fetch(`${gateway.url}/x`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(response.status, 503);
     assert.equal(upstream.received.length, 0);
+  });
+});
+
+describe('jwt with static keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-'));
+  let upstream: TestUpstream;
+  let gateway: IdentityGateway;
+  let pair: Keys;
+  before(async () => {
+    upstream = await startUpstream();
+    pair = await generateKeyPair('ES256', { extractable: true });
+    writeFileSync(join(dir, 'idp.pem'), await exportSPKI(pair.publicKey));
+    writeFileSync(join(dir, 'private.pem'), await exportPKCS8(pair.privateKey));
+    gateway = await startIdentityGateway(
+      `
+version: 1
+server: { http: { host: 127.0.0.1, port: 0 } }
+upstreams: { app: { url: ${upstream.url} } }
+routes:
+  - name: api
+    match: { path: /* }
+    upstream: app
+    policies:
+      jwt: { issuer: https://idp.example, audience: [demo-api], keys: [idp.pem], algorithms: [ES256] }
+`,
+      { baseDir: dir },
+    );
+  });
+  after(async () => {
+    await gateway?.close();
+    await upstream.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('verifies tokens against a PEM public key whatever kid they name', async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'any' })
+      .setSubject('svc')
+      .setIssuer('https://idp.example')
+      .setAudience('demo-api')
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
+    const response = await fetch(`${gateway.url}/x`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, gateway.events.at(-1)?.rule);
+  });
+
+  test('refuses to load a private key as a verification key', async () => {
+    await assert.rejects(
+      startIdentityGateway(
+        `
+version: 1
+server: { http: { host: 127.0.0.1, port: 0 } }
+upstreams: { app: { url: ${upstream.url} } }
+routes:
+  - name: api
+    match: { path: /* }
+    upstream: app
+    policies:
+      jwt: { issuer: https://idp.example, audience: [demo-api], keys: [private.pem] }
+`,
+        { baseDir: dir },
+      ),
+      /private key/,
+    );
   });
 });

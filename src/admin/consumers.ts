@@ -1,7 +1,7 @@
 // Admin API routes for consumers and API keys (mounted on the admin listener by `rampart start`).
 // Writes require a JSON body (so a cross-site form cannot post one); a new key is in the 201 answer
 // only; revocations and disabled consumers are announced on the state so every instance drops them.
-import { issueApiKey, ApiKeyError, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
+import { ApiKeyError, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
 import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
 import { encodeRevocation, REVOCATION_CHANNEL, type RevocationNotice } from '../identity/revocations.ts';
 import { parseDuration } from '../lib/durations.ts';
@@ -46,7 +46,11 @@ function jsonBody(request: AdminRequest): Record<string, unknown> {
 
 function roles(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length > 64 || !value.every((r) => typeof r === 'string' && NAME_LIST.test(r))) {
+  if (
+    !Array.isArray(value) ||
+    value.length > 64 ||
+    !value.every((r) => typeof r === 'string' && NAME_LIST.test(r))
+  ) {
     throw new BadRequest(400, 'roles: an array of names');
   }
   return [...new Set(value as string[])];
@@ -85,14 +89,21 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         throw error;
       }
     };
-  const route = (method: string, path: string, handle: (request: AdminRequest) => Promise<AdminReply>): AdminRoute => ({
+  const route = (
+    method: string,
+    path: string,
+    handle: (request: AdminRequest) => Promise<AdminReply>,
+  ): AdminRoute => ({
     method,
     path,
     handle: guard(handle),
   });
 
   return [
-    route('GET', '/consumers', async () => ({ status: 200, json: (await store.listConsumers()).map(viewConsumer) })),
+    route('GET', '/consumers', async () => ({
+      status: 200,
+      json: (await store.listConsumers()).map(viewConsumer),
+    })),
     route('POST', '/consumers', async (request) => {
       const body = jsonBody(request);
       if (typeof body.name !== 'string' || !CONSUMER_NAME_PATTERN.test(body.name)) {
@@ -101,7 +112,10 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
       const consumer = await store.createConsumer({ name: body.name, roles: roles(body.roles) ?? [] });
       return { status: 201, json: viewConsumer(consumer) };
     }),
-    route('GET', '/consumers/:id', async (request) => ({ status: 200, json: viewConsumer(await consumerOf(request)) })),
+    route('GET', '/consumers/:id', async (request) => ({
+      status: 200,
+      json: viewConsumer(await consumerOf(request)),
+    })),
     route('PATCH', '/consumers/:id', async (request) => {
       const consumer = await consumerOf(request);
       const body = jsonBody(request);
@@ -123,7 +137,10 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
       const consumer = await consumerOf(request);
       const body = jsonBody(request);
       const at = now();
-      const issued = await issueApiKey(store, consumer, { now: at, ttlMs: optionalDuration(body.expires, 'expires') });
+      const issued = await issueApiKey(store, consumer, {
+        now: at,
+        ttlMs: optionalDuration(body.expires, 'expires'),
+      });
       return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
     }),
     route('GET', '/keys', async () => {

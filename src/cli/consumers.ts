@@ -114,7 +114,12 @@ export async function runConsumers(args: readonly string[]): Promise<number> {
         const password = await readStdinLine();
         if (password.length < 8) throw new CliError('password: at least 8 characters on stdin');
         const username = values.username ?? consumer.name;
-        await store.setPassword({ username, consumerId: consumer.id, hash: await hashPassword(password), createdAt: Date.now() });
+        await store.setPassword({
+          username,
+          consumerId: consumer.id,
+          hash: await hashPassword(password),
+          createdAt: Date.now(),
+        });
         out({ username, consumerId: consumer.id }, `password set for ${username}`);
         return 0;
       }

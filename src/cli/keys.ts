@@ -2,7 +2,14 @@
 // stdout (so `KEY=$(rampart keys create …)` works); only its SHA-256 is stored.
 import { parseArgs } from 'node:util';
 import { API_KEY_PREFIX } from '../identity/api-key-token.ts';
-import { ApiKeyError, type IssuedApiKey, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
+import {
+  ApiKeyError,
+  type IssuedApiKey,
+  issueApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  viewApiKey,
+} from '../identity/api-keys.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
 
@@ -31,7 +38,9 @@ function duration(text: string | undefined, what: string): number | undefined {
 
 function keyIdOf(text: string | undefined): string {
   if (text === undefined) throw new CliError('KEY_ID is required', 2);
-  const id = text.startsWith(API_KEY_PREFIX) ? text.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + 12) : text;
+  const id = text.startsWith(API_KEY_PREFIX)
+    ? text.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + 12)
+    : text;
   if (!/^[A-Za-z0-9_-]{12}$/.test(id)) throw new CliError(`"${text}" is not a key id`, 2);
   return id;
 }
@@ -57,10 +66,14 @@ export async function runKeys(args: readonly string[]): Promise<number> {
   const now = Date.now();
   const printIssued = (issued: IssuedApiKey, note: string) => {
     if (values.json === true) {
-      process.stdout.write(`${JSON.stringify({ key: issued.key, ...viewApiKey(issued.record, now) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ key: issued.key, ...viewApiKey(issued.record, now) }, null, 2)}\n`,
+      );
     } else {
       process.stdout.write(`${issued.key}\n`);
-      process.stderr.write(`${note}\nThis is the only time the key is shown: store it in a secret manager.\n`);
+      process.stderr.write(
+        `${note}\nThis is the only time the key is shown: store it in a secret manager.\n`,
+      );
     }
   };
   return withStore(values, async (store) => {
@@ -74,9 +87,15 @@ export async function runKeys(args: readonly string[]): Promise<number> {
       switch (action) {
         case 'create': {
           const consumer = await consumerNamed(values.consumer);
-          const issued = await issueApiKey(store, consumer, { now, ttlMs: duration(values.expires, '--expires') });
+          const issued = await issueApiKey(store, consumer, {
+            now,
+            ttlMs: duration(values.expires, '--expires'),
+          });
           const view = viewApiKey(issued.record, now);
-          printIssued(issued, `created ${view.prefix} for ${consumer.name}, expires ${view.expiresAt ?? 'never'}`);
+          printIssued(
+            issued,
+            `created ${view.prefix} for ${consumer.name}, expires ${view.expiresAt ?? 'never'}`,
+          );
           return 0;
         }
         case 'list': {
@@ -104,13 +123,20 @@ export async function runKeys(args: readonly string[]): Promise<number> {
             graceMs,
             ttlMs: duration(values.expires, '--expires'),
           });
-          printIssued(issued, `rotated: the old key stays valid until ${new Date(now + graceMs).toISOString()}`);
+          printIssued(
+            issued,
+            `rotated: the old key stays valid until ${new Date(now + graceMs).toISOString()}`,
+          );
           return 0;
         }
         case 'revoke': {
           const id = keyIdOf(target);
           await revokeApiKey(store, id, now);
-          process.stdout.write(values.json === true ? `${JSON.stringify({ id, revoked: true })}\n` : `revoked ${API_KEY_PREFIX}${id}\n`);
+          process.stdout.write(
+            values.json === true
+              ? `${JSON.stringify({ id, revoked: true })}\n`
+              : `revoked ${API_KEY_PREFIX}${id}\n`,
+          );
           return 0;
         }
         default:

@@ -3,8 +3,8 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
-import { runScanCommand } from './scan.ts';
 import { runKeys } from './keys.ts';
+import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
 import { runValidate } from './validate.ts';
 

@@ -3,8 +3,15 @@
 // (forwarding it upstream), and answer failures with one generic 401 and the right challenges.
 import { type Static, Type } from '@sinclair/typebox';
 import { DURATION_PATTERN } from '../lib/durations.ts';
+import {
+  CONTINUE,
+  type Deny,
+  deny,
+  type Identity,
+  type PolicyContext,
+  type Verdict,
+} from '../policies/policy.ts';
 import { claimAt } from './claims.ts';
-import { CONTINUE, type Deny, deny, type Identity, type PolicyContext, type Verdict } from '../policies/policy.ts';
 import { challengesFor, noteChallenge, noteFailure } from './request-notes.ts';
 
 const HEADER_NAME = '^[a-z0-9-]{1,64}$';
@@ -35,12 +42,16 @@ export const AUTHN_SETTINGS = {
       consumerName: Type.String({ pattern: HEADER_NAME, default: 'x-consumer-name' }),
       scopes: Type.String({ pattern: HEADER_NAME, default: 'x-consumer-scopes' }),
       method: Type.String({ pattern: HEADER_NAME, default: 'x-authenticated-by' }),
-      claims: Type.Record(Type.String({ pattern: HEADER_NAME }), Type.String({ pattern: '^[A-Za-z0-9_:./-]{1,128}$' }), {
-        default: {},
-        description:
-          'extra headers from identity claims (JWT claims; consumer metadata for keys and passwords), ' +
-          'e.g. `{ x-user-id: userId }`',
-      }),
+      claims: Type.Record(
+        Type.String({ pattern: HEADER_NAME }),
+        Type.String({ pattern: '^[A-Za-z0-9_:./-]{1,128}$' }),
+        {
+          default: {},
+          description:
+            'extra headers from identity claims (JWT claims; consumer metadata for keys and passwords), ' +
+            'e.g. `{ x-user-id: userId }`',
+        },
+      ),
     },
     {
       additionalProperties: false,
@@ -54,22 +65,31 @@ const authnSettings = Type.Object(AUTHN_SETTINGS);
 /** The shared settings' type. */
 export type AuthnSettings = Static<typeof authnSettings>;
 
-// Header values must not carry control characters (RFC 9110 §5.5); identities from tokens might.
+// Header values must be visible ASCII (RFC 9110 §5.5); identities from tokens may hold anything, so
+// other values (and any with `%`, so two identities never map to one value) are percent-encoded.
 function headerSafe(value: string): string {
-  let out = '';
-  for (let i = 0; i < value.length && out.length < 1024; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x7f) out += value[i];
+  const bounded = value.slice(0, 1024);
+  for (let i = 0; i < bounded.length; i++) {
+    const c = bounded.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x25) return encodeURIComponent(bounded);
   }
-  return out;
+  return bounded;
 }
 
 /**
  * Runs first in each authn handler. Returns true when the caller is already identified (this method
  * then does nothing but strip its own credential); otherwise removes spoofed identity headers.
  */
-export function alreadyIdentified(ctx: PolicyContext, settings: AuthnSettings, credentialHeader: string): boolean {
-  if (settings.stripCredentials && ctx.headers[credentialHeader] !== undefined) {
+export function alreadyIdentified(
+  ctx: PolicyContext,
+  settings: AuthnSettings,
+  credentialHeader: string | undefined,
+): boolean {
+  if (
+    settings.stripCredentials &&
+    credentialHeader !== undefined &&
+    ctx.headers[credentialHeader] !== undefined
+  ) {
     ctx.removeUpstreamHeader(credentialHeader);
   }
   if (ctx.identity !== undefined) return true;
@@ -90,11 +110,13 @@ export function establish(ctx: PolicyContext, identity: Identity, settings: Auth
   if (identity.consumerName !== undefined) {
     ctx.setUpstreamHeader(forward.consumerName, headerSafe(identity.consumerName));
   }
-  if (identity.scopes.length > 0) ctx.setUpstreamHeader(forward.scopes, headerSafe(identity.scopes.join(' ')));
+  if (identity.scopes.length > 0)
+    ctx.setUpstreamHeader(forward.scopes, headerSafe(identity.scopes.join(' ')));
   ctx.setUpstreamHeader(forward.method, identity.method);
   for (const header in forward.claims) {
     const value = claimAt(identity.claims ?? {}, forward.claims[header]!);
-    if (typeof value === 'string' || typeof value === 'number') ctx.setUpstreamHeader(header, headerSafe(String(value)));
+    if (typeof value === 'string' || typeof value === 'number')
+      ctx.setUpstreamHeader(header, headerSafe(String(value)));
   }
   ctx.annotate('authn', identity.method);
   return CONTINUE;
@@ -153,7 +175,10 @@ export function unavailable(ctx: PolicyContext, reason: string, location: string
 }
 
 /** One header value as a string; repeated fields count as malformed (undefined plus `repeated`). */
-export function singleHeader(ctx: PolicyContext, name: string): { value: string | undefined; repeated: boolean } {
+export function singleHeader(
+  ctx: PolicyContext,
+  name: string,
+): { value: string | undefined; repeated: boolean } {
   const value = ctx.headers[name];
   if (Array.isArray(value)) return { value: undefined, repeated: true };
   return { value, repeated: false };

@@ -19,7 +19,8 @@ function addScopes(into: Set<string>, value: unknown): void {
   if (typeof value === 'string') {
     for (const scope of value.split(' ')) if (scope !== '' && into.size < MAX_SCOPES) into.add(scope);
   } else if (Array.isArray(value)) {
-    for (const scope of value) if (typeof scope === 'string' && scope !== '' && into.size < MAX_SCOPES) into.add(scope);
+    for (const scope of value)
+      if (typeof scope === 'string' && scope !== '' && into.size < MAX_SCOPES) into.add(scope);
   }
 }
 

@@ -1,13 +1,16 @@
 // The explicit list of policies Rampart knows: the config schema and the chain compiler read it.
 import { apiKey } from './api-key/index.ts';
 import { authorize } from './authorize/index.ts';
+import { basic } from './basic/index.ts';
 import { bruteForce } from './brute-force/index.ts';
 import { concurrency } from './concurrency/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
+import { hmacSignature } from './hmac-signature/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { jwt } from './jwt/index.ts';
 import { methods } from './methods/index.ts';
+import { mtls } from './mtls/index.ts';
 import { openapiValidate } from './openapi-validate/index.ts';
 import type { PolicyDefinition } from './policy.ts';
 import { quota } from './quota/index.ts';
@@ -25,6 +28,9 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   bruteForce,
   apiKey,
   jwt,
+  basic,
+  hmacSignature,
+  mtls,
   authorize,
   rateLimit,
   quota,

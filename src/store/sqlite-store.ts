@@ -169,9 +169,9 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
       return { key: toApiKey(row), consumer: toConsumer(row, 'c_') };
     },
     listApiKeys: async (consumerId) =>
-      (
-        (consumerId === undefined ? statements.keys.all() : statements.keysOf.all(consumerId)) as Row[]
-      ).map(toApiKey),
+      ((consumerId === undefined ? statements.keys.all() : statements.keysOf.all(consumerId)) as Row[]).map(
+        toApiKey,
+      ),
     updateApiKey: async (id, update: ApiKeyUpdate) =>
       Number(
         statements.updateKey.run(

@@ -99,13 +99,15 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
       }
       if (key === undefined || key === '') return missingCredential(ctx, config, challenge, location);
       const id = apiKeyId(key);
-      if (id === undefined) return refuse(ctx, { rule: 'malformed', reason: 'not an api key', challenge, location });
+      if (id === undefined)
+        return refuse(ctx, { rule: 'malformed', reason: 'not an api key', challenge, location });
       const now = ctx.clock.now();
       const cached = cache.get(id, now);
       if (cached !== undefined) return verify(ctx, key, id, cached);
       return lookup(id, now).then(
         (found) => verify(ctx, key, id, found),
-        (error: unknown) => unavailable(ctx, `identity store lookup failed: ${(error as Error).message}`, location),
+        (error: unknown) =>
+          unavailable(ctx, `identity store lookup failed: ${(error as Error).message}`, location),
       );
     },
     close() {

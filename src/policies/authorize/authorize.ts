@@ -2,7 +2,15 @@
 // matching rule is public; identified callers need the first matching rule's roles/scopes (BFLA),
 // then every matching object rule (BOLA) must hold.
 import { challengesFor } from '../../identity/request-notes.ts';
-import { CONTINUE, type Deny, deny, type Identity, type PolicyContext, type PolicyHandlers, type Verdict } from '../policy.ts';
+import {
+  CONTINUE,
+  type Deny,
+  deny,
+  type Identity,
+  type PolicyContext,
+  type PolicyHandlers,
+  type Verdict,
+} from '../policy.ts';
 import type { AuthorizeConfig, AuthorizeRule } from './config.ts';
 import { compileObjectRules, needsBody, parameterValue, subjectValue } from './object-rules.ts';
 import { canonicalSegments, compilePathPattern, type PathPattern } from './path-pattern.ts';
@@ -17,7 +25,11 @@ interface CompiledRule {
 const forbidden = (rule: string, reason: string): Deny =>
   deny('RAMPART_AUTHZ_FORBIDDEN', { detail: 'You are not allowed to do this.', reason, rule });
 
-function grants(identity: Identity, anyOf: readonly string[] | undefined, allOf: readonly string[] | undefined): boolean {
+function grants(
+  identity: Identity,
+  anyOf: readonly string[] | undefined,
+  allOf: readonly string[] | undefined,
+): boolean {
   const held = identity.scopes;
   if (anyOf !== undefined && anyOf.length > 0 && !anyOf.some((name) => held.includes(name))) return false;
   if (allOf !== undefined && !allOf.every((name) => held.includes(name))) return false;
@@ -74,7 +86,8 @@ export function createAuthorize(config: AuthorizeConfig): PolicyHandlers {
     }
     if (matched === undefined) {
       if (routeWide) {
-        if (!grants(identity, config.anyOf, config.allOf)) return forbidden('route', `${identity.consumerId} lacks the route's roles`);
+        if (!grants(identity, config.anyOf, config.allOf))
+          return forbidden('route', `${identity.consumerId} lacks the route's roles`);
       } else if (!config.public) {
         return forbidden('default-deny', `no rule grants ${method} ${ctx.path}`);
       }

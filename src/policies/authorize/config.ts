@@ -15,7 +15,9 @@ const Rule = Type.Object(
       maxItems: 64,
       description: 'patterns: literal segments, `*`, `:name` / `{name}`, a final `**`',
     }),
-    methods: Type.Optional(Type.Array(METHOD, { minItems: 1, maxItems: 16, description: 'HEAD counts as GET' })),
+    methods: Type.Optional(
+      Type.Array(METHOD, { minItems: 1, maxItems: 16, description: 'HEAD counts as GET' }),
+    ),
     anyOf: Type.Optional(NAMES('roles/scopes of which the caller needs at least one')),
     allOf: Type.Optional(NAMES('roles/scopes the caller needs all of')),
     public: Type.Boolean({ default: false, description: 'anyone may call, identified or not' }),
@@ -34,9 +36,13 @@ const ObjectRule = Type.Object(
     methods: Type.Optional(Type.Array(METHOD, { minItems: 1, maxItems: 16 })),
     param: Type.String({
       pattern: PARAM,
-      description: '`params.id` (route or rule path parameter), `query.userId`, `body.owner.id`, `header.x-tenant`',
+      description:
+        '`params.id` (route or rule path parameter), `query.userId`, `body.owner.id`, `header.x-tenant`',
     }),
-    equals: Type.String({ pattern: SUBJECT, description: '`consumer.id`, `consumer.name` or `claims.<path>`' }),
+    equals: Type.String({
+      pattern: SUBJECT,
+      description: '`consumer.id`, `consumer.name` or `claims.<path>`',
+    }),
     unlessRoles: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
       default: [],
       maxItems: 64,

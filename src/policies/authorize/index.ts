@@ -7,7 +7,8 @@ import { authorizeConfig } from './config.ts';
 export const authorize = definePolicy({
   name: 'authorize',
   stage: 'authz',
-  description: 'Default-deny authorization: roles/scopes per path and method (BFLA) and object ownership (BOLA).',
+  description:
+    'Default-deny authorization: roles/scopes per path and method (BFLA) and object ownership (BOLA).',
   config: authorizeConfig,
   errors: ['RAMPART_AUTHZ_FORBIDDEN', 'RAMPART_AUTHN_UNAUTHORIZED'],
   create: (config) => createAuthorize(config),

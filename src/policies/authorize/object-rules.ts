@@ -73,7 +73,9 @@ export function parameterValue(
     }
     default: {
       const body = parseBody(ctx, bodyCache);
-      return body !== null && typeof body === 'object' ? scalar(claimAt(body as Record<string, unknown>, name)) : undefined;
+      return body !== null && typeof body === 'object'
+        ? scalar(claimAt(body as Record<string, unknown>, name))
+        : undefined;
     }
   }
 }

@@ -10,7 +10,11 @@ export interface PathPattern {
   match(segments: readonly string[]): Record<string, string> | undefined;
 }
 
-type Segment = { kind: 'literal'; value: string } | { kind: 'any' } | { kind: 'param'; name: string } | { kind: 'rest' };
+type Segment =
+  | { kind: 'literal'; value: string }
+  | { kind: 'any' }
+  | { kind: 'param'; name: string }
+  | { kind: 'rest' };
 
 const MAX_SEGMENTS = 64;
 

@@ -52,7 +52,11 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
     });
   };
 
-  const check = (ctx: PolicyContext, list: ReturnType<typeof subjects>, values: Array<string | undefined>): Verdict => {
+  const check = (
+    ctx: PolicyContext,
+    list: ReturnType<typeof subjects>,
+    values: Array<string | undefined>,
+  ): Verdict => {
     const now = ctx.clock.now();
     for (let i = 0; i < list.length; i++) {
       const until = Number(values[i]);
@@ -62,9 +66,16 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
   };
 
   const stateFailed = (ctx: PolicyContext, error: unknown): Verdict => {
-    ctx.log.warn({ requestId: ctx.requestId, err: (error as Error).message }, 'brute-force state unavailable');
+    ctx.log.warn(
+      { requestId: ctx.requestId, err: (error as Error).message },
+      'brute-force state unavailable',
+    );
     if (config.onStateError === 'open') return CONTINUE;
-    return deny('RAMPART_AUTHN_LOCKED_OUT', { reason: 'state unavailable', rule: 'state-unavailable', headers: { 'retry-after': '5' } });
+    return deny('RAMPART_AUTHN_LOCKED_OUT', {
+      reason: 'state unavailable',
+      rule: 'state-unavailable',
+      headers: { 'retry-after': '5' },
+    });
   };
 
   const recordFailure = async (ctx: LogContext, subject: { kind: string; key: string }): Promise<void> => {

@@ -7,7 +7,8 @@ import { bruteForceConfig } from './config.ts';
 export const bruteForce = definePolicy({
   name: 'brute-force',
   stage: 'authn',
-  description: 'Counts failed authentications per client IP and per credential; locks out with a growing period.',
+  description:
+    'Counts failed authentications per client IP and per credential; locks out with a growing period.',
   config: bruteForceConfig,
   errors: ['RAMPART_AUTHN_LOCKED_OUT'],
   create: (config, deps) => createBruteForce(config, deps),

@@ -2,6 +2,7 @@
 // say (issuer, audience, allowed algorithms), and how claims map to the consumer and its scopes.
 import { type Static, Type } from '@sinclair/typebox';
 import { AUTHN_SETTINGS, durationSetting } from '../../identity/authn.ts';
+import { DURATION_PATTERN } from '../../lib/durations.ts';
 
 /**
  * Asymmetric algorithms only: with no shared-secret (HS*) algorithm accepted, a public key can never
@@ -49,7 +50,11 @@ export const jwtConfig = Type.Object(
       description: 'the allow-list; `none` and HS* are never accepted',
     }),
     clockSkew: durationSetting('30s', 'tolerance on exp, nbf and iat (bounded by maxClockSkew)'),
-    maxTokenAge: Type.Optional(durationSetting('1h', 'refuse tokens whose `iat` is older than this')),
+    maxTokenAge: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
+        description: 'refuse tokens whose `iat` is older than this (and tokens without `iat`)',
+      }),
+    ),
     requireExpiry: Type.Boolean({ default: true, description: 'refuse tokens without `exp`' }),
     consumerClaim: Type.String({ pattern: CLAIM_PATH, default: 'sub' }),
     nameClaim: Type.Optional(Type.String({ pattern: CLAIM_PATH })),

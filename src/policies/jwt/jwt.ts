@@ -10,6 +10,7 @@ import {
   singleHeader,
   unavailable,
 } from '../../identity/authn.ts';
+import { claimAt, scopesOf } from '../../identity/claims.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import {
@@ -21,8 +22,8 @@ import {
   type PolicyHandlers,
   type Verdict,
 } from '../policy.ts';
-import { claimAt, scopesOf } from '../../identity/claims.ts';
 import type { JwtConfig } from './config.ts';
+import { type ClaimRules, fastVerify } from './fast-verify.ts';
 import { createKeySource } from './key-source.ts';
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -39,7 +40,8 @@ function ruleOf(error: unknown): string | undefined {
     if (error.claim === 'iat') return 'too-old';
     return 'claims';
   }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'algorithm';
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return 'algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
   if (error instanceof errors.JWKSNoMatchingKey) return 'unknown-kid';
   if (error instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous-kid';
@@ -77,8 +79,18 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     audience: config.audience,
     algorithms: [...config.algorithms],
     clockTolerance: Math.floor(skewMs / 1000),
-    ...(config.maxTokenAge === undefined ? {} : { maxTokenAge: Math.floor(parseDuration(config.maxTokenAge) / 1000) }),
+    ...(config.maxTokenAge === undefined
+      ? {}
+      : { maxTokenAge: Math.floor(parseDuration(config.maxTokenAge) / 1000) }),
     ...(config.requireExpiry ? { requiredClaims: ['exp'] } : {}),
+  };
+  const claimRules: ClaimRules = {
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: new Set(config.algorithms),
+    toleranceSec: verifyOptions.clockTolerance,
+    maxTokenAgeSec: verifyOptions.maxTokenAge,
+    requireExp: config.requireExpiry,
   };
   const scopeClaims = [...config.scopeClaims, ...config.roleClaims];
   const challenge = `Bearer realm="${config.realm}"`;
@@ -98,17 +110,28 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     };
   };
 
-  const verify = async (ctx: PolicyContext, token: string, cacheKey: string | undefined): Promise<Verdict> => {
+  const verify = async (
+    ctx: PolicyContext,
+    token: string,
+    cacheKey: string | undefined,
+  ): Promise<Verdict> => {
     const now = ctx.clock.now();
     let payload: JWTPayload;
     let kid: string | undefined;
     try {
-      const result = await jwtVerify(token, getKey, { ...verifyOptions, currentDate: new Date(now) });
-      payload = result.payload;
-      kid = result.protectedHeader.kid;
+      const fast = await fastVerify(token, getKey, claimRules, now);
+      if (fast === undefined) {
+        const result = await jwtVerify(token, getKey, { ...verifyOptions, currentDate: new Date(now) });
+        payload = result.payload;
+        kid = result.protectedHeader.kid;
+      } else {
+        payload = fast.payload;
+        kid = fast.header.kid;
+      }
     } catch (error) {
       const rule = ruleOf(error);
-      if (rule === undefined) return unavailable(ctx, `jwt keys unavailable: ${(error as Error).message}`, LOCATION);
+      if (rule === undefined)
+        return unavailable(ctx, `jwt keys unavailable: ${(error as Error).message}`, LOCATION);
       return refuse(ctx, {
         rule,
         reason: `jwt refused: ${rule}`,
@@ -140,7 +163,12 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       const header = singleHeader(ctx, 'authorization');
       const token = header.value === undefined ? undefined : bearer(header.value);
       if (header.repeated || (token !== undefined && token.length > MAX_TOKEN_LENGTH)) {
-        return refuse(ctx, { rule: 'malformed', reason: 'unusable authorization header', challenge: invalidChallenge, location: LOCATION });
+        return refuse(ctx, {
+          rule: 'malformed',
+          reason: 'unusable authorization header',
+          challenge: invalidChallenge,
+          location: LOCATION,
+        });
       }
       if (token === undefined) return missingCredential(ctx, config, challenge, LOCATION);
       if (cache === undefined) return verify(ctx, token, undefined);

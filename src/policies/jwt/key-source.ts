@@ -3,7 +3,14 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 /** How the key source is built. */
 export interface KeySourceOptions {
@@ -56,13 +63,17 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
   };
   const staticKeys = options.keyFiles.flatMap((file) => readKeyFile(options.baseDir, file));
   const local = staticKeys.length > 0 ? createLocalJWKSet({ keys: staticKeys }) : undefined;
+  const hasKidless = staticKeys.some((key) => key.kid === undefined);
   let remote: JWTVerifyGetKey | undefined;
   if (options.jwksUrl !== undefined) remote = createRemoteJWKSet(new URL(options.jwksUrl), remoteOptions);
   let discovered: Promise<JWTVerifyGetKey> | undefined;
   let discoveryFailedAt = 0;
   const viaDiscovery = (): Promise<JWTVerifyGetKey> => {
     // A failed discovery is retried, but not more often than the JWKS cooldown.
-    if (discovered === undefined || (discoveryFailedAt > 0 && Date.now() - discoveryFailedAt >= options.cooldownMs)) {
+    if (
+      discovered === undefined ||
+      (discoveryFailedAt > 0 && Date.now() - discoveryFailedAt >= options.cooldownMs)
+    ) {
       discoveryFailedAt = 0;
       discovered = discoverJwksUri(options.issuer, options.timeoutMs).then(
         (uri) => createRemoteJWKSet(uri, remoteOptions),
@@ -82,7 +93,15 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
       try {
         return await local(header, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey) || (remote === undefined && !options.discovery)) throw error;
+        // A static key without a `kid` (a PEM file) serves tokens whatever `kid` they name.
+        if (error instanceof errors.JWKSNoMatchingKey && header.kid !== undefined && hasKidless) {
+          const { kid: _kid, ...withoutKid } = header;
+          try {
+            return await local(withoutKid, token);
+          } catch {}
+        }
+        if (!(error instanceof errors.JWKSNoMatchingKey) || (remote === undefined && !options.discovery))
+          throw error;
       }
     }
     if (remote !== undefined) return remote(header, token);

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
+import { type ClaimRules, fastVerify } from './fast-verify.ts';
+
+const NOW = Date.UTC(2026, 5, 1);
+const now = Math.floor(NOW / 1000);
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** What a verification ended with: 'ok', or the jose error class and claim. */
+async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    const result = await run();
+    return result === undefined ? 'fallback' : 'ok';
+  } catch (error) {
+    const claim = (error as { claim?: string }).claim;
+    return `${(error as Error).constructor.name}${claim === undefined ? '' : `:${claim}`}`;
+  }
+}
+
+describe('fast JWT verification', () => {
+  test('agrees with jose on accepted and refused tokens', async () => {
+    const pairs = {
+      es256: await generateKeyPair('ES256', { extractable: true }),
+      es384: await generateKeyPair('ES384', { extractable: true }),
+      rs256: await generateKeyPair('RS256', { extractable: true }),
+      ps256: await generateKeyPair('PS256', { extractable: true }),
+      ed: await generateKeyPair('EdDSA', { extractable: true, crv: 'Ed25519' }),
+    };
+    const keys: JWK[] = [];
+    for (const [kid, pair] of Object.entries(pairs)) keys.push({ ...(await exportJWK(pair.publicKey)), kid });
+    const getKey = createLocalJWKSet({ keys });
+    const rules: ClaimRules = {
+      issuer: 'https://idp',
+      audience: ['api'],
+      algorithms: new Set(['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA']),
+      toleranceSec: 30,
+      maxTokenAgeSec: 3600,
+      requireExp: true,
+    };
+    const joseOptions = {
+      issuer: 'https://idp',
+      audience: ['api'],
+      algorithms: [...rules.algorithms],
+      clockTolerance: 30,
+      maxTokenAge: 3600,
+      requiredClaims: ['exp'],
+      currentDate: new Date(NOW),
+    };
+    const make = (alg: string, kid: keyof typeof pairs, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ iss: 'https://idp', aud: 'api', sub: 'u', iat: now - 10, exp: now + 60, ...claims })
+        .setProtectedHeader({ alg, kid })
+        .sign(pairs[kid].privateKey);
+    const valid = await make('ES256', 'es256');
+    const [h, p, s] = valid.split('.');
+    const tokens: Record<string, string> = {
+      es256: valid,
+      es384: await make('ES384', 'es384'),
+      rs256: await make('RS256', 'rs256'),
+      ps256: await make('PS256', 'ps256'),
+      eddsa: await make('EdDSA', 'ed'),
+      audArray: await make('ES256', 'es256', { aud: ['other', 'api'] }),
+      expired: await make('ES256', 'es256', { exp: now - 31 }),
+      expiredWithinSkew: await make('ES256', 'es256', { exp: now - 29 }),
+      notYet: await make('ES256', 'es256', { nbf: now + 31 }),
+      wrongIss: await make('ES256', 'es256', { iss: 'https://evil' }),
+      wrongAud: await make('ES256', 'es256', { aud: ['other'] }),
+      noExp: await make('ES256', 'es256', { exp: undefined }),
+      stringExp: await make('ES256', 'es256', { exp: String(now + 60) }),
+      tooOld: await make('ES256', 'es256', { iat: now - 4000 }),
+      noIat: await make('ES256', 'es256', { iat: undefined }),
+      futureIat: await make('ES256', 'es256', { iat: now + 120 }),
+      stringIat: await make('ES256', 'es256', { iat: 'yesterday' }),
+      arrayPayload: `${h}.${Buffer.from('[1]').toString('base64url')}.${s}`,
+      tamperedPayload: `${h}.${b64({ iss: 'https://idp', aud: 'api', sub: 'admin', exp: now + 60, iat: now })}.${s}`,
+      tamperedSignature: `${h}.${p}.${s!.slice(0, -4)}AAAA`,
+      none: `${b64({ alg: 'none', kid: 'es256' })}.${p}.`,
+      hs256: `${b64({ alg: 'HS256', kid: 'rs256' })}.${p}.${s}`,
+      wrongKeyType: `${b64({ alg: 'ES256', kid: 'rs256' })}.${p}.${s}`,
+      unknownKid: `${b64({ alg: 'ES256', kid: 'nope' })}.${p}.${s}`,
+      garbage: 'not.a.jwt',
+      twoParts: `${h}.${p}`,
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      const fast = await outcome(() => fastVerify(token, getKey, rules, NOW));
+      const reference = await outcome(() => jwtVerify(token, getKey, joseOptions));
+      const accepted = (o: string) => o === 'ok';
+      assert.equal(accepted(fast), accepted(reference), `${name}: fast ${fast}, jose ${reference}`);
+      if (!accepted(reference) && fast !== 'fallback') {
+        assert.equal(fast.split(':')[0], reference.split(':')[0], `${name}: fast ${fast}, jose ${reference}`);
+      }
+    }
+  });
+});
