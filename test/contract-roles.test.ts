@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { jsonOf } from '../src/openapi/index.ts';
 import { openapiValidate } from '../src/policies/openapi-validate/index.ts';
 import type { Identity, Verdict } from '../src/policies/policy.ts';
 import { responseFilter } from '../src/policies/response-filter/index.ts';
@@ -132,6 +133,21 @@ describe('sensitive-data', () => {
     assert.equal(ctx.events[0]?.rule, 'sensitive-card');
   });
 
+  test('events the first location of each type, with array indexes and nested members', async () => {
+    const body = JSON.stringify({
+      items: [{ note: 'none' }, { deep: { note: 'call +14155550123' } }, { card: '4111111111111111' }],
+    });
+    const ctx = contextFor({ response: { body } });
+    await create({ types: { phone: 'mask' } }).onResponse!(ctx);
+    assert.deepEqual(
+      ctx.events.map((event) => [event.rule, event.location]),
+      [
+        ['sensitive-phone', 'response.body.items[1].deep.note'],
+        ['sensitive-card', 'response.body.items[2].card'],
+      ],
+    );
+  });
+
   test('leaves numbers that fail the Luhn check alone', async () => {
     const body = JSON.stringify({ id: '4111 1111 1111 1112' });
     const ctx = contextFor({ response: { body } });
@@ -168,5 +184,81 @@ describe('sensitive-data', () => {
     });
     const verdict = await create({ requests: true }).onRequest!(ctx);
     assert.equal(verdict.kind === 'deny' && verdict.code, 'RAMPART_VALIDATION_SENSITIVE_DATA');
+  });
+});
+
+describe('response-filter and sensitive-data on one response', () => {
+  const account = {
+    name: 'A',
+    plan: 'pro',
+    email: 'a@example.com',
+    card: '4111 1111 1111 1111',
+    secret: 's',
+  };
+
+  test('masks and filters the same body in either order, parsing it once', async () => {
+    const mask = sensitiveData.create(configFor(sensitiveData, {}), depsFor());
+    for (const order of [
+      [mask, filter()],
+      [filter(), mask],
+    ]) {
+      const ctx = contextFor({
+        rawUrl: '/accounts/bob',
+        identity: ALICE,
+        response: { body: JSON.stringify(account) },
+      });
+      for (const policy of order) assert.equal((await policy.onResponse!(ctx)).kind, 'continue');
+      assert.deepEqual(JSON.parse(ctx.response!.body!.toString()), {
+        name: 'A',
+        plan: 'pro',
+        card: '****1111',
+      });
+    }
+  });
+
+  test('removes read-guarded members also when undeclared ones are only reported', async () => {
+    const reporting = responseFilter.create(
+      configFor(responseFilter, { spec: 'spec.yaml', selfParam: 'owner', undeclared: 'report' }),
+      depsFor({ baseDir: dir }),
+    );
+    const ctx = contextFor({
+      rawUrl: '/accounts/bob',
+      identity: ALICE,
+      response: { body: JSON.stringify(account) },
+    });
+    assert.equal((await reporting.onResponse!(ctx)).kind, 'continue');
+    const body = JSON.parse(ctx.response!.body!.toString()) as Record<string, unknown>;
+    assert.equal('email' in body, false);
+    assert.equal(body.secret, 's');
+    assert.deepEqual(ctx.events.map((event) => event.rule).sort(), ['role-member', 'undeclared-member']);
+  });
+
+  test('leaves the body unmasked for later policies when it blocks', async () => {
+    const blocking = sensitiveData.create(configFor(sensitiveData, { types: { email: 'block' } }), depsFor());
+    const ctx = contextFor({
+      rawUrl: '/accounts/bob',
+      identity: ADMIN,
+      response: { body: JSON.stringify(account) },
+    });
+    assert.equal((await blocking.onResponse!(ctx)).kind, 'deny');
+    // As in monitor mode, the next policy runs on the upstream's body: its card is not half-masked.
+    assert.equal((await filter().onResponse!(ctx)).kind, 'continue');
+    assert.equal(JSON.parse(ctx.response!.body!.toString()).card, '4111 1111 1111 1111');
+  });
+
+  test('never rewrites the shared request body when scanning requests', async () => {
+    const ctx = contextFor({
+      method: 'PATCH',
+      rawUrl: '/accounts/alice',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'A', card: '4111 1111 1111 1111' }),
+      identity: ALICE,
+    });
+    const scanning = sensitiveData.create(configFor(sensitiveData, { requests: true }), depsFor());
+    assert.equal((await scanning.onRequest!(ctx)).kind, 'continue');
+    assert.equal(ctx.events[0]?.rule, 'sensitive-card');
+    assert.equal((await validator().onRequest!(ctx)).kind, 'continue');
+    const shared = jsonOf(ctx.body!);
+    assert.equal(shared.ok && (shared.value as { card: string }).card, '4111 1111 1111 1111');
   });
 });

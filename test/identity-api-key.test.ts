@@ -8,8 +8,8 @@ import { createMemoryState } from '../src/state/memory.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import type { Consumer } from '../src/store/store.ts';
 import { fakeClock } from './helpers/context.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 const HOUR = 3_600_000;
 
@@ -38,7 +38,7 @@ describe('api-key over sockets', () => {
   const store = createSqliteStore(':memory:', clock.now);
   const state = createMemoryState({ clock });
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   let alice: Consumer;
   const issued: string[] = [];
 
@@ -48,7 +48,7 @@ describe('api-key over sockets', () => {
   before(async () => {
     upstream = await startUpstream();
     alice = await store.createConsumer({ name: 'alice', roles: ['read', 'write'] });
-    gateway = await startIdentityGateway(config(upstream.url, '{ cacheTtl: 1s }'), { store, clock, state });
+    gateway = await startTestGateway(config(upstream.url, '{ cacheTtl: 1s }'), { store, clock, state });
   });
   after(async () => {
     await gateway?.close();

@@ -6,8 +6,8 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { issueApiKey } from '../src/identity/api-keys.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 const POLICIES = `
       api-key: { optional: true }
@@ -29,7 +29,7 @@ const POLICIES = `
 describe('authorize over sockets', () => {
   const store = createSqliteStore(':memory:');
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   const keyOf: Record<string, string> = {};
 
   /** Sends a raw request so the path goes out exactly as written (no client normalization). */
@@ -57,7 +57,7 @@ describe('authorize over sockets', () => {
       const consumer = await store.createConsumer({ name, roles });
       keyOf[name] = (await issueApiKey(store, consumer, { now: Date.now() })).key;
     }
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 }, caseSensitive: false }

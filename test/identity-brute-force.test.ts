@@ -5,14 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import { issueApiKey } from '../src/identity/api-keys.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { fakeClock } from './helpers/context.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 describe('brute-force lockout over sockets', () => {
   const clock = fakeClock(Date.UTC(2026, 5, 1));
   const store = createSqliteStore(':memory:', clock.now);
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   let key = '';
 
   const call = (apiKey: string | undefined, forwardedFor?: string) =>
@@ -30,7 +30,7 @@ describe('brute-force lockout over sockets', () => {
     upstream = await startUpstream();
     const consumer = await store.createConsumer({ name: 'carol' });
     key = (await issueApiKey(store, consumer, { now: clock.now() })).key;
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 }, trustedProxies: [127.0.0.1/32] }

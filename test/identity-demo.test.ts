@@ -6,14 +6,14 @@ import { startDemoApi } from '../examples/demo-api/server.ts';
 import { demoConfigText } from '../src/config/defaults.ts';
 import { DEMO_IDENTITIES, seedDemoIdentities } from '../src/identity/demo.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const [ALICE, BOB] = [DEMO_IDENTITIES[0].key, DEMO_IDENTITIES[1].key];
 
 describe('the demo walkthrough', () => {
   const store = createSqliteStore(':memory:');
   let demo: Awaited<ReturnType<typeof startDemoApi>>;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
 
   const call = async (method: string, path: string, key?: string, body?: unknown) => {
     const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key };
@@ -30,7 +30,7 @@ describe('the demo walkthrough', () => {
   before(async () => {
     demo = await startDemoApi({ host: '127.0.0.1', port: 0 });
     await seedDemoIdentities(store, Date.now());
-    gateway = await startIdentityGateway(demoConfigText(demo.url, { http: 0, admin: 0 }), { store });
+    gateway = await startTestGateway(demoConfigText(demo.url, { http: 0, admin: 0 }), { store });
   });
   after(async () => {
     await gateway?.close();

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fakeClock } from './helpers/context.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 const SECRET = randomBytes(32).toString('base64url');
 const ed = generateKeyPairSync('ed25519');
@@ -28,7 +28,7 @@ describe('hmac-signature over sockets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-hmac-'));
   const clock = fakeClock(Date.UTC(2026, 5, 1));
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
 
   const signed = (options: SignOptions): { headers: Record<string, string>; body?: string } => {
     const method = options.method ?? 'GET';
@@ -81,7 +81,7 @@ describe('hmac-signature over sockets', () => {
     upstream = await startUpstream();
     writeFileSync(join(dir, 'partner.pem'), ed.publicKey.export({ type: 'spki', format: 'pem' }));
     process.env.RAMPART_TEST_HMAC_SECRET = SECRET;
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }

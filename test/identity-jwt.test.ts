@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { fakeClock } from './helpers/context.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -60,7 +60,7 @@ describe('jwt over sockets', () => {
   const nowSeconds = () => Math.floor(clock.now() / 1000);
   let upstream: TestUpstream;
   let idp: JwksServer;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   const keys: Record<string, Keys> = {};
 
   const sign = (
@@ -94,7 +94,7 @@ describe('jwt over sockets', () => {
     for (const [kid, pair] of Object.entries(keys)) {
       if (kid !== 'late') idp.jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid });
     }
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
@@ -223,14 +223,14 @@ routes:
 
 describe('jwt with an unreachable JWKS', () => {
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   before(async () => {
     upstream = await startUpstream();
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    gateway = await startIdentityGateway(`
+    gateway = await startTestGateway(`
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
 upstreams: { app: { url: ${upstream.url} } }
@@ -265,14 +265,14 @@ routes:
 describe('jwt with static keys', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-'));
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   let pair: Keys;
   before(async () => {
     upstream = await startUpstream();
     pair = await generateKeyPair('ES256', { extractable: true });
     writeFileSync(join(dir, 'idp.pem'), await exportSPKI(pair.publicKey));
     writeFileSync(join(dir, 'private.pem'), await exportPKCS8(pair.privateKey));
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
@@ -307,7 +307,7 @@ routes:
 
   test('refuses to load a private key as a verification key', async () => {
     await assert.rejects(
-      startIdentityGateway(
+      startTestGateway(
         `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }

@@ -9,14 +9,14 @@ import { after, before, describe, test } from 'node:test';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { issueApiKey } from '../src/identity/api-keys.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 describe('api-key or jwt on one route', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-multi-'));
   const store = createSqliteStore(':memory:');
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
   let key = '';
   let token = '';
 
@@ -35,7 +35,7 @@ describe('api-key or jwt on one route', () => {
       .sign(pair.privateKey);
     const consumer = await store.createConsumer({ name: 'key-user', roles: ['read'] });
     key = (await issueApiKey(store, consumer, { now: Date.now() })).key;
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../src/identity/passwords.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-import { type IdentityGateway, startIdentityGateway } from './identity-gateway.ts';
 
 function opensslAvailable(): boolean {
   try {
@@ -107,7 +107,7 @@ describe('basic and mtls over TLS', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-identity-tls-'));
   const store = createSqliteStore(':memory:');
   let upstream: TestUpstream;
-  let gateway: IdentityGateway;
+  let gateway: TestGateway;
 
   const https = (path: string, options: { auth?: string; client?: string } = {}) =>
     new Promise<{ status: number; challenge: string | undefined }>((resolve, reject) => {
@@ -151,7 +151,7 @@ describe('basic and mtls over TLS', { skip }, () => {
       createdAt: Date.now(),
     });
     await store.createConsumer({ name: 'svc-orders', roles: ['service'] });
-    gateway = await startIdentityGateway(
+    gateway = await startTestGateway(
       `
 version: 1
 server:

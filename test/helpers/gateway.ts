@@ -1,5 +1,5 @@
 // Starts a real gateway for integration tests: config from YAML text, real logger (lines captured),
-// real metrics and events. Everything is closed by `close()`.
+// real metrics and events, and optionally a store, state and clock. Everything is closed by `close()`.
 import { Writable } from 'node:stream';
 import { formatConfigError } from '../../src/config/errors.ts';
 import { loadConfigText } from '../../src/config/load.ts';
@@ -10,11 +10,15 @@ import { createSecurityEvents, type SecurityEventRecord } from '../../src/observ
 import { createGatewayObserver } from '../../src/observe/gateway-observer.ts';
 import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics, type Metrics } from '../../src/observe/metrics.ts';
+import type { Clock } from '../../src/policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../../src/policies/registry.ts';
+import type { StateStore } from '../../src/state/state.ts';
+import type { IdentityStore } from '../../src/store/store.ts';
 
 /** A running test gateway. */
 export interface TestGateway {
   readonly url: string;
+  readonly urls: Gateway['urls'];
   readonly gateway: Gateway;
   readonly metrics: Metrics;
   /** Every log line written so far (raw JSON text). */
@@ -32,8 +36,16 @@ export async function loadTestConfig(yaml: string): Promise<RampartConfig> {
   return loaded.config;
 }
 
+/** What a test may hand the gateway besides its config. */
+export interface TestGatewayOptions {
+  readonly store?: IdentityStore;
+  readonly clock?: Clock;
+  readonly state?: StateStore;
+  readonly baseDir?: string;
+}
+
 /** Starts a gateway on 127.0.0.1 with the given config text (use `port: 0` listeners). */
-export async function startTestGateway(yaml: string): Promise<TestGateway> {
+export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = await loadTestConfig(yaml);
   const logLines: string[] = [];
   const destination = new Writable({
@@ -42,7 +54,7 @@ export async function startTestGateway(yaml: string): Promise<TestGateway> {
       done();
     },
   });
-  const logger = createLogger({ level: 'info', destination });
+  const logger = createLogger({ level: 'debug', destination });
   const metrics = createMetrics({ defaultMetrics: false });
   const securityEvents = createSecurityEvents({ logger, metrics });
   const events: SecurityEventRecord[] = [];
@@ -55,9 +67,19 @@ export async function startTestGateway(yaml: string): Promise<TestGateway> {
     events: securityEvents,
     accessLog: createAccessLogger(logger),
   });
-  const gateway = await startGateway({ config, definitions: POLICY_DEFINITIONS, observer, log: logger });
+  const gateway = await startGateway({
+    config,
+    definitions: POLICY_DEFINITIONS,
+    observer,
+    log: logger,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+  });
   return {
     url: gateway.urls.http ?? gateway.urls.https ?? '',
+    urls: gateway.urls,
     gateway,
     metrics,
     logLines,
