@@ -9,21 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { skipWithoutOpenssl } from './helpers/openssl.ts';
 import { assertProblem, parseRawResponse, rawRequest } from './helpers/raw-http.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = opensslAvailable()
-  ? false
-  : 'the openssl CLI is not installed (needed to make a test certificate)';
+const skip = skipWithoutOpenssl;
 
 /** One HTTPS GET that accepts the self-signed certificate. */
 function httpsGet(

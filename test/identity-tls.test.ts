@@ -2,7 +2,6 @@
 // gateway's certificate, a client certificate from the CA and one self-signed); Basic refused over
 // plain HTTP, accepted over HTTPS against a scrypt hash; client certificates mapped to consumers.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -11,23 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../src/identity/passwords.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { openssl, skipWithoutOpenssl } from './helpers/openssl.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const skip = opensslAvailable()
-  ? false
-  : 'the openssl CLI is not installed (needed to make test certificates)';
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
-}
+const skip = skipWithoutOpenssl;
 
 function makeCertificates(dir: string): void {
   const key = (name: string) =>

@@ -1,0 +1,21 @@
+// The openssl CLI for tests that make certificates at test time (CI installs it; a skip reason otherwise).
+import { execFileSync } from 'node:child_process';
+
+function opensslAvailable(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `false` when openssl runs here, else the reason to skip a suite (for `describe(…, { skip })`). */
+export const skipWithoutOpenssl: false | string = opensslAvailable()
+  ? false
+  : 'the openssl CLI is not installed (needed to make test certificates)';
+
+/** Runs openssl in `dir` (bounded in time; output discarded). */
+export function openssl(dir: string, args: readonly string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+}
