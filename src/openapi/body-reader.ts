@@ -2,6 +2,7 @@
 // coerced to their declared types) and multipart/form-data through busboy with limits on parts,
 // fields and sizes.
 import busboy from 'busboy';
+import { jsonOf } from './json-body.ts';
 import type { BodyFormat } from './media-type.ts';
 import { coerceScalar } from './parameters.ts';
 import { deref, isObject } from './pointer.ts';
@@ -129,12 +130,11 @@ export function readBody(
   limits: MultipartLimits,
 ): ReadBody | Promise<ReadBody> {
   switch (format) {
-    case 'json':
-      try {
-        return { ok: true, value: JSON.parse(body.toString('utf8')) };
-      } catch {
-        return { ok: false, message: 'is not valid JSON' };
-      }
+    case 'json': {
+      // Shared with other policies reading the same body; validation never edits the value.
+      const parsed = jsonOf(body);
+      return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: 'is not valid JSON' };
+    }
     case 'form':
       return readForm(document, schema, body);
     case 'multipart':

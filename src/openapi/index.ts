@@ -2,6 +2,7 @@
 // validation and response policies, the audit, the scanner and the inventory; no gateway imports.
 export type { MultipartLimits } from './body-reader.ts';
 export { type CompiledOperation, type Contract, type ContractOptions, compileContract } from './contract.ts';
+export { forgetJson, jsonOf, type ParsedJson, replaceJson } from './json-body.ts';
 export { type BodyFormat, essenceOf, formatOf } from './media-type.ts';
 export {
   HTTP_METHODS,
@@ -23,6 +24,7 @@ export {
   parseSpecText,
   type SpecFile,
 } from './spec-file.ts';
+export { type ConfigWithPolicies, SPEC_POLICIES, specFilesOf } from './spec-files.ts';
 export {
   checkRequest,
   type RequestCheck,

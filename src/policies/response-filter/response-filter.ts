@@ -3,9 +3,12 @@
 // (`x-rampart-read`) are removed (or the response blocked), each removal evented with its path.
 import {
   documentedResponse,
+  forgetJson,
   formatOf,
   indexOperations,
+  jsonOf,
   loadSpecFile,
+  replaceJson,
   SchemaWalker,
 } from '../../openapi/index.ts';
 import { callerRoles } from '../openapi-validate/caller-roles.ts';
@@ -28,7 +31,8 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
   const spec = loadSpecFile(config.spec, deps.baseDir);
   const index = indexOperations(spec, config.basePath === undefined ? {} : { basePath: config.basePath });
   const walker = new SchemaWalker(spec.document);
-  const remove = config.undeclared !== 'report';
+  // `report` concerns undeclared members only: writeOnly and role-guarded members are never returned.
+  const remove = config.undeclared === 'report' ? (['write-only', 'role'] as const) : true;
 
   function undocumented(ctx: PolicyContext, reason: string): Verdict {
     if (config.undocumented === 'block') {
@@ -79,10 +83,9 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
           reason: `content-encoding ${encoding}`,
         });
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(response.body.toString('utf8'));
-      } catch {
+      const body = response.body;
+      const parsed = jsonOf(body);
+      if (!parsed.ok) {
         return deny('RAMPART_RESPONSE_UNINSPECTABLE', {
           rule: 'invalid-json',
           location: 'response.body',
@@ -93,6 +96,7 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
         config.selfParam === undefined
           ? undefined
           : (match.params[config.selfParam] ?? ctx.route.params[config.selfParam]);
+      const value = parsed.value;
       const findings = walker.walk(value, documented.schema, 'response.body', {
         undeclared: true,
         writeOnly: true,
@@ -103,6 +107,8 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
       if (findings.length === 0) return CONTINUE;
       const contractBroken = findings.some((finding) => finding.kind !== 'role');
       if (findings.length > config.maxFindings || (config.undeclared === 'block' && contractBroken)) {
+        // The walk removed members from the shared value; the body stays as the upstream sent it.
+        if (findings.some((finding) => finding.removed)) forgetJson(body);
         return deny('RAMPART_RESPONSE_CONTRACT_VIOLATION', {
           rule: 'undeclared-member',
           location: findings[0]!.location,
@@ -113,12 +119,12 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
         ctx.emit({
           rule: `${finding.kind}-member`,
           location: finding.location,
-          reason: remove ? `removed ${finding.kind} member` : `${finding.kind} member returned`,
+          reason: finding.removed ? `removed ${finding.kind} member` : `${finding.kind} member returned`,
           severity: finding.kind === 'role' ? 'low' : 'medium',
         });
       }
       ctx.annotate('responseMembersFiltered', findings.length);
-      if (remove) response.body = Buffer.from(JSON.stringify(value), 'utf8');
+      if (findings.some((finding) => finding.removed)) response.body = replaceJson(body, value);
       return CONTINUE;
     },
   };

@@ -1,41 +1,70 @@
-// Applies the scanner to a body: JSON is parsed and each string (and long integer) checked with its
-// path, so masks never break the document; other text is scanned whole.
+// Applies the scanner to a body: a parsed JSON value is walked and each string (and long integer)
+// checked, so masks never break the document; other text is scanned whole. Locations are rendered
+// only for the first finding of each type, not for every member walked.
 import { maskValue, type SensitiveMatch, type SensitiveType, scanText } from './scanner.ts';
 
 /** The action configured per type. */
 export type Action = 'mask' | 'block' | 'report';
 
-/** What a scan found and did. */
-export interface BodyScan {
-  /** Types found, each with its first location and count. */
-  readonly found: Map<SensitiveType, { location: string; count: number; action: Action }>;
-  /** The masked body text, when something was masked. */
+/** What a scan found, by type: the first location, how many, and the configured action. */
+export type Found = Map<SensitiveType, { location: string; count: number; action: Action }>;
+
+/** What a scan of text found and did. */
+export interface TextScan {
+  readonly found: Found;
+  /** The masked text, when something was masked. */
   readonly masked: string | undefined;
 }
 
-const MAX_DEPTH = 128;
-
-function record(scan: BodyScan, type: SensitiveType, location: string, action: Action): void {
-  const seen = scan.found.get(type);
-  if (seen === undefined) scan.found.set(type, { location, count: 1, action });
-  else seen.count++;
+/** What a scan of a JSON value found and whether it masked members of the value in place. */
+export interface JsonScan {
+  readonly found: Found;
+  readonly changed: boolean;
+  /** The scanned value: the same one, or its masked replacement when the root itself is a string. */
+  readonly value: unknown;
 }
 
-function redactString(
-  text: string,
-  location: string,
-  actions: ReadonlyMap<SensitiveType, Action>,
-  wanted: ReadonlySet<SensitiveType>,
-  scan: BodyScan,
-): string | undefined {
-  const matches: SensitiveMatch[] = scanText(text, wanted);
+const MAX_DEPTH = 128;
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+interface Walk {
+  readonly actions: ReadonlyMap<SensitiveType, Action>;
+  readonly wanted: ReadonlySet<SensitiveType>;
+  readonly found: Found;
+  readonly root: string;
+  /** Member names and indexes from the root to the value being scanned: `path[0..depth)`. */
+  readonly path: (string | number)[];
+  depth: number;
+  changed: boolean;
+}
+
+function render(walk: Walk): string {
+  let location = walk.root;
+  for (let i = 0; i < walk.depth; i++) {
+    const segment = walk.path[i]!;
+    if (typeof segment === 'number') location += `[${segment}]`;
+    else location += `.${segment.length <= 64 && PLAIN_KEY.test(segment) ? segment : '?'}`;
+  }
+  return location;
+}
+
+/** Scans one string; `location` is rendered from the walk's path when not given. */
+function redactString(text: string, walk: Walk, location?: string): string | undefined {
+  const matches: SensitiveMatch[] = scanText(text, walk.wanted);
   if (matches.length === 0) return undefined;
   let out = '';
   let from = 0;
   let changed = false;
   for (const match of matches) {
-    const action = actions.get(match.type)!;
-    record(scan, match.type, location, action);
+    const action = walk.actions.get(match.type)!;
+    const seen = walk.found.get(match.type);
+    if (seen === undefined) {
+      walk.found.set(match.type, {
+        location: location ?? render(walk),
+        count: 1,
+        action,
+      });
+    } else seen.count++;
     if (action !== 'mask') continue;
     out += text.slice(from, match.start) + maskValue(match.type, text.slice(match.start, match.end));
     from = match.end;
@@ -44,69 +73,61 @@ function redactString(
   return changed ? out + text.slice(from) : undefined;
 }
 
-/** Scans (and masks in place) a parsed JSON value; returns whether anything was masked. */
-function walkJson(
-  value: unknown,
-  location: string,
-  actions: ReadonlyMap<SensitiveType, Action>,
-  wanted: ReadonlySet<SensitiveType>,
-  scan: BodyScan,
-  depth: number,
-): unknown {
-  if (typeof value === 'string') return redactString(value, location, actions, wanted, scan);
+/** Scans a member value; returns its replacement when it is a string (or long integer) that was masked. */
+function walkValue(value: unknown, walk: Walk, depth: number): unknown {
+  // Nothing the scanner finds is shorter than an email like `a@b.io`.
+  if (typeof value === 'string') return value.length < 6 ? undefined : redactString(value, walk);
   // Card numbers stored as JSON numbers: 13+ digit integers are checked as text, masked as strings.
   if (typeof value === 'number')
-    return Number.isInteger(value) && Math.abs(value) >= 1e12
-      ? redactString(String(value), location, actions, wanted, scan)
-      : undefined;
+    return Number.isInteger(value) && Math.abs(value) >= 1e12 ? redactString(String(value), walk) : undefined;
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  // The value sits at `path[0..depth)`; its members are at index `depth`.
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const replaced = walkJson(value[i], `${location}[${i}]`, actions, wanted, scan, depth + 1);
-      if (replaced !== undefined) value[i] = replaced;
+      walk.path[depth] = i;
+      walk.depth = depth + 1;
+      const replaced = walkValue(value[i], walk, depth + 1);
+      if (replaced !== undefined) {
+        value[i] = replaced;
+        walk.changed = true;
+      }
     }
-    return undefined;
-  }
-  const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) {
-    const replaced = walkJson(
-      object[key],
-      `${location}.${key.length <= 64 && /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : '?'}`,
-      actions,
-      wanted,
-      scan,
-      depth + 1,
-    );
-    if (replaced !== undefined) object[key] = replaced;
+  } else {
+    const object = value as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      walk.path[depth] = key;
+      walk.depth = depth + 1;
+      const replaced = walkValue(object[key], walk, depth + 1);
+      if (replaced !== undefined) {
+        object[key] = replaced;
+        walk.changed = true;
+      }
+    }
   }
   return undefined;
 }
 
-/** Scans a body: `json` decides whether it is walked as JSON (falls back to text when not parseable). */
-export function scanBody(
-  text: string,
-  json: boolean,
+/** Scans a parsed JSON value, masking in place; `changed` says whether the value was edited. */
+export function scanJson(
+  value: unknown,
   root: string,
   actions: ReadonlyMap<SensitiveType, Action>,
-): BodyScan {
-  const wanted = new Set(actions.keys());
-  const scan: BodyScan & { masked: string | undefined } = { found: new Map(), masked: undefined };
-  if (json) {
-    let value: unknown;
-    let parsed = true;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
-    if (parsed) {
-      const countBefore = () => [...scan.found.values()].filter((f) => f.action === 'mask').length;
-      const replaced = walkJson(value, root, actions, wanted, scan, 0);
-      if (replaced !== undefined) value = replaced;
-      if (countBefore() > 0) scan.masked = JSON.stringify(value);
-      return scan;
-    }
-  }
-  scan.masked = redactString(text, root, actions, wanted, scan);
-  return scan;
+  wanted: ReadonlySet<SensitiveType>,
+): JsonScan {
+  const walk: Walk = { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false };
+  // A bare JSON string or number at the root has no container to be replaced in.
+  const replaced = walkValue(value, walk, 0);
+  if (replaced !== undefined) return { found: walk.found, changed: true, value: replaced };
+  return { found: walk.found, changed: walk.changed, value };
+}
+
+/** Scans text as a whole (non-JSON bodies, or JSON that does not parse). */
+export function scanPlainText(
+  text: string,
+  root: string,
+  actions: ReadonlyMap<SensitiveType, Action>,
+  wanted: ReadonlySet<SensitiveType>,
+): TextScan {
+  const walk: Walk = { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false };
+  return { found: walk.found, masked: redactString(text, walk, root) };
 }

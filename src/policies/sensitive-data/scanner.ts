@@ -1,7 +1,9 @@
 // Finds sensitive values in text in one left-to-right pass: every pattern has bounded quantifiers and
 // deterministic character classes (constant work per start position), emails and private keys are
 // found by anchoring on `@` and `-----BEGIN` with bounded scans, and candidates are confirmed by
-// checksums (Luhn for cards, ISO 13616 mod-97 for IBANs) to keep false positives down.
+// checksums (Luhn for cards, ISO 13616 mod-97 for IBANs) to keep false positives down. Strings that
+// cannot hold a match (prefilter.ts) never reach the regex.
+import { mayHoldPattern } from './prefilter.ts';
 
 /** The kinds of sensitive data recognised. */
 export const SENSITIVE_TYPES = [
@@ -24,18 +26,18 @@ export interface SensitiveMatch {
   readonly end: number;
 }
 
-const PATTERN = new RegExp(
-  [
-    '(?<jwt>eyJ[A-Za-z0-9_-]{8,4096}\\.eyJ[A-Za-z0-9_-]{8,8192}\\.[A-Za-z0-9_-]{0,1024})',
-    '(?<cloudKey>(?:AKIA|ASIA)[A-Z0-9]{16}|AIza[0-9A-Za-z_-]{35}|gh[pousr]_[A-Za-z0-9]{36}|xox[bpars]-[A-Za-z0-9-]{10,72}|sk_live_[A-Za-z0-9]{24,99})',
-    '(?<rampartKey>rmp_[A-Za-z0-9_]{16,128})',
-    '(?<iban>[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)',
-    '(?<ssn>[0-9]{3}-[0-9]{2}-[0-9]{4})',
-    '(?<card>[3-6](?:[ -]?[0-9]){12,18})',
-    '(?<phone>\\+[1-9][0-9]{7,14}|\\(?[0-9]{3}\\)?[ .-][0-9]{3}[ .-][0-9]{4})',
-  ].join('|'),
-  'g',
-);
+/** The alternatives of the single-pass pattern, one named group per type (exported for tests). */
+export const PATTERN_SOURCE = [
+  '(?<jwt>eyJ[A-Za-z0-9_-]{8,4096}\\.eyJ[A-Za-z0-9_-]{8,8192}\\.[A-Za-z0-9_-]{0,1024})',
+  '(?<cloudKey>(?:AKIA|ASIA)[A-Z0-9]{16}|AIza[0-9A-Za-z_-]{35}|gh[pousr]_[A-Za-z0-9]{36}|xox[bpars]-[A-Za-z0-9-]{10,72}|sk_live_[A-Za-z0-9]{24,99})',
+  '(?<rampartKey>rmp_[A-Za-z0-9_]{16,128})',
+  '(?<iban>[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)',
+  '(?<ssn>[0-9]{3}-[0-9]{2}-[0-9]{4})',
+  '(?<card>[3-6](?:[ -]?[0-9]){12,18})',
+  '(?<phone>\\+[1-9][0-9]{7,14}|\\(?[0-9]{3}\\)?[ .-][0-9]{3}[ .-][0-9]{4})',
+].join('|');
+
+const PATTERN = new RegExp(PATTERN_SOURCE, 'g');
 
 function isWordChar(code: number): boolean {
   return (
@@ -131,7 +133,7 @@ export function scanText(text: string, wanted: ReadonlySet<SensitiveType>): Sens
   const found: SensitiveMatch[] = [];
   if (wanted.has('privateKey') && text.includes('-----BEGIN ')) findPrivateKeys(text, found);
   if (wanted.has('email') && text.includes('@')) findEmails(text, found);
-  if (text.length < 6) return found;
+  if (!mayHoldPattern(text)) return found;
   const regex = PATTERN;
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {

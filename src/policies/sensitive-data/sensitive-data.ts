@@ -1,10 +1,11 @@
 // sensitive-data behaviour: scan textual response bodies (and optionally request bodies) within a
 // budget; mask in place, block, or report each type as configured, one event per type found.
 import { parseBytes } from '../../lib/bytes.ts';
-import { essenceOf, formatOf } from '../../openapi/index.ts';
+import { essenceOf, forgetJson, formatOf, jsonOf, replaceJson } from '../../openapi/index.ts';
 import { CONTINUE, deny, type PolicyContext, type PolicyHandlers, type Verdict } from '../policy.ts';
 import type { SensitiveDataConfig } from './config.ts';
-import { type Action, type BodyScan, scanBody } from './redact-body.ts';
+import { jsonMayHold } from './prefilter.ts';
+import { type Action, type Found, scanJson, scanPlainText } from './redact-body.ts';
 import { SENSITIVE_TYPES, type SensitiveType } from './scanner.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -24,15 +25,51 @@ function textKind(contentType: string | undefined): 'json' | 'text' | undefined 
 /** Compiles the action table once per config version. */
 export function createSensitiveData(config: SensitiveDataConfig): PolicyHandlers {
   const actions = new Map<SensitiveType, Action>();
+  // Request bodies are never rewritten: what would be masked in a response is reported.
+  const requestActions = new Map<SensitiveType, Action>();
   for (const type of SENSITIVE_TYPES) {
     const action = config.types[type];
-    if (action !== 'off') actions.set(type, action);
+    if (action === 'off') continue;
+    actions.set(type, action);
+    requestActions.set(type, action === 'mask' ? 'report' : action);
   }
+  const wanted: ReadonlySet<SensitiveType> = new Set(actions.keys());
   const budget = parseBytes(config.maxBytes);
+  const email = wanted.has('email');
+  const privateKey = wanted.has('privateKey');
+  const NOTHING: Found = new Map();
 
-  function report(ctx: PolicyContext, scan: BodyScan): SensitiveType | undefined {
+  /** Scans a body: JSON walked member by member (parsed once, shared), other text whole. */
+  function scan(
+    body: Buffer,
+    json: boolean,
+    root: string,
+    table: ReadonlyMap<SensitiveType, Action>,
+  ): { found: Found; replacement: (() => Buffer) | undefined } {
+    const text = body.toString('utf8');
+    if (json) {
+      // Most JSON bodies hold nothing the scanner could match: then neither parse nor walk them.
+      if (!jsonMayHold(text, email, privateKey)) return { found: NOTHING, replacement: undefined };
+      const parsed = jsonOf(body, text);
+      if (parsed.ok) {
+        const result = scanJson(parsed.value, root, table, wanted);
+        return {
+          found: result.found,
+          replacement: result.changed ? () => replaceJson(body, result.value) : undefined,
+        };
+      }
+    }
+    const result = scanPlainText(text, root, table, wanted);
+    const masked = result.masked;
+    return {
+      found: result.found,
+      replacement: masked === undefined ? undefined : () => Buffer.from(masked, 'utf8'),
+    };
+  }
+
+  function report(ctx: PolicyContext, found: Found): SensitiveType | undefined {
     let blocked: SensitiveType | undefined;
-    for (const [type, seen] of scan.found) {
+    for (const [type, seen] of found) {
       if (seen.action === 'block') blocked ??= type;
       ctx.emit({
         rule: `sensitive-${type}`,
@@ -52,7 +89,7 @@ export function createSensitiveData(config: SensitiveDataConfig): PolicyHandlers
       if (!config.requests || ctx.body === undefined || ctx.body.length === 0) return CONTINUE;
       const kind = textKind(header(ctx.headers['content-type']));
       if (kind === undefined || ctx.body.length > budget) return CONTINUE;
-      const blocked = report(ctx, scanBody(ctx.body.toString('utf8'), kind === 'json', 'body', actions));
+      const blocked = report(ctx, scan(ctx.body, kind === 'json', 'body', requestActions).found);
       if (blocked === undefined) return CONTINUE;
       return deny('RAMPART_VALIDATION_SENSITIVE_DATA', {
         rule: `sensitive-${blocked}`,
@@ -95,16 +132,20 @@ export function createSensitiveData(config: SensitiveDataConfig): PolicyHandlers
         });
         return CONTINUE;
       }
-      const scan = scanBody(response.body.toString('utf8'), kind === 'json', 'response.body', actions);
-      const blocked = report(ctx, scan);
+      const body = response.body;
+      // The parse is shared with response-filter (src/openapi/json-body.ts): one per body, not one each.
+      const { found, replacement } = scan(body, kind === 'json', 'response.body', actions);
+      const blocked = report(ctx, found);
       if (blocked !== undefined) {
+        // Masks were applied to the shared parsed value; the body itself stays unmasked and blocked.
+        if (replacement !== undefined) forgetJson(body);
         return deny('RAMPART_RESPONSE_SENSITIVE_DATA', {
           rule: `sensitive-${blocked}`,
-          location: scan.found.get(blocked)!.location,
+          location: found.get(blocked)!.location,
           reason: `response carries ${blocked}`,
         });
       }
-      if (scan.masked !== undefined) response.body = Buffer.from(scan.masked, 'utf8');
+      if (replacement !== undefined) response.body = replacement();
       return CONTINUE;
     },
   };
