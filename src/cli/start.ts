@@ -24,6 +24,7 @@ import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
 import { openStore, storePath } from '../store/open-store.ts';
 import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
+import { createSpecWatchers } from './spec-watch.ts';
 import { parseWorkers, runPrimary, withoutWorkers } from './workers.ts';
 
 const HELP = `Usage: rampart start [-c rampart.yaml] [--demo] [--workers N|auto]
@@ -152,6 +153,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
         logger.warn({}, 'listener settings changed: they apply after a restart');
       }
       running = next.config;
+      specWatchers.follow(next.config, baseDir);
       observer.configReloaded('success', `${gateway.versionId} (${reason})`);
     } catch (error) {
       observer.configReloaded('failure', formatConfigError(versionErrorToConfigError(next as Loaded, error)));
@@ -159,6 +161,8 @@ export async function runStart(args: readonly string[]): Promise<number> {
   };
   const watcher =
     file === undefined ? undefined : watchConfig(file, (reason) => void reload(reason), { debounceMs: 200 });
+  const specWatchers = createSpecWatchers(() => void reload('spec'));
+  if (file !== undefined) specWatchers.follow(config, baseDir);
 
   printBanner(gateway.urls.http ?? gateway.urls.https ?? '', admin?.url, file, demo !== undefined);
   logger.info(
@@ -173,6 +177,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
       stopping = true;
       logger.info({ signal }, 'draining in-flight requests');
       watcher?.close();
+      specWatchers.close();
       await gateway.close();
       await admin?.close();
       await state.close();

@@ -1,0 +1,57 @@
+// Saving an OpenAPI file that a route validates against reloads the gateway, like saving the config.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type CliGateway, startCliGateway } from './helpers/cli.ts';
+import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rampart-spec-reload-'));
+let upstream: TestUpstream;
+let gw: CliGateway;
+
+function spec(paths: readonly string[]): string {
+  const entries = paths
+    .map((path) => `  ${path}:\n    get:\n      responses:\n        '200': { description: ok }\n`)
+    .join('');
+  return `openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths:\n${entries}`;
+}
+
+before(async () => {
+  upstream = await startUpstream();
+  writeFileSync(join(dir, 'openapi.yaml'), spec(['/a']));
+  writeFileSync(
+    join(dir, 'rampart.yaml'),
+    `version: 1
+server: { http: { port: 0 } }
+admin: { port: 0 }
+upstreams: { app: { url: ${upstream.url} } }
+routes:
+  - name: api
+    match: { path: /*, methods: [GET] }
+    upstream: app
+    policies:
+      openapi-validate: { spec: openapi.yaml }
+`,
+  );
+  gw = await startCliGateway(join(dir, 'rampart.yaml'));
+});
+
+after(async () => {
+  await gw.stop();
+  await upstream.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('serves an operation added to the spec file without touching the config', async () => {
+  assert.equal((await fetch(`${gw.url}/a`)).status, 200);
+  assert.equal((await fetch(`${gw.url}/b`)).status, 404);
+  writeFileSync(join(dir, 'openapi.yaml'), spec(['/a', '/b']));
+  let status = 404;
+  for (let i = 0; i < 50 && status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = (await fetch(`${gw.url}/b`)).status;
+  }
+  assert.equal(status, 200, 'the new operation never appeared');
+});
