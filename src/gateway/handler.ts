@@ -22,7 +22,7 @@ import {
   runResponsePhase,
 } from './pipeline.ts';
 import { hostOf } from './router.ts';
-import { clientIpOf, isAcceptableRequestId } from './trusted-proxies.ts';
+import { canonicalIp, clientIpOf, isAcceptableRequestId } from './trusted-proxies.ts';
 import { classifyUpstreamError } from './upstream.ts';
 import { UpstreamCall, type UpstreamHead } from './upstream-call.ts';
 import type { CompiledRoute, ConfigVersion } from './version.ts';
@@ -58,6 +58,8 @@ class Exchange implements PhaseReporter {
   readonly started = performance.now();
   readonly requestId: string;
   readonly clientIp: string;
+  /** The TCP peer (IPv4-mapped IPv6 written as IPv4). */
+  readonly peerIp: string;
   readonly peerTrusted: boolean;
   route: CompiledRoute | undefined;
   ctx: RequestContext | undefined;
@@ -89,7 +91,8 @@ class Exchange implements PhaseReporter {
     this.listener = listener;
     const { settings, trustedProxies } = this.version;
     const peer = req.socket.remoteAddress ?? '';
-    this.peerTrusted = trustedProxies.has(peer);
+    this.peerIp = canonicalIp(peer);
+    this.peerTrusted = trustedProxies.has(this.peerIp);
     const incoming = req.headers[settings.requestIdHeader];
     this.requestId =
       this.peerTrusted && typeof incoming === 'string' && isAcceptableRequestId(incoming)
@@ -252,7 +255,8 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
     }
   }
 
-  const requestOutcome = chain.onRequest.length === 0 ? undefined : await runRequestPhase(chain, ctx, x);
+  const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, ctx, x);
+  const requestOutcome = ran instanceof Promise ? await ran : ran;
   if (requestOutcome?.deny !== undefined) return sendDenial(x, requestOutcome);
   return proxy(x, ctx, route, expectsContinue && ctx.body === undefined);
 }
@@ -307,7 +311,7 @@ async function proxy(
   const { req, res } = x;
   const upstream = route.upstream;
   const headers = upstreamRequestHeaders(req.headers, {
-    peerIp: clientIpOf(req.socket.remoteAddress ?? '', undefined, x.version.trustedProxies),
+    peerIp: x.peerIp,
     peerTrusted: x.peerTrusted,
     secure: x.listener.secure,
     host: req.headers.host,
@@ -425,7 +429,8 @@ async function proxy(
     }
   }
   const view = { status, headers: responseHeaders, body: buffered, local: false, bodyTooLarge };
-  const replaced = await respond(x, ctx, view);
+  const responded = respond(x, ctx, view);
+  const replaced = responded instanceof Promise ? await responded : responded;
   if (replaced) return call.discard('abort');
   if (view.body !== undefined || ctx.method === 'HEAD' || BODYLESS_STATUS.has(view.status)) {
     if (view.body === undefined) call.discard('drain');
@@ -448,12 +453,12 @@ async function proxy(
  * Runs the response phase on `view`. When a policy denies, the view becomes that problem reply (the
  * caller then writes it) and true is returned.
  */
-async function respond(x: Exchange, ctx: RequestContext, view: ResponseView): Promise<boolean> {
+function respond(x: Exchange, ctx: RequestContext, view: ResponseView): boolean | Promise<boolean> {
   const chain = x.route?.chain;
   if (chain === undefined || chain.onResponse.length === 0) return false;
   ctx.response = view;
   let replaced: LocalReply | undefined;
-  await runResponsePhase(chain, ctx, x, (outcome) => {
+  const ran = runResponsePhase(chain, ctx, x, (outcome) => {
     const verdict = outcome.deny!;
     x.policy = outcome.policy;
     replaced = problemReply(verdict.code, x.requestId, {
@@ -465,10 +470,13 @@ async function respond(x: Exchange, ctx: RequestContext, view: ResponseView): Pr
     x.code = verdict.code;
     ctx.response = { status: replaced.status, headers: replaced.headers, body: replaced.body, local: true };
   });
-  const final = ctx.response;
-  if (replaced === undefined) return false;
-  writeResponse(x, final.status, final.headers, final.body);
-  return true;
+  const finish = (): boolean => {
+    const final = ctx.response;
+    if (replaced === undefined || final === undefined) return false;
+    writeResponse(x, final.status, final.headers, final.body);
+    return true;
+  };
+  return ran instanceof Promise ? ran.then(finish) : finish();
 }
 
 /** Writes a local reply, after the response phase had its say on it. */
@@ -481,7 +489,8 @@ async function sendLocal(x: Exchange, reply: LocalReply): Promise<void> {
       body: reply.body as Buffer | undefined,
       local: true,
     };
-    if (await respond(x, x.ctx, view)) return;
+    const responded = respond(x, x.ctx, view);
+    if (responded instanceof Promise ? await responded : responded) return;
     return writeResponse(x, view.status, view.headers, view.body);
   }
   writeResponse(x, reply.status, reply.headers, reply.body);

@@ -221,6 +221,37 @@ describe('response and log phases', () => {
     assert.equal(outcome.deny?.status, 503);
   });
 
+  test('wait for an asynchronous response handler and still run the links above it', async () => {
+    calls.length = 0;
+    const slow = definePolicy({
+      name: 'slow',
+      stage: 'response',
+      description: 'denies after a tick',
+      config: Type.Object({}),
+      errors: ['RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN'],
+      create: () => ({
+        async onResponse() {
+          await new Promise((resolve) => setImmediate(resolve));
+          calls.push('response:slow');
+          return deny('RAMPART_RESPONSE_UPSTREAM_ERROR_HIDDEN');
+        },
+      }),
+    });
+    const chain = compileChain(
+      registry(probe('headers', 'response', 'pass'), slow),
+      { defaults: undefined, route: { headers: {}, slow: {} }, routePath: 'routes[0]' },
+      deps,
+    );
+    const ctx = Object.assign(contextFor({ response: { status: 500, local: false } }), { currentPolicy: '' });
+    const replaced: string[] = [];
+    const outcome = await runResponsePhase(chain, ctx, recorder(), (result) =>
+      replaced.push(result.policy ?? ''),
+    );
+    assert.deepEqual(calls, ['response:slow', 'response:headers']);
+    assert.deepEqual(replaced, ['slow']);
+    assert.equal(outcome.policy, 'slow');
+  });
+
   test('run every log handler even when one throws', () => {
     calls.length = 0;
     const chain = compileChain(

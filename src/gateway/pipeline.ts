@@ -109,16 +109,34 @@ export function runRequestPhase(
  * Runs the response phase bottom up. A deny replaces the response (through `replace`) and the links
  * above it still run on the replacement, so e.g. security headers also decorate a sanitized error.
  */
-export async function runResponsePhase(
+export function runResponsePhase(
   chain: Chain,
   ctx: PhaseContext,
   reporter: PhaseReporter,
   replace: (outcome: PhaseOutcome) => void,
-): Promise<PhaseOutcome> {
-  let last = PASSED;
-  for (const link of chain.onResponse) {
+): MaybePromise<PhaseOutcome> {
+  return runResponseFrom(chain.onResponse, 0, PASSED, ctx, reporter, replace);
+}
+
+function runResponseFrom(
+  links: readonly ChainLink[],
+  start: number,
+  last: PhaseOutcome,
+  ctx: PhaseContext,
+  reporter: PhaseReporter,
+  replace: (outcome: PhaseOutcome) => void,
+): MaybePromise<PhaseOutcome> {
+  for (let i = start; i < links.length; i++) {
+    const link = links[i]!;
     const result = invoke(link, 'onResponse', ctx, reporter);
-    const outcome = settle(link, isPromise(result) ? await result : result, reporter);
+    if (isPromise(result)) {
+      return result.then((verdict) => {
+        const outcome = settle(link, verdict, reporter);
+        if (outcome !== undefined) replace(outcome);
+        return runResponseFrom(links, i + 1, outcome ?? last, ctx, reporter, replace);
+      });
+    }
+    const outcome = settle(link, result, reporter);
     if (outcome !== undefined) {
       replace(outcome);
       last = outcome;
