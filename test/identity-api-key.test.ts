@@ -161,6 +161,17 @@ describe('api-key over sockets', () => {
     assert.equal((await get(`/legacy/a?api_key=${key}`)).status, 200);
   });
 
+  test('strips a query-string key from the upstream URL and keeps the other parameters as sent', async () => {
+    const key = await newKey();
+    assert.equal((await get(`/legacy/b?page=2&api_key=${key}&q=a%20b+c&api%5Fkey=${key}&flag`)).status, 200);
+    const seen = upstream.received.at(-1)!;
+    assert.equal(seen.url, '/legacy/b?page=2&q=a%20b+c&flag');
+    assert.ok(!JSON.stringify(seen).includes(key.slice(21)), 'the upstream saw the key');
+    assert.equal(seen.headers['x-consumer-name'] !== undefined, true);
+    assert.equal((await get(`/legacy/c?api_key=${key}`)).status, 200);
+    assert.equal(upstream.received.at(-1)?.url, '/legacy/c');
+  });
+
   test('names failed keys by prefix in security events and never logs a secret', async () => {
     const key = await newKey();
     await get('/api/a', { 'x-api-key': `${key.slice(0, -1)}x` });

@@ -4,6 +4,13 @@
 import { ApiKeyError, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
 import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
 import { encodeRevocation, REVOCATION_CHANNEL, type RevocationNotice } from '../identity/revocations.ts';
+import {
+  issueSigningKey,
+  revokeSigningKey,
+  SigningKeyError,
+  viewSigningKey,
+} from '../identity/signing-keys.ts';
+import { revokeTokens, TokenRevocationError, tokenRevocation } from '../identity/token-revocations.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { StateStore } from '../state/state.ts';
 import { type IdentityStore, StoreConflictError } from '../store/store.ts';
@@ -65,7 +72,10 @@ function optionalDuration(value: unknown, what: string): number | undefined {
   throw new BadRequest(400, `${what}: a duration such as "30d"`);
 }
 
-/** The routes: /consumers, /consumers/:id, /consumers/:id/keys, /keys, /keys/:id/rotate, /keys/:id/revoke. */
+/**
+ * The routes: /consumers, /consumers/:id, /consumers/:id/keys, /keys, /keys/:id/rotate, /keys/:id/revoke,
+ * /consumers/:id/signing-keys, /signing-keys/:id/revoke, /tokens/revoke (JWTs by jti or subject).
+ */
 export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
   const { store } = options;
   const now = options.clock ?? Date.now;
@@ -86,6 +96,8 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         if (error instanceof BadRequest) return problem(error.status, error.message);
         if (error instanceof StoreConflictError) return problem(409, error.message);
         if (error instanceof ApiKeyError) return problem(409, error.message);
+        if (error instanceof SigningKeyError) return problem(409, error.message);
+        if (error instanceof TokenRevocationError) return problem(400, error.message);
         throw error;
       }
     };
@@ -156,6 +168,64 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         ttlMs: optionalDuration(body.expires, 'expires'),
       });
       return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
+    }),
+    route('GET', '/consumers/:id/signing-keys', async (request) => {
+      const consumer = await consumerOf(request);
+      return { status: 200, json: (await store.listSigningKeys(consumer.id)).map(viewSigningKey) };
+    }),
+    route('POST', '/consumers/:id/signing-keys', async (request) => {
+      const consumer = await consumerOf(request);
+      const body = jsonBody(request);
+      if (body.algorithm !== 'hmac-sha256' && body.algorithm !== 'ed25519') {
+        throw new BadRequest(400, 'algorithm: hmac-sha256 or ed25519');
+      }
+      if (
+        body.publicKey !== undefined &&
+        (typeof body.publicKey !== 'string' || body.publicKey.length > 16_384)
+      ) {
+        throw new BadRequest(400, 'publicKey: a PEM string');
+      }
+      const at = now();
+      let issued: Awaited<ReturnType<typeof issueSigningKey>>;
+      try {
+        issued = await issueSigningKey(store, consumer, {
+          now: at,
+          algorithm: body.algorithm,
+          publicKeyPem: body.publicKey as string | undefined,
+        });
+      } catch (error) {
+        if (error instanceof SigningKeyError) throw new BadRequest(400, error.message);
+        throw error;
+      }
+      const secret = issued.secret === undefined ? {} : { secret: issued.secret };
+      return { status: 201, json: { ...viewSigningKey(issued.record), ...secret } };
+    }),
+    route('POST', '/signing-keys/:id/revoke', async (request) => {
+      jsonBody(request);
+      const id = request.params.id ?? '';
+      await revokeSigningKey(store, id, now());
+      await announce({ kind: 'signing-key', id });
+      return { status: 200, json: { keyid: id, revoked: true } };
+    }),
+    route('POST', '/tokens/revoke', async (request) => {
+      const body = jsonBody(request);
+      const before = body.before === undefined ? undefined : Date.parse(String(body.before));
+      if (before !== undefined && Number.isNaN(before))
+        throw new BadRequest(400, 'before: an ISO 8601 instant');
+      const revocation = tokenRevocation(
+        { jti: body.jti, subject: body.subject, before, ttlMs: optionalDuration(body.ttl, 'ttl') },
+        now(),
+      );
+      await revokeTokens(store, options.state, revocation);
+      return {
+        status: 200,
+        json: {
+          kind: revocation.kind,
+          value: revocation.value,
+          issuedBefore: new Date(revocation.issuedBefore).toISOString(),
+          expiresAt: new Date(revocation.expiresAt).toISOString(),
+        },
+      };
     }),
     route('POST', '/keys/:id/revoke', async (request) => {
       jsonBody(request);

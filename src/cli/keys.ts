@@ -1,5 +1,7 @@
-// `rampart keys create|list|rotate|revoke`: API keys in the store. A new key is printed once, alone on
-// stdout (so `KEY=$(rampart keys create …)` works); only its SHA-256 is stored.
+// `rampart keys create|list|rotate|revoke`: API keys and request-signing keys in the store. A new API
+// key is printed once, alone on stdout (so `KEY=$(rampart keys create …)` works); only its SHA-256 is
+// stored. Signing keys (`--type hmac|ed25519`) print their keyid, and an hmac secret once.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { API_KEY_PREFIX } from '../identity/api-key-token.ts';
 import {
@@ -10,18 +12,31 @@ import {
   rotateApiKey,
   viewApiKey,
 } from '../identity/api-keys.ts';
+import {
+  issueSigningKey,
+  revokeSigningKey,
+  SIGNING_KEY_ID_PATTERN,
+  SigningKeyError,
+  viewSigningKey,
+} from '../identity/signing-keys.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
 
 const HELP = `Usage: rampart keys <create|list|rotate|revoke> [options]
 
-  create --consumer NAME [--expires 30d]   issue a key; printed once, only its hash is stored
-  list [--consumer NAME]                   list keys (prefix, status, expiry), never a secret
+  create --consumer NAME [--expires 30d]   issue an API key; printed once, only its hash is stored
+  create --consumer NAME --type hmac       issue an hmac-sha256 signing key: prints its keyid, then
+                                           the secret (once; the store keeps it: protect the file)
+  create --consumer NAME --type ed25519 --public-key FILE
+                                           register an ed25519 public key (PEM); prints its keyid
+  list [--consumer NAME]                   list keys (prefix or keyid, status, expiry), never a secret
+                                           (--json: API keys; --json --type signing: signing keys)
   rotate KEY_ID [--grace 24h] [--expires 30d]
                                            issue a successor; the old key stays valid for the grace period
   revoke KEY_ID                            refuse the key (gateways apply it within their key cache TTL)
 
-KEY_ID is the key's prefix as listed (rmp_live_XXXXXXXXXXXX) or the 12-character id.
+KEY_ID is an API key's prefix as listed (rmp_live_XXXXXXXXXXXX) or its 12-character id, or a signing
+key's keyid (sig_…). Signing keys are not rotated: create a new one, then revoke the old one.
 Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
       --json   machine-readable output`;
 
@@ -33,6 +48,15 @@ function duration(text: string | undefined, what: string): number | undefined {
     return ms;
   } catch {
     throw new CliError(`${what}: a duration such as 30d, 12h or 15m`, 2);
+  }
+}
+
+function readPublicKey(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8').slice(0, 16_384);
+  } catch {
+    throw new CliError(`cannot read ${file}`);
   }
 }
 
@@ -54,6 +78,8 @@ export async function runKeys(args: readonly string[]): Promise<number> {
       consumer: { type: 'string' },
       expires: { type: 'string' },
       grace: { type: 'string' },
+      type: { type: 'string' },
+      'public-key': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -87,6 +113,32 @@ export async function runKeys(args: readonly string[]): Promise<number> {
       switch (action) {
         case 'create': {
           const consumer = await consumerNamed(values.consumer);
+          const type = values.type ?? 'api';
+          if (type === 'hmac' || type === 'ed25519') {
+            const publicKeyPem = readPublicKey(values['public-key']);
+            const issued = await issueSigningKey(store, consumer, {
+              now,
+              algorithm: type === 'hmac' ? 'hmac-sha256' : 'ed25519',
+              publicKeyPem,
+            });
+            const view = viewSigningKey(issued.record);
+            if (values.json === true) {
+              const secret = issued.secret === undefined ? {} : { secret: issued.secret };
+              process.stdout.write(`${JSON.stringify({ ...view, ...secret }, null, 2)}\n`);
+            } else {
+              process.stdout.write(
+                `${view.keyid}\n${issued.secret === undefined ? '' : `${issued.secret}\n`}`,
+              );
+              process.stderr.write(
+                `created ${view.algorithm} signing key ${view.keyid} for ${consumer.name}\n` +
+                  (issued.secret === undefined
+                    ? ''
+                    : 'This is the only time the secret is shown: store it in a secret manager.\n'),
+              );
+            }
+            return 0;
+          }
+          if (type !== 'api') throw new CliError('--type: api, hmac or ed25519', 2);
           const issued = await issueApiKey(store, consumer, {
             now,
             ttlMs: duration(values.expires, '--expires'),
@@ -105,18 +157,33 @@ export async function runKeys(args: readonly string[]): Promise<number> {
             ...viewApiKey(record, now),
             consumer: names.get(record.consumerId) ?? record.consumerId,
           }));
-          if (values.json === true) process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
-          else if (keys.length === 0) process.stdout.write('no keys\n');
+          const signing = (await store.listSigningKeys(consumer?.id)).map((record) => ({
+            ...viewSigningKey(record),
+            consumer: names.get(record.consumerId) ?? record.consumerId,
+          }));
+          if (values.json === true) {
+            // API keys as before (an array); signing keys are listed only with --json --type signing.
+            const list = values.type === 'signing' ? signing : keys;
+            process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          } else if (keys.length + signing.length === 0) process.stdout.write('no keys\n');
           else {
             for (const k of keys) {
               process.stdout.write(
                 `${k.prefix}  ${k.status.padEnd(7)}  ${k.consumer.padEnd(20)}  expires ${k.expiresAt ?? 'never'}\n`,
               );
             }
+            for (const k of signing) {
+              process.stdout.write(
+                `${k.keyid}  ${k.status.padEnd(7)}  ${k.consumer.padEnd(20)}  ${k.algorithm}\n`,
+              );
+            }
           }
           return 0;
         }
         case 'rotate': {
+          if (target !== undefined && SIGNING_KEY_ID_PATTERN.test(target)) {
+            throw new CliError('signing keys are not rotated: create a new one, then revoke the old one', 2);
+          }
           const graceMs = duration(values.grace, '--grace') ?? 24 * 3_600_000;
           const issued = await rotateApiKey(store, keyIdOf(target), {
             now,
@@ -130,6 +197,15 @@ export async function runKeys(args: readonly string[]): Promise<number> {
           return 0;
         }
         case 'revoke': {
+          if (target !== undefined && SIGNING_KEY_ID_PATTERN.test(target)) {
+            await revokeSigningKey(store, target, now);
+            process.stdout.write(
+              values.json === true
+                ? `${JSON.stringify({ keyid: target, revoked: true })}\n`
+                : `revoked ${target}\n`,
+            );
+            return 0;
+          }
           const id = keyIdOf(target);
           await revokeApiKey(store, id, now);
           process.stdout.write(
@@ -143,7 +219,7 @@ export async function runKeys(args: readonly string[]): Promise<number> {
           throw new CliError(`unknown action "${action}"\n\n${HELP}`, 2);
       }
     } catch (error) {
-      if (error instanceof ApiKeyError) throw new CliError(error.message);
+      if (error instanceof ApiKeyError || error instanceof SigningKeyError) throw new CliError(error.message);
       throw error;
     }
   });

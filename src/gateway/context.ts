@@ -58,6 +58,8 @@ export class RequestContext implements LogContext {
   currentPolicy = '';
   upstreamEdits: Array<[name: string, value: string | undefined]> | undefined = undefined;
   annotations: Record<string, string | number | boolean> | undefined = undefined;
+  /** Query parameter names policies removed from the upstream URL. */
+  upstreamQueryRemovals: string[] | undefined = undefined;
   #query: URLSearchParams | undefined;
   readonly #flag: FlagSink;
 
@@ -94,6 +96,11 @@ export class RequestContext implements LogContext {
     this.upstreamEdits.push([name.toLowerCase(), undefined]);
   }
 
+  removeUpstreamQueryParam(name: string): void {
+    this.upstreamQueryRemovals ??= [];
+    this.upstreamQueryRemovals.push(name);
+  }
+
   annotate(key: string, value: string | number | boolean): void {
     this.annotations ??= {};
     this.annotations[key] = value;
@@ -111,4 +118,18 @@ export function applyUpstreamEdits(headers: HeaderMap, edits: RequestContext['up
     if (value === undefined) delete headers[name];
     else headers[name] = value;
   }
+}
+
+/**
+ * The raw query without the parameters policies removed. Names are decoded as URLSearchParams does
+ * (so as the policy read them, `+` and percent escapes included); the other pairs are kept as sent.
+ */
+export function upstreamQuery(rawQuery: string, removals: readonly string[] | undefined): string {
+  if (removals === undefined || rawQuery === '') return rawQuery;
+  const kept: string[] = [];
+  for (const pair of rawQuery.split('&')) {
+    const name = new URLSearchParams(pair).keys().next().value;
+    if (name === undefined || !removals.includes(name)) kept.push(pair);
+  }
+  return kept.join('&');
 }

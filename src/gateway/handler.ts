@@ -8,7 +8,7 @@ import type { ErrorCode } from '../errors/codes.ts';
 import type { Clock, Deny, HeaderMap, PolicyLogger, ResponseView } from '../policies/policy.ts';
 import { BodyCounter, BodyTooLargeError, readBounded } from './body.ts';
 import { clientCertificateOf } from './client-certificate.ts';
-import { applyUpstreamEdits, RequestContext } from './context.ts';
+import { applyUpstreamEdits, RequestContext, upstreamQuery } from './context.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
 import { framingProblem } from './framing.ts';
 import { type LocalReply, problemReply } from './local-reply.ts';
@@ -358,7 +358,7 @@ async function proxy(
 
   const request = {
     method: ctx.method as 'GET',
-    path: upstreamPath(route, ctx.path, ctx.rawQuery),
+    path: upstreamPath(route, ctx.path, upstreamQuery(ctx.rawQuery, ctx.upstreamQueryRemovals)),
     headers: headers as Record<string, string>,
     body,
   };

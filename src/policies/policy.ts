@@ -168,6 +168,11 @@ export interface PolicyContext {
   /** Header edits applied to the upstream request after hop-by-hop removal (so never stripped by it). */
   setUpstreamHeader(name: string, value: string): void;
   removeUpstreamHeader(name: string): void;
+  /**
+   * Removes every query parameter with this (decoded) name from the upstream URL; others stay
+   * byte-exact (e.g. a credential a route allows in the query never reaches the upstream).
+   */
+  removeUpstreamQueryParam(name: string): void;
   /** Attaches a value to the access log line (`annotations`). */
   annotate(key: string, value: string | number | boolean): void;
   /** Records a security event that does not decide the request (a flag). */

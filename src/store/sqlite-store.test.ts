@@ -50,6 +50,52 @@ describe('sqlite identity store', () => {
     await store.close();
   });
 
+  test('stores signing keys with their consumer and revokes them once', async () => {
+    const store = createSqliteStore(':memory:');
+    const dave = await store.createConsumer({ name: 'dave' });
+    const key = {
+      id: 'sig_AAAAAAAAAAAAAAAA',
+      consumerId: dave.id,
+      algorithm: 'hmac-sha256' as const,
+      material: new Uint8Array(43).fill(65),
+      createdAt: 1,
+      revokedAt: undefined,
+    };
+    await store.insertSigningKey(key);
+    await assert.rejects(store.insertSigningKey(key), StoreConflictError);
+    const found = await store.findSigningKey(key.id);
+    assert.equal(found?.consumer.name, 'dave');
+    assert.deepEqual([...found!.key.material], [...key.material]);
+    assert.equal((await store.listSigningKeys(dave.id)).length, 1);
+    assert.equal(await store.revokeSigningKey(key.id, 7), true);
+    await store.revokeSigningKey(key.id, 9);
+    assert.equal((await store.findSigningKey(key.id))?.key.revokedAt, 7);
+    assert.equal(await store.revokeSigningKey('sig_nope', 7), false);
+    await store.close();
+  });
+
+  test('lists token revocations after a sequence number and only while in force', async () => {
+    const store = createSqliteStore(':memory:');
+    const base = { issuedBefore: 10, createdAt: 10, expiresAt: 100 };
+    const first = await store.insertTokenRevocation({ kind: 'jti', value: 'a', ...base });
+    await store.insertTokenRevocation({ kind: 'subject', value: 'u1', ...base, expiresAt: 50 });
+    assert.deepEqual(
+      (await store.listTokenRevocations(0, 20)).map((r) => r.value),
+      ['a', 'u1'],
+    );
+    assert.deepEqual(
+      (await store.listTokenRevocations(first, 60)).map((r) => r.value),
+      [],
+    );
+    const again = await store.insertTokenRevocation({ kind: 'jti', value: 'a', ...base, expiresAt: 200 });
+    assert.ok(again > first);
+    assert.deepEqual(
+      (await store.listTokenRevocations(first, 150)).map((r) => [r.value, r.expiresAt]),
+      [['a', 200]],
+    );
+    await store.close();
+  });
+
   test('keeps its data in the file across openings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rampart-store-'));
     try {

@@ -8,7 +8,10 @@ import {
   type IdentityStore,
   type NewConsumer,
   type PasswordRecord,
+  type SigningAlgorithm,
+  type SigningKeyRecord,
   StoreConflictError,
+  type TokenRevocation,
 } from './store.ts';
 
 const SCHEMA = `
@@ -35,6 +38,24 @@ CREATE TABLE IF NOT EXISTS passwords (
   consumer_id TEXT NOT NULL REFERENCES consumers(id),
   hash TEXT NOT NULL,
   created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signing_keys (
+  id TEXT PRIMARY KEY,
+  consumer_id TEXT NOT NULL REFERENCES consumers(id),
+  algorithm TEXT NOT NULL,
+  material BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS signing_keys_consumer ON signing_keys(consumer_id);
+CREATE TABLE IF NOT EXISTS token_revocations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  issued_before INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  UNIQUE (kind, value) ON CONFLICT REPLACE
 );
 `;
 
@@ -63,6 +84,28 @@ function toApiKey(row: Row): ApiKeyRecord {
     expiresAt: optionalNumber(row.expires_at),
     revokedAt: optionalNumber(row.revoked_at),
     replacedBy: row.replaced_by === null ? undefined : String(row.replaced_by),
+  };
+}
+
+function toSigningKey(row: Row): SigningKeyRecord {
+  return {
+    id: String(row.id),
+    consumerId: String(row.consumer_id),
+    algorithm: String(row.algorithm) as SigningAlgorithm,
+    material: new Uint8Array(row.material as Uint8Array),
+    createdAt: Number(row.created_at),
+    revokedAt: optionalNumber(row.revoked_at),
+  };
+}
+
+function toTokenRevocation(row: Row): TokenRevocation & { seq: number } {
+  return {
+    seq: Number(row.seq),
+    kind: String(row.kind) === 'jti' ? 'jti' : 'subject',
+    value: String(row.value),
+    issuedBefore: Number(row.issued_before),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
   };
 }
 
@@ -108,6 +151,26 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
               c.id AS c_id, c.name AS c_name, c.roles AS c_roles, c.metadata AS c_metadata,
               c.enabled AS c_enabled, c.created_at AS c_created_at
          FROM passwords p JOIN consumers c ON c.id = p.consumer_id WHERE p.username = ?`,
+    ),
+    insertSigningKey: db.prepare(
+      'INSERT INTO signing_keys (id, consumer_id, algorithm, material, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    signingKeyWithConsumer: db.prepare(
+      `SELECT k.*, c.id AS c_id, c.name AS c_name, c.roles AS c_roles, c.metadata AS c_metadata,
+              c.enabled AS c_enabled, c.created_at AS c_created_at
+         FROM signing_keys k JOIN consumers c ON c.id = k.consumer_id WHERE k.id = ?`,
+    ),
+    signingKeys: db.prepare('SELECT * FROM signing_keys ORDER BY created_at DESC, id'),
+    signingKeysOf: db.prepare(
+      'SELECT * FROM signing_keys WHERE consumer_id = ? ORDER BY created_at DESC, id',
+    ),
+    revokeSigningKey: db.prepare('UPDATE signing_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?'),
+    insertRevocation: db.prepare(
+      `INSERT INTO token_revocations (kind, value, issued_before, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?) RETURNING seq`,
+    ),
+    revocationsAfter: db.prepare(
+      'SELECT * FROM token_revocations WHERE seq > ? AND expires_at > ? ORDER BY seq LIMIT 100000',
     ),
   };
   const findConsumer = (idOrName: string): Consumer | undefined => {
@@ -197,6 +260,46 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
         consumer: toConsumer(row, 'c_'),
       };
     },
+    async insertSigningKey(record) {
+      try {
+        statements.insertSigningKey.run(
+          record.id,
+          record.consumerId,
+          record.algorithm,
+          record.material,
+          record.createdAt,
+          record.revokedAt ?? null,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new StoreConflictError('signing key id already exists');
+        throw error;
+      }
+    },
+    async findSigningKey(id) {
+      const row = statements.signingKeyWithConsumer.get(id) as Row | undefined;
+      if (row === undefined) return undefined;
+      return { key: toSigningKey(row), consumer: toConsumer(row, 'c_') };
+    },
+    listSigningKeys: async (consumerId) =>
+      (
+        (consumerId === undefined
+          ? statements.signingKeys.all()
+          : statements.signingKeysOf.all(consumerId)) as Row[]
+      ).map(toSigningKey),
+    revokeSigningKey: async (id, revokedAt) =>
+      Number(statements.revokeSigningKey.run(revokedAt, id).changes) === 1,
+    async insertTokenRevocation(r) {
+      const row = statements.insertRevocation.get(
+        r.kind,
+        r.value,
+        r.issuedBefore,
+        r.createdAt,
+        r.expiresAt,
+      ) as Row;
+      return Number(row.seq);
+    },
+    listTokenRevocations: async (after, now) =>
+      (statements.revocationsAfter.all(after, now) as Row[]).map(toTokenRevocation),
     async close() {
       if (db.isOpen) db.close();
     },

@@ -37,6 +37,38 @@ export interface PasswordRecord {
   readonly createdAt: number;
 }
 
+/** The algorithms of request-signing keys (RFC 9421 §3.3). */
+export type SigningAlgorithm = 'hmac-sha256' | 'ed25519';
+
+/**
+ * A request-signing key (hmac-signature). An HMAC verifier needs the shared secret itself, so for
+ * `hmac-sha256` `material` IS the secret (protect the store file); for `ed25519` it is the public
+ * key (SPKI DER), not secret.
+ */
+export interface SigningKeyRecord {
+  /** The `keyid` signers send (`sig_` + 16 base64url characters); not secret. */
+  readonly id: string;
+  readonly consumerId: string;
+  readonly algorithm: SigningAlgorithm;
+  readonly material: Uint8Array;
+  readonly createdAt: number;
+  readonly revokedAt: number | undefined;
+}
+
+/**
+ * A JWT revocation: one token (`jti`) or every token of a subject issued before `issuedBefore`.
+ * Kept until `expiresAt` (past the longest lifetime of the tokens it refuses).
+ */
+export interface TokenRevocation {
+  readonly kind: 'jti' | 'subject';
+  /** The `jti`, or the subject as the jwt policy maps it (its `consumerClaim`). */
+  readonly value: string;
+  /** Subject revocations: tokens with `iat` before this instant (ms) are refused. */
+  readonly issuedBefore: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
 /** What creating a consumer takes. */
 export interface NewConsumer {
   readonly name: string;
@@ -70,6 +102,18 @@ export interface IdentityStore {
   /** Sets (or replaces) the password of a username bound to a consumer. */
   setPassword(record: PasswordRecord): Promise<void>;
   findPassword(username: string): Promise<{ password: PasswordRecord; consumer: Consumer } | undefined>;
+  /** Adds a signing key; rejects with StoreConflictError when the id is taken. */
+  insertSigningKey(record: SigningKeyRecord): Promise<void>;
+  /** The signing key by its `keyid` and its consumer, in one lookup. */
+  findSigningKey(id: string): Promise<{ key: SigningKeyRecord; consumer: Consumer } | undefined>;
+  /** Signing keys of one consumer, or of all; newest first. */
+  listSigningKeys(consumerId?: string): Promise<SigningKeyRecord[]>;
+  /** Marks a signing key revoked at `revokedAt`; resolves false when it does not exist. */
+  revokeSigningKey(id: string, revokedAt: number): Promise<boolean>;
+  /** Records (or replaces, for the same kind and value) a token revocation; returns its sequence number. */
+  insertTokenRevocation(revocation: TokenRevocation): Promise<number>;
+  /** Revocations recorded after sequence `after` and still in force at `now`, oldest first. */
+  listTokenRevocations(after: number, now: number): Promise<Array<TokenRevocation & { seq: number }>>;
   close(): Promise<void>;
 }
 

@@ -93,6 +93,8 @@ export interface TestContext extends PolicyContext {
   readonly upstreamEdits: Array<{ name: string; value: string | undefined }>;
   /** The upstream header edits folded into their final state. */
   readonly upstreamHeaders: Map<string, string | undefined>;
+  /** Query parameter names removed from the upstream URL, in call order. */
+  readonly upstreamQueryRemovals: string[];
   readonly log: RecordingLogger;
 }
 
@@ -110,6 +112,7 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
   const annotations = new Map<string, string | number | boolean>();
   const upstreamEdits: Array<{ name: string; value: string | undefined }> = [];
   const upstreamHeaders = new Map<string, string | undefined>();
+  const upstreamQueryRemovals: string[] = [];
   let response: ResponseView | undefined;
   if (overrides.response !== undefined) {
     const given = overrides.response;
@@ -149,6 +152,9 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
       upstreamEdits.push({ name: name.toLowerCase(), value: undefined });
       upstreamHeaders.set(name.toLowerCase(), undefined);
     },
+    removeUpstreamQueryParam(name: string) {
+      upstreamQueryRemovals.push(name);
+    },
     annotate(key: string, value: string | number | boolean) {
       annotations.set(key, value);
     },
@@ -161,6 +167,7 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
     annotations,
     upstreamEdits,
     upstreamHeaders,
+    upstreamQueryRemovals,
   };
 }
 

@@ -31,6 +31,7 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
   const inFlight = new Map<string, Promise<Found>>();
   const challenge = `ApiKey realm="${config.realm}", header="${config.header}"`;
   const location = `header.${config.header}`;
+  const stripQuery = config.stripCredentials ? config.queryParameter : undefined;
   const unsubscribe = deps.state?.subscribe(REVOCATION_CHANNEL, (message) => {
     const notice = decodeRevocation(message);
     if (notice?.kind === 'key') cache.delete(notice.id);
@@ -88,6 +89,10 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
 
   return {
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
+      // A key in the URL is removed before forwarding, like the header, whoever identified the caller.
+      if (stripQuery !== undefined && ctx.rawQuery !== '' && ctx.query.has(stripQuery)) {
+        ctx.removeUpstreamQueryParam(stripQuery);
+      }
       if (alreadyIdentified(ctx, config, config.header)) return { kind: 'continue' };
       const header = singleHeader(ctx, config.header);
       if (header.repeated) {

@@ -15,7 +15,7 @@ export const apiKeyConfig = Type.Object(
         pattern: '^[A-Za-z0-9_.-]{1,64}$',
         description:
           'also accept the key in this query parameter (off unless set: URLs end up in logs and ' +
-          'histories; the parameter is not removed from the upstream URL)',
+          'histories); it is removed from the upstream URL unless `stripCredentials: false`',
       }),
     ),
     cacheTtl: durationSetting(

@@ -39,6 +39,7 @@ function contextFor(
     response: undefined,
     setUpstreamHeader() {},
     removeUpstreamHeader() {},
+    removeUpstreamQueryParam() {},
     annotate(key, value) {
       recorded.annotations.set(key, value);
     },

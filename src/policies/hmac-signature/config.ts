@@ -23,7 +23,18 @@ const Key = Type.Object(
 /** The hmac-signature policy block. */
 export const hmacSignatureConfig = Type.Object(
   {
-    keys: Type.Array(Key, { minItems: 1, maxItems: 10_000 }),
+    keys: Type.Array(Key, {
+      default: [],
+      maxItems: 10_000,
+      description:
+        'keys from the config; keys per consumer in the store (`rampart keys create --type`) also work',
+    }),
+    cacheTtl: durationSetting(
+      '5s',
+      'how long a key looked up in the store is trusted: the bound on how long a revocation made ' +
+        'elsewhere (CLI, an instance without shared state) takes here',
+    ),
+    cacheSize: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
     components: Type.Array(
       Type.String({ pattern: '^(@method|@path|@query|@authority|@target-uri|[a-z0-9-]{1,64})$' }),
       {

@@ -11,6 +11,6 @@ export const hmacSignature = definePolicy({
     'HTTP Message Signatures (RFC 9421): hmac-sha256/ed25519, Content-Digest, created, replay cache.',
   config: hmacSignatureConfig,
   needs: { requestBody: true },
-  errors: ['RAMPART_AUTHN_UNAUTHORIZED'],
+  errors: ['RAMPART_AUTHN_UNAUTHORIZED', 'RAMPART_AUTHN_UNAVAILABLE'],
   create: (config, deps) => createHmacSignature(config, deps),
 });

@@ -75,6 +75,11 @@ export const jwtConfig = Type.Object(
       description: 'verified tokens kept (by SHA-256 of the token, never past `exp`); 0 turns it off',
     }),
     cacheTtl: durationSetting('5m', 'the longest a verified token is reused without verifying again'),
+    revocationRefresh: durationSetting(
+      '5s',
+      'how often revocations are reread from the store: the bound on how long a revocation made where ' +
+        'no notice reaches this instance (CLI, another instance without shared state) takes here',
+    ),
     jwksCooldown: durationSetting('30s', 'minimum time between two JWKS fetches on an unknown `kid`'),
     jwksMaxAge: durationSetting('10m', 'refetch the JWKS after this long'),
     jwksTimeout: durationSetting('5s', 'timeout of a JWKS or discovery fetch'),

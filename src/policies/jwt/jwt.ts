@@ -12,6 +12,7 @@ import {
 } from '../../identity/authn.ts';
 import { claimAt, scopesOf } from '../../identity/claims.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
+import { createRevocationIndex, type TokenFacts } from '../../identity/token-revocations.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import {
   CONTINUE,
@@ -49,6 +50,17 @@ function ruleOf(error: unknown): string | undefined {
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return undefined;
   if (error instanceof errors.JOSEError) return 'invalid';
   return undefined;
+}
+
+/** What a revocation can name in a verified token: its `jti`, its subject (the consumer id), its `iat`. */
+function factsOf(identity: Identity): TokenFacts {
+  const jti = identity.claims?.jti;
+  const iat = identity.claims?.iat;
+  return {
+    jti: typeof jti === 'string' ? jti : undefined,
+    subject: identity.consumerId,
+    iat: typeof iat === 'number' ? iat : undefined,
+  };
 }
 
 function bearer(header: string): string | undefined {
@@ -93,6 +105,14 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     requireExp: config.requireExpiry,
   };
   const scopeClaims = [...config.scopeClaims, ...config.roleClaims];
+  const revocations = createRevocationIndex({
+    store: deps.store,
+    state: deps.state,
+    now: () => deps.clock.now(),
+    refreshMs: Math.max(100, parseDuration(config.revocationRefresh)),
+    onError: (error) =>
+      deps.log.warn({ err: (error as Error).message }, 'jwt: revocations could not be read from the store'),
+  });
   const challenge = `Bearer realm="${config.realm}"`;
   // RFC 6750 §3.1: a presented but unusable token gets error="invalid_token", whatever the cause.
   const invalidChallenge = `Bearer realm="${config.realm}", error="invalid_token"`;
@@ -109,6 +129,15 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       claims: payload as Record<string, unknown>,
     };
   };
+
+  const revoked = (ctx: PolicyContext) =>
+    refuse(ctx, {
+      rule: 'revoked',
+      reason: 'jwt revoked',
+      challenge: invalidChallenge,
+      location: LOCATION,
+      credentialId: `jwt:${config.issuer}`,
+    });
 
   const verify = async (
     ctx: PolicyContext,
@@ -149,6 +178,15 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
         location: LOCATION,
       });
     }
+    const facts = factsOf(identity);
+    try {
+      await revocations.loaded();
+      if (revocations.isRevoked(facts) || (await revocations.isRevokedInState(facts))) {
+        return revoked(ctx);
+      }
+    } catch (error) {
+      return unavailable(ctx, `jwt revocations unavailable: ${(error as Error).message}`, LOCATION);
+    }
     if (cache !== undefined && cacheKey !== undefined) {
       // Never reuse a verification past exp (without skew) or the cache TTL.
       const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : now + cacheTtl;
@@ -174,8 +212,16 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       if (cache === undefined) return verify(ctx, token, undefined);
       const cacheKey = createHash('sha256').update(token).digest('base64url');
       const cached = cache.get(cacheKey, ctx.clock.now());
-      if (cached !== undefined) return establish(ctx, cached, config);
+      if (cached !== undefined) {
+        // A cached verification is never served past a revocation: the index is checked on every hit.
+        if (!revocations.isRevoked(factsOf(cached))) return establish(ctx, cached, config);
+        cache.delete(cacheKey);
+        return revoked(ctx);
+      }
       return verify(ctx, token, cacheKey);
+    },
+    close() {
+      revocations.close();
     },
   };
 }
