@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { type DemoApi, startDemoApi } from '../examples/demo-api/server.ts';
 import { loadAuthProfile } from '../src/scanner/identities.ts';
 import { runScan, type ScanResult } from '../src/scanner/runner.ts';
-import { loadScanSpec } from '../src/scanner/spec.ts';
+import { loadScanSpecs } from '../src/scanner/spec.ts';
 
 const SPEC = fileURLToPath(new URL('../examples/demo-api/openapi.yaml', import.meta.url));
+const LAB = fileURLToPath(new URL('../examples/demo-api/lab-openapi.yaml', import.meta.url));
 const AUTH = fileURLToPath(new URL('../examples/demo-api/scan-auth.yaml', import.meta.url));
-const { operations } = loadScanSpec(SPEC);
+const operations = loadScanSpecs([SPEC, LAB]);
 const identities = loadAuthProfile(AUTH);
 
 /** Planted flaws of the vulnerable mode (README.md): check, operation, a word of the title. */
@@ -29,7 +30,12 @@ const PLANTED: ReadonlyArray<[string, string, RegExp]> = [
   ['mass-assignment', 'POST /users', /role/],
   ['mass-assignment', 'POST /orders', /userId/],
   ['data-exposure', 'GET /users/{id}', /Sensitive/],
-  ['injection', 'GET /users', /SQL injection/],
+  ['injection', 'GET /users', /SQL injection \(boolean\) in query/],
+  ['injection', 'GET /reports', /SQL injection \(time-based\) in header/],
+  ['injection', 'GET /tools/ping', /OS command injection \(time-based\) in query/],
+  ['injection', 'POST /reports/preview', /Template injection in body/],
+  ['injection', 'GET /docs/{name}', /Path traversal in path/],
+  ['injection', 'POST /login', /NoSQL operator injection in body/],
   ['user-enumeration', 'POST /login', /enumeration/],
   ['rate-limit', 'POST /login', /rate limit/],
   ['resource-consumption', 'POST /users', /super-linearly/],
@@ -110,6 +116,15 @@ describe('rampart scan against the demo API', () => {
       (f) => f.check === 'mass-assignment' && f.operation === 'PATCH /users/{id}',
     );
     assert.match(role?.evidence[1]?.response ?? '', /"role":"admin"/);
+  });
+
+  it('confirms time-based injections with a fast control between two slow answers', () => {
+    for (const operation of ['GET /reports', 'GET /tools/ping']) {
+      const finding = found.findings.find((f) => f.check === 'injection' && f.operation === operation);
+      assert.ok(finding !== undefined, operation);
+      const ms = finding.evidence.slice(0, 3).map((e) => Number(/\((\d+) ms\)/.exec(e.response ?? '')?.[1]));
+      assert.ok(ms[0]! >= 850 && ms[2]! >= 850 && ms[1]! < ms[0]!, `${operation}: ${ms.join(', ')}`);
+    }
   });
 
   it('restores what it changed and deletes what it created where the API allows it', async () => {

@@ -27,6 +27,22 @@ import { findUser, requireEmail, requireString } from './users.ts';
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+type Operator = { readonly $ne: string } | { readonly $eq: string };
+
+function isOperator(value: unknown): value is Operator {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const operand = (value as Record<string, unknown>)[keys[0] ?? ''];
+  return keys.length === 1 && (keys[0] === '$ne' || keys[0] === '$eq') && typeof operand === 'string';
+}
+
+/** A password or, in vulnerable mode, a `$ne`/`$eq` filter on it, as a document database would run it. */
+function passwordMatches(password: string | Operator, hash: string): boolean {
+  if (typeof password === 'string') return checkPassword(password, hash);
+  if ('$ne' in password) return !checkPassword(password.$ne.slice(0, 128), hash);
+  return checkPassword(password.$eq.slice(0, 128), hash);
+}
+
 /** Registers login, users, orders and admin routes for the vulnerable and secure modes. */
 export function registerGuardedRoutes(router: Router, guard: Guard): void {
   const { store } = guard;
@@ -40,16 +56,17 @@ export function registerGuardedRoutes(router: Router, guard: Guard): void {
     if (!vulnerable) checkLoginBudget(guard, address);
     const body = asObject(await ctx.json());
     const { email, password } = body;
+    // Planted flaw (vulnerable, NoSQL injection): a `{ "$ne": … }` password is taken as a query operator.
+    const filter = vulnerable && isOperator(password) ? password : undefined;
     if (
       typeof email !== 'string' ||
-      typeof password !== 'string' ||
       email.length > 254 ||
-      password.length > 128
+      (filter === undefined && (typeof password !== 'string' || password.length > 128))
     ) {
       throw new HttpError(400, 'email and password are required');
     }
     const user = findUserByEmail(store, email);
-    if (user === undefined || !checkPassword(password, user.passwordHash)) {
+    if (user === undefined || !passwordMatches(filter ?? String(password), user.passwordHash)) {
       if (!vulnerable) {
         recordLoginFailure(guard, address);
         throw new HttpError(401, 'invalid credentials');

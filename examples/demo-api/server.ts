@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { registerAdminRoutes } from './admin.ts';
 import { registerGuardedRoutes } from './guarded-routes.ts';
 import { HttpError, type Reply, type RequestContext, Router, readJson } from './http.ts';
+import { registerLabRoutes } from './lab-routes.ts';
 import { createGuard, type SecurityMode } from './modes.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { createStore } from './store.ts';
@@ -61,7 +62,9 @@ export async function startDemoApi({
     registerAdminRoutes(router, store);
   } else {
     // Registered first, so its /login wins over the classic one of the system routes.
-    registerGuardedRoutes(router, createGuard(mode, store));
+    const guard = createGuard(mode, store);
+    registerGuardedRoutes(router, guard);
+    registerLabRoutes(router, guard);
     registerSystemRoutes(router, store);
   }
 

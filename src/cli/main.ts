@@ -6,7 +6,9 @@ import { runDetect } from './detect.ts';
 import { runKeys } from './keys.ts';
 import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
+import { runTokens } from './tokens.ts';
 import { runValidate } from './validate.ts';
+import { runVerifyCommand } from './verify.ts';
 
 const USAGE = `Usage: rampart <command> [options]
 
@@ -21,8 +23,11 @@ Commands:
                                      posture report of a gateway config: what each route enforces
   scan --spec SPEC --target URL [--auth FILE] [--safe] [--format F] [--fail-on L]
                                      attack an API from its OpenAPI spec; exit 1 on findings
+  verify [-c rampart.yaml] [--target URL] [--header "N: V"]
+                                     prove the running gateway enforces its config; exit 1 on a failure
   consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
-  keys create|list|rotate|revoke     manage API keys; a new key is printed once
+  keys create|list|rotate|revoke     manage API keys and signing keys; a new secret is printed once
+  tokens revoke|list                 revoke JWTs by jti or subject
   help                               this text
 
 Run "rampart <command> --help" for a command's options.`;
@@ -43,10 +48,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runConsumers(rest);
     case 'keys':
       return runKeys(rest);
+    case 'tokens':
+      return runTokens(rest);
     case 'detect':
       return runDetect(rest);
     case 'scan':
       return runScanCommand(rest);
+    case 'verify':
+      return runVerifyCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -7,12 +7,12 @@ import { toJunit } from '../scanner/report/junit.ts';
 import { toSarif } from '../scanner/report/sarif.ts';
 import { progressBar, toText } from '../scanner/report/text.ts';
 import { CHECKS, runScan, type ScanResult } from '../scanner/runner.ts';
-import { loadScanSpec } from '../scanner/spec.ts';
+import { loadScanSpecs } from '../scanner/spec.ts';
 import { SEVERITIES, type Severity } from '../scanner/types.ts';
 
 const HELP = `Usage: rampart scan --spec SPEC --target URL [options]
 
-  --spec FILE          OpenAPI 3.0/3.1 document (YAML or JSON)
+  --spec FILE          OpenAPI 3.0/3.1 document (YAML or JSON); repeat for an API described in parts
   --target URL         the API to scan (overrides the spec's servers); nothing else is contacted
   --auth FILE          identities: anonymous, users, admin (static headers or a login flow)
   --safe               never send PUT, PATCH or DELETE
@@ -50,7 +50,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
     const { values } = parseArgs({
       args: [...args],
       options: {
-        spec: { type: 'string' },
+        spec: { type: 'string', multiple: true },
         target: { type: 'string' },
         auth: { type: 'string' },
         safe: { type: 'boolean' },
@@ -67,7 +67,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    if (values.spec === undefined || values.target === undefined)
+    if (values.spec === undefined || values.spec.length === 0 || values.target === undefined)
       throw new UsageError('--spec and --target are required');
     let target: URL;
     try {
@@ -91,7 +91,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
     const maxRequests = values['max-requests'] === undefined ? 1500 : Number(values['max-requests']);
     if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 100_000)
       throw new UsageError('--max-requests must be 1..100000');
-    const { operations } = loadScanSpec(values.spec);
+    const operations = loadScanSpecs(values.spec);
     const identities: IdentitySpec[] =
       values.auth === undefined ? createIdentities([]).map((i) => i.spec) : loadAuthProfile(values.auth);
     const result = await runScan({
@@ -103,7 +103,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
       maxRequests,
       onProgress: progressBar(process.stderr),
     });
-    const report = render(result, format, values.spec);
+    const report = render(result, format, values.spec[0]!);
     if (values.out === undefined) process.stdout.write(report);
     else {
       writeFileSync(values.out, report);

@@ -14,6 +14,14 @@ export function loadScanSpec(file: string): { spec: SpecFile; operations: ScanOp
   return { spec, operations: scanOperations(spec) };
 }
 
+/** Loads several spec files of one API; an operation named twice is taken from the first file. */
+export function loadScanSpecs(files: readonly string[]): ScanOperation[] {
+  const byKey = new Map<string, ScanOperation>();
+  for (const file of files)
+    for (const op of loadScanSpec(file).operations) if (!byKey.has(op.key)) byKey.set(op.key, op);
+  return [...byKey.values()];
+}
+
 /** The scanner's view of every operation of a loaded spec. */
 export function scanOperations(spec: SpecFile): ScanOperation[] {
   const document = spec.document;
