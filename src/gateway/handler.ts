@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../errors/codes.ts';
 import type { Clock, Deny, HeaderMap, PolicyLogger, ResponseView } from '../policies/policy.ts';
 import { BodyCounter, BodyTooLargeError, readBounded } from './body.ts';
@@ -341,19 +342,31 @@ async function proxy(
     );
   }
 
-  let body: Buffer | BodyCounter | null = null;
+  let body: Buffer | Readable | null = null;
   if (ctx.body !== undefined) {
     body = ctx.body;
     headers['content-length'] = String(ctx.body.length);
   } else if (hasBody(req)) {
+    const limit = route.chain.requestBodyLimit?.bytes ?? Number.POSITIVE_INFINITY;
+    const declared = ctx.contentLength;
+    if (declared !== undefined && declared > limit)
+      return refuseBody(x, route.chain.requestBodyLimit?.policy);
     if (sendContinue) res.writeContinue();
-    const counter = new BodyCounter(route.chain.requestBodyLimit?.bytes ?? Number.POSITIVE_INFINITY);
-    x.bodyCounter = counter;
-    body = req.pipe(counter);
-    // pipe() forwards neither errors nor a premature close; the upstream must not wait for the rest.
-    req.once('close', () => {
-      if (!req.complete) counter.destroy(new Error('client request body ended early'));
-    });
+    if (declared !== undefined) {
+      // The parser delivers exactly Content-Length bytes (no more), so there is nothing to count.
+      body = req;
+      req.once('end', () => {
+        x.bytesIn = declared;
+      });
+    } else {
+      const counter = new BodyCounter(limit);
+      x.bodyCounter = counter;
+      body = req.pipe(counter);
+      // pipe() forwards neither errors nor a premature close; the upstream must not wait for the rest.
+      req.once('close', () => {
+        if (!req.complete) counter.destroy(new Error('client request body ended early'));
+      });
+    }
   }
 
   const request = {
