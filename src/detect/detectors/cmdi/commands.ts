@@ -165,8 +165,8 @@ export const STRONG_COMMANDS: ReadonlySet<string> = new Set([
   'nohup',
 ]);
 
-/** Commands that are also everyday pipeline filters in documentation (`| grep x`): weak alone. */
-export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
+// The everyday text tools of shell pipelines, shared by the two filter lists below.
+const TEXT_TOOLS = [
   'grep',
   'sort',
   'head',
@@ -182,6 +182,11 @@ export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
   'uniq',
   'tr',
   'jq',
+] as const;
+
+/** Commands that are also everyday pipeline filters in documentation (`| grep x`): weak alone. */
+export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
+  ...TEXT_TOOLS,
   'find',
   'cp',
   'mv',
@@ -263,21 +268,7 @@ export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
 
 /** Pure text filters: weak even inside a substitution (`$(grep …)` is common in documentation). */
 export const TEXT_FILTERS: ReadonlySet<string> = new Set([
-  'grep',
-  'sort',
-  'head',
-  'tail',
-  'less',
-  'more',
-  'wc',
-  'awk',
-  'sed',
-  'cut',
-  'tee',
-  'xargs',
-  'uniq',
-  'tr',
-  'jq',
+  ...TEXT_TOOLS,
   'basename',
   'dirname',
   'date',
