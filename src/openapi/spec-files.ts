@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 
 /** The policies whose `spec` member names an OpenAPI file. */
-export const SPEC_POLICIES = ['openapi-validate', 'response-filter'] as const;
+export const SPEC_POLICIES = ['openapi-validate', 'response-filter', 'detect'] as const;
 
 /** The part of a config this reads (RampartConfig fits it). */
 export interface ConfigWithPolicies {

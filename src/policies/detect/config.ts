@@ -75,6 +75,14 @@ export const detectConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     budget: Size,
+    spec: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 4096,
+        description:
+          'OpenAPI file (relative to the config file): fields it types narrowly are left to openapi-validate, not scanned',
+      }),
+    ),
     overBudget: Type.Union([Type.Literal('block'), Type.Literal('flag')], {
       default: 'block',
       description: 'a request with more input bytes than the budget: denied (413) or flagged',

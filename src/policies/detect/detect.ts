@@ -11,8 +11,16 @@ import {
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
-import { CONTINUE, deny, type PolicyContext, type PolicyHandlers, type SecurityEvent } from '../policy.ts';
+import {
+  CONTINUE,
+  deny,
+  type PolicyContext,
+  type PolicyDeps,
+  type PolicyHandlers,
+  type SecurityEvent,
+} from '../policy.ts';
 import type { DetectConfig } from './config.ts';
+import { compileSchemaAwareness, narrowInputs } from './schema-aware.ts';
 
 /** At most this many flags are emitted per request (the rest are counted in the annotation). */
 const MAX_FLAGS = 16;
@@ -26,7 +34,7 @@ function severityOf(finding: Finding): NonNullable<SecurityEvent['severity']> {
 }
 
 /** Builds the policy's handlers from a validated config. */
-export function createDetect(config: DetectConfig): PolicyHandlers {
+export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHandlers {
   const inspect = config.inspect;
   const budgetBytes = parseBytes(config.budget ?? '1mb');
   const engine = createDetector({
@@ -37,6 +45,14 @@ export function createDetect(config: DetectConfig): PolicyHandlers {
     budgetBytes,
     overBudget: config.overBudget,
   });
+
+  const schema = config.spec === undefined ? undefined : compileSchemaAwareness(config.spec, deps.baseDir);
+  if (schema !== undefined) {
+    deps.log.info(
+      { spec: config.spec, operations: schema.operations },
+      'detect: schema-aware fields compiled',
+    );
+  }
 
   function inputsOf(ctx: PolicyContext): Input[] {
     const inputs: Input[] = [];
@@ -49,7 +65,8 @@ export function createDetect(config: DetectConfig): PolicyHandlers {
         ...inputsFromBody(ctx.body, headerValue(ctx.headers['content-type']), { screenJson: true }),
       );
     }
-    return inputs;
+    const fields = schema?.match(ctx.method, ctx.path);
+    return fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
   }
 
   return {

@@ -12,5 +12,5 @@ export const detect = definePolicy({
   config: detectConfig,
   needs: { requestBody: true },
   errors: ['RAMPART_THREAT_DETECTED', 'RAMPART_THREAT_INSPECTION_BUDGET'],
-  create: (config) => createDetect(config),
+  create: (config, deps) => createDetect(config, deps),
 });
