@@ -13,7 +13,8 @@ import { runVerifyCommand } from './verify.ts';
 const USAGE = `Usage: rampart <command> [options]
 
 Commands:
-  start [-c rampart.yaml] [--demo]   start the gateway (embedded demo defaults when no config is found)
+  start [-c rampart.yaml] [--demo] [--workers N|auto]
+                                     start the gateway (embedded demo defaults when no config is found)
   validate -c rampart.yaml           check a config file without starting; exit 1 when it is bad
   detect [--json] [--paranoia N] [VALUE | --request FILE]
                                      explain the threat engine's verdict; exit 1 on an attack
