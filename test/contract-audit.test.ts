@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { Ajv } from 'ajv';
 import { type AuditReport, auditSpecFile, formatSarif, formatText, reaches } from '../src/audit/index.ts';
 import { runCli } from './helpers/cli.ts';
+import { sarifValidator } from './helpers/sarif.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = 'examples/demo-api/openapi.yaml';
@@ -24,16 +24,6 @@ function matchesSnapshot(name: string, value: unknown): void {
   const text = `${JSON.stringify(value, null, 2)}\n`;
   if (UPDATE) writeFileSync(file, text);
   assert.deepEqual(JSON.parse(text), JSON.parse(readFileSync(file, 'utf8')));
-}
-
-function sarifValidator() {
-  // The schema is draft-04 (from @microsoft/jest-sarif, MIT); its only draft-04-specific member is `id`.
-  const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif-schema-2.1.0.json'), 'utf8'));
-  delete schema.$schema;
-  schema.$id = schema.id;
-  delete schema.id;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
-  return ajv.compile(schema);
 }
 
 function summary(report: AuditReport) {
