@@ -57,6 +57,56 @@ describe('memory state', () => {
     await state.close();
   });
 
+  it('takes from every rule or from none: refusals by 3/s never eat into 5/min', async () => {
+    const clock = fakeClock(Date.UTC(2026, 0, 1));
+    const state = createMemoryState({ clock, sweepMs: 0 });
+    const items = [
+      { key: 'sec', spec: { algorithm: 'sliding-window', limit: 3, windowMs: 1000 } },
+      { key: 'min', spec: { algorithm: 'sliding-window', limit: 5, windowMs: 60_000 } },
+    ] as const;
+    const flood = Array.from({ length: 10 }, () => state.consumeAll(items));
+    assert.equal(flood.filter((r) => r.allowed).length, 3);
+    const refused = flood[9]!;
+    assert.deepEqual(
+      refused.results.map((r) => r.allowed),
+      [false, true],
+    );
+    assert.ok(refused.results[0]!.retryAfterMs > 0);
+    assert.equal(refused.results[1]!.remaining, 2);
+    clock.advance(2000);
+    const later = [1, 2, 3].map(() => state.consumeAll(items));
+    assert.deepEqual(
+      later.map((r) => r.allowed),
+      [true, true, false],
+    );
+    assert.deepEqual(
+      later[2]!.results.map((r) => r.allowed),
+      [true, false],
+    );
+    // The refused third took nothing from the per-second rule either.
+    assert.equal(state.consume('sec', items[0].spec).remaining, 0);
+    await state.close();
+  });
+
+  it('shares counters with consume and lets items on one key see each other', async () => {
+    const clock = fakeClock(Date.UTC(2026, 0, 1));
+    const state = createMemoryState({ clock, sweepMs: 0 });
+    state.consume('b', BUCKET, 2);
+    const twice = state.consumeAll([
+      { key: 'b', spec: BUCKET, cost: 1 },
+      { key: 'b', spec: BUCKET, cost: 1 },
+    ]);
+    assert.equal(twice.allowed, true);
+    assert.equal(twice.results[1]!.remaining, 0);
+    const thrice = state.consumeAll([
+      { key: 'w', spec: WINDOW, cost: 2 },
+      { key: 'w', spec: WINDOW, cost: 2 },
+    ]);
+    assert.equal(thrice.allowed, false);
+    assert.equal(state.consume('w', WINDOW, 3).allowed, true);
+    await state.close();
+  });
+
   it('counts a fixed window and forgets it after the TTL', async () => {
     const clock = fakeClock();
     const state = createMemoryState({ clock, sweepMs: 0 });

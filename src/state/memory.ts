@@ -2,7 +2,15 @@
 // sweep. Synchronous (no promise on the hot path); exact within one process, per worker under a cluster.
 import type { Clock } from '../policies/policy.ts';
 import { type BucketRecord, takeFromBucket, takeFromWindow, type WindowRecord } from './rate-math.ts';
-import type { ConsumeResult, IncrementResult, MessageHandler, RateSpec, StateStore } from './state.ts';
+import type {
+  ConsumeAllResult,
+  ConsumeItem,
+  ConsumeResult,
+  IncrementResult,
+  MessageHandler,
+  RateSpec,
+  StateStore,
+} from './state.ts';
 
 /** Options of `createMemoryState`. */
 export interface MemoryStateOptions {
@@ -22,13 +30,34 @@ interface Entry {
 /** The memory store answers synchronously. */
 export interface MemoryStateStore extends StateStore {
   consume(key: string, spec: RateSpec, cost?: number): ConsumeResult;
+  consumeAll(items: readonly ConsumeItem[]): ConsumeAllResult;
   increment(key: string, ttlMs: number, by?: number): number;
   tryIncrement(key: string, ttlMs: number, by: number, max: number): IncrementResult;
   count(key: string): number;
   get(key: string): string | undefined;
 }
 
+type RateRecord = BucketRecord | WindowRecord;
+
 const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+// A copy of the stored record (or a fresh one), so a refused all-or-nothing call leaves it untouched.
+function recordFor(stored: Entry['value'] | undefined, spec: RateSpec, now: number): RateRecord {
+  if (spec.algorithm === 'token-bucket') {
+    const bucket = stored as BucketRecord | undefined;
+    return bucket === undefined ? { tokens: spec.burst ?? spec.limit, at: now } : { ...bucket };
+  }
+  const window = stored as WindowRecord | undefined;
+  return window === undefined
+    ? { start: now - (now % spec.windowMs), current: 0, previous: 0 }
+    : { ...window };
+}
+
+function take(record: RateRecord, spec: RateSpec, cost: number, now: number) {
+  return spec.algorithm === 'token-bucket'
+    ? takeFromBucket(record as BucketRecord, spec, cost, now)
+    : takeFromWindow(record as WindowRecord, spec, cost, now);
+}
 
 /** Creates an in-process state store. */
 export function createMemoryState(options: MemoryStateOptions = {}): MemoryStateStore {
@@ -73,24 +102,39 @@ export function createMemoryState(options: MemoryStateOptions = {}): MemoryState
     backend: 'memory',
     consume(key: string, spec: RateSpec, cost = 1): ConsumeResult {
       const now = clock.now();
-      const entry = live(key, now);
-      if (spec.algorithm === 'token-bucket') {
-        const record = (entry?.value as BucketRecord | undefined) ?? {
-          tokens: spec.burst ?? spec.limit,
-          at: now,
-        };
-        const { result, ttlMs } = takeFromBucket(record, spec, cost, now);
-        put(key, { value: record, expiresAt: now + ttlMs });
-        return result;
-      }
-      const record = (entry?.value as WindowRecord | undefined) ?? {
-        start: now - (now % spec.windowMs),
-        current: 0,
-        previous: 0,
-      };
-      const { result, ttlMs } = takeFromWindow(record, spec, cost, now);
+      const record = recordFor(live(key, now)?.value, spec, now);
+      const { result, ttlMs } = take(record, spec, cost, now);
       put(key, { value: record, expiresAt: now + ttlMs });
       return result;
+    },
+    consumeAll(items: readonly ConsumeItem[]): ConsumeAllResult {
+      const now = clock.now();
+      // Check every item on copies (later items of a shared key see earlier ones), then commit all or none.
+      const tentative = new Map<string, { record: RateRecord; ttlMs: number }>();
+      const results: ConsumeResult[] = [];
+      let allowed = true;
+      for (const item of items) {
+        const record =
+          tentative.get(item.key)?.record ?? recordFor(live(item.key, now)?.value, item.spec, now);
+        const taken = take(record, item.spec, item.cost ?? 1, now);
+        tentative.set(item.key, { record, ttlMs: taken.ttlMs });
+        results.push(taken.result);
+        if (!taken.result.allowed) allowed = false;
+      }
+      if (allowed) {
+        for (const [key, { record, ttlMs }] of tentative) put(key, { value: record, expiresAt: now + ttlMs });
+        return { allowed, results };
+      }
+      return {
+        allowed,
+        results: results.map((result, i) => {
+          if (!result.allowed) return result;
+          const item = items[i]!;
+          // Had room but nothing was taken: report the rule as it stands.
+          const peek = take(recordFor(live(item.key, now)?.value, item.spec, now), item.spec, 0, now).result;
+          return { ...peek, allowed: true, retryAfterMs: 0 };
+        }),
+      };
     },
     increment(key: string, ttlMs: number, by = 1): number {
       const now = clock.now();

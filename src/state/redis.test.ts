@@ -64,6 +64,48 @@ describe('redis state', () => {
     assert.equal((await state.consume('b', BUCKET)).allowed, true);
   });
 
+  it('takes from every rule or from none atomically: refusals by 3/s never eat into 5/min', async () => {
+    const items = [
+      { key: 'all-sec', spec: { algorithm: 'sliding-window', limit: 3, windowMs: 1000 } },
+      { key: 'all-min', spec: { algorithm: 'sliding-window', limit: 5, windowMs: 60_000 } },
+    ] as const;
+    const flood = await Promise.all(Array.from({ length: 10 }, () => state.consumeAll(items)));
+    assert.equal(flood.filter((r) => r.allowed).length, 3);
+    const refused = flood.find((r) => !r.allowed)!;
+    assert.deepEqual(
+      refused.results.map((r) => r.allowed),
+      [false, true],
+    );
+    assert.equal(refused.results[1]!.remaining, 2);
+    clock.advance(2000);
+    const later = [];
+    for (let i = 0; i < 3; i++) later.push(await state.consumeAll(items));
+    assert.deepEqual(
+      later.map((r) => r.allowed),
+      [true, true, false],
+    );
+    // Same keys and prefix as consume: the minute counter seen by consume is full too.
+    assert.equal((await state.consume('all-min', items[1].spec)).allowed, false);
+    assert.equal((await state.consume('all-sec', items[0].spec)).remaining, 0);
+  });
+
+  it('agrees with the memory store on token buckets inside consumeAll', async () => {
+    const items = [
+      { key: 'all-b', spec: BUCKET, cost: 3 },
+      { key: 'all-w', spec: WINDOW },
+    ];
+    assert.equal((await state.consumeAll(items)).allowed, true);
+    const refused = await state.consumeAll(items);
+    assert.equal(refused.allowed, false);
+    assert.deepEqual(
+      refused.results.map((r) => [r.allowed, r.remaining, r.retryAfterMs]),
+      [
+        [false, 1, 1000],
+        [true, 2, 0],
+      ],
+    );
+  });
+
   it('increments counters, bounds them and keeps TTL values', async () => {
     assert.equal(await state.increment('f', 10_000), 1);
     assert.equal(await state.increment('f', 10_000, 4), 5);

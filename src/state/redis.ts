@@ -3,8 +3,10 @@
 // short timeout, so a slow or dead Redis costs a request at most `timeoutMs` — never a hang.
 import { Redis } from 'ioredis';
 import type { Clock } from '../policies/policy.ts';
-import { INCREMENT, SLIDING_WINDOW, TOKEN_BUCKET, TRY_INCREMENT } from './redis-scripts.ts';
+import { CONSUME_ALL, INCREMENT, SLIDING_WINDOW, TOKEN_BUCKET, TRY_INCREMENT } from './redis-scripts.ts';
 import {
+  type ConsumeAllResult,
+  type ConsumeItem,
   type ConsumeResult,
   type IncrementResult,
   type MessageHandler,
@@ -29,6 +31,8 @@ export interface RedisStateOptions {
 interface ScriptedRedis extends Redis {
   rlTokenBucket(key: string, ...args: number[]): Promise<number[]>;
   rlSlidingWindow(key: string, ...args: number[]): Promise<number[]>;
+  /** numberOfKeys, the keys, then the arguments (the key count varies per call). */
+  rlConsumeAll(...args: Array<string | number>): Promise<number[]>;
   stIncrement(key: string, ttlMs: number, by: number): Promise<number>;
   stTryIncrement(key: string, ttlMs: number, by: number, max: number): Promise<number[]>;
 }
@@ -56,6 +60,7 @@ export function createRedisState(options: RedisStateOptions): StateStore {
   const client = connect(options, timeoutMs, false) as ScriptedRedis;
   client.defineCommand('rlTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
   client.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  client.defineCommand('rlConsumeAll', { lua: CONSUME_ALL });
   client.defineCommand('stIncrement', { numberOfKeys: 1, lua: INCREMENT });
   client.defineCommand('stTryIncrement', { numberOfKeys: 1, lua: TRY_INCREMENT });
 
@@ -116,6 +121,28 @@ export function createRedisState(options: RedisStateOptions): StateStore {
             : await client.rlSlidingWindow(key, now, spec.limit, spec.windowMs, cost),
         ),
       );
+    },
+    consumeAll(items: readonly ConsumeItem[]): Promise<ConsumeAllResult> {
+      if (items.length === 0) return Promise.resolve({ allowed: true, results: [] });
+      const now = clock.now();
+      const args: number[] = [now];
+      for (const { spec, cost = 1 } of items) {
+        args.push(
+          spec.algorithm === 'token-bucket' ? 0 : 1,
+          spec.limit,
+          spec.windowMs,
+          spec.burst ?? spec.limit,
+          cost,
+        );
+      }
+      // Reported as op `consume`: the same operation for metrics and events, over several keys.
+      return run('consume', async () => {
+        const reply = await client.rlConsumeAll(items.length, ...items.map((item) => item.key), ...args);
+        return {
+          allowed: reply[0] === 1,
+          results: items.map((_, i) => toConsume(reply.slice(1 + i * 5, 6 + i * 5))),
+        };
+      });
     },
     increment: (key, ttlMs, by = 1) =>
       run('increment', () => client.stIncrement(key, Math.max(1, ttlMs), by)),

@@ -35,6 +35,25 @@ export interface ConsumeResult {
   readonly retryAfterMs: number;
 }
 
+/** One rule of a `consumeAll` call. */
+export interface ConsumeItem {
+  readonly key: string;
+  readonly spec: RateSpec;
+  /** Units to take; default 1. */
+  readonly cost?: number;
+}
+
+/** The outcome of `consumeAll`. */
+export interface ConsumeAllResult {
+  /** Whether every item had room; only then was anything taken (from all of them). */
+  readonly allowed: boolean;
+  /**
+   * One result per item, in order. When `allowed` is false nothing was taken: an item with room
+   * reports `allowed: true` and its remaining units untouched, a refused one its `retryAfterMs`.
+   */
+  readonly results: readonly ConsumeResult[];
+}
+
 /** The outcome of `tryIncrement`. */
 export interface IncrementResult {
   /** Whether the increment was applied (the counter stayed within `max`). */
@@ -69,6 +88,11 @@ export interface StateStore {
   readonly backend: StateBackend;
   /** Atomically takes `cost` units from the rate rule at `key` if they are available. */
   consume(key: string, spec: RateSpec, cost?: number): MaybePromise<ConsumeResult>;
+  /**
+   * All or nothing over several rate rules, atomically: takes each item's cost only if every item has
+   * room, otherwise takes nothing. Items sharing a key see each other's cost.
+   */
+  consumeAll(items: readonly ConsumeItem[]): MaybePromise<ConsumeAllResult>;
   /** Fixed-window counter: adds `by` (default 1), sets the TTL when the key is created, returns the value. */
   increment(key: string, ttlMs: number, by?: number): MaybePromise<number>;
   /**

@@ -53,7 +53,7 @@ describe('rate-limit', () => {
     assert.equal((await run(handlers)).kind, 'continue');
   });
 
-  test('enforces several windows at once, each rule counting every request it saw', async () => {
+  test('enforces several windows at once, a refused request taking from none of them', async () => {
     const clock = fakeClock();
     const handlers = setup(
       {
@@ -67,9 +67,56 @@ describe('rate-limit', () => {
     const verdicts = [await run(handlers), await run(handlers), await run(handlers)];
     assert.equal(verdicts[2]?.kind === 'deny' && verdicts[2].rule, 'second');
     clock.advance(2000);
-    // The refused third request still counted in the minute window (every rule counts what it saw).
+    // The refused third request did not count in the minute window: one more fits, then it is full.
+    assert.equal((await run(handlers)).kind, 'continue');
     const later = await run(handlers);
     assert.equal(later.kind === 'deny' && later.rule, 'minute');
+  });
+
+  test('refused requests never eat into the other rules (3/s and 5/min)', async () => {
+    const clock = fakeClock();
+    const handlers = setup(
+      {
+        rules: [
+          { name: 'second', limit: '3/s' },
+          { name: 'minute', limit: '5/m' },
+        ],
+      },
+      clock,
+    );
+    // A flood of 20 in one second: 3 admitted, 17 refused by `second` alone.
+    const flood = await kinds(handlers, 20);
+    assert.equal(flood.filter((k) => k === 'continue').length, 3);
+    clock.advance(2000);
+    // The minute window still has exactly 2 units left.
+    assert.deepEqual(await kinds(handlers, 3), ['continue', 'continue', 'deny']);
+  });
+
+  test('throttle mode waits for every rule and then takes from all of them once', async () => {
+    const state = createMemoryState({ sweepMs: 0 });
+    const handlers = rateLimit.create(
+      configFor(rateLimit, {
+        rules: [
+          { name: 'fast', limit: '1/50ms', algorithm: 'token-bucket' },
+          { name: 'slow', limit: '3/m' },
+        ],
+        action: 'throttle',
+        throttle: { maxWait: '1s' },
+      }),
+      depsFor({ clock: { now: () => Date.now() }, state }),
+    );
+    const verdicts = await Promise.all([1, 2, 3].map(() => run(handlers)));
+    assert.deepEqual(
+      verdicts.map((v) => v.kind),
+      ['continue', 'continue', 'continue'],
+    );
+    // Each admitted request counted once by the minute rule: it is now full, so a fourth would wait
+    // far past maxWait and is refused (were it not full, the 50 ms wait for `fast` would admit it).
+    const fourth = await run(handlers);
+    assert.equal(fourth.kind === 'deny' && fourth.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    assert.match(fourth.kind === 'deny' ? (fourth.headers?.ratelimit ?? '') : '', /"slow";r=0/);
+    await handlers.close?.();
+    await state.close();
   });
 
   test('token bucket rules allow a burst and then refill at the rate', async () => {
@@ -169,7 +216,7 @@ describe('rate-limit', () => {
 
   test('fails open or closed as configured when the state is unreachable', async () => {
     const broken = createMemoryState({ sweepMs: 0 });
-    Object.assign(broken, { consume: () => Promise.reject(new StateUnavailableError('down')) });
+    Object.assign(broken, { consumeAll: () => Promise.reject(new StateUnavailableError('down')) });
     const open = setup({ rules: [{ name: 'r', limit: '1/s' }] }, fakeClock(), broken);
     const ctx = contextFor();
     assert.equal((await run(open, ctx)).kind, 'continue');

@@ -1,8 +1,8 @@
-// rate-limit behaviour: every rule takes from its counter in the shared state; all must admit. Refused
-// requests get 429 with Retry-After, or in throttle mode wait (bounded queue, bounded wait) and retry.
+// rate-limit behaviour: all rules take from their counters in the shared state in one atomic call, all
+// or nothing. Refused requests get 429 with Retry-After, or in throttle mode wait (bounded) and retry.
 import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
-import type { ConsumeResult, RateSpec, StateStore } from '../../state/state.ts';
+import type { ConsumeAllResult, ConsumeItem, RateSpec, StateStore } from '../../state/state.ts';
 import {
   CONTINUE,
   type Deny,
@@ -56,7 +56,7 @@ function compileRules(config: RateLimitConfig): CompiledRule[] {
   });
 }
 
-/** Compiles the rules and plans once; per request one state call per rule (in parallel on Redis). */
+/** Compiles the rules and plans once; per request one atomic state call over all rules. */
 export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): PolicyHandlers {
   const rules = compileRules(config);
   for (const [plan, settings] of Object.entries(config.plans)) {
@@ -87,37 +87,33 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
     return planByConsumer.get(identity.consumerId);
   };
 
-  const take = (ctx: PolicyContext, subset: readonly CompiledRule[]): MaybePromise<Attempt> => {
+  // One atomic all-or-nothing call over every rule: a request refused by one rule takes from none.
+  const take = (ctx: PolicyContext): MaybePromise<Attempt> => {
     const plan = planOf(ctx);
-    const calls: Array<MaybePromise<ConsumeResult>> = [];
+    const specs = rules.map((rule) => (plan === undefined ? undefined : rule.plans.get(plan)) ?? rule.spec);
+    let call: MaybePromise<ConsumeAllResult>;
     try {
-      for (const rule of subset) {
-        const spec = (plan === undefined ? undefined : rule.plans.get(plan)) ?? rule.spec;
-        calls.push(state.consume(`rl:${rule.name}:${rule.key(ctx)}`, spec, rule.cost));
-      }
+      const items: ConsumeItem[] = rules.map((rule, i) => ({
+        key: `rl:${rule.name}:${rule.key(ctx)}`,
+        spec: specs[i]!,
+        cost: rule.cost,
+      }));
+      call = state.consumeAll(items);
     } catch {
       return 'state-error';
     }
-    const collect = (results: readonly ConsumeResult[]): Attempt => {
+    const collect = ({ results }: ConsumeAllResult): Attempt => {
       const outcomes: RuleOutcome[] = [];
       const refused: RuleOutcome[] = [];
-      for (let i = 0; i < subset.length; i++) {
-        const rule = subset[i]!;
+      for (let i = 0; i < rules.length; i++) {
         const result = results[i]!;
-        const outcome = {
-          name: rule.name,
-          windowMs: (rule.plans.get(plan ?? '') ?? rule.spec).windowMs,
-          result,
-        };
+        const outcome = { name: rules[i]!.name, windowMs: specs[i]!.windowMs, result };
         outcomes.push(outcome);
         if (!result.allowed) refused.push(outcome);
       }
       return { outcomes, refused };
     };
-    if (calls.some((call) => call instanceof Promise)) {
-      return Promise.all(calls).then(collect, () => 'state-error' as const);
-    }
-    return collect(calls as ConsumeResult[]);
+    return call instanceof Promise ? call.then(collect, () => 'state-error' as const) : collect(call);
   };
 
   const refuse = (outcomes: readonly RuleOutcome[], refused: readonly RuleOutcome[]): Deny => {
@@ -139,29 +135,23 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
     return closed ? STATE_UNAVAILABLE : CONTINUE;
   };
 
-  // Throttle: wait as long as the slowest refusing rule asks, then take again from those rules only,
-  // so rules that already admitted the request are not charged twice.
+  // Throttle: wait as long as the slowest refusing rule asks, then try every rule again (nothing was
+  // taken by the refused attempt), until admitted or the wait would pass `maxWait`.
   const wait = async (ctx: PolicyContext, attempt: Exclude<Attempt, 'state-error'>): Promise<Verdict> => {
     const deadline = deps.clock.now() + maxWaitMs;
-    const outcomes = new Map(attempt.outcomes.map((o) => [o.name, o]));
-    let refused = attempt.refused;
+    let current = attempt;
     queued++;
     try {
-      while (refused.length > 0) {
-        const delay = Math.max(...refused.map((o) => o.result.retryAfterMs));
-        if (deps.clock.now() + delay > deadline) return refuse([...outcomes.values()], refused);
+      while (current.refused.length > 0) {
+        const delay = Math.max(...current.refused.map((o) => o.result.retryAfterMs));
+        if (deps.clock.now() + delay > deadline) return refuse(current.outcomes, current.refused);
         await sleep(delay);
-        const names = new Set(refused.map((o) => o.name));
-        const again = await take(
-          ctx,
-          rules.filter((rule) => names.has(rule.name)),
-        );
+        const again = await take(ctx);
         if (again === 'state-error') return stateError(ctx);
-        for (const outcome of again.outcomes) outcomes.set(outcome.name, outcome);
-        refused = again.refused;
+        current = again;
       }
       ctx.annotate('rate-limit.throttled', true);
-      return admitted(ctx, [...outcomes.values()]);
+      return admitted(ctx, current.outcomes);
     } finally {
       queued--;
     }
@@ -176,7 +166,7 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
 
   return {
     onRequest(ctx) {
-      const attempt = take(ctx, rules);
+      const attempt = take(ctx);
       return attempt instanceof Promise ? attempt.then((a) => decide(ctx, a)) : decide(ctx, attempt);
     },
     ...(config.headers
