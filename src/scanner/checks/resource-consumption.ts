@@ -64,8 +64,10 @@ export const resourceConsumptionCheck: Check = {
       const small = Math.max(times[0]!.ms, 1);
       const large = times.at(-1)!;
       if (large.ms < MIN_SLOW_MS || large.ms / small < MIN_GROWTH) continue;
+      // Confirm on a fresh pair: a pause on a busy machine must not pass for super-linear growth.
+      const smallAgain = Math.max((await send(LENGTHS[0])).ms, 1);
       const again = await send(LENGTHS.at(-1)!);
-      if (again.ms < MIN_SLOW_MS || again.ms / small < MIN_GROWTH) continue;
+      if (again.ms < MIN_SLOW_MS || again.ms / smallAgain < MIN_GROWTH) continue;
       const series = times.map((t, i) => `${LENGTHS[i]} chars: ${Math.round(t.ms)} ms`).join(', ');
       ctx.findings.push(
         makeFinding(meta, {
