@@ -206,6 +206,18 @@ describe('createDetector', () => {
     }
   });
 
+  test('reads words that name Object.prototype members as plain words', () => {
+    const detector = createDetector();
+    for (const value of [';__proto__', ';constructor', 'a&constructor;b', ';hasOwnProperty x']) {
+      const result = detector.inspect([{ location: 'query.a', value, kind: 'query' }]);
+      assert.equal(
+        result.findings.some((f) => f.category === 'sqli'),
+        false,
+        value,
+      );
+    }
+  });
+
   test('refuses an out-of-range paranoia level', () => {
     assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
   });

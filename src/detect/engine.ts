@@ -42,6 +42,11 @@ const PLAIN = /^[\p{L}\p{N} _,-]*$/u;
 export const DEFAULT_THRESHOLD = 5;
 /** The ASCII part of PLAIN, tested on the raw value before any decoding. */
 const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
+/**
+ * ASCII without NUL, `%`, `&` or `\\`: no decoding layer (percent, entities, escapes, NFKC,
+ * invisibles) can change it, so its decoded view is the raw value.
+ */
+const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
 /** Values up to this length are memoized per request; at most this many entries. */
 const MEMO_MAX_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 4096;
@@ -77,17 +82,18 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
     : undefined;
 
   /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
-  function scan(value: string, kind: InputKind, location: string, memo: Memo): Scanned {
+  function scan(value: string, kind: InputKind, location: string, memo: Memo | undefined): Scanned {
     // Arrays of objects repeat member names and short values: each distinct one is scanned once
     // per request. Detectors read only the value and its kind, except the prototype-pollution
-    // check of a `prototype` key, which reads the location and is never memoized.
-    const memoized = value.length <= MEMO_MAX_LENGTH && value !== 'prototype';
+    // check of a `prototype` key, which reads the location and is never memoized. Other inputs
+    // (query, headers, forms) rarely repeat: hashing them costs more than scanning them again.
+    const memoized = memo !== undefined && value.length <= MEMO_MAX_LENGTH && value !== 'prototype';
     let byValue: Map<string, Scanned> | undefined;
     if (memoized) {
-      byValue = memo.get(kind);
+      byValue = memo!.get(kind);
       if (byValue === undefined) {
         byValue = new Map();
-        memo.set(kind, byValue);
+        memo!.set(kind, byValue);
       }
       const known = byValue.get(value);
       if (known !== undefined) return known;
@@ -95,9 +101,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
     // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
     // that read words apply (the common case of identifiers, numbers-as-text and padding).
     const asciiPlain = PLAIN_ASCII.test(value);
-    const views: Views = asciiPlain
-      ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
-      : viewsOf(value);
+    const views: Views =
+      asciiPlain || UNDECODABLE_ASCII.test(value)
+        ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
+        : viewsOf(value);
     const plain = asciiPlain || PLAIN.test(views.decoded);
     const hits: { hit: Hit; category: Category }[] = [];
     for (const detector of detectors) {
@@ -116,7 +123,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const memo: Memo = new Map();
       let used = 0;
       let overBudget = false;
-      function inspectOne(input: Input): void {
+      function inspectOne(input: Input, memoized: boolean): void {
         let value = input.value;
         // Each input is inspected whole while the request budget lasts, so padding does not hide
         // a payload; what is left over is reported (and by default blocked), never passed unseen.
@@ -126,7 +133,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         }
         used += value.length;
         if (value.length === 0) return;
-        const { views, hits } = scan(value, input.kind, input.location, memo);
+        const { views, hits } = scan(value, input.kind, input.location, memoized ? memo : undefined);
         for (const { hit, category } of hits) {
           if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
           findings.push({
@@ -193,10 +200,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
               ? inputsFromJson(input.value, input.location)
               : inputsFromJsonValue(screened.parsed, input.location);
           for (const leaf of leaves) {
-            inspectOne(leaf);
+            inspectOne(leaf, true);
             if (overBudget) break;
           }
-        } else inspectOne(input);
+        } else inspectOne(input, false);
         if (overBudget) break;
       }
 

@@ -91,7 +91,8 @@ export function decodeEntities(text: string): string {
     const start = j;
     while (j < n && j - start < 12 && isAlnum(text.charCodeAt(j))) j++;
     const name = text.slice(start, j).toLowerCase();
-    const value = NAMED[name];
+    // Own names only: `&constructor;` must not read Object.prototype.
+    const value = Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
     if (value === undefined) {
       out += '&';
       i++;

@@ -32,21 +32,27 @@ function readWord(text: string, from: number): { word: string; end: number; path
   // Spaces, `+` (a space in URLs), brace groups and parentheses before the word (a backtick is left
   // to the caller, which tracks code spans).
   while (i < n && ' \t+{('.includes(text[i]!)) i++;
+  // The word is copied in runs between removed characters (`run` is where the current run starts).
   let word = '';
-  while (i < n && word.length < 64) {
+  let run = i;
+  while (i < n && word.length + i - run < 64) {
     const c = text.charCodeAt(i);
     if (c === 39 || c === 34 || c === 92) {
+      word += text.slice(run, i);
       i++;
+      run = i;
       continue; // quote removal: w'h'o"am"i and c\at are whoami and cat
     }
     if (c === 36 && (text.startsWith('$@', i) || text.startsWith('$*', i))) {
+      word += text.slice(run, i);
       i += 2;
+      run = i;
       continue;
     }
     if (isWordEnd(c)) break;
-    word += text[i];
     i++;
   }
+  word += text.slice(run, i);
   const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
   const path = slash >= 0;
   const normalized = word.replaceAll('\\', '/');

@@ -25,6 +25,13 @@ function isTruncation(text: string, t: SqlToken | undefined): boolean {
   return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
 }
 
+/** The check for a word after `;`; own keys only (`;__proto__` must not read Object.prototype). */
+function statementFollow(
+  word: string,
+): ((t: SqlToken | undefined, u: SqlToken | undefined) => boolean) | undefined {
+  return Object.hasOwn(STATEMENT_FOLLOW, word) ? STATEMENT_FOLLOW[word] : undefined;
+}
+
 /** A call: a name followed directly by `(` (prose puts a space before a parenthesis). */
 function isCall(tokens: SqlToken[], i: number): boolean {
   const t = tokens[i]!;
@@ -135,7 +142,7 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
       booleanChecks(tokens, i, breakout, hits);
     } else if (t.type === ';' && next?.type === 'word') {
-      const follow = STATEMENT_FOLLOW[next.text];
+      const follow = statementFollow(next.text);
       const call = ATTACK_FUNCTIONS.has(next.text) && tokens[i + 2]?.type === '(';
       if (call || follow?.(tokens[i + 2], tokens[i + 3]))
         hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at: t.at });
@@ -288,7 +295,7 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     } else if (BOOLEAN.has(first.text) || first.text === 'not') {
       hits.push({ rule: 'sqli.breakout', score: 2, paranoia: 2, at });
     }
-  } else if (first.type === ';' && second?.type === 'word' && STATEMENT_FOLLOW[second.text] !== undefined) {
+  } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
     hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at });
   }
 }

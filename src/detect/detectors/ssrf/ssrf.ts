@@ -32,6 +32,7 @@ const INTERNAL_NAMES = [
   'localtest.me',
   'metadata.azure.com',
 ];
+const DOTTED_NAMES = INTERNAL_NAMES.map((name) => `.${name}`);
 // Wildcard DNS services that resolve `<ip>.nip.io` to `<ip>`, a common filter bypass.
 const WILDCARD_DNS = ['.nip.io', '.xip.io', '.sslip.io', '.nip.direct', '.traefik.me'];
 const MAX_URLS = 64;
@@ -61,8 +62,11 @@ function hostAt(text: string, from: number): string {
 export function internalReason(rawHost: string): string | undefined {
   const host = rawHost.replace(/\.$/, '');
   if (host.length === 0) return undefined;
-  for (const name of INTERNAL_NAMES) if (host === name || host.endsWith(`.${name}`)) return 'internal-name';
-  const literal = classifyHostLiteral(host);
+  for (let i = 0; i < INTERNAL_NAMES.length; i++)
+    if (host === INTERNAL_NAMES[i] || host.endsWith(DOTTED_NAMES[i]!)) return 'internal-name';
+  // Every inet_aton form starts with a digit and every IPv6 literal has a `:`: a host name is neither.
+  const first = host.charCodeAt(0);
+  const literal = (first >= 48 && first <= 57) || host.includes(':') ? classifyHostLiteral(host) : undefined;
   if (literal !== undefined) return literal;
   for (const suffix of WILDCARD_DNS) {
     if (host.endsWith(suffix)) {

@@ -18,6 +18,8 @@ const OPENERS: readonly [string, string][] = [
   ['[=', ']'],
 ];
 const MAX_EXPRESSION = 1024;
+/** Every opener and directive holds one of these: text without them has nothing to read. */
+const TEMPLATE_CHARS = /[{%([#]/;
 // Names that walk from a template object to the runtime, or run code.
 const DANGEROUS = new Set([
   '__class__',
@@ -219,6 +221,7 @@ export const sstiDetector: Detector = {
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];
+    if (!TEMPLATE_CHARS.test(text)) return hits;
     for (const [open, close] of OPENERS) {
       let i = text.indexOf(open);
       // Expressions are read one after another (the next search starts after this one's closer),

@@ -66,6 +66,9 @@ function findSensitive(text: string, startOnly = false): { path: string; at: num
   return undefined;
 }
 
+// Text that contains none of these contains no wrapper: one search instead of one per wrapper.
+const WRAPPER_HINTS = [...new Set(WRAPPERS.map((w) => (w.includes(':') ? ':' : w)))];
+
 function isPathShaped(text: string): boolean {
   const t = text.trimStart();
   if (/\s/.test(t.slice(0, 200).trimEnd())) return false;
@@ -105,7 +108,8 @@ export const traversalDetector: Detector = {
           at: Math.max(0, at),
         });
     }
-    for (const wrapper of WRAPPERS) {
+    const wrappers = WRAPPER_HINTS.some((hint) => text.includes(hint)) ? WRAPPERS : [];
+    for (const wrapper of wrappers) {
       const at = text.indexOf(wrapper);
       if (at >= 0 && (at === 0 || !/[a-z0-9]/.test(text[at - 1]!))) {
         const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
@@ -113,8 +117,8 @@ export const traversalDetector: Detector = {
         break;
       }
     }
-    const shapedAny =
-      isPathShaped(text) || hits.length > 0 || text.startsWith('..') || text.includes('\u0000');
+    const pathShaped = isPathShaped(text);
+    const shapedAny = pathShaped || hits.length > 0 || text.startsWith('..') || text.includes('\u0000');
     const sensitive = findSensitive(text);
     if (sensitive !== undefined) {
       const token = !/\s/.test(text.trim().slice(0, 300));
@@ -126,7 +130,7 @@ export const traversalDetector: Detector = {
         at: sensitive.at,
       });
     }
-    if (isPathShaped(text)) {
+    if (pathShaped) {
       const t = text
         .trimStart()
         .replace(/^file:\/*/, '/')
