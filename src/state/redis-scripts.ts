@@ -2,97 +2,11 @@
 // instances see one consistent counter; they mirror rate-math.ts. Numbers come back as integers
 // (Redis truncates Lua numbers in replies), hence the explicit floor/ceil.
 
-/** Token bucket. KEYS[1]; ARGV: now, limit, windowMs, capacity, cost → allowed, limit, remaining, resetMs, retryAfterMs. */
-export const TOKEN_BUCKET = `
-local now = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local capacity = tonumber(ARGV[4])
-local cost = tonumber(ARGV[5])
-local rate = limit / window
-local state = redis.call('HMGET', KEYS[1], 't', 'a')
-local tokens = tonumber(state[1])
-local at = tonumber(state[2])
-if tokens == nil then tokens = capacity; at = now end
-local elapsed = now - at
-if elapsed < 0 then elapsed = 0 end
-tokens = math.min(capacity, tokens + elapsed * rate)
-local allowed = 0
-if tokens >= cost then tokens = tokens - cost; allowed = 1 end
-local reset = math.ceil((capacity - tokens) / rate)
-local retry = 0
-if allowed == 0 then
-  if cost > capacity then retry = window else retry = math.ceil((cost - tokens) / rate) end
-end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'a', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.max(1, reset))
-return {allowed, capacity, math.floor(tokens), reset, retry}
-`;
-
-/** Sliding window counter. KEYS[1]; ARGV: now, limit, windowMs, cost → allowed, limit, remaining, resetMs, retryAfterMs. */
-export const SLIDING_WINDOW = `
-local now = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local w = tonumber(ARGV[3])
-local cost = tonumber(ARGV[4])
-local start = now - (now % w)
-local state = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
-local s = tonumber(state[1])
-local c = tonumber(state[2]) or 0
-local p = tonumber(state[3]) or 0
-if s ~= start then
-  if s ~= nil and start - s == w then p = c else p = 0 end
-  c = 0
-end
-local into = now - start
-local estimate = p * (w - into) / w + c
-local allowed = 0
-if estimate + cost <= limit then allowed = 1; c = c + cost end
-local used = estimate
-if allowed == 1 then used = estimate + cost end
-local untilEnd = w - into
-local reset = 0
-if c > 0 then reset = untilEnd + w elseif p > 0 then reset = untilEnd end
-local retry = 0
-if allowed == 0 then
-  if cost > limit then retry = w
-  else
-    local room = limit - c - cost
-    if room >= 0 and p > 0 then retry = math.max(1, math.ceil((1 - room / p) * w - into))
-    elseif c == 0 then retry = untilEnd
-    else retry = math.max(1, math.ceil(untilEnd + math.max(0, 1 - (limit - cost) / c) * w)) end
-  end
-end
-redis.call('HSET', KEYS[1], 's', start, 'c', c, 'p', p)
-redis.call('PEXPIRE', KEYS[1], 2 * w)
-return {allowed, limit, math.max(0, math.floor(limit - used)), reset, retry}
-`;
-
-/** Fixed-window increment. KEYS[1]; ARGV: ttlMs, by → the new value; the TTL is set when the key is new. */
-export const INCREMENT = `
-local value = redis.call('INCRBY', KEYS[1], ARGV[2])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return value
-`;
-
-/** Bounded increment. KEYS[1]; ARGV: ttlMs, by, max → applied (0/1), value. */
-export const TRY_INCREMENT = `
-local current = tonumber(redis.call('GET', KEYS[1])) or 0
-local by = tonumber(ARGV[2])
-local nextValue = current + by
-if nextValue < 0 then nextValue = 0 end
-if by > 0 and nextValue > tonumber(ARGV[3]) then return {0, current} end
-redis.call('SET', KEYS[1], nextValue, 'PX', ARGV[1])
-return {1, nextValue}
-`;
-
 /**
- * All or nothing over several rules: the two algorithms above as functions over a state table, run
- * on tentative copies (items sharing a key see each other), then written only if every item admits.
- * KEYS: one per item; ARGV: now, then per item algorithm (0 token bucket, 1 sliding window), limit,
- * windowMs, capacity, cost → allowed, then per item allowed, limit, remaining, resetMs, retryAfterMs.
+ * The two algorithms as Lua functions over a state table (`stored` reads one from a hash): one
+ * source for the single-rule scripts and CONSUME_ALL. Expects ARGV[1] to be the clock (`now`).
  */
-export const CONSUME_ALL = `
+const RATE_FUNCTIONS = `
 local now = tonumber(ARGV[1])
 local function stored(key, algo)
   if algo == 0 then
@@ -149,6 +63,49 @@ local function slide(st, limit, w, cost)
   end
   return {s = start, c = c, p = p}, {allowed, limit, math.max(0, math.floor(limit - used)), reset, retry}, 2 * w
 end
+`;
+
+/** Token bucket. KEYS[1]; ARGV: now, limit, windowMs, capacity, cost → allowed, limit, remaining, resetMs, retryAfterMs. */
+export const TOKEN_BUCKET = `${RATE_FUNCTIONS}
+local st, result, ttl = bucket(stored(KEYS[1], 0), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+redis.call('HSET', KEYS[1], 't', tostring(st.t), 'a', tostring(st.a))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return result
+`;
+
+/** Sliding window counter. KEYS[1]; ARGV: now, limit, windowMs, cost → allowed, limit, remaining, resetMs, retryAfterMs. */
+export const SLIDING_WINDOW = `${RATE_FUNCTIONS}
+local st, result, ttl = slide(stored(KEYS[1], 1), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+redis.call('HSET', KEYS[1], 's', st.s, 'c', st.c, 'p', st.p)
+redis.call('PEXPIRE', KEYS[1], ttl)
+return result
+`;
+
+/** Fixed-window increment. KEYS[1]; ARGV: ttlMs, by → the new value; the TTL is set when the key is new. */
+export const INCREMENT = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return value
+`;
+
+/** Bounded increment. KEYS[1]; ARGV: ttlMs, by, max → applied (0/1), value. */
+export const TRY_INCREMENT = `
+local current = tonumber(redis.call('GET', KEYS[1])) or 0
+local by = tonumber(ARGV[2])
+local nextValue = current + by
+if nextValue < 0 then nextValue = 0 end
+if by > 0 and nextValue > tonumber(ARGV[3]) then return {0, current} end
+redis.call('SET', KEYS[1], nextValue, 'PX', ARGV[1])
+return {1, nextValue}
+`;
+
+/**
+ * All or nothing over several rules: the algorithms of RATE_FUNCTIONS, run
+ * on tentative copies (items sharing a key see each other), then written only if every item admits.
+ * KEYS: one per item; ARGV: now, then per item algorithm (0 token bucket, 1 sliding window), limit,
+ * windowMs, capacity, cost → allowed, then per item allowed, limit, remaining, resetMs, retryAfterMs.
+ */
+export const CONSUME_ALL = `${RATE_FUNCTIONS}
 local function run(st, b, cost)
   local algo = tonumber(ARGV[b])
   local limit = tonumber(ARGV[b + 1])
