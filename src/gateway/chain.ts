@@ -14,6 +14,8 @@ export interface ChainLink {
   readonly mode: Exclude<PolicyMode, 'off'>;
   readonly failOpen: boolean;
   readonly handlers: PolicyHandlers;
+  /** Its index in the chain: the slot of its per-request state. */
+  readonly position: number;
 }
 
 /** A route's compiled chain: phase lists precomputed so empty phases cost nothing. */
@@ -73,9 +75,12 @@ export function compileChain(
       throw new PolicyBuildError(path, (error as Error).message, error);
     }
     const order = STAGES.indexOf(definition.stage) * 10_000 + position++;
-    links.push({ name, mode, failOpen: definition.failOpen === true, handlers, order });
+    links.push({ name, mode, failOpen: definition.failOpen === true, handlers, order, position: 0 });
   }
   links.sort((a, b) => a.order - b.order);
+  links.forEach((link, index) => {
+    (link as { position: number }).position = index;
+  });
 
   const needsOf = (link: ChainLink) =>
     link.handlers.needs ?? definitions.get(link.name)?.needs ?? { requestBody: false, responseBody: false };

@@ -2,16 +2,19 @@
 // class so every request has the same shape, with the query parsed only when a policy asks for it.
 import type { ErrorCode } from '../errors/codes.ts';
 import type {
+  AuthnOutcome,
   ClientCertificate,
   Clock,
   HeaderMap,
   Identity,
   LogContext,
+  OperationMatcher,
   PolicyLogger,
   ResponseView,
   RouteInfo,
   SecurityEvent,
 } from '../policies/policy.ts';
+import { AuthnRecord, OperationMemo } from '../policies/request-shared.ts';
 
 /** What the gateway knows about a request before any policy runs. */
 export interface RequestFacts {
@@ -60,7 +63,11 @@ export class RequestContext implements LogContext {
   annotations: Record<string, string | number | boolean> | undefined = undefined;
   /** Query parameter names policies removed from the upstream URL. */
   upstreamQueryRemovals: string[] | undefined = undefined;
+  /** Each chain link's per-request state, by link position (created on first use). */
+  policyStates: unknown[] | undefined = undefined;
   #query: URLSearchParams | undefined;
+  #authn: AuthnRecord | undefined;
+  #operations: OperationMemo | undefined;
   readonly #flag: FlagSink;
 
   constructor(facts: RequestFacts, clock: Clock, log: PolicyLogger, flag: FlagSink) {
@@ -84,6 +91,16 @@ export class RequestContext implements LogContext {
   get query(): URLSearchParams {
     this.#query ??= new URLSearchParams(this.rawQuery);
     return this.#query;
+  }
+
+  get authn(): AuthnOutcome {
+    this.#authn ??= new AuthnRecord();
+    return this.#authn;
+  }
+
+  matchOperation<M>(index: OperationMatcher<M>): M {
+    this.#operations ??= new OperationMemo();
+    return this.#operations.match(index, this.method, this.path);
   }
 
   setUpstreamHeader(name: string, value: string): void {

@@ -74,7 +74,7 @@ function recorder() {
 }
 
 function phaseContext(): PhaseContext {
-  return Object.assign(contextFor(), { currentPolicy: '' });
+  return Object.assign(contextFor(), { currentPolicy: '', policyStates: undefined });
 }
 
 describe('compiled chains', () => {
@@ -211,6 +211,7 @@ describe('response and log phases', () => {
     );
     const ctx = Object.assign(contextFor({ response: { status: 500, body: 'stack', local: false } }), {
       currentPolicy: '',
+      policyStates: undefined,
     });
     const replaced: string[] = [];
     const outcome = await runResponsePhase(chain, ctx, recorder(), (result) =>
@@ -242,7 +243,10 @@ describe('response and log phases', () => {
       { defaults: undefined, route: { headers: {}, slow: {} }, routePath: 'routes[0]' },
       deps,
     );
-    const ctx = Object.assign(contextFor({ response: { status: 500, local: false } }), { currentPolicy: '' });
+    const ctx = Object.assign(contextFor({ response: { status: 500, local: false } }), {
+      currentPolicy: '',
+      policyStates: undefined,
+    });
     const replaced: string[] = [];
     const outcome = await runResponsePhase(chain, ctx, recorder(), (result) =>
       replaced.push(result.policy ?? ''),
@@ -262,6 +266,7 @@ describe('response and log phases', () => {
     const reporter = recorder();
     const ctx = Object.assign(contextFor(), {
       currentPolicy: '',
+      policyStates: undefined,
       status: 200,
       errorCode: undefined,
       durationMs: 1,
@@ -269,5 +274,57 @@ describe('response and log phases', () => {
     runLogPhase(chain, ctx, reporter);
     assert.deepEqual(calls, ['log:a', 'log:b']);
     assert.deepEqual(reporter.seen, [['fault', 'a', 'open']]);
+  });
+});
+
+describe('per-request policy state', () => {
+  test('gives every phase of one request the same state and each request its own', () => {
+    const seen: Array<{ phase: string; state: { id: number; hits: number } }> = [];
+    let made = 0;
+    const counter = definePolicy({
+      name: 'counter',
+      stage: 'traffic',
+      description: 'keeps a per-request counter',
+      config: Type.Object({}),
+      errors: [],
+      create: () => ({
+        requestState: () => ({ id: ++made, hits: 0 }),
+        onRequest(_ctx, state: { id: number; hits: number }) {
+          state.hits++;
+          seen.push({ phase: 'request', state });
+          return CONTINUE;
+        },
+        onResponse(_ctx, state: { id: number; hits: number }) {
+          state.hits++;
+          seen.push({ phase: 'response', state });
+          return CONTINUE;
+        },
+        onLog(_ctx, state: { id: number; hits: number }) {
+          seen.push({ phase: 'log', state });
+        },
+      }),
+    });
+    const chain = compileChain(
+      registry(probe('first', 'ingress', 'pass'), counter),
+      { defaults: undefined, route: { first: {}, counter: {} }, routePath: 'routes[0]' },
+      deps,
+    );
+    for (let request = 0; request < 2; request++) {
+      const ctx = Object.assign(contextFor({ response: { status: 200 } }), {
+        currentPolicy: '',
+        policyStates: undefined,
+        status: 200,
+        errorCode: undefined,
+        durationMs: 1,
+      });
+      runRequestPhase(chain, ctx, recorder());
+      runResponsePhase(chain, ctx, recorder(), () => {});
+      runLogPhase(chain, ctx, recorder());
+    }
+    assert.equal(made, 2);
+    assert.deepEqual(
+      seen.map(({ phase, state }) => `${phase}:${state.id}:${state.hits}`),
+      ['request:1:2', 'response:1:2', 'log:1:2', 'request:2:2', 'response:2:2', 'log:2:2'],
+    );
   });
 });

@@ -22,9 +22,23 @@ const PASSED: PhaseOutcome = Object.freeze({ deny: undefined, policy: undefined 
 
 type Phase = 'onRequest' | 'onResponse';
 
-/** The context as the pipeline drives it: it names the running policy so flags are attributed. */
+/**
+ * The context as the pipeline drives it: it names the running policy so flags are attributed, and
+ * holds each link's per-request state.
+ */
 export interface PhaseContext extends PolicyContext {
   currentPolicy: string;
+  policyStates: unknown[] | undefined;
+}
+
+/** The link's per-request state on this request, made by its `requestState` the first time. */
+function stateOf(link: ChainLink, ctx: PhaseContext): unknown {
+  const make = link.handlers.requestState;
+  if (make === undefined) return undefined;
+  ctx.policyStates ??= [];
+  const states = ctx.policyStates;
+  if (!(link.position in states)) states[link.position] = make.call(link.handlers);
+  return states[link.position];
 }
 
 function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
@@ -56,7 +70,7 @@ function invoke(
 ): MaybePromise<Verdict> {
   ctx.currentPolicy = link.name;
   try {
-    const result = link.handlers[phase]!(ctx);
+    const result = link.handlers[phase]!(ctx, stateOf(link, ctx));
     if (isPromise(result)) return result.catch((error: unknown) => faultVerdict(link, error, reporter));
     return result;
   } catch (error) {
@@ -150,7 +164,7 @@ export function runLogPhase(chain: Chain, ctx: LogContext & PhaseContext, report
   for (const link of chain.onLog) {
     ctx.currentPolicy = link.name;
     try {
-      link.handlers.onLog!(ctx);
+      link.handlers.onLog!(ctx, stateOf(link, ctx));
     } catch (error) {
       reporter.fault(link.name, error, true);
     }

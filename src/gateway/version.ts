@@ -67,6 +67,16 @@ export function buildVersion(
   report?: UpstreamReporter,
 ): ConfigVersion {
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
+  const built = new Map<string, unknown>();
+  const versionDeps: PolicyDeps = {
+    ...deps,
+    versionCache: {
+      once<T>(key: string, build: () => T): T {
+        if (!built.has(key)) built.set(key, build());
+        return built.get(key) as T;
+      },
+    },
+  };
   let trustedProxies: TrustedProxies;
   try {
     trustedProxies = compileTrustedProxies(config.server?.trustedProxies ?? []);
@@ -100,7 +110,7 @@ export function buildVersion(
             route: blocksOf(route.policies),
             routePath: `routes[${index}]`,
           },
-          deps,
+          versionDeps,
         );
         routes.push({ name: route.name, pattern: route.match.path, config: route, chain, upstream });
       } catch (error) {

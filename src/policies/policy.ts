@@ -177,8 +177,51 @@ export interface PolicyContext {
   annotate(key: string, value: string | number | boolean): void;
   /** Records a security event that does not decide the request (a flag). */
   emit(event: Omit<SecurityEvent, 'policy'>): void;
+  /**
+   * What the authn policies of this request found, in chain order: every method tried, its result and
+   * credential id, and the challenges of methods whose credential was absent. Later stages (brute-force,
+   * authorize, login guards) read it here; nothing is passed between policies any other way.
+   */
+  readonly authn: AuthnOutcome;
+  /**
+   * Matches this request against an operation index once: the first call computes `index.match(method,
+   * path)`, later calls with the same index (another policy of the route on the same spec) return it.
+   */
+  matchOperation<M>(index: OperationMatcher<M>): M;
   readonly clock: Clock;
   readonly log: PolicyLogger;
+}
+
+/** Anything that finds the operation of a method and normalized path (an OpenAPI operation index). */
+export interface OperationMatcher<M> {
+  match(method: string, path: string): M;
+}
+
+/** One authentication method's attempt on this request. */
+export interface AuthnAttempt {
+  /** The policy name (`api-key`, `jwt`, …). */
+  readonly method: string;
+  /** `absent`: no credential of its kind; `failed`: one was presented and refused. */
+  readonly result: 'absent' | 'failed' | 'succeeded';
+  /** Which credential (key prefix, username, kid, subject; never a secret). */
+  readonly credentialId: string | undefined;
+}
+
+/** The shared authentication outcome of one request (Kong's `kong.ctx.shared`, typed). */
+export interface AuthnOutcome {
+  readonly attempts: readonly AuthnAttempt[];
+  /** The challenges of methods that found no credential, in chain order, without repeats. */
+  readonly challenges: readonly string[];
+  /** The last refused attempt, when a credential was presented and refused. */
+  readonly failure: AuthnAttempt | undefined;
+  /** Records that `method` found no credential of its kind; its challenge joins the final 401. */
+  absent(method: string, challenge: string): void;
+  /** Records that `method` refused the credential `credentialId`. */
+  failed(method: string, credentialId: string | undefined): void;
+  /** Records that `method` established the identity. */
+  succeeded(method: string, credentialId: string | undefined): void;
+  /** A `WWW-Authenticate` value: every noted challenge, then `own` when not noted already. */
+  challengeHeader(own?: string): string;
 }
 
 /** What the log phase sees: the final outcome. */
@@ -188,13 +231,19 @@ export interface LogContext extends PolicyContext {
   readonly durationMs: number;
 }
 
-/** The handlers a policy instance offers; absent phases cost nothing. */
-export interface PolicyHandlers {
-  onRequest?(ctx: PolicyContext): MaybePromise<Verdict>;
+/**
+ * The handlers a policy instance offers; absent phases cost nothing. `S` is the policy's own
+ * per-request state (Kong's `kong.ctx.plugin`): `requestState` makes it the first time a phase of a
+ * request runs, and every phase of that request gets the same value as its second argument (the
+ * pipeline always passes it; a stateful policy declares the parameter required).
+ */
+export interface PolicyHandlers<S = unknown> {
+  requestState?(): S;
+  onRequest?(ctx: PolicyContext, state?: S): MaybePromise<Verdict>;
   /** Runs bottom up on the upstream (or local) response; may edit headers and a buffered body. */
-  onResponse?(ctx: PolicyContext): MaybePromise<Verdict>;
+  onResponse?(ctx: PolicyContext, state?: S): MaybePromise<Verdict>;
   /** Always runs, also after a deny or an upstream error; never changes the outcome. */
-  onLog?(ctx: LogContext): void;
+  onLog?(ctx: LogContext, state?: S): void;
   /** Overrides the definition's `needs` when they depend on this instance's config. */
   readonly needs?: PolicyNeeds;
   /** A hard limit on the request body bytes, enforced by the pipeline also for chunked bodies (413). */
@@ -215,6 +264,16 @@ export interface PolicyDeps {
   readonly state?: StateStore;
   /** The durable identity store (consumers, credential hashes), when the config names one. */
   readonly store?: IdentityStore | undefined;
+  /**
+   * Values built once per config version and shared by every policy of every route in it (one
+   * compiled operation index per spec file, say). Absent in unit tests: build privately then.
+   */
+  readonly versionCache?: VersionCache;
+}
+
+/** A per-config-version memo: the first `once(key, build)` builds, later calls get the same value. */
+export interface VersionCache {
+  once<T>(key: string, build: () => T): T;
 }
 
 /** What a policy needs the pipeline to do for it. */
@@ -237,7 +296,7 @@ export interface PolicyDefinition<S extends TObject = TObject> {
   readonly errors: readonly ErrorCode[];
   /** Whether a fault lets the request through instead of failing closed (never for authn). */
   readonly failOpen?: boolean;
-  create(config: StaticConfig<S>, deps: PolicyDeps): PolicyHandlers;
+  create(config: StaticConfig<S>, deps: PolicyDeps): PolicyHandlers<unknown>;
 }
 
 /** The validated config type of a schema (defaults applied). */

@@ -19,6 +19,7 @@ import type {
   SecurityEvent,
   StaticConfig,
 } from '../../src/policies/policy.ts';
+import { AuthnRecord, OperationMemo } from '../../src/policies/request-shared.ts';
 
 /** A clock tests move by hand. */
 export interface FakeClock extends Clock {
@@ -75,6 +76,8 @@ export interface ContextOverrides {
   clientIp?: string;
   secure?: boolean;
   route?: Partial<RouteInfo>;
+  /** The authentication outcome so far (earlier authn policies' attempts). */
+  authn?: AuthnRecord;
   /** A string is encoded as UTF-8. */
   body?: Buffer | string;
   /** Defaults to the body's length when a body is given. */
@@ -124,11 +127,14 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
     };
   }
   const headers = { host: 'api.example.test', ...overrides.headers };
+  const operations = new OperationMemo();
+  const method = overrides.method ?? 'GET';
+  const path = overrides.path ?? (q === -1 ? rawUrl : rawUrl.slice(0, q));
   return {
     requestId: overrides.requestId ?? 'req-test-1',
-    method: overrides.method ?? 'GET',
+    method,
     rawUrl,
-    path: overrides.path ?? (q === -1 ? rawUrl : rawUrl.slice(0, q)),
+    path,
     rawQuery,
     query: new URLSearchParams(rawQuery),
     headers,
@@ -161,6 +167,8 @@ export function contextFor(overrides: ContextOverrides = {}): TestContext {
     emit(event: Omit<SecurityEvent, 'policy'>) {
       events.push(event);
     },
+    authn: overrides.authn ?? new AuthnRecord(),
+    matchOperation: (index) => operations.match(index, method, path),
     clock: overrides.clock ?? fakeClock(),
     log: recordingLogger(),
     events,

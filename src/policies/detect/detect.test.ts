@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import type { HeaderMap, PolicyContext, PolicyHandlers, SecurityEvent, Verdict } from '../policy.ts';
+import { AuthnRecord } from '../request-shared.ts';
 import { detectConfig } from './config.ts';
 import { detect } from './index.ts';
 
@@ -37,6 +38,9 @@ function contextFor(
     contentLength: body?.length,
     identity: undefined,
     response: undefined,
+    authn: new AuthnRecord(),
+    matchOperation: (index) =>
+      index.match(body === undefined ? 'GET' : 'POST', q < 0 ? url : url.slice(0, q)),
     setUpstreamHeader() {},
     removeUpstreamHeader() {},
     removeUpstreamQueryParam() {},
