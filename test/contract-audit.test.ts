@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { type AuditReport, auditSpecFile, formatSarif, formatText, reaches } from '../src/audit/index.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 import { sarifValidator } from './helpers/sarif.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -76,10 +76,12 @@ describe('rampart audit', () => {
   });
 
   test('exits 1 when a finding reaches --fail-on and 0 when none does', async () => {
-    const failing = await runCli(['audit', DEMO, '--fail-on', 'medium', '--format', 'json'], { cwd: ROOT });
+    const failing = await runCliInProcess(['audit', DEMO, '--fail-on', 'medium', '--format', 'json'], {
+      cwd: ROOT,
+    });
     assert.equal(failing.code, 1);
     assert.equal(JSON.parse(failing.stdout).file, DEMO);
-    assert.equal((await runCli(['audit', DEMO, '--fail-on', 'high'], { cwd: ROOT })).code, 0);
-    assert.equal((await runCli(['audit', DEMO, '--format', 'xml'], { cwd: ROOT })).code, 2);
+    assert.equal((await runCliInProcess(['audit', DEMO, '--fail-on', 'high'], { cwd: ROOT })).code, 0);
+    assert.equal((await runCliInProcess(['audit', DEMO, '--format', 'xml'], { cwd: ROOT })).code, 2);
   });
 });

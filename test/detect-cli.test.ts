@@ -1,32 +1,18 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal `${…}` lookups.
-// `rampart detect` run as a real process: verdicts as exit codes, decoded forms, JSON output, raw requests.
+// `rampart detect` run in-process: verdicts as exit codes, decoded forms, JSON output, raw requests.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { runCli } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-detect-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `rampart detect` with `stdin` piped in. */
-async function withStdin(
-  args: readonly string[],
-  stdin: string,
-): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [MAIN, 'detect', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stdin.end(stdin);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout };
+function withStdin(args: readonly string[], stdin: string) {
+  return runCliInProcess(['detect', ...args], { stdin });
 }
 
 interface Report {
@@ -39,19 +25,19 @@ interface Report {
 
 describe('rampart detect', () => {
   test('exits 1 on an attack given as an argument and names the rule', async () => {
-    const { code, stdout } = await runCli(['detect', "1' UNION SELECT password FROM users--"]);
+    const { code, stdout } = await runCliInProcess(['detect', "1' UNION SELECT password FROM users--"]);
     assert.equal(code, 1);
     assert.match(stdout, /sqli\.union/);
   });
 
   test('exits 0 on a benign value that looks dangerous', async () => {
-    const { code, stdout } = await runCli(['detect', "O'Brien selected a table from the catalog"]);
+    const { code, stdout } = await runCliInProcess(['detect', "O'Brien selected a table from the catalog"]);
     assert.equal(code, 0);
     assert.match(stdout, /findings: none|clean/);
   });
 
   test('prints the decoded form and the findings as JSON', async () => {
-    const { code, stdout } = await runCli([
+    const { code, stdout } = await runCliInProcess([
       'detect',
       '--json',
       '%253Cscript%253Ealert(1)%253C%252Fscript%253E',
@@ -77,8 +63,8 @@ describe('rampart detect', () => {
 
   test('paranoia and threshold decide the verdict on a weak finding', async () => {
     const value = 'a; ls -la';
-    assert.equal((await runCli(['detect', '--threshold', '2', value])).code, 0);
-    assert.equal((await runCli(['detect', '--threshold', '2', '--paranoia', '2', value])).code, 1);
+    assert.equal((await runCliInProcess(['detect', '--threshold', '2', value])).code, 0);
+    assert.equal((await runCliInProcess(['detect', '--threshold', '2', '--paranoia', '2', value])).code, 1);
   });
 
   test('inspects a raw HTTP request from a file: path, query, headers, cookies and body', async () => {
@@ -95,7 +81,7 @@ describe('rampart detect', () => {
         '{"user":"admin","password":{"$ne":null}}',
       ].join('\r\n'),
     );
-    const { code, stdout } = await runCli(['detect', '--json', '--request', file]);
+    const { code, stdout } = await runCliInProcess(['detect', '--json', '--request', file]);
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as Report;
     const locations = new Set(report.findings.map((f) => f.location));
@@ -113,8 +99,8 @@ describe('rampart detect', () => {
   });
 
   test('exits 2 on a usage error, never 1', async () => {
-    assert.equal((await runCli(['detect', '--paranoia', '7', 'x'])).code, 2);
-    assert.equal((await runCli(['detect', '--request', join(dir, 'missing.http')])).code, 2);
-    assert.equal((await runCli(['detect', '--kind', 'nope', 'x'])).code, 2);
+    assert.equal((await runCliInProcess(['detect', '--paranoia', '7', 'x'])).code, 2);
+    assert.equal((await runCliInProcess(['detect', '--request', join(dir, 'missing.http')])).code, 2);
+    assert.equal((await runCliInProcess(['detect', '--kind', 'nope', 'x'])).code, 2);
   });
 });

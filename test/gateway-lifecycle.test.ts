@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliGateway, runCli, startCliGateway } from './helpers/cli.ts';
+import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-lifecycle-'));
@@ -214,7 +214,7 @@ routes:
       ip-filter: { allow: [10.0.0.0/33] }
 `,
     );
-    const result = await runCli(['validate', '-c', bad]);
+    const result = await runCliInProcess(['validate', '-c', bad]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /bad\.yaml:9:\d+ routes\[0\]\.policies\.methods\.allow\[0\]/);
   });
@@ -234,12 +234,12 @@ routes:
       ip-filter: { allow: [10.0.0.1/8] }
 `,
     );
-    const refused = await runCli(['validate', '-c', cidr]);
+    const refused = await runCliInProcess(['validate', '-c', cidr]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /cidr\.yaml:9:\d+ routes\[0\]\.policies\.ip-filter/);
 
     writeFileSync(cidr, readFileSync(cidr, 'utf8').replace('10.0.0.1/8', '10.0.0.0/8'));
-    const accepted = await runCli(['validate', '-c', cidr]);
+    const accepted = await runCliInProcess(['validate', '-c', cidr]);
     assert.equal(accepted.code, 0, accepted.stderr);
   });
 });

@@ -1,11 +1,11 @@
-// `rampart consumers` and `rampart keys` as real processes on a real store file, and a real gateway
+// `rampart consumers` and `rampart keys` run in-process on a real store file, and a real gateway
 // process (`rampart start -c`) accepting, then refusing, the keys they manage; plus the admin API.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliGateway, runCli, startCliGateway } from './helpers/cli.ts';
+import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 describe('consumers and keys CLI', () => {
@@ -15,7 +15,7 @@ describe('consumers and keys CLI', () => {
   let gateway: CliGateway | undefined;
 
   const cli = async (...args: string[]) => {
-    const result = await runCli(args);
+    const result = await runCliInProcess(args);
     assert.equal(result.code, 0, result.stderr);
     return result.stdout;
   };
@@ -51,7 +51,7 @@ routes:
       await cli('consumers', 'add', 'alice', '--roles', 'read,write', '-c', configFile),
       /created consumer alice/,
     );
-    const duplicate = await runCli(['consumers', 'add', 'alice', '-c', configFile]);
+    const duplicate = await runCliInProcess(['consumers', 'add', 'alice', '-c', configFile]);
     assert.equal(duplicate.code, 1);
     const list = JSON.parse(
       await cli('consumers', 'list', '--json', '--db', join(dir, 'data/rampart.db')),
@@ -80,6 +80,21 @@ routes:
     }>;
     assert.equal(json[0]?.status, 'active');
     assert.ok(Date.parse(json[0]!.expiresAt) > Date.now() + 29 * 86_400_000);
+  });
+
+  test("gives a rotated key's successor the old key's lifetime unless --expires says otherwise", async () => {
+    const lifetime = (view: { createdAt: string; expiresAt: string | null }) =>
+      view.expiresAt === null ? null : Date.parse(view.expiresAt) - Date.parse(view.createdAt);
+    const create = async (...expiry: string[]) =>
+      (await cli('keys', 'create', '--consumer', 'alice', ...expiry, '-c', configFile)).trim().slice(0, 21);
+    const rotate = async (prefix: string, ...expiry: string[]) =>
+      JSON.parse(await cli('keys', 'rotate', prefix, ...expiry, '--json', '-c', configFile)) as {
+        createdAt: string;
+        expiresAt: string | null;
+      };
+    assert.equal(lifetime(await rotate(await create('--expires', '7d'))), 7 * 86_400_000);
+    assert.equal(lifetime(await rotate(await create('--expires', '7d'), '--expires', '1d')), 86_400_000);
+    assert.equal(lifetime(await rotate(await create())), null);
   });
 
   test('manages keys a running gateway accepts, rotates and refuses', async () => {
@@ -128,7 +143,7 @@ routes:
   test('refuses a config without a store section', async () => {
     const bare = join(dir, 'bare.yaml');
     writeFileSync(bare, `version: 1\nupstreams: { app: { url: http://127.0.0.1:1 } }\nroutes: []\n`);
-    const result = await runCli(['consumers', 'list', '-c', bare]);
+    const result = await runCliInProcess(['consumers', 'list', '-c', bare]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /store/);
   });

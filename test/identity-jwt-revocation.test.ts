@@ -17,7 +17,7 @@ import { createMetrics } from '../src/observe/metrics.ts';
 import { createMemoryState } from '../src/state/memory.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { IdentityStore } from '../src/store/store.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 import { fakeClock } from './helpers/context.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
@@ -150,10 +150,19 @@ routes:
     const jwt = await token('user-3');
     for (const gateway of [a, b, c]) assert.equal(await status(gateway, jwt), 200);
     const before = new Date(clock.now() + 1_000).toISOString();
-    const result = await runCli(['tokens', 'revoke', '--subject', 'user-3', '--before', before, '--db', db]);
+    const result = await runCliInProcess([
+      'tokens',
+      'revoke',
+      '--subject',
+      'user-3',
+      '--before',
+      before,
+      '--db',
+      db,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     for (const gateway of [a, b, c]) assert.ok(await eventuallyRefused(gateway, jwt));
-    const listed = await runCli(['tokens', 'list', '--json', '--db', db]);
+    const listed = await runCliInProcess(['tokens', 'list', '--json', '--db', db]);
     assert.ok((JSON.parse(listed.stdout) as Array<{ value: string }>).some((r) => r.value === 'user-3'));
   });
 

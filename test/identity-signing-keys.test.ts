@@ -15,7 +15,7 @@ import { createMetrics } from '../src/observe/metrics.ts';
 import { createMemoryState } from '../src/state/memory.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { IdentityStore } from '../src/store/store.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 import { fakeClock } from './helpers/context.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
@@ -52,7 +52,7 @@ describe('signing keys per consumer in the store', () => {
     return response.status;
   };
   const cli = async (...args: string[]) => {
-    const result = await runCli([...args, '--db', db]);
+    const result = await runCliInProcess([...args, '--db', db]);
     assert.equal(result.code, 0, result.stderr);
     return result.stdout;
   };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type DemoApi, startDemoApi } from '../examples/demo-api/server.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 import { sarifValidator } from './helpers/sarif.ts';
 
 const SPEC = fileURLToPath(new URL('../examples/demo-api/openapi.yaml', import.meta.url));
@@ -28,10 +28,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function scan(target: string, ...extra: string[]): ReturnType<typeof runCli> {
-  return runCli(['scan', '--spec', SPEC, '--target', target, '--auth', AUTH, ...extra], {
-    timeoutMs: 60_000,
-  });
+function scan(target: string, ...extra: string[]): ReturnType<typeof runCliInProcess> {
+  return runCliInProcess(['scan', '--spec', SPEC, '--target', target, '--auth', AUTH, ...extra]);
 }
 
 describe('rampart scan reports', () => {
@@ -69,7 +67,7 @@ describe('rampart scan reports', () => {
     const run = await scan(secure.url, '--format', 'json', '--fail-on', 'low');
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { findings: unknown[] }).findings.length, 0);
-    assert.equal((await runCli(['scan', '--spec', SPEC])).code, 2);
+    assert.equal((await runCliInProcess(['scan', '--spec', SPEC])).code, 2);
     assert.equal((await scan(secure.url, '--only', 'no-such-check')).code, 2);
   });
 });

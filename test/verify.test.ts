@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DemoApi, startDemoApi } from '../examples/demo-api/server.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
-import { type CliGateway, runCli, startCliGateway } from './helpers/cli.ts';
+import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
 
 const SPEC = resolve(import.meta.dirname, '../examples/demo-api/openapi.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'rampart-verify-'));
@@ -78,9 +78,7 @@ after(async () => {
 
 describe('rampart verify', () => {
   test('proves 401 without credentials, unknown fields refused and 429 within the burst', async () => {
-    const run = await runCli(['verify', '-c', CONFIG, '--target', gateway.url, '--format', 'json'], {
-      timeoutMs: 30_000,
-    });
+    const run = await runCliInProcess(['verify', '-c', CONFIG, '--target', gateway.url, '--format', 'json']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const report = JSON.parse(run.stdout) as Report;
     assert.deepEqual(outcomes(report), [
@@ -111,9 +109,7 @@ describe('rampart verify', () => {
   });
 
   test('fails where the config claims a protection the running gateway does not enforce', async () => {
-    const run = await runCli(['verify', '-c', CLAIMED, '--target', gateway.url, '--format', 'json'], {
-      timeoutMs: 30_000,
-    });
+    const run = await runCliInProcess(['verify', '-c', CLAIMED, '--target', gateway.url, '--format', 'json']);
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as Report;
     const health = report.results.filter((r) => r.route === 'health').map((r) => `${r.check} ${r.outcome}`);
@@ -121,7 +117,7 @@ describe('rampart verify', () => {
   });
 
   test('answers 2 to a config that does not load', async () => {
-    const run = await runCli(['verify', '-c', join(dir, 'missing.yaml'), '--target', gateway.url]);
+    const run = await runCliInProcess(['verify', '-c', join(dir, 'missing.yaml'), '--target', gateway.url]);
     assert.equal(run.code, 2);
   });
 });

@@ -10,6 +10,8 @@ import {
   SEVERITIES,
   type Severity,
 } from '../audit/index.ts';
+import { type CliIo, pathIn } from './io.ts';
+import { VERSION } from './version.ts';
 
 const HELP = `Usage: rampart audit SPEC [--format text|json|sarif] [--fail-on low|medium|high]
 
@@ -22,7 +24,7 @@ Exit code 1 when a finding's severity reaches --fail-on (default: high), 2 on us
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** Runs `rampart audit`. */
-export async function runAudit(args: readonly string[]): Promise<number> {
+export async function runAudit(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
@@ -34,29 +36,29 @@ export async function runAudit(args: readonly string[]): Promise<number> {
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   const format = values.format as (typeof FORMATS)[number];
   const failOn = values['fail-on'] as Severity;
   if (positionals.length !== 1 || !FORMATS.includes(format) || !SEVERITIES.includes(failOn)) {
-    process.stderr.write(`${HELP}\n`);
+    io.stderr.write(`${HELP}\n`);
     return 2;
   }
   const file = positionals[0]!;
   let report: ReturnType<typeof auditSpecFile>;
   try {
-    report = auditSpecFile(file);
+    report = auditSpecFile(pathIn(io, file), file);
   } catch (error) {
-    process.stderr.write(`rampart audit: ${(error as Error).message}\n`);
+    io.stderr.write(`rampart audit: ${(error as Error).message}\n`);
     return 2;
   }
   const output =
     format === 'json'
       ? formatJson(report)
       : format === 'sarif'
-        ? formatSarif(report, '0.1.0')
-        : formatText(report, process.stdout.isTTY === true);
-  process.stdout.write(output);
+        ? formatSarif(report, VERSION)
+        : formatText(report, io.stdout.isTTY === true);
+  io.stdout.write(output);
   return report.findings.some((finding) => reaches(finding.severity, failOn)) ? 1 : 0;
 }

@@ -6,6 +6,7 @@ import { formatPosture, postureOf } from '../audit/posture.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import type { CliIo } from './io.ts';
 
 const HELP = `Usage: rampart check [-c rampart.yaml] [--format text|json] [--fail-on low|medium|high]
 
@@ -15,7 +16,7 @@ routes without an authorization rule, a rate limit or a contract. Exit code 1 wh
 --fail-on (default: high), 2 when the config cannot be loaded or the options are wrong.`;
 
 /** Runs `rampart check`. */
-export async function runCheck(args: readonly string[]): Promise<number> {
+export async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -27,22 +28,20 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   const failOn = values['fail-on'] as Severity;
   if (!SEVERITIES.includes(failOn) || (values.format !== 'text' && values.format !== 'json')) {
-    process.stderr.write(`${HELP}\n`);
+    io.stderr.write(`${HELP}\n`);
     return 2;
   }
-  const loaded = await loadConfigFile(values.config, POLICY_DEFINITIONS);
+  const loaded = await loadConfigFile(values.config, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
-    for (const error of loaded.errors) process.stderr.write(`${formatConfigError(error)}\n`);
+    for (const error of loaded.errors) io.stderr.write(`${formatConfigError(error)}\n`);
     return 2;
   }
   const report = postureOf(loaded.config, POLICY_DEFINITIONS);
-  process.stdout.write(
-    values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPosture(report),
-  );
+  io.stdout.write(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPosture(report));
   return report.findings.some((finding) => reaches(finding.severity, failOn)) ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { StoreConflictError } from '../store/store.ts';
+import { type CliIo, readStdin } from './io.ts';
 import { CliError, parseList, STORE_OPTIONS, withStore } from './store-args.ts';
 
 const HELP = `Usage: rampart consumers <add|list|disable|enable|roles|password> [options]
@@ -18,15 +19,9 @@ const HELP = `Usage: rampart consumers <add|list|disable|enable|roles|password> 
 Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
       --json   machine-readable output`;
 
-async function readStdinLine(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size > 4096) break;
-  }
-  return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').slice(0, 2048);
+async function readStdinLine(io: CliIo): Promise<string> {
+  const text = (await readStdin(io, 4096)).toString('utf8');
+  return (text.split(/\r?\n/)[0] ?? '').slice(0, 2048);
 }
 
 function parseMetadata(pairs: readonly string[] | undefined): Record<string, string> {
@@ -43,7 +38,7 @@ function parseMetadata(pairs: readonly string[] | undefined): Record<string, str
 }
 
 /** Runs `rampart consumers`; resolves to the exit code. */
-export async function runConsumers(args: readonly string[]): Promise<number> {
+export async function runConsumers(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
@@ -57,12 +52,12 @@ export async function runConsumers(args: readonly string[]): Promise<number> {
   });
   const [action, name] = positionals;
   if (values.help === true || action === undefined) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return action === undefined && values.help !== true ? 2 : 0;
   }
   const out = (json: unknown, text: string) =>
-    process.stdout.write(values.json === true ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
-  return withStore(values, async (store) => {
+    io.stdout.write(values.json === true ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+  return withStore(values, io, async (store) => {
     const need = async () => {
       if (name === undefined) throw new CliError(`consumers ${action}: NAME is required`, 2);
       const consumer = await store.findConsumer(name);
@@ -111,7 +106,7 @@ export async function runConsumers(args: readonly string[]): Promise<number> {
       }
       case 'password': {
         const consumer = await need();
-        const password = await readStdinLine();
+        const password = await readStdinLine(io);
         if (password.length < 8) throw new CliError('password: at least 8 characters on stdin');
         const username = values.username ?? consumer.name;
         await store.setPassword({

@@ -18,6 +18,7 @@ import {
   inputsFromPath,
   inputsFromQuery,
 } from '../detect/index.ts';
+import { type CliIo, pathIn, readStdin } from './io.ts';
 
 const HELP = `Usage: rampart detect [options] [VALUE]
        rampart detect --request [FILE]
@@ -102,11 +103,13 @@ function requestInputs(raw: Buffer, headerNames: readonly string[]): Input[] {
   ];
 }
 
-function readSource(name: string | undefined): Buffer {
-  const source = name === undefined || name === '-' ? 0 : name;
+async function readSource(name: string | undefined, io: CliIo): Promise<Buffer> {
   let data: Buffer;
   try {
-    data = readFileSync(source);
+    data =
+      name === undefined || name === '-'
+        ? await readStdin(io, MAX_INPUT_BYTES)
+        : readFileSync(pathIn(io, name));
   } catch (error) {
     // Exit 1 means "attack": an unreadable input is a usage error (2), never a verdict.
     throw new UsageError(`cannot read ${name ?? 'stdin'}: ${(error as Error).message}`);
@@ -128,6 +131,7 @@ function shown(text: string): string {
 }
 
 function printText(
+  io: CliIo,
   inputs: readonly Input[],
   result: InspectionResult,
   paranoia: number,
@@ -157,11 +161,11 @@ function printText(
   if (result.overBudget) out.push('over the inspection budget: the rest of the input was not inspected');
   const verdict = result.blocked ? 'ATTACK (blocked)' : result.score > 0 ? 'clean (flagged)' : 'clean';
   out.push(`score ${result.score} / threshold ${threshold} at paranoia ${paranoia}: ${verdict}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  io.stdout.write(`${out.join('\n')}\n`);
 }
 
 /** Runs `rampart detect`; resolves to 1 for an attack, 0 when clean, 2 on a usage error. */
-export async function runDetect(args: readonly string[]): Promise<number> {
+export async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -180,7 +184,7 @@ export async function runDetect(args: readonly string[]): Promise<number> {
       strict: true,
     });
     if (values.help === true) {
-      process.stdout.write(`${HELP}\n`);
+      io.stdout.write(`${HELP}\n`);
       return 0;
     }
     if (positionals.length > 1) throw new UsageError('give one VALUE (quote it) or none to read stdin');
@@ -195,9 +199,10 @@ export async function runDetect(args: readonly string[]): Promise<number> {
 
     const arg = positionals[0];
     let inputs: Input[];
-    if (values.request === true) inputs = requestInputs(readSource(arg), headerNames);
+    if (values.request === true) inputs = requestInputs(await readSource(arg, io), headerNames);
     else {
-      const value = arg === undefined || arg === '-' ? readSource(undefined).toString('utf8') : arg;
+      const value =
+        arg === undefined || arg === '-' ? (await readSource(undefined, io)).toString('utf8') : arg;
       // A value piped in usually ends with the shell's newline, which is not part of it.
       const trimmed = arg === undefined || arg === '-' ? value.replace(/\r?\n$/, '') : value;
       inputs = trimmed.length === 0 ? [] : [{ location: values.location ?? 'input', value: trimmed, kind }];
@@ -223,12 +228,12 @@ export async function runDetect(args: readonly string[]): Promise<number> {
         })),
         findings: result.findings,
       };
-      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    } else printText(inputs, result, paranoia, threshold);
+      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else printText(io, inputs, result, paranoia, threshold);
     return result.blocked ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`rampart detect: ${(error as Error).message}\n\n${HELP}\n`);
+      io.stderr.write(`rampart detect: ${(error as Error).message}\n\n${HELP}\n`);
       return 2;
     }
     throw error;

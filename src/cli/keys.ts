@@ -20,6 +20,8 @@ import {
   viewSigningKey,
 } from '../identity/signing-keys.ts';
 import { parseDuration } from '../lib/durations.ts';
+import type { IdentityStore } from '../store/store.ts';
+import { type CliIo, pathIn } from './io.ts';
 import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
 
 const HELP = `Usage: rampart keys <create|list|rotate|revoke> [options]
@@ -32,7 +34,8 @@ const HELP = `Usage: rampart keys <create|list|rotate|revoke> [options]
   list [--consumer NAME]                   list keys (prefix or keyid, status, expiry), never a secret
                                            (--json: API keys; --json --type signing: signing keys)
   rotate KEY_ID [--grace 24h] [--expires 30d]
-                                           issue a successor; the old key stays valid for the grace period
+                                           issue a successor (as long-lived as the old key unless
+                                           --expires); the old key stays valid for the grace period
   revoke KEY_ID                            refuse the key (gateways apply it within their key cache TTL)
 
 KEY_ID is an API key's prefix as listed (rmp_live_XXXXXXXXXXXX) or its 12-character id, or a signing
@@ -51,13 +54,19 @@ function duration(text: string | undefined, what: string): number | undefined {
   }
 }
 
-function readPublicKey(file: string | undefined): string | undefined {
+function readPublicKey(file: string | undefined, io: CliIo): string | undefined {
   if (file === undefined) return undefined;
   try {
-    return readFileSync(file, 'utf8').slice(0, 16_384);
+    return readFileSync(pathIn(io, file), 'utf8').slice(0, 16_384);
   } catch {
     throw new CliError(`cannot read ${file}`);
   }
+}
+
+/** How long key `id` was issued for (undefined: it never expires), so its successor gets the same. */
+async function lifetimeOf(store: IdentityStore, id: string): Promise<number | undefined> {
+  const key = (await store.findApiKey(id))?.key;
+  return key?.expiresAt === undefined ? undefined : key.expiresAt - key.createdAt;
 }
 
 function keyIdOf(text: string | undefined): string {
@@ -70,7 +79,7 @@ function keyIdOf(text: string | undefined): string {
 }
 
 /** Runs `rampart keys`; resolves to the exit code. */
-export async function runKeys(args: readonly string[]): Promise<number> {
+export async function runKeys(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
@@ -86,23 +95,19 @@ export async function runKeys(args: readonly string[]): Promise<number> {
   });
   const [action, target] = positionals;
   if (values.help === true || action === undefined) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return action === undefined && values.help !== true ? 2 : 0;
   }
   const now = Date.now();
   const printIssued = (issued: IssuedApiKey, note: string) => {
     if (values.json === true) {
-      process.stdout.write(
-        `${JSON.stringify({ key: issued.key, ...viewApiKey(issued.record, now) }, null, 2)}\n`,
-      );
+      io.stdout.write(`${JSON.stringify({ key: issued.key, ...viewApiKey(issued.record, now) }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${issued.key}\n`);
-      process.stderr.write(
-        `${note}\nThis is the only time the key is shown: store it in a secret manager.\n`,
-      );
+      io.stdout.write(`${issued.key}\n`);
+      io.stderr.write(`${note}\nThis is the only time the key is shown: store it in a secret manager.\n`);
     }
   };
-  return withStore(values, async (store) => {
+  return withStore(values, io, async (store) => {
     const consumerNamed = async (name: string | undefined) => {
       if (name === undefined) throw new CliError('--consumer NAME is required', 2);
       const consumer = await store.findConsumer(name);
@@ -115,7 +120,7 @@ export async function runKeys(args: readonly string[]): Promise<number> {
           const consumer = await consumerNamed(values.consumer);
           const type = values.type ?? 'api';
           if (type === 'hmac' || type === 'ed25519') {
-            const publicKeyPem = readPublicKey(values['public-key']);
+            const publicKeyPem = readPublicKey(values['public-key'], io);
             const issued = await issueSigningKey(store, consumer, {
               now,
               algorithm: type === 'hmac' ? 'hmac-sha256' : 'ed25519',
@@ -124,12 +129,10 @@ export async function runKeys(args: readonly string[]): Promise<number> {
             const view = viewSigningKey(issued.record);
             if (values.json === true) {
               const secret = issued.secret === undefined ? {} : { secret: issued.secret };
-              process.stdout.write(`${JSON.stringify({ ...view, ...secret }, null, 2)}\n`);
+              io.stdout.write(`${JSON.stringify({ ...view, ...secret }, null, 2)}\n`);
             } else {
-              process.stdout.write(
-                `${view.keyid}\n${issued.secret === undefined ? '' : `${issued.secret}\n`}`,
-              );
-              process.stderr.write(
+              io.stdout.write(`${view.keyid}\n${issued.secret === undefined ? '' : `${issued.secret}\n`}`);
+              io.stderr.write(
                 `created ${view.algorithm} signing key ${view.keyid} for ${consumer.name}\n` +
                   (issued.secret === undefined
                     ? ''
@@ -164,16 +167,16 @@ export async function runKeys(args: readonly string[]): Promise<number> {
           if (values.json === true) {
             // API keys as before (an array); signing keys are listed only with --json --type signing.
             const list = values.type === 'signing' ? signing : keys;
-            process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-          } else if (keys.length + signing.length === 0) process.stdout.write('no keys\n');
+            io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          } else if (keys.length + signing.length === 0) io.stdout.write('no keys\n');
           else {
             for (const k of keys) {
-              process.stdout.write(
+              io.stdout.write(
                 `${k.prefix}  ${k.status.padEnd(7)}  ${k.consumer.padEnd(20)}  expires ${k.expiresAt ?? 'never'}\n`,
               );
             }
             for (const k of signing) {
-              process.stdout.write(
+              io.stdout.write(
                 `${k.keyid}  ${k.status.padEnd(7)}  ${k.consumer.padEnd(20)}  ${k.algorithm}\n`,
               );
             }
@@ -185,10 +188,11 @@ export async function runKeys(args: readonly string[]): Promise<number> {
             throw new CliError('signing keys are not rotated: create a new one, then revoke the old one', 2);
           }
           const graceMs = duration(values.grace, '--grace') ?? 24 * 3_600_000;
-          const issued = await rotateApiKey(store, keyIdOf(target), {
+          const id = keyIdOf(target);
+          const issued = await rotateApiKey(store, id, {
             now,
             graceMs,
-            ttlMs: duration(values.expires, '--expires'),
+            ttlMs: duration(values.expires, '--expires') ?? (await lifetimeOf(store, id)),
           });
           printIssued(
             issued,
@@ -199,7 +203,7 @@ export async function runKeys(args: readonly string[]): Promise<number> {
         case 'revoke': {
           if (target !== undefined && SIGNING_KEY_ID_PATTERN.test(target)) {
             await revokeSigningKey(store, target, now);
-            process.stdout.write(
+            io.stdout.write(
               values.json === true
                 ? `${JSON.stringify({ keyid: target, revoked: true })}\n`
                 : `revoked ${target}\n`,
@@ -208,7 +212,7 @@ export async function runKeys(args: readonly string[]): Promise<number> {
           }
           const id = keyIdOf(target);
           await revokeApiKey(store, id, now);
-          process.stdout.write(
+          io.stdout.write(
             values.json === true
               ? `${JSON.stringify({ id, revoked: true })}\n`
               : `revoked ${API_KEY_PREFIX}${id}\n`,

@@ -3,12 +3,14 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
+import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
 import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
 import { runTokens } from './tokens.ts';
 import { runValidate } from './validate.ts';
 import { runVerifyCommand } from './verify.ts';
+import { VERSION } from './version.ts';
 
 const USAGE = `Usage: rampart <command> [options]
 
@@ -30,41 +32,50 @@ Commands:
   keys create|list|rotate|revoke     manage API keys and signing keys; a new secret is printed once
   tokens revoke|list                 revoke JWTs by jti or subject
   help                               this text
+  --version, -v                      the version of rampart
 
 Run "rampart <command> --help" for a command's options.`;
 
-/** Runs the CLI with the given arguments; resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the CLI with the given arguments; resolves to the process exit code. `io` is the process's
+ * streams, environment and directory unless a caller (a test) passes its own; `start` always runs
+ * on the process's.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'audit':
-      return runAudit(rest);
+      return runAudit(rest, io);
     case 'check':
-      return runCheck(rest);
+      return runCheck(rest, io);
     case 'start':
       return runStart(rest);
     case 'validate':
-      return runValidate(rest);
+      return runValidate(rest, io);
     case 'consumers':
-      return runConsumers(rest);
+      return runConsumers(rest, io);
     case 'keys':
-      return runKeys(rest);
+      return runKeys(rest, io);
     case 'tokens':
-      return runTokens(rest);
+      return runTokens(rest, io);
     case 'detect':
-      return runDetect(rest);
+      return runDetect(rest, io);
     case 'scan':
-      return runScanCommand(rest);
+      return runScanCommand(rest, io);
     case 'verify':
-      return runVerifyCommand(rest);
+      return runVerifyCommand(rest, io);
+    case '--version':
+    case '-v':
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`rampart: unknown command "${command}"\n\n${USAGE}\n`);
+      io.stderr.write(`rampart: unknown command "${command}"\n\n${USAGE}\n`);
       return 2;
   }
 }

@@ -9,6 +9,7 @@ import { progressBar, toText } from '../scanner/report/text.ts';
 import { CHECKS, runScan, type ScanResult } from '../scanner/runner.ts';
 import { loadScanSpecs } from '../scanner/spec.ts';
 import { SEVERITIES, type Severity } from '../scanner/types.ts';
+import { type CliIo, pathIn } from './io.ts';
 
 const HELP = `Usage: rampart scan --spec SPEC --target URL [options]
 
@@ -45,7 +46,7 @@ export function render(result: ScanResult, format: (typeof FORMATS)[number], spe
 }
 
 /** Runs `rampart scan`; resolves to the exit code. */
-export async function runScanCommand(args: readonly string[]): Promise<number> {
+export async function runScanCommand(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values } = parseArgs({
       args: [...args],
@@ -64,7 +65,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
       strict: true,
     });
     if (values.help === true) {
-      process.stdout.write(`${HELP}\n`);
+      io.stdout.write(`${HELP}\n`);
       return 0;
     }
     if (values.spec === undefined || values.spec.length === 0 || values.target === undefined)
@@ -91,9 +92,11 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
     const maxRequests = values['max-requests'] === undefined ? 1500 : Number(values['max-requests']);
     if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 100_000)
       throw new UsageError('--max-requests must be 1..100000');
-    const operations = loadScanSpecs(values.spec);
+    const operations = loadScanSpecs(values.spec.map((file) => pathIn(io, file)));
     const identities: IdentitySpec[] =
-      values.auth === undefined ? createIdentities([]).map((i) => i.spec) : loadAuthProfile(values.auth);
+      values.auth === undefined
+        ? createIdentities([]).map((i) => i.spec)
+        : loadAuthProfile(pathIn(io, values.auth), io.env);
     const result = await runScan({
       target,
       operations,
@@ -101,13 +104,13 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
       safe: values.safe === true,
       ...(only === undefined ? {} : { only }),
       maxRequests,
-      onProgress: progressBar(process.stderr),
+      onProgress: progressBar(io.stderr),
     });
     const report = render(result, format, values.spec[0]!);
-    if (values.out === undefined) process.stdout.write(report);
+    if (values.out === undefined) io.stdout.write(report);
     else {
-      writeFileSync(values.out, report);
-      process.stderr.write(
+      writeFileSync(pathIn(io, values.out), report);
+      io.stderr.write(
         `${result.findings.length} findings, ${result.requests} requests; report written to ${values.out}\n`,
       );
     }
@@ -115,7 +118,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
     return result.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`rampart scan: ${(error as Error).message}\n\n${HELP}\n`);
+      io.stderr.write(`rampart scan: ${(error as Error).message}\n\n${HELP}\n`);
       return 2;
     }
     throw error;

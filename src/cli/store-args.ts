@@ -1,11 +1,12 @@
 // The store option shared by `rampart consumers` and `rampart keys`: `--db PATH` (a node:sqlite file)
 // or `-c FILE` (the store the config names), so both work before any gateway runs.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { openStore, storePath } from '../store/open-store.ts';
 import type { IdentityStore } from '../store/store.ts';
+import { type CliIo, pathIn } from './io.ts';
 
 /** parseArgs options every store command accepts. */
 export const STORE_OPTIONS = {
@@ -26,29 +27,33 @@ export class CliError extends Error {
 }
 
 /** Opens the store named by `--db`, else by the config file (`-c`, default ./rampart.yaml). */
-export async function openStoreFromArgs(values: { config?: string; db?: string }): Promise<IdentityStore> {
-  if (values.db !== undefined) return openStore(values.db === ':memory:' ? values.db : resolve(values.db));
+export async function openStoreFromArgs(
+  values: { config?: string; db?: string },
+  io: CliIo,
+): Promise<IdentityStore> {
+  if (values.db !== undefined) return openStore(values.db === ':memory:' ? values.db : pathIn(io, values.db));
   const file = values.config ?? 'rampart.yaml';
-  const loaded = await loadConfigFile(file, POLICY_DEFINITIONS);
+  const loaded = await loadConfigFile(file, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) throw new CliError(loaded.errors.map(formatConfigError).join('\n'));
   if (loaded.config.store === undefined) {
     throw new CliError(`${file} has no store: section (add one, or pass --db PATH)`);
   }
-  return openStore(storePath(loaded.config.store, dirname(resolve(file))));
+  return openStore(storePath(loaded.config.store, dirname(pathIn(io, file))));
 }
 
 /** Runs a store command body, closing the store and turning CliErrors into exit codes. */
 export async function withStore(
   values: { config?: string; db?: string },
+  io: CliIo,
   body: (store: IdentityStore) => Promise<number>,
 ): Promise<number> {
   let store: IdentityStore | undefined;
   try {
-    store = await openStoreFromArgs(values);
+    store = await openStoreFromArgs(values, io);
     return await body(store);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    process.stderr.write(`rampart: ${error.message}\n`);
+    io.stderr.write(`rampart: ${error.message}\n`);
     return error.exitCode;
   } finally {
     await store?.close();

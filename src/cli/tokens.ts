@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { revokeTokens, TokenRevocationError, tokenRevocation } from '../identity/token-revocations.ts';
 import { parseDuration } from '../lib/durations.ts';
+import type { CliIo } from './io.ts';
 import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
 
 const HELP = `Usage: rampart tokens <revoke|list> [options]
@@ -21,7 +22,7 @@ Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Runs `rampart tokens`; resolves to the exit code. */
-export async function runTokens(args: readonly string[]): Promise<number> {
+export async function runTokens(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: {
@@ -36,10 +37,10 @@ export async function runTokens(args: readonly string[]): Promise<number> {
   });
   const [action] = positionals;
   if (values.help === true || action === undefined) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return action === undefined && values.help !== true ? 2 : 0;
   }
-  return withStore(values, async (store) => {
+  return withStore(values, io, async (store) => {
     const now = Date.now();
     switch (action) {
       case 'revoke': {
@@ -67,7 +68,7 @@ export async function runTokens(args: readonly string[]): Promise<number> {
           issuedBefore: iso(revocation.issuedBefore),
           expiresAt: iso(revocation.expiresAt),
         };
-        process.stdout.write(
+        io.stdout.write(
           values.json === true
             ? `${JSON.stringify(view)}\n`
             : `revoked ${revocation.kind} ${revocation.value}${revocation.kind === 'subject' ? ` (tokens issued before ${view.issuedBefore})` : ''}\n`,
@@ -81,11 +82,9 @@ export async function runTokens(args: readonly string[]): Promise<number> {
           issuedBefore: iso(r.issuedBefore),
           expiresAt: iso(r.expiresAt),
         }));
-        if (values.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-        else if (list.length === 0) process.stdout.write('no revocations\n');
-        else
-          for (const r of list)
-            process.stdout.write(`${r.kind.padEnd(7)}  ${r.value}  until ${r.expiresAt}\n`);
+        if (values.json === true) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        else if (list.length === 0) io.stdout.write('no revocations\n');
+        else for (const r of list) io.stdout.write(`${r.kind.padEnd(7)}  ${r.value}  until ${r.expiresAt}\n`);
         return 0;
       }
       default:

@@ -4,6 +4,7 @@ import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { buildPolicies } from './build-check.ts';
+import type { CliIo } from './io.ts';
 
 const HELP = `Usage: rampart validate -c rampart.yaml
 
@@ -12,24 +13,24 @@ references, and that every policy block builds. Prints each problem as file:line
 Exit code 0 when the config is good, 1 when it is not.`;
 
 /** Runs `rampart validate`. */
-export async function runValidate(args: readonly string[]): Promise<number> {
+export async function runValidate(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   const file = values.config ?? 'rampart.yaml';
-  const loaded = await loadConfigFile(file, POLICY_DEFINITIONS);
+  const loaded = await loadConfigFile(file, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
   const errors = loaded.ok ? buildPolicies(loaded) : loaded.errors;
   if (errors.length > 0) {
-    for (const error of errors) process.stderr.write(`${formatConfigError(error)}\n`);
-    process.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; not valid\n`);
+    for (const error of errors) io.stderr.write(`${formatConfigError(error)}\n`);
+    io.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; not valid\n`);
     return 1;
   }
-  process.stdout.write(`${file}: valid\n`);
+  io.stdout.write(`${file}: valid\n`);
   return 0;
 }

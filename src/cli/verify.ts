@@ -1,6 +1,6 @@
 // `rampart verify -c rampart.yaml`: proves against the running gateway that the config's policies
 // hold: 401 without credentials, 429 within a bounded burst, unknown fields refused.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoConfigText } from '../config/defaults.ts';
 import { formatConfigError } from '../config/errors.ts';
@@ -11,6 +11,7 @@ import { headersOf, temporaryApiKey, type VerifyIdentity } from '../scanner/veri
 import { planOf } from '../scanner/verify/plan.ts';
 import { runVerify, type VerifyReport } from '../scanner/verify/verify.ts';
 import { openStore, storePath } from '../store/open-store.ts';
+import { type CliIo, pathIn } from './io.ts';
 import { parseList } from './store-args.ts';
 
 const HELP = `Usage: rampart verify [-c rampart.yaml] [--target URL] [options]
@@ -52,6 +53,7 @@ function apiKeyHeader(config: RampartConfig): string | undefined {
 
 async function identityOf(
   config: RampartConfig,
+  /** The config file, absolute. */
   file: string,
   headers: Record<string, string>,
   roles: string[],
@@ -65,7 +67,7 @@ async function identityOf(
       description: 'none (no --header, and no api-key policy with a file store)',
       dispose: async () => {},
     };
-  const store = openStore(storePath(config.store, dirname(resolve(file))));
+  const store = openStore(storePath(config.store, dirname(file)));
   const identity = await temporaryApiKey(store, header, roles);
   return {
     ...identity,
@@ -112,16 +114,16 @@ function parseOptions(args: readonly string[]) {
 }
 
 /** Runs `rampart verify`; resolves to the exit code. */
-export async function runVerifyCommand(args: readonly string[]): Promise<number> {
+export async function runVerifyCommand(args: readonly string[], io: CliIo): Promise<number> {
   let values: ReturnType<typeof parseOptions>;
   try {
     values = parseOptions(args);
   } catch (error) {
-    process.stderr.write(`rampart verify: ${(error as Error).message}\n\n${HELP}\n`);
+    io.stderr.write(`rampart verify: ${(error as Error).message}\n\n${HELP}\n`);
     return 2;
   }
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   const maxBurst = Number(values['max-burst']);
@@ -131,7 +133,7 @@ export async function runVerifyCommand(args: readonly string[]): Promise<number>
     maxBurst > 10_000 ||
     !['text', 'json'].includes(values.format)
   ) {
-    process.stderr.write(`${HELP}\n`);
+    io.stderr.write(`${HELP}\n`);
     return 2;
   }
   // The demo's embedded config: its upstream is never contacted by verify, only the gateway is.
@@ -142,9 +144,9 @@ export async function runVerifyCommand(args: readonly string[]): Promise<number>
           'embedded demo config',
           POLICY_DEFINITIONS,
         )
-      : await loadConfigFile(values.config, POLICY_DEFINITIONS);
+      : await loadConfigFile(values.config, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
-    for (const error of loaded.errors) process.stderr.write(`${formatConfigError(error)}\n`);
+    for (const error of loaded.errors) io.stderr.write(`${formatConfigError(error)}\n`);
     return 2;
   }
   let target: URL;
@@ -153,18 +155,19 @@ export async function runVerifyCommand(args: readonly string[]): Promise<number>
     target = targetOf(loaded.config, values.target);
     headers = headersOf(values.header);
   } catch (error) {
-    process.stderr.write(`rampart verify: ${(error as Error).message}\n`);
+    io.stderr.write(`rampart verify: ${(error as Error).message}\n`);
     return 2;
   }
-  const plans = planOf(loaded.config, values.config);
-  const identity = await identityOf(loaded.config, values.config, headers, parseList(values.roles));
+  const configFile = pathIn(io, values.config);
+  const plans = planOf(loaded.config, configFile);
+  const identity = await identityOf(loaded.config, configFile, headers, parseList(values.roles));
   let report: VerifyReport;
   try {
     report = await runVerify({ target, plans, credentials: identity.headers, maxBurst });
   } finally {
     await identity.dispose();
   }
-  process.stdout.write(
+  io.stdout.write(
     values.format === 'json'
       ? `${JSON.stringify({ identity: identity.description, ...report }, null, 2)}\n`
       : formatVerify(report, identity.description),

@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Directory `file:` references are relative to; defaults to the config file's directory. */
   readonly baseDir?: string;
+  /** Directory a relative config file name is read from; defaults to the process's. */
+  readonly cwd?: string;
 }
 
 /** Reads and loads a config file (refused over MAX_CONFIG_BYTES). */
@@ -47,14 +49,14 @@ export async function loadConfigFile(
 ): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readBounded(file);
+    text = await readBounded(resolve(options.cwd ?? '', file));
   } catch (error) {
     const tooLarge = error instanceof RangeError;
     const message = tooLarge ? tooLargeMessage() : `cannot read the file (${errnoCode(error)})`;
     const code = tooLarge ? 'file-too-large' : 'file-unreadable';
     return { ok: false, errors: [{ code, file, line: 1, column: 1, path: '', message }] };
   }
-  const baseDir = options.baseDir ?? dirname(resolve(file));
+  const baseDir = options.baseDir ?? dirname(resolve(options.cwd ?? '', file));
   return loadConfigText(text, file, definitions, { ...options, baseDir });
 }
 

@@ -40,13 +40,16 @@ export interface Identity {
 const MAX_IDENTITIES = 16;
 const MAX_REFRESHES = 3;
 
+/** The environment `env:NAME` values of an auth profile are read from. */
+export type ProfileEnv = Readonly<Record<string, string | undefined>>;
+
 /** Reads an auth profile file (YAML or JSON). */
-export function loadAuthProfile(file: string): IdentitySpec[] {
-  return parseAuthProfile(parse(readFileSync(file, 'utf8'), { maxAliasCount: 50 }) as unknown);
+export function loadAuthProfile(file: string, env: ProfileEnv = process.env): IdentitySpec[] {
+  return parseAuthProfile(parse(readFileSync(file, 'utf8'), { maxAliasCount: 50 }) as unknown, env);
 }
 
-/** Validates an auth profile document; values `env:NAME` are read from the environment. */
-export function parseAuthProfile(doc: unknown): IdentitySpec[] {
+/** Validates an auth profile document; values `env:NAME` are read from `env`. */
+export function parseAuthProfile(doc: unknown, env: ProfileEnv = process.env): IdentitySpec[] {
   const list = (doc as { identities?: unknown } | null)?.identities;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_IDENTITIES) {
     throw new Error(`auth profile: "identities" must list 1..${MAX_IDENTITIES} identities`);
@@ -63,7 +66,7 @@ export function parseAuthProfile(doc: unknown): IdentitySpec[] {
     const headers: Record<string, string> = {};
     if (typeof entry.headers === 'object' && entry.headers !== null) {
       for (const [key, value] of Object.entries(entry.headers))
-        headers[key.toLowerCase()] = secret(String(value));
+        headers[key.toLowerCase()] = secret(String(value), env);
     }
     const login = entry.login as Record<string, unknown> | undefined;
     let flow: LoginFlow | undefined;
@@ -73,7 +76,7 @@ export function parseAuthProfile(doc: unknown): IdentitySpec[] {
       }
       const body: Record<string, unknown> = {};
       for (const [key, value] of Object.entries((login.body ?? {}) as Record<string, unknown>)) {
-        body[key] = typeof value === 'string' ? secret(value) : value;
+        body[key] = typeof value === 'string' ? secret(value, env) : value;
       }
       flow = {
         method: typeof login.method === 'string' ? login.method.toUpperCase() : 'POST',
@@ -90,9 +93,9 @@ export function parseAuthProfile(doc: unknown): IdentitySpec[] {
   });
 }
 
-function secret(value: string): string {
+function secret(value: string, env: ProfileEnv): string {
   if (!value.startsWith('env:')) return value;
-  const found = process.env[value.slice(4)];
+  const found = env[value.slice(4)];
   if (found === undefined) throw new Error(`auth profile: environment variable ${value.slice(4)} is not set`);
   return found;
 }

@@ -1,10 +1,49 @@
-// Runs the real `rampart` CLI as a child process (the Node that runs the tests, so Node 24), reads its
-// JSON log lines, and stops it in the end.
+// Runs the `rampart` CLI: a command in-process with its output captured (`runCliInProcess`), or the
+// real CLI as a child process (the Node that runs the tests, so Node 24) where the process boundary
+// is what a test is about: `start` (JSON log lines, signals) and the executable itself.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** What a finished command printed and its exit code. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a CLI command in this process, as `rampart ARGS` would in a shell at `cwd` with `env` and
+ * `stdin` piped in (defaults: this process's directory and environment, empty input).
+ */
+export async function runCliInProcess(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {},
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+  };
+  let code: number;
+  try {
+    code = await main(args, io);
+  } catch (error) {
+    // What the executable does with an unexpected error (src/cli/main.ts).
+    stderr += `rampart: ${(error as Error).message}\n`;
+    code = 1;
+  }
+  return { code, stdout, stderr };
+}
 
 /** A gateway process started by `startCliGateway`. */
 export interface CliGateway {
@@ -19,12 +58,12 @@ export interface CliGateway {
   stop(): Promise<number | null>;
 }
 
-/** Runs a CLI command to completion; resolves with its exit code and output. */
+/** Runs a CLI command as a child process of `executable` (default src/cli/main.ts) to completion. */
 export async function runCli(
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; executable?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, [options.executable ?? MAIN, ...args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -32,9 +32,10 @@ export function toText(result: ScanResult): string {
 }
 
 /** A progress callback drawing `[#####-----] label` on a TTY stream; a no-op elsewhere. */
-export function progressBar(
-  stream: NodeJS.WriteStream,
-): (done: number, total: number, label: string) => void {
+export function progressBar(stream: {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}): (done: number, total: number, label: string) => void {
   if (!stream.isTTY) return () => {};
   return (done, total, label) => {
     const width = 24;
