@@ -1,18 +1,20 @@
+// watchConfig with Node's mock timers standing in for the debounce clock: a test writes, waits until
+// every file event reached the watcher (a second watcher of the directory sees a later sentinel write:
+// libuv hands each inotify event to every watcher of the directory, in order), then moves the clock.
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, watch as watchDirectory, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { after, afterEach, before, describe, type TestContext, test } from 'node:test';
 import { type ConfigWatcher, type ReloadReason, watchConfig } from './watch.ts';
 
-// Generous quiet time so a busy machine cannot split one burst into two.
 const DEBOUNCE_MS = 200;
 
 describe('watchConfig', () => {
   let dir = '';
   let file = '';
   let watcher: ConfigWatcher | undefined;
+  let sentinels = 0;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-watch-'));
@@ -27,74 +29,96 @@ describe('watchConfig', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Starts a watcher and returns its calls plus a promise of the first one. */
-  function start(sighup = false) {
+  /** Starts a watcher on mock timers; returns its calls. */
+  function start(t: TestContext, sighup = false): ReloadReason[] {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const calls: ReloadReason[] = [];
-    let first: (reason: ReloadReason) => void = () => {};
-    const firstCall = new Promise<ReloadReason>((resolve) => {
-      first = resolve;
-    });
-    watcher = watchConfig(
-      file,
-      (reason) => {
-        calls.push(reason);
-        first(reason);
-      },
-      { debounceMs: DEBOUNCE_MS, sighup },
-    );
-    return { calls, firstCall };
+    watcher = watchConfig(file, (reason) => calls.push(reason), { debounceMs: DEBOUNCE_MS, sighup });
+    return calls;
   }
 
-  test('calls back once for a burst of writes', { timeout: 10_000 }, async () => {
-    const { calls, firstCall } = start();
-    for (let i = 0; i < 5; i++) writeFileSync(file, `version: 1\n# edit ${i}\n`);
-    assert.equal(await firstCall, 'file');
-    await sleep(DEBOUNCE_MS * 3);
+  /** Resolves once every file event caused before the call has been delivered to the watchers. */
+  async function eventsDelivered(): Promise<void> {
+    const name = `sentinel-${++sentinels}`;
+    const barrier = watchDirectory(dir, { persistent: false });
+    try {
+      const seen = new Promise<void>((resolve) => {
+        barrier.on('change', (_event, changed) => {
+          if (changed === name) resolve();
+        });
+      });
+      writeFileSync(join(dir, name), '');
+      await seen;
+    } finally {
+      barrier.close();
+    }
+  }
+
+  test('calls back once for a burst of writes, after the quiet time', async (t) => {
+    const calls = start(t);
+    // Each write is delivered before the next (inotify merges identical unread events).
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(file, `version: 1\n# edit ${i}\n`);
+      await eventsDelivered();
+      t.mock.timers.tick(DEBOUNCE_MS - 1);
+    }
+    assert.deepEqual(calls, []);
+    t.mock.timers.tick(1);
+    assert.deepEqual(calls, ['file']);
+    t.mock.timers.tick(DEBOUNCE_MS * 3);
     assert.deepEqual(calls, ['file']);
   });
 
-  test('calls back once when an editor replaces the file by rename', { timeout: 10_000 }, async () => {
-    const { calls, firstCall } = start();
+  test('calls back once when an editor replaces the file by rename', async (t) => {
+    const calls = start(t);
     const temporary = join(dir, '.rampart.yaml.swp');
     writeFileSync(temporary, 'version: 1\n# replaced\n');
     renameSync(temporary, file);
-    assert.equal(await firstCall, 'file');
-    await sleep(DEBOUNCE_MS * 3);
+    await eventsDelivered();
+    t.mock.timers.tick(DEBOUNCE_MS * 3);
     assert.deepEqual(calls, ['file']);
   });
 
-  test('keeps watching after a rename replaced the file', { timeout: 10_000 }, async () => {
-    const { calls } = start();
+  test('keeps watching after a rename replaced the file', async (t) => {
+    const calls = start(t);
     const temporary = join(dir, 'rampart.yaml.new');
     writeFileSync(temporary, 'version: 1\n# first\n');
     renameSync(temporary, file);
-    await sleep(DEBOUNCE_MS * 3);
+    await eventsDelivered();
+    t.mock.timers.tick(DEBOUNCE_MS);
     writeFileSync(file, 'version: 1\n# second\n');
-    await sleep(DEBOUNCE_MS * 3);
+    await eventsDelivered();
+    t.mock.timers.tick(DEBOUNCE_MS);
     assert.deepEqual(calls, ['file', 'file']);
   });
 
-  test('ignores other files in the same directory', { timeout: 10_000 }, async () => {
-    const { calls } = start();
+  test('ignores other files in the same directory', async (t) => {
+    const calls = start(t);
     writeFileSync(join(dir, 'access.log'), 'line\n');
-    await sleep(DEBOUNCE_MS * 3);
+    await eventsDelivered();
+    t.mock.timers.tick(DEBOUNCE_MS * 3);
     assert.deepEqual(calls, []);
   });
 
-  test('calls back on SIGHUP', { timeout: 10_000 }, async () => {
-    const { firstCall } = start(true);
+  test('calls back on SIGHUP', async (t) => {
+    const calls = start(t, true);
+    // Listeners run in the order they were added: once this one ran, the watcher's has too.
+    const delivered = new Promise((resolve) => process.once('SIGHUP', resolve));
     process.kill(process.pid, 'SIGHUP');
-    assert.equal(await firstCall, 'signal');
+    await delivered;
+    t.mock.timers.tick(DEBOUNCE_MS);
+    assert.deepEqual(calls, ['signal']);
   });
 
-  test('stops calling back and releases SIGHUP once closed', { timeout: 10_000 }, async () => {
+  test('stops calling back and releases SIGHUP once closed', async (t) => {
     const listeners = process.listenerCount('SIGHUP');
-    const { calls } = start(true);
+    const calls = start(t, true);
     assert.equal(process.listenerCount('SIGHUP'), listeners + 1);
     watcher?.close();
     assert.equal(process.listenerCount('SIGHUP'), listeners);
     writeFileSync(file, 'version: 1\n# after close\n');
-    await sleep(DEBOUNCE_MS * 3);
+    await eventsDelivered();
+    t.mock.timers.tick(DEBOUNCE_MS * 3);
     assert.deepEqual(calls, []);
   });
 });
