@@ -23,11 +23,18 @@ export interface TestGateway {
   readonly metrics: Metrics;
   /** Every log line written so far (raw JSON text). */
   readonly logLines: string[];
+  /** Resolves with the first log record `match` accepts, already written or still to come. */
+  waitForLog(match: (record: LogRecord) => boolean): Promise<LogRecord>;
+  /** Resolves with the access log record of request `requestId` (written when the request ended). */
+  accessLogOf(requestId: string): Promise<LogRecord>;
   readonly events: SecurityEventRecord[];
   /** Loads YAML text and reloads the gateway with it (throws on a bad config). */
   reload(yaml: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One parsed JSON log line. */
+export type LogRecord = Record<string, unknown>;
 
 /** Loads YAML config text with the real registry; throws with the formatted errors when it is bad. */
 export async function loadTestConfig(yaml: string): Promise<RampartConfig> {
@@ -48,12 +55,44 @@ export interface TestGatewayOptions {
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = await loadTestConfig(yaml);
   const logLines: string[] = [];
+  const waiters = new Set<{ match: (record: LogRecord) => boolean; resolve: (record: LogRecord) => void }>();
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line !== '') logLines.push(line);
+      for (const line of chunk.toString().split('\n')) {
+        if (line === '') continue;
+        logLines.push(line);
+        if (waiters.size === 0) continue;
+        const record = JSON.parse(line) as LogRecord;
+        for (const waiter of waiters) {
+          if (!waiter.match(record)) continue;
+          waiters.delete(waiter);
+          waiter.resolve(record);
+        }
+      }
       done();
     },
   });
+  const waitForLog = (match: (record: LogRecord) => boolean): Promise<LogRecord> => {
+    for (const line of logLines) {
+      const record = JSON.parse(line) as LogRecord;
+      if (match(record)) return Promise.resolve(record);
+    }
+    // A safety net, not a measurement: a line that never comes fails the test instead of hanging it.
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: (record: LogRecord) => {
+          clearTimeout(timer);
+          resolve(record);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error('no matching log line within 10 s'));
+      }, 10_000);
+      waiters.add(waiter);
+    });
+  };
   const logger = createLogger({ level: 'debug', destination });
   const metrics = createMetrics({ defaultMetrics: false });
   const securityEvents = createSecurityEvents({ logger, metrics });
@@ -83,6 +122,9 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     gateway,
     metrics,
     logLines,
+    waitForLog,
+    accessLogOf: (requestId) =>
+      waitForLog((record) => record.msg === 'access' && record.requestId === requestId),
     events,
     async reload(text) {
       gateway.reload(await loadTestConfig(text));
