@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
+import { accessOf } from './helpers/log-lines.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-lifecycle-'));
@@ -36,22 +37,34 @@ function rssKb(pid: number): number {
   return Number(line.replace(/[^0-9]/g, ''));
 }
 
-function wait(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** Answers to /slow wait here until the test releases them. */
+const held: Array<() => void> = [];
+let onHeld: (() => void) | undefined;
 
 before(async () => {
   upstream = await startUpstream(
     (req, res) => {
-      const delay = req.url === '/slow' ? 400 : 0;
-      setTimeout(() => {
+      const answer = () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: true, url: req.url }));
-      }, delay);
+      };
+      if (req.url !== '/slow') return answer();
+      held.push(answer);
+      onHeld?.();
     },
     { keepBodyBytes: 0 },
   );
 });
+
+/** Resolves once `count` requests to /slow are held by the upstream. */
+function slowRequestsHeld(count: number): Promise<void> {
+  return new Promise((resolve) => {
+    onHeld = () => {
+      if (held.length >= count) resolve();
+    };
+    onHeld();
+  });
+}
 
 after(async () => {
   await upstream.close();
@@ -117,28 +130,35 @@ describe('a gateway process', () => {
   test('reloads a changed config under continuous load without failing a request', async () => {
     let stop = false;
     const statuses: number[] = [];
+    let counted: { atLeast: number; resolve: () => void } | undefined;
+    /** Resolves once `more` further requests have been answered. */
+    const answered = (more: number) =>
+      new Promise<void>((resolve) => {
+        counted = { atLeast: statuses.length + more, resolve };
+      });
     const worker = async () => {
       while (!stop) {
         const response = await fetch(`${gw.url}/files/a`);
         await response.arrayBuffer();
         statuses.push(response.status);
+        if (counted !== undefined && statuses.length >= counted.atLeast) counted.resolve();
       }
     };
+    let warmedUp = answered(10);
     const workers = [worker(), worker(), worker(), worker()];
-    await wait(200);
+    await warmedUp;
+    const reloaded = gw.waitForLog((record) => record.msg === 'config reloaded');
     writeFileSync(
       file,
       configText(upstream.url, '  - name: added\n    match: { path: /added }\n    upstream: app\n'),
     );
-    let added = 404;
-    for (let i = 0; i < 50 && added !== 200; i++) {
-      await wait(100);
-      added = (await fetch(`${gw.url}/added`)).status;
-    }
-    await wait(200);
+    await reloaded;
+    const added = (await fetch(`${gw.url}/added`)).status;
+    warmedUp = answered(10);
+    await warmedUp;
     stop = true;
     await Promise.all(workers);
-    assert.equal(added, 200, 'the new route never appeared');
+    assert.equal(added, 200, 'the new route is not served');
     assert.ok(statuses.length > 20, `only ${statuses.length} requests ran`);
     assert.deepEqual(
       statuses.filter((status) => status !== 200),
@@ -151,13 +171,8 @@ describe('a gateway process', () => {
       file,
       `${configText(upstream.url)}  - name: broken\n    match: { path: /broken }\n    upstream: nowhere\n`,
     );
-    let refusal: string | undefined;
-    for (let i = 0; i < 50 && refusal === undefined; i++) {
-      await wait(100);
-      refusal = gw.stdout.find((line) => line.includes('config reload refused'));
-    }
-    assert.ok(refusal !== undefined, 'no refusal logged');
-    assert.match(refusal, /rampart\.yaml:\d+:\d+ routes\[2\]\.upstream/);
+    const refusal = await gw.waitForLog((record) => String(record.msg).includes('config reload refused'));
+    assert.match(String(refusal.detail), /rampart\.yaml:\d+:\d+ routes\[2\]\.upstream/);
     assert.equal((await fetch(`${gw.url}/files/still`)).status, 200);
     assert.equal((await fetch(`${gw.url}/broken`)).status, 404);
   });
@@ -181,7 +196,7 @@ describe('a gateway process', () => {
       },
     );
     await response.arrayBuffer();
-    await wait(100);
+    await gw.waitForLog(accessOf(response.headers.get('x-request-id') ?? ''));
     const output = gw.stdout.join('\n');
     assert.ok(output.includes('q=visible'), 'the request was not logged');
     for (const secret of secrets) assert.ok(!output.includes(secret), `a log line holds ${secret}`);
@@ -189,8 +204,11 @@ describe('a gateway process', () => {
 
   test('drains in-flight requests on SIGTERM and exits 0', async () => {
     const inFlight = Array.from({ length: 5 }, () => fetch(`${gw.url}/slow`).then((r) => r.status));
-    await wait(100);
+    await slowRequestsHeld(5);
+    const draining = gw.waitForLog((record) => record.msg === 'draining in-flight requests');
     const exitCode = gw.stop();
+    await draining;
+    for (const answer of held.splice(0)) answer();
     assert.deepEqual(await Promise.all(inFlight), [200, 200, 200, 200, 200]);
     assert.equal(await exitCode, 0);
     await assert.rejects(fetch(`${gw.url}/files/after`));

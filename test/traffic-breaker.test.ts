@@ -2,19 +2,22 @@
 // upstream no longer asked), lets a probe through after the cool-down and closes when it succeeds.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { fakeClock } from './helpers/context.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 let healthy = false;
 let upstream: TestUpstream;
 let gateway: TestGateway;
+const clock = fakeClock();
 
 before(async () => {
   upstream = await startUpstream((_req, res) => {
     res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
     res.end(healthy ? 'ok' : 'down');
   });
-  gateway = await startTestGateway(`version: 1
+  gateway = await startTestGateway(
+    `version: 1
 server: { http: { port: 0 } }
 upstreams:
   app:
@@ -24,7 +27,9 @@ routes:
   - name: all
     match: { path: /* }
     upstream: app
-`);
+`,
+    { clock },
+  );
 });
 
 after(async () => {
@@ -51,11 +56,10 @@ test('opens on upstream failures, answers 503 without asking the upstream, and r
   assert.equal(upstream.received.length, asked);
 
   healthy = true;
-  let status = 503;
-  for (let i = 0; i < 50 && status !== 200; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    status = (await get()).status;
-  }
-  assert.equal(status, 200);
+  clock.advance(299);
+  assert.equal((await get()).code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
+  assert.equal(upstream.received.length, asked);
+  clock.advance(1);
+  assert.equal((await get()).status, 200);
   assert.equal((await get()).status, 200);
 });

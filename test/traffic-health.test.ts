@@ -42,14 +42,15 @@ async function get(): Promise<{ status: number; code: string | undefined; retryA
   return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
 }
 
-/** Polls until the gateway's answer has `status` (health flips after a few probe intervals). */
-async function until(status: number): Promise<number> {
-  let seen = 0;
-  for (let i = 0; i < 200 && seen !== status; i++) {
-    seen = (await get()).status;
-    if (seen !== status) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return seen;
+/**
+ * Resolves once the gateway logged that the upstream's health changed to `status` (503: failed its
+ * checks, 200: passes again) after log line `from`, and answers `status` to a request.
+ */
+async function until(status: 200 | 503, from: number): Promise<number> {
+  const message =
+    status === 503 ? 'upstream failed its health checks' : 'upstream passes its health checks again';
+  await gateway.waitForLog((record) => record.msg === message, from);
+  return (await get()).status;
 }
 
 function appRequests(): number {
@@ -68,8 +69,9 @@ test('answers 503 without asking the upstream while its health checks fail, and 
     'rampart_upstream_healthy{upstream="app"} 1',
   );
 
+  let from = gateway.logLines.length;
   healthStatus = 503;
-  assert.equal(await until(503), 503);
+  assert.equal(await until(503, from), 503);
   const asked = appRequests();
   const refused = await get();
   assert.equal(refused.status, 503);
@@ -82,8 +84,9 @@ test('answers 503 without asking the upstream while its health checks fail, and 
   );
   assert.ok(gateway.logLines.some((line) => line.includes('upstream failed its health checks')));
 
+  from = gateway.logLines.length;
   healthStatus = 200;
-  assert.equal(await until(200), 200);
+  assert.equal(await until(200, from), 200);
   assert.ok(appRequests() > asked);
   assert.equal(
     await metric('rampart_upstream_healthy{upstream="app"}'),
@@ -93,17 +96,20 @@ test('answers 503 without asking the upstream while its health checks fail, and 
 
 test('marks an upstream that stops accepting connections unhealthy and serves it again when it is back', async () => {
   const port = upstream.port;
+  let from = gateway.logLines.length;
   await upstream.close();
-  assert.equal(await until(503), 503);
+  assert.equal(await until(503, from), 503);
   assert.equal((await get()).code, 'RAMPART_UPSTREAM_UNHEALTHY');
 
+  from = gateway.logLines.length;
   await new Promise<void>((resolve) => upstream.server.listen(port, '127.0.0.1', resolve));
-  assert.equal(await until(200), 200);
+  assert.equal(await until(200, from), 200);
 });
 
 test('keeps the health state of an upstream whose settings survive a reload', async () => {
+  let from = gateway.logLines.length;
   healthStatus = 503;
-  assert.equal(await until(503), 503);
+  assert.equal(await until(503, from), 503);
   await gateway.reload(`version: 1
 server: { http: { port: 0 } }
 upstreams:
@@ -116,6 +122,7 @@ routes:
     upstream: app
 `);
   assert.equal((await get()).code, 'RAMPART_UPSTREAM_UNHEALTHY');
+  from = gateway.logLines.length;
   healthStatus = 200;
-  assert.equal(await until(200), 200);
+  assert.equal(await until(200, from), 200);
 });

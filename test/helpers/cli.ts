@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { createLogLines, type LogRecord } from './log-lines.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -53,6 +54,8 @@ export interface CliGateway {
   readonly adminUrl: string | undefined;
   /** Every stdout line so far (JSON log lines). */
   readonly stdout: string[];
+  /** Resolves with the first stdout log record `match` accepts from line `from` on, or to come. */
+  waitForLog(match: (record: LogRecord) => boolean, from?: number): Promise<LogRecord>;
   readonly stderr: string[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -86,7 +89,7 @@ export async function startCliGateway(configFile: string, timeoutMs = 15_000): P
   const child = spawn(process.execPath, [MAIN, 'start', '-c', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stdout: string[] = [];
+  const log = createLogLines();
   const stderr: string[] = [];
   let buffered = '';
   const started = new Promise<{ url: string; adminUrl: string | undefined }>((resolve, reject) => {
@@ -99,7 +102,7 @@ export async function startCliGateway(configFile: string, timeoutMs = 15_000): P
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        stdout.push(line);
+        log.push(line);
         if (!line.includes('"rampart started"')) continue;
         const entry = JSON.parse(line) as { urls: { http?: string; https?: string }; admin?: string };
         clearTimeout(timer);
@@ -118,7 +121,8 @@ export async function startCliGateway(configFile: string, timeoutMs = 15_000): P
     pid: child.pid ?? 0,
     url,
     adminUrl,
-    stdout,
+    stdout: log.lines,
+    waitForLog: log.waitFor,
     stderr,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

@@ -14,6 +14,7 @@ import type { Clock } from '../../src/policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../../src/policies/registry.ts';
 import type { StateStore } from '../../src/state/state.ts';
 import type { IdentityStore } from '../../src/store/store.ts';
+import { accessOf, createLogLines, type LogRecord } from './log-lines.ts';
 
 /** A running test gateway. */
 export interface TestGateway {
@@ -23,8 +24,8 @@ export interface TestGateway {
   readonly metrics: Metrics;
   /** Every log line written so far (raw JSON text). */
   readonly logLines: string[];
-  /** Resolves with the first log record `match` accepts, already written or still to come. */
-  waitForLog(match: (record: LogRecord) => boolean): Promise<LogRecord>;
+  /** Resolves with the first log record `match` accepts from line `from` on (default 0), or to come. */
+  waitForLog(match: (record: LogRecord) => boolean, from?: number): Promise<LogRecord>;
   /** Resolves with the access log record of request `requestId` (written when the request ended). */
   accessLogOf(requestId: string): Promise<LogRecord>;
   readonly events: SecurityEventRecord[];
@@ -32,9 +33,6 @@ export interface TestGateway {
   reload(yaml: string): Promise<void>;
   close(): Promise<void>;
 }
-
-/** One parsed JSON log line. */
-export type LogRecord = Record<string, unknown>;
 
 /** Loads YAML config text with the real registry; throws with the formatted errors when it is bad. */
 export async function loadTestConfig(yaml: string): Promise<RampartConfig> {
@@ -54,45 +52,13 @@ export interface TestGatewayOptions {
 /** Starts a gateway on 127.0.0.1 with the given config text (use `port: 0` listeners). */
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = await loadTestConfig(yaml);
-  const logLines: string[] = [];
-  const waiters = new Set<{ match: (record: LogRecord) => boolean; resolve: (record: LogRecord) => void }>();
+  const log = createLogLines();
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) {
-        if (line === '') continue;
-        logLines.push(line);
-        if (waiters.size === 0) continue;
-        const record = JSON.parse(line) as LogRecord;
-        for (const waiter of waiters) {
-          if (!waiter.match(record)) continue;
-          waiters.delete(waiter);
-          waiter.resolve(record);
-        }
-      }
+      for (const line of chunk.toString().split('\n')) if (line !== '') log.push(line);
       done();
     },
   });
-  const waitForLog = (match: (record: LogRecord) => boolean): Promise<LogRecord> => {
-    for (const line of logLines) {
-      const record = JSON.parse(line) as LogRecord;
-      if (match(record)) return Promise.resolve(record);
-    }
-    // A safety net, not a measurement: a line that never comes fails the test instead of hanging it.
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (record: LogRecord) => {
-          clearTimeout(timer);
-          resolve(record);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error('no matching log line within 10 s'));
-      }, 10_000);
-      waiters.add(waiter);
-    });
-  };
   const logger = createLogger({ level: 'debug', destination });
   const metrics = createMetrics({ defaultMetrics: false });
   const securityEvents = createSecurityEvents({ logger, metrics });
@@ -121,10 +87,9 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     urls: gateway.urls,
     gateway,
     metrics,
-    logLines,
-    waitForLog,
-    accessLogOf: (requestId) =>
-      waitForLog((record) => record.msg === 'access' && record.requestId === requestId),
+    logLines: log.lines,
+    waitForLog: log.waitFor,
+    accessLogOf: (requestId) => log.waitFor(accessOf(requestId)),
     events,
     async reload(text) {
       gateway.reload(await loadTestConfig(text));
