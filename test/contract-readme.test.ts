@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { buildPolicies } from '../src/cli/build-check.ts';
 import { formatConfigError } from '../src/config/errors.ts';
 import { loadConfigText } from '../src/config/load.ts';
+import { buildPolicies } from '../src/instance/build-check.ts';
 import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 
 const POLICIES = ['openapi-validate', 'response-filter', 'sensitive-data'] as const;

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildPolicies } from '../src/cli/build-check.ts';
 import { demoConfigText } from '../src/config/defaults.ts';
 import { formatConfigError } from '../src/config/errors.ts';
 import { loadConfigFile, loadConfigText } from '../src/config/load.ts';
+import { buildPolicies } from '../src/instance/build-check.ts';
 import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 
 test('examples/rampart.yaml loads and every policy block builds', async () => {

@@ -1,48 +1,45 @@
-// `rampart start`: loads the config (or the embedded demo defaults), wires logs, metrics and events,
-// starts the gateway and the admin listener, reloads on SIGHUP and file change, drains on SIGTERM.
+// `rampart start`: a thin command over startRampart (src/instance/start.ts): picks the config (a file,
+// or the embedded defaults in front of the demo API), prints the banner, reloads on SIGHUP and file
+// change, drains on SIGTERM/SIGINT, and fails fast with a clear message when a port is taken.
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDemoApi } from '../../examples/demo-api/server.ts';
-import { consumerRoutes } from '../admin/consumers.ts';
-import { startAdminServer } from '../admin/server.ts';
 import { demoConfigText } from '../config/defaults.ts';
 import { formatConfigError } from '../config/errors.ts';
-import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
-import type { RampartConfig } from '../config/schema.ts';
-import { watchConfig } from '../config/watch.ts';
-import { startGateway } from '../gateway/server.ts';
 import { DEMO_IDENTITIES, seedDemoIdentities } from '../identity/demo.ts';
-import { createAccessLogger } from '../observe/access-log.ts';
-import { createSecurityEvents } from '../observe/events.ts';
-import { createGatewayObserver } from '../observe/gateway-observer.ts';
-import { createLogger, stdoutDestination } from '../observe/logger.ts';
-import { createMetrics } from '../observe/metrics.ts';
-import { quotaAdminRoute } from '../policies/quota/admin-route.ts';
-import { POLICY_DEFINITIONS } from '../policies/registry.ts';
-import { createStateFromConfig } from '../state/from-config.ts';
-import { openStore, storePath } from '../store/open-store.ts';
-import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
-import { createSpecWatchers } from './spec-watch.ts';
+import { type ConfigInput, ConfigRefusedError, type Rampart, startRampart } from '../instance/start.ts';
 import { parseWorkers, runPrimary, withoutWorkers } from './workers.ts';
 
-const HELP = `Usage: rampart start [-c rampart.yaml] [--demo] [--workers N|auto]
+const HELP = `Usage: rampart start [-c rampart.yaml] [--demo] [--port N] [--admin-port N] [--workers N|auto]
 
   -c, --config FILE   the config file (default: ./rampart.yaml when it exists)
       --demo          run the bundled demo API behind the gateway on the embedded defaults
                       (also what happens when no config file is given or found)
+      --port N        the demo's gateway port (default 8080; 0 picks a free one)
+      --admin-port N  the demo's admin port (default 9901; 0 picks a free one)
       --workers N|auto    run N gateway processes sharing the listeners (auto: one per core);
                       with state backend memory every worker counts its own limits
 
+A config file names its own ports; --port and --admin-port apply to the embedded defaults only.
 Signals: SIGHUP reloads the config (so does saving the file); SIGTERM/SIGINT drain and exit 0.`;
 
-type Loaded = Extract<LoadResult, { ok: true }>;
+function portOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`${name} must be a port number`);
+  return port;
+}
 
-function printErrors(
-  result: Exclude<LoadResult, { ok: true }> | { errors: ReturnType<typeof buildPolicies> },
-): void {
-  for (const error of result.errors) process.stderr.write(`${formatConfigError(error)}\n`);
+/** Why a listener could not start, in words a user can act on; undefined for other errors. */
+function listenProblem(error: unknown): string | undefined {
+  const { code, address, port } = error as { code?: string; address?: string; port?: number };
+  if (code === 'EADDRINUSE')
+    return `${address}:${port} is already in use (another Rampart, or another server)`;
+  if (code === 'EACCES') return `not allowed to listen on ${address}:${port}`;
+  if (code === 'EADDRNOTAVAIL') return `${address} is not an address of this machine`;
+  return undefined;
 }
 
 /** Runs `rampart start` until a shutdown signal; resolves to the exit code. */
@@ -54,6 +51,8 @@ export async function runStart(args: readonly string[]): Promise<number> {
       demo: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       workers: { type: 'string' },
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
     },
     strict: true,
   });
@@ -68,105 +67,40 @@ export async function runStart(args: readonly string[]): Promise<number> {
     values.config ?? (existsSync('rampart.yaml') && values.demo !== true ? 'rampart.yaml' : undefined);
 
   let demo: Awaited<ReturnType<typeof startDemoApi>> | undefined;
-  let loaded: LoadResult;
+  let config: ConfigInput;
   if (file === undefined) {
+    const ports = {
+      http: portOption(values.port, 8080, '--port'),
+      admin: portOption(values['admin-port'], 9901, '--admin-port'),
+    };
     demo = await startDemoApi({ host: '127.0.0.1', port: 0 });
-    loaded = await loadConfigText(
-      demoConfigText(demo.url, { http: 8080, admin: 9901 }),
-      '<embedded defaults>',
-      POLICY_DEFINITIONS,
-    );
+    config = { text: demoConfigText(demo.url, ports), name: '<embedded defaults>' };
   } else {
-    loaded = await loadConfigFile(file, POLICY_DEFINITIONS);
+    config = { file };
   }
-  if (!loaded.ok) {
-    printErrors(loaded);
+
+  let rampart: Rampart;
+  try {
+    rampart = await startRampart({
+      config,
+      ...(demo === undefined ? {} : { prepareStore: (store) => seedDemoIdentities(store, Date.now()) }),
+    });
+  } catch (error) {
     await demo?.close();
+    if (error instanceof ConfigRefusedError) {
+      for (const problem of error.errors) process.stderr.write(`${formatConfigError(problem)}\n`);
+      return 1;
+    }
+    const problem = listenProblem(error);
+    if (problem === undefined) throw error;
+    const hint = file === undefined ? ' (choose others with --port and --admin-port)' : '';
+    process.stderr.write(`rampart: cannot start: ${problem}${hint}\n`);
     return 1;
   }
-  const buildErrors = buildPolicies(loaded);
-  if (buildErrors.length > 0) {
-    printErrors({ errors: buildErrors });
-    await demo?.close();
-    return 1;
-  }
 
-  const { config } = loaded;
-  const logConfig = config.log ?? { level: 'info' as const, accessLog: true, redact: [] };
-  const destination = stdoutDestination();
-  const logger = createLogger({ level: logConfig.level, redact: logConfig.redact, destination });
-  // Access lines are built redacted (accessLogLine), so their logger skips pino's path redaction.
-  const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false });
-  const metrics = createMetrics();
-  const events = createSecurityEvents({ logger, metrics });
-  const accessLog = logConfig.accessLog
-    ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
-    : undefined;
-  const observer = createGatewayObserver({ logger, metrics, events, accessLog });
-  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
-  const state = await createStateFromConfig(config.state, {
-    baseDir,
-    log: logger,
-    registry: metrics.registry,
-  });
-  if (cluster.isWorker && state.backend === 'memory' && cluster.worker?.id === 1) {
-    logger.warn({ event: 'state.per-worker' }, 'state backend memory: limits are counted per worker');
-  }
-
-  const store = config.store === undefined ? undefined : openStore(storePath(config.store, baseDir));
-  if (store !== undefined && demo !== undefined) await seedDemoIdentities(store, Date.now());
-
-  const gateway = await startGateway({
-    config,
-    definitions: POLICY_DEFINITIONS,
-    observer,
-    log: logger,
-    baseDir,
-    state,
-    ...(store === undefined ? {} : { store }),
-  });
-  metrics.configReload('success', String(gateway.versionId));
-  const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
-  const admin = adminConfig.enabled
-    ? await startAdminServer({
-        host: adminConfig.host,
-        port: adminConfig.port,
-        metrics,
-        isReady: () => gateway.ready,
-        token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
-        logger,
-        routes: [quotaAdminRoute(), ...(store === undefined ? [] : consumerRoutes({ store, state }))],
-      })
-    : undefined;
-
-  let running: RampartConfig = config;
-  const reload = async (reason: string): Promise<void> => {
-    if (file === undefined) return;
-    const next = await loadConfigFile(file, POLICY_DEFINITIONS);
-    if (!next.ok) {
-      observer.configReloaded('failure', next.errors.map(formatConfigError).join('\n'));
-      return;
-    }
-    try {
-      gateway.reload(next.config);
-      if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
-        logger.warn({}, 'listener settings changed: they apply after a restart');
-      }
-      running = next.config;
-      specWatchers.follow(next.config, baseDir);
-      observer.configReloaded('success', `${gateway.versionId} (${reason})`);
-    } catch (error) {
-      observer.configReloaded('failure', formatConfigError(versionErrorToConfigError(next as Loaded, error)));
-    }
-  };
-  const watcher =
-    file === undefined ? undefined : watchConfig(file, (reason) => void reload(reason), { debounceMs: 200 });
-  const specWatchers = createSpecWatchers(() => void reload('spec'));
-  if (file !== undefined) specWatchers.follow(config, baseDir);
-
-  printBanner(gateway.urls.http ?? gateway.urls.https ?? '', admin?.url, file, demo !== undefined);
-  logger.info(
-    { urls: gateway.urls, admin: admin?.url, config: file ?? '<embedded defaults>' },
+  printBanner(rampart.url, rampart.adminUrl, file, demo !== undefined);
+  rampart.logger.info(
+    { urls: rampart.urls, admin: rampart.adminUrl, config: file ?? '<embedded defaults>' },
     'rampart started',
   );
 
@@ -175,16 +109,11 @@ export async function runStart(args: readonly string[]): Promise<number> {
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'draining in-flight requests');
-      watcher?.close();
-      specWatchers.close();
-      await gateway.close();
-      await admin?.close();
-      await state.close();
-      await store?.close();
+      rampart.logger.info({ signal }, 'draining in-flight requests');
+      await rampart.close();
       await demo?.close();
-      logger.info({}, 'rampart stopped');
-      logger.flush();
+      rampart.logger.info({}, 'rampart stopped');
+      rampart.logger.flush();
       // A cluster worker's IPC channel would keep it alive after the drain.
       if (cluster.isWorker) cluster.worker?.disconnect();
       resolveExit(0);

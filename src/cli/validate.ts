@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { buildPolicies } from '../instance/build-check.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
-import { buildPolicies } from './build-check.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `Usage: rampart validate -c rampart.yaml

@@ -1,6 +1,5 @@
-// Answers the gateway writes itself: RFC 9457 problem+json with the code and request id, on a
-// response object or, before HTTP parsing succeeded, straight onto the socket.
-import type { Socket } from 'node:net';
+// Answers the gateway makes itself: RFC 9457 problem+json with the code and request id, built here
+// and written by writer.ts.
 import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gateway-error.ts';
 import type { HeaderMap } from '../policies/policy.ts';
@@ -39,29 +38,4 @@ export function problemReply(
     },
     body,
   };
-}
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** Writes a problem reply on a socket whose request could not be parsed, then closes it. */
-export function writeRawProblem(
-  socket: Socket,
-  code: ErrorCode,
-  requestId: string,
-  requestIdHeader: string,
-): void {
-  const reply = problemReply(code, requestId);
-  const head = [`HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? 'Error'}`];
-  for (const [name, value] of Object.entries(reply.headers)) head.push(`${name}: ${String(value)}`);
-  head.push(`${requestIdHeader}: ${requestId}`, 'connection: close', '', '');
-  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), reply.body]));
 }

@@ -15,14 +15,14 @@ import type { RampartConfig } from '../config/schema.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
 import { parseDuration } from '../lib/durations.ts';
-import type { Clock, PolicyDefinition, PolicyLogger } from '../policies/policy.ts';
+import type { GatewayObserver } from '../observe/gateway-records.ts';
+import type { Clock, PolicyDefinition, PolicyHandlers, PolicyLogger } from '../policies/policy.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
-import { writeRawProblem } from './local-reply.ts';
-import type { GatewayObserver } from './observer.ts';
-import type { UpstreamReporter } from './upstream.ts';
+import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
+import { writeRawProblem } from './writer.ts';
 
 /** What a gateway is made of. */
 export interface GatewayOptions {
@@ -48,6 +48,8 @@ export interface Gateway {
   readonly versionId: number;
   /** Builds the new config completely, then swaps it in; throws (and keeps serving the old one) if it is bad. */
   reload(config: RampartConfig): void;
+  /** The live instances of a policy in the running config version, one per route that has it. */
+  policyInstances(name: string): readonly PolicyHandlers[];
   /** Stops accepting, drains in-flight requests up to the shutdown timeout, closes everything. */
   close(): Promise<void>;
 }
@@ -98,6 +100,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const retiring = new Set<ConfigVersion>();
   let draining = false;
   let ready = false;
+  let onDrained: (() => void) | undefined;
+  const inFlight = () => [current, ...retiring].some((version) => version.inFlight > 0);
 
   const runtime: Runtime = {
     get current() {
@@ -113,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (version !== current && version.inFlight === 0 && retiring.delete(version)) {
         void retireVersion(version, current);
       }
+      if (onDrained !== undefined && !inFlight()) onDrained();
     },
   };
 
@@ -150,35 +155,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         { requestId, reason: error.code, peer: socket.remoteAddress },
         'malformed request refused',
       );
-      options.observer.requestFinished({
-        time: clock.now(),
-        requestId,
-        method: '',
-        route: undefined,
-        path: '',
-        rawQuery: '',
-        status:
-          code === 'RAMPART_HTTP_HEADERS_TOO_LARGE'
-            ? 431
-            : code === 'RAMPART_HTTP_REQUEST_TIMEOUT'
-              ? 408
-              : 400,
-        durationMs: 0,
-        bytesIn: 0,
-        bytesOut: 0,
-        clientIp: socket.remoteAddress ?? '',
-        consumerId: undefined,
-        userAgent: undefined,
-        upstream: undefined,
-        code,
-        policy: undefined,
-        annotations: undefined,
-      });
-      writeRawProblem(socket, code, requestId, current.settings.requestIdHeader);
+      options.observer.requestFinished(
+        writeRawProblem(socket, code, requestId, current.settings.requestIdHeader, clock.now()),
+      );
     });
     // CONNECT never reaches 'request'; no route proxies tunnels.
     server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-      writeRawProblem(socket, 'RAMPART_HTTP_METHOD_REFUSED', randomUUID(), current.settings.requestIdHeader);
+      const requestId = randomUUID();
+      const header = current.settings.requestIdHeader;
+      options.observer.requestFinished(
+        writeRawProblem(socket, 'RAMPART_HTTP_METHOD_REFUSED', requestId, header, clock.now()),
+      );
     });
     servers.push(server);
   };
@@ -224,6 +211,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     get versionId() {
       return current.id;
     },
+    policyInstances(name) {
+      return current.routes.flatMap((route) =>
+        route.chain.links.filter((link) => link.name === name).map((link) => link.handlers),
+      );
+    },
     reload(config) {
       const next = buildVersion(config, options.definitions, deps, current, report);
       const previous = current;
@@ -238,10 +230,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
       for (const server of servers) server.closeIdleConnections();
-      const deadline = Date.now() + timeout;
-      while ([current, ...retiring].some((version) => version.inFlight > 0) && Date.now() < deadline) {
-        await new Promise((done) => setTimeout(done, 20));
-        for (const server of servers) server.closeIdleConnections();
+      if (inFlight()) {
+        // Answers written from now on carry `Connection: close`; wait for the last one, bounded.
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((done) => {
+          onDrained = done;
+          timer = setTimeout(done, timeout);
+        });
+        clearTimeout(timer);
       }
       for (const server of servers) server.closeAllConnections();
       await Promise.all(closed);

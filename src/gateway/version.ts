@@ -6,7 +6,7 @@ import type { PolicyDefinition, PolicyDeps } from '../policies/policy.ts';
 import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.ts';
 import { compileRouter, RouteConflictError, type Router } from './router.ts';
 import { compileTrustedProxies, type TrustedProxies } from './trusted-proxies.ts';
-import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream.ts';
+import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream/upstream.ts';
 
 /** A route ready to serve. */
 export interface CompiledRoute {

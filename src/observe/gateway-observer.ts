@@ -1,8 +1,9 @@
 // Connects the gateway's reports to the outlets: access log lines, Prometheus metrics, the security
 // event channel and error logs. One object per process, shared by every config version.
-import type { FinishedRequest, GatewayObserver, RequestSecurityEvent } from '../gateway/observer.ts';
+
 import type { AccessLogger } from './access-log.ts';
 import type { SecurityEvents } from './events.ts';
+import type { FinishedRequest, GatewayObserver, RequestSecurityEvent } from './gateway-records.ts';
 import type { Logger } from './logger.ts';
 import { type Metrics, UNMATCHED_ROUTE } from './metrics.ts';
 import { redactSecretsInText } from './redact-text.ts';

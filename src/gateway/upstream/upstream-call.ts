@@ -3,7 +3,7 @@
 // or buffered under a limit for response policies. No intermediate streams, so little per request.
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { HeaderMap } from '../policies/policy.ts';
+import type { HeaderMap } from '../../policies/policy.ts';
 
 /** The upstream's status line and headers. */
 export interface UpstreamHead {

@@ -2,8 +2,8 @@
 // pool never starves the probe), thresholds of consecutive results flip the state, and the request path
 // reads `healthy` to answer 503 without dispatching while the upstream is down.
 import { Client } from 'undici';
-import type { UpstreamConfig } from '../config/schema.ts';
-import { parseDuration } from '../lib/durations.ts';
+import type { UpstreamConfig } from '../../config/schema.ts';
+import { parseDuration } from '../../lib/durations.ts';
 
 /** Health-check settings (upstreams.<name>.healthCheck, durations in ms). */
 export interface HealthCheckOptions {

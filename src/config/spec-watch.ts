@@ -1,8 +1,9 @@
 // Watches the OpenAPI files a config's policies read, so saving a spec reloads the gateway just as
 // saving the config does (the contract is rebuilt with each config version).
-import type { RampartConfig } from '../config/schema.ts';
-import { type ConfigWatcher, watchConfig } from '../config/watch.ts';
+
 import { specFilesOf } from '../openapi/spec-files.ts';
+import type { RampartConfig } from './schema.ts';
+import { type ConfigWatcher, watchConfig } from './watch.ts';
 
 /** The spec watchers of a running gateway. */
 export interface SpecWatchers {

@@ -1,8 +1,33 @@
 // What the gateway reports as it serves: one finished-request record per request, security events,
-// upstream failures, policy faults and reloads. The observe/ modules implement it (logs, metrics).
+// upstream failures and changes, policy faults and reloads. Defined here, by the side that records
+// them (logs, metrics), so observe/ never imports the gateway.
 import type { ErrorCode } from '../errors/codes.ts';
 import type { SecurityEvent } from '../policies/policy.ts';
-import type { UpstreamChange, UpstreamFailure } from './upstream.ts';
+
+/** A circuit breaker's state. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** What the retry budget decided about a failed attempt. */
+export type RetryDecision = 'retried' | 'budget-exhausted';
+
+/** Why an upstream exchange failed, for status, metrics and logs. */
+export type UpstreamFailure = 'refused' | 'reset' | 'timeout' | 'other';
+
+/** A change of an upstream's state, for logs and metrics; `initial` marks the state reported at start. */
+export type UpstreamChange =
+  | {
+      readonly kind: 'circuit';
+      readonly upstream: string;
+      readonly state: BreakerState;
+      readonly initial: boolean;
+    }
+  | {
+      readonly kind: 'health';
+      readonly upstream: string;
+      readonly healthy: boolean;
+      readonly initial: boolean;
+    }
+  | { readonly kind: 'retry'; readonly upstream: string; readonly decision: RetryDecision };
 
 /** Everything the access log and the request metrics need about one request. */
 export interface FinishedRequest {

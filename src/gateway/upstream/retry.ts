@@ -2,9 +2,9 @@
 // refused or reset before any response byte, never with a streamed body, at most `attempts` tries per
 // request, and under a budget (a share of the requests over a sliding window) so retries cannot multiply
 // the load on an upstream that is already failing (a retry storm).
-import type { UpstreamConfig } from '../config/schema.ts';
-import { parseDuration } from '../lib/durations.ts';
-import type { UpstreamFailure } from './upstream.ts';
+import type { UpstreamConfig } from '../../config/schema.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import type { RetryDecision, UpstreamFailure } from '../../observe/gateway-records.ts';
 
 /** Retry settings (upstreams.<name>.retries, window in ms). */
 export interface RetryOptions {
@@ -18,7 +18,7 @@ export interface RetryOptions {
 }
 
 /** What was decided about a failed attempt that was otherwise retryable. */
-export type RetryDecision = 'retried' | 'budget-exhausted';
+export type { RetryDecision };
 
 /** Facts about a failed attempt. */
 export interface FailedAttempt {

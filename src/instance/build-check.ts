@@ -4,19 +4,23 @@ import type { ConfigError } from '../config/errors.ts';
 import type { LoadResult } from '../config/load.ts';
 import { errorAt } from '../config/source.ts';
 import { buildVersion, retireVersion, VersionBuildError } from '../gateway/version.ts';
+import type { PolicyDefinition } from '../policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Returns the problems building `loaded` would hit; an empty list means it builds. */
-export function buildPolicies(loaded: Extract<LoadResult, { ok: true }>): ConfigError[] {
+export function buildPolicies(
+  loaded: Extract<LoadResult, { ok: true }>,
+  definitions: readonly PolicyDefinition[] = POLICY_DEFINITIONS,
+): ConfigError[] {
   // Policies only hold the store at build; a throwaway one avoids creating the configured file.
   const store = loaded.config.store === undefined ? undefined : createSqliteStore(':memory:');
   try {
     const version = buildVersion(
       loaded.config,
-      POLICY_DEFINITIONS,
+      definitions,
       { clock: { now: () => Date.now() }, log: silent, baseDir: loaded.source.baseDir, store },
       undefined,
     );

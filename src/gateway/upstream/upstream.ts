@@ -1,11 +1,12 @@
 // Named upstreams: one undici Pool each (keep-alive, connection cap, connect/header/body timeouts),
 // shared across config versions while their settings do not change.
 import { Pool } from 'undici';
-import type { UpstreamConfig } from '../config/schema.ts';
-import { parseDuration } from '../lib/durations.ts';
-import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
+import type { UpstreamConfig } from '../../config/schema.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import type { UpstreamChange, UpstreamFailure } from '../../observe/gateway-records.ts';
+import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
 import { type HealthChecker, healthCheckerOf } from './health-check.ts';
-import { type RetryDecision, type RetryPolicy, retryPolicyOf } from './retry.ts';
+import { type RetryPolicy, retryPolicyOf } from './retry.ts';
 
 /** A ready upstream. */
 export interface Upstream {
@@ -30,27 +31,10 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** A change of an upstream's state, for logs and metrics; `initial` marks the state reported at start. */
-export type UpstreamChange =
-  | {
-      readonly kind: 'circuit';
-      readonly upstream: string;
-      readonly state: BreakerState;
-      readonly initial: boolean;
-    }
-  | {
-      readonly kind: 'health';
-      readonly upstream: string;
-      readonly healthy: boolean;
-      readonly initial: boolean;
-    }
-  | { readonly kind: 'retry'; readonly upstream: string; readonly decision: RetryDecision };
+export type { UpstreamChange, UpstreamFailure };
 
 /** Where upstreams report their changes. */
 export type UpstreamReporter = (change: UpstreamChange) => void;
-
-/** Why an upstream exchange failed, for status, metrics and logs. */
-export type UpstreamFailure = 'refused' | 'reset' | 'timeout' | 'other';
 
 const DEFAULTS = {
   connectTimeout: 5_000,

@@ -1,6 +1,7 @@
 // A per-upstream circuit breaker: closed → open when errors or timeouts reach a rate (or a run of
 // consecutive failures) → half-open after a cool-down, where a few probes decide: success closes,
 // failure opens again. Time is passed in, so the state machine is tested with a fake clock.
+import type { BreakerState } from '../../observe/gateway-records.ts';
 
 /** Breaker settings (upstreams[].circuitBreaker in the config, durations already in ms). */
 export interface CircuitBreakerOptions {
@@ -18,7 +19,7 @@ export interface CircuitBreakerOptions {
   readonly halfOpenRequests: number;
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type { BreakerState };
 
 /** The breaker of one upstream. */
 export interface CircuitBreaker {

@@ -1,0 +1,64 @@
+// Awaiting a request's end by its id: tests and embedders wait on this event instead of sleeping.
+// The last records are kept (bounded) so a waiter that comes after the end still gets its answer.
+import type { FinishedRequest, GatewayObserver } from '../observe/gateway-records.ts';
+
+const KEPT_RECORDS = 1024;
+const MAX_WAITERS = 10_000;
+
+/** Request-end waiters over a gateway observer. */
+export interface RequestWaiters {
+  /** Wraps `observer` so every finished request also settles its waiters. */
+  observe(observer: GatewayObserver): GatewayObserver;
+  /** Resolves with the record of `requestId` once that request ended (at once if it already did). */
+  wait(requestId: string): Promise<FinishedRequest>;
+  /** Rejects every pending waiter (the gateway closed). */
+  close(): void;
+}
+
+/** Creates the waiters. */
+export function createRequestWaiters(): RequestWaiters {
+  const recent = new Map<string, FinishedRequest>();
+  const pending = new Map<
+    string,
+    Array<{ resolve: (record: FinishedRequest) => void; reject: (e: Error) => void }>
+  >();
+  let pendingCount = 0;
+  const finished = (record: FinishedRequest) => {
+    recent.set(record.requestId, record);
+    if (recent.size > KEPT_RECORDS) recent.delete(recent.keys().next().value as string);
+    const waiting = pending.get(record.requestId);
+    if (waiting === undefined) return;
+    pending.delete(record.requestId);
+    pendingCount -= waiting.length;
+    for (const waiter of waiting) waiter.resolve(record);
+  };
+  return {
+    observe(observer) {
+      return {
+        ...observer,
+        requestFinished(record) {
+          observer.requestFinished(record);
+          finished(record);
+        },
+      };
+    },
+    wait(requestId) {
+      const known = recent.get(requestId);
+      if (known !== undefined) return Promise.resolve(known);
+      if (pendingCount >= MAX_WAITERS) return Promise.reject(new RangeError('too many request waiters'));
+      return new Promise((resolve, reject) => {
+        const list = pending.get(requestId) ?? [];
+        list.push({ resolve, reject });
+        pending.set(requestId, list);
+        pendingCount++;
+      });
+    },
+    close() {
+      for (const list of pending.values()) {
+        for (const waiter of list) waiter.reject(new Error('the gateway closed before the request ended'));
+      }
+      pending.clear();
+      pendingCount = 0;
+    },
+  };
+}

@@ -1,0 +1,250 @@
+// A whole Rampart in one process, built from a config: logs, metrics, security events, shared state,
+// the identity store, the gateway's listeners and the admin listener, reloads on file change. The CLI's
+// `start` is a thin command over this; embedders and tests call it through src/index.ts.
+import cluster from 'node:cluster';
+import { dirname, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { consumerRoutes } from '../admin/consumers.ts';
+import type { AdminRoute } from '../admin/routes.ts';
+import { startAdminServer } from '../admin/server.ts';
+import { type ConfigError, formatConfigError } from '../config/errors.ts';
+import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
+import type { RampartConfig } from '../config/schema.ts';
+import { createSpecWatchers } from '../config/spec-watch.ts';
+import { watchConfig } from '../config/watch.ts';
+import { type Gateway, startGateway } from '../gateway/server.ts';
+import { createAccessLogger } from '../observe/access-log.ts';
+import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
+import { createGatewayObserver } from '../observe/gateway-observer.ts';
+import type { FinishedRequest } from '../observe/gateway-records.ts';
+import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
+import { createMetrics, type Metrics } from '../observe/metrics.ts';
+import type { Clock, PolicyDefinition } from '../policies/policy.ts';
+import { quotaAdminRoute } from '../policies/quota/admin-route.ts';
+import { POLICY_DEFINITIONS } from '../policies/registry.ts';
+import { createStateFromConfig } from '../state/from-config.ts';
+import type { StateStore } from '../state/state.ts';
+import { openStore, storePath } from '../store/open-store.ts';
+import type { IdentityStore } from '../store/store.ts';
+import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
+import { createRequestWaiters } from './request-waiters.ts';
+
+/** Where the config comes from: a file (watched), YAML text, or a config object. */
+export type ConfigInput =
+  | { readonly file: string; readonly watch?: boolean }
+  | { readonly text: string; readonly name?: string; readonly baseDir?: string }
+  | { readonly object: object; readonly baseDir?: string };
+
+/** What `startRampart` takes. */
+export interface RampartOptions {
+  readonly config: ConfigInput;
+  /** Policies besides the built-in ones (custom policies; names must not clash). */
+  readonly policies?: readonly PolicyDefinition[];
+  /** Where JSON log lines go (pino destination); stdout when absent. */
+  readonly logDestination?: NodeJS.WritableStream | { write(line: string): unknown };
+  /** Injected time for policies (windows, expiry, lockouts). */
+  readonly clock?: Clock;
+  /** Shared state to use instead of the one the config describes (its owner closes it). */
+  readonly state?: StateStore;
+  /** An identity store to use instead of the one the config describes (its owner closes it). */
+  readonly store?: IdentityStore;
+  /** Runs on the store before the gateway starts (e.g. seeding demo consumers). */
+  readonly prepareStore?: (store: IdentityStore) => Promise<void>;
+  /** The environment `env:` references read; process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Process-level default metrics (CPU, memory, event loop); on unless false. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** A running Rampart. */
+export interface Rampart {
+  /** Listening addresses, e.g. `{ http: 'http://127.0.0.1:8080' }`. */
+  readonly urls: Gateway['urls'];
+  /** The first listening address (HTTP, else HTTPS). */
+  readonly url: string;
+  readonly adminUrl: string | undefined;
+  readonly gateway: Gateway;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The running config (changes on every successful reload). */
+  readonly config: RampartConfig;
+  readonly state: StateStore;
+  readonly store: IdentityStore | undefined;
+  /**
+   * Reloads: from the config file when no input is given, else from the given input. A bad config is
+   * refused (ConfigRefusedError) and the running one keeps serving.
+   */
+  reload(input?: ConfigInput): Promise<void>;
+  /** The Prometheus exposition of the metrics. */
+  metricsText(): Promise<string>;
+  /** Resolves with the access record of a request once it has ended (its log phase ran). */
+  requestFinished(requestId: string): Promise<FinishedRequest>;
+  /** Calls `listener` with every security event from now on; returns a function that stops it. */
+  onSecurityEvent(listener: (event: SecurityEventRecord) => void): () => void;
+  /** Drains in-flight requests (bounded by server.shutdownTimeout) and closes everything it opened. */
+  close(): Promise<void>;
+}
+
+/** A config that cannot be loaded or built; `errors` locate each problem (file, line, path). */
+export class ConfigRefusedError extends Error {
+  readonly errors: readonly ConfigError[];
+  constructor(errors: readonly ConfigError[]) {
+    super(errors.map(formatConfigError).join('\n'));
+    this.name = 'ConfigRefusedError';
+    this.errors = errors;
+  }
+}
+
+type Loaded = Extract<LoadResult, { ok: true }>;
+
+async function load(
+  input: ConfigInput,
+  definitions: readonly PolicyDefinition[],
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<Loaded> {
+  const options = env === undefined ? {} : { env };
+  let result: LoadResult;
+  if ('file' in input) result = await loadConfigFile(input.file, definitions, options);
+  else {
+    const text = 'text' in input ? input.text : stringify(input.object);
+    const name = 'text' in input ? (input.name ?? '<config text>') : '<config object>';
+    const baseDir = input.baseDir ?? process.cwd();
+    result = await loadConfigText(text, name, definitions, { ...options, baseDir });
+  }
+  if (!result.ok) throw new ConfigRefusedError(result.errors);
+  const buildErrors = buildPolicies(result, definitions);
+  if (buildErrors.length > 0) throw new ConfigRefusedError(buildErrors);
+  return result;
+}
+
+function baseDirOf(input: ConfigInput): string {
+  if ('file' in input) return dirname(resolve(input.file));
+  return input.baseDir ?? process.cwd();
+}
+
+/** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
+export async function startRampart(options: RampartOptions): Promise<Rampart> {
+  const definitions = [...POLICY_DEFINITIONS, ...(options.policies ?? [])];
+  const loaded = await load(options.config, definitions, options.env);
+  const { config } = loaded;
+  const baseDir = baseDirOf(options.config);
+  const logConfig = config.log ?? { level: 'info' as const, accessLog: true, redact: [] };
+  const destination = (options.logDestination ?? stdoutDestination()) as NodeJS.WritableStream;
+  const logger = createLogger({ level: logConfig.level, redact: logConfig.redact, destination });
+  // Access lines are built redacted (accessLogLine), so their logger skips pino's path redaction.
+  const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false });
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const events = createSecurityEvents({ logger, metrics });
+  const accessLog = logConfig.accessLog
+    ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
+    : undefined;
+  const waiters = createRequestWaiters();
+  const observer = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
+  const state =
+    options.state ??
+    (await createStateFromConfig(config.state, { baseDir, log: logger, registry: metrics.registry }));
+  if (cluster.isWorker && state.backend === 'memory' && cluster.worker?.id === 1) {
+    logger.warn({ event: 'state.per-worker' }, 'state backend memory: limits are counted per worker');
+  }
+  const ownStore =
+    options.store === undefined && config.store !== undefined
+      ? openStore(storePath(config.store, baseDir))
+      : undefined;
+  const store = options.store ?? ownStore;
+  if (store !== undefined) await options.prepareStore?.(store);
+
+  const gateway = await startGateway({
+    config,
+    definitions,
+    observer,
+    log: logger,
+    baseDir,
+    state,
+    ...(store === undefined ? {} : { store }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  metrics.configReload('success', String(gateway.versionId));
+  const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
+  const adminRoutes: AdminRoute[] = [
+    quotaAdminRoute(),
+    ...(store === undefined ? [] : consumerRoutes({ store, state })),
+  ];
+  const admin = adminConfig.enabled
+    ? await startAdminServer({
+        host: adminConfig.host,
+        port: adminConfig.port,
+        metrics,
+        isReady: () => gateway.ready,
+        token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
+        logger,
+        routes: adminRoutes,
+      }).catch(async (error: unknown) => {
+        await gateway.close();
+        throw error;
+      })
+    : undefined;
+
+  let running = config;
+  const file = 'file' in options.config ? options.config.file : undefined;
+  const reload = async (input: ConfigInput | undefined, reason: string): Promise<void> => {
+    const source = input ?? options.config;
+    let next: Loaded;
+    try {
+      next = await load(source, definitions, options.env);
+      gateway.reload(next.config);
+    } catch (error) {
+      const detail =
+        error instanceof ConfigRefusedError
+          ? error.message
+          : formatConfigError(versionErrorToConfigError(loaded, error));
+      observer.configReloaded('failure', detail);
+      throw error instanceof ConfigRefusedError ? error : new Error(detail, { cause: error });
+    }
+    if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
+      logger.warn({}, 'listener settings changed: they apply after a restart');
+    }
+    running = next.config;
+    specWatchers.follow(next.config, baseDirOf(source));
+    observer.configReloaded('success', `${gateway.versionId} (${reason})`);
+  };
+  const reloadQuietly = (reason: string) => {
+    reload(undefined, reason).catch(() => {
+      // Refused and reported (log line and metric); the running config keeps serving.
+    });
+  };
+  const watching = file !== undefined && ('watch' in options.config ? options.config.watch !== false : true);
+  const watcher = watching ? watchConfig(file, reloadQuietly, { debounceMs: 200 }) : undefined;
+  const specWatchers = createSpecWatchers(() => reloadQuietly('spec'));
+  if (watching) specWatchers.follow(config, baseDir);
+
+  let closing: Promise<void> | undefined;
+  return {
+    urls: gateway.urls,
+    url: gateway.urls.http ?? gateway.urls.https ?? '',
+    adminUrl: admin?.url,
+    gateway,
+    logger,
+    metrics,
+    get config() {
+      return running;
+    },
+    state,
+    store,
+    reload: (input) => reload(input, 'api'),
+    metricsText: () => metrics.render(),
+    requestFinished: (requestId) => waiters.wait(requestId),
+    onSecurityEvent: (listener) => events.on(listener),
+    close() {
+      closing ??= (async () => {
+        watcher?.close();
+        specWatchers.close();
+        await gateway.close();
+        await admin?.close();
+        waiters.close();
+        if (options.state === undefined) await state.close();
+        await ownStore?.close();
+      })();
+      return closing;
+    },
+  };
+}
