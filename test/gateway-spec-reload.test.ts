@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type CliGateway, startCliGateway } from './helpers/cli.ts';
+import { startTestRampart, type TestRampart } from './helpers/rampart.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-spec-reload-'));
 let upstream: TestUpstream;
-let gw: CliGateway;
+let gw: TestRampart;
 
 function spec(paths: readonly string[]): string {
   const entries = paths
@@ -35,21 +35,22 @@ routes:
       openapi-validate: { spec: openapi.yaml }
 `,
   );
-  gw = await startCliGateway(join(dir, 'rampart.yaml'));
+  gw = await startTestRampart({ config: { file: join(dir, 'rampart.yaml') } });
 });
 
 after(async () => {
-  await gw.stop();
+  await gw.rampart.close();
   await upstream.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 test('serves an operation added to the spec file without touching the config', async () => {
-  assert.equal((await fetch(`${gw.url}/a`)).status, 200);
-  assert.equal((await fetch(`${gw.url}/b`)).status, 404);
+  const { url } = gw.rampart;
+  assert.equal((await fetch(`${url}/a`)).status, 200);
+  assert.equal((await fetch(`${url}/b`)).status, 404);
   writeFileSync(join(dir, 'openapi.yaml'), spec(['/a', '/b']));
-  await gw.waitForLog(
+  await gw.log.waitFor(
     (record) => record.msg === 'config reloaded' && String(record.version).endsWith('(spec)'),
   );
-  assert.equal((await fetch(`${gw.url}/b`)).status, 200);
+  assert.equal((await fetch(`${url}/b`)).status, 200);
 });

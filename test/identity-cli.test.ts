@@ -1,18 +1,20 @@
-// `rampart consumers` and `rampart keys` run in-process on a real store file, and a real gateway
-// process (`rampart start -c`) accepting, then refusing, the keys they manage; plus the admin API.
+// `rampart consumers` and `rampart keys` run in-process on a real store file, and a gateway started
+// from the same config (src/index.ts) accepting, then refusing, the keys they manage; plus the admin API.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
+import type { Rampart } from '../src/index.ts';
+import { runCliInProcess } from './helpers/cli.ts';
+import { startTestRampart } from './helpers/rampart.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 describe('consumers and keys CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-identity-'));
   const configFile = join(dir, 'rampart.yaml');
   let upstream: TestUpstream;
-  let gateway: CliGateway | undefined;
+  let gateway: Rampart | undefined;
 
   const cli = async (...args: string[]) => {
     const result = await runCliInProcess(args);
@@ -41,7 +43,7 @@ routes:
     );
   });
   after(async () => {
-    await gateway?.stop();
+    await gateway?.close();
     await upstream.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -99,7 +101,7 @@ routes:
 
   test('manages keys a running gateway accepts, rotates and refuses', async () => {
     const key = (await cli('keys', 'create', '--consumer', 'alice', '-c', configFile)).trim();
-    gateway = await startCliGateway(configFile);
+    gateway = (await startTestRampart({ config: { file: configFile, watch: false } })).rampart;
     assert.equal((await get(key)).status, 200);
     const successor = (
       await cli('keys', 'rotate', key.slice(0, 21), '--grace', '1h', '-c', configFile)

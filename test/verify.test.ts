@@ -1,4 +1,4 @@
-// `rampart verify` over sockets: a real gateway (the CLI as a process) in front of the demo API;
+// `rampart verify` over sockets: a real gateway (started in-process) in front of the demo API;
 // verify proves its 401s, 429s and unknown-field refusals, and fails where a config claims more
 // than the running gateway enforces.
 import assert from 'node:assert/strict';
@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DemoApi, startDemoApi } from '../examples/demo-api/server.ts';
+import type { Rampart } from '../src/index.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
-import { type CliGateway, runCliInProcess, startCliGateway } from './helpers/cli.ts';
+import { runCliInProcess } from './helpers/cli.ts';
+import { startTestRampart } from './helpers/rampart.ts';
 
 const SPEC = resolve(import.meta.dirname, '../examples/demo-api/openapi.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'rampart-verify-'));
 const CONFIG = join(dir, 'rampart.yaml');
 const CLAIMED = join(dir, 'claimed.yaml');
 let api: DemoApi;
-let gateway: CliGateway;
+let gateway: Rampart;
 
 function configText(upstream: string, healthPolicies = ''): string {
   return `version: 1
@@ -67,11 +69,11 @@ before(async () => {
       '    policies:\n      api-key: {}\n      rate-limit: { rules: [{ name: tight, limit: 2/m }] }\n',
     ),
   );
-  gateway = await startCliGateway(CONFIG);
+  gateway = (await startTestRampart({ config: { file: CONFIG, watch: false } })).rampart;
 });
 
 after(async () => {
-  await gateway.stop();
+  await gateway.close();
   await api.close();
   rmSync(dir, { recursive: true, force: true });
 });

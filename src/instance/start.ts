@@ -124,7 +124,11 @@ function baseDirOf(input: ConfigInput): string {
 
 /** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
 export async function startRampart(options: RampartOptions): Promise<Rampart> {
-  const definitions = [...POLICY_DEFINITIONS, ...(options.policies ?? [])];
+  // The config schema is compiled once per definitions array: reuse the built-in one when it is all.
+  const definitions =
+    options.policies === undefined || options.policies.length === 0
+      ? POLICY_DEFINITIONS
+      : [...POLICY_DEFINITIONS, ...options.policies];
   const loaded = await load(options.config, definitions, options.env);
   const { config } = loaded;
   const baseDir = baseDirOf(options.config);
@@ -142,7 +146,13 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const observer = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
   const state =
     options.state ??
-    (await createStateFromConfig(config.state, { baseDir, log: logger, registry: metrics.registry }));
+    (await createStateFromConfig(config.state, {
+      baseDir,
+      log: logger,
+      registry: metrics.registry,
+      // The state's windows and expiry run on the same time as the policies that use it.
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    }));
   if (cluster.isWorker && state.backend === 'memory' && cluster.worker?.id === 1) {
     logger.warn({ event: 'state.per-worker' }, 'state backend memory: limits are counted per worker');
   }
