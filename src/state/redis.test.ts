@@ -9,23 +9,18 @@ import { type StateStore, StateUnavailableError } from './state.ts';
 const WINDOW = { algorithm: 'sliding-window', limit: 3, windowMs: 1000 } as const;
 const BUCKET = { algorithm: 'token-bucket', limit: 2, windowMs: 1000, burst: 4 } as const;
 
-async function ready(state: StateStore): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await state.count('ping');
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  throw new Error('redis state never became ready');
-}
-
 describe('redis state', () => {
   let redis: TestRedis;
   const clock = fakeClock(Date.UTC(2026, 0, 1));
   const errors: string[] = [];
   const availability: boolean[] = [];
+  const availabilityWaiters: Array<{ up: boolean; resolve: () => void }> = [];
+  /** Resolves once the store reported `up` as its availability (at once if that was its last report). */
+  const reported = (up: boolean) =>
+    new Promise<void>((resolve) => {
+      if (availability.at(-1) === up) resolve();
+      else availabilityWaiters.push({ up, resolve });
+    });
   let state: StateStore;
 
   before(async () => {
@@ -37,10 +32,16 @@ describe('redis state', () => {
       clock,
       observer: {
         error: (op, kind) => errors.push(`${op}:${kind}`),
-        availability: (up) => availability.push(up),
+        availability: (up) => {
+          availability.push(up);
+          for (const waiter of availabilityWaiters.splice(0)) {
+            if (waiter.up === up) waiter.resolve();
+            else availabilityWaiters.push(waiter);
+          }
+        },
       },
     });
-    await ready(state);
+    await reported(true);
   });
   after(async () => {
     await state.close();
@@ -142,12 +143,9 @@ describe('redis state', () => {
     await assert.rejects(Promise.resolve(state.consume('down', WINDOW)), StateUnavailableError);
     assert.ok(errors.some((e) => e.startsWith('consume:')));
     // The connection's close event may land just after the first failed command.
-    for (let i = 0; i < 100 && !availability.includes(false); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.ok(availability.includes(false));
+    await reported(false);
     await redis.restart();
-    await ready(state);
+    await reported(true);
     assert.equal((await state.consume('down', WINDOW)).allowed, true);
     assert.equal(availability.at(-1), true);
   });
