@@ -13,7 +13,23 @@ export interface WatchOptions {
   readonly sighup?: boolean;
   /** Called when the directory watcher fails (e.g. the directory was removed). */
   readonly onError?: (error: Error) => void;
+  /** The timers the quiet time runs on; the real ones unless a test passes fake ones. */
+  readonly timers?: DebounceTimers;
 }
+
+/** Schedules and cancels one callback (the shape of the global setTimeout/clearTimeout). */
+export interface DebounceTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: DebounceTimers = {
+  setTimeout(callback, ms) {
+    // Unreferenced: a pending reload never keeps the process alive on its own.
+    return setTimeout(callback, ms).unref();
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /** A running watcher; `close()` stops it and removes the SIGHUP listener. */
 export interface ConfigWatcher {
@@ -31,22 +47,22 @@ export function watchConfig(
   options: WatchOptions = {},
 ): ConfigWatcher {
   const debounceMs = options.debounceMs ?? 250;
+  const timers = options.timers ?? REAL_TIMERS;
   const path = resolve(file);
   const name = basename(path);
   const anyEntry = isSymlink(path);
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   let pending: ReloadReason = 'file';
   let closed = false;
 
   const schedule = (reason: ReloadReason) => {
     if (closed) return;
     pending = reason;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = timers.setTimeout(() => {
       timer = undefined;
       if (!closed) onChange(pending);
     }, debounceMs);
-    timer.unref();
   };
 
   // persistent: false, so a forgotten watcher never keeps the process alive on its own.
@@ -64,7 +80,7 @@ export function watchConfig(
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       watcher.close();
       if (sighup) process.off('SIGHUP', onSignal);
     },
