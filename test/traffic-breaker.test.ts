@@ -1,7 +1,7 @@
 // The circuit breaker against a real failing upstream: it opens after failures (503 problem+json, the
 // upstream no longer asked), lets a probe through after the cool-down and closes when it succeeds.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fakeClock } from './helpers/context.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
@@ -11,13 +11,14 @@ let upstream: TestUpstream;
 let gateway: TestGateway;
 const clock = fakeClock();
 
-before(async () => {
-  upstream = await startUpstream((_req, res) => {
-    res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
-    res.end(healthy ? 'ok' : 'down');
-  });
-  gateway = await startTestGateway(
-    `version: 1
+describe('traffic-breaker', () => {
+  before(async () => {
+    upstream = await startUpstream((_req, res) => {
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(healthy ? 'ok' : 'down');
+    });
+    gateway = await startTestGateway(
+      `version: 1
 server: { http: { port: 0 } }
 upstreams:
   app:
@@ -28,38 +29,39 @@ routes:
     match: { path: /* }
     upstream: app
 `,
-    { clock },
-  );
-});
+      { clock },
+    );
+  });
 
-after(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+  after(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
 
-async function get(): Promise<{ status: number; code: string | undefined; retryAfter: string | null }> {
-  const response = await fetch(`${gateway.url}/x`, { signal: AbortSignal.timeout(5000) });
-  const text = await response.text();
-  const code = response.headers.get('content-type')?.includes('problem+json')
-    ? (JSON.parse(text) as { code: string }).code
-    : undefined;
-  return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
-}
+  async function get(): Promise<{ status: number; code: string | undefined; retryAfter: string | null }> {
+    const response = await fetch(`${gateway.url}/x`, { signal: AbortSignal.timeout(5000) });
+    const text = await response.text();
+    const code = response.headers.get('content-type')?.includes('problem+json')
+      ? (JSON.parse(text) as { code: string }).code
+      : undefined;
+    return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
+  }
 
-test('opens on upstream failures, answers 503 without asking the upstream, and recovers after a probe', async () => {
-  for (let i = 0; i < 3; i++) assert.equal((await get()).status, 503);
-  const asked = upstream.received.length;
-  const open = await get();
-  assert.equal(open.status, 503);
-  assert.equal(open.code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
-  assert.equal(open.retryAfter, '1');
-  assert.equal(upstream.received.length, asked);
+  test('opens on upstream failures, answers 503 without asking the upstream, and recovers after a probe', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await get()).status, 503);
+    const asked = upstream.received.length;
+    const open = await get();
+    assert.equal(open.status, 503);
+    assert.equal(open.code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
+    assert.equal(open.retryAfter, '1');
+    assert.equal(upstream.received.length, asked);
 
-  healthy = true;
-  clock.advance(299);
-  assert.equal((await get()).code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
-  assert.equal(upstream.received.length, asked);
-  clock.advance(1);
-  assert.equal((await get()).status, 200);
-  assert.equal((await get()).status, 200);
+    healthy = true;
+    clock.advance(299);
+    assert.equal((await get()).code, 'RAMPART_UPSTREAM_CIRCUIT_OPEN');
+    assert.equal(upstream.received.length, asked);
+    clock.advance(1);
+    assert.equal((await get()).status, 200);
+    assert.equal((await get()).status, 200);
+  });
 });

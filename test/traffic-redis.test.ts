@@ -81,68 +81,70 @@ async function hammer(path: string, total: number, parallel: number): Promise<Ma
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-before(async () => {
-  redis = await startRedis();
-  upstream = await startUpstream();
-  const file = join(dir, 'rampart.yaml');
-  writeFileSync(file, configText(redis.url, upstream.url));
-  gateways = await Promise.all([startCliGateway(file), startCliGateway(file)]);
-});
-
-after(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await upstream.close();
-  await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('traffic control across two gateway processes on one Redis', () => {
-  test('admits exactly the limit of a sliding window across both instances under concurrency', async () => {
-    const counts = await hammer('/exact', LIMIT * 3, 24);
-    assert.equal(counts.get(200), LIMIT);
-    assert.equal(counts.get(429), LIMIT * 2);
+describe('traffic-redis', () => {
+  before(async () => {
+    redis = await startRedis();
+    upstream = await startUpstream();
+    const file = join(dir, 'rampart.yaml');
+    writeFileSync(file, configText(redis.url, upstream.url));
+    gateways = await Promise.all([startCliGateway(file), startCliGateway(file)]);
   });
 
-  test('admits exactly the burst of a token bucket across both instances', async () => {
-    const counts = await hammer('/bucket', LIMIT * 3, 24);
-    assert.equal(counts.get(200), LIMIT);
-    assert.equal(counts.get(429), LIMIT * 2);
+  after(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await upstream.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  test('refuses with Retry-After and RateLimit headers, and admits again after the window (real time)', async () => {
-    const counts = await hammer('/short', 4, 1);
-    assert.equal(counts.get(200), 3);
-    const refused = await get(`${gateways[1]!.url}/short`);
-    assert.equal(refused.status, 429);
-    assert.equal(refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
-    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-    assert.match(refused.headers.get('ratelimit-policy') ?? '', /^"short";q=3;w=1$/);
-    // A sliding window is fully clear two windows after the last admitted request.
-    await wait(2100);
-    assert.equal((await get(`${gateways[0]!.url}/short`)).status, 200);
-  });
+  describe('traffic control across two gateway processes on one Redis', () => {
+    test('admits exactly the limit of a sliding window across both instances under concurrency', async () => {
+      const counts = await hammer('/exact', LIMIT * 3, 24);
+      assert.equal(counts.get(200), LIMIT);
+      assert.equal(counts.get(429), LIMIT * 2);
+    });
 
-  test('with Redis killed answers fail-open and fail-closed routes at once, and recovers when it returns', async () => {
-    /** Resolves once every gateway logged `event` after the positions `from`. */
-    const stateEvent = (event: string, from: readonly number[]) =>
-      Promise.all(gateways.map((g, i) => g.waitForLog((record) => record.event === event, from[i])));
-    let from = gateways.map((g) => g.stdout.length);
-    await redis.kill();
-    for (const gateway of gateways) {
-      assert.equal((await get(`${gateway.url}/open`)).status, 200);
-      const closed = await get(`${gateway.url}/closed`);
-      assert.equal(closed.status, 503);
-      assert.equal(closed.code, 'RAMPART_TRAFFIC_STATE_UNAVAILABLE');
-    }
-    // The connection's close event may land just after the first failed command: await its report.
-    await stateEvent('state.unavailable', from);
-    const metrics = await (await fetch(`${gateways[0]!.adminUrl}/metrics`)).text();
-    assert.match(metrics, /rampart_state_errors_total\{op="consume",kind="[a-z]+"\} [1-9]/);
-    assert.match(metrics, /rampart_state_up 0/);
+    test('admits exactly the burst of a token bucket across both instances', async () => {
+      const counts = await hammer('/bucket', LIMIT * 3, 24);
+      assert.equal(counts.get(200), LIMIT);
+      assert.equal(counts.get(429), LIMIT * 2);
+    });
 
-    from = gateways.map((g) => g.stdout.length);
-    await redis.restart();
-    await stateEvent('state.recovered', from);
-    for (const gateway of gateways) assert.equal((await get(`${gateway.url}/closed`)).status, 200);
+    test('refuses with Retry-After and RateLimit headers, and admits again after the window (real time)', async () => {
+      const counts = await hammer('/short', 4, 1);
+      assert.equal(counts.get(200), 3);
+      const refused = await get(`${gateways[1]!.url}/short`);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      assert.match(refused.headers.get('ratelimit-policy') ?? '', /^"short";q=3;w=1$/);
+      // A sliding window is fully clear two windows after the last admitted request.
+      await wait(2100);
+      assert.equal((await get(`${gateways[0]!.url}/short`)).status, 200);
+    });
+
+    test('with Redis killed answers fail-open and fail-closed routes at once, and recovers when it returns', async () => {
+      /** Resolves once every gateway logged `event` after the positions `from`. */
+      const stateEvent = (event: string, from: readonly number[]) =>
+        Promise.all(gateways.map((g, i) => g.waitForLog((record) => record.event === event, from[i])));
+      let from = gateways.map((g) => g.stdout.length);
+      await redis.kill();
+      for (const gateway of gateways) {
+        assert.equal((await get(`${gateway.url}/open`)).status, 200);
+        const closed = await get(`${gateway.url}/closed`);
+        assert.equal(closed.status, 503);
+        assert.equal(closed.code, 'RAMPART_TRAFFIC_STATE_UNAVAILABLE');
+      }
+      // The connection's close event may land just after the first failed command: await its report.
+      await stateEvent('state.unavailable', from);
+      const metrics = await (await fetch(`${gateways[0]!.adminUrl}/metrics`)).text();
+      assert.match(metrics, /rampart_state_errors_total\{op="consume",kind="[a-z]+"\} [1-9]/);
+      assert.match(metrics, /rampart_state_up 0/);
+
+      from = gateways.map((g) => g.stdout.length);
+      await redis.restart();
+      await stateEvent('state.recovered', from);
+      for (const gateway of gateways) assert.equal((await get(`${gateway.url}/closed`)).status, 200);
+    });
   });
 });

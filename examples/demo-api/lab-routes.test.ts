@@ -32,58 +32,60 @@ async function post(api: DemoApi, path: string, body: unknown): Promise<{ status
   return { status: res.status, body: await res.text() };
 }
 
-before(async () => {
-  vulnerable = await startDemoApi({ vulnerable: true });
-  secure = await startDemoApi({ secure: true });
-  classic = await startDemoApi();
-});
-
-after(async () => {
-  await Promise.all([vulnerable.close(), secure.close(), classic.close()]);
-});
-
-describe('demo API injection lab', () => {
-  it('serves documents in both modes and /etc/passwd through ../ only when vulnerable', async () => {
-    for (const api of [vulnerable, secure]) assert.equal((await get(api, '/docs/welcome.txt')).status, 200);
-    const traversal = `/docs/${encodeURIComponent('../../etc/passwd')}`;
-    assert.match((await get(vulnerable, traversal)).body, /root:x:0:0/);
-    assert.equal((await get(secure, traversal)).status, 404);
+describe('lab-routes', () => {
+  before(async () => {
+    vulnerable = await startDemoApi({ vulnerable: true });
+    secure = await startDemoApi({ secure: true });
+    classic = await startDemoApi();
   });
 
-  it('renders {{a*b}} in report previews only when vulnerable', async () => {
-    assert.match((await post(vulnerable, '/reports/preview', { title: 'x {{12*11}}' })).body, /x 132/);
-    assert.match((await post(secure, '/reports/preview', { title: 'x {{12*11}}' })).body, /\{\{12\*11\}\}/);
+  after(async () => {
+    await Promise.all([vulnerable.close(), secure.close(), classic.close()]);
   });
 
-  it('takes a $ne password filter as a match only when vulnerable', async () => {
-    const login = (api: DemoApi) =>
-      fetch(`${api.url}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'bob@example.com', password: { $ne: 'nothing' } }),
-      });
-    assert.equal((await login(vulnerable)).status, 200);
-    assert.equal((await login(secure)).status, 400);
-  });
+  describe('demo API injection lab', () => {
+    it('serves documents in both modes and /etc/passwd through ../ only when vulnerable', async () => {
+      for (const api of [vulnerable, secure]) assert.equal((await get(api, '/docs/welcome.txt')).status, 200);
+      const traversal = `/docs/${encodeURIComponent('../../etc/passwd')}`;
+      assert.match((await get(vulnerable, traversal)).body, /root:x:0:0/);
+      assert.equal((await get(secure, traversal)).status, 404);
+    });
 
-  it('refuses a ping host that is not a host name when secure', async () => {
-    assert.equal((await get(secure, '/tools/ping?host=a%3Bsleep%200')).status, 400);
-    assert.equal((await get(vulnerable, '/tools/ping?host=a%3Bsleep%200')).status, 200);
-    assert.equal((await get(secure, '/reports')).status, 200);
-  });
+    it('renders {{a*b}} in report previews only when vulnerable', async () => {
+      assert.match((await post(vulnerable, '/reports/preview', { title: 'x {{12*11}}' })).body, /x 132/);
+      assert.match((await post(secure, '/reports/preview', { title: 'x {{12*11}}' })).body, /\{\{12\*11\}\}/);
+    });
 
-  it('is absent from the default mode', async () => {
-    const res = await fetch(`${classic.url}/tools/ping?host=localhost`);
-    assert.equal(res.status, 404);
-  });
+    it('takes a $ne password filter as a match only when vulnerable', async () => {
+      const login = (api: DemoApi) =>
+        fetch(`${api.url}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'bob@example.com', password: { $ne: 'nothing' } }),
+        });
+      assert.equal((await login(vulnerable)).status, 200);
+      assert.equal((await login(secure)).status, 400);
+    });
 
-  it('models injected sleeps only outside quotes and only as separate shell commands', () => {
-    assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a' AND SLEEP(1)-- '"), 1);
-    assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a'' AND SLEEP(1)-- '"), 0);
-    assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a';SELECT pg_sleep(9)-- '"), 2);
-    assert.equal(injectedShellSleep('a;sleep 1'), 1);
-    assert.equal(injectedShellSleep('a$(sleep 1)'), 1);
-    assert.equal(injectedShellSleep('sleep 1'), 0);
-    assert.equal(renderUnsafe('{{ 3 * 4 }} {{x}}'), '12 {{x}}');
+    it('refuses a ping host that is not a host name when secure', async () => {
+      assert.equal((await get(secure, '/tools/ping?host=a%3Bsleep%200')).status, 400);
+      assert.equal((await get(vulnerable, '/tools/ping?host=a%3Bsleep%200')).status, 200);
+      assert.equal((await get(secure, '/reports')).status, 200);
+    });
+
+    it('is absent from the default mode', async () => {
+      const res = await fetch(`${classic.url}/tools/ping?host=localhost`);
+      assert.equal(res.status, 404);
+    });
+
+    it('models injected sleeps only outside quotes and only as separate shell commands', () => {
+      assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a' AND SLEEP(1)-- '"), 1);
+      assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a'' AND SLEEP(1)-- '"), 0);
+      assert.equal(injectedSqlSleep("SELECT 1 WHERE t = 'a';SELECT pg_sleep(9)-- '"), 2);
+      assert.equal(injectedShellSleep('a;sleep 1'), 1);
+      assert.equal(injectedShellSleep('a$(sleep 1)'), 1);
+      assert.equal(injectedShellSleep('sleep 1'), 0);
+      assert.equal(renderUnsafe('{{ 3 * 4 }} {{x}}'), '12 {{x}}');
+    });
   });
 });
