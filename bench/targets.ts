@@ -79,6 +79,11 @@ export interface GatewayTargetOptions {
   readonly workers?: number;
   /** Run a redis-server for this target and use it as the state backend. */
   readonly redisState?: boolean;
+  /**
+   * Run the gateway from another checkout (an earlier commit with its node_modules), named by this
+   * environment variable, so a change is compared with what came before in the same run.
+   */
+  readonly checkoutFromEnv?: string;
   /** Prepares files in the work dir and returns extra top-level config (e.g. `store`) and policies. */
   readonly setup?: (
     ctx: TargetContext,
@@ -93,6 +98,11 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
     role: 'subject',
     byDefault: options.byDefault ?? true,
     async start(ctx) {
+      const checkout =
+        options.checkoutFromEnv === undefined ? ctx.repoRoot : process.env[options.checkoutFromEnv];
+      if (checkout === undefined || checkout === '') {
+        throw new Error(`${options.name}: set ${options.checkoutFromEnv} to the checkout to compare with`);
+      }
       const port = await freePort();
       const adminPort = await freePort();
       const redis = options.redisState === true ? await startRedis() : undefined;
@@ -126,7 +136,7 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
           configFile,
           ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
         ],
-        cwd: ctx.repoRoot,
+        cwd: checkout,
         logFile: join(ctx.workDir, `${options.name}.log`),
         readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
         readyTimeoutMs: 30_000,
@@ -166,6 +176,13 @@ export const TARGETS: readonly Target[] = [
   gatewayTarget({
     name: 'gateway',
     description: 'Rampart: request-limits, methods, security-headers, access log',
+    policies: INGRESS_POLICIES,
+  }),
+  gatewayTarget({
+    name: 'gateway-baseline',
+    description: 'as gateway, run from the checkout in RAMPART_BENCH_BASELINE (an earlier commit)',
+    byDefault: false,
+    checkoutFromEnv: 'RAMPART_BENCH_BASELINE',
     policies: INGRESS_POLICIES,
   }),
   gatewayTarget({
