@@ -3,8 +3,17 @@
 // implements the modes. Policies never see Node's request/response objects, only PolicyContext.
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors/codes.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { HeaderMap } from '../lib/headers.ts';
+import type { StructuredLogger } from '../lib/logger.ts';
+import type { SecurityEvent } from '../observe/security-event.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
+
+// The shared vocabulary, re-exported so policy authors import the contract from one place.
+export type { Clock, HeaderMap, SecurityEvent };
+/** The structured logger policies get (pino-compatible). */
+export type PolicyLogger = StructuredLogger;
 
 /** The stages of a route's chain, in request order (ARCHITECTURE §2). */
 export const STAGES = [
@@ -58,9 +67,6 @@ export function deny(code: ErrorCode, details: Omit<Deny, 'kind' | 'code'> = {})
   return { kind: 'deny', code, ...details };
 }
 
-/** A header map with lower-case names, as Node gives them. */
-export type HeaderMap = Record<string, string | string[] | undefined>;
-
 /** Who is calling, once an authn policy established it. */
 export interface Identity {
   readonly consumerId: string;
@@ -78,32 +84,6 @@ export interface RouteInfo {
   readonly pattern: string;
   /** Path parameters matched by the router. */
   readonly params: Readonly<Record<string, string | undefined>>;
-}
-
-/** A security-relevant observation (a deny, a would-deny or a flag). */
-export interface SecurityEvent {
-  readonly policy: string;
-  readonly code?: ErrorCode;
-  readonly rule?: string;
-  readonly location?: string;
-  /** Already redacted evidence, safe to log. */
-  readonly evidence?: string;
-  readonly reason?: string;
-  readonly severity?: 'low' | 'medium' | 'high' | 'critical';
-}
-
-/** Injected time, so expiry, windows and lockouts are testable with a fake clock. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
-
-/** The minimal structured logger policies use (pino-compatible). */
-export interface PolicyLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** The client's TLS certificate, when the listener asked for one (mTLS). */
