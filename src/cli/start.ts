@@ -19,7 +19,6 @@ import { createSecurityEvents } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
 import { createLogger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics } from '../observe/metrics.ts';
-import { quotaAdminRoute } from '../policies/quota/admin-route.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
 import { openStore, storePath } from '../store/open-store.ts';
@@ -135,7 +134,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
         isReady: () => gateway.ready,
         token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
         logger,
-        routes: [quotaAdminRoute(), ...(store === undefined ? [] : consumerRoutes({ store, state }))],
+        routes: store === undefined ? [] : consumerRoutes({ store, state }),
       })
     : undefined;
 

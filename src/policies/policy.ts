@@ -264,8 +264,40 @@ export interface PolicyNeeds {
   readonly responseBody?: boolean | 'errors';
 }
 
-/** A policy definition: name = folder name = config key. */
-export interface PolicyDefinition<S extends TObject = TObject> {
+/** A request to an admin route a policy contributes; no Node objects (the admin listener adapts them). */
+export interface PolicyAdminRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The route's `:name` path parameters, decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+}
+
+/** A JSON answer of such a route. */
+export interface PolicyAdminReply {
+  readonly status: number;
+  readonly json: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An admin route a policy contributes (quota's usage view). The admin listener mounts it behind its
+ * token; `path` segments starting with `:` are parameters.
+ */
+export interface PolicyAdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  handle(request: PolicyAdminRequest): MaybePromise<PolicyAdminReply>;
+}
+
+/**
+ * A policy definition: name = folder name = config key. `H` is what `create` returns (its handlers,
+ * plus whatever its admin routes read from a live instance).
+ */
+export interface PolicyDefinition<
+  S extends TObject = TObject,
+  H extends PolicyHandlers<unknown> = PolicyHandlers<unknown>,
+> {
   readonly name: string;
   readonly stage: Stage;
   readonly description: string;
@@ -276,13 +308,20 @@ export interface PolicyDefinition<S extends TObject = TObject> {
   readonly errors: readonly ErrorCode[];
   /** Whether a fault lets the request through instead of failing closed (never for authn). */
   readonly failOpen?: boolean;
-  create(config: StaticConfig<S>, deps: PolicyDeps): PolicyHandlers<unknown>;
+  create(config: StaticConfig<S>, deps: PolicyDeps): H;
+  /**
+   * Admin routes this policy contributes, mounted once. `instances` lists the policy's live instances
+   * (what `create` returned for each route of the running config version) whenever a route is called.
+   */
+  adminRoutes?(instances: () => readonly H[]): readonly PolicyAdminRoute[];
 }
 
 /** The validated config type of a schema (defaults applied). */
 export type StaticConfig<S extends TSchema> = Static<S>;
 
-/** Declares a policy; identity function that keeps the config type. */
-export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>): PolicyDefinition<S> {
+/** Declares a policy; identity function that keeps the config and instance types. */
+export function definePolicy<S extends TObject, H extends PolicyHandlers<unknown> = PolicyHandlers<unknown>>(
+  definition: PolicyDefinition<S, H>,
+): PolicyDefinition<S, H> {
   return definition;
 }
