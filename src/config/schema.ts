@@ -4,7 +4,7 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
 import { DURATION_PATTERN } from '../lib/durations.ts';
-import { SecretRef } from '../lib/secret-ref.ts';
+import { SecretRef } from '../lib/secrets.ts';
 import { POLICY_MODES, type PolicyDefinition } from '../policies/policy.ts';
 
 export { SecretRef };

@@ -1,9 +1,9 @@
 // Builds the state store the config's `state:` section asks for, with its metrics and log events.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { resolveSecret } from '../config/secrets.ts';
 import type { Clock } from '../lib/clock.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { StructuredLogger } from '../lib/logger.ts';
+import { resolveSecret } from '../lib/secrets.ts';
 import { createMemoryState } from './memory.ts';
 import { createRedisState } from './redis.ts';
 import type { StateObserver, StateStore } from './state.ts';
