@@ -1,10 +1,8 @@
 // Secret references (`env:NAME`, `file:PATH`): resolved once per config version, never logged, never
 // echoed in an error. Resolving one reference is lib/secrets.ts; here, finding them in a config.
-import { MAX_SECRET_BYTES, resolveSecret, SecretError, SecretRef } from '../lib/secrets.ts';
+import { resolveSecret, SecretError, SecretRef } from '../lib/secrets.ts';
 import type { ConfigError, PathSegment } from './errors.ts';
 import { type ConfigSource, errorAt } from './source.ts';
-
-export { MAX_SECRET_BYTES, resolveSecret, SecretError };
 
 /** Resolved secrets of one config version, by reference (`env:ADMIN_TOKEN` → value). */
 export type SecretValues = ReadonlyMap<string, string>;

@@ -1,5 +1,6 @@
 // Secret references (`env:NAME`, `file:PATH`): their config schema, and resolving one to its value
 // (never logged, never echoed in an error).
+import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -18,6 +19,31 @@ export class SecretError extends Error {
   override readonly name = 'SecretError';
 }
 
+type Source =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'file'; readonly fullPath: string; readonly shownPath: string };
+
+function sourceOf(ref: string, baseDir: string, env: NodeJS.ProcessEnv): Source {
+  if (ref.startsWith('env:')) {
+    const name = ref.slice(4);
+    const value = env[name];
+    if (value === undefined) throw new SecretError(`environment variable ${name} is not set`);
+    if (value === '') throw new SecretError(`environment variable ${name} is empty`);
+    return { kind: 'value', value };
+  }
+  if (ref.startsWith('file:')) {
+    const path = ref.slice(5);
+    return { kind: 'file', fullPath: isAbsolute(path) ? path : resolve(baseDir, path), shownPath: path };
+  }
+  throw new SecretError('a secret reference must start with "env:" or "file:"');
+}
+
+function fileSecret(text: string, shownPath: string): string {
+  const value = stripLineBreak(text);
+  if (value === '') throw new SecretError(`secret file ${shownPath} is empty`);
+  return value;
+}
+
 /**
  * Resolves `env:NAME` from the environment or `file:PATH` (relative to `baseDir`) from disk. A single
  * trailing line break of a file is dropped (`echo token > file`). Empty secrets are refused.
@@ -27,22 +53,36 @@ export async function resolveSecret(
   baseDir: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
-  if (ref.startsWith('env:')) {
-    const name = ref.slice(4);
-    const value = env[name];
-    if (value === undefined) throw new SecretError(`environment variable ${name} is not set`);
-    if (value === '') throw new SecretError(`environment variable ${name} is empty`);
-    return value;
+  const source = sourceOf(ref, baseDir, env);
+  if (source.kind === 'value') return source.value;
+  return fileSecret(await readSecretFile(source.fullPath, source.shownPath), source.shownPath);
+}
+
+/** `resolveSecret` for code that builds synchronously (a policy's keys at load), with the same rules. */
+export function resolveSecretSync(
+  ref: string,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const source = sourceOf(ref, baseDir, env);
+  if (source.kind === 'value') return source.value;
+  let text: string;
+  try {
+    const stats = statSync(source.fullPath);
+    if (!stats.isFile()) throw new SecretError(`secret file ${source.shownPath} is not a regular file`);
+    if (stats.size > MAX_SECRET_BYTES)
+      throw new SecretError(`secret file ${source.shownPath} is larger than 1 MiB`);
+    text = readFileSync(source.fullPath, 'utf8');
+  } catch (error) {
+    throw readFailure(error, source.shownPath);
   }
-  if (ref.startsWith('file:')) {
-    const path = ref.slice(5);
-    const value = stripLineBreak(
-      await readSecretFile(isAbsolute(path) ? path : resolve(baseDir, path), path),
-    );
-    if (value === '') throw new SecretError(`secret file ${path} is empty`);
-    return value;
-  }
-  throw new SecretError('a secret reference must start with "env:" or "file:"');
+  return fileSecret(text, source.shownPath);
+}
+
+function readFailure(error: unknown, shownPath: string): SecretError {
+  if (error instanceof SecretError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new SecretError(`secret file ${shownPath} cannot be read (${code})`);
 }
 
 async function readSecretFile(fullPath: string, shownPath: string): Promise<string> {
@@ -56,9 +96,7 @@ async function readSecretFile(fullPath: string, shownPath: string): Promise<stri
     if (bytesRead > MAX_SECRET_BYTES) throw new SecretError(`secret file ${shownPath} is larger than 1 MiB`);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch (error) {
-    if (error instanceof SecretError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new SecretError(`secret file ${shownPath} cannot be read (${code})`);
+    throw readFailure(error, shownPath);
   } finally {
     await handle?.close();
   }
