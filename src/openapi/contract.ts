@@ -19,6 +19,8 @@ export interface ContractOptions {
   readonly basePath?: string;
   /** Compile every operation now (default) or on its first request. */
   readonly eager?: boolean;
+  /** The spec's operation index when one is built already (shared per config version); `basePath` is then its. */
+  readonly index?: OperationIndex;
 }
 
 /** A request media type the operation accepts. */
@@ -81,7 +83,9 @@ let contractCount = 0;
 
 /** Compiles a spec into a contract; a schema that cannot be compiled is relaxed and reported in `warnings`. */
 export function compileContract(spec: SpecFile, options: ContractOptions): Contract {
-  const index = indexOperations(spec, options.basePath === undefined ? {} : { basePath: options.basePath });
+  const index =
+    options.index ??
+    indexOperations(spec, options.basePath === undefined ? {} : { basePath: options.basePath });
   const ajv = createAjv();
   const converter = new SchemaConverter(
     spec.document,
