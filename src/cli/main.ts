@@ -3,6 +3,7 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
+import { runInit } from './init.ts';
 import { runKeys } from './keys.ts';
 import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
@@ -13,6 +14,7 @@ import { runVerifyCommand } from './verify.ts';
 const USAGE = `Usage: rampart <command> [options]
 
 Commands:
+  init --spec FILE --upstream URL      write a hardened config from an API's OpenAPI spec
   start [-c rampart.yaml] [--demo] [--workers N|auto]
                                      start the gateway (embedded demo defaults when no config is found)
   validate -c rampart.yaml           check a config file without starting; exit 1 when it is bad
@@ -43,6 +45,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runCheck(rest);
     case 'start':
       return runStart(rest);
+    case 'init':
+      return runInit(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        cwd: process.cwd(),
+      });
     case 'validate':
       return runValidate(rest);
     case 'consumers':
