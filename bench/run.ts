@@ -111,8 +111,12 @@ async function main(): Promise<number> {
     }
     targetStatus.push({ name: target.name, description: target.description, role: target.role });
     try {
-      for (const scenario of scenarios) {
-        process.stdout.write(`  ${target.name} × ${scenario.name} …\n`);
+      for (const planned of scenarios) {
+        process.stdout.write(`  ${target.name} × ${planned.name} …\n`);
+        const scenario =
+          running.headers === undefined
+            ? planned
+            : { ...planned, headers: { ...planned.headers, ...running.headers } };
         try {
           await checkScenario(running.url, scenario);
           records.push({

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startRedis } from '../test/helpers/redis.ts';
-import { BENCH_AUDIENCE, BENCH_ISSUER, writeBenchJwtKey, writeBenchStore } from './identity.ts';
+import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT, writeBenchJwtKey, writeBenchStore } from './identity.ts';
 import { modsecurityTarget } from './modsecurity/nginx.ts';
 import { freePort } from './ports.ts';
 import { startService } from './services.ts';
@@ -25,6 +25,8 @@ export interface TargetContext {
 /** A started target: where to send load, and how to stop it. */
 export interface RunningTarget {
   readonly url: string;
+  /** Headers every request to this target carries besides the scenario's (a Bearer token). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The process whose CPU time is charged to the target (the upstream's for `direct`). */
   readonly pid: number | undefined;
   stop(): Promise<void>;
@@ -67,6 +69,31 @@ const bareProxy: Target = {
   },
 };
 
+const fastifyProxy: Target = {
+  name: 'fastify-proxy',
+  description: 'fastify + @fastify/http-proxy, no policies: a peer Node proxy',
+  role: 'reference',
+  byDefault: true,
+  async start(ctx) {
+    const port = await freePort();
+    const service = await startService({
+      name: 'fastify-proxy',
+      args: [
+        ...ctx.nodeFlags,
+        'bench/fastify-proxy.ts',
+        '--port',
+        String(port),
+        '--upstream',
+        ctx.upstreamUrl,
+      ],
+      cwd: ctx.repoRoot,
+      logFile: join(ctx.workDir, 'fastify-proxy.log'),
+      readyUrl: `http://127.0.0.1:${port}/small`,
+    });
+    return { url: `http://127.0.0.1:${port}`, pid: service.pid, stop: () => service.stop() };
+  },
+};
+
 /** A gateway configuration to benchmark: the policies of its single catch-all route. */
 export interface GatewayTargetOptions {
   readonly name: string;
@@ -79,6 +106,13 @@ export interface GatewayTargetOptions {
   readonly workers?: number;
   /** Run a redis-server for this target and use it as the state backend. */
   readonly redisState?: boolean;
+  /**
+   * Run the gateway from another checkout (an earlier commit with its node_modules), named by this
+   * environment variable, so a change is compared with what came before in the same run.
+   */
+  readonly checkoutFromEnv?: string;
+  /** Headers every request carries besides the scenario's (the full target's Bearer token). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Prepares files in the work dir and returns extra top-level config (e.g. `store`) and policies. */
   readonly setup?: (
     ctx: TargetContext,
@@ -93,6 +127,11 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
     role: 'subject',
     byDefault: options.byDefault ?? true,
     async start(ctx) {
+      const checkout =
+        options.checkoutFromEnv === undefined ? ctx.repoRoot : process.env[options.checkoutFromEnv];
+      if (checkout === undefined || checkout === '') {
+        throw new Error(`${options.name}: set ${options.checkoutFromEnv} to the checkout to compare with`);
+      }
       const port = await freePort();
       const adminPort = await freePort();
       const redis = options.redisState === true ? await startRedis() : undefined;
@@ -126,7 +165,7 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
           configFile,
           ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
         ],
-        cwd: ctx.repoRoot,
+        cwd: checkout,
         logFile: join(ctx.workDir, `${options.name}.log`),
         readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
         readyTimeoutMs: 30_000,
@@ -135,7 +174,12 @@ export function gatewayTarget(options: GatewayTargetOptions): Target {
         await service.stop();
         await redis?.stop();
       };
-      return { url: `http://127.0.0.1:${port}`, pid: service.pid, stop };
+      return {
+        url: `http://127.0.0.1:${port}`,
+        pid: service.pid,
+        stop,
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+      };
     },
   };
 }
@@ -163,9 +207,33 @@ function jwtBenchPolicy(ctx: TargetContext, cacheSize: number): Record<string, u
 export const TARGETS: readonly Target[] = [
   direct,
   bareProxy,
+  fastifyProxy,
   gatewayTarget({
     name: 'gateway',
     description: 'Rampart: request-limits, methods, security-headers, access log',
+    policies: INGRESS_POLICIES,
+  }),
+  gatewayTarget({
+    name: 'gateway-full',
+    byDefault: true,
+    description:
+      'what a careful user runs: jwt (ES256, cache on), rate-limit (memory), openapi-validate (strict, closed ' +
+      'order schema), detect (P1), request-limits, security-headers; every request carries the Bearer token',
+    headers: { authorization: `Bearer ${BENCH_JWT}` },
+    policies: {
+      ...INGRESS_POLICIES,
+      authorize: { anyOf: ['bench:read'] },
+      'rate-limit': { rules: [{ name: 'bench', limit: '100000000/h', key: ['consumer'] }] },
+      'openapi-validate': { spec: CONTRACT },
+      detect: { paranoia: 1 },
+    },
+    setup: async (ctx) => ({ policies: { jwt: jwtBenchPolicy(ctx, 10_000) } }),
+  }),
+  gatewayTarget({
+    name: 'gateway-baseline',
+    description: 'as gateway, run from the checkout in RAMPART_BENCH_BASELINE (an earlier commit)',
+    byDefault: false,
+    checkoutFromEnv: 'RAMPART_BENCH_BASELINE',
     policies: INGRESS_POLICIES,
   }),
   gatewayTarget({

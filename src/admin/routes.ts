@@ -1,5 +1,5 @@
 // Matching of admin requests to routes: literal segments and `:name` parameters, one pass per route.
-import type { HeaderMap } from '../policies/policy.ts';
+import type { HeaderMap } from '../lib/headers.ts';
 
 /** What an admin route handler sees: no Node objects, so handlers are testable in memory. */
 export interface AdminRequest {

@@ -3,6 +3,7 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
+import { runInit } from './init.ts';
 import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
 import { runScanCommand } from './scan.ts';
@@ -15,6 +16,7 @@ import { VERSION } from './version.ts';
 const USAGE = `Usage: rampart <command> [options]
 
 Commands:
+  init --spec FILE --upstream URL      write a hardened config from an API's OpenAPI spec
   start [-c rampart.yaml] [--demo] [--workers N|auto]
                                      start the gateway (embedded demo defaults when no config is found)
   validate -c rampart.yaml           check a config file without starting; exit 1 when it is bad
@@ -50,6 +52,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runCheck(rest, io);
     case 'start':
       return runStart(rest);
+    case 'init':
+      return runInit(rest, io);
     case 'validate':
       return runValidate(rest, io);
     case 'consumers':

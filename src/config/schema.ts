@@ -4,7 +4,10 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
 import { DURATION_PATTERN } from '../lib/durations.ts';
+import { SecretRef } from '../lib/secrets.ts';
 import { POLICY_MODES, type PolicyDefinition } from '../policies/policy.ts';
+
+export { SecretRef };
 
 /** A size: bytes as an integer, or a string like "64kb". */
 export const Bytes = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: BYTES_PATTERN })], {
@@ -18,12 +21,6 @@ export const Duration = Type.Union(
     description: 'milliseconds, or a duration such as "500ms", "30s", "5m"',
   },
 );
-
-/** A secret given as a reference, never inline: `env:NAME` or `file:PATH`. */
-export const SecretRef = Type.String({
-  pattern: '^(env|file):[^\\s]+$',
-  description: 'a secret reference: "env:NAME" or "file:PATH"',
-});
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 

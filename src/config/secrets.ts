@@ -1,72 +1,11 @@
 // Secret references (`env:NAME`, `file:PATH`): resolved once per config version, never logged, never
-// echoed in an error.
-import { open } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+// echoed in an error. Resolving one reference is lib/secrets.ts; here, finding them in a config.
+import { resolveSecret, SecretError, SecretRef } from '../lib/secrets.ts';
 import type { ConfigError, PathSegment } from './errors.ts';
-import { SecretRef } from './schema.ts';
 import { type ConfigSource, errorAt } from './source.ts';
-
-/** Largest secret file read (PEM chains and JWKS documents fit easily). */
-export const MAX_SECRET_BYTES = 1024 * 1024;
-
-/** A secret that could not be resolved; the message names the reference, never a value. */
-export class SecretError extends Error {
-  override readonly name = 'SecretError';
-}
 
 /** Resolved secrets of one config version, by reference (`env:ADMIN_TOKEN` → value). */
 export type SecretValues = ReadonlyMap<string, string>;
-
-/**
- * Resolves `env:NAME` from the environment or `file:PATH` (relative to `baseDir`) from disk. A single
- * trailing line break of a file is dropped (`echo token > file`). Empty secrets are refused.
- */
-export async function resolveSecret(
-  ref: string,
-  baseDir: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  if (ref.startsWith('env:')) {
-    const name = ref.slice(4);
-    const value = env[name];
-    if (value === undefined) throw new SecretError(`environment variable ${name} is not set`);
-    if (value === '') throw new SecretError(`environment variable ${name} is empty`);
-    return value;
-  }
-  if (ref.startsWith('file:')) {
-    const path = ref.slice(5);
-    const value = stripLineBreak(
-      await readSecretFile(isAbsolute(path) ? path : resolve(baseDir, path), path),
-    );
-    if (value === '') throw new SecretError(`secret file ${path} is empty`);
-    return value;
-  }
-  throw new SecretError('a secret reference must start with "env:" or "file:"');
-}
-
-async function readSecretFile(fullPath: string, shownPath: string): Promise<string> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(fullPath, 'r');
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new SecretError(`secret file ${shownPath} is not a regular file`);
-    const buffer = Buffer.alloc(Math.min(stats.size, MAX_SECRET_BYTES) + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > MAX_SECRET_BYTES) throw new SecretError(`secret file ${shownPath} is larger than 1 MiB`);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } catch (error) {
-    if (error instanceof SecretError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new SecretError(`secret file ${shownPath} cannot be read (${code})`);
-  } finally {
-    await handle?.close();
-  }
-}
-
-function stripLineBreak(value: string): string {
-  if (value.endsWith('\r\n')) return value.slice(0, -2);
-  return value.endsWith('\n') ? value.slice(0, -1) : value;
-}
 
 /** Where the schema says a value is a secret reference: every path and its reference. */
 export function findSecretRefs(schema: unknown, value: unknown): Array<{ path: PathSegment[]; ref: string }> {

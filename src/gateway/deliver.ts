@@ -55,7 +55,7 @@ export async function deliver(
   if (responded instanceof Promise ? await responded : responded) return call.discard('abort');
   if (view.body !== undefined || isBodyless(x, view.status)) {
     if (view.body === undefined) call.discard('drain');
-    return writeAnswer(x, view.status, view.headers, view.body);
+    return writeAnswer(x, view.status, view.headers, view.body, 'upstream');
   }
   try {
     await streamAnswer(x, view, call);

@@ -1,5 +1,6 @@
 // The gateway process core: listeners (HTTP, HTTPS), config versions swapped atomically on reload,
 // malformed requests answered as problem+json, and graceful shutdown that drains in-flight requests.
+
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
@@ -14,6 +15,7 @@ import { resolve } from 'node:path';
 import type { RampartConfig } from '../config/schema.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
+import { systemClock } from '../lib/clock.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { GatewayObserver } from '../observe/gateway-records.ts';
 import type { Clock, PolicyDefinition, PolicyHandlers, PolicyLogger } from '../policies/policy.ts';
@@ -85,7 +87,7 @@ function listen(server: Server, host: string, port: number): Promise<string> {
 
 /** Starts a gateway on the config's listeners. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const baseDir = options.baseDir ?? process.cwd();
   const deps = {
     clock,

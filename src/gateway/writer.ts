@@ -17,21 +17,25 @@ export function isBodyless(x: GatewayRequest, status: number): boolean {
   return x.method === 'HEAD' || BODYLESS_STATUS.has(status);
 }
 
+/** Who answers: the upstream (its response, relayed) or the gateway itself. */
+type Answerer = 'upstream' | 'gateway';
+
 /**
  * Keep-alive, decided once per answer. The connection closes when the framing is in doubt, while the
- * gateway drains, and when the request body was not read to its end: its unread bytes would be parsed
- * as the next request (request smuggling), and reading a large body only to drop it costs the gateway.
+ * gateway drains, and when the gateway answers itself before the request body was read to its end:
+ * the unread bytes would be parsed as the next request (request smuggling), and reading a large body
+ * only to drop it costs the gateway. A relayed upstream answer keeps it open, the body still flowing
+ * to the upstream.
  */
-function settleConnection(x: GatewayRequest): void {
-  if (x.mustClose || x.runtime.draining || (hasBody(x.req) && !x.req.complete)) {
-    x.res.shouldKeepAlive = false;
-  }
+function settleConnection(x: GatewayRequest, answerer: Answerer): void {
+  const unreadBody = answerer === 'gateway' && hasBody(x.req) && !x.req.complete;
+  if (x.mustClose || x.runtime.draining || unreadBody) x.res.shouldKeepAlive = false;
 }
 
-function writeHead(x: GatewayRequest, status: number, headers: HeaderMap): void {
+function writeHead(x: GatewayRequest, status: number, headers: HeaderMap, answerer: Answerer): void {
   headers[x.version.settings.requestIdHeader] = x.requestId;
   if (x.listener.hsts !== undefined) headers['strict-transport-security'] ??= x.listener.hsts;
-  settleConnection(x);
+  settleConnection(x, answerer);
   x.status = status;
   x.res.writeHead(status, headers as Record<string, string>);
 }
@@ -42,13 +46,14 @@ export function writeAnswer(
   status: number,
   headers: HeaderMap,
   body: Buffer | undefined,
+  answerer: Answerer = 'gateway',
 ): void {
   if (x.res.headersSent || x.res.destroyed) return;
   if (body !== undefined) {
     headers['content-length'] = String(body.length);
     delete headers['transfer-encoding'];
   }
-  writeHead(x, status, headers);
+  writeHead(x, status, headers, answerer);
   if (body !== undefined && !isBodyless(x, status)) {
     x.bytesOut += body.length;
     x.res.end(body);
@@ -59,7 +64,7 @@ export function writeAnswer(
 
 /** Writes the head, then the upstream body as it comes; a broken upstream body cuts the connection. */
 export async function streamAnswer(x: GatewayRequest, view: ResponseView, call: UpstreamCall): Promise<void> {
-  writeHead(x, view.status, view.headers);
+  writeHead(x, view.status, view.headers, 'upstream');
   x.streamed = true;
   try {
     await call.streamTo(x.res);

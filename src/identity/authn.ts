@@ -1,6 +1,8 @@
 // The steps every authn policy shares: skip when an earlier method already identified the caller,
 // strip spoofed identity headers and credentials from the upstream request, establish the identity
-// (forwarding it upstream), and answer failures with one generic 401 and the right challenges.
+// (forwarding it upstream), and answer failures with one generic 401 and the right challenges. Each
+// outcome is recorded on `ctx.authn` (absent, failed or succeeded, with the credential id), where
+// later policies (brute-force, authorize) read it.
 import { type Static, Type } from '@sinclair/typebox';
 import { DURATION_PATTERN } from '../lib/durations.ts';
 import {
@@ -12,7 +14,6 @@ import {
   type Verdict,
 } from '../policies/policy.ts';
 import { claimAt } from './claims.ts';
-import { challengesFor, noteChallenge, noteFailure } from './request-notes.ts';
 
 const HEADER_NAME = '^[a-z0-9-]{1,64}$';
 
@@ -102,9 +103,18 @@ export function alreadyIdentified(
   return false;
 }
 
-/** Sets `ctx.identity` and forwards it upstream in the configured headers. */
-export function establish(ctx: PolicyContext, identity: Identity, settings: AuthnSettings): Verdict {
+/**
+ * Sets `ctx.identity`, records the success of `identity.method` with the credential it used (an id,
+ * never a secret) and forwards the identity upstream in the configured headers.
+ */
+export function establish(
+  ctx: PolicyContext,
+  identity: Identity,
+  settings: AuthnSettings,
+  credentialId: string | undefined,
+): Verdict {
   ctx.identity = identity;
+  ctx.authn.succeeded(identity.method, credentialId);
   const { forward } = settings;
   ctx.setUpstreamHeader(forward.consumerId, headerSafe(identity.consumerId));
   if (identity.consumerName !== undefined) {
@@ -122,26 +132,29 @@ export function establish(ctx: PolicyContext, identity: Identity, settings: Auth
   return CONTINUE;
 }
 
+/** What an authn policy says about itself when a credential is missing or refused. */
+export interface AuthnMethod {
+  /** The policy name (`api-key`, `jwt`, …), as `Identity.method` names it. */
+  readonly method: string;
+  /** Its `WWW-Authenticate` challenge. */
+  readonly challenge: string;
+  /** Where its credential is read (`header.authorization`), for events. */
+  readonly location: string;
+}
+
 /**
- * No credential of this method's kind: go on (optional) with the challenge noted for the final 401,
- * or answer 401 now offering every challenge noted on this request.
+ * No credential of this method's kind: recorded as absent with its challenge; then go on (optional)
+ * or answer 401 now offering every challenge recorded on this request.
  */
-export function missingCredential(
-  ctx: PolicyContext,
-  settings: AuthnSettings,
-  challenge: string,
-  location: string,
-): Verdict {
-  if (settings.optional) {
-    noteChallenge(ctx, challenge);
-    return CONTINUE;
-  }
+export function missingCredential(ctx: PolicyContext, settings: AuthnSettings, method: AuthnMethod): Verdict {
+  ctx.authn.absent(method.method, method.challenge);
+  if (settings.optional) return CONTINUE;
   return deny('RAMPART_AUTHN_UNAUTHORIZED', {
     detail: 'Authentication is required.',
     reason: 'no credential presented',
     rule: 'missing',
-    location,
-    headers: { 'www-authenticate': challengesFor(ctx, challenge) },
+    location: method.location,
+    headers: { 'www-authenticate': ctx.authn.challengeHeader() },
   });
 }
 
@@ -151,15 +164,16 @@ export function missingCredential(
  */
 export function refuse(
   ctx: PolicyContext,
-  options: { rule: string; reason: string; challenge: string; location: string; credentialId?: string },
+  method: AuthnMethod,
+  options: { rule: string; reason: string; credentialId?: string; challenge?: string },
 ): Deny {
-  noteFailure(ctx, options.credentialId);
+  ctx.authn.failed(method.method, options.credentialId);
   return deny('RAMPART_AUTHN_UNAUTHORIZED', {
     detail: 'The credentials are not valid.',
     reason: options.reason,
     rule: options.rule,
-    location: options.location,
-    headers: { 'www-authenticate': options.challenge },
+    location: method.location,
+    headers: { 'www-authenticate': options.challenge ?? method.challenge },
   });
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { contextFor } from '../../test/helpers/context.ts';
 import { apiKeyId, generateApiKey, hashApiKey } from './api-key-token.ts';
+import { type AuthnMethod, type AuthnSettings, establish, missingCredential, refuse } from './authn.ts';
 import { createExpiringLru } from './lru.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { challengesFor, failureOf, noteChallenge, noteFailure } from './request-notes.ts';
 
 describe('api key text', () => {
   test('generates prefixed keys with a parseable id and a 256-bit secret part', () => {
@@ -47,14 +48,57 @@ describe('passwords', () => {
   });
 });
 
-describe('request notes', () => {
-  test('joins the challenges of optional methods and remembers a failure', () => {
-    const ctx = {};
-    noteChallenge(ctx, 'ApiKey realm="r"');
-    noteChallenge(ctx, 'ApiKey realm="r"');
-    assert.equal(challengesFor(ctx, 'Bearer realm="r"'), 'ApiKey realm="r", Bearer realm="r"');
-    assert.equal(failureOf(ctx), undefined);
-    noteFailure(ctx, 'rmp_live_x');
-    assert.deepEqual(failureOf(ctx), { credentialId: 'rmp_live_x' });
+describe('the authentication outcome on the context', () => {
+  const settings = (optional: boolean): AuthnSettings => ({
+    optional,
+    stripCredentials: true,
+    forward: {
+      consumerId: 'x-consumer-id',
+      consumerName: 'x-consumer-name',
+      scopes: 'x-consumer-scopes',
+      method: 'x-authenticated-by',
+      claims: {},
+    },
+  });
+  const apiKey: AuthnMethod = {
+    method: 'api-key',
+    challenge: 'ApiKey realm="r"',
+    location: 'header.x-api-key',
+  };
+  const jwt: AuthnMethod = { method: 'jwt', challenge: 'Bearer realm="r"', location: 'header.authorization' };
+
+  test('records absent methods once per challenge and offers every challenge in the final 401', () => {
+    const ctx = contextFor();
+    assert.equal(missingCredential(ctx, settings(true), apiKey).kind, 'continue');
+    assert.equal(missingCredential(ctx, settings(true), apiKey).kind, 'continue');
+    const verdict = missingCredential(ctx, settings(false), jwt);
+    assert.equal(
+      verdict.kind === 'deny' && verdict.headers?.['www-authenticate'],
+      'ApiKey realm="r", Bearer realm="r"',
+    );
+    assert.deepEqual(
+      ctx.authn.attempts.map((a) => `${a.method}:${a.result}`),
+      ['api-key:absent', 'api-key:absent', 'jwt:absent'],
+    );
+    assert.equal(ctx.authn.failure, undefined);
+  });
+
+  test('records a refusal with its credential id and a success with the method that identified', () => {
+    const ctx = contextFor();
+    const refused = refuse(ctx, apiKey, {
+      rule: 'unknown-key',
+      reason: 'no such key',
+      credentialId: 'rmp_live_x',
+    });
+    assert.equal(refused.headers?.['www-authenticate'], 'ApiKey realm="r"');
+    assert.deepEqual(ctx.authn.failure, { method: 'api-key', result: 'failed', credentialId: 'rmp_live_x' });
+    establish(ctx, { consumerId: 'alice', scopes: [], method: 'jwt' }, settings(false), 'sub:alice');
+    assert.deepEqual(ctx.authn.attempts.at(-1), {
+      method: 'jwt',
+      result: 'succeeded',
+      credentialId: 'sub:alice',
+    });
+    assert.equal(ctx.identity?.consumerId, 'alice');
+    assert.equal(ctx.upstreamHeaders.get('x-authenticated-by'), 'jwt');
   });
 });

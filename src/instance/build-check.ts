@@ -1,9 +1,11 @@
 // Builds every route's policy chain once, as a reload would, to report policy-level config problems
 // (a bad CIDR, an unreadable spec) with the file position of the block that caused them.
+
 import type { ConfigError } from '../config/errors.ts';
 import type { LoadResult } from '../config/load.ts';
 import { errorAt } from '../config/source.ts';
 import { buildVersion, retireVersion, VersionBuildError } from '../gateway/version.ts';
+import { systemClock } from '../lib/clock.ts';
 import type { PolicyDefinition } from '../policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
@@ -21,7 +23,7 @@ export function buildPolicies(
     const version = buildVersion(
       loaded.config,
       definitions,
-      { clock: { now: () => Date.now() }, log: silent, baseDir: loaded.source.baseDir, store },
+      { clock: systemClock, log: silent, baseDir: loaded.source.baseDir, store },
       undefined,
     );
     void retireVersion(version, undefined);

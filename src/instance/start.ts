@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { consumerRoutes } from '../admin/consumers.ts';
+import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
@@ -20,7 +21,6 @@ import type { FinishedRequest } from '../observe/gateway-records.ts';
 import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
 import type { Clock, PolicyDefinition } from '../policies/policy.ts';
-import { quotaAdminRoute } from '../policies/quota/admin-route.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
 import type { StateStore } from '../state/state.ts';
@@ -176,7 +176,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   metrics.configReload('success', String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
-    quotaAdminRoute(),
+    ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
   ];
   const admin = adminConfig.enabled

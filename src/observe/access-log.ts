@@ -1,5 +1,5 @@
 // The access log: one JSON line per request, query and headers redacted, every field bounded.
-import type { HeaderMap } from '../policies/policy.ts';
+import type { HeaderMap } from '../lib/headers.ts';
 import type { Logger } from './logger.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 

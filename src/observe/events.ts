@@ -1,9 +1,10 @@
 // The security event channel: every deny, would-deny and flag goes through here to the log, the
 // metrics and any subscriber (audit log, alerts, SIEM export). Subscribers never break the request path.
-import type { Clock, SecurityEvent } from '../policies/policy.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { Logger } from './logger.ts';
 import type { EventOutcome, Metrics } from './metrics.ts';
 import { EVIDENCE_MAX_LENGTH, redactSecretsInText } from './redact-text.ts';
+import type { SecurityEvent } from './security-event.ts';
 
 /** A security event with where and whom it concerns, as emitted by the pipeline. */
 export interface SecurityEventInput extends SecurityEvent {

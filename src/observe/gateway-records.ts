@@ -2,7 +2,7 @@
 // upstream failures and changes, policy faults and reloads. Defined here, by the side that records
 // them (logs, metrics), so observe/ never imports the gateway.
 import type { ErrorCode } from '../errors/codes.ts';
-import type { SecurityEvent } from '../policies/policy.ts';
+import type { SecurityEvent } from './security-event.ts';
 
 /** A circuit breaker's state. */
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -1,6 +1,6 @@
 // Redaction of secrets before anything reaches a log line: header maps, query strings, free text.
 // Everything here scans its input once, left to right, without regular expressions.
-import type { HeaderMap } from '../policies/policy.ts';
+import type { HeaderMap } from '../lib/headers.ts';
 
 /** What replaces a secret value. */
 export const REDACTED = '[REDACTED]';

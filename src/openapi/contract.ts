@@ -19,6 +19,8 @@ export interface ContractOptions {
   readonly basePath?: string;
   /** Compile every operation now (default) or on its first request. */
   readonly eager?: boolean;
+  /** The spec's operation index when one is built already (shared per config version); `basePath` is then its. */
+  readonly index?: OperationIndex;
 }
 
 /** A request media type the operation accepts. */
@@ -43,6 +45,11 @@ export interface CompiledOperation {
 export interface Contract {
   readonly spec: SpecFile;
   readonly index: OperationIndex;
+  /**
+   * Checks that could not be compiled and were relaxed (that part of the operation is not validated),
+   * as `METHOD /path: reason`; the spec's dropped keywords are in `spec.relaxed`.
+   */
+  readonly warnings: readonly string[];
   /** The compiled checks of an operation (compiled on first use when not eager). */
   compiled(operation: Operation): CompiledOperation;
 }
@@ -74,9 +81,11 @@ interface Prepared {
 
 let contractCount = 0;
 
-/** Compiles a spec into a contract; throws when a schema cannot be compiled. */
+/** Compiles a spec into a contract; a schema that cannot be compiled is relaxed and reported in `warnings`. */
 export function compileContract(spec: SpecFile, options: ContractOptions): Contract {
-  const index = indexOperations(spec, options.basePath === undefined ? {} : { basePath: options.basePath });
+  const index =
+    options.index ??
+    indexOperations(spec, options.basePath === undefined ? {} : { basePath: options.basePath });
   const ajv = createAjv();
   const converter = new SchemaConverter(
     spec.document,
@@ -120,31 +129,42 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
     ajv.addSchema(converter.root());
   }
 
+  const warnings: string[] = [];
+
+  /** Compiles one schema; one that cannot compile is relaxed to `fallback` and reported. */
+  function compileOr(schema: object, fallback: object, operation: Operation, what: string): ValidateFunction {
+    try {
+      return ajv.compile(schema);
+    } catch (error) {
+      warnings.push(
+        `${operation.method} ${operation.path}: ${what} schema does not compile, not validated: ${(error as Error).message}`,
+      );
+      return ajv.compile(fallback);
+    }
+  }
+
   function finish(prepared: Prepared): CompiledOperation {
     const { operation } = prepared;
-    try {
-      const media = new Map<string, MediaEntry>();
-      for (const entry of prepared.media) {
-        media.set(entry.essence, {
-          essence: entry.essence,
-          format: entry.format,
-          schema: entry.schema,
-          validate: entry.converted === undefined ? undefined : ajv.compile(entry.converted as object),
-        });
-      }
-      const compiled: CompiledOperation = {
-        operation,
-        params: ajv.compile(prepared.paramSchema),
-        bodyRequired: operation.requestBody?.required === true,
-        media,
-      };
-      built.set(operation, compiled);
-      return compiled;
-    } catch (error) {
-      throw new Error(
-        `${operation.method} ${operation.path}: schema does not compile: ${(error as Error).message}`,
-      );
+    const media = new Map<string, MediaEntry>();
+    for (const entry of prepared.media) {
+      media.set(entry.essence, {
+        essence: entry.essence,
+        format: entry.format,
+        schema: entry.schema,
+        validate:
+          entry.converted === undefined
+            ? undefined
+            : compileOr(entry.converted as object, {}, operation, `${entry.essence} body`),
+      });
     }
+    const compiled: CompiledOperation = {
+      operation,
+      params: compileOr(prepared.paramSchema, { type: 'object' }, operation, 'parameter'),
+      bodyRequired: operation.requestBody?.required === true,
+      media,
+    };
+    built.set(operation, compiled);
+    return compiled;
   }
 
   if (options.eager !== false) {
@@ -156,6 +176,7 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   return {
     spec,
     index,
+    warnings,
     compiled(operation: Operation): CompiledOperation {
       const hit = built.get(operation);
       if (hit !== undefined) return hit;

@@ -3,7 +3,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { bundleExternalRefs, hasExternalRefs } from './bundle.ts';
 import { isObject } from './pointer.ts';
+import { type RelaxedKeyword, relaxUncompilableKeywords } from './relax.ts';
 
 /** A parsed OpenAPI document (members are read defensively; the spec is user input). */
 export type OpenApiDocument = Record<string, unknown> & { openapi: string };
@@ -18,19 +20,24 @@ export interface SpecFile {
   readonly document: OpenApiDocument;
   /** The file's text size in bytes. */
   readonly bytes: number;
+  /** The other files its `$ref`s named, bundled into `document` (absolute paths). */
+  readonly parts: readonly string[];
+  /** Schema keywords dropped because no validator can compile them (relax.ts), with their pointers. */
+  readonly relaxed: readonly RelaxedKeyword[];
 }
 
 /** Spec files above this are refused: the GitHub description is ~13 MB. */
 export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
 
 const cache = new Map<string, { key: string; file: SpecFile }>();
+/** At most this many files make one spec (the main file and the files its `$ref`s name). */
+const MAX_SPEC_PARTS = 1000;
 const MAX_CACHED = 16;
 
-/** Parses spec text; `name` decides JSON vs YAML and names the file in errors. */
-export function parseSpecText(text: string, name: string): SpecFile {
-  let parsed: unknown;
+/** Parses YAML or JSON text (by `name`'s extension); throws naming the file. */
+function parseDocumentText(text: string, name: string): unknown {
   try {
-    parsed = name.endsWith('.json')
+    return name.endsWith('.json')
       ? JSON.parse(text)
       : // YAML aliases can blow up a document exponentially ("billion laughs"): keep their count low.
         parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
@@ -39,6 +46,22 @@ export function parseSpecText(text: string, name: string): SpecFile {
       `${name}: not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Reads one file a spec's `$ref` names, bounded like a spec. */
+function readSpecPart(path: string): { root: unknown; bytes: number } {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile()) throw new Error('no such file');
+  if (stat.size > MAX_SPEC_BYTES) throw new Error(`over ${MAX_SPEC_BYTES} bytes`);
+  return { root: parseDocumentText(readFileSync(path, 'utf8'), path), bytes: stat.size };
+}
+
+/**
+ * Parses spec text; `name` decides JSON vs YAML and names the file in errors. `$ref`s to other files
+ * are resolved relative to `name` and bundled (bundle.ts).
+ */
+export function parseSpecText(text: string, name: string): SpecFile {
+  const parsed = parseDocumentText(text, name);
   if (!isObject(parsed) || typeof parsed.openapi !== 'string') {
     throw new Error(`${name}: not an OpenAPI document (no "openapi" version member)`);
   }
@@ -53,12 +76,26 @@ export function parseSpecText(text: string, name: string): SpecFile {
   if (!isObject(parsed.paths) && parsed.webhooks === undefined) {
     throw new Error(`${name}: the document has no "paths"`);
   }
-  return {
-    path: name,
-    version,
-    document: parsed as OpenApiDocument,
-    bytes: Buffer.byteLength(text),
-  };
+  const bytes = Buffer.byteLength(text);
+  const parts = hasExternalRefs(text)
+    ? bundleExternalRefs(parsed, resolve(name), readSpecPart, {
+        maxFiles: MAX_SPEC_PARTS,
+        maxTotalBytes: MAX_SPEC_BYTES - bytes,
+      })
+    : [];
+  const relaxed = relaxUncompilableKeywords(parsed);
+  return { path: name, version, document: parsed as OpenApiDocument, bytes, parts, relaxed };
+}
+
+/** The cache key of a spec: the size and modification time of every file it is made of. */
+function versionKey(paths: readonly string[]): string | undefined {
+  const stamps: string[] = [];
+  for (const path of paths) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return undefined;
+    stamps.push(`${stat.size}:${stat.mtimeMs}`);
+  }
+  return stamps.join('|');
 }
 
 /** Loads `file` (relative to `baseDir`), reusing the parsed copy while the file is unchanged. */
@@ -72,11 +109,11 @@ export function loadSpecFile(file: string, baseDir: string = process.cwd()): Spe
   }
   if (!stat.isFile()) throw new Error(`OpenAPI spec "${file}" is not a file`);
   if (stat.size > MAX_SPEC_BYTES) throw new Error(`OpenAPI spec "${file}" is over ${MAX_SPEC_BYTES} bytes`);
-  const key = `${stat.size}:${stat.mtimeMs}`;
   const hit = cache.get(path);
-  if (hit !== undefined && hit.key === key) return hit.file;
+  if (hit !== undefined && hit.key === versionKey([path, ...hit.file.parts])) return hit.file;
   const loaded = parseSpecText(readFileSync(path, 'utf8'), path);
+  const key = versionKey([path, ...loaded.parts]);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-  cache.set(path, { key, file: loaded });
+  if (key !== undefined) cache.set(path, { key, file: loaded });
   return loaded;
 }

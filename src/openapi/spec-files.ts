@@ -2,6 +2,7 @@
 // changes: the contract is compiled per config version, and loadSpecFile re-reads a file whose size
 // or modification time changed, so a reload is all an edited spec needs.
 import { resolve } from 'node:path';
+import { loadSpecFile } from './spec-file.ts';
 
 /** The policies whose `spec` member names an OpenAPI file. */
 export const SPEC_POLICIES = ['openapi-validate', 'response-filter', 'detect'] as const;
@@ -12,7 +13,10 @@ export interface ConfigWithPolicies {
   readonly routes: readonly { readonly policies?: Readonly<Record<string, unknown>> | undefined }[];
 }
 
-/** The absolute paths of the spec files `config` uses, resolved against `baseDir`, each once. */
+/**
+ * The absolute paths of the spec files `config` uses, resolved against `baseDir`, each once, with the
+ * files their `$ref`s name (a multi-file spec reloads when any of its parts changes).
+ */
 export function specFilesOf(config: ConfigWithPolicies, baseDir: string): string[] {
   const files = new Set<string>();
   const collect = (policies: Readonly<Record<string, unknown>> | undefined) => {
@@ -25,5 +29,12 @@ export function specFilesOf(config: ConfigWithPolicies, baseDir: string): string
   };
   collect(config.defaults?.policies);
   for (const route of config.routes) collect(route.policies);
+  for (const file of [...files]) {
+    try {
+      for (const part of loadSpecFile(file).parts) files.add(part);
+    } catch {
+      // An unreadable spec is the config's error to report; it is still watched, to reload once fixed.
+    }
+  }
   return [...files];
 }

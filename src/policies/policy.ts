@@ -3,8 +3,17 @@
 // implements the modes. Policies never see Node's request/response objects, only PolicyContext.
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors/codes.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { HeaderMap } from '../lib/headers.ts';
+import type { StructuredLogger } from '../lib/logger.ts';
+import type { SecurityEvent } from '../observe/security-event.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
+
+// The shared vocabulary, re-exported so policy authors import the contract from one place.
+export type { Clock, HeaderMap, SecurityEvent };
+/** The structured logger policies get (pino-compatible). */
+export type PolicyLogger = StructuredLogger;
 
 /** The stages of a route's chain, in request order (ARCHITECTURE §2). */
 export const STAGES = [
@@ -58,9 +67,6 @@ export function deny(code: ErrorCode, details: Omit<Deny, 'kind' | 'code'> = {})
   return { kind: 'deny', code, ...details };
 }
 
-/** A header map with lower-case names, as Node gives them. */
-export type HeaderMap = Record<string, string | string[] | undefined>;
-
 /** Who is calling, once an authn policy established it. */
 export interface Identity {
   readonly consumerId: string;
@@ -78,32 +84,6 @@ export interface RouteInfo {
   readonly pattern: string;
   /** Path parameters matched by the router. */
   readonly params: Readonly<Record<string, string | undefined>>;
-}
-
-/** A security-relevant observation (a deny, a would-deny or a flag). */
-export interface SecurityEvent {
-  readonly policy: string;
-  readonly code?: ErrorCode;
-  readonly rule?: string;
-  readonly location?: string;
-  /** Already redacted evidence, safe to log. */
-  readonly evidence?: string;
-  readonly reason?: string;
-  readonly severity?: 'low' | 'medium' | 'high' | 'critical';
-}
-
-/** Injected time, so expiry, windows and lockouts are testable with a fake clock. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
-
-/** The minimal structured logger policies use (pino-compatible). */
-export interface PolicyLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** The client's TLS certificate, when the listener asked for one (mTLS). */
@@ -284,8 +264,40 @@ export interface PolicyNeeds {
   readonly responseBody?: boolean | 'errors';
 }
 
-/** A policy definition: name = folder name = config key. */
-export interface PolicyDefinition<S extends TObject = TObject> {
+/** A request to an admin route a policy contributes; no Node objects (the admin listener adapts them). */
+export interface PolicyAdminRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The route's `:name` path parameters, decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+}
+
+/** A JSON answer of such a route. */
+export interface PolicyAdminReply {
+  readonly status: number;
+  readonly json: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An admin route a policy contributes (quota's usage view). The admin listener mounts it behind its
+ * token; `path` segments starting with `:` are parameters.
+ */
+export interface PolicyAdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  handle(request: PolicyAdminRequest): MaybePromise<PolicyAdminReply>;
+}
+
+/**
+ * A policy definition: name = folder name = config key. `H` is what `create` returns (its handlers,
+ * plus whatever its admin routes read from a live instance).
+ */
+export interface PolicyDefinition<
+  S extends TObject = TObject,
+  H extends PolicyHandlers<unknown> = PolicyHandlers<unknown>,
+> {
   readonly name: string;
   readonly stage: Stage;
   readonly description: string;
@@ -296,13 +308,20 @@ export interface PolicyDefinition<S extends TObject = TObject> {
   readonly errors: readonly ErrorCode[];
   /** Whether a fault lets the request through instead of failing closed (never for authn). */
   readonly failOpen?: boolean;
-  create(config: StaticConfig<S>, deps: PolicyDeps): PolicyHandlers<unknown>;
+  create(config: StaticConfig<S>, deps: PolicyDeps): H;
+  /**
+   * Admin routes this policy contributes, mounted once. `instances` lists the policy's live instances
+   * (what `create` returned for each route of the running config version) whenever a route is called.
+   */
+  adminRoutes?(instances: () => readonly H[]): readonly PolicyAdminRoute[];
 }
 
 /** The validated config type of a schema (defaults applied). */
 export type StaticConfig<S extends TSchema> = Static<S>;
 
-/** Declares a policy; identity function that keeps the config type. */
-export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>): PolicyDefinition<S> {
+/** Declares a policy; identity function that keeps the config and instance types. */
+export function definePolicy<S extends TObject, H extends PolicyHandlers<unknown> = PolicyHandlers<unknown>>(
+  definition: PolicyDefinition<S, H>,
+): PolicyDefinition<S, H> {
   return definition;
 }

@@ -1,8 +1,9 @@
 // Builds the state store the config's `state:` section asks for, with its metrics and log events.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { resolveSecret } from '../config/secrets.ts';
+import type { Clock } from '../lib/clock.ts';
 import { parseDuration } from '../lib/durations.ts';
-import type { Clock, PolicyLogger } from '../policies/policy.ts';
+import type { StructuredLogger } from '../lib/logger.ts';
+import { resolveSecret } from '../lib/secrets.ts';
 import { createMemoryState } from './memory.ts';
 import { createRedisState } from './redis.ts';
 import type { StateObserver, StateStore } from './state.ts';
@@ -16,7 +17,7 @@ export interface StateConfig {
 /** Options of `createStateFromConfig`. */
 export interface StateFromConfigOptions {
   readonly baseDir: string;
-  readonly log: PolicyLogger;
+  readonly log: StructuredLogger;
   /** The metrics registry `rampart_state_*` series are registered on. */
   readonly registry?: Registry;
   readonly clock?: Clock;
@@ -26,7 +27,7 @@ export interface StateFromConfigOptions {
  * `rampart_state_errors_total{op,kind}` and `rampart_state_up`, plus a `state.unavailable` /
  * `state.recovered` log event on every availability change (not one per failed request).
  */
-export function createStateObserver(log: PolicyLogger, registry?: Registry): StateObserver {
+export function createStateObserver(log: StructuredLogger, registry?: Registry): StateObserver {
   const registers = registry === undefined ? [] : [registry];
   const errors = new Counter({
     name: 'rampart_state_errors_total',

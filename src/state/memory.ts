@@ -1,6 +1,6 @@
 // The `memory` state backend: one process's counters in a bounded Map with lazy expiry and a periodic
 // sweep. Synchronous (no promise on the hot path); exact within one process, per worker under a cluster.
-import type { Clock } from '../policies/policy.ts';
+import { type Clock, systemClock } from '../lib/clock.ts';
 import { type BucketRecord, takeFromBucket, takeFromWindow, type WindowRecord } from './rate-math.ts';
 import type {
   ConsumeAllResult,
@@ -39,8 +39,6 @@ export interface MemoryStateStore extends StateStore {
 
 type RateRecord = BucketRecord | WindowRecord;
 
-const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
-
 // A copy of the stored record (or a fresh one), so a refused all-or-nothing call leaves it untouched.
 function recordFor(stored: Entry['value'] | undefined, spec: RateSpec, now: number): RateRecord {
   if (spec.algorithm === 'token-bucket') {
@@ -61,7 +59,7 @@ function take(record: RateRecord, spec: RateSpec, cost: number, now: number) {
 
 /** Creates an in-process state store. */
 export function createMemoryState(options: MemoryStateOptions = {}): MemoryStateStore {
-  const clock = options.clock ?? SYSTEM_CLOCK;
+  const clock = options.clock ?? systemClock;
   const maxKeys = options.maxKeys ?? 1_000_000;
   const entries = new Map<string, Entry>();
   const channels = new Map<string, Set<MessageHandler>>();

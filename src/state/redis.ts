@@ -2,7 +2,7 @@
 // loaded on first use), commands fail fast instead of queueing while Redis is away, and each has a
 // short timeout, so a slow or dead Redis costs a request at most `timeoutMs` — never a hang.
 import { Redis } from 'ioredis';
-import type { Clock } from '../policies/policy.ts';
+import { type Clock, systemClock } from '../lib/clock.ts';
 import { CONSUME_ALL, INCREMENT, SLIDING_WINDOW, TOKEN_BUCKET, TRY_INCREMENT } from './redis-scripts.ts';
 import {
   type ConsumeAllResult,
@@ -37,8 +37,6 @@ interface ScriptedRedis extends Redis {
   stTryIncrement(key: string, ttlMs: number, by: number, max: number): Promise<number[]>;
 }
 
-const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
-
 function connect(options: RedisStateOptions, timeoutMs: number, subscriber: boolean): Redis {
   return new Redis(options.url, {
     keyPrefix: subscriber ? '' : (options.keyPrefix ?? 'rampart:'),
@@ -53,7 +51,7 @@ function connect(options: RedisStateOptions, timeoutMs: number, subscriber: bool
 
 /** Creates a Redis-backed state store; it connects in the background and reconnects by itself. */
 export function createRedisState(options: RedisStateOptions): StateStore {
-  const clock = options.clock ?? SYSTEM_CLOCK;
+  const clock = options.clock ?? systemClock;
   const observer = options.observer ?? {};
   const timeoutMs = options.timeoutMs ?? 50;
   const prefix = options.keyPrefix ?? 'rampart:';

@@ -57,4 +57,20 @@ describe('fakeClock', () => {
     clock.set(5);
     assert.equal(clock.now(), 5);
   });
+
+  test('wakes a sleep only when time passes its wake-up, earliest first', async () => {
+    const clock = fakeClock(0);
+    const woke: string[] = [];
+    const late = clock.sleep(100).then(() => woke.push('late'));
+    const early = clock.sleep(50).then(() => woke.push('early'));
+    await clock.whenSleeping(2);
+    assert.equal(clock.sleeping, 2);
+    clock.advance(49);
+    await Promise.resolve();
+    assert.deepEqual(woke, []);
+    clock.advance(60);
+    await Promise.all([late, early]);
+    assert.deepEqual(woke, ['early', 'late']);
+    assert.equal(clock.sleeping, 0);
+  });
 });

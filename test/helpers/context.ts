@@ -21,22 +21,57 @@ import type {
 } from '../../src/policies/policy.ts';
 import { AuthnRecord, OperationMemo } from '../../src/policies/request-shared.ts';
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand; its `sleep` resolves only when the test moves time past the wake-up. */
 export interface FakeClock extends Clock {
   advance(ms: number): void;
   set(ms: number): void;
+  sleep(ms: number): Promise<void>;
+  /** How many sleeps wait for time to pass. */
+  readonly sleeping: number;
+  /** Resolves once at least `count` sleeps wait, so a test moves time after the code under test waits. */
+  whenSleeping(count?: number): Promise<void>;
 }
 
 /** A clock that starts at `start` (ms since the epoch) and only moves when told. */
 export function fakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
   let now = start;
+  const sleepers: Array<{ at: number; wake: () => void }> = [];
+  const watchers: Array<{ count: number; notify: () => void }> = [];
+  const notify = () => {
+    for (let i = watchers.length - 1; i >= 0; i--) {
+      if (sleepers.length >= watchers[i]!.count) watchers.splice(i, 1)[0]!.notify();
+    }
+  };
+  // Wakes sleepers due at the new time, earliest first (ties in the order they fell asleep).
+  const moveTo = (time: number) => {
+    now = time;
+    const due = sleepers.filter((sleeper) => sleeper.at <= now).sort((a, b) => a.at - b.at);
+    for (const sleeper of due) {
+      sleepers.splice(sleepers.indexOf(sleeper), 1);
+      sleeper.wake();
+    }
+  };
   return {
     now: () => now,
     advance(ms: number) {
-      now += ms;
+      moveTo(now + ms);
     },
     set(ms: number) {
-      now = ms;
+      moveTo(ms);
+    },
+    sleep(ms: number): Promise<void> {
+      if (ms <= 0) return Promise.resolve();
+      return new Promise<void>((wake) => {
+        sleepers.push({ at: now + ms, wake });
+        notify();
+      });
+    },
+    get sleeping() {
+      return sleepers.length;
+    },
+    whenSleeping(count = 1): Promise<void> {
+      if (sleepers.length >= count) return Promise.resolve();
+      return new Promise<void>((resolve) => watchers.push({ count, notify: resolve }));
     },
   };
 }

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { apiKeyId, displayKeyId, hashApiKey } from '../../identity/api-key-token.ts';
 import {
+  type AuthnMethod,
   alreadyIdentified,
   establish,
   missingCredential,
@@ -31,6 +32,7 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
   const inFlight = new Map<string, Promise<Found>>();
   const challenge = `ApiKey realm="${config.realm}", header="${config.header}"`;
   const location = `header.${config.header}`;
+  const method: AuthnMethod = { method: 'api-key', challenge, location };
   const stripQuery = config.stripCredentials ? config.queryParameter : undefined;
   const unsubscribe = deps.state?.subscribe(REVOCATION_CHANNEL, (message) => {
     const notice = decodeRevocation(message);
@@ -61,7 +63,7 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
   const verify = (ctx: PolicyContext, key: string, id: string, found: Found): Verdict => {
     const shown = displayKeyId(id);
     const fail = (rule: string, why: string) =>
-      refuse(ctx, { rule, reason: `${why} (${shown})`, challenge, location, credentialId: shown });
+      refuse(ctx, method, { rule, reason: `${why} (${shown})`, credentialId: shown });
     if (found === null) return fail('unknown-key', 'no such api key');
     const { key: record, consumer } = found;
     // Constant-time on the full hash, so response timing says nothing about how much of a key matched.
@@ -84,6 +86,7 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
         claims: consumer.metadata,
       },
       config,
+      shown,
     );
   };
 
@@ -96,16 +99,15 @@ export function createApiKey(config: ApiKeyConfig, deps: PolicyDeps): PolicyHand
       if (alreadyIdentified(ctx, config, config.header)) return { kind: 'continue' };
       const header = singleHeader(ctx, config.header);
       if (header.repeated) {
-        return refuse(ctx, { rule: 'malformed', reason: 'repeated api key header', challenge, location });
+        return refuse(ctx, method, { rule: 'malformed', reason: 'repeated api key header' });
       }
       let key = header.value;
       if (key === undefined && config.queryParameter !== undefined) {
         key = ctx.query.get(config.queryParameter) ?? undefined;
       }
-      if (key === undefined || key === '') return missingCredential(ctx, config, challenge, location);
+      if (key === undefined || key === '') return missingCredential(ctx, config, method);
       const id = apiKeyId(key);
-      if (id === undefined)
-        return refuse(ctx, { rule: 'malformed', reason: 'not an api key', challenge, location });
+      if (id === undefined) return refuse(ctx, method, { rule: 'malformed', reason: 'not an api key' });
       const now = ctx.clock.now();
       const cached = cache.get(id, now);
       if (cached !== undefined) return verify(ctx, key, id, cached);

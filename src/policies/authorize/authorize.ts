@@ -1,7 +1,6 @@
 // authorize behaviour (authz stage): default deny. Anonymous callers get 401 unless the route or a
 // matching rule is public; identified callers need the first matching rule's roles/scopes (BFLA),
 // then every matching object rule (BOLA) must hold.
-import { challengesFor } from '../../identity/request-notes.ts';
 import {
   CONTINUE,
   type Deny,
@@ -81,7 +80,7 @@ export function createAuthorize(config: AuthorizeConfig): PolicyHandlers {
         detail: 'Authentication is required.',
         reason: 'anonymous request to a protected route',
         rule: 'anonymous',
-        headers: { 'www-authenticate': challengesFor(ctx) || config.challenge },
+        headers: { 'www-authenticate': ctx.authn.challengeHeader() || config.challenge },
       });
     }
     if (matched === undefined) {

@@ -3,6 +3,7 @@
 // run as known ones, so timing does not reveal which usernames exist.
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  type AuthnMethod,
   alreadyIdentified,
   establish,
   missingCredential,
@@ -49,6 +50,7 @@ export function createBasic(config: BasicConfig, deps: PolicyDeps): PolicyHandle
   // Cache keys are keyed MACs of the pair: a memory dump does not give a fast offline password check.
   const cacheSecret = randomBytes(32);
   const challenge = `Basic realm="${config.realm}", charset="UTF-8"`;
+  const method: AuthnMethod = { method: 'basic', challenge, location: LOCATION };
   const tlsRequired = deny('RAMPART_AUTHN_TLS_REQUIRED', {
     detail: 'Use HTTPS for this authentication method.',
     reason: 'Basic credentials over plain HTTP',
@@ -63,11 +65,9 @@ export function createBasic(config: BasicConfig, deps: PolicyDeps): PolicyHandle
     cacheKey: string,
   ): Promise<Verdict> => {
     const fail = (rule: string, why: string) =>
-      refuse(ctx, {
+      refuse(ctx, method, {
         rule,
         reason: `${why} (user ${username.slice(0, 64)})`,
-        challenge,
-        location: LOCATION,
         credentialId: `user:${username}`,
       });
     let found: Awaited<ReturnType<IdentityStore['findPassword']>>;
@@ -89,7 +89,7 @@ export function createBasic(config: BasicConfig, deps: PolicyDeps): PolicyHandle
       claims: consumer.metadata,
     };
     if (ttl > 0) cache.set(cacheKey, identity, ctx.clock.now() + ttl);
-    return establish(ctx, identity, config);
+    return establish(ctx, identity, config, `user:${username}`);
   };
 
   return {
@@ -100,22 +100,17 @@ export function createBasic(config: BasicConfig, deps: PolicyDeps): PolicyHandle
       if (parsed === 'absent') {
         // Never invite a password over clear text.
         if (!ctx.secure && !config.allowInsecure) return config.optional ? CONTINUE : tlsRequired;
-        return missingCredential(ctx, config, challenge, LOCATION);
+        return missingCredential(ctx, config, method);
       }
       if (!ctx.secure && !config.allowInsecure) return tlsRequired;
       if (parsed === 'malformed' || parsed.password.length > MAX_PASSWORD_LENGTH) {
-        return refuse(ctx, {
-          rule: 'malformed',
-          reason: 'unusable Basic credentials',
-          challenge,
-          location: LOCATION,
-        });
+        return refuse(ctx, method, { rule: 'malformed', reason: 'unusable Basic credentials' });
       }
       const cacheKey = createHmac('sha256', cacheSecret)
         .update(`${parsed.username}\u0000${parsed.password}`)
         .digest('base64url');
       const cached = cache.get(cacheKey, ctx.clock.now());
-      if (cached !== undefined) return establish(ctx, cached, config);
+      if (cached !== undefined) return establish(ctx, cached, config, `user:${parsed.username}`);
       return check(ctx, parsed.username, parsed.password, cacheKey);
     },
   };

@@ -10,7 +10,6 @@ import {
   fakeClock,
   logContextFor,
 } from '../../../test/helpers/context.ts';
-import { noteFailure } from '../../identity/request-notes.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { PolicyHandlers, Verdict } from '../policy.ts';
 import { bruteForce } from './index.ts';
@@ -49,7 +48,7 @@ describe('brute-force', () => {
         status: 401,
         errorCode: 'RAMPART_AUTHN_UNAUTHORIZED',
       });
-      noteFailure(ctx, 'user:eve');
+      ctx.authn.failed('basic', 'user:eve');
       handlers.onLog!(ctx);
       await new Promise((resolve) => setImmediate(resolve));
       emitted.push(...ctx.events);

@@ -1,7 +1,6 @@
 // brute-force behaviour: before authentication, refuse sources under lockout (429 + Retry-After);
 // after it, count failed attempts per client address and per credential, and lock out beyond the
 // threshold for a period that doubles with each lockout in a row (bounded). Counters live in the state.
-import { failureOf } from '../../identity/request-notes.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { MaybePromise as StateMaybe, StateStore } from '../../state/state.ts';
@@ -108,8 +107,7 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
       }
     },
     onLog(ctx: LogContext): void {
-      const failure = failureOf(ctx);
-      if (failure === undefined) return;
+      if (ctx.authn.failure === undefined) return;
       for (const subject of subjects(ctx)) {
         recordFailure(ctx, subject).catch((error: unknown) => {
           ctx.log.warn({ err: (error as Error).message }, 'brute-force could not record a failure');

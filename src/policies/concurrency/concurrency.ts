@@ -1,5 +1,6 @@
 // concurrency behaviour: a slot counter per key in the shared state, taken in the request phase and
 // given back in the log phase, which always runs (also after a deny or an upstream error).
+import { sleepOn } from '../../lib/clock.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { IncrementResult, StateStore } from '../../state/state.ts';
@@ -27,20 +28,24 @@ const STATE_UNAVAILABLE = deny('RAMPART_TRAFFIC_STATE_UNAVAILABLE', {
 // Waiting requests poll for a slot: slots are freed by other instances too, which cannot signal us.
 const POLL_MS = 10;
 
+/** Per request: the slot it holds, given back in the log phase. */
+interface Held {
+  key: string | undefined;
+}
+
 /** Compiles the key; per request one bounded increment, and one decrement when it is logged. */
-export function createConcurrency(config: ConcurrencyConfig, deps: PolicyDeps): PolicyHandlers {
+export function createConcurrency(config: ConcurrencyConfig, deps: PolicyDeps): PolicyHandlers<Held> {
   const ownState = deps.state === undefined;
   const state: StateStore = deps.state ?? createMemoryState({ clock: deps.clock });
   const keyOf = compileKey(config.key);
   const leaseMs = parseDuration(config.lease);
   const queueTimeoutMs = parseDuration(config.queue.timeout);
-  const held = new WeakMap<PolicyContext, string>();
   let waiting = 0;
 
   const acquire = (key: string): MaybePromise<IncrementResult> =>
     state.tryIncrement(key, leaseMs, 1, config.max);
-  const granted = (ctx: PolicyContext, key: string): Verdict => {
-    held.set(ctx, key);
+  const granted = (held: Held, key: string): Verdict => {
+    held.key = key;
     return CONTINUE;
   };
   const failed = (ctx: PolicyContext): Verdict => {
@@ -48,13 +53,13 @@ export function createConcurrency(config: ConcurrencyConfig, deps: PolicyDeps): 
     return config.onStateError === 'closed' ? STATE_UNAVAILABLE : CONTINUE;
   };
 
-  const queue = async (ctx: PolicyContext, key: string): Promise<Verdict> => {
+  const queue = async (ctx: PolicyContext, held: Held, key: string): Promise<Verdict> => {
     const deadline = deps.clock.now() + queueTimeoutMs;
     waiting++;
     try {
       while (deps.clock.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        if ((await acquire(key)).applied) return granted(ctx, key);
+        await sleepOn(deps.clock, POLL_MS);
+        if ((await acquire(key)).applied) return granted(held, key);
       }
       return LIMITED;
     } catch {
@@ -64,14 +69,20 @@ export function createConcurrency(config: ConcurrencyConfig, deps: PolicyDeps): 
     }
   };
 
-  const decide = (ctx: PolicyContext, key: string, result: IncrementResult): MaybePromise<Verdict> => {
-    if (result.applied) return granted(ctx, key);
-    if (waiting < config.queue.size) return queue(ctx, key);
+  const decide = (
+    ctx: PolicyContext,
+    held: Held,
+    key: string,
+    result: IncrementResult,
+  ): MaybePromise<Verdict> => {
+    if (result.applied) return granted(held, key);
+    if (waiting < config.queue.size) return queue(ctx, held, key);
     return LIMITED;
   };
 
   return {
-    onRequest(ctx) {
+    requestState: (): Held => ({ key: undefined }),
+    onRequest(ctx, held: Held) {
       const key = `conc:${keyOf(ctx)}`;
       let result: MaybePromise<IncrementResult>;
       try {
@@ -81,16 +92,16 @@ export function createConcurrency(config: ConcurrencyConfig, deps: PolicyDeps): 
       }
       if (result instanceof Promise) {
         return result.then(
-          (r) => decide(ctx, key, r),
+          (r) => decide(ctx, held, key, r),
           () => failed(ctx),
         );
       }
-      return decide(ctx, key, result);
+      return decide(ctx, held, key, result);
     },
-    onLog(ctx) {
-      const key = held.get(ctx);
+    onLog(_ctx, held: Held) {
+      const key = held.key;
       if (key === undefined) return;
-      held.delete(ctx);
+      held.key = undefined;
       try {
         const released = state.tryIncrement(key, leaseMs, -1, config.max);
         // A release lost to an outage is repaired by the lease TTL.

@@ -46,7 +46,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
     overBudget: config.overBudget,
   });
 
-  const schema = config.spec === undefined ? undefined : compileSchemaAwareness(config.spec, deps.baseDir);
+  const schema = config.spec === undefined ? undefined : compileSchemaAwareness(config.spec, deps);
   if (schema !== undefined) {
     deps.log.info(
       { spec: config.spec, operations: schema.operations },
@@ -65,7 +65,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
         ...inputsFromBody(ctx.body, headerValue(ctx.headers['content-type']), { screenJson: true }),
       );
     }
-    const fields = schema?.match(ctx.method, ctx.path);
+    const fields = schema?.fieldsFor(ctx);
     return fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
   }
 

@@ -10,7 +10,6 @@ export const detect = definePolicy({
   description:
     'Detects injection attacks (SQL, NoSQL, XSS, command, traversal, SSRF, XXE, SSTI, LDAP, CRLF, prototype pollution, JNDI) in requests.',
   config: detectConfig,
-  needs: { requestBody: true },
   errors: ['RAMPART_THREAT_DETECTED', 'RAMPART_THREAT_INSPECTION_BUDGET'],
   create: (config, deps) => createDetect(config, deps),
 });

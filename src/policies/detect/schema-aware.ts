@@ -2,15 +2,9 @@
 // uuids, dates, anchored patterns, short strings) are left to the validator; only free text is scanned.
 
 import type { Input } from '../../detect/index.ts';
-import {
-  deref,
-  formatOf,
-  indexOperations,
-  isObject,
-  jsonOf,
-  loadSpecFile,
-  type Operation,
-} from '../../openapi/index.ts';
+import { deref, formatOf, isObject, jsonOf, type Operation } from '../../openapi/index.ts';
+import type { PolicyContext, PolicyDeps } from '../policy.ts';
+import { sharedSpec, versionCacheOf } from '../spec-index.ts';
 
 /** Strings of at most this many characters are short enough to count as validated, not free text. */
 export const NARROW_MAX_LENGTH = 16;
@@ -194,26 +188,32 @@ export function narrowInputs(
   return out;
 }
 
-/** A contract's narrow fields per operation, compiled once; `match` finds a request's. */
+/** A contract's narrow fields per operation, compiled once; `fieldsFor` finds a request's. */
 export interface SchemaAwareness {
   readonly operations: number;
-  match(method: string, path: string): NarrowFields | undefined;
+  /** The narrow fields of the request's operation (matched once per request, shared with other policies). */
+  fieldsFor(ctx: PolicyContext): NarrowFields | undefined;
 }
 
-/** Loads `spec` (relative to `baseDir`, as openapi-validate does) and compiles its narrow fields. */
-export function compileSchemaAwareness(spec: string, baseDir: string): SchemaAwareness {
-  const file = loadSpecFile(spec, baseDir);
-  const index = indexOperations(file);
-  const byOperation = new Map<Operation, NarrowFields>();
-  for (const operation of index.operations) {
-    const fields = fieldsOf(file.document, operation);
-    if (fields !== undefined) byOperation.set(operation, fields);
-  }
+/**
+ * Loads `spec` (relative to the config's directory, as openapi-validate does) and compiles its narrow
+ * fields, once per config version over the version's shared operation index of the spec.
+ */
+export function compileSchemaAwareness(spec: string, deps: PolicyDeps): SchemaAwareness {
+  const shared = sharedSpec(deps, spec);
+  const byOperation = versionCacheOf(deps).once(`detect:narrow:${shared.path}`, () => {
+    const fields = new Map<Operation, NarrowFields>();
+    for (const operation of shared.index.operations) {
+      const narrow = fieldsOf(shared.file.document, operation);
+      if (narrow !== undefined) fields.set(operation, narrow);
+    }
+    return fields;
+  });
   return {
     operations: byOperation.size,
-    match(method, path) {
+    fieldsFor(ctx) {
       if (byOperation.size === 0) return undefined;
-      const found = index.match(method, path);
+      const found = ctx.matchOperation(shared.index);
       return found.kind === 'found' ? byOperation.get(found.operation) : undefined;
     },
   };

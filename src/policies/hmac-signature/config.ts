@@ -1,7 +1,7 @@
 // The hmac-signature config: signing keys per consumer, the covered components, the replay window.
 import { type Static, Type } from '@sinclair/typebox';
-import { SecretRef } from '../../config/schema.ts';
 import { AUTHN_SETTINGS, durationSetting } from '../../identity/authn.ts';
+import { SecretRef } from '../../lib/secrets.ts';
 
 const Key = Type.Object(
   {

@@ -3,6 +3,7 @@
 // replays are refused within the window (each signature is accepted once, through the state).
 import { createHash, createHmac, timingSafeEqual, verify } from 'node:crypto';
 import {
+  type AuthnMethod,
   alreadyIdentified,
   establish,
   missingCredential,
@@ -44,15 +45,13 @@ export function createHmacSignature(config: HmacSignatureConfig, deps: PolicyDep
   const skewMs = parseDuration(config.clockSkew);
   const own = deps.state === undefined ? createMemoryState({ clock: deps.clock }) : undefined;
   const state: StateStore = deps.state ?? own!;
-  const challenge = 'Signature realm="rampart"';
+  const method: AuthnMethod = {
+    method: 'hmac-signature',
+    challenge: 'Signature realm="rampart"',
+    location: LOCATION,
+  };
   const failure = (ctx: PolicyContext, rule: string, reason: string, keyId?: string) =>
-    refuse(ctx, {
-      rule,
-      reason,
-      challenge,
-      location: LOCATION,
-      ...(keyId === undefined ? {} : { credentialId: `keyid:${keyId}` }),
-    });
+    refuse(ctx, method, { rule, reason, ...(keyId === undefined ? {} : { credentialId: `keyid:${keyId}` }) });
 
   const check = (
     ctx: PolicyContext,
@@ -94,7 +93,9 @@ export function createHmacSignature(config: HmacSignatureConfig, deps: PolicyDep
     // A valid signature is accepted once: the state's atomic add-if-below-max is the replay check.
     const replayKey = `sig:${createHash('sha256').update(signature).digest('base64url')}`;
     const accept = (result: { applied: boolean }): Verdict =>
-      result.applied ? establish(ctx, key.identity, config) : fail('replay', 'signature already used');
+      result.applied
+        ? establish(ctx, key.identity, config, `keyid:${key.id}`)
+        : fail('replay', 'signature already used');
     const applied = state.tryIncrement(replayKey, maxAgeMs + skewMs, 1, 1);
     return applied instanceof Promise ? applied.then(accept) : accept(applied);
   };
@@ -126,12 +127,11 @@ export function createHmacSignature(config: HmacSignatureConfig, deps: PolicyDep
   };
 
   return {
-    needs: { requestBody: true },
     requestBodyLimit: config.maxBodyBytes,
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       if (alreadyIdentified(ctx, config, undefined)) return CONTINUE;
       if (ctx.headers.signature === undefined && ctx.headers['signature-input'] === undefined) {
-        return missingCredential(ctx, config, challenge, LOCATION);
+        return missingCredential(ctx, config, method);
       }
       return verdictFor(ctx);
     },

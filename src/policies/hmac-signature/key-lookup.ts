@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { decodeRevocation, REVOCATION_CHANNEL } from '../../identity/revocations.ts';
+import { resolveSecretSync } from '../../lib/secrets.ts';
 import type { StateStore } from '../../state/state.ts';
 import type { IdentityStore, SigningAlgorithm } from '../../store/store.ts';
 import type { Identity, MaybePromise } from '../policy.ts';
@@ -25,15 +26,6 @@ export interface SigningKey {
 
 const MIN_HMAC_SECRET_BYTES = 32;
 
-function resolveSecret(ref: string, baseDir: string): Buffer {
-  if (ref.startsWith('env:')) {
-    const value = process.env[ref.slice(4)];
-    if (value === undefined || value === '') throw new Error(`${ref} is not set`);
-    return Buffer.from(value, 'utf8');
-  }
-  return Buffer.from(readFileSync(resolve(baseDir, ref.slice(5)), 'utf8').replace(/\r?\n$/, ''), 'utf8');
-}
-
 /** Loads a config key; throws at load on an unreadable key or a short secret. */
 export function loadConfigKey(key: SigningKeyConfig, baseDir: string): SigningKey {
   const identity: Identity = {
@@ -51,7 +43,7 @@ export function loadConfigKey(key: SigningKeyConfig, baseDir: string): SigningKe
   };
   if (key.algorithm === 'hmac-sha256') {
     if (key.secret === undefined) throw new Error(`key ${key.id}: hmac-sha256 needs secret`);
-    const secret = resolveSecret(key.secret, baseDir);
+    const secret = Buffer.from(resolveSecretSync(key.secret, baseDir), 'utf8');
     if (secret.length < MIN_HMAC_SECRET_BYTES)
       throw new Error(`key ${key.id}: the secret needs at least 32 bytes`);
     return { ...common, secret, publicKey: undefined };

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import {
+  type AuthnMethod,
   alreadyIdentified,
   establish,
   missingCredential,
@@ -116,6 +117,10 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const challenge = `Bearer realm="${config.realm}"`;
   // RFC 6750 §3.1: a presented but unusable token gets error="invalid_token", whatever the cause.
   const invalidChallenge = `Bearer realm="${config.realm}", error="invalid_token"`;
+  const method: AuthnMethod = { method: 'jwt', challenge, location: LOCATION };
+  // A verified token's credential is its subject (the consumer it names), never the token itself.
+  const accept = (ctx: PolicyContext, identity: Identity): Verdict =>
+    establish(ctx, identity, config, `sub:${identity.consumerId}`);
 
   const identityOf = (payload: JWTPayload): Identity | undefined => {
     const consumerId = claimAt(payload, config.consumerClaim);
@@ -131,11 +136,10 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   };
 
   const revoked = (ctx: PolicyContext) =>
-    refuse(ctx, {
+    refuse(ctx, method, {
       rule: 'revoked',
       reason: 'jwt revoked',
       challenge: invalidChallenge,
-      location: LOCATION,
       credentialId: `jwt:${config.issuer}`,
     });
 
@@ -161,21 +165,19 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       const rule = ruleOf(error);
       if (rule === undefined)
         return unavailable(ctx, `jwt keys unavailable: ${(error as Error).message}`, LOCATION);
-      return refuse(ctx, {
+      return refuse(ctx, method, {
         rule,
         reason: `jwt refused: ${rule}`,
         challenge: invalidChallenge,
-        location: LOCATION,
         credentialId: `jwt:${config.issuer}`,
       });
     }
     const identity = identityOf(payload);
     if (identity === undefined) {
-      return refuse(ctx, {
+      return refuse(ctx, method, {
         rule: 'claims',
         reason: `jwt has no usable ${config.consumerClaim} claim (kid ${kid ?? 'none'})`,
         challenge: invalidChallenge,
-        location: LOCATION,
       });
     }
     const facts = factsOf(identity);
@@ -192,7 +194,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : now + cacheTtl;
       cache.set(cacheKey, identity, Math.min(expiresAt, now + cacheTtl));
     }
-    return establish(ctx, identity, config);
+    return accept(ctx, identity);
   };
 
   return {
@@ -201,20 +203,19 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       const header = singleHeader(ctx, 'authorization');
       const token = header.value === undefined ? undefined : bearer(header.value);
       if (header.repeated || (token !== undefined && token.length > MAX_TOKEN_LENGTH)) {
-        return refuse(ctx, {
+        return refuse(ctx, method, {
           rule: 'malformed',
           reason: 'unusable authorization header',
           challenge: invalidChallenge,
-          location: LOCATION,
         });
       }
-      if (token === undefined) return missingCredential(ctx, config, challenge, LOCATION);
+      if (token === undefined) return missingCredential(ctx, config, method);
       if (cache === undefined) return verify(ctx, token, undefined);
       const cacheKey = createHash('sha256').update(token).digest('base64url');
       const cached = cache.get(cacheKey, ctx.clock.now());
       if (cached !== undefined) {
         // A cached verification is never served past a revocation: the index is checked on every hit.
-        if (!revocations.isRevoked(factsOf(cached))) return establish(ctx, cached, config);
+        if (!revocations.isRevoked(factsOf(cached))) return accept(ctx, cached);
         cache.delete(cacheKey);
         return revoked(ctx);
       }

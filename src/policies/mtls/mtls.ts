@@ -1,6 +1,7 @@
 // mtls behaviour: the TLS client certificate (verified by the listener against its CA) names the
 // consumer by subject CN, a SAN or its fingerprint; optionally the consumer must exist in the store.
 import {
+  type AuthnMethod,
   alreadyIdentified,
   establish,
   missingCredential,
@@ -51,24 +52,21 @@ export function createMtls(config: MtlsConfig, deps: PolicyDeps): PolicyHandlers
   const ttl = parseDuration(config.cacheTtl);
   const cache = createExpiringLru<Consumer | null>(10_000);
   const allow = new Set(config.allow);
-  const challenge = 'Mutual-TLS realm="rampart"';
+  const method: AuthnMethod = { method: 'mtls', challenge: 'Mutual-TLS realm="rampart"', location: LOCATION };
 
   const withConsumer = (ctx: PolicyContext, name: string, consumer: Consumer | null): Verdict => {
     if (consumer === null) {
-      return refuse(ctx, {
+      return refuse(ctx, method, {
         rule: 'unknown-consumer',
         reason: `no consumer for certificate ${name}`,
-        challenge,
-        location: LOCATION,
         credentialId: `cert:${name}`,
       });
     }
     if (!consumer.enabled) {
-      return refuse(ctx, {
+      return refuse(ctx, method, {
         rule: 'consumer-disabled',
         reason: `consumer ${consumer.name} disabled`,
-        challenge,
-        location: LOCATION,
+        credentialId: `cert:${name}`,
       });
     }
     return establish(
@@ -81,6 +79,7 @@ export function createMtls(config: MtlsConfig, deps: PolicyDeps): PolicyHandlers
         claims: consumer.metadata,
       },
       config,
+      `cert:${name}`,
     );
   };
 
@@ -88,22 +87,18 @@ export function createMtls(config: MtlsConfig, deps: PolicyDeps): PolicyHandlers
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       if (alreadyIdentified(ctx, config, undefined)) return CONTINUE;
       const cert = ctx.clientCertificate;
-      if (!ctx.secure || cert === undefined) return missingCredential(ctx, config, challenge, LOCATION);
+      if (!ctx.secure || cert === undefined) return missingCredential(ctx, config, method);
       if (!cert.authorized) {
-        return refuse(ctx, {
+        return refuse(ctx, method, {
           rule: 'untrusted-certificate',
           reason: `certificate ${cert.fingerprint256} not issued by the CA`,
-          challenge,
-          location: LOCATION,
         });
       }
       const name = certificateName(cert, config.consumerFrom);
       if (name === undefined || (allow.size > 0 && !allow.has(name))) {
-        return refuse(ctx, {
+        return refuse(ctx, method, {
           rule: 'not-allowed',
           reason: `certificate ${cert.fingerprint256} names no accepted consumer`,
-          challenge,
-          location: LOCATION,
         });
       }
       if (config.lookup === 'certificate') {
@@ -111,6 +106,7 @@ export function createMtls(config: MtlsConfig, deps: PolicyDeps): PolicyHandlers
           ctx,
           { consumerId: name, consumerName: name, scopes: config.roles, method: 'mtls' },
           config,
+          `cert:${name}`,
         );
       }
       const now = ctx.clock.now();

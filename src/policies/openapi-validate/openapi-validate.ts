@@ -5,7 +5,6 @@ import {
   type CompiledOperation,
   checkRequest,
   compileContract,
-  loadSpecFile,
   type RequestCheck,
   type RequestCheckOptions,
   SchemaWalker,
@@ -18,20 +17,26 @@ import {
   type PolicyHandlers,
   type Verdict,
 } from '../policy.ts';
+import { sharedSpec, versionCacheOf } from '../spec-index.ts';
 import { callerRoles } from './caller-roles.ts';
 import type { OpenapiValidateConfig } from './config.ts';
 
-/** Loads and compiles the contract once per config version; throws when the spec is unusable. */
+/**
+ * Compiles the contract once per config version (routes with the same spec and settings share it, and
+ * its operation index with the other policies on the spec); throws when the spec is unusable.
+ */
 export function createOpenapiValidate(config: OpenapiValidateConfig, deps: PolicyDeps): PolicyHandlers {
-  const spec = loadSpecFile(config.spec, deps.baseDir);
+  const shared = sharedSpec(deps, config.spec, config.basePath);
+  const spec = shared.file;
   const rule = (option: 'reject' | 'allow' | undefined) =>
     (option ?? (config.strict ? 'reject' : 'allow')) === 'reject';
-  const contract = compileContract(spec, {
-    closeObjects: rule(config.undeclaredProperties),
-    refuseReadOnly: rule(config.readOnly),
-    eager: config.compile === 'eager',
-    ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
-  });
+  const closeObjects = rule(config.undeclaredProperties);
+  const refuseReadOnly = rule(config.readOnly);
+  const eager = config.compile === 'eager';
+  const contract = versionCacheOf(deps).once(
+    `openapi:contract:${shared.path}:${shared.basePath}:${closeObjects}:${refuseReadOnly}:${eager}`,
+    () => compileContract(spec, { closeObjects, refuseReadOnly, eager, index: shared.index }),
+  );
   const walker = new SchemaWalker(spec.document);
   // Most contracts guard no member by role: then there is nothing to walk a request body for.
   const writeGuards = walker.uses('x-rampart-write');
@@ -104,7 +109,7 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
 
   return {
     onRequest(ctx: PolicyContext): Verdict | Promise<Verdict> {
-      const match = contract.index.match(ctx.method, ctx.path);
+      const match = ctx.matchOperation(contract.index);
       if (match.kind === 'not-found') {
         if (passUnknown) return CONTINUE;
         return deny('RAMPART_VALIDATION_OPERATION_UNKNOWN', {

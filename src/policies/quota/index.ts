@@ -1,5 +1,7 @@
-// The quota policy definition (traffic): daily and monthly allowances per consumer.
+// The quota policy definition (traffic): daily and monthly allowances per consumer, and the admin
+// route that shows a consumer's usage.
 import { definePolicy } from '../policy.ts';
+import { quotaAdminRoutes } from './admin-route.ts';
 import { quotaConfig } from './config.ts';
 import { createQuota } from './quota.ts';
 
@@ -11,4 +13,5 @@ export const quota = definePolicy({
   config: quotaConfig,
   errors: ['RAMPART_TRAFFIC_QUOTA_EXCEEDED', 'RAMPART_TRAFFIC_STATE_UNAVAILABLE'],
   create: (config, deps) => createQuota(config, deps),
+  adminRoutes: (instances) => quotaAdminRoutes(instances),
 });

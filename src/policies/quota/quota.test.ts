@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { Identity, PolicyHandlers, Verdict } from '../policy.ts';
-import { quotaAdminRoute } from './admin-route.ts';
 import { quota } from './index.ts';
 
 const alice: Identity = { consumerId: 'alice', scopes: [], method: 'api-key' };
@@ -40,20 +39,17 @@ describe('quota', () => {
     assert.equal((await run(handlers)).kind, 'continue');
     const refused = await run(handlers);
     assert.equal(refused.kind === 'deny' && refused.rule, 'monthly');
-    const [usage] = await Promise.all([
-      quotaAdminRoute().handle({
-        requestId: 'r',
-        method: 'GET',
-        path: '/quotas/alice',
-        query: new URLSearchParams(),
-        headers: {},
-        params: { consumer: 'alice' },
-        body: undefined,
-      }),
-    ]);
+    const [route] = quota.adminRoutes!(() => [handlers]);
+    const usage = await route!.handle({
+      method: 'GET',
+      path: '/quotas/alice',
+      query: new URLSearchParams(),
+      params: { consumer: 'alice' },
+    });
     const json = (usage as { json: { quotas: Array<Record<string, { used: number; remaining: number }>> } })
       .json;
-    const mine = json.quotas.at(-1)!;
+    assert.equal(json.quotas.length, 1, 'one entry per instance passed in');
+    const mine = json.quotas[0]!;
     assert.equal(mine.daily?.used, 1);
     assert.equal(mine.monthly?.remaining, 0);
     const bob = { consumerId: 'bob', scopes: [], method: 'jwt' };

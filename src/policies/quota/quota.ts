@@ -28,13 +28,10 @@ export interface PeriodUsage {
   readonly resetsAt: string;
 }
 
-/** A live quota instance, for the admin API. */
-export interface QuotaInstance {
+/** A live quota instance: its handlers, and the usage view its admin route reads. */
+export interface QuotaInstance extends PolicyHandlers {
   usage(consumer: string): Promise<Partial<Record<PeriodKind, PeriodUsage>>>;
 }
-
-/** Quota instances of the running config versions (the admin route reads them). */
-export const activeQuotas: Set<QuotaInstance> = new Set();
 
 const STATE_UNAVAILABLE = deny('RAMPART_TRAFFIC_STATE_UNAVAILABLE', {
   reason: 'quota state unreachable (onStateError: closed)',
@@ -46,7 +43,7 @@ export const quotaKey = (kind: PeriodKind, who: string, period: string): string 
   `quota:${kind}:${who}:${period}`;
 
 /** Compiles the allowances; per request one bounded increment per period. */
-export function createQuota(config: QuotaConfig, deps: PolicyDeps): PolicyHandlers {
+export function createQuota(config: QuotaConfig, deps: PolicyDeps): QuotaInstance {
   checkTimeZone(config.timeZone);
   if (
     config.daily === undefined &&
@@ -92,7 +89,8 @@ export function createQuota(config: QuotaConfig, deps: PolicyDeps): PolicyHandle
     return CONTINUE;
   };
 
-  const instance: QuotaInstance = {
+  return {
+    onRequest: (ctx): MaybePromise<Verdict> => take(ctx),
     async usage(consumer) {
       const now = deps.clock.now();
       const out: Partial<Record<PeriodKind, PeriodUsage>> = {};
@@ -111,13 +109,7 @@ export function createQuota(config: QuotaConfig, deps: PolicyDeps): PolicyHandle
       }
       return out;
     },
-  };
-  activeQuotas.add(instance);
-
-  return {
-    onRequest: (ctx): MaybePromise<Verdict> => take(ctx),
     async close() {
-      activeQuotas.delete(instance);
       if (ownState) await state.close();
     },
   };

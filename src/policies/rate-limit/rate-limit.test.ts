@@ -14,8 +14,12 @@ function setup(raw: unknown, clock: FakeClock = fakeClock(), state?: StateStore)
   );
 }
 
-async function run(handlers: PolicyHandlers, ctx: PolicyContext = contextFor()): Promise<Verdict> {
-  const verdict = handlers.onRequest?.(ctx);
+async function run(
+  handlers: PolicyHandlers,
+  ctx: PolicyContext = contextFor(),
+  state: unknown = handlers.requestState?.(),
+): Promise<Verdict> {
+  const verdict = handlers.onRequest?.(ctx, state);
   assert.ok(verdict !== undefined);
   return verdict;
 }
@@ -93,7 +97,8 @@ describe('rate-limit', () => {
   });
 
   test('throttle mode waits for every rule and then takes from all of them once', async () => {
-    const state = createMemoryState({ sweepMs: 0 });
+    const clock = fakeClock();
+    const state = createMemoryState({ clock, sweepMs: 0 });
     const handlers = rateLimit.create(
       configFor(rateLimit, {
         rules: [
@@ -103,9 +108,15 @@ describe('rate-limit', () => {
         action: 'throttle',
         throttle: { maxWait: '1s' },
       }),
-      depsFor({ clock: { now: () => Date.now() }, state }),
+      depsFor({ clock, state }),
     );
-    const verdicts = await Promise.all([1, 2, 3].map(() => run(handlers)));
+    const pending = [1, 2, 3].map(() => run(handlers));
+    // The second and third wait for `fast` to refill; each 50 ms of clock time admits one more.
+    await clock.whenSleeping(2);
+    clock.advance(50);
+    await clock.whenSleeping(1);
+    clock.advance(50);
+    const verdicts = await Promise.all(pending);
     assert.deepEqual(
       verdicts.map((v) => v.kind),
       ['continue', 'continue', 'continue'],
@@ -171,46 +182,81 @@ describe('rate-limit', () => {
     );
   });
 
-  test('adds RateLimit headers to admitted responses', async () => {
+  test('adds RateLimit headers to admitted responses, from that request state only', async () => {
     const handlers = setup({ rules: [{ name: 'r', limit: '5/10s' }] });
     const ctx = contextFor();
-    await run(handlers, ctx);
+    const state = handlers.requestState!();
+    await run(handlers, ctx, state);
     const response = contextFor({ response: { status: 200, headers: {} } });
     Object.assign(ctx, { response: response.response });
-    handlers.onResponse?.(ctx);
+    handlers.onResponse?.(ctx, state);
+    const other = contextFor({ response: { status: 200, headers: {} } });
+    handlers.onResponse?.(other, handlers.requestState!());
+    assert.equal(other.response?.headers.ratelimit, undefined);
     assert.equal(ctx.response?.headers['ratelimit-policy'], '"r";q=5;w=10');
     assert.equal(ctx.response?.headers.ratelimit, '"r";r=4;t=20');
   });
 
   test('throttle mode delays a refused request until it fits instead of refusing it', async () => {
+    const clock = fakeClock();
     const handlers = rateLimit.create(
       configFor(rateLimit, {
         rules: [{ name: 'r', limit: '1/50ms', algorithm: 'token-bucket' }],
         action: 'throttle',
         throttle: { maxWait: '1s' },
       }),
-      depsFor({ clock: { now: () => Date.now() } }),
+      depsFor({ clock }),
     );
-    const verdicts = await Promise.all([1, 2, 3].map(() => run(handlers)));
-    assert.deepEqual(
-      verdicts.map((v) => v.kind),
-      ['continue', 'continue', 'continue'],
-    );
+    assert.equal((await run(handlers)).kind, 'continue');
+    let settled = false;
+    const delayed = run(handlers).then((verdict) => {
+      settled = true;
+      return verdict;
+    });
+    await clock.whenSleeping();
+    clock.advance(49);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false, 'still waiting before the bucket refills');
+    clock.advance(1);
+    const verdict = await delayed;
+    assert.equal(verdict.kind, 'continue');
     await handlers.close?.();
   });
 
-  test('throttle mode refuses when the wait would exceed maxWait or the queue is full', async () => {
+  test('throttle mode refuses when the wait would exceed maxWait', async () => {
+    const clock = fakeClock();
     const handlers = rateLimit.create(
       configFor(rateLimit, {
         rules: [{ name: 'r', limit: '1/m' }],
         action: 'throttle',
         throttle: { maxWait: '100ms', maxQueue: 1 },
       }),
-      depsFor({ clock: { now: () => Date.now() } }),
+      depsFor({ clock }),
     );
     assert.equal((await run(handlers)).kind, 'continue');
     const refused = await run(handlers);
     assert.equal(refused.kind === 'deny' && refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    assert.equal(clock.sleeping, 0, 'a wait past maxWait is refused without sleeping');
+    await handlers.close?.();
+  });
+
+  test('throttle mode refuses once the queue is full', async () => {
+    const clock = fakeClock();
+    const handlers = rateLimit.create(
+      configFor(rateLimit, {
+        rules: [{ name: 'r', limit: '1/s', algorithm: 'token-bucket' }],
+        action: 'throttle',
+        throttle: { maxWait: '5s', maxQueue: 1 },
+      }),
+      depsFor({ clock }),
+    );
+    assert.equal((await run(handlers)).kind, 'continue');
+    const queued = run(handlers);
+    await clock.whenSleeping();
+    const refused = await run(handlers);
+    assert.equal(refused.kind === 'deny' && refused.code, 'RAMPART_TRAFFIC_RATE_LIMITED');
+    clock.advance(1000);
+    assert.equal((await queued).kind, 'continue');
     await handlers.close?.();
   });
 

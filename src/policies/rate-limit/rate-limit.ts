@@ -1,5 +1,6 @@
 // rate-limit behaviour: all rules take from their counters in the shared state in one atomic call, all
 // or nothing. Refused requests get 429 with Retry-After, or in throttle mode wait (bounded) and retry.
+import { sleepOn } from '../../lib/clock.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { ConsumeAllResult, ConsumeItem, RateSpec, StateStore } from '../../state/state.ts';
@@ -29,12 +30,15 @@ interface CompiledRule {
 
 type Attempt = { readonly outcomes: RuleOutcome[]; readonly refused: RuleOutcome[] } | 'state-error';
 
+/** Per request: the outcomes of the admitting attempt, for the RateLimit headers of the response. */
+interface Admitted {
+  outcomes: RuleOutcome[] | undefined;
+}
+
 const STATE_UNAVAILABLE = deny('RAMPART_TRAFFIC_STATE_UNAVAILABLE', {
   reason: 'rate-limit state unreachable (onStateError: closed)',
   rule: 'state-unavailable',
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function compileRules(config: RateLimitConfig): CompiledRule[] {
   return config.rules.map((rule) => {
@@ -57,7 +61,7 @@ function compileRules(config: RateLimitConfig): CompiledRule[] {
 }
 
 /** Compiles the rules and plans once; per request one atomic state call over all rules. */
-export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): PolicyHandlers {
+export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): PolicyHandlers<Admitted> {
   const rules = compileRules(config);
   for (const [plan, settings] of Object.entries(config.plans)) {
     for (const name of Object.keys(settings.limits)) {
@@ -76,7 +80,6 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
   const maxQueue = config.throttle.maxQueue;
   const maxWaitMs = parseDuration(config.throttle.maxWait);
   const closed = config.onStateError === 'closed';
-  const pending = new WeakMap<PolicyContext, RuleOutcome[]>();
   let queued = 0;
 
   const planOf = (ctx: PolicyContext): string | undefined => {
@@ -125,8 +128,8 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
     });
   };
 
-  const admitted = (ctx: PolicyContext, outcomes: RuleOutcome[]): Verdict => {
-    if (config.headers) pending.set(ctx, outcomes);
+  const admitted = (outcomes: RuleOutcome[], request: Admitted | undefined): Verdict => {
+    if (request !== undefined) request.outcomes = outcomes;
     return CONTINUE;
   };
 
@@ -137,7 +140,11 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
 
   // Throttle: wait as long as the slowest refusing rule asks, then try every rule again (nothing was
   // taken by the refused attempt), until admitted or the wait would pass `maxWait`.
-  const wait = async (ctx: PolicyContext, attempt: Exclude<Attempt, 'state-error'>): Promise<Verdict> => {
+  const wait = async (
+    ctx: PolicyContext,
+    attempt: Exclude<Attempt, 'state-error'>,
+    request: Admitted | undefined,
+  ): Promise<Verdict> => {
     const deadline = deps.clock.now() + maxWaitMs;
     let current = attempt;
     queued++;
@@ -145,34 +152,42 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
       while (current.refused.length > 0) {
         const delay = Math.max(...current.refused.map((o) => o.result.retryAfterMs));
         if (deps.clock.now() + delay > deadline) return refuse(current.outcomes, current.refused);
-        await sleep(delay);
+        await sleepOn(deps.clock, delay);
         const again = await take(ctx);
         if (again === 'state-error') return stateError(ctx);
         current = again;
       }
       ctx.annotate('rate-limit.throttled', true);
-      return admitted(ctx, current.outcomes);
+      return admitted(current.outcomes, request);
     } finally {
       queued--;
     }
   };
 
-  const decide = (ctx: PolicyContext, attempt: Attempt): MaybePromise<Verdict> => {
+  const decide = (
+    ctx: PolicyContext,
+    attempt: Attempt,
+    request: Admitted | undefined,
+  ): MaybePromise<Verdict> => {
     if (attempt === 'state-error') return stateError(ctx);
-    if (attempt.refused.length === 0) return admitted(ctx, attempt.outcomes);
-    if (throttle && queued < maxQueue) return wait(ctx, attempt);
+    if (attempt.refused.length === 0) return admitted(attempt.outcomes, request);
+    if (throttle && queued < maxQueue) return wait(ctx, attempt, request);
     return refuse(attempt.outcomes, attempt.refused);
   };
 
+  // The request state exists only when the response gets RateLimit headers: otherwise nothing is kept.
   return {
-    onRequest(ctx) {
+    onRequest(ctx, request?: Admitted) {
       const attempt = take(ctx);
-      return attempt instanceof Promise ? attempt.then((a) => decide(ctx, a)) : decide(ctx, attempt);
+      return attempt instanceof Promise
+        ? attempt.then((a) => decide(ctx, a, request))
+        : decide(ctx, attempt, request);
     },
     ...(config.headers
       ? {
-          onResponse(ctx: PolicyContext): Verdict {
-            const outcomes = pending.get(ctx);
+          requestState: (): Admitted => ({ outcomes: undefined }),
+          onResponse(ctx: PolicyContext, request: Admitted): Verdict {
+            const outcomes = request.outcomes;
             if (outcomes !== undefined && ctx.response !== undefined) {
               const headers = limitHeaders(outcomes);
               ctx.response.headers['ratelimit-policy'] = headers['ratelimit-policy'];

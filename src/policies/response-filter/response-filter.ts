@@ -5,9 +5,7 @@ import {
   documentedResponse,
   forgetJson,
   formatOf,
-  indexOperations,
   jsonOf,
-  loadSpecFile,
   replaceJson,
   SchemaWalker,
 } from '../../openapi/index.ts';
@@ -20,16 +18,16 @@ import {
   type PolicyHandlers,
   type Verdict,
 } from '../policy.ts';
+import { sharedSpec } from '../spec-index.ts';
 import type { ResponseFilterConfig } from './config.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Loads the contract once per config version; throws when the spec is unusable. */
+/** Shares the spec's operation index of the config version; throws when the spec is unusable. */
 export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyDeps): PolicyHandlers {
-  const spec = loadSpecFile(config.spec, deps.baseDir);
-  const index = indexOperations(spec, config.basePath === undefined ? {} : { basePath: config.basePath });
+  const { file: spec, index } = sharedSpec(deps, config.spec, config.basePath);
   const walker = new SchemaWalker(spec.document);
   // `report` concerns undeclared members only: writeOnly and role-guarded members are never returned.
   const remove = config.undeclared === 'report' ? (['write-only', 'role'] as const) : true;
@@ -62,7 +60,7 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
       ) {
         return CONTINUE;
       }
-      const match = index.match(ctx.method, ctx.path);
+      const match = ctx.matchOperation(index);
       if (match.kind !== 'found') return CONTINUE;
       const documented = documentedResponse(
         match.operation,

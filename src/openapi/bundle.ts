@@ -1,0 +1,161 @@
+// Multi-file specs made whole: every `$ref` to another file (`paths/pets.yaml`,
+// `../common.yaml#/components/schemas/Error`) is rewritten into a local reference, the referenced part
+// copied once under `x-rampart-external`, so the rest of the library only ever follows local `#/…`
+// references. Remote URLs are refused with the place that names them; nothing is fetched.
+import { dirname, resolve } from 'node:path';
+import { isObject, pointerOf, resolvePointer } from './pointer.ts';
+
+/** Where copied parts of other files live in the bundled document. */
+export const EXTERNAL_MEMBER = 'x-rampart-external';
+
+/** Limits on what bundling may read. */
+export interface BundleLimits {
+  readonly maxFiles: number;
+  readonly maxTotalBytes: number;
+}
+
+/** Reads and parses one referenced file (YAML or JSON), returning its root and its size. */
+export type ReadSpecPart = (path: string) => { readonly root: unknown; readonly bytes: number };
+
+/** A `$ref` that cannot be resolved, located by the file and JSON pointer that hold it. */
+export class UnresolvableRefError extends Error {
+  readonly file: string;
+  readonly pointer: string;
+  readonly ref: string;
+  constructor(file: string, pointer: string, ref: string, reason: string) {
+    super(`${file}${pointer}: $ref "${ref.slice(0, 200)}" cannot be resolved: ${reason}`);
+    this.name = 'UnresolvableRefError';
+    this.file = file;
+    this.pointer = pointer;
+    this.ref = ref;
+  }
+}
+
+// A scheme (`https:`, `file:`, `urn:`) before any `/`, `#` or `.`: not a relative file reference.
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** Whether the document text names any `$ref` that is not local (`#…`); cheap test before walking. */
+export function hasExternalRefs(text: string): boolean {
+  let at = text.indexOf('$ref');
+  while (at !== -1) {
+    let i = at + 4;
+    while (i < text.length && (text[i] === '"' || text[i] === "'" || text[i] === ' ' || text[i] === ':')) i++;
+    if (i < text.length && text[i] !== '#') return true;
+    at = text.indexOf('$ref', i);
+  }
+  return false;
+}
+
+interface Frame {
+  readonly node: unknown;
+  readonly file: string;
+  readonly tokens: readonly (string | number)[];
+}
+
+/**
+ * Bundles `document` (read from `path`) in place and returns the files it read besides `path`.
+ * Throws UnresolvableRefError for a missing file, a pointer that does not resolve, a remote URL, or
+ * when the limits are passed.
+ */
+export function bundleExternalRefs(
+  document: Record<string, unknown>,
+  path: string,
+  read: ReadSpecPart,
+  limits: BundleLimits,
+): string[] {
+  const roots = new Map<string, unknown>([[path, document]]);
+  const copied = new Map<string, string>();
+  const external: Record<string, unknown> = {};
+  let totalBytes = 0;
+  const stack: Frame[] = [{ node: document, file: path, tokens: [] }];
+
+  const rootOf = (file: string, where: Frame, ref: string): unknown => {
+    const known = roots.get(file);
+    if (known !== undefined) return known;
+    if (roots.size >= limits.maxFiles) {
+      throw new UnresolvableRefError(
+        where.file,
+        pointerOf(where.tokens),
+        ref,
+        `more than ${limits.maxFiles} files`,
+      );
+    }
+    let part: ReturnType<ReadSpecPart>;
+    try {
+      part = read(file);
+    } catch (error) {
+      throw new UnresolvableRefError(where.file, pointerOf(where.tokens), ref, (error as Error).message);
+    }
+    totalBytes += part.bytes;
+    if (totalBytes > limits.maxTotalBytes) {
+      throw new UnresolvableRefError(
+        where.file,
+        pointerOf(where.tokens),
+        ref,
+        `the files pass ${limits.maxTotalBytes} bytes`,
+      );
+    }
+    roots.set(file, part.root);
+    return part.root;
+  };
+
+  /** The local pointer that stands for `fragment` of `file`, copying that part on first use. */
+  const localFor = (file: string, fragment: string, where: Frame, ref: string): string => {
+    if (file === path) return fragment;
+    const key = `${file}${fragment}`;
+    const known = copied.get(key);
+    if (known !== undefined) return known;
+    const root = rootOf(file, where, ref);
+    let target: unknown;
+    try {
+      target = resolvePointer(root, fragment);
+    } catch (error) {
+      throw new UnresolvableRefError(where.file, pointerOf(where.tokens), ref, (error as Error).message);
+    }
+    const name = `p${copied.size}`;
+    const local = pointerOf([EXTERNAL_MEMBER, name]);
+    copied.set(key, local);
+    const copy = structuredClone(target);
+    external[name] = copy;
+    stack.push({ node: copy, file, tokens: [EXTERNAL_MEMBER, name] });
+    return local;
+  };
+
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const { node, file, tokens } = frame;
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        if (item !== null && typeof item === 'object')
+          stack.push({ node: item, file, tokens: [...tokens, index] });
+      });
+      continue;
+    }
+    if (!isObject(node)) continue;
+    const ref = node.$ref;
+    if (typeof ref === 'string') {
+      const hash = ref.indexOf('#');
+      const filePart = hash === -1 ? ref : ref.slice(0, hash);
+      const fragment = hash === -1 ? '#' : ref.slice(hash);
+      if (filePart === '') {
+        // Local to the file it stands in: the main document's stay, other files' are rewritten.
+        if (file !== path) node.$ref = localFor(file, fragment, frame, ref);
+      } else if (HAS_SCHEME.test(filePart)) {
+        throw new UnresolvableRefError(
+          file,
+          pointerOf(tokens),
+          ref,
+          'remote references are not fetched; download the file beside the spec and refer to it by path',
+        );
+      } else {
+        node.$ref = localFor(resolve(dirname(file), decodeURIComponent(filePart)), fragment, frame, ref);
+      }
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (value !== null && typeof value === 'object')
+        stack.push({ node: value, file, tokens: [...tokens, key] });
+    }
+  }
+  if (copied.size > 0) document[EXTERNAL_MEMBER] = external;
+  return [...roots.keys()].filter((file) => file !== path);
+}

@@ -1,0 +1,79 @@
+// Schema keywords found in real specs that JSON Schema validators cannot compile: a `pattern` that is
+// valid JavaScript but not in unicode mode (`\:`, `\-` outside a class), an empty `enum`. Each is
+// dropped from the loaded document (the check is relaxed there, never the whole spec refused, never a
+// 500 on the operation) and reported with its pointer, so audit, validate and init can name the place.
+import { isObject, pointerOf } from './pointer.ts';
+
+/** One relaxed keyword: where it was and why it could not be kept. */
+export interface RelaxedKeyword {
+  readonly pointer: string;
+  readonly keyword: 'pattern' | 'enum';
+  readonly reason: string;
+}
+
+// Members whose values are data, not schemas: a `pattern` inside an example is not a keyword.
+const DATA_MEMBERS = new Set(['example', 'examples', 'default', 'const', 'enum', 'x-examples']);
+const MAX_REPORTED = 1000;
+
+function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+interface Frame {
+  readonly node: unknown;
+  readonly parent: Frame | undefined;
+  readonly key: string | number;
+}
+
+function pointerTo(frame: Frame, last: string): string {
+  const tokens: Array<string | number> = [last];
+  for (let at: Frame | undefined = frame; at?.parent !== undefined; at = at.parent) tokens.push(at.key);
+  return pointerOf(tokens.reverse());
+}
+
+/** Drops the keywords that cannot compile from `document`, in place; returns what it dropped. */
+export function relaxUncompilableKeywords(document: Record<string, unknown>): RelaxedKeyword[] {
+  const relaxed: RelaxedKeyword[] = [];
+  // Parent links instead of token arrays: the pointer is only built for what is reported.
+  const stack: Frame[] = [{ node: document, parent: undefined, key: '' }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const node = frame.node;
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        const item: unknown = node[index];
+        if (item !== null && typeof item === 'object') stack.push({ node: item, parent: frame, key: index });
+      }
+      continue;
+    }
+    if (!isObject(node)) continue;
+    if (typeof node.pattern === 'string') {
+      const problem = patternProblem(node.pattern);
+      if (problem !== undefined) {
+        delete node.pattern;
+        if (relaxed.length < MAX_REPORTED)
+          relaxed.push({ pointer: pointerTo(frame, 'pattern'), keyword: 'pattern', reason: problem });
+      }
+    }
+    if (Array.isArray(node.enum) && node.enum.length === 0) {
+      delete node.enum;
+      if (relaxed.length < MAX_REPORTED)
+        relaxed.push({
+          pointer: pointerTo(frame, 'enum'),
+          keyword: 'enum',
+          reason: 'an empty enum allows no value',
+        });
+    }
+    for (const key in node) {
+      const value = node[key];
+      if (value === null || typeof value !== 'object' || DATA_MEMBERS.has(key)) continue;
+      stack.push({ node: value, parent: frame, key });
+    }
+  }
+  return relaxed;
+}
