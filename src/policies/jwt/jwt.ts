@@ -1,7 +1,7 @@
 // jwt behaviour: a Bearer token (RFC 6750) verified by jose against the allow-listed algorithms, the
 // issuer, the audience and the time claims; verified tokens cached by their SHA-256 until `exp`.
 import { createHash } from 'node:crypto';
-import { errors, type JWTPayload, jwtVerify } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import {
   type AuthnMethod,
   alreadyIdentified,
@@ -26,6 +26,7 @@ import {
 } from '../policy.ts';
 import type { JwtConfig } from './config.ts';
 import { type ClaimRules, fastVerify } from './fast-verify.ts';
+import { bindKeys } from './key-binding.ts';
 import { createKeySource } from './key-source.ts';
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -71,26 +72,40 @@ function bearer(header: string): string | undefined {
   return token.length === 0 ? undefined : token;
 }
 
-/** Builds the handlers; throws at load on a bad key file, a missing key source or a skew too large. */
+/**
+ * Builds the handlers; throws at load on a bad key file, a missing key source, a secret mixed with
+ * public keys or algorithms of the other kind, a weak secret, a missing issuer/audience, or a skew
+ * too large.
+ */
 export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const skewMs = parseDuration(config.clockSkew);
   if (skewMs > MAX_CLOCK_SKEW_MS) throw new Error('clockSkew: at most 5m');
-  const getKey = createKeySource({
-    issuer: config.issuer,
-    jwksUrl: config.jwksUrl,
-    discovery: config.discovery,
-    keyFiles: config.keys,
-    baseDir: deps.baseDir,
-    cooldownMs: parseDuration(config.jwksCooldown),
-    maxAgeMs: parseDuration(config.jwksMaxAge),
-    timeoutMs: parseDuration(config.jwksTimeout),
-  });
+  if (config.requireIssuer && config.issuer === undefined) {
+    throw new Error('issuer: required (set requireIssuer: false for an API whose tokens carry no iss)');
+  }
+  if (config.requireAudience && config.audience === undefined) {
+    throw new Error('audience: required (set requireAudience: false for an API whose tokens carry no aud)');
+  }
+  const binding = bindKeys(config, deps.baseDir);
+  const getKey: JWTVerifyGetKey =
+    binding.kind === 'secret'
+      ? async () => binding.key
+      : createKeySource({
+          issuer: config.issuer,
+          jwksUrl: config.jwksUrl,
+          discovery: config.discovery,
+          keyFiles: config.keys,
+          baseDir: deps.baseDir,
+          cooldownMs: parseDuration(config.jwksCooldown),
+          maxAgeMs: parseDuration(config.jwksMaxAge),
+          timeoutMs: parseDuration(config.jwksTimeout),
+        });
   const cacheTtl = parseDuration(config.cacheTtl);
   const cache = config.cacheSize > 0 ? createExpiringLru<Identity>(config.cacheSize) : undefined;
   const verifyOptions = {
-    issuer: config.issuer,
-    audience: config.audience,
-    algorithms: [...config.algorithms],
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    ...(config.audience === undefined ? {} : { audience: config.audience }),
+    algorithms: [...binding.algorithms],
     clockTolerance: Math.floor(skewMs / 1000),
     ...(config.maxTokenAge === undefined
       ? {}
@@ -100,7 +115,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const claimRules: ClaimRules = {
     issuer: config.issuer,
     audience: config.audience,
-    algorithms: new Set(config.algorithms),
+    algorithms: new Set(binding.algorithms),
     toleranceSec: verifyOptions.clockTolerance,
     maxTokenAgeSec: verifyOptions.maxTokenAge,
     requireExp: config.requireExpiry,
@@ -114,6 +129,8 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     onError: (error) =>
       deps.log.warn({ err: (error as Error).message }, 'jwt: revocations could not be read from the store'),
   });
+  // Which issuer's tokens were refused (an id for events, never the token or the secret).
+  const credentialOfIssuer = `jwt:${config.issuer ?? (binding.kind === 'secret' ? 'shared-secret' : 'keys')}`;
   const challenge = `Bearer realm="${config.realm}"`;
   // RFC 6750 §3.1: a presented but unusable token gets error="invalid_token", whatever the cause.
   const invalidChallenge = `Bearer realm="${config.realm}", error="invalid_token"`;
@@ -140,7 +157,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       rule: 'revoked',
       reason: 'jwt revoked',
       challenge: invalidChallenge,
-      credentialId: `jwt:${config.issuer}`,
+      credentialId: credentialOfIssuer,
     });
 
   const verify = async (
@@ -169,7 +186,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
         rule,
         reason: `jwt refused: ${rule}`,
         challenge: invalidChallenge,
-        credentialId: `jwt:${config.issuer}`,
+        credentialId: credentialOfIssuer,
       });
     }
     const identity = identityOf(payload);

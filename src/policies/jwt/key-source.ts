@@ -14,7 +14,8 @@ import {
 
 /** How the key source is built. */
 export interface KeySourceOptions {
-  readonly issuer: string;
+  /** Required for discovery. */
+  readonly issuer: string | undefined;
   readonly jwksUrl: string | undefined;
   readonly discovery: boolean;
   readonly keyFiles: readonly string[];
@@ -75,7 +76,7 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
       (discoveryFailedAt > 0 && Date.now() - discoveryFailedAt >= options.cooldownMs)
     ) {
       discoveryFailedAt = 0;
-      discovered = discoverJwksUri(options.issuer, options.timeoutMs).then(
+      discovered = discoverJwksUri(issuer, options.timeoutMs).then(
         (uri) => createRemoteJWKSet(uri, remoteOptions),
         (error: unknown) => {
           discoveryFailedAt = Date.now();
@@ -85,8 +86,10 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
     }
     return discovered;
   };
+  if (options.discovery && options.issuer === undefined) throw new Error('discovery needs issuer');
+  const issuer = options.issuer ?? '';
   if (local === undefined && remote === undefined && !options.discovery) {
-    throw new Error('jwt needs keys: set jwksUrl, discovery: true, or keys');
+    throw new Error('jwt needs keys: set jwksUrl, discovery: true, keys, or secret');
   }
   return async (header, token) => {
     if (local !== undefined) {
