@@ -18,6 +18,7 @@ describe('policy registry', () => {
         'basic',
         'hmac-signature',
         'mtls',
+        'token-shield',
         'authorize',
         'rate-limit',
         'quota',

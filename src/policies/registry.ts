@@ -19,6 +19,7 @@ import { requestLimits } from './request-limits/index.ts';
 import { responseFilter } from './response-filter/index.ts';
 import { securityHeaders } from './security-headers/index.ts';
 import { sensitiveData } from './sensitive-data/index.ts';
+import { tokenShield } from './token-shield/index.ts';
 
 /** Every policy definition, in documentation order (the chain orders by stage, then config order). */
 export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
@@ -31,6 +32,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   basic,
   hmacSignature,
   mtls,
+  tokenShield,
   authorize,
   rateLimit,
   quota,

@@ -11,7 +11,8 @@ import {
   singleHeader,
   unavailable,
 } from '../../identity/authn.ts';
-import { claimAt, scopesOf } from '../../identity/claims.ts';
+import { bearerToken } from '../../identity/bearer.ts';
+import { claimAt, identityFromClaims } from '../../identity/claims.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { createRevocationIndex, type TokenFacts } from '../../identity/token-revocations.ts';
 import { parseDuration } from '../../lib/durations.ts';
@@ -63,13 +64,6 @@ function factsOf(identity: Identity): TokenFacts {
     subject: identity.consumerId,
     iat: typeof iat === 'number' ? iat : undefined,
   };
-}
-
-function bearer(header: string): string | undefined {
-  // RFC 9110 §11.1: the scheme is case-insensitive.
-  if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
-  const token = header.slice(7).trim();
-  return token.length === 0 ? undefined : token;
 }
 
 /**
@@ -139,17 +133,11 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const accept = (ctx: PolicyContext, identity: Identity): Verdict =>
     establish(ctx, identity, config, `sub:${identity.consumerId}`);
 
+  const mapping = { consumerClaim: config.consumerClaim, nameClaim: config.nameClaim, scopeClaims };
   const identityOf = (payload: JWTPayload): Identity | undefined => {
-    const consumerId = claimAt(payload, config.consumerClaim);
-    if (typeof consumerId !== 'string' || consumerId === '' || consumerId.length > 256) return undefined;
-    const name = config.nameClaim === undefined ? undefined : claimAt(payload, config.nameClaim);
-    return {
-      consumerId,
-      ...(typeof name === 'string' ? { consumerName: name } : {}),
-      scopes: scopesOf(payload, scopeClaims),
-      method: 'jwt',
-      claims: payload as Record<string, unknown>,
-    };
+    const identity = identityFromClaims(payload, mapping, 'jwt');
+    // The jwt policy has always taken string subjects only (a numeric `sub` breaks RFC 7519 §4.1.2).
+    return typeof claimAt(payload, config.consumerClaim) === 'string' ? identity : undefined;
   };
 
   const revoked = (ctx: PolicyContext) =>
@@ -218,7 +206,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       if (alreadyIdentified(ctx, config, 'authorization')) return CONTINUE;
       const header = singleHeader(ctx, 'authorization');
-      const token = header.value === undefined ? undefined : bearer(header.value);
+      const token = bearerToken(header.value);
       if (header.repeated || (token !== undefined && token.length > MAX_TOKEN_LENGTH)) {
         return refuse(ctx, method, {
           rule: 'malformed',
