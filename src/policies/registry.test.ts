@@ -18,6 +18,7 @@ describe('policy registry', () => {
         'basic',
         'hmac-signature',
         'mtls',
+        'introspection',
         'token-shield',
         'authorize',
         'rate-limit',
