@@ -20,6 +20,7 @@ describe('policy registry', () => {
         'mtls',
         'introspection',
         'token-shield',
+        'identity-enrich',
         'authorize',
         'rate-limit',
         'quota',

@@ -7,6 +7,7 @@ import { concurrency } from './concurrency/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
 import { hmacSignature } from './hmac-signature/index.ts';
+import { identityEnrich } from './identity-enrich/index.ts';
 import { introspection } from './introspection/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { jwt } from './jwt/index.ts';
@@ -35,6 +36,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   mtls,
   introspection,
   tokenShield,
+  identityEnrich,
   authorize,
   rateLimit,
   quota,

@@ -208,9 +208,10 @@ function presentHandlers(config: TokenShieldConfig, state: StateStore, revoke: b
         scopes: [],
         method: 'token-shield',
       };
-      ctx.setUpstreamHeader(header, bearer ? `Bearer ${shielded.token}` : shielded.token);
+      const upstreamCredential = { header, value: bearer ? `Bearer ${shielded.token}` : shielded.token };
+      ctx.setUpstreamHeader(header, upstreamCredential.value);
       if (revoke) ctx.annotate('tokenShield', 'revoked');
-      return establish(ctx, identity, config, credentialId);
+      return establish(ctx, { ...identity, upstreamCredential }, config, credentialId);
     },
   };
 }
