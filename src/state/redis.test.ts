@@ -2,24 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fakeClock } from '../../test/helpers/context.ts';
-import { startRedis, type TestRedis } from '../../test/helpers/redis.ts';
+import { startRedis, type TestRedis, waitForState } from '../../test/helpers/redis.ts';
 import { createRedisState } from './redis.ts';
 import { type StateStore, StateUnavailableError } from './state.ts';
 
 const WINDOW = { algorithm: 'sliding-window', limit: 3, windowMs: 1000 } as const;
 const BUCKET = { algorithm: 'token-bucket', limit: 2, windowMs: 1000, burst: 4 } as const;
-
-async function ready(state: StateStore): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await state.count('ping');
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  throw new Error('redis state never became ready');
-}
 
 describe('redis state', () => {
   let redis: TestRedis;
@@ -40,7 +28,7 @@ describe('redis state', () => {
         availability: (up) => availability.push(up),
       },
     });
-    await ready(state);
+    await waitForState(state);
   });
   after(async () => {
     await state.close();
@@ -147,7 +135,7 @@ describe('redis state', () => {
     }
     assert.ok(availability.includes(false));
     await redis.restart();
-    await ready(state);
+    await waitForState(state);
     assert.equal((await state.consume('down', WINDOW)).allowed, true);
     assert.equal(availability.at(-1), true);
   });
