@@ -75,7 +75,8 @@ export const jwtConfig = Type.Object(
     keys: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), {
       default: [],
       maxItems: 64,
-      description: 'static public keys: PEM (SPKI) or JWK/JWKS JSON files, relative to the config',
+      description:
+        'static public keys: PEM (SPKI) or JWK/JWKS JSON files, relative to the config (no shared-secret JWKs: use secret)',
     }),
     algorithms: Type.Optional(
       Type.Array(Type.Union(JWT_ALGORITHMS.map((alg) => Type.Literal(alg))), {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
 import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
@@ -90,6 +93,26 @@ describe('jwt with a shared secret', () => {
         build({ jwksUrl: 'http://127.0.0.1:1/jwks', issuer: 'i', audience: ['a'], algorithms: ['HS256'] }),
       /need a shared secret/,
     );
+  });
+
+  test('refuses a shared-secret JWK among public keys at load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-oct-'));
+    try {
+      writeFileSync(
+        join(dir, 'secret.jwk'),
+        JSON.stringify({ kty: 'oct', k: Buffer.from(STRONG).toString('base64url') }),
+      );
+      assert.throws(
+        () =>
+          jwt.create(
+            configFor(jwt, { keys: ['secret.jwk'], issuer: 'i', audience: ['a'] }),
+            depsFor({ clock, baseDir: dir }),
+          ),
+        /oct/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('requires issuer and audience unless turned off explicitly', () => {

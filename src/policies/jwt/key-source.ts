@@ -37,6 +37,8 @@ function readKeyFile(baseDir: string, file: string): JWK[] {
   const keys = 'keys' in parsed && Array.isArray(parsed.keys) ? parsed.keys : [parsed as JWK];
   for (const key of keys) {
     if ('d' in key) throw new Error(`${file}: a private JWK; give the public key only`);
+    // A symmetric JWK in a public key set could verify nothing here (HS* is bound to `secret`).
+    if (key.kty === 'oct') throw new Error(`${file}: a shared-secret (oct) JWK; give it as secret: file:…`);
   }
   return keys;
 }
