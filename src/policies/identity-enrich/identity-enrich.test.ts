@@ -1,11 +1,12 @@
 // Against a real upstream on 127.0.0.1 that the test starts: a user resource and a /me endpoint.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
+import { configFor, contextFor, depsFor, fakeClock, recordingLogger } from '../../../test/helpers/context.ts';
 import { startUpstream, type TestUpstream } from '../../../test/helpers/upstream.ts';
 import { announceCredentialRevoked, credentialHash } from '../../identity/credential-revocations.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { Identity, PolicyHandlers, Verdict } from '../policy.ts';
+import { AuthnRecord } from '../request-shared.ts';
 import { identityEnrich } from './index.ts';
 import { compilePathTemplate } from './path-template.ts';
 
@@ -152,6 +153,26 @@ describe('identity-enrich', () => {
     assert.equal(anonymous.ctx.identity, undefined);
     assert.equal(calls(), before);
     handlers.close?.();
+  });
+
+  test('warns once when it runs before any authentication method', async () => {
+    const log = recordingLogger();
+    const handlers = identityEnrich.create(
+      configFor(identityEnrich, { members: ['role'], path: '/users/v1/{sub}' }),
+      depsFor({ clock, log, upstreams: { api: upstream.url } }),
+    );
+    await call(handlers, undefined);
+    await call(handlers, undefined);
+    assert.equal(log.records.filter((record) => record.level === 'warn').length, 1);
+    const authn = new AuthnRecord();
+    authn.absent('jwt', 'Bearer');
+    const log2 = recordingLogger();
+    const after = identityEnrich.create(
+      configFor(identityEnrich, { members: ['role'], path: '/users/v1/{sub}' }),
+      depsFor({ clock, log: log2 }),
+    );
+    await after.onRequest!(contextFor({ clock, authn }));
+    assert.equal(log2.records.length, 0);
   });
 
   test('refuses at load an unknown upstream name, clashing members and a broken template', () => {

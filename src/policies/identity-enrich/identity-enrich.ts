@@ -61,6 +61,7 @@ export function createIdentityEnrich(config: IdentityEnrichConfig, deps: PolicyD
   // A JWT revocation names a jti or a subject, not a credential hash: forget every answer (rare).
   const stopTokens = deps.state?.subscribe(TOKEN_REVOCATION_CHANNEL, () => cache.clear());
   const location = `header.${config.header}`;
+  let warnedOrder = false;
 
   const pick = (json: unknown): Readonly<Record<string, unknown>> | undefined => {
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
@@ -112,7 +113,18 @@ export function createIdentityEnrich(config: IdentityEnrichConfig, deps: PolicyD
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       const identity = ctx.identity;
       // Nobody identified (a public route, or placed before the authn methods): nothing to ask about.
-      if (identity === undefined) return CONTINUE;
+      if (identity === undefined) {
+        if (!warnedOrder && ctx.authn.attempts.length === 0) {
+          // No authn method ran before it: if the route has one, it comes later in config order (a
+          // `defaults` block comes before a route's own), and enrichment never happens.
+          warnedOrder = true;
+          deps.log.warn(
+            { route: ctx.route.name },
+            'identity-enrich ran before any authentication method; place it after them (in the route block)',
+          );
+        }
+        return CONTINUE;
+      }
       const presented = singleHeader(ctx, config.header).value;
       const token = bearerToken(presented) ?? presented;
       const key =
