@@ -7,7 +7,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
 import type { Verdict } from '../policy.ts';
 import { jwt } from './index.ts';
-import { weakJwtSecret } from './key-binding.ts';
+import { weakJwtSecret, weakJwtSecrets } from './key-binding.ts';
 
 const STRONG = 'vW3x9Qm2Lr7Tz1Kp8Yb4Nc6Hd0Fg5Js-strong-enough';
 process.env.JWT_TEST_STRONG = STRONG;
@@ -138,5 +138,20 @@ describe('jwt with a shared secret', () => {
     assert.equal(weakJwtSecret({ secret: 'env:JWT_TEST_WEAK' }, resolve)?.severity, 'high');
     assert.equal(weakJwtSecret({ secret: 'env:JWT_TEST_STRONG' }, resolve), undefined);
     assert.equal(weakJwtSecret({}, resolve), undefined);
+    const config = {
+      defaults: { policies: { jwt: { secret: 'env:JWT_TEST_STRONG' } } },
+      routes: [
+        { policies: {} },
+        { policies: { jwt: { secret: 'env:JWT_TEST_WEAK', allowWeakSecret: true } } },
+      ],
+    };
+    const secrets = new Map([
+      ['env:JWT_TEST_STRONG', STRONG],
+      ['env:JWT_TEST_WEAK', 'changeme'],
+    ]);
+    assert.deepEqual(
+      weakJwtSecrets(config, secrets).map((finding) => [finding.path, finding.severity]),
+      [['routes[1].policies.jwt', 'high']],
+    );
   });
 });

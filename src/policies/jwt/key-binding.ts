@@ -83,3 +83,33 @@ export function weakJwtSecret(
     reason: `jwt secret ${block.secret} is weak (${weakness}): tokens can be forged by guessing it`,
   };
 }
+
+/** The parts of a config `weakJwtSecrets` reads (structural, so policies need not import config/). */
+export interface PolicyBlocksOf {
+  readonly defaults?: { readonly policies?: Readonly<Record<string, unknown>> | undefined } | undefined;
+  readonly routes: ReadonlyArray<{
+    readonly name?: string;
+    readonly policies?: Readonly<Record<string, unknown>> | undefined;
+  }>;
+}
+
+/**
+ * Every jwt block of a config whose secret is weak, with its config path (`routes[2].policies.jwt`):
+ * what `rampart check` reports as high. `secrets` maps a reference to its resolved value.
+ */
+export function weakJwtSecrets(
+  config: PolicyBlocksOf,
+  secrets: ReadonlyMap<string, string>,
+): Array<WeakSecretFinding & { readonly path: string }> {
+  const found: Array<WeakSecretFinding & { readonly path: string }> = [];
+  const resolve = (ref: string) => secrets.get(ref);
+  const check = (block: unknown, path: string) => {
+    if (block === null || typeof block !== 'object') return;
+    const finding = weakJwtSecret(block as { secret?: string }, resolve);
+    if (finding !== undefined) found.push({ ...finding, path });
+  };
+  check(config.defaults?.policies?.jwt, 'defaults.policies.jwt');
+  for (const [index, route] of config.routes.entries())
+    check(route.policies?.jwt, `routes[${index}].policies.jwt`);
+  return found;
+}
