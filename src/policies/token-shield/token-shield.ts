@@ -16,6 +16,7 @@ import {
 import { bearerToken, MAX_BEARER_LENGTH } from '../../identity/bearer.ts';
 import { type ClaimMapping, identityFromClaims } from '../../identity/claims.ts';
 import { announceCredentialRevoked } from '../../identity/credential-revocations.ts';
+import { createExpiringLru } from '../../identity/lru.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { forgetJson, jsonOf, replaceJson } from '../../openapi/json-body.ts';
 import { createMemoryState } from '../../state/memory.ts';
@@ -75,7 +76,7 @@ export function createTokenShield(config: TokenShieldConfig, deps: PolicyDeps): 
     await own?.close();
   };
   if (config.role === 'issue') return { ...issueHandlers(config, state, ttlMs), close };
-  return { ...presentHandlers(config, state, config.role === 'revoke'), close };
+  return { ...presentHandlers(config, deps, state, config.role === 'revoke'), close };
 }
 
 function issueHandlers(config: TokenShieldConfig, state: StateStore, ttlMs: number): PolicyHandlers {
@@ -142,7 +143,22 @@ function issueHandlers(config: TokenShieldConfig, state: StateStore, ttlMs: numb
   };
 }
 
-function presentHandlers(config: TokenShieldConfig, state: StateStore, revoke: boolean): PolicyHandlers {
+/** A reference opened once on this instance: its sealed value (to compare), its identity and token. */
+interface OpenedReference {
+  readonly sealed: string;
+  readonly expiresAt: number;
+  readonly identity: Identity;
+  readonly upstreamCredential: { readonly header: string; readonly value: string };
+}
+
+const OPENED_CACHE_SIZE = 10_000;
+
+function presentHandlers(
+  config: TokenShieldConfig,
+  deps: PolicyDeps,
+  state: StateStore,
+  revoke: boolean,
+): PolicyHandlers {
   const header = config.header;
   const method: AuthnMethod = {
     method: 'token-shield',
@@ -163,6 +179,39 @@ function presentHandlers(config: TokenShieldConfig, state: StateStore, revoke: b
       challenge: invalid,
       ...(credentialId === undefined ? {} : { credentialId }),
     });
+
+  // What a reference opened to, per instance: opening (HKDF and AES-GCM) costs ~100 µs, a lookup
+  // nothing. The shared state is still read on every request and must hold the very same sealed value,
+  // so a revocation or expiry anywhere refuses the reference here at once.
+  const opened = createExpiringLru<OpenedReference>(OPENED_CACHE_SIZE);
+  const openEntry = (
+    reference: string,
+    hash: string,
+    stored: string,
+    credentialId: string,
+  ): OpenedReference | undefined => {
+    const known = opened.get(hash, deps.clock.now());
+    if (known !== undefined && known.sealed === stored) return known;
+    const shielded = unseal(reference, stored);
+    if (shielded === undefined) return undefined;
+    const claims = claimsOf(shielded.token);
+    const identity: Identity = (claims === undefined
+      ? undefined
+      : identityFromClaims(claims, mapping, 'token-shield')) ?? {
+      consumerId: credentialId,
+      scopes: [],
+      method: 'token-shield',
+    };
+    const value = bearer ? `Bearer ${shielded.token}` : shielded.token;
+    const entry: OpenedReference = {
+      sealed: stored,
+      expiresAt: shielded.expiresAt,
+      identity,
+      upstreamCredential: { header, value },
+    };
+    opened.set(hash, entry, shielded.expiresAt);
+    return entry;
+  };
 
   return {
     async onRequest(ctx: PolicyContext): Promise<Verdict> {
@@ -195,20 +244,16 @@ function presentHandlers(config: TokenShieldConfig, state: StateStore, revoke: b
           method.location,
         );
       }
-      const shielded = stored === undefined ? undefined : unseal(credential, stored);
-      if (shielded === undefined)
+      if (stored === undefined) {
+        opened.delete(hash);
         return refused(ctx, 'unknown', 'unknown or revoked reference', credentialId);
-      if (shielded.expiresAt <= ctx.clock.now())
+      }
+      const entry = openEntry(credential, hash, stored, credentialId);
+      if (entry === undefined) return refused(ctx, 'unknown', 'unknown or revoked reference', credentialId);
+      if (entry.expiresAt <= ctx.clock.now())
         return refused(ctx, 'expired', 'reference expired', credentialId);
-      const claims = claimsOf(shielded.token);
-      const identity: Identity = (claims === undefined
-        ? undefined
-        : identityFromClaims(claims, mapping, 'token-shield')) ?? {
-        consumerId: credentialId,
-        scopes: [],
-        method: 'token-shield',
-      };
-      const upstreamCredential = { header, value: bearer ? `Bearer ${shielded.token}` : shielded.token };
+      if (revoke) opened.delete(hash);
+      const { identity, upstreamCredential } = entry;
       ctx.setUpstreamHeader(header, upstreamCredential.value);
       if (revoke) ctx.annotate('tokenShield', 'revoked');
       return establish(ctx, { ...identity, upstreamCredential }, config, credentialId);
