@@ -18,7 +18,7 @@ import { type ClaimMapping, identityFromClaims } from '../../identity/claims.ts'
 import { announceCredentialRevoked } from '../../identity/credential-revocations.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { parseDuration } from '../../lib/durations.ts';
-import { forgetJson, jsonOf, replaceJson } from '../../openapi/json-body.ts';
+import { jsonOf, replaceJson } from '../../openapi/json-body.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { StateStore } from '../../state/state.ts';
 import {
@@ -136,7 +136,6 @@ function issueHandlers(config: TokenShieldConfig, state: StateStore, ttlMs: numb
       }
       found.holder[found.key] = reference;
       response.body = replaceJson(body, parsed.value);
-      forgetJson(body);
       ctx.annotate('tokenShield', 'issued');
       return CONTINUE;
     },
