@@ -8,8 +8,10 @@ import {
   fakeClock,
   type TestContext,
 } from '../../../test/helpers/context.ts';
+import { startRedis, waitForState } from '../../../test/helpers/redis.ts';
 import { CREDENTIAL_REVOCATION_CHANNEL } from '../../identity/credential-revocations.ts';
 import { createMemoryState } from '../../state/memory.ts';
+import { createRedisState } from '../../state/redis.ts';
 import type { PolicyHandlers, Verdict } from '../policy.ts';
 import { tokenShield } from './index.ts';
 import { referenceHash, stateKeyOf } from './references.ts';
@@ -160,5 +162,27 @@ describe('token-shield', () => {
     assert.equal(verdict.kind, 'continue');
     assert.equal(ctx.upstreamHeaders.get('authorization'), 'Bearer opaque-session-7f3a');
     assert.match(ctx.identity?.consumerId ?? '', /^rst:/);
+  });
+
+  test('answers 503 when the shared state fails, withholding the login answer rather than leak the token', async () => {
+    const redis = await startRedis();
+    const shared = createRedisState({ url: redis.url, keyPrefix: 'ts-unit:', timeoutMs: 200, clock });
+    try {
+      await waitForState(shared);
+      const deps = depsFor({ clock, state: shared });
+      const issue = tokenShield.create(configFor(tokenShield, { role: 'issue' }), deps);
+      const accept = tokenShield.create(configFor(tokenShield, { role: 'accept' }), deps);
+      const reference = await issued(issue, await upstreamToken());
+      assert.equal((await call(accept, `Bearer ${reference}`)).verdict.kind, 'continue');
+      await redis.kill();
+      const { verdict } = await login(issue, { auth_token: await upstreamToken() });
+      assert.equal(verdict.kind === 'deny' && verdict.code, 'RAMPART_AUTHN_UNAVAILABLE');
+      const refused = await call(accept, `Bearer ${reference}`);
+      assert.equal(refused.verdict.kind === 'deny' && refused.verdict.code, 'RAMPART_AUTHN_UNAVAILABLE');
+      assert.equal(refused.ctx.upstreamHeaders.get('authorization'), undefined);
+    } finally {
+      await shared.close();
+      await redis.stop();
+    }
   });
 });
