@@ -1,6 +1,7 @@
 // Claims to identity: the consumer id, an optional display name, and scopes/roles from configured
 // claims (a space-separated string as in RFC 8693 §4.2, or an array of strings). Bounded counts.
 import type { JWTPayload } from 'jose';
+import type { Identity } from '../policies/policy.ts';
 
 const MAX_SCOPES = 256;
 
@@ -29,4 +30,37 @@ export function scopesOf(payload: JWTPayload, claims: readonly string[]): string
   const scopes = new Set<string>();
   for (const claim of claims) addScopes(scopes, claimAt(payload, claim));
   return [...scopes];
+}
+
+/** How a token's claims become an identity (jwt, introspection, token-shield). */
+export interface ClaimMapping {
+  readonly consumerClaim: string;
+  readonly nameClaim?: string | undefined;
+  /** Claims read as scopes and roles, in order. */
+  readonly scopeClaims: readonly string[];
+}
+
+const MAX_CONSUMER_ID = 256;
+
+/**
+ * The identity `claims` describe, or undefined when the consumer claim is missing, empty, too long or
+ * not a string (a number is taken as its decimal text: some APIs use numeric user ids).
+ */
+export function identityFromClaims(
+  claims: Readonly<Record<string, unknown>>,
+  mapping: ClaimMapping,
+  method: string,
+): Identity | undefined {
+  const raw = claimAt(claims, mapping.consumerClaim);
+  const consumerId = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
+  if (typeof consumerId !== 'string' || consumerId === '' || consumerId.length > MAX_CONSUMER_ID)
+    return undefined;
+  const name = mapping.nameClaim === undefined ? undefined : claimAt(claims, mapping.nameClaim);
+  return {
+    consumerId,
+    ...(typeof name === 'string' ? { consumerName: name } : {}),
+    scopes: scopesOf(claims, mapping.scopeClaims),
+    method,
+    claims,
+  };
 }

@@ -74,6 +74,14 @@ export interface Identity {
   readonly scopes: readonly string[];
   readonly method: string;
   readonly claims?: Readonly<Record<string, unknown>>;
+  /** Members the upstream said about this caller (`identity-enrich`), for rules such as `enriched.role`. */
+  readonly enriched?: Readonly<Record<string, unknown>>;
+  /**
+   * The credential the upstream knows this caller by, when an authn policy forwards another one than
+   * the client sent (token-shield's upstream token). Never logged; `identity-enrich` presents it when it
+   * asks the upstream on the caller's behalf.
+   */
+  readonly upstreamCredential?: { readonly header: string; readonly value: string };
 }
 
 /** What a policy may know about the route it runs on. */
@@ -244,6 +252,11 @@ export interface PolicyDeps {
   readonly state?: StateStore;
   /** The durable identity store (consumers, credential hashes), when the config names one. */
   readonly store?: IdentityStore | undefined;
+  /**
+   * The configured upstreams' URLs by name (`identity-enrich` asks one by name). Absent in unit tests:
+   * a policy that needs a name it cannot resolve answers 503 on the requests that need it.
+   */
+  readonly upstreams?: Readonly<Record<string, string>>;
   /**
    * Values built once per config version and shared by every policy of every route in it (one
    * compiled operation index per spec file, say). Absent in unit tests: build privately then.

@@ -7,6 +7,8 @@ import { concurrency } from './concurrency/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
 import { hmacSignature } from './hmac-signature/index.ts';
+import { identityEnrich } from './identity-enrich/index.ts';
+import { introspection } from './introspection/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { jwt } from './jwt/index.ts';
 import { methods } from './methods/index.ts';
@@ -19,6 +21,7 @@ import { requestLimits } from './request-limits/index.ts';
 import { responseFilter } from './response-filter/index.ts';
 import { securityHeaders } from './security-headers/index.ts';
 import { sensitiveData } from './sensitive-data/index.ts';
+import { tokenShield } from './token-shield/index.ts';
 
 /** Every policy definition, in documentation order (the chain orders by stage, then config order). */
 export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
@@ -31,6 +34,9 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   basic,
   hmacSignature,
   mtls,
+  introspection,
+  tokenShield,
+  identityEnrich,
   authorize,
   rateLimit,
   quota,

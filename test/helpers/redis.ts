@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { StateStore } from '../../src/state/state.ts';
 
 /** A redis-server started by a test. */
 export interface TestRedis {
@@ -86,4 +88,20 @@ export async function startRedis(): Promise<TestRedis> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once a Redis-backed state answers (it connects in the background and fails fast until
+ * then); polls every 25 ms, at most 5 s.
+ */
+export async function waitForState(state: StateStore): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await state.count('ping');
+      return;
+    } catch {
+      await delay(25);
+    }
+  }
+  throw new Error('redis state never became ready');
 }

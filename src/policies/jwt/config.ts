@@ -1,14 +1,19 @@
-// The jwt config: where keys come from (JWKS URL, OIDC discovery or static files), what a token must
-// say (issuer, audience, allowed algorithms), and how claims map to the consumer and its scopes.
+// The jwt config: where keys come from (JWKS URL, OIDC discovery, static files, or one shared secret),
+// what a token must say (issuer, audience, allowed algorithms), and how claims map to the consumer.
 import { type Static, Type } from '@sinclair/typebox';
 import { AUTHN_SETTINGS, durationSetting } from '../../identity/authn.ts';
 import { DURATION_PATTERN } from '../../lib/durations.ts';
+import { SecretRef } from '../../lib/secrets.ts';
+
+/** Algorithms verified with a shared secret (RFC 7518 §3.2); only ever with `secret`. */
+export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 
 /**
- * Asymmetric algorithms only: with no shared-secret (HS*) algorithm accepted, a public key can never
- * be used as an HMAC secret (the RS/HS confusion attack), and `none` is never accepted.
+ * Asymmetric algorithms: verified with public keys (JWKS, discovery, key files), never with a secret.
+ * Algorithms are bound to the key type at load, so a public key can never be used as an HMAC secret
+ * (the RS/HS confusion attack); `none` is not even spelled.
  */
-export const JWT_ALGORITHMS = [
+export const ASYMMETRIC_ALGORITHMS = [
   'ES256',
   'ES384',
   'ES512',
@@ -22,16 +27,45 @@ export const JWT_ALGORITHMS = [
   'Ed25519',
 ] as const;
 
+/** Every algorithm a jwt block may list. */
+export const JWT_ALGORITHMS = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS] as const;
+
 const CLAIM_PATH = '^[A-Za-z0-9_:./-]{1,128}$';
 
 /** The jwt policy block. */
 export const jwtConfig = Type.Object(
   {
-    issuer: Type.String({ minLength: 1, maxLength: 512, description: 'the required `iss`' }),
-    audience: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
-      minItems: 1,
-      maxItems: 32,
-      description: 'accepted `aud` values; a token must name one of them',
+    issuer: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'the required `iss` (checked when set)' }),
+    ),
+    audience: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+        minItems: 1,
+        maxItems: 32,
+        description: 'accepted `aud` values; a token must name one of them (checked when set)',
+      }),
+    ),
+    requireIssuer: Type.Boolean({
+      default: true,
+      description: '`issuer` must be set; `false` (explicitly) accepts tokens from an API that sets no `iss`',
+    }),
+    requireAudience: Type.Boolean({
+      default: true,
+      description:
+        '`audience` must be set; `false` (explicitly) accepts tokens from an API that sets no `aud`',
+    }),
+    secret: Type.Optional(
+      Type.Union([SecretRef], {
+        description:
+          'a shared HMAC secret ("env:NAME" or "file:PATH") for HS256/384/512 tokens; excludes keys, ' +
+          'jwksUrl and discovery',
+      }),
+    ),
+    allowWeakSecret: Type.Boolean({
+      default: false,
+      description:
+        'accept a secret shorter than 32 bytes or a well-known one (tokens can then be forged by ' +
+        'guessing it; `rampart check` reports it as high)',
     }),
     jwksUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'the JWKS endpoint' })),
     discovery: Type.Boolean({
@@ -41,14 +75,18 @@ export const jwtConfig = Type.Object(
     keys: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), {
       default: [],
       maxItems: 64,
-      description: 'static public keys: PEM (SPKI) or JWK/JWKS JSON files, relative to the config',
+      description:
+        'static public keys: PEM (SPKI) or JWK/JWKS JSON files, relative to the config (no shared-secret JWKs: use secret)',
     }),
-    algorithms: Type.Array(Type.Union(JWT_ALGORITHMS.map((alg) => Type.Literal(alg))), {
-      default: ['ES256', 'RS256', 'EdDSA'],
-      minItems: 1,
-      uniqueItems: true,
-      description: 'the allow-list; `none` and HS* are never accepted',
-    }),
+    algorithms: Type.Optional(
+      Type.Array(Type.Union(JWT_ALGORITHMS.map((alg) => Type.Literal(alg))), {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'the allow-list (default [HS256] with `secret`, else [ES256, RS256, EdDSA]); HS* only with ' +
+          '`secret`, asymmetric ones only with keys; `none` never',
+      }),
+    ),
     clockSkew: durationSetting('30s', 'tolerance on exp, nbf and iat (bounded by maxClockSkew)'),
     maxTokenAge: Type.Optional(
       Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {

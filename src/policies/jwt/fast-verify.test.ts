@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSecretKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import { type ClaimRules, fastVerify } from './fast-verify.ts';
@@ -90,5 +91,59 @@ describe('fast JWT verification', () => {
         assert.equal(fast.split(':')[0], reference.split(':')[0], `${name}: fast ${fast}, jose ${reference}`);
       }
     }
+  });
+
+  test('agrees with jose on HS256/384/512 tokens, without iss/aud rules, and refuses other algorithms', async () => {
+    const secret = createSecretKey(Buffer.from('kkkkkkkkkk-a-long-random-shared-secret-0123456789'));
+    const other = createSecretKey(Buffer.from('another-long-random-shared-secret-0123456789'));
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const getKey = async () => secret;
+    const rules: ClaimRules = {
+      issuer: undefined,
+      audience: undefined,
+      algorithms: new Set(['HS256', 'HS384', 'HS512']),
+      toleranceSec: 30,
+      maxTokenAgeSec: undefined,
+      requireExp: true,
+    };
+    const joseOptions = {
+      algorithms: [...rules.algorithms],
+      clockTolerance: 30,
+      requiredClaims: ['exp'],
+      currentDate: new Date(NOW),
+    };
+    const make = (alg: string, claims: Record<string, unknown> = {}, key: unknown = secret) =>
+      new SignJWT({ sub: 'name1', iat: now - 10, exp: now + 60, ...claims })
+        .setProtectedHeader({ alg, typ: 'JWT' })
+        .sign(key as Parameters<SignJWT['sign']>[0]);
+    const valid = await make('HS256');
+    const [h, p, s] = valid.split('.');
+    const tokens: Record<string, string> = {
+      hs256: valid,
+      hs384: await make('HS384'),
+      hs512: await make('HS512'),
+      withIssAndAud: await make('HS256', { iss: 'anyone', aud: 'anything' }),
+      wrongSecret: await make('HS256', {}, other),
+      expired: await make('HS512', { exp: now - 31 }),
+      noExp: await make('HS256', { exp: undefined }),
+      notYet: await make('HS384', { nbf: now + 31 }),
+      tamperedPayload: `${h}.${b64({ sub: 'admin', iat: now, exp: now + 60 })}.${s}`,
+      truncatedSignature: `${h}.${p}.${s!.slice(0, -6)}`,
+      headerSaysHs384: `${b64({ alg: 'HS384', typ: 'JWT' })}.${p}.${s}`,
+      rs256: await make('RS256', {}, rsa.privateKey),
+      none: `${b64({ alg: 'none' })}.${p}.`,
+      noneWithSignature: `${b64({ alg: 'none' })}.${p}.${s}`,
+    };
+    const accepted: string[] = [];
+    for (const [name, token] of Object.entries(tokens)) {
+      const fast = await outcome(() => fastVerify(token, getKey, rules, NOW));
+      const reference = await outcome(() => jwtVerify(token, getKey, joseOptions));
+      assert.equal(fast === 'ok', reference === 'ok', `${name}: fast ${fast}, jose ${reference}`);
+      assert.notEqual(fast, 'fallback', name);
+      if (reference !== 'ok') {
+        assert.equal(fast.split(':')[0], reference.split(':')[0], `${name}: fast ${fast}, jose ${reference}`);
+      } else accepted.push(name);
+    }
+    assert.deepEqual(accepted, ['hs256', 'hs384', 'hs512', 'withIssAndAud']);
   });
 });

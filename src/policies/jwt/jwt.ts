@@ -1,7 +1,7 @@
 // jwt behaviour: a Bearer token (RFC 6750) verified by jose against the allow-listed algorithms, the
 // issuer, the audience and the time claims; verified tokens cached by their SHA-256 until `exp`.
 import { createHash } from 'node:crypto';
-import { errors, type JWTPayload, jwtVerify } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import {
   type AuthnMethod,
   alreadyIdentified,
@@ -11,7 +11,8 @@ import {
   singleHeader,
   unavailable,
 } from '../../identity/authn.ts';
-import { claimAt, scopesOf } from '../../identity/claims.ts';
+import { bearerToken } from '../../identity/bearer.ts';
+import { claimAt, identityFromClaims } from '../../identity/claims.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { createRevocationIndex, type TokenFacts } from '../../identity/token-revocations.ts';
 import { parseDuration } from '../../lib/durations.ts';
@@ -26,6 +27,7 @@ import {
 } from '../policy.ts';
 import type { JwtConfig } from './config.ts';
 import { type ClaimRules, fastVerify } from './fast-verify.ts';
+import { bindKeys } from './key-binding.ts';
 import { createKeySource } from './key-source.ts';
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -64,33 +66,40 @@ function factsOf(identity: Identity): TokenFacts {
   };
 }
 
-function bearer(header: string): string | undefined {
-  // RFC 9110 §11.1: the scheme is case-insensitive.
-  if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
-  const token = header.slice(7).trim();
-  return token.length === 0 ? undefined : token;
-}
-
-/** Builds the handlers; throws at load on a bad key file, a missing key source or a skew too large. */
+/**
+ * Builds the handlers; throws at load on a bad key file, a missing key source, a secret mixed with
+ * public keys or algorithms of the other kind, a weak secret, a missing issuer/audience, or a skew
+ * too large.
+ */
 export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const skewMs = parseDuration(config.clockSkew);
   if (skewMs > MAX_CLOCK_SKEW_MS) throw new Error('clockSkew: at most 5m');
-  const getKey = createKeySource({
-    issuer: config.issuer,
-    jwksUrl: config.jwksUrl,
-    discovery: config.discovery,
-    keyFiles: config.keys,
-    baseDir: deps.baseDir,
-    cooldownMs: parseDuration(config.jwksCooldown),
-    maxAgeMs: parseDuration(config.jwksMaxAge),
-    timeoutMs: parseDuration(config.jwksTimeout),
-  });
+  if (config.requireIssuer && config.issuer === undefined) {
+    throw new Error('issuer: required (set requireIssuer: false for an API whose tokens carry no iss)');
+  }
+  if (config.requireAudience && config.audience === undefined) {
+    throw new Error('audience: required (set requireAudience: false for an API whose tokens carry no aud)');
+  }
+  const binding = bindKeys(config, deps.baseDir);
+  const getKey: JWTVerifyGetKey =
+    binding.kind === 'secret'
+      ? async () => binding.key
+      : createKeySource({
+          issuer: config.issuer,
+          jwksUrl: config.jwksUrl,
+          discovery: config.discovery,
+          keyFiles: config.keys,
+          baseDir: deps.baseDir,
+          cooldownMs: parseDuration(config.jwksCooldown),
+          maxAgeMs: parseDuration(config.jwksMaxAge),
+          timeoutMs: parseDuration(config.jwksTimeout),
+        });
   const cacheTtl = parseDuration(config.cacheTtl);
   const cache = config.cacheSize > 0 ? createExpiringLru<Identity>(config.cacheSize) : undefined;
   const verifyOptions = {
-    issuer: config.issuer,
-    audience: config.audience,
-    algorithms: [...config.algorithms],
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    ...(config.audience === undefined ? {} : { audience: config.audience }),
+    algorithms: [...binding.algorithms],
     clockTolerance: Math.floor(skewMs / 1000),
     ...(config.maxTokenAge === undefined
       ? {}
@@ -100,7 +109,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const claimRules: ClaimRules = {
     issuer: config.issuer,
     audience: config.audience,
-    algorithms: new Set(config.algorithms),
+    algorithms: new Set(binding.algorithms),
     toleranceSec: verifyOptions.clockTolerance,
     maxTokenAgeSec: verifyOptions.maxTokenAge,
     requireExp: config.requireExpiry,
@@ -114,6 +123,8 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     onError: (error) =>
       deps.log.warn({ err: (error as Error).message }, 'jwt: revocations could not be read from the store'),
   });
+  // Which issuer's tokens were refused (an id for events, never the token or the secret).
+  const credentialOfIssuer = `jwt:${config.issuer ?? (binding.kind === 'secret' ? 'shared-secret' : 'keys')}`;
   const challenge = `Bearer realm="${config.realm}"`;
   // RFC 6750 §3.1: a presented but unusable token gets error="invalid_token", whatever the cause.
   const invalidChallenge = `Bearer realm="${config.realm}", error="invalid_token"`;
@@ -122,17 +133,11 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const accept = (ctx: PolicyContext, identity: Identity): Verdict =>
     establish(ctx, identity, config, `sub:${identity.consumerId}`);
 
+  const mapping = { consumerClaim: config.consumerClaim, nameClaim: config.nameClaim, scopeClaims };
   const identityOf = (payload: JWTPayload): Identity | undefined => {
-    const consumerId = claimAt(payload, config.consumerClaim);
-    if (typeof consumerId !== 'string' || consumerId === '' || consumerId.length > 256) return undefined;
-    const name = config.nameClaim === undefined ? undefined : claimAt(payload, config.nameClaim);
-    return {
-      consumerId,
-      ...(typeof name === 'string' ? { consumerName: name } : {}),
-      scopes: scopesOf(payload, scopeClaims),
-      method: 'jwt',
-      claims: payload as Record<string, unknown>,
-    };
+    const identity = identityFromClaims(payload, mapping, 'jwt');
+    // The jwt policy has always taken string subjects only (a numeric `sub` breaks RFC 7519 §4.1.2).
+    return typeof claimAt(payload, config.consumerClaim) === 'string' ? identity : undefined;
   };
 
   const revoked = (ctx: PolicyContext) =>
@@ -140,7 +145,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       rule: 'revoked',
       reason: 'jwt revoked',
       challenge: invalidChallenge,
-      credentialId: `jwt:${config.issuer}`,
+      credentialId: credentialOfIssuer,
     });
 
   const verify = async (
@@ -169,7 +174,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
         rule,
         reason: `jwt refused: ${rule}`,
         challenge: invalidChallenge,
-        credentialId: `jwt:${config.issuer}`,
+        credentialId: credentialOfIssuer,
       });
     }
     const identity = identityOf(payload);
@@ -201,7 +206,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       if (alreadyIdentified(ctx, config, 'authorization')) return CONTINUE;
       const header = singleHeader(ctx, 'authorization');
-      const token = header.value === undefined ? undefined : bearer(header.value);
+      const token = bearerToken(header.value);
       if (header.repeated || (token !== undefined && token.length > MAX_TOKEN_LENGTH)) {
         return refuse(ctx, method, {
           rule: 'malformed',

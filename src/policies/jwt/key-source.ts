@@ -14,7 +14,8 @@ import {
 
 /** How the key source is built. */
 export interface KeySourceOptions {
-  readonly issuer: string;
+  /** Required for discovery. */
+  readonly issuer: string | undefined;
   readonly jwksUrl: string | undefined;
   readonly discovery: boolean;
   readonly keyFiles: readonly string[];
@@ -36,6 +37,8 @@ function readKeyFile(baseDir: string, file: string): JWK[] {
   const keys = 'keys' in parsed && Array.isArray(parsed.keys) ? parsed.keys : [parsed as JWK];
   for (const key of keys) {
     if ('d' in key) throw new Error(`${file}: a private JWK; give the public key only`);
+    // A symmetric JWK in a public key set could verify nothing here (HS* is bound to `secret`).
+    if (key.kty === 'oct') throw new Error(`${file}: a shared-secret (oct) JWK; give it as secret: file:…`);
   }
   return keys;
 }
@@ -75,7 +78,7 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
       (discoveryFailedAt > 0 && Date.now() - discoveryFailedAt >= options.cooldownMs)
     ) {
       discoveryFailedAt = 0;
-      discovered = discoverJwksUri(options.issuer, options.timeoutMs).then(
+      discovered = discoverJwksUri(issuer, options.timeoutMs).then(
         (uri) => createRemoteJWKSet(uri, remoteOptions),
         (error: unknown) => {
           discoveryFailedAt = Date.now();
@@ -85,8 +88,10 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
     }
     return discovered;
   };
+  if (options.discovery && options.issuer === undefined) throw new Error('discovery needs issuer');
+  const issuer = options.issuer ?? '';
   if (local === undefined && remote === undefined && !options.discovery) {
-    throw new Error('jwt needs keys: set jwksUrl, discovery: true, or keys');
+    throw new Error('jwt needs keys: set jwksUrl, discovery: true, keys, or secret');
   }
   return async (header, token) => {
     if (local !== undefined) {

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { generateKeyPair, SignJWT } from 'jose';
+import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
+import type { Verdict } from '../policy.ts';
+import { jwt } from './index.ts';
+import { weakJwtSecret, weakJwtSecrets } from './key-binding.ts';
+
+const STRONG = 'vW3x9Qm2Lr7Tz1Kp8Yb4Nc6Hd0Fg5Js-strong-enough';
+process.env.JWT_TEST_STRONG = STRONG;
+process.env.JWT_TEST_WEAK = 'changeme';
+process.env.JWT_TEST_LONG_DEFAULT = 'a-string-secret-at-least-256-bits-long';
+after(() => {
+  delete process.env.JWT_TEST_STRONG;
+  delete process.env.JWT_TEST_WEAK;
+  delete process.env.JWT_TEST_LONG_DEFAULT;
+});
+
+const clock = fakeClock(Date.UTC(2026, 5, 1));
+const nowSec = Math.floor(clock.now() / 1000);
+const sharedSecret = { secret: 'env:JWT_TEST_STRONG', requireIssuer: false, requireAudience: false };
+
+const build = (raw: Record<string, unknown>) => jwt.create(configFor(jwt, raw), depsFor({ clock }));
+const sign = (alg: string, key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown> = {}) =>
+  new SignJWT({ sub: 'name1', iat: nowSec, exp: nowSec + 600, ...claims })
+    .setProtectedHeader({ alg, typ: 'JWT' })
+    .sign(key);
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+async function run(raw: Record<string, unknown>, authorization: string | string[] | undefined) {
+  const handlers = build(raw);
+  const ctx = contextFor({ clock, headers: authorization === undefined ? {} : { authorization } });
+  const verdict = (await handlers.onRequest!(ctx)) as Verdict;
+  await handlers.close?.();
+  return { verdict, ctx };
+}
+
+describe('jwt with a shared secret', () => {
+  test('accepts HS256 tokens without iss/aud when requireIssuer and requireAudience are false', async () => {
+    const token = await sign('HS256', bytes(STRONG));
+    const { verdict, ctx } = await run(sharedSecret, `Bearer ${token}`);
+    assert.equal(verdict.kind, 'continue');
+    assert.equal(ctx.identity?.consumerId, 'name1');
+    assert.deepEqual(
+      ctx.authn.attempts.map((a) => a.result),
+      ['succeeded'],
+    );
+  });
+
+  test('checks HS384/HS512 only when listed, and an issuer when one is set', async () => {
+    const hs512 = await sign('HS512', bytes(STRONG));
+    assert.equal((await run(sharedSecret, `Bearer ${hs512}`)).verdict.kind, 'deny');
+    const listed = { ...sharedSecret, algorithms: ['HS256', 'HS512'] };
+    assert.equal((await run(listed, `Bearer ${hs512}`)).verdict.kind, 'continue');
+    const withIssuer = { ...sharedSecret, issuer: 'https://api.example' };
+    assert.equal((await run(withIssuer, `Bearer ${hs512}`)).verdict.kind, 'deny');
+    const issued = await sign('HS256', bytes(STRONG), { iss: 'https://api.example' });
+    assert.equal((await run(withIssuer, `Bearer ${issued}`)).verdict.kind, 'continue');
+  });
+
+  test('refuses a token signed with another secret, an RS256 token and alg none', async () => {
+    const forged = await sign('HS256', bytes('random'));
+    const rsa = await generateKeyPair('RS256');
+    const rs256 = await sign('RS256', rsa.privateKey);
+    const [, payload] = (await sign('HS256', bytes(STRONG))).split('.');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    for (const token of [forged, rs256, none]) {
+      const { verdict, ctx } = await run(sharedSecret, `Bearer ${token}`);
+      assert.equal(verdict.kind, 'deny');
+      assert.equal(verdict.kind === 'deny' && verdict.code, 'RAMPART_AUTHN_UNAUTHORIZED');
+      assert.equal(ctx.authn.failure?.method, 'jwt');
+      assert.equal(ctx.identity, undefined);
+    }
+  });
+
+  test('refuses a request with two Authorization headers, even when both carry a valid token', async () => {
+    const token = await sign('HS256', bytes(STRONG));
+    const { verdict } = await run(sharedSecret, [`Bearer ${token}`, `Bearer ${token}`]);
+    assert.equal(verdict.kind === 'deny' && verdict.rule, 'malformed');
+  });
+
+  test('binds algorithms to the kind of key at load: no mix, no HS* with keys, no RS* with a secret', () => {
+    assert.throws(
+      () => build({ ...sharedSecret, algorithms: ['HS256', 'RS256'] }),
+      /RS256 cannot be verified/,
+    );
+    assert.throws(() => build({ ...sharedSecret, jwksUrl: 'http://127.0.0.1:1/jwks' }), /cannot be combined/);
+    assert.throws(
+      () =>
+        build({ jwksUrl: 'http://127.0.0.1:1/jwks', issuer: 'i', audience: ['a'], algorithms: ['HS256'] }),
+      /need a shared secret/,
+    );
+  });
+
+  test('refuses a shared-secret JWK among public keys at load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-oct-'));
+    try {
+      writeFileSync(
+        join(dir, 'secret.jwk'),
+        JSON.stringify({ kty: 'oct', k: Buffer.from(STRONG).toString('base64url') }),
+      );
+      assert.throws(
+        () =>
+          jwt.create(
+            configFor(jwt, { keys: ['secret.jwk'], issuer: 'i', audience: ['a'] }),
+            depsFor({ clock, baseDir: dir }),
+          ),
+        /oct/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('requires issuer and audience unless turned off explicitly', () => {
+    assert.throws(() => build({ secret: 'env:JWT_TEST_STRONG', requireAudience: false }), /issuer: required/);
+    assert.throws(() => build({ secret: 'env:JWT_TEST_STRONG', requireIssuer: false }), /audience: required/);
+  });
+
+  test('refuses a weak secret at load without naming it, unless allowWeakSecret', () => {
+    for (const ref of ['env:JWT_TEST_WEAK', 'env:JWT_TEST_LONG_DEFAULT']) {
+      assert.throws(
+        () => build({ ...sharedSecret, secret: ref }),
+        (error: Error) =>
+          /weak/.test(error.message) &&
+          !error.message.includes('changeme') &&
+          !error.message.includes('at-least-256'),
+      );
+      assert.doesNotThrow(() => build({ ...sharedSecret, secret: ref, allowWeakSecret: true }).close?.());
+    }
+  });
+
+  test('reports a weak secret for rampart check as high', () => {
+    const resolve = (ref: string) => process.env[ref.slice(4)];
+    assert.equal(weakJwtSecret({ secret: 'env:JWT_TEST_WEAK' }, resolve)?.severity, 'high');
+    assert.equal(weakJwtSecret({ secret: 'env:JWT_TEST_STRONG' }, resolve), undefined);
+    assert.equal(weakJwtSecret({}, resolve), undefined);
+    const config = {
+      defaults: { policies: { jwt: { secret: 'env:JWT_TEST_STRONG' } } },
+      routes: [
+        { policies: {} },
+        { policies: { jwt: { secret: 'env:JWT_TEST_WEAK', allowWeakSecret: true } } },
+      ],
+    };
+    const secrets = new Map([
+      ['env:JWT_TEST_STRONG', STRONG],
+      ['env:JWT_TEST_WEAK', 'changeme'],
+    ]);
+    assert.deepEqual(
+      weakJwtSecrets(config, secrets).map((finding) => [finding.path, finding.severity]),
+      [['routes[1].policies.jwt', 'high']],
+    );
+  });
+});
