@@ -18,6 +18,7 @@ describe('policy registry', () => {
         'basic',
         'hmac-signature',
         'mtls',
+        'login-guard',
         'authorize',
         'rate-limit',
         'quota',

@@ -9,6 +9,7 @@ import { errorSanitize } from './error-sanitize/index.ts';
 import { hmacSignature } from './hmac-signature/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { jwt } from './jwt/index.ts';
+import { loginGuard } from './login-guard/index.ts';
 import { methods } from './methods/index.ts';
 import { mtls } from './mtls/index.ts';
 import { openapiValidate } from './openapi-validate/index.ts';
@@ -31,6 +32,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   basic,
   hmacSignature,
   mtls,
+  loginGuard,
   authorize,
   rateLimit,
   quota,
