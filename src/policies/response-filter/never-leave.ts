@@ -4,12 +4,14 @@
 // string or number values are removed (a secret is a scalar; `token: { expires }` metadata stays).
 import { normalizeName } from '../../openapi/index.ts';
 
-/** The default list (README.md). */
+/**
+ * The default list (README.md). A bare `secret` is not on it: it names ordinary data too (VAmPI's
+ * books carry a `secret` their owner must see), and a default may not change a legitimate answer.
+ */
 export const NEVER_LEAVE_DEFAULT = [
   'password',
   'passwordHash',
   'password_hash',
-  'secret',
   'clientSecret',
   'apiKey',
   'api_key',

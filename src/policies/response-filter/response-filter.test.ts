@@ -58,7 +58,7 @@ paths:
           description: the caller's token
           content:
             application/json:
-              schema: { type: object, properties: { token: { type: string }, auth_token: { type: string }, secret: { type: string } } }
+              schema: { type: object, properties: { token: { type: string }, auth_token: { type: string }, password: { type: string }, secret: { type: string } } }
   /keys:
     post:
       operationId: issueKey
@@ -166,13 +166,16 @@ describe('response-filter', () => {
       contextFor({
         method: 'POST',
         rawUrl: '/users/v1/login',
-        response: { body: JSON.stringify({ token: 'eyJ.a.b', auth_token: 'eyJ.c.d', secret: 's' }) },
+        response: {
+          body: JSON.stringify({ token: 'eyJ.a.b', auth_token: 'eyJ.c.d', password: 's', secret: 'kept' }),
+        },
       });
     const ctx = login();
     await create().onResponse!(ctx);
     assert.deepEqual(JSON.parse(ctx.response!.body!.toString('utf8')), {
       token: 'eyJ.a.b',
       auth_token: 'eyJ.c.d',
+      secret: 'kept',
     });
     const key = () =>
       contextFor({ method: 'POST', rawUrl: '/keys', response: { status: 201, body: '{"apiKey":"k-1"}' } });
