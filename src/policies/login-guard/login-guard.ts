@@ -9,6 +9,15 @@ import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
 import type { MaybePromise as StateMaybe, StateStore } from '../../state/state.ts';
 import {
+  countFailure,
+  forgetFailures,
+  isPromise,
+  type LockoutPlan,
+  lockedOut,
+  lockKey,
+  lockoutStateFailed,
+} from '../lockout.ts';
+import {
   CONTINUE,
   deny,
   type MaybePromise,
@@ -34,10 +43,6 @@ interface Subject {
   readonly threshold: number;
 }
 
-function isPromise<T>(value: StateMaybe<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
-}
-
 /** Resolves every value, synchronously when none is a promise. */
 function whenAll<T>(values: readonly StateMaybe<T>[]): T[] | Promise<T[]> {
   return values.some(isPromise) ? Promise.all(values) : (values as T[]);
@@ -60,9 +65,13 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
   const own = deps.state === undefined ? createMemoryState({ clock: deps.clock }) : undefined;
   const state: StateStore = deps.state ?? own!;
   const methods = new Set(config.methods);
-  const windowMs = parseDuration(config.lockout.window);
   const lockMs = parseDuration(config.lockout.duration);
-  const maxLockMs = Math.max(lockMs, parseDuration(config.lockout.maxDuration));
+  const plan: LockoutPlan = {
+    prefix: 'lg',
+    windowMs: parseDuration(config.lockout.window),
+    lockMs,
+    maxLockMs: Math.max(lockMs, parseDuration(config.lockout.maxDuration)),
+  };
   const knownMs = parseDuration(config.lockout.knownSources);
   const stuffingMs = parseDuration(config.stuffing.window);
   const delayMs = parseDuration(config.delay);
@@ -76,59 +85,35 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
     return list;
   };
 
-  const locked = (ctx: PolicyContext, rule: string, until: number): Verdict => {
-    const seconds = Math.max(1, Math.ceil((until - ctx.clock.now()) / 1000));
-    return deny('RAMPART_AUTHN_LOCKED_OUT', {
-      detail: 'Too many failed attempts; try again later.',
-      reason: `${rule} for ${seconds}s more`,
-      rule,
-      headers: { 'retry-after': String(seconds) },
-    });
-  };
-
-  const stateFailed = (ctx: PolicyContext, error: unknown): Verdict => {
-    ctx.log.warn(
-      { requestId: ctx.requestId, err: (error as Error).message },
-      'login-guard state unavailable',
-    );
-    if (config.onStateError === 'open') return CONTINUE;
-    return deny('RAMPART_AUTHN_LOCKED_OUT', {
-      reason: 'state unavailable',
-      rule: 'state-unavailable',
-      headers: { 'retry-after': '5' },
-    });
-  };
+  const stateFailed = (ctx: PolicyContext, error: unknown): Verdict =>
+    lockoutStateFailed(ctx, 'login-guard', config.onStateError, error);
 
   // [ip lock, ip stuffing block, user lock, user stuffing block, known source] → a verdict.
   const admit = (ctx: PolicyContext, values: ReadonlyArray<string | undefined>): Verdict => {
     const now = ctx.clock.now();
     const [ipLock, ipStuffing, userLock, userStuffing, known] = values;
-    if (ipLock !== undefined && Number(ipLock) > now) return locked(ctx, 'ip-locked', Number(ipLock));
+    if (ipLock !== undefined && Number(ipLock) > now) return lockedOut(ctx, 'ip-locked', Number(ipLock));
     if (ipStuffing !== undefined && Number(ipStuffing) > now)
-      return locked(ctx, 'stuffing-ip', Number(ipStuffing));
+      return lockedOut(ctx, 'stuffing-ip', Number(ipStuffing));
     // A client address the user logged in from before keeps working while the username is locked:
     // guessing from elsewhere cannot lock the real user out (OWASP's trusted-device exemption).
     if (known !== undefined) return CONTINUE;
     if (userLock !== undefined && Number(userLock) > now)
-      return locked(ctx, 'username-locked', Number(userLock));
+      return lockedOut(ctx, 'username-locked', Number(userLock));
     if (userStuffing !== undefined && Number(userStuffing) > now)
-      return locked(ctx, 'stuffing-username', Number(userStuffing));
+      return lockedOut(ctx, 'stuffing-username', Number(userStuffing));
     return CONTINUE;
   };
 
   const lockOut = async (ctx: PolicyContext, subject: Subject): Promise<void> => {
-    const failures = await state.increment(`lg:fail:${subject.key}`, windowMs);
-    if (failures < subject.threshold) return;
-    const strikes = await state.increment(`lg:strikes:${subject.key}`, maxLockMs * 4);
-    const duration = Math.min(maxLockMs, lockMs * 2 ** Math.min(strikes - 1, 30));
-    const until = ctx.clock.now() + duration;
-    await state.set(`lg:lock:${subject.key}`, String(until), duration);
-    await state.delete(`lg:fail:${subject.key}`);
+    const locked = await countFailure(state, plan, subject.key, subject.threshold, ctx.clock.now());
+    if (locked === undefined) return;
+    const who = subject.kind === 'ip' ? subject.key : `user#${subject.key.slice(2, 10)}`;
     ctx.emit({
       rule: `${subject.kind}-lockout`,
       severity: 'high',
       location: subject.kind === 'ip' ? 'ip' : 'username',
-      reason: `${subject.kind === 'ip' ? subject.key : `user#${subject.key.slice(2, 10)}`} locked out for ${Math.round(duration / 1000)}s after ${failures} failed logins`,
+      reason: `${who} locked out for ${Math.round(locked.durationMs / 1000)}s after ${locked.failures} failed logins`,
     });
   };
 
@@ -183,8 +168,7 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
 
   const succeeded = async (ctx: PolicyContext, user: string): Promise<Verdict> => {
     try {
-      await state.delete(`lg:fail:u:${user}`);
-      await state.delete(`lg:strikes:u:${user}`);
+      await forgetFailures(state, plan, `u:${user}`);
       await state.set(`lg:known:${user}|${ctx.clientIp}`, '1', knownMs);
     } catch (error) {
       ctx.log.warn({ err: (error as Error).message }, 'login-guard could not record a login');
@@ -207,9 +191,9 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
       const user = attempt.user;
       try {
         const values = whenAll([
-          state.get(`lg:lock:ip:${ip}`),
+          state.get(lockKey(plan, `ip:${ip}`)),
           blockStuffing ? state.get(`lg:stuffing:ip:${ip}`) : undefined,
-          user === undefined ? undefined : state.get(`lg:lock:u:${user}`),
+          user === undefined ? undefined : state.get(lockKey(plan, `u:${user}`)),
           user === undefined || !blockStuffing ? undefined : state.get(`lg:stuffing:u:${user}`),
           user === undefined ? undefined : state.get(`lg:known:${user}|${ip}`),
         ]);

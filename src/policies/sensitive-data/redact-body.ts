@@ -125,6 +125,15 @@ function walkValue(value: unknown, walk: Walk, depth: number): unknown {
   return undefined;
 }
 
+function newWalk(
+  actions: ReadonlyMap<SensitiveType, Action>,
+  wanted: ReadonlySet<SensitiveType>,
+  root: string,
+  keepIssued: boolean,
+): Walk {
+  return { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false, keepIssued };
+}
+
 /** Scans a parsed JSON value, masking in place; `changed` says whether the value was edited. */
 export function scanJson(
   value: unknown,
@@ -156,15 +165,6 @@ export function scanPlainText(
   actions: ReadonlyMap<SensitiveType, Action>,
   wanted: ReadonlySet<SensitiveType>,
 ): TextScan {
-  const walk: Walk = {
-    actions,
-    wanted,
-    found: new Map(),
-    root,
-    path: [],
-    depth: 0,
-    changed: false,
-    keepIssued: false,
-  };
+  const walk = newWalk(actions, wanted, root, false);
   return { found: walk.found, masked: redactString(text, walk, root) };
 }
