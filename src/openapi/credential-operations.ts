@@ -27,6 +27,14 @@ export function normalizeName(name: string): string {
   return out;
 }
 
+/**
+ * Whether a member name (normalized) holds a credential issued to the caller in a login or token
+ * answer: `token`, `access_token`, `auth_token`, `id_token`, `refresh_token`, `jwt`.
+ */
+export function isIssuedCredentialName(normalized: string): boolean {
+  return normalized.endsWith('token') || normalized === 'jwt';
+}
+
 const PASSWORD = new Set(['password', 'passwd', 'pass', 'pwd']);
 
 function bodyHasPassword(document: unknown, operation: Operation): boolean {

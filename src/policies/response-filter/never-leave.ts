@@ -2,7 +2,7 @@
 // `passwordHash`, `apiKey`, `ssn`, `token`, …) are removed from JSON answers. Names compare
 // normalized (case, `_`, `-` and `.` ignored) and exactly — `passwordResetRequired` stays — and only
 // string or number values are removed (a secret is a scalar; `token: { expires }` metadata stays).
-import { normalizeName } from '../../openapi/index.ts';
+import { isIssuedCredentialName, normalizeName } from '../../openapi/index.ts';
 
 /**
  * The default list (README.md). A bare `secret` is not on it: it names ordinary data too (VAmPI's
@@ -41,11 +41,12 @@ export function compileNeverLeave(names: readonly string[]): ReadonlySet<string>
 /**
  * Removes every never-leave member from `value` in place (iteratively, at most 100 000 nodes) and
  * returns the locations removed, at most `max + 1` of them (`response.body.users[2].password`).
+ * `keepIssued` (a login or token answer) keeps the caller's own token members (`…token`, `jwt`).
  */
 export function removeNeverLeave(
   value: unknown,
   names: ReadonlySet<string>,
-  keep: ReadonlySet<string> | undefined,
+  keepIssued: boolean,
   max: number,
 ): string[] {
   const removed: string[] = [];
@@ -66,7 +67,8 @@ export function removeNeverLeave(
     for (const key of Object.keys(record)) {
       const member = record[key];
       const name = normalizeName(key);
-      if (names.has(name) && !keep?.has(name) && (typeof member === 'string' || typeof member === 'number')) {
+      const scalar = typeof member === 'string' || typeof member === 'number';
+      if (names.has(name) && scalar && !(keepIssued && isIssuedCredentialName(name))) {
         delete record[key];
         removed.push(`${at}.${key}`);
       } else if (member !== null && typeof member === 'object') {

@@ -25,7 +25,7 @@ import {
 } from '../policy.ts';
 import { sharedSpec } from '../spec-index.ts';
 import type { ResponseFilterConfig } from './config.ts';
-import { compileNeverLeave, ISSUED_CREDENTIALS, removeNeverLeave } from './never-leave.ts';
+import { compileNeverLeave, removeNeverLeave } from './never-leave.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -97,16 +97,16 @@ export function createResponseFilter(config: ResponseFilterConfig, deps: PolicyD
     if (essence === undefined || formatOf(essence) !== 'json') return CONTINUE;
     const encoding = header(response.headers['content-encoding']);
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return CONTINUE;
-    let keep: ReadonlySet<string> | undefined;
+    let keepIssued = false;
     if (operation !== undefined) {
       if (allowOn.has(operation.operationId ?? '') || allowOn.has(`${operation.method} ${operation.path}`))
         return CONTINUE;
       // A login or token answer carries the caller's own credential: it must reach the caller.
-      if (credentialOperations(operation)) keep = ISSUED_CREDENTIALS;
+      keepIssued = credentialOperations(operation);
     }
     const parsed = jsonOf(body);
     if (!parsed.ok) return CONTINUE;
-    const removed = removeNeverLeave(parsed.value, neverLeave, keep, config.maxFindings);
+    const removed = removeNeverLeave(parsed.value, neverLeave, keepIssued, config.maxFindings);
     if (removed.length === 0) return CONTINUE;
     if (removed.length > config.maxFindings) {
       forgetJson(body);

@@ -1,7 +1,7 @@
 // Applies the scanner to a body: a parsed JSON value is walked and each string (and long integer)
 // checked, so masks never break the document; other text is scanned whole. Locations are rendered
 // only for the first finding of each type, not for every member walked.
-import { normalizeName } from '../../openapi/index.ts';
+import { isIssuedCredentialName, normalizeName } from '../../openapi/index.ts';
 import { maskValue, type SensitiveMatch, type SensitiveType, scanText } from './scanner.ts';
 
 /** The action configured per type. */
@@ -50,8 +50,7 @@ interface Walk {
 function isIssuedCredential(walk: Walk): boolean {
   if (walk.depth === 0 || walk.depth > 2) return false;
   for (let i = 0; i < walk.depth; i++) if (typeof walk.path[i] !== 'string') return false;
-  const name = normalizeName(walk.path[walk.depth - 1] as string);
-  return name.endsWith('token') || name === 'jwt';
+  return isIssuedCredentialName(normalizeName(walk.path[walk.depth - 1] as string));
 }
 
 function render(walk: Walk): string {
