@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { formatPosture, postureOf } from './posture.ts';
@@ -97,4 +98,46 @@ test('warns about a config that rewrites the token a login route issues', () => 
     broken.map((f) => [f.route, f.severity]),
     [['login', 'high']],
   );
+});
+
+test('reads public: { reason } and a login-guard route from a config file as written', async () => {
+  const loaded = await loadConfigText(
+    `version: 1
+upstreams: { app: { url: "http://127.0.0.1:1" } }
+routes:
+  - name: health
+    match: { path: /health }
+    upstream: app
+    public: { reason: probe }
+  - name: login
+    match: { path: /users/v1/login, methods: [POST] }
+    upstream: app
+    policies:
+      login-guard: { username: { json: username }, failure: { json: { member: status, equals: fail } }, uniform: true }
+`,
+    'rampart.yaml',
+    POLICY_DEFINITIONS,
+  );
+  assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
+  const report = postureOf(loaded.config, POLICY_DEFINITIONS);
+  assert.deepEqual(
+    report.routes.map((route) => [route.route, route.public, route.issuesTokens]),
+    [
+      ['health', 'probe', false],
+      ['login', undefined, true],
+    ],
+  );
+  assert.equal(
+    report.findings.some((finding) => finding.rule === 'no-authentication'),
+    false,
+  );
+  const empty = await loadConfigText(
+    `version: 1
+upstreams: { app: { url: "http://127.0.0.1:1" } }
+routes: [{ name: r, match: { path: /r }, upstream: app, public: { reason: "" } }]
+`,
+    'rampart.yaml',
+    POLICY_DEFINITIONS,
+  );
+  assert.equal(empty.ok, false);
 });
