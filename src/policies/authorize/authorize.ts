@@ -181,7 +181,11 @@ export function createAuthorize(config: AuthorizeConfig, deps: PolicyDeps): Poli
     for (const object of responseObjects) {
       if (matches(object.patterns, object.methods, method, segments) === undefined) continue;
       if (object.config.unlessRoles.some((role) => identity.scopes.includes(role))) continue;
-      request.responseRules ??= [];
+      if (request.responseRules === undefined) {
+        request.responseRules = [];
+        // The owner is read in the answer: ask for it unencoded (RFC 9110 §12.5.3).
+        ctx.removeUpstreamHeader('accept-encoding');
+      }
       request.responseRules.push(object);
     }
     if (learned === undefined) return CONTINUE;

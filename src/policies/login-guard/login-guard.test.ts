@@ -204,4 +204,29 @@ describe('login-guard', () => {
     assert.ok(!recorded.includes('Secret-Pa55!'));
     assert.ok(!recorded.includes('grace'));
   });
+
+  test('counts an answer it cannot read as neither failure nor success, and asks for it unencoded', async () => {
+    const guard = create({ lockout: { attempts: 2 } });
+    await login(guard, '198.51.100.95', 'hank', { body: BAD_PASSWORD });
+    const attempt = guard.requestState!();
+    const common = { method: 'POST', clientIp: '198.51.100.95', clock, body: '{"username":"hank"}' };
+    const first = contextFor({ ...common, headers: { 'accept-encoding': 'gzip' } });
+    await guard.onRequest!(first, attempt);
+    assert.equal(first.upstreamHeaders.get('accept-encoding'), undefined);
+    assert.equal(first.upstreamHeaders.has('accept-encoding'), true);
+    const gzipped = contextFor({
+      ...common,
+      response: {
+        body: 'binary',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      },
+    });
+    assert.equal(code(await guard.onResponse!(gzipped, attempt)), 'continue');
+    // Not a success: the counter was not reset, so one more failure locks hank out.
+    await login(guard, '198.51.100.95', 'hank', { body: BAD_PASSWORD });
+    assert.equal(
+      rule((await login(guard, '192.0.2.95', 'hank', { body: TOKEN })).request),
+      'username-locked',
+    );
+  });
 });

@@ -77,6 +77,7 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
   const delayMs = parseDuration(config.delay);
   const ipThreshold = config.lockout.ipAttempts ?? config.lockout.attempts;
   const blockStuffing = config.stuffing.action === 'block';
+  const readsAnswer = needsAnswerBody(config.failure);
 
   const subjects = (ctx: PolicyContext, attempt: LoginAttempt): Subject[] => {
     const list: Subject[] = [{ kind: 'ip', key: `ip:${ctx.clientIp}`, threshold: ipThreshold }];
@@ -179,12 +180,14 @@ export function createLoginGuard(config: LoginGuardConfig, deps: PolicyDeps): Po
   return {
     needs: {
       requestBody: readsBody(config.username),
-      responseBody: needsAnswerBody(config.failure),
+      responseBody: readsAnswer,
     },
     requestState: (): LoginAttempt => ({ active: false, user: undefined }),
     onRequest(ctx: PolicyContext, attempt: LoginAttempt): MaybePromise<Verdict> {
       if (!methods.has(ctx.method)) return CONTINUE;
       attempt.active = true;
+      // The failure signals are read in the body: ask for it unencoded (RFC 9110 §12.5.3).
+      if (readsAnswer) ctx.removeUpstreamHeader('accept-encoding');
       const name = fieldValue(ctx, config.username);
       if (name !== undefined && name.trim() !== '') attempt.user = usernameKey(name, config.caseSensitive);
       const ip = ctx.clientIp;

@@ -8,6 +8,12 @@ import type { LoginGuardConfig } from './config.ts';
 
 export type LoginOutcome = 'failed' | 'succeeded' | 'other';
 
+function encoded(response: ResponseView): boolean {
+  const value = response.headers['content-encoding'];
+  const encoding = Array.isArray(value) ? value[0] : value;
+  return encoding !== undefined && encoding.toLowerCase() !== 'identity';
+}
+
 /** Whether the body must be buffered to classify answers under this config. */
 export function needsAnswerBody(failure: LoginGuardConfig['failure']): boolean {
   return failure.json !== undefined || failure.bodyContains !== undefined;
@@ -16,6 +22,9 @@ export function needsAnswerBody(failure: LoginGuardConfig['failure']): boolean {
 /** Classifies one upstream answer. */
 export function loginOutcome(failure: LoginGuardConfig['failure'], response: ResponseView): LoginOutcome {
   if (failure.status.includes(response.status)) return 'failed';
+  // A body the signals cannot be read in (too large to buffer, content-encoded) proves no success:
+  // counting it as one would reset the username's counter.
+  if (needsAnswerBody(failure) && (response.bodyTooLarge === true || encoded(response))) return 'other';
   const body = response.body;
   if (body !== undefined && body.length > 0) {
     if (failure.json !== undefined) {
