@@ -37,7 +37,8 @@ let recorder: TestUpstream;
 let gw: TestGateway;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init: RequestInit = { method, headers: { 'x-user-id': '1', ...headers } };
+  // The spec requires an API key or a bearer token: its presence is checked (requireCredentials).
+  const init: RequestInit = { method, headers: { 'x-user-id': '1', 'x-api-key': 'presented', ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { formatPosture, postureOf } from './posture.ts';
@@ -40,4 +41,103 @@ test('reports routes anyone can call, missing limits and monitor-only policies',
   ]);
   assert.deepEqual(rules('guarded'), ['no-authentication', 'no-rate-limit', 'no-schema']);
   assert.match(formatPosture(report), /high {3}open: anyone can call it/);
+});
+
+test('treats login routes and routes marked public as intentionally public', () => {
+  const report = postureOf(
+    {
+      version: 1,
+      upstreams: { app: { url: 'http://127.0.0.1:1' } },
+      routes: [
+        {
+          name: 'login',
+          match: { path: '/users/v1/login' },
+          upstream: 'app',
+          policies: { 'login-guard': { username: { json: 'username' } }, 'rate-limit': {} },
+        },
+        {
+          name: 'health',
+          match: { path: '/health' },
+          upstream: 'app',
+          public: { reason: 'load balancer probe' },
+        },
+        { name: 'guarded-only', match: { path: '/x' }, upstream: 'app', policies: { 'brute-force': {} } },
+      ],
+    } as unknown as RampartConfig,
+    POLICY_DEFINITIONS,
+  );
+  const rules = (route: string) => report.findings.filter((f) => f.route === route).map((f) => f.rule);
+  assert.deepEqual(rules('login'), ['no-schema', 'no-threat-detection']);
+  assert.deepEqual(rules('health'), ['no-rate-limit', 'no-schema', 'no-threat-detection']);
+  assert.deepEqual(rules('guarded-only').slice(0, 1), ['no-authentication']);
+  const text = formatPosture(report);
+  assert.match(text, /public health: load balancer probe/);
+  assert.match(text, /login {2}login: public by nature/);
+});
+
+test('warns about a config that rewrites the token a login route issues', () => {
+  const route = (sensitive: object) => ({
+    name: 'login',
+    match: { path: '/login' },
+    upstream: 'app',
+    policies: { 'login-guard': { username: { form: 'username' } }, 'sensitive-data': sensitive },
+  });
+  const report = postureOf(
+    {
+      version: 1,
+      upstreams: { app: { url: 'http://127.0.0.1:1' } },
+      routes: [
+        route({ types: { jwt: 'mask' }, keepIssuedTokens: false }),
+        { ...route({ types: { jwt: 'mask' } }), name: 'kept' },
+      ],
+    } as unknown as RampartConfig,
+    POLICY_DEFINITIONS,
+  );
+  const broken = report.findings.filter((f) => f.rule === 'rewrites-issued-token');
+  assert.deepEqual(
+    broken.map((f) => [f.route, f.severity]),
+    [['login', 'high']],
+  );
+});
+
+test('reads public: { reason } and a login-guard route from a config file as written', async () => {
+  const loaded = await loadConfigText(
+    `version: 1
+upstreams: { app: { url: "http://127.0.0.1:1" } }
+routes:
+  - name: health
+    match: { path: /health }
+    upstream: app
+    public: { reason: probe }
+  - name: login
+    match: { path: /users/v1/login, methods: [POST] }
+    upstream: app
+    policies:
+      login-guard: { username: { json: username }, failure: { json: { member: status, equals: fail } }, uniform: true }
+`,
+    'rampart.yaml',
+    POLICY_DEFINITIONS,
+  );
+  assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
+  const report = postureOf(loaded.config, POLICY_DEFINITIONS);
+  assert.deepEqual(
+    report.routes.map((route) => [route.route, route.public, route.issuesTokens]),
+    [
+      ['health', 'probe', false],
+      ['login', undefined, true],
+    ],
+  );
+  assert.equal(
+    report.findings.some((finding) => finding.rule === 'no-authentication'),
+    false,
+  );
+  const empty = await loadConfigText(
+    `version: 1
+upstreams: { app: { url: "http://127.0.0.1:1" } }
+routes: [{ name: r, match: { path: /r }, upstream: app, public: { reason: "" } }]
+`,
+    'rampart.yaml',
+    POLICY_DEFINITIONS,
+  );
+  assert.equal(empty.ok, false);
 });

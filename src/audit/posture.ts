@@ -13,6 +13,10 @@ export interface RoutePosture {
   readonly enforced: Readonly<Partial<Record<Stage, readonly string[]>>>;
   /** Policies in monitor mode (they record, they do not stop anything). */
   readonly monitored: readonly string[];
+  /** Why the route is intentionally public (`public: { reason }`), when it is. */
+  readonly public?: string;
+  /** Whether the route is a login or token route (a login-guard, or a token-shield issuing tokens). */
+  readonly issuesTokens: boolean;
 }
 
 /** A gap in a route's protections. */
@@ -25,7 +29,8 @@ export interface PostureFinding {
     | 'no-rate-limit'
     | 'no-schema'
     | 'monitor-only'
-    | 'no-threat-detection';
+    | 'no-threat-detection'
+    | 'rewrites-issued-token';
   readonly message: string;
 }
 
@@ -35,7 +40,42 @@ export interface PostureReport {
   readonly findings: readonly PostureFinding[];
 }
 
-type Blocks = Record<string, { mode?: string } | undefined>;
+type Block = { mode?: string } & Record<string, unknown>;
+type Blocks = Record<string, Block | undefined>;
+
+/** Authn-stage policies that guard a login rather than establish who calls. */
+const GUARDS: ReadonlySet<string> = new Set(['brute-force', 'login-guard']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Whether the route answers logins or token requests: a login-guard on it, or a token-shield that
+ * issues (swaps) tokens there.
+ */
+function issuesTokens(blocks: Blocks): boolean {
+  const active = (name: string) => blocks[name] !== undefined && blocks[name]?.mode !== 'off';
+  if (active('login-guard')) return true;
+  const shield = blocks['token-shield'];
+  return active('token-shield') && (shield?.role === 'issue' || isRecord(shield?.issue));
+}
+
+/**
+ * Settings that will break legitimate calls on a token-issuing route: sensitive-data masking or
+ * blocking JWTs everywhere (`keepIssuedTokens: false`), or response-filter removing the token
+ * members (`neverLeave` told to, with the route's operations not recognized as logins).
+ */
+function breaksIssuedTokens(blocks: Blocks): string | undefined {
+  const sensitive = blocks['sensitive-data'];
+  if (sensitive !== undefined && sensitive.mode !== 'off') {
+    const types = isRecord(sensitive.types) ? sensitive.types : {};
+    const jwt = types.jwt;
+    if ((jwt === 'mask' || jwt === 'block') && sensitive.keepIssuedTokens === false)
+      return `sensitive-data ${jwt}s JWTs with keepIssuedTokens: false: the token this route issues never reaches its caller, so every authenticated call after login fails`;
+  }
+  return undefined;
+}
 
 /** Reads the posture of a loaded config; `definitions` gives each policy's stage. */
 export function postureOf(config: RampartConfig, definitions: readonly PolicyDefinition[]): PostureReport {
@@ -58,19 +98,28 @@ export function postureOf(config: RampartConfig, definitions: readonly PolicyDef
       enforced[stage] ??= [];
       enforced[stage].push(name);
     }
+    const login = issuesTokens(blocks);
+    const reason = route.public?.reason;
     routes.push({
       route: route.name,
       path: route.match.path,
       methods: route.match.methods,
       enforced,
       monitored,
+      ...(reason === undefined ? {} : { public: reason }),
+      issuesTokens: login,
     });
     const add = (severity: Severity, rule: PostureFinding['rule'], message: string) =>
       findings.push({ route: route.name, severity, rule, message });
-    if (enforced.authn === undefined)
-      add('high', 'no-authentication', 'anyone can call it: no authentication policy');
-    else if (enforced.authz === undefined)
-      add('medium', 'no-authorization', 'any authenticated caller may use it: no authorize rule');
+    const authenticates = (enforced.authn ?? []).some((name) => !GUARDS.has(name));
+    // A login route is public by nature (its guard is the login-guard); a route marked public says why.
+    if (!login && reason === undefined) {
+      if (!authenticates) add('high', 'no-authentication', 'anyone can call it: no authentication policy');
+      else if (enforced.authz === undefined)
+        add('medium', 'no-authorization', 'any authenticated caller may use it: no authorize rule');
+    }
+    const breaks = login ? breaksIssuedTokens(blocks) : undefined;
+    if (breaks !== undefined) add('high', 'rewrites-issued-token', breaks);
     if (enforced.traffic === undefined)
       add('medium', 'no-rate-limit', 'no rate limit, quota or concurrency cap');
     if (enforced.validation === undefined)
@@ -108,6 +157,11 @@ export function formatPosture(report: PostureReport): string {
       .join('  ')
       .trimEnd();
   const out = [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), ''];
+  for (const route of report.routes) {
+    if (route.public !== undefined) out.push(`public ${route.route}: ${route.public}`);
+    else if (route.issuesTokens)
+      out.push(`login  ${route.route}: public by nature, guarded by its login policy`);
+  }
   const order: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
   const sorted = [...report.findings].sort((a, b) => order[a.severity] - order[b.severity]);
   for (const finding of sorted)

@@ -271,6 +271,16 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
       ),
       allowMethodOverride: Type.Boolean({ default: false }),
       allowUrlRewriteHeaders: Type.Boolean({ default: false }),
+      public: Type.Optional(
+        Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 512, description: 'why anyone may call it' }) },
+          {
+            additionalProperties: false,
+            description:
+              'marks the route intentionally public: `rampart check` stops reporting it as unauthenticated',
+          },
+        ),
+      ),
       policies: Type.Optional(policies),
     },
     { additionalProperties: false },

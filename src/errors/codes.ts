@@ -28,7 +28,10 @@ export const ERROR_CODES = {
   RAMPART_AUTHN_LOCKED_OUT: { status: 429, title: 'Too many failed authentication attempts' },
   RAMPART_AUTHN_TLS_REQUIRED: { status: 403, title: 'This authentication method requires HTTPS' },
   RAMPART_AUTHN_UNAVAILABLE: { status: 503, title: 'Authentication temporarily unavailable' },
+  RAMPART_AUTHN_LOGIN_FAILED: { status: 401, title: 'Login failed' },
+  RAMPART_AUTHN_STEP_UP_REQUIRED: { status: 401, title: 'Stronger authentication required' },
   RAMPART_AUTHZ_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  RAMPART_AUTHZ_OBJECT_NOT_FOUND: { status: 404, title: 'Not found' },
   // traffic stage.
   RAMPART_TRAFFIC_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   RAMPART_TRAFFIC_QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },

@@ -19,6 +19,8 @@ export interface RequestInput {
 /** Validation knobs. */
 export interface RequestCheckOptions {
   readonly rejectUnknownQuery: boolean;
+  /** Query parameters that carry credentials (apiKey schemes `in: query`): never unknown. */
+  readonly credentialQuery?: ReadonlySet<string>;
   readonly maxViolations: number;
   readonly multipart: MultipartLimits;
 }
@@ -45,6 +47,7 @@ export function checkRequest(
   violations.push(...params.violations);
   if (options.rejectUnknownQuery) {
     for (const name of params.unknown) {
+      if (options.credentialQuery?.has(name) === true) continue;
       violations.push({ location: `query${memberSegment(name)}`, message: 'is not a declared parameter' });
     }
   }

@@ -21,6 +21,7 @@ describe('policy registry', () => {
         'introspection',
         'token-shield',
         'identity-enrich',
+        'login-guard',
         'authorize',
         'rate-limit',
         'quota',

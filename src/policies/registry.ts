@@ -11,6 +11,7 @@ import { identityEnrich } from './identity-enrich/index.ts';
 import { introspection } from './introspection/index.ts';
 import { ipFilter } from './ip-filter/index.ts';
 import { jwt } from './jwt/index.ts';
+import { loginGuard } from './login-guard/index.ts';
 import { methods } from './methods/index.ts';
 import { mtls } from './mtls/index.ts';
 import { openapiValidate } from './openapi-validate/index.ts';
@@ -37,6 +38,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   introspection,
   tokenShield,
   identityEnrich,
+  loginGuard,
   authorize,
   rateLimit,
   quota,

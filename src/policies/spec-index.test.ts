@@ -57,14 +57,16 @@ describe('one operation index per spec per config version', () => {
       },
     });
 
-    const first = contextFor({ rawUrl: '/orders?limit=5' });
+    // The demo spec requires an API key or a bearer token (openapi-validate checks its presence).
+    const headers = { 'x-api-key': 'presented' };
+    const first = contextFor({ rawUrl: '/orders?limit=5', headers });
     const body = JSON.stringify({ items: [], total: 0, internal: 'x' });
     assert.equal((await serve(policies, first, body)).kind, 'continue');
     assert.equal(matches, 1);
     // The filter used the match: the undeclared member is gone.
     assert.deepEqual(JSON.parse(String(first.response?.body)), { items: [], total: 0 });
 
-    await serve(policies, contextFor({ rawUrl: '/orders?limit=7' }), body);
+    await serve(policies, contextFor({ rawUrl: '/orders?limit=7', headers }), body);
     assert.equal(matches, 2, 'once per request');
   });
 

@@ -8,8 +8,13 @@ export const authorize = definePolicy({
   name: 'authorize',
   stage: 'authz',
   description:
-    'Default-deny authorization: roles/scopes per path and method (BFLA) and object ownership (BOLA).',
+    'Default-deny authorization: roles/scopes, conditions and step-up per path and method (BFLA); object ownership from the request, the answer or learned at creation (BOLA).',
   config: authorizeConfig,
-  errors: ['RAMPART_AUTHZ_FORBIDDEN', 'RAMPART_AUTHN_UNAUTHORIZED'],
-  create: (config) => createAuthorize(config),
+  errors: [
+    'RAMPART_AUTHZ_FORBIDDEN',
+    'RAMPART_AUTHZ_OBJECT_NOT_FOUND',
+    'RAMPART_AUTHN_UNAUTHORIZED',
+    'RAMPART_AUTHN_STEP_UP_REQUIRED',
+  ],
+  create: (config, deps) => createAuthorize(config, deps),
 });

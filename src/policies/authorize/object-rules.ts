@@ -2,6 +2,8 @@
 // caller holds an exempting role. Declarative: `param: params.id, equals: consumer.id, unlessRoles: [admin]`.
 import { claimAt } from '../../identity/claims.ts';
 import type { Identity, PolicyContext } from '../policy.ts';
+import { jsonMember } from '../request-fields.ts';
+import { enrichedOf } from './condition.ts';
 import type { ObjectRuleConfig } from './config.ts';
 import { compilePathPattern, type PathPattern } from './path-pattern.ts';
 
@@ -13,19 +15,27 @@ export interface ObjectRule {
   readonly config: ObjectRuleConfig;
 }
 
-/** Compiles the rules; names default to `object-<index>`. */
+/** Compiles the rules; names default to `object-<index>`; throws unless a rule has one kind of binding. */
 export function compileObjectRules(rules: readonly ObjectRuleConfig[], caseSensitive: boolean): ObjectRule[] {
-  return rules.map((rule, index) => ({
-    name: rule.name ?? `object-${index}`,
-    patterns: rule.paths.map((path) => compilePathPattern(path, caseSensitive)),
-    methods: rule.methods === undefined ? undefined : new Set(rule.methods),
-    config: rule,
-  }));
+  return rules.map((rule, index) => {
+    const onRequest = rule.param !== undefined || rule.equals !== undefined;
+    if (
+      onRequest === (rule.response !== undefined) ||
+      (onRequest && (rule.param === undefined || rule.equals === undefined))
+    )
+      throw new Error(`objects[${index}]: give either param and equals, or response`);
+    return {
+      name: rule.name ?? `object-${index}`,
+      patterns: rule.paths.map((path) => compilePathPattern(path, caseSensitive)),
+      methods: rule.methods === undefined ? undefined : new Set(rule.methods),
+      config: rule,
+    };
+  });
 }
 
 /** Whether any rule reads the body (the route must then buffer it). */
 export function needsBody(rules: readonly ObjectRuleConfig[]): boolean {
-  return rules.some((rule) => rule.param.startsWith('body.'));
+  return rules.some((rule) => rule.param?.startsWith('body.') === true);
 }
 
 function scalar(value: unknown): string | undefined {
@@ -34,27 +44,11 @@ function scalar(value: unknown): string | undefined {
   return undefined;
 }
 
-function parseBody(ctx: PolicyContext, cache: { body?: unknown }): unknown {
-  if (!('body' in cache)) {
-    cache.body = undefined;
-    const text = ctx.body?.toString('utf8');
-    if (text !== undefined && text.length > 0) {
-      try {
-        cache.body = JSON.parse(text);
-      } catch {
-        cache.body = undefined;
-      }
-    }
-  }
-  return cache.body;
-}
-
 /** The parameter's value in this request (undefined when absent or not a scalar). */
 export function parameterValue(
   ctx: PolicyContext,
   param: string,
   captured: Readonly<Record<string, string>>,
-  bodyCache: { body?: unknown },
 ): string | undefined {
   const dot = param.indexOf('.');
   const source = param.slice(0, dot);
@@ -71,18 +65,24 @@ export function parameterValue(
       const value = ctx.headers[name];
       return typeof value === 'string' ? value : undefined;
     }
-    default: {
-      const body = parseBody(ctx, bodyCache);
-      return body !== null && typeof body === 'object'
-        ? scalar(claimAt(body as Record<string, unknown>, name))
-        : undefined;
-    }
+    default:
+      // The body's parse is shared with the other policies of the request (src/openapi/json-body.ts).
+      return jsonMember(ctx.body, name);
   }
 }
 
-/** The caller attribute a rule compares with. */
+/** The caller attribute a rule compares with: `consumer.id|name`, `claims.<path>`, `enriched.<path>`. */
 export function subjectValue(identity: Identity, subject: string): string | undefined {
   if (subject === 'consumer.id') return identity.consumerId;
   if (subject === 'consumer.name') return identity.consumerName;
+  if (subject.startsWith('enriched.'))
+    return scalar(claimAt(enrichedOf(identity) ?? {}, subject.slice('enriched.'.length)));
   return scalar(claimAt(identity.claims ?? {}, subject.slice('claims.'.length)));
+}
+
+/** A scalar member of a JSON value at a dotted path, as a string. */
+export function memberValue(value: unknown, path: string): string | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? scalar(claimAt(value as Record<string, unknown>, path))
+    : undefined;
 }

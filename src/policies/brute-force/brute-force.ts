@@ -3,10 +3,17 @@
 // threshold for a period that doubles with each lockout in a row (bounded). Counters live in the state.
 import { parseDuration } from '../../lib/durations.ts';
 import { createMemoryState } from '../../state/memory.ts';
-import type { MaybePromise as StateMaybe, StateStore } from '../../state/state.ts';
+import type { StateStore } from '../../state/state.ts';
+import {
+  countFailure,
+  isPromise,
+  type LockoutPlan,
+  lockedOut,
+  lockKey,
+  lockoutStateFailed,
+} from '../lockout.ts';
 import {
   CONTINUE,
-  deny,
   type LogContext,
   type MaybePromise,
   type PolicyContext,
@@ -17,17 +24,17 @@ import {
 import type { BruteForceConfig } from './config.ts';
 import { credentialIdOf } from './credential-id.ts';
 
-function isPromise<T>(value: StateMaybe<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
-}
-
 /** Builds the handlers; uses the shared state, or a private memory state when there is none. */
 export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): PolicyHandlers {
   const own = deps.state === undefined ? createMemoryState({ clock: deps.clock }) : undefined;
   const state: StateStore = deps.state ?? own!;
-  const windowMs = parseDuration(config.window);
-  const lockoutMs = parseDuration(config.lockout);
-  const maxLockoutMs = Math.max(lockoutMs, parseDuration(config.maxLockout));
+  const lockMs = parseDuration(config.lockout);
+  const plan: LockoutPlan = {
+    prefix: 'bf',
+    windowMs: parseDuration(config.window),
+    lockMs,
+    maxLockMs: Math.max(lockMs, parseDuration(config.maxLockout)),
+  };
   const byIp = config.by.includes('ip');
   const byCredential = config.by.includes('credential');
 
@@ -41,16 +48,6 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
     return list;
   };
 
-  const lockedVerdict = (ctx: PolicyContext, kind: string, until: number): Verdict => {
-    const seconds = Math.max(1, Math.ceil((until - ctx.clock.now()) / 1000));
-    return deny('RAMPART_AUTHN_LOCKED_OUT', {
-      detail: 'Too many failed attempts; try again later.',
-      reason: `${kind} locked out for ${seconds}s more`,
-      rule: `${kind}-locked`,
-      headers: { 'retry-after': String(seconds) },
-    });
-  };
-
   const check = (
     ctx: PolicyContext,
     list: ReturnType<typeof subjects>,
@@ -59,36 +56,21 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
     const now = ctx.clock.now();
     for (let i = 0; i < list.length; i++) {
       const until = Number(values[i]);
-      if (values[i] !== undefined && until > now) return lockedVerdict(ctx, list[i]!.kind, until);
+      if (values[i] !== undefined && until > now) return lockedOut(ctx, `${list[i]!.kind}-locked`, until);
     }
     return CONTINUE;
   };
 
-  const stateFailed = (ctx: PolicyContext, error: unknown): Verdict => {
-    ctx.log.warn(
-      { requestId: ctx.requestId, err: (error as Error).message },
-      'brute-force state unavailable',
-    );
-    if (config.onStateError === 'open') return CONTINUE;
-    return deny('RAMPART_AUTHN_LOCKED_OUT', {
-      reason: 'state unavailable',
-      rule: 'state-unavailable',
-      headers: { 'retry-after': '5' },
-    });
-  };
+  const stateFailed = (ctx: PolicyContext, error: unknown): Verdict =>
+    lockoutStateFailed(ctx, 'brute-force', config.onStateError, error);
 
   const recordFailure = async (ctx: LogContext, subject: { kind: string; key: string }): Promise<void> => {
-    const failures = await state.increment(`bf:fail:${subject.key}`, windowMs);
-    if (failures < config.maxFailures) return;
-    const strikes = await state.increment(`bf:strikes:${subject.key}`, maxLockoutMs * 4);
-    const duration = Math.min(maxLockoutMs, lockoutMs * 2 ** Math.min(strikes - 1, 30));
-    const until = ctx.clock.now() + duration;
-    await state.set(`bf:lock:${subject.key}`, String(until), duration);
-    await state.delete(`bf:fail:${subject.key}`);
+    const locked = await countFailure(state, plan, subject.key, config.maxFailures, ctx.clock.now());
+    if (locked === undefined) return;
     ctx.emit({
       rule: `${subject.kind}-lockout`,
       severity: 'high',
-      reason: `${subject.key} locked out for ${Math.round(duration / 1000)}s after ${failures} failures`,
+      reason: `${subject.key} locked out for ${Math.round(locked.durationMs / 1000)}s after ${locked.failures} failures`,
     });
   };
 
@@ -96,7 +78,7 @@ export function createBruteForce(config: BruteForceConfig, deps: PolicyDeps): Po
     onRequest(ctx: PolicyContext): MaybePromise<Verdict> {
       const list = subjects(ctx);
       try {
-        const values = list.map((subject) => state.get(`bf:lock:${subject.key}`));
+        const values = list.map((subject) => state.get(lockKey(plan, subject.key)));
         if (!values.some(isPromise)) return check(ctx, list, values as Array<string | undefined>);
         return Promise.all(values).then(
           (resolved) => check(ctx, list, resolved),

@@ -36,6 +36,11 @@ export const openapiValidateConfig = Type.Object(
       'body members the schema does not declare, i.e. mass assignment (default: reject when strict)',
     ),
     readOnly: rejectOrAllow('readOnly members sent in a request (default: reject when strict)'),
+    requireCredentials: Type.Boolean({
+      default: true,
+      description:
+        'refuse with 401 a request to an operation whose `security` requires a scheme when it carries no credential of it',
+    }),
     unknownOperations: Type.Union([Type.Literal('reject'), Type.Literal('pass')], {
       default: 'reject',
       description:

@@ -3,7 +3,7 @@ import { definePolicy } from '../policy.ts';
 import { openapiValidateConfig } from './config.ts';
 import { createOpenapiValidate } from './openapi-validate.ts';
 
-/** Lets through only requests the OpenAPI contract describes: 400, 403, 404, 405 or 415 otherwise. */
+/** Lets through only requests the OpenAPI contract describes: 400, 401, 403, 404, 405 or 415 otherwise. */
 export const openapiValidate = definePolicy({
   name: 'openapi-validate',
   stage: 'validation',
@@ -17,6 +17,7 @@ export const openapiValidate = definePolicy({
     'RAMPART_VALIDATION_METHOD_NOT_ALLOWED',
     'RAMPART_VALIDATION_UNSUPPORTED_MEDIA_TYPE',
     'RAMPART_VALIDATION_FIELD_FORBIDDEN',
+    'RAMPART_AUTHN_UNAUTHORIZED',
   ],
   create: (config, deps) => createOpenapiValidate(config, deps),
 });

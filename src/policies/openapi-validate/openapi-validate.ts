@@ -5,6 +5,7 @@ import {
   type CompiledOperation,
   checkRequest,
   compileContract,
+  type Operation,
   type RequestCheck,
   type RequestCheckOptions,
   SchemaWalker,
@@ -20,6 +21,12 @@ import {
 import { sharedSpec, versionCacheOf } from '../spec-index.ts';
 import { callerRoles } from './caller-roles.ts';
 import type { OpenapiValidateConfig } from './config.ts';
+import {
+  type CredentialRequirements,
+  compileRequirements,
+  credentialQueryNames,
+  credentialsPresent,
+} from './credentials.ts';
 
 /**
  * Compiles the contract once per config version (routes with the same spec and settings share it, and
@@ -43,6 +50,7 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
   const passUnknown = config.unknownOperations === 'pass';
   const options: RequestCheckOptions = {
     rejectUnknownQuery: rule(config.unknownQuery),
+    credentialQuery: credentialQueryNames(spec.document),
     maxViolations: config.maxViolations,
     multipart: {
       maxParts: config.multipart.maxParts,
@@ -54,6 +62,26 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
     { spec: config.spec, operations: contract.index.operations.length, compile: config.compile },
     'openapi contract loaded',
   );
+
+  // Per operation, compiled on its first request: what its `security` requires.
+  const requirements = new WeakMap<Operation, CredentialRequirements>();
+  function missingCredentials(ctx: PolicyContext, operation: Operation): Verdict | undefined {
+    let required = requirements.get(operation);
+    if (required === undefined) {
+      required = compileRequirements(spec.document, operation);
+      requirements.set(operation, required);
+    }
+    if (credentialsPresent(required, ctx)) return undefined;
+    const own = required.challenges.join(', ');
+    return deny('RAMPART_AUTHN_UNAUTHORIZED', {
+      detail: 'Authentication is required.',
+      rule: 'credentials-missing',
+      location: 'header.authorization',
+      reason: `${operation.operationId ?? `${operation.method} ${operation.path}`}: no credential of a scheme its security requires`,
+      // The route's own authn methods know their challenges best; the spec's schemes otherwise.
+      headers: { 'www-authenticate': ctx.authn.challengeHeader() || own || 'Bearer' },
+    });
+  }
 
   function decide(
     ctx: PolicyContext,
@@ -126,6 +154,10 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
           reason: `${ctx.method} not in the contract for this path`,
           headers: { allow: match.allow.join(', ') },
         });
+      }
+      if (config.requireCredentials && ctx.identity === undefined) {
+        const refused = missingCredentials(ctx, match.operation);
+        if (refused !== undefined) return refused;
       }
       const compiled = contract.compiled(match.operation);
       ctx.annotate(

@@ -1,6 +1,7 @@
 // The rate-limit config: rules (limit per window, algorithm, key), per-consumer plans, reject or
 // throttle, and what to do when the shared state is unreachable.
 import { type Static, Type } from '@sinclair/typebox';
+import { KEY_PART_PATTERN } from './key.ts';
 
 /** `N/unit` or `N/Kunit`: `10/s`, `1000/h`, `100/10s`. */
 export const RATE_PATTERN = '^[0-9]{1,12}/[0-9]{0,9}(ms|s|m|h|d)$';
@@ -13,8 +14,10 @@ const Rate = Type.String({
 const Duration = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+(ms|s|m|h|d)$' })]);
 
 const KeyPart = Type.String({
-  pattern: '^(consumer|ip|route|header:[a-z0-9-]{1,64})$',
-  description: 'consumer (the identified consumer, else the client IP), ip, route, header:NAME',
+  pattern: KEY_PART_PATTERN,
+  description:
+    'consumer (the identified consumer, else the client IP), ip, route, header:NAME, body:MEMBER (JSON, ' +
+    'dotted), form:FIELD, claim:NAME, query:NAME; a value the request lacks falls back to the client IP',
 });
 
 const Rule = Type.Object(

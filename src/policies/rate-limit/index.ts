@@ -9,7 +9,7 @@ export const rateLimit = definePolicy({
   name: 'rate-limit',
   stage: 'traffic',
   description:
-    'Sliding-window and token-bucket limits keyed by consumer, IP, route or header; reject or throttle.',
+    'Sliding-window and token-bucket limits keyed by consumer, IP, route, header, body member, form field, claim or query parameter; reject or throttle.',
   config: rateLimitConfig,
   errors: ['RAMPART_TRAFFIC_RATE_LIMITED', 'RAMPART_TRAFFIC_STATE_UNAVAILABLE'],
   create: (config, deps) => createRateLimit(config, deps),

@@ -280,4 +280,54 @@ describe('rate-limit', () => {
     const handlers = setup({ rules: [{ name: 'r', limit: '1/s' }] });
     assert.ok(!(handlers.onRequest?.(contextFor()) instanceof Promise));
   });
+
+  test('keys on a JSON body member, a form field, a claim or a query parameter, else on the client IP', async () => {
+    const handlers = setup({ rules: [{ name: 'login', limit: '1/m', key: ['body:user.name'] }] });
+    assert.equal(handlers.needs?.requestBody, true);
+    const login = (name: string | undefined, ip = '198.51.100.1') =>
+      contextFor({
+        method: 'POST',
+        clientIp: ip,
+        body: JSON.stringify(name === undefined ? { other: 1 } : { user: { name }, password: 'x' }),
+      });
+    assert.equal((await run(handlers, login('alice'))).kind, 'continue');
+    assert.equal((await run(handlers, login('alice', '198.51.100.2'))).kind, 'deny');
+    assert.equal((await run(handlers, login('bob'))).kind, 'continue');
+    // No member: counted per client IP, apart from every username.
+    assert.equal((await run(handlers, login(undefined))).kind, 'continue');
+    assert.equal((await run(handlers, login(undefined))).kind, 'deny');
+    assert.equal((await run(handlers, login(undefined, '198.51.100.3'))).kind, 'continue');
+
+    const form = setup({ rules: [{ name: 'grant', limit: '1/m', key: ['form:username'] }] });
+    const grant = (user: string) =>
+      contextFor({ method: 'POST', body: `grant_type=password&username=${user}&password=p` });
+    assert.deepEqual(
+      [await run(form, grant('a')), await run(form, grant('a')), await run(form, grant('b'))].map(
+        (v) => v.kind,
+      ),
+      ['continue', 'deny', 'continue'],
+    );
+
+    const claim = setup({ rules: [{ name: 'sub', limit: '1/m', key: ['claim:sub'] }] });
+    assert.equal(claim.needs?.requestBody, false);
+    const bySub = (sub: string) =>
+      contextFor({ identity: { consumerId: 'x', scopes: [], method: 'jwt', claims: { sub } } });
+    assert.deepEqual(
+      [await run(claim, bySub('s1')), await run(claim, bySub('s1')), await run(claim, bySub('s2'))].map(
+        (v) => v.kind,
+      ),
+      ['continue', 'deny', 'continue'],
+    );
+
+    const query = setup({ rules: [{ name: 'q', limit: '1/m', key: ['query:name'] }] });
+    const byName = (url: string) => contextFor({ rawUrl: url });
+    assert.deepEqual(
+      [
+        await run(query, byName('/a?name=x')),
+        await run(query, byName('/a?name=x')),
+        await run(query, byName('/a?name=y')),
+      ].map((v) => v.kind),
+      ['continue', 'deny', 'continue'],
+    );
+  });
 });

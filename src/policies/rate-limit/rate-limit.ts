@@ -16,7 +16,7 @@ import {
 } from '../policy.ts';
 import type { RateLimitConfig } from './config.ts';
 import { limitHeaders, type RuleOutcome, retryAfter } from './headers.ts';
-import { compileKey, type KeyBuilder } from './key.ts';
+import { compileKey, type KeyBuilder, keyReadsBody } from './key.ts';
 import { parseRate } from './rate.ts';
 
 interface CompiledRule {
@@ -176,7 +176,9 @@ export function createRateLimit(config: RateLimitConfig, deps: PolicyDeps): Poli
   };
 
   // The request state exists only when the response gets RateLimit headers: otherwise nothing is kept.
+  // The body is buffered only when a rule keys on a member of it.
   return {
+    needs: { requestBody: config.rules.some((rule) => keyReadsBody(rule.key)) },
     onRequest(ctx, request?: Admitted) {
       const attempt = take(ctx);
       return attempt instanceof Promise

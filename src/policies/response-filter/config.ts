@@ -1,5 +1,6 @@
 // The response-filter config: the contract responses are held to, and what to do with extra members.
 import { type Static, Type } from '@sinclair/typebox';
+import { NEVER_LEAVE_DEFAULT } from './never-leave.ts';
 
 /** The response-filter policy block. */
 export const responseFilterConfig = Type.Object(
@@ -28,6 +29,18 @@ export const responseFilterConfig = Type.Object(
           'path parameter naming the object owner: the role `self` holds when it equals the consumer id',
       }),
     ),
+    neverLeave: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+      default: [...NEVER_LEAVE_DEFAULT],
+      maxItems: 256,
+      description:
+        'members removed from every JSON answer whatever the spec declares (names compare without case, _ or -); [] switches it off',
+    }),
+    allowOn: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+      default: [],
+      maxItems: 256,
+      description:
+        'operations (operationId, or "METHOD /spec/path") whose answers keep never-leave members (e.g. an API key issued once)',
+    }),
     maxFindings: Type.Integer({
       minimum: 1,
       maximum: 10_000,

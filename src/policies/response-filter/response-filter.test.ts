@@ -27,6 +27,48 @@ paths:
           content:
             application/json:
               schema: { $ref: '#/components/schemas/User' }
+  /users/v1/_debug:
+    get:
+      operationId: debug
+      responses:
+        '200':
+          description: every user, as the spec admits
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  users:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        username: { type: string }
+                        password: { type: string }
+                        admin: { type: boolean }
+                        passwordResetRequired: { type: boolean }
+                        token: { type: object, properties: { expires: { type: string } } }
+  /users/v1/login:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { username: { type: string }, password: { type: string } } }
+      responses:
+        '200':
+          description: the caller's token
+          content:
+            application/json:
+              schema: { type: object, properties: { token: { type: string }, auth_token: { type: string }, password: { type: string }, secret: { type: string } } }
+  /keys:
+    post:
+      operationId: issueKey
+      responses:
+        '201':
+          description: a key, shown once
+          content:
+            application/json:
+              schema: { type: object, properties: { apiKey: { type: string } } }
 components:
   schemas:
     User:
@@ -92,5 +134,64 @@ components:
       assert.equal(ctx.upstreamHeaders.has('accept-encoding'), true);
       assert.equal(ctx.upstreamHeaders.get('accept-encoding'), undefined);
     });
+  });
+
+  test('removes secret-named members the spec declares, each an event, and keeps look-alikes', async () => {
+    const body = JSON.stringify({
+      users: [
+        {
+          username: 'name1',
+          password: 'pass1',
+          admin: false,
+          passwordResetRequired: true,
+          token: { expires: 'x' },
+        },
+        { username: 'admin', password: 'pass2', admin: true },
+      ],
+    });
+    const ctx = contextFor({ rawUrl: '/users/v1/_debug', response: { body } });
+    assert.equal((await create().onResponse!(ctx)).kind, 'continue');
+    assert.deepEqual(JSON.parse(ctx.response!.body!.toString('utf8')), {
+      users: [
+        { username: 'name1', admin: false, passwordResetRequired: true, token: { expires: 'x' } },
+        { username: 'admin', admin: true },
+      ],
+    });
+    assert.deepEqual(ctx.events.map((event) => [event.rule, event.location]).sort(), [
+      ['never-leave-member', 'response.body.users[0].password'],
+      ['never-leave-member', 'response.body.users[1].password'],
+    ]);
+  });
+
+  test('keeps the token of a login answer but not its other secrets, and obeys allowOn and []', async () => {
+    const login = () =>
+      contextFor({
+        method: 'POST',
+        rawUrl: '/users/v1/login',
+        response: {
+          body: JSON.stringify({ token: 'eyJ.a.b', auth_token: 'eyJ.c.d', password: 's', secret: 'kept' }),
+        },
+      });
+    const ctx = login();
+    await create().onResponse!(ctx);
+    assert.deepEqual(JSON.parse(ctx.response!.body!.toString('utf8')), {
+      token: 'eyJ.a.b',
+      auth_token: 'eyJ.c.d',
+      secret: 'kept',
+    });
+    const key = () =>
+      contextFor({ method: 'POST', rawUrl: '/keys', response: { status: 201, body: '{"apiKey":"k-1"}' } });
+    const removed = key();
+    await create().onResponse!(removed);
+    assert.deepEqual(JSON.parse(removed.response!.body!.toString('utf8')), {});
+    const allowed = key();
+    await create({ allowOn: ['issueKey'] }).onResponse!(allowed);
+    assert.deepEqual(JSON.parse(allowed.response!.body!.toString('utf8')), { apiKey: 'k-1' });
+    const off = contextFor({ rawUrl: '/elsewhere', response: { body: '{"password":"p"}' } });
+    await create({ neverLeave: [] }).onResponse!(off);
+    assert.deepEqual(JSON.parse(off.response!.body!.toString('utf8')), { password: 'p' });
+    const unknown = contextFor({ rawUrl: '/elsewhere', response: { body: '{"password":"p","n":1}' } });
+    await create().onResponse!(unknown);
+    assert.deepEqual(JSON.parse(unknown.response!.body!.toString('utf8')), { n: 1 });
   });
 });

@@ -18,7 +18,10 @@ export const sensitiveDataConfig = Type.Object(
         ssn: action('mask', 'US social security numbers'),
         email: action('report', 'email addresses'),
         phone: action('report', 'phone numbers'),
-        jwt: action('mask', 'JSON Web Tokens'),
+        jwt: action(
+          'report',
+          'JSON Web Tokens (report by default: a token in an answer is usually one issued to the caller)',
+        ),
         privateKey: action('block', 'PEM private keys'),
         cloudKey: action('block', 'cloud and SaaS access keys (AWS, Google, GitHub, Slack, Stripe)'),
         rampartKey: action('block', "API keys with Rampart's rmp_ prefix"),
@@ -32,6 +35,11 @@ export const sensitiveDataConfig = Type.Object(
     overBudget: Type.Union([Type.Literal('pass'), Type.Literal('block')], {
       default: 'pass',
       description: 'a body over the budget: pass it with an event, or block it (502)',
+    }),
+    keepIssuedTokens: Type.Boolean({
+      default: true,
+      description:
+        'never mask or block a JWT in a member named …token or jwt at the top of an answer (a login or token answer), whatever `jwt` says',
     }),
     requests: Type.Boolean({
       default: false,

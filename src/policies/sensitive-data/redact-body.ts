@@ -1,6 +1,7 @@
 // Applies the scanner to a body: a parsed JSON value is walked and each string (and long integer)
 // checked, so masks never break the document; other text is scanned whole. Locations are rendered
 // only for the first finding of each type, not for every member walked.
+import { isIssuedCredentialName, normalizeName } from '../../openapi/index.ts';
 import { maskValue, type SensitiveMatch, type SensitiveType, scanText } from './scanner.ts';
 
 /** The action configured per type. */
@@ -36,6 +37,20 @@ interface Walk {
   readonly path: (string | number)[];
   depth: number;
   changed: boolean;
+  /** Keep JWTs in issued-credential members (see `isIssuedCredential`). */
+  readonly keepIssued: boolean;
+}
+
+/**
+ * Whether the string being scanned is a credential issued to the caller: a member named `…token` or
+ * `jwt` (`token`, `access_token`, `auth_token`, `id_token`, `refresh_token`) at the root of the answer
+ * or one object below it (`data.access_token`), never inside an array (a list of other users' tokens
+ * is a leak, not a login answer). Masking it would break every call the caller makes with it.
+ */
+function isIssuedCredential(walk: Walk): boolean {
+  if (walk.depth === 0 || walk.depth > 2) return false;
+  for (let i = 0; i < walk.depth; i++) if (typeof walk.path[i] !== 'string') return false;
+  return isIssuedCredentialName(normalizeName(walk.path[walk.depth - 1] as string));
 }
 
 function render(walk: Walk): string {
@@ -56,7 +71,9 @@ function redactString(text: string, walk: Walk, location?: string): string | und
   let from = 0;
   let changed = false;
   for (const match of matches) {
-    const action = walk.actions.get(match.type)!;
+    let action = walk.actions.get(match.type)!;
+    if (match.type === 'jwt' && action !== 'report' && walk.keepIssued && isIssuedCredential(walk))
+      action = 'report';
     const seen = walk.found.get(match.type);
     if (seen === undefined) {
       walk.found.set(match.type, {
@@ -107,14 +124,33 @@ function walkValue(value: unknown, walk: Walk, depth: number): unknown {
   return undefined;
 }
 
+function newWalk(
+  actions: ReadonlyMap<SensitiveType, Action>,
+  wanted: ReadonlySet<SensitiveType>,
+  root: string,
+  keepIssued: boolean,
+): Walk {
+  return { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false, keepIssued };
+}
+
 /** Scans a parsed JSON value, masking in place; `changed` says whether the value was edited. */
 export function scanJson(
   value: unknown,
   root: string,
   actions: ReadonlyMap<SensitiveType, Action>,
   wanted: ReadonlySet<SensitiveType>,
+  keepIssued = false,
 ): JsonScan {
-  const walk: Walk = { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false };
+  const walk: Walk = {
+    actions,
+    wanted,
+    found: new Map(),
+    root,
+    path: [],
+    depth: 0,
+    changed: false,
+    keepIssued,
+  };
   // A bare JSON string or number at the root has no container to be replaced in.
   const replaced = walkValue(value, walk, 0);
   if (replaced !== undefined) return { found: walk.found, changed: true, value: replaced };
@@ -128,6 +164,6 @@ export function scanPlainText(
   actions: ReadonlyMap<SensitiveType, Action>,
   wanted: ReadonlySet<SensitiveType>,
 ): TextScan {
-  const walk: Walk = { actions, wanted, found: new Map(), root, path: [], depth: 0, changed: false };
+  const walk = newWalk(actions, wanted, root, false);
   return { found: walk.found, masked: redactString(text, walk, root) };
 }

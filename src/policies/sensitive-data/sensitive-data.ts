@@ -52,7 +52,7 @@ export function createSensitiveData(config: SensitiveDataConfig): PolicyHandlers
       if (!jsonMayHold(text, email, privateKey)) return { found: NOTHING, replacement: undefined };
       const parsed = jsonOf(body, text);
       if (parsed.ok) {
-        const result = scanJson(parsed.value, root, table, wanted);
+        const result = scanJson(parsed.value, root, table, wanted, config.keepIssuedTokens);
         return {
           found: result.found,
           replacement: result.changed ? () => replaceJson(body, result.value) : undefined,
