@@ -277,7 +277,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
     defaults: {
       policies: {
         'request-limits': { maxBodyBytes: '1mb' },
-        'openapi-validate': { spec: specPath },
+        'openapi-validate': { spec: specPath, inferFormats: true },
         detect: { paranoia: 1, spec: specPath },
         'response-filter': { spec: specPath },
         'sensitive-data': {},

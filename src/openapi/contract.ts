@@ -15,6 +15,8 @@ export interface ContractOptions {
   readonly closeObjects: boolean;
   /** Refuse `readOnly` members in requests. */
   readonly refuseReadOnly: boolean;
+  /** Check members named like email addresses as email addresses (to-json-schema.ts). */
+  readonly inferFormats?: boolean;
   /** A prefix of request paths the spec's paths are relative to (`/api/v1`). */
   readonly basePath?: string;
   /** Compile every operation now (default) or on its first request. */
@@ -90,7 +92,12 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   const converter = new SchemaConverter(
     spec.document,
     spec.version,
-    { direction: 'request', closeObjects: options.closeObjects, refuseReadOnly: options.refuseReadOnly },
+    {
+      direction: 'request',
+      closeObjects: options.closeObjects,
+      refuseReadOnly: options.refuseReadOnly,
+      inferFormats: options.inferFormats === true,
+    },
     `https://rampart.invalid/contract/${++contractCount}/request.json`,
   );
   const built = new Map<Operation, CompiledOperation>();

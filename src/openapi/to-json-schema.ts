@@ -14,7 +14,22 @@ export interface ConvertOptions {
   readonly closeObjects: boolean;
   /** Requests: a present `readOnly` member is a violation (`properties.x: false`). */
   readonly refuseReadOnly: boolean;
+  /**
+   * Members named like an email address (`email`, `contactEmail`) whose string schema names no format
+   * are checked as one (RFC 5321 length too): a malformed value, such as a catastrophic-regex payload
+   * aimed at the upstream's own email check, is refused at the gateway.
+   */
+  readonly inferFormats?: boolean;
 }
+
+/** Whether a member name says it holds an email address. */
+export function isEmailName(name: string): boolean {
+  const letters = name.toLowerCase().replaceAll(/[^a-z]/g, '');
+  return letters.endsWith('email') || letters === 'emailaddress' || letters === 'mail';
+}
+
+// RFC 5321 §4.5.3.1.3: a path (and so an address in it) is at most 256 octets, 254 without the brackets.
+const EMAIL_CHECK = { format: 'email', maxLength: 254 };
 
 // Annotations and OpenAPI-only keywords ajv does not need (x-* extensions are dropped too).
 const DROPPED = new Set([
@@ -112,9 +127,20 @@ export class SchemaConverter {
         this.#options.direction === 'request' &&
         this.#options.refuseReadOnly &&
         this.#flag(member, 'readOnly');
-      out[name] = refused ? false : this.convert(member, true, depth + 1);
+      const converted = refused ? false : this.convert(member, true, depth + 1);
+      out[name] =
+        this.#options.inferFormats === true && isEmailName(name) && this.#isPlainString(member)
+          ? { allOf: [converted, EMAIL_CHECK] }
+          : converted;
     }
     return out;
+  }
+
+  /** A string schema without a format of its own (the only kind a name may give a format to). */
+  #isPlainString(member: unknown): boolean {
+    const schema = deref<unknown>(this.#document, member);
+    if (!isObject(schema) || schema.format !== undefined) return false;
+    return schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string'));
   }
 
   #map(map: Record<string, unknown>, depth: number): Record<string, unknown> {

@@ -50,6 +50,12 @@ export const openapiValidateConfig = Type.Object(
       default: 'eager',
       description: 'compile every operation at load (eager) or on its first request (lazy, for huge specs)',
     }),
+    inferFormats: Type.Boolean({
+      default: false,
+      description:
+        'check string members named like email addresses (`email`, `contactEmail`) that declare no format ' +
+        'as email addresses of at most 254 characters; `rampart init` turns it on',
+    }),
     maxViolations: Type.Integer({
       minimum: 1,
       maximum: 100,

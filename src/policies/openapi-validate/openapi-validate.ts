@@ -41,8 +41,15 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
   const refuseReadOnly = rule(config.readOnly);
   const eager = config.compile === 'eager';
   const contract = versionCacheOf(deps).once(
-    `openapi:contract:${shared.path}:${shared.basePath}:${closeObjects}:${refuseReadOnly}:${eager}`,
-    () => compileContract(spec, { closeObjects, refuseReadOnly, eager, index: shared.index }),
+    `openapi:contract:${shared.path}:${shared.basePath}:${closeObjects}:${refuseReadOnly}:${eager}:${config.inferFormats}`,
+    () =>
+      compileContract(spec, {
+        closeObjects,
+        refuseReadOnly,
+        eager,
+        index: shared.index,
+        inferFormats: config.inferFormats,
+      }),
   );
   const walker = new SchemaWalker(spec.document);
   // Most contracts guard no member by role: then there is nothing to walk a request body for.
