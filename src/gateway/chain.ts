@@ -6,6 +6,7 @@ import {
   type PolicyHandlers,
   type PolicyMode,
   STAGES,
+  type Stage,
 } from '../policies/policy.ts';
 
 /** One policy instance in a chain. */
@@ -16,6 +17,7 @@ export interface ChainLink {
   readonly handlers: PolicyHandlers;
   /** Its index in the chain: the slot of its per-request state. */
   readonly position: number;
+  readonly stage: Stage;
 }
 
 /** A route's compiled chain: phase lists precomputed so empty phases cost nothing. */
@@ -23,7 +25,11 @@ export interface Chain {
   readonly links: readonly ChainLink[];
   /** Request phase, top down. */
   readonly onRequest: readonly ChainLink[];
-  /** Response phase, bottom up. */
+  /**
+   * Response phase: the deciding stages first, bottom up (threat … authn: owner checks, uniform login
+   * failures judge the upstream's own answer), then the response stage bottom up, so what it removes,
+   * masks, sanitizes and adds (security headers) applies to every answer, also a replaced one.
+   */
   readonly onResponse: readonly ChainLink[];
   readonly onLog: readonly ChainLink[];
   readonly needsRequestBody: boolean;
@@ -75,7 +81,15 @@ export function compileChain(
       throw new PolicyBuildError(path, (error as Error).message, error);
     }
     const order = STAGES.indexOf(definition.stage) * 10_000 + position++;
-    links.push({ name, mode, failOpen: definition.failOpen === true, handlers, order, position: 0 });
+    links.push({
+      name,
+      mode,
+      failOpen: definition.failOpen === true,
+      handlers,
+      order,
+      position: 0,
+      stage: definition.stage,
+    });
   }
   links.sort((a, b) => a.order - b.order);
   links.forEach((link, index) => {
@@ -98,7 +112,14 @@ export function compileChain(
   return {
     links,
     onRequest: links.filter((link) => link.handlers.onRequest !== undefined),
-    onResponse: links.filter((link) => link.handlers.onResponse !== undefined).reverse(),
+    onResponse: [
+      ...links
+        .filter((link) => link.handlers.onResponse !== undefined && link.stage !== 'response')
+        .reverse(),
+      ...links
+        .filter((link) => link.handlers.onResponse !== undefined && link.stage === 'response')
+        .reverse(),
+    ],
     onLog: links.filter((link) => link.handlers.onLog !== undefined),
     needsRequestBody: links.some((link) => needsOf(link).requestBody === true),
     responseBody,

@@ -328,3 +328,38 @@ describe('per-request policy state', () => {
     );
   });
 });
+
+describe('response phase order', () => {
+  test('runs the deciding stages on the upstream answer first, then the response stage on what they left', async () => {
+    calls.length = 0;
+    const owner = definePolicy({
+      name: 'owner',
+      stage: 'authz',
+      description: 'hides an answer that is not the caller’s',
+      config: Type.Object({}),
+      errors: ['RAMPART_AUTHZ_FORBIDDEN'],
+      create: () => ({
+        onResponse(ctx) {
+          calls.push(`response:owner:${ctx.response?.local === true ? 'local' : 'upstream'}`);
+          return ctx.response?.local === true ? CONTINUE : deny('RAMPART_AUTHZ_FORBIDDEN');
+        },
+      }),
+    });
+    const chain = compileChain(
+      registry(probe('headers', 'response', 'pass'), owner, probe('sanitize', 'response', 'pass')),
+      { defaults: undefined, route: { headers: {}, owner: {}, sanitize: {} }, routePath: 'routes[0]' },
+      deps,
+    );
+    const ctx = Object.assign(contextFor({ response: { status: 200, body: '{}', local: false } }), {
+      currentPolicy: '',
+      policyStates: undefined,
+    });
+    const replaced: string[] = [];
+    await runResponsePhase(chain, ctx, recorder(), (result) => {
+      replaced.push(result.policy ?? '');
+      Object.assign(ctx, { response: { status: 403, headers: {}, body: undefined, local: true } });
+    });
+    assert.deepEqual(replaced, ['owner']);
+    assert.deepEqual(calls, ['response:owner:upstream', 'response:sanitize', 'response:headers']);
+  });
+});
