@@ -53,7 +53,7 @@ describe('extractors', () => {
     assert.equal(inputsFromBody('<a>1</a>', 'application/soap+xml')[0]?.location, 'body.a');
     assert.deepEqual(
       inputsFromBody('--x\r\nContent-Disposition: form-data', 'multipart/form-data; boundary=x'),
-      [{ location: 'body', value: '--x\r\nContent-Disposition: form-data', kind: 'body' }],
+      [{ location: 'body', value: '--x Content-Disposition: form-data', kind: 'body' }],
     );
   });
 

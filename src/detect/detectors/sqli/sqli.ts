@@ -21,6 +21,13 @@ const SQL_KEYWORDS = /\b(?:or|and|xor|div|union|select|order|group|having|waitfo
 function isTruncation(text: string, t: SqlToken | undefined): boolean {
   if (t?.type !== 'comment') return false;
   const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
+  // A run of dashes before a word is a marker line (`-----BEGIN PGP PUBLIC KEY BLOCK-----`), not a comment.
+  if (marker === 2 && text.startsWith('----', t.at)) {
+    let end = t.at;
+    while (text.charCodeAt(end) === 45) end++;
+    const c = text.charCodeAt(end);
+    if (c >= 97 && c <= 122) return false;
+  }
   const after = text.charCodeAt(t.at + marker);
   return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
 }
@@ -217,9 +224,12 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   const strong =
     (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
     (a.type === 'word' && a.text === b.text);
+  // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
+  // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
+  const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
   hits.push({
     rule: 'sqli.tautology',
-    score: strong && (breakout || isValue(prev) || prev.type === ')') ? 5 : 3,
+    score: strong && !prose && (breakout || isValue(prev) || prev.type === ')') ? 5 : 3,
     paranoia: 1,
     at: t.at,
   });

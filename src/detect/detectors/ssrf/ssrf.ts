@@ -36,6 +36,12 @@ const DOTTED_NAMES = INTERNAL_NAMES.map((name) => `.${name}`);
 // Wildcard DNS services that resolve `<ip>.nip.io` to `<ip>`, a common filter bypass.
 const WILDCARD_DNS = ['.nip.io', '.xip.io', '.sslip.io', '.nip.direct', '.traefik.me'];
 const MAX_URLS = 64;
+// Remotes of version control and remote shells: an address in them names a repository, the
+// server does not fetch it (`ssh://git@localhost:2222/org/repo.git` in a repository's settings).
+const NON_REQUEST_SCHEMES = new Set(['ssh', 'git', 'git+ssh', 'ssh+git', 'svn+ssh', 'mailto']);
+// Browsers name the page that sent a request in these: a front end on localhost or an intranet
+// host is everyday traffic, not a request the server makes.
+const BROWSER_ORIGIN_HEADERS = new Set(['header.origin', 'header.referer']);
 // What a bare internal host can start with: an address literal, or one of the internal names.
 const BARE_HOST_START =
   /^(?:[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes|[\w.-]+\.(?:nip|xip|sslip)\.io)/;
@@ -62,8 +68,11 @@ function hostAt(text: string, from: number): string {
 export function internalReason(rawHost: string): string | undefined {
   const host = rawHost.replace(/\.$/, '');
   if (host.length === 0) return undefined;
-  for (let i = 0; i < INTERNAL_NAMES.length; i++)
-    if (host === INTERNAL_NAMES[i] || host.endsWith(DOTTED_NAMES[i]!)) return 'internal-name';
+  for (let i = 0; i < INTERNAL_NAMES.length; i++) {
+    if (host === INTERNAL_NAMES[i]) return 'internal-name';
+    // `github.localhost` and the like name development installs in API documents (RFC 6761 §6.3).
+    if (host.endsWith(DOTTED_NAMES[i]!)) return i === 0 ? 'local-name' : 'internal-name';
+  }
   // Every inet_aton form starts with a digit and every IPv6 literal has a `:`: a host name is neither.
   const first = host.charCodeAt(0);
   const literal = (first >= 48 && first <= 57) || host.includes(':') ? classifyHostLiteral(host) : undefined;
@@ -85,8 +94,9 @@ function isSchemeChar(c: number): boolean {
 /** The SSRF detector. */
 export const ssrfDetector: Detector = {
   category: 'ssrf',
-  detect(views) {
+  detect(views, _kind, location) {
     const text = views.lower;
+    const browserOrigin = BROWSER_ORIGIN_HEADERS.has(location);
     const hits: Hit[] = [];
     const whole = text.trimStart();
     let i = text.indexOf('://');
@@ -100,9 +110,10 @@ export const ssrfDetector: Detector = {
       if (DANGEROUS_SCHEMES.has(scheme)) {
         hits.push({ rule: 'ssrf.scheme', score: leading ? 5 : 3, paranoia: 1, at: s });
       }
-      const reason = internalReason(hostAt(text, i + 3));
-      if (reason !== undefined) {
-        const strong = reason === 'metadata' || reason === 'wildcard-dns' || leading;
+      const reason = NON_REQUEST_SCHEMES.has(scheme) ? undefined : internalReason(hostAt(text, i + 3));
+      if (reason !== undefined && (reason === 'metadata' || !browserOrigin)) {
+        const strong =
+          reason === 'metadata' || reason === 'wildcard-dns' || (leading && reason !== 'local-name');
         hits.push({
           rule: reason === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-host',
           score: strong ? 5 : 3,

@@ -94,7 +94,8 @@ export const traversalDetector: Detector = {
       return hits;
     }
     const text = fold(views.lower);
-    if (text.includes('..')) {
+    // Dots alone (`...`, an ellipsis) climb nothing: a traversal needs a separator, or is `..` itself.
+    if (text.includes('..') && (text.includes('/') || text.trim() === '..')) {
       const { depth, ups, at } = climb(text);
       // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
       const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
@@ -113,7 +114,11 @@ export const traversalDetector: Detector = {
       const at = text.indexOf(wrapper);
       if (at >= 0 && (at === 0 || !/[a-z0-9]/.test(text[at - 1]!))) {
         const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
-        hits.push({ rule: 'traversal.wrapper', score: leading ? 5 : 2, paranoia: leading ? 1 : 2, at });
+        // A file URL names a file (`file:///Users/me/repo` in an API document); what it reads
+        // decides: system paths, sensitive files and climbs have rules of their own.
+        if (wrapper === 'file://')
+          hits.push({ rule: 'traversal.file-url', score: leading ? 3 : 2, paranoia: leading ? 1 : 2, at });
+        else hits.push({ rule: 'traversal.wrapper', score: leading ? 5 : 2, paranoia: leading ? 1 : 2, at });
         break;
       }
     }
