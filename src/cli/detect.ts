@@ -17,6 +17,7 @@ import {
   inputsFromHeaders,
   inputsFromPath,
   inputsFromQuery,
+  thresholdFor,
 } from '../detect/index.ts';
 
 const HELP = `Usage: rampart detect [options] [VALUE]
@@ -29,7 +30,7 @@ body; its path, query, headers, cookies and body are inspected as the detect pol
 
   --json              one JSON document instead of text
   --paranoia N        1 (default) to 4
-  --threshold N       anomaly score that blocks (default ${DEFAULT_THRESHOLD})
+  --threshold N       anomaly score that blocks (default by paranoia: ${DEFAULT_THRESHOLD}, 4, 3, 3)
   --kind KIND         how VALUE reaches the engine: query (default), body, header, cookie, path, key
   --location LOC      the location VALUE is reported at (default: input), as exclusions name it
   --category C        only this category (repeatable): ${CATEGORIES.join(', ')}
@@ -185,7 +186,7 @@ export async function runDetect(args: readonly string[]): Promise<number> {
     }
     if (positionals.length > 1) throw new UsageError('give one VALUE (quote it) or none to read stdin');
     const paranoia = integer(values.paranoia, '--paranoia', 1, 4, 1);
-    const threshold = integer(values.threshold, '--threshold', 1, 100, DEFAULT_THRESHOLD);
+    const threshold = integer(values.threshold, '--threshold', 1, 100, thresholdFor(paranoia));
     const kind = (values.kind ?? 'query') as InputKind;
     if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
     const categories = values.category as Category[] | undefined;

@@ -14,7 +14,7 @@ export type OverBudgetAction = 'block' | 'flag';
 export interface DetectorOptions {
   /** 1 (default, fewest false positives) to 4 (most rules, most false positives). */
   readonly paranoia?: number;
-  /** The anomaly score at which a request is blocked (default 5). */
+  /** The anomaly score at which a request is blocked (default: by paranoia level, `thresholdFor`). */
   readonly threshold?: number;
   /** Only these categories run (default: all). */
   readonly categories?: readonly Category[];
@@ -27,6 +27,8 @@ export interface DetectorOptions {
 
 export interface InspectionResult {
   readonly score: number;
+  /** The threshold the score was held against. */
+  readonly threshold: number;
   readonly findings: Finding[];
   readonly blocked: boolean;
   readonly overBudget: boolean;
@@ -39,7 +41,15 @@ export interface ThreatDetector {
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024;
 /** Text that holds no markup, path, URL, shell or template syntax: only detectors that read words run. */
 const PLAIN = /^[\p{L}\p{N} _,-]*$/u;
+/** The blocking threshold at paranoia 1. */
 export const DEFAULT_THRESHOLD = 5;
+/** Default thresholds at paranoia 1–4: higher levels add rules and let weaker evidence decide. */
+const THRESHOLDS = [5, 4, 3, 3] as const;
+
+/** The default blocking threshold of a paranoia level (1–4). */
+export function thresholdFor(paranoia: number): number {
+  return THRESHOLDS[Math.min(4, Math.max(1, Math.trunc(paranoia))) - 1]!;
+}
 /** The ASCII part of PLAIN, tested on the raw value before any decoding. */
 const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
 /**
@@ -69,7 +79,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   const paranoia = options.paranoia ?? 1;
   if (!Number.isInteger(paranoia) || paranoia < 1 || paranoia > 4)
     throw new RangeError('paranoia must be 1 to 4');
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const threshold = options.threshold ?? thresholdFor(paranoia);
   const budget = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
   const overBudgetAction = options.overBudget ?? 'block';
   const wanted = options.categories === undefined ? undefined : new Set(options.categories);
@@ -211,7 +221,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const score = anomalyScore(merged);
       const blocked = score >= threshold || (overBudget && overBudgetAction === 'block');
       merged.sort((a, b) => b.score - a.score);
-      return { score, findings: merged, blocked, overBudget };
+      return { score, threshold, findings: merged, blocked, overBudget };
     },
   };
 }

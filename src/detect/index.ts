@@ -9,6 +9,7 @@ export {
   type InspectionResult,
   type OverBudgetAction,
   type ThreatDetector,
+  thresholdFor,
 } from './engine.ts';
 export type { Exclusion } from './exclusions.ts';
 export { inputsFromBody } from './extract/body.ts';
@@ -16,6 +17,7 @@ export { DEFAULT_HEADERS, inputsFromCookies, inputsFromHeaders } from './extract
 export { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
 export { inputsFromPath, inputsFromQuery, inputsFromUrlencoded } from './extract/query.ts';
 export { inputsFromXml } from './extract/xml.ts';
+export type { Paranoia, Rule } from './rules.ts';
 export {
   CATEGORIES,
   type Category,

@@ -1,4 +1,5 @@
 // Shared types of the detection engine: inputs, findings, categories and detector shape.
+import type { Rule } from './rules.ts';
 
 /** Where an input came from; detectors weigh evidence by it. */
 export type InputKind = 'query' | 'path' | 'header' | 'cookie' | 'body' | 'key';
@@ -73,6 +74,8 @@ export interface Views {
 /** A detector: a pure function of one input's views, linear in their length. */
 export interface Detector {
   readonly category: Category;
+  /** Every rule it can report (its table in the catalogue). */
+  readonly rules: readonly Rule[];
   /** Whether text of only letters, digits, spaces, `_`, `,` and `-` can carry this attack (SQL keywords can). */
   readonly plainText?: boolean;
   /**

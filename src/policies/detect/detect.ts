@@ -39,7 +39,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
   const budgetBytes = parseBytes(config.budget ?? '1mb');
   const engine = createDetector({
     paranoia: config.paranoia,
-    threshold: config.threshold,
+    ...(config.threshold === undefined ? {} : { threshold: config.threshold }),
     ...(config.categories === undefined ? {} : { categories: config.categories }),
     exclusions: config.exclusions,
     budgetBytes,
@@ -75,7 +75,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
       const result = engine.inspect(inputsOf(ctx));
       if (result.score > 0) ctx.annotate('threat_score', result.score);
       const top = result.findings[0];
-      const denied = result.blocked && top !== undefined && result.score >= config.threshold;
+      const denied = result.blocked && top !== undefined && result.score >= result.threshold;
       const flags = denied ? result.findings.slice(1) : result.findings;
       for (const finding of flags.slice(0, MAX_FLAGS)) {
         ctx.emit({

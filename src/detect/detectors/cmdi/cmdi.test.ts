@@ -22,7 +22,9 @@ describe('cmdi detector', () => {
     assert.equal(scores(';id').get('cmdi.chained-command'), 5);
     assert.equal(scores('127.0.0.1 | cat /etc/passwd').get('cmdi.chained-command'), 5);
     assert.equal(scores("'&& whoami").get('cmdi.chained-command'), 5);
-    assert.equal(scores('a%0aid').get('cmdi.chained-command'), 5);
+    // After a line break inside text: medium at paranoia 1, full weight from paranoia 2.
+    assert.equal(scores('a%0aid').get('cmdi.chained-command.weak'), 3);
+    assert.equal(scores('a%0aid').get('cmdi.documented'), 5);
   });
 
   test('finds substitution, quote-split words and $IFS spacing', () => {

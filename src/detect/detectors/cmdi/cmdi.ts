@@ -1,8 +1,10 @@
 // OS command injection: a small shell lexer finds command positions — after `;`, `|`, `&`, `&&`,
 // `||`, a newline, inside `$( )` or backticks — and reads the command word there the way a shell
 // would (quotes and backslashes removed, `${IFS}` as space, a path reduced to its program name).
+import { hit, type Rule } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { BIN_DIRS, FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
+import { CMDI_RULES } from './rules.ts';
 
 type Position = 'start' | 'separator' | 'substitution' | 'backtick';
 
@@ -61,6 +63,12 @@ function readWord(text: string, from: number): { word: string; end: number; path
   return { word: inBin ? `${name}` : path ? '' : name, end: i, path: inBin };
 }
 
+/** The rule of a command found at a separator or in a substitution, by its score (5, 3 or 2). */
+function graded(kind: 'chained-command' | 'substitution', score: number): Rule {
+  const suffix = score >= 5 ? '' : score >= 3 ? '.weak' : '.filter';
+  return CMDI_RULES[`cmdi.${kind}${suffix}` as keyof typeof CMDI_RULES];
+}
+
 function scoreFor(command: string, position: Position, binPath: boolean, lead: boolean): number {
   if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 3 : 0;
   const base = command.endsWith('.exe') ? command.slice(0, -4) : command;
@@ -74,6 +82,7 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
 /** The OS command injection detector. */
 export const cmdiDetector: Detector = {
   category: 'cmdi',
+  rules: Object.values(CMDI_RULES),
   detect(views) {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
@@ -91,7 +100,7 @@ export const cmdiDetector: Detector = {
       .replaceAll('$()', '');
     const hits: Hit[] = [];
     if (text.length !== views.lower.length && /\$\{?ifs/.test(views.lower))
-      hits.push({ rule: 'cmdi.ifs', score: 5, paranoia: 1, at: 0 });
+      hits.push(hit(CMDI_RULES['cmdi.ifs'], 0));
     const n = text.length;
     let best: Hit | undefined;
     let inBacktick = false;
@@ -146,16 +155,16 @@ export const cmdiDetector: Detector = {
       // A line break inside multi-line text is how documents are written: medium unless it leads.
       const newline = c === 10 || c === 13;
       if (newline && !lead && score > 3) {
-        hits.push({ rule: 'cmdi.chained-command', score, paranoia: 2, at: i });
+        hits.push(hit(CMDI_RULES['cmdi.documented'], i));
         score = 3;
       }
       if (score > 0 && (best === undefined || score > best.score)) {
-        const rule = position === 'separator' ? 'cmdi.chained-command' : 'cmdi.substitution';
+        const kind = position === 'separator' ? 'chained-command' : 'substitution';
         if (codeSpan && score > 3) {
-          hits.push({ rule, score, paranoia: 2, at: i });
-          best = { rule, score: 3, paranoia: 1, at: i };
+          hits.push(hit(CMDI_RULES['cmdi.documented'], i));
+          best = hit(graded(kind, 3), i);
         } else {
-          best = { rule, score, paranoia: score >= 3 ? 1 : 2, at: i };
+          best = hit(graded(kind, score), i);
           if (score >= 5) break;
         }
       }
@@ -228,13 +237,13 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
   const marker = SHELL_IDIOM.exec(text);
   if (marker !== null) {
     const at = marker.index + marker[1]!.length;
-    hits.push({ rule: 'cmdi.shell-idiom', score: docs ? 3 : 5, paranoia: 1, at });
-    if (docs) hits.push({ rule: 'cmdi.shell-idiom', score: 5, paranoia: 2, at });
+    hits.push(hit(CMDI_RULES[docs ? 'cmdi.shell-idiom.documented' : 'cmdi.shell-idiom'], at));
+    if (docs) hits.push(hit(CMDI_RULES['cmdi.documented'], at));
     return;
   }
   const call = text.includes('(') ? EXEC_CALL.exec(text) : null;
   if (call !== null) {
-    hits.push({ rule: 'cmdi.exec-call', score: 5, paranoia: 1, at: call.index });
+    hits.push(hit(CMDI_RULES['cmdi.exec-call'], call.index));
     return;
   }
   const { word, end, path } = readWord(text, 0);
@@ -257,11 +266,7 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
     (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
   if (argument || path) {
-    hits.push({
-      rule: 'cmdi.command-line',
-      score: FILTER_COMMANDS.has(word) && !path && !systemArgument ? 3 : 5,
-      paranoia: 1,
-      at: 0,
-    });
+    const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument;
+    hits.push(hit(CMDI_RULES[weak ? 'cmdi.command-line.filter' : 'cmdi.command-line'], 0));
   }
 }

@@ -1,6 +1,8 @@
 // CRLF / header injection and response splitting: a line break (also the encodings some servers
 // truncate to CR/LF, like U+560A) followed by a header field or an HTTP status line (RFC 9112 §2.2).
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { CRLF_RULES } from './rules.ts';
 
 const HEADER_NAMES = new Set([
   'set-cookie',
@@ -37,6 +39,7 @@ function isTokenChar(c: number): boolean {
 /** The CRLF detector. */
 export const crlfDetector: Detector = {
   category: 'crlf',
+  rules: Object.values(CRLF_RULES),
   detect(views, kind) {
     const hits: Hit[] = [];
     if (!ANY_BREAK.test(views.decoded)) return hits;
@@ -46,7 +49,7 @@ export const crlfDetector: Detector = {
     for (let i = 0; i < n; i++) {
       if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
       if (kind === 'header' || kind === 'cookie') {
-        hits.push({ rule: 'crlf.header-break', score: 5, paranoia: 1, at: i });
+        hits.push(hit(CRLF_RULES['crlf.header-break'], i));
         return hits;
       }
       let j = i + 1;
@@ -65,7 +68,7 @@ export const crlfDetector: Detector = {
         text.charCodeAt(j) === 58 &&
         (HEADER_NAMES.has(name) || (name.startsWith('x-') && name.length > 3))
       ) {
-        hits.push({ rule: 'crlf.header-injection', score: 5, paranoia: 1, at: i });
+        hits.push(hit(CRLF_RULES['crlf.header-injection'], i));
         return hits;
       }
       if (
@@ -73,7 +76,7 @@ export const crlfDetector: Detector = {
         text.startsWith('<html', start) ||
         text.startsWith('<script', start)
       ) {
-        hits.push({ rule: 'crlf.response-splitting', score: 5, paranoia: 1, at: i });
+        hits.push(hit(CRLF_RULES['crlf.response-splitting'], i));
         return hits;
       }
       i = Math.max(i, start - 1);

@@ -1,7 +1,9 @@
 // NoSQL (MongoDB-style) operator injection: operator member names (`$ne`, `$where`, `$regex`) as JSON
 // keys, as bracket query names (`password[$ne]=`), or inside values that carry JSON or query syntax,
 // and JavaScript in `$where`-style values.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { NOSQLI_RULES } from './rules.ts';
 
 const OPERATORS = new Set([
   'ne',
@@ -78,25 +80,25 @@ function operatorAt(text: string, anywhere: boolean): { at: number; op: string }
 /** The NoSQL injection detector. */
 export const nosqliDetector: Detector = {
   category: 'nosqli',
+  rules: Object.values(NOSQLI_RULES),
   detect(views, kind) {
     const text = views.lower;
     const hits: Hit[] = [];
     if (!text.includes('$')) {
       // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`.
       const js = /['"]\s*(?:;\s*return\b|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b/.exec(text);
-      if (js !== null) hits.push({ rule: 'nosqli.js-injection', score: 5, paranoia: 1, at: js.index });
+      if (js !== null) hits.push(hit(NOSQLI_RULES['nosqli.js-injection'], js.index));
       return hits;
     }
     const found = operatorAt(text, kind === 'key');
     if (found !== undefined) {
-      const score =
-        kind === 'key' || SCRIPT_OPERATORS.has(found.op) || text.includes('=') || text.includes('{') ? 5 : 3;
-      hits.push({
-        rule: SCRIPT_OPERATORS.has(found.op) ? 'nosqli.script-operator' : 'nosqli.operator',
-        score,
-        paranoia: 1,
-        at: found.at,
-      });
+      const strong = kind === 'key' || text.includes('=') || text.includes('{');
+      const rule = SCRIPT_OPERATORS.has(found.op)
+        ? 'nosqli.script-operator'
+        : strong
+          ? 'nosqli.operator'
+          : 'nosqli.operator.text';
+      hits.push(hit(NOSQLI_RULES[rule], found.at));
     }
     return hits;
   },

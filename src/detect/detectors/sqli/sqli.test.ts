@@ -30,7 +30,7 @@ describe('sqli detector', () => {
   test('finds UNION and stacked queries, also with comments between the words', () => {
     assert.equal(scores("' UNION/**/ALL SELECT null,null--").get('sqli.union'), 5);
     assert.equal(scores('1; DROP TABLE users').get('sqli.stacked'), 5);
-    assert.equal(scores("1'; exec master..xp_cmdshell 'ping 10.0.0.1'--").get('sqli.function'), 5);
+    assert.equal(scores("1'; exec master..xp_cmdshell 'ping 10.0.0.1'--").get('sqli.procedure'), 5);
   });
 
   test('finds comment truncation after a breakout', () => {

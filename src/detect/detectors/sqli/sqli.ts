@@ -2,7 +2,9 @@
 // '…' or "…" literal) and each token stream is checked for structures that only make sense as
 // injected SQL: tautologies, UNION and stacked queries, comment truncation after a breakout, time
 // and error-based functions, subqueries in comparisons and catalog access.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { SQLI_RULES } from './rules.ts';
 import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
 import {
   ATTACK_FUNCTIONS,
@@ -78,7 +80,7 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (t.text === 'union') {
         let j = i + 1;
         while (tokens[j]?.text === 'all' || tokens[j]?.text === 'distinct' || tokens[j]?.type === '(') j++;
-        if (tokens[j]?.text === 'select') hits.push({ rule: 'sqli.union', score: 5, paranoia: 1, at: t.at });
+        if (tokens[j]?.text === 'select') hits.push(hit(SQLI_RULES['sqli.union'], t.at));
         continue;
       }
       if (next?.type === '(' && ATTACK_FUNCTIONS.has(t.text)) {
@@ -101,15 +103,15 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
             prev.text === 'by');
         // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression.
         if (strong && (isCall(tokens, i) || inExpr || breakout))
-          hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+          hits.push(hit(SQLI_RULES['sqli.function'], t.at));
         else if (STRONG_FUNCTIONS.has(t.text))
-          hits.push({ rule: 'sqli.function', score: inExpr || breakout ? 5 : 3, paranoia: 1, at: t.at });
+          hits.push(hit(SQLI_RULES[inExpr || breakout ? 'sqli.function' : 'sqli.function.prose'], t.at));
         else if (inExpr && (breakout || i <= 3) && isCall(tokens, i))
-          hits.push({ rule: 'sqli.function', score: 2, paranoia: 2, at: t.at });
+          hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
       if (t.text === 'xp_cmdshell' || t.text === 'sp_password') {
-        hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+        hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
         continue;
       }
       if (
@@ -117,19 +119,23 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         (next?.text === 'delay' || next?.text === 'time') &&
         tokens[i + 2]?.type === 'str'
       ) {
-        hits.push({ rule: 'sqli.time', score: 5, paranoia: 1, at: t.at });
+        hits.push(hit(SQLI_RULES['sqli.time'], t.at));
         continue;
       }
       if (CATALOG.has(t.text) && (next?.type === '.' || tokens[i - 1]?.text === 'from')) {
         const qualified =
           next?.type === '.' && (tokens[i + 2]?.type === 'word' || tokens[i + 2]?.type === '.');
         if (qualified || tokens[i - 1]?.text === 'from')
-          hits.push({
-            rule: 'sqli.catalog',
-            score: t.text === 'master' || t.text === 'mysql' || t.text === 'sys' ? 3 : 5,
-            paranoia: 1,
-            at: t.at,
-          });
+          hits.push(
+            hit(
+              SQLI_RULES[
+                t.text === 'master' || t.text === 'mysql' || t.text === 'sys'
+                  ? 'sqli.catalog.system'
+                  : 'sqli.catalog'
+              ],
+              t.at,
+            ),
+          );
       }
       if (t.text === 'select') selectChecks(tokens, i, hits);
       if (BOOLEAN.has(t.text) && (i > 0 || breakout)) booleanChecks(tokens, i, breakout, hits);
@@ -139,22 +145,18 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         next?.text === 'by' &&
         tokens[i + 2]?.type === 'num'
       ) {
-        hits.push({
-          rule: 'sqli.clause',
-          score: all.some((x) => x.type === 'comment') ? 5 : 3,
-          paranoia: 1,
-          at: t.at,
-        });
+        hits.push(
+          hit(SQLI_RULES[all.some((x) => x.type === 'comment') ? 'sqli.clause' : 'sqli.clause.order'], t.at),
+        );
       }
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
       booleanChecks(tokens, i, breakout, hits);
     } else if (t.type === ';' && next?.type === 'word') {
       const follow = statementFollow(next.text);
       const call = ATTACK_FUNCTIONS.has(next.text) && tokens[i + 2]?.type === '(';
-      if (call || follow?.(tokens[i + 2], tokens[i + 3]))
-        hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at: t.at });
+      if (call || follow?.(tokens[i + 2], tokens[i + 3])) hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
     } else if (t.type === 'var' && t.text.startsWith('@@')) {
-      hits.push({ rule: 'sqli.system-variable', score: 3, paranoia: 1, at: t.at });
+      hits.push(hit(SQLI_RULES['sqli.system-variable'], t.at));
     }
   }
 }
@@ -178,19 +180,14 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
       x?.text === 'select' ||
       (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
     ) {
-      hits.push({
-        rule: x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology',
-        score: 5,
-        paranoia: 1,
-        at: t.at,
-      });
+      hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
     }
     return;
   }
   if (a.type === 'word' && tokens[k]?.type === '(') {
     // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes.
     if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text))
-      hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+      hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
   }
   // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
@@ -207,7 +204,7 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
     (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
   ) {
     if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
-      hits.push({ rule: 'sqli.tautology', score: breakout ? 5 : 3, paranoia: 1, at: t.at });
+      hits.push(hit(SQLI_RULES[breakout ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
     return;
   }
   if (!COMPARE.has(cmp.text) && !(cmp.type === 'op' && COMPARE.has(cmp.text))) return;
@@ -215,7 +212,7 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (b?.text === 'not' || b?.text === 'null') b = b.text === 'null' ? b : tokens[k + 2];
   if (b === undefined) return;
   if (b.type === '(' && tokens[k + 2]?.text === 'select') {
-    hits.push({ rule: 'sqli.subquery', score: 5, paranoia: 1, at: t.at });
+    hits.push(hit(SQLI_RULES['sqli.subquery'], t.at));
     return;
   }
   const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
@@ -227,12 +224,8 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
   // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
   const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
-  hits.push({
-    rule: 'sqli.tautology',
-    score: strong && !prose && (breakout || isValue(prev) || prev.type === ')') ? 5 : 3,
-    paranoia: 1,
-    at: t.at,
-  });
+  const decisive = strong && !prose && (breakout || isValue(prev) || prev.type === ')');
+  hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
 }
 
 /** `select` followed by a SQL projection, and reading `from` something. */
@@ -261,9 +254,8 @@ function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
   for (let j = i + 2; j < Math.min(tokens.length, i + 6); j++) if (tokens[j]!.text === 'where') where = true;
   const leading = i === 0 && (a.type === 'var' || (a.type === 'word' && isCall(tokens, i + 1)));
   if ((sqlish && (from || nested || leading)) || (nested && where))
-    hits.push({ rule: 'sqli.select', score: 5, paranoia: 1, at: tokens[i]!.at });
-  else if (sqlish || (from && nested))
-    hits.push({ rule: 'sqli.select', score: 3, paranoia: 2, at: tokens[i]!.at });
+    hits.push(hit(SQLI_RULES['sqli.select'], tokens[i]!.at));
+  else if (sqlish || (from && nested)) hits.push(hit(SQLI_RULES['sqli.select.fragment'], tokens[i]!.at));
 }
 
 /** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
@@ -277,13 +269,15 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     isTruncation(text, first) ||
     (first.type === ';' && (all[j + 1] === undefined || all[j + 1]!.type === 'comment'))
   ) {
-    hits.push({ rule: 'sqli.comment-truncation', score: 5, paranoia: 1, at });
+    hits.push(hit(SQLI_RULES['sqli.comment-truncation'], at));
     return;
   }
   const second = all[j + 1];
   if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
     const last = all.length === j + 2;
-    hits.push({ rule: 'sqli.tautology', score: COMPARE.has(first.text) || last ? 5 : 3, paranoia: 1, at });
+    hits.push(
+      hit(SQLI_RULES[COMPARE.has(first.text) || last ? 'sqli.tautology' : 'sqli.tautology.weak'], at),
+    );
     return;
   }
   if (first.type === 'word' && CLAUSES.has(first.text)) {
@@ -299,20 +293,21 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
       first.text === 'rlike' ||
       first.text === 'regexp'
     ) {
-      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
-      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     } else if (BOOLEAN.has(first.text) || first.text === 'not') {
-      hits.push({ rule: 'sqli.breakout', score: 2, paranoia: 2, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout.boolean'], at));
     }
   } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
-    hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at });
+    hits.push(hit(SQLI_RULES['sqli.stacked'], at));
   }
 }
 
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
+  rules: Object.values(SQLI_RULES),
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
   plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),

@@ -3,7 +3,9 @@
 // mapped IPv4 — and is checked against loopback, private, link-local and cloud metadata addresses;
 // schemes that reach non-HTTP services (gopher, dict, file…) are flagged on their own.
 import { classifyHostLiteral } from '../../../lib/ip-address.ts';
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { SSRF_RULES } from './rules.ts';
 
 // `file:` is left to the traversal detector (a local read, not a request).
 const DANGEROUS_SCHEMES = new Set([
@@ -94,6 +96,7 @@ function isSchemeChar(c: number): boolean {
 /** The SSRF detector. */
 export const ssrfDetector: Detector = {
   category: 'ssrf',
+  rules: Object.values(SSRF_RULES),
   detect(views, _kind, location) {
     const text = views.lower;
     const browserOrigin = BROWSER_ORIGIN_HEADERS.has(location);
@@ -108,24 +111,25 @@ export const ssrfDetector: Detector = {
       // The URL is the value, or a parameter inside another URL (`?url=http://localhost`).
       const leading = (whole.length > 0 && text.length - whole.length === s) || text[s - 1] === '=';
       if (DANGEROUS_SCHEMES.has(scheme)) {
-        hits.push({ rule: 'ssrf.scheme', score: leading ? 5 : 3, paranoia: 1, at: s });
+        hits.push(hit(SSRF_RULES[leading ? 'ssrf.scheme' : 'ssrf.scheme.embedded'], s));
       }
       const reason = NON_REQUEST_SCHEMES.has(scheme) ? undefined : internalReason(hostAt(text, i + 3));
       if (reason !== undefined && (reason === 'metadata' || !browserOrigin)) {
         const strong =
           reason === 'metadata' || reason === 'wildcard-dns' || (leading && reason !== 'local-name');
-        hits.push({
-          rule: reason === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-host',
-          score: strong ? 5 : 3,
-          paranoia: 1,
-          at: s,
-        });
+        const rule =
+          reason === 'metadata'
+            ? 'ssrf.metadata'
+            : strong
+              ? 'ssrf.internal-host'
+              : 'ssrf.internal-host.embedded';
+        hits.push(hit(SSRF_RULES[rule], s));
       }
       i = text.indexOf('://', i + 3);
     }
     if (whole.startsWith('//') && !whole.startsWith('///')) {
       const reason = internalReason(hostAt(whole, 2));
-      if (reason !== undefined) hits.push({ rule: 'ssrf.internal-host', score: 5, paranoia: 1, at: 0 });
+      if (reason !== undefined) hits.push(hit(SSRF_RULES['ssrf.internal-host'], 0));
     } else if (
       count === 0 &&
       BARE_HOST_START.test(whole) &&
@@ -136,13 +140,12 @@ export const ssrfDetector: Detector = {
       if (reason !== undefined) {
         // Private addresses are everyday data in API payloads; only loopback and metadata stand out.
         const strong = reason === 'metadata' || reason === 'wildcard-dns';
-        const score = strong ? 5 : reason === 'loopback' || reason === 'internal-name' ? 3 : 2;
-        hits.push({
-          rule: strong ? 'ssrf.metadata' : 'ssrf.internal-host',
-          score,
-          paranoia: score === 2 ? 2 : 1,
-          at: 0,
-        });
+        const rule = strong
+          ? 'ssrf.metadata'
+          : reason === 'loopback' || reason === 'internal-name'
+            ? 'ssrf.bare-host.loopback'
+            : 'ssrf.bare-host.private';
+        hits.push(hit(SSRF_RULES[rule], 0));
       }
     }
     return hits;

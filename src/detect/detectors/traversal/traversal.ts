@@ -1,7 +1,9 @@
 // Path traversal and local file inclusion: path segments are walked after decoding (encoded and
 // overlong dots and slashes, `\`, `0x2e`, `....//`) to see whether they climb above their root,
 // and path-shaped values are matched against well-known sensitive files and stream wrappers.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { TRAVERSAL_RULES } from './rules.ts';
 import { SENSITIVE_PATHS, SYSTEM_ROOTS, WRAPPERS } from './sensitive.ts';
 
 /** Traversal-specific folding: both slashes, hex-written dots/slashes, nulls. */
@@ -84,12 +86,13 @@ function isPathShaped(text: string): boolean {
 /** The traversal / LFI detector. */
 export const traversalDetector: Detector = {
   category: 'traversal',
+  rules: Object.values(TRAVERSAL_RULES),
   detect(views, kind) {
     const hits: Hit[] = [];
     if (!PATH_SYNTAX.test(views.lower)) {
       // No path syntax: only a bare sensitive file name (`authorized_keys`) can match, at the start.
       if (findSensitive(views.lower, true) !== undefined) {
-        hits.push({ rule: 'traversal.sensitive-file', score: 2, paranoia: 2, at: 0 });
+        hits.push(hit(TRAVERSAL_RULES['traversal.sensitive-file.name'], 0));
       }
       return hits;
     }
@@ -100,14 +103,14 @@ export const traversalDetector: Detector = {
       // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
       const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
       if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)))
-        hits.push({ rule: 'traversal.escape', score: 5, paranoia: 1, at });
+        hits.push(hit(TRAVERSAL_RULES['traversal.escape'], at));
       else if (depth === 1 || ups > 0)
-        hits.push({
-          rule: 'traversal.dot-segment',
-          score: ups > 0 && depth === 1 ? 3 : 2,
-          paranoia: depth === 1 ? 1 : 2,
-          at: Math.max(0, at),
-        });
+        hits.push(
+          hit(
+            TRAVERSAL_RULES[depth === 1 ? 'traversal.dot-segment' : 'traversal.dot-segment.inside'],
+            Math.max(0, at),
+          ),
+        );
     }
     const wrappers = WRAPPER_HINTS.some((hint) => text.includes(hint)) ? WRAPPERS : [];
     for (const wrapper of wrappers) {
@@ -116,9 +119,15 @@ export const traversalDetector: Detector = {
         const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
         // A file URL names a file (`file:///Users/me/repo` in an API document); what it reads
         // decides: system paths, sensitive files and climbs have rules of their own.
-        if (wrapper === 'file://')
-          hits.push({ rule: 'traversal.file-url', score: leading ? 3 : 2, paranoia: leading ? 1 : 2, at });
-        else hits.push({ rule: 'traversal.wrapper', score: leading ? 5 : 2, paranoia: leading ? 1 : 2, at });
+        const file = wrapper === 'file://';
+        const rule = file
+          ? leading
+            ? 'traversal.file-url'
+            : 'traversal.file-url.embedded'
+          : leading
+            ? 'traversal.wrapper'
+            : 'traversal.wrapper.embedded';
+        hits.push(hit(TRAVERSAL_RULES[rule], at));
         break;
       }
     }
@@ -128,12 +137,12 @@ export const traversalDetector: Detector = {
     if (sensitive !== undefined) {
       const token = !/\s/.test(text.trim().slice(0, 300));
       const shaped = shapedAny || (token && text.trimStart().startsWith(sensitive.path));
-      hits.push({
-        rule: 'traversal.sensitive-file',
-        score: shaped ? 5 : 2,
-        paranoia: shaped ? 1 : 2,
-        at: sensitive.at,
-      });
+      hits.push(
+        hit(
+          TRAVERSAL_RULES[shaped ? 'traversal.sensitive-file' : 'traversal.sensitive-file.text'],
+          sensitive.at,
+        ),
+      );
     }
     if (pathShaped) {
       const t = text
@@ -141,9 +150,8 @@ export const traversalDetector: Detector = {
         .replace(/^file:\/*/, '/')
         .replace(/^[a-z]:/, '');
       const first = t.split('/').find((s) => s.length > 0) ?? '';
-      if (SYSTEM_ROOTS.has(first)) hits.push({ rule: 'traversal.system-path', score: 5, paranoia: 1, at: 0 });
-      else if (/^\s*[a-z]:\//.test(text))
-        hits.push({ rule: 'traversal.system-path', score: 3, paranoia: 1, at: 0 });
+      if (SYSTEM_ROOTS.has(first)) hits.push(hit(TRAVERSAL_RULES['traversal.system-path'], 0));
+      else if (/^\s*[a-z]:\//.test(text)) hits.push(hit(TRAVERSAL_RULES['traversal.drive-path'], 0));
     }
     return hits;
   },

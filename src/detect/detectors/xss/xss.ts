@@ -1,9 +1,11 @@
 // Cross-site scripting: HTML tags and attributes read by a tokenizer (script-capable elements,
 // event handlers, script URLs, CSS expressions), attribute-context breakouts, and JavaScript
 // sink calls after a string breakout.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { EVENT_HANDLERS } from './events.ts';
 import { readAttributes, readTags } from './html-lexer.ts';
+import { XSS_RULES } from './rules.ts';
 
 const SCRIPT_TAGS = new Set(['script']);
 const ACTIVE_TAGS = new Set([
@@ -129,24 +131,21 @@ function cssAttackAt(lower: string): number {
 function tagChecks(lower: string, hits: Hit[]): void {
   for (const tag of readTags(lower)) {
     if (!/^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$/.test(tag.name)) continue;
-    if (tag.attributes.length > 0)
-      hits.push({ rule: 'xss.tag-with-attributes', score: 2, paranoia: 1, at: tag.at });
-    if (SCRIPT_TAGS.has(tag.name)) hits.push({ rule: 'xss.script-tag', score: 5, paranoia: 1, at: tag.at });
-    else if (ACTIVE_TAGS.has(tag.name))
-      hits.push({ rule: 'xss.active-tag', score: 5, paranoia: 1, at: tag.at });
-    else if (MARKUP_TAGS.has(tag.name))
-      hits.push({ rule: 'xss.markup-tag', score: 3, paranoia: 1, at: tag.at });
+    if (tag.attributes.length > 0) hits.push(hit(XSS_RULES['xss.tag-with-attributes'], tag.at));
+    if (SCRIPT_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
+    else if (ACTIVE_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
+    else if (MARKUP_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
     for (const attribute of tag.attributes) {
       if (
         EVENT_HANDLERS.has(attribute.name) ||
         /^on[a-z]{3,}$/.test(attribute.name) ||
         DATA_BINDING.has(attribute.name)
       ) {
-        hits.push({ rule: 'xss.event-handler', score: 5, paranoia: 1, at: attribute.at });
+        hits.push(hit(XSS_RULES['xss.event-handler'], attribute.at));
       } else if (URL_ATTRIBUTES.has(attribute.name) && scriptUrlAt(attribute.value) >= 0) {
-        hits.push({ rule: 'xss.script-url', score: 5, paranoia: 1, at: attribute.at });
+        hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
       } else if (attribute.name === 'style' && cssAttackAt(attribute.value) >= 0) {
-        hits.push({ rule: 'xss.css-expression', score: 5, paranoia: 1, at: attribute.at });
+        hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
       }
     }
   }
@@ -160,7 +159,7 @@ function breakoutChecks(lower: string, hits: Hit[]): void {
     const { attributes } = readAttributes(lower, at + 1);
     for (const attribute of attributes) {
       if (EVENT_HANDLERS.has(attribute.name) && attribute.value.length > 0) {
-        hits.push({ rule: 'xss.attribute-breakout', score: 5, paranoia: 1, at: attribute.at });
+        hits.push(hit(XSS_RULES['xss.attribute-breakout'], attribute.at));
         return;
       }
     }
@@ -192,7 +191,7 @@ function sinkChecks(lower: string, hits: Hit[]): void {
       const prior = k >= 0 ? lower[k]! : '';
       const breakout = prior === '' || `'";)-+*|&}>=,([{:/!`.includes(prior);
       if (best === undefined || (breakout && best.score < 5)) {
-        best = { rule: 'xss.js-sink', score: breakout ? 5 : 3, paranoia: 1, at };
+        best = hit(XSS_RULES[breakout ? 'xss.js-sink' : 'xss.js-sink.call'], at);
       }
       break;
     }
@@ -204,6 +203,7 @@ function sinkChecks(lower: string, hits: Hit[]): void {
 /** The XSS detector. */
 export const xssDetector: Detector = {
   category: 'xss',
+  rules: Object.values(XSS_RULES),
   detect(views) {
     const hits: Hit[] = [];
     const lower = views.lower;
@@ -213,22 +213,20 @@ export const xssDetector: Detector = {
       if (lower.includes('+')) tagChecks(lower.replaceAll('+', ' '), hits);
       // Closing a script element breaks out of an inline script context.
       const close = lower.indexOf('</script');
-      if (close >= 0) hits.push({ rule: 'xss.script-close', score: 3, paranoia: 1, at: close });
+      if (close >= 0) hits.push(hit(XSS_RULES['xss.script-close'], close));
       const rawText = RAW_TEXT_CLOSE.exec(lower);
-      if (rawText !== null)
-        hits.push({ rule: 'xss.context-close', score: 2, paranoia: 1, at: rawText.index });
+      if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
     }
     if (lower.includes('"') || lower.includes("'")) breakoutChecks(lower, hits);
     const url = scriptUrlAt(lower);
-    if (url >= 0) hits.push({ rule: 'xss.script-url', score: 5, paranoia: 1, at: 0 });
+    if (url >= 0) hits.push(hit(XSS_RULES['xss.script-url'], 0));
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
     const computed = COMPUTED_CALL.exec(lower);
-    if (computed !== null) hits.push({ rule: 'xss.js-sink', score: 5, paranoia: 1, at: computed.index });
+    if (computed !== null) hits.push(hit(XSS_RULES['xss.computed-call'], computed.index));
     const value = SINK_VALUE.exec(lower);
-    if (value !== null) hits.push({ rule: 'xss.sink-reference', score: 3, paranoia: 1, at: value.index });
+    if (value !== null) hits.push(hit(XSS_RULES['xss.sink-reference'], value.index));
     const css = cssAttackAt(lower);
-    if (css >= 0 && lower.includes('style'))
-      hits.push({ rule: 'xss.css-expression', score: 5, paranoia: 1, at: css });
+    if (css >= 0 && lower.includes('style')) hits.push(hit(XSS_RULES['xss.css-expression'], css));
     return hits;
   },
 };

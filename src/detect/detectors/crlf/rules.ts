@@ -1,0 +1,16 @@
+// The CRLF / header injection rules.
+import { ruleTable } from '../../rules.ts';
+
+export const CRLF_RULES = ruleTable('crlf', {
+  'crlf.header-break': { paranoia: 1, score: 5, description: 'a line break inside a header or cookie value' },
+  'crlf.header-injection': {
+    paranoia: 1,
+    score: 5,
+    description: 'a line break followed by a response header field (`\\r\\nSet-Cookie:`)',
+  },
+  'crlf.response-splitting': {
+    paranoia: 1,
+    score: 5,
+    description: 'a line break followed by a status line or markup (`\\r\\nHTTP/1.1 200`)',
+  },
+});
