@@ -16,6 +16,7 @@ import {
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
+  inputsFromPathSegments,
   inputsFromQuery,
   thresholdFor,
 } from '../detect/index.ts';
@@ -96,6 +97,7 @@ function requestInputs(raw: Buffer, headerNames: readonly string[]): Input[] {
   const rawQuery = q < 0 ? '' : request.target.slice(q + 1);
   return [
     ...inputsFromPath(request.target),
+    ...inputsFromPathSegments(request.target),
     ...(rawQuery.length > 0 ? inputsFromQuery(rawQuery) : []),
     ...inputsFromHeaders(request.headers, headerNames),
     ...inputsFromCookies(request.headers.cookie),

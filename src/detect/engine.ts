@@ -44,7 +44,7 @@ const PLAIN = /^[\p{L}\p{N} _,-]*$/u;
 /** The blocking threshold at paranoia 1. */
 export const DEFAULT_THRESHOLD = 5;
 /** Default thresholds at paranoia 1–4: higher levels add rules and let weaker evidence decide. */
-const THRESHOLDS = [5, 4, 3, 3] as const;
+const THRESHOLDS = [5, 3, 3, 2] as const;
 
 /** The default blocking threshold of a paranoia level (1–4). */
 export function thresholdFor(paranoia: number): number {

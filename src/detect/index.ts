@@ -15,7 +15,12 @@ export type { Exclusion } from './exclusions.ts';
 export { inputsFromBody } from './extract/body.ts';
 export { DEFAULT_HEADERS, inputsFromCookies, inputsFromHeaders } from './extract/headers.ts';
 export { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
-export { inputsFromPath, inputsFromQuery, inputsFromUrlencoded } from './extract/query.ts';
+export {
+  inputsFromPath,
+  inputsFromPathSegments,
+  inputsFromQuery,
+  inputsFromUrlencoded,
+} from './extract/query.ts';
 export { inputsFromXml } from './extract/xml.ts';
 export type { Paranoia, Rule } from './rules.ts';
 export {

@@ -30,6 +30,11 @@ export const CATEGORIES = [
   'crlf',
   'proto',
   'jndi',
+  'php',
+  'java',
+  'rfi',
+  'ssi',
+  'scanner',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

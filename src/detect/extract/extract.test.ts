@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { inputsFromBody } from './body.ts';
 import { inputsFromCookies, inputsFromHeaders } from './headers.ts';
 import { inputsFromJson } from './json.ts';
-import { inputsFromPath, inputsFromQuery } from './query.ts';
+import { inputsFromPath, inputsFromPathSegments, inputsFromQuery } from './query.ts';
 import { inputsFromXml } from './xml.ts';
 
 describe('extractors', () => {
@@ -69,6 +69,17 @@ describe('extractors', () => {
     ]);
     assert.deepEqual(inputsFromPath('/a/../../etc/passwd?x=1'), [
       { location: 'path', value: '/a/../../etc/passwd', kind: 'path' },
+    ]);
+  });
+
+  test('reads path segments with more than unreserved characters as their own decoded inputs', () => {
+    assert.deepEqual(inputsFromPathSegments('/api/users/%3Bid/a+b?x=1'), [
+      { location: 'path', value: ';id', kind: 'path' },
+      { location: 'path', value: 'a+b', kind: 'path' },
+    ]);
+    assert.deepEqual(inputsFromPathSegments('/api/users/42/profile'), []);
+    assert.deepEqual(inputsFromPathSegments('/api/%3Bid/%27', new Set([2])), [
+      { location: 'path', value: "'", kind: 'path' },
     ]);
   });
 });

@@ -44,9 +44,41 @@ export function inputsFromQuery(rawQuery: string): Input[] {
   return inputsFromUrlencoded(rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery, 'query', 'query');
 }
 
+/** A path segment decoded once (`+` is a plus sign in a path, RFC 3986 §3.3). */
+function decodeSegment(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Path segments of only these characters carry nothing the whole path does not show. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]*$/;
+/** At most this many segments are inspected one by one. */
+const MAX_SEGMENTS = 64;
+
 /** The raw path (without query) as one input: traversal is a property of the whole path. */
 export function inputsFromPath(rawPath: string): Input[] {
   const q = rawPath.indexOf('?');
   const path = q < 0 ? rawPath : rawPath.slice(0, q);
   return path.length > 1 ? [{ location: 'path', value: path, kind: 'path' }] : [];
+}
+
+/**
+ * Each segment of the raw path with characters beyond unreserved ones, decoded once, as its own
+ * input (`/api/%3Bid` → `;id`), the way a route parameter reaches the application. `skip` holds
+ * segment indexes (of the path split on `/`) that need no inspection.
+ */
+export function inputsFromPathSegments(rawPath: string, skip: ReadonlySet<number> = new Set()): Input[] {
+  const q = rawPath.indexOf('?');
+  const parts = (q < 0 ? rawPath : rawPath.slice(0, q)).split('/');
+  const inputs: Input[] = [];
+  for (let i = 0; i < parts.length && inputs.length < MAX_SEGMENTS; i++) {
+    const part = parts[i]!;
+    if (part.length === 0 || PLAIN_SEGMENT.test(part) || skip.has(i)) continue;
+    inputs.push({ location: 'path', value: decodeSegment(part), kind: 'path' });
+  }
+  return inputs;
 }

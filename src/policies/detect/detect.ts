@@ -8,6 +8,7 @@ import {
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
+  inputsFromPathSegments,
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
@@ -66,7 +67,11 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
       );
     }
     const fields = schema?.match(ctx.method, ctx.path);
-    return fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
+    const narrowed = fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
+    // Path segments one by one (route parameters); the contract's narrowly typed ones are skipped.
+    if (inspect.path)
+      narrowed.push(...inputsFromPathSegments(ctx.rawUrl, new Set(fields?.pathSegments ?? [])));
+    return narrowed;
   }
 
   return {

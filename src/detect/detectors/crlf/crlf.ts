@@ -32,6 +32,27 @@ const LINE_BREAKS = new Set([10, 13, 0x560a, 0x560d, 0x010a, 0x0085, 0x2028, 0x2
 
 const ANY_BREAK = /[\n\r\u560a\u560d\u010a\u0085\u2028\u2029]/;
 
+// Mail headers a web form's "to" or "subject" field can smuggle into a message (RFC 5322 §3.6).
+const MAIL_HEADERS = new Set(['bcc', 'cc', 'to', 'from', 'subject', 'reply-to', 'sender', 'mime-version']);
+// SMTP verbs (RFC 5321 §4.1) and IMAP commands (RFC 9051 §6) a line break can start.
+const SMTP =
+  /^(?:mail from:|rcpt to:|helo |ehlo |vrfy |expn |rset\b|quit\b|data\s*$|data[\r\n]|\.\s*[\r\n]+\s*(?:mail|rcpt|quit))/;
+const IMAP =
+  /^[a-z0-9]{1,8} (?:login|logout|select|examine|fetch|store|copy|delete|rename|list|lsub|capability|append|uid|create|authenticate|starttls) ?/;
+
+/** Whether the text has at most three lines. */
+function fewLines(text: string): boolean {
+  let breaks = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && breaks <= 3; at = text.indexOf('\n', at + 1)) breaks++;
+  return breaks <= 3;
+}
+
+/** Whether a mail protocol command starts at `at` (after a line break). */
+function isMailCommand(text: string, at: number): boolean {
+  const line = text.slice(at, at + 48);
+  return SMTP.test(line) || IMAP.test(line);
+}
+
 function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
 }
@@ -46,9 +67,12 @@ export const crlfDetector: Detector = {
     // ASCII-only lower-casing keeps U+010A (which full lower-casing turns into U+010B).
     const text = views.decoded.replace(/[A-Z]+/g, (m) => m.toLowerCase());
     const n = text.length;
+    const rawBreak = ANY_BREAK.test(views.raw);
     for (let i = 0; i < n; i++) {
       if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
-      if (kind === 'header' || kind === 'cookie') {
+      // A line break that arrived as one in a field value splits the header; an encoded one
+      // (`%0A` in a cookie or a Referer's query) is judged by what follows, like any value.
+      if ((kind === 'header' || kind === 'cookie') && rawBreak) {
         hits.push(hit(CRLF_RULES['crlf.header-break'], i));
         return hits;
       }
@@ -69,6 +93,16 @@ export const crlfDetector: Detector = {
         (HEADER_NAMES.has(name) || (name.startsWith('x-') && name.length > 3))
       ) {
         hits.push(hit(CRLF_RULES['crlf.header-injection'], i));
+        return hits;
+      }
+      // A one-line field (an address, a subject) with a header after a break; a quoted message
+      // in free text has many lines with `From:` and `To:` among them.
+      if (text.charCodeAt(j) === 58 && MAIL_HEADERS.has(name) && fewLines(text)) {
+        hits.push(hit(CRLF_RULES['crlf.mail-header'], i));
+        return hits;
+      }
+      if (isMailCommand(text, start)) {
+        hits.push(hit(CRLF_RULES['crlf.mail-command'], i));
         return hits;
       }
       if (

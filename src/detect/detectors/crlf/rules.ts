@@ -2,6 +2,17 @@
 import { ruleTable } from '../../rules.ts';
 
 export const CRLF_RULES = ruleTable('crlf', {
+  'crlf.mail-header': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a line break followed by a mail header (`\\r\\nBcc:`, `\\nSubject:`): mail header injection',
+  },
+  'crlf.mail-command': {
+    paranoia: 1,
+    score: 5,
+    description: 'a line break followed by an SMTP or IMAP command (`\\r\\nRCPT TO:`, `\\r\\na1 LOGOUT`)',
+  },
   'crlf.header-break': { paranoia: 1, score: 5, description: 'a line break inside a header or cookie value' },
   'crlf.header-injection': {
     paranoia: 1,

@@ -21,7 +21,12 @@ export const xxeDetector: Detector = {
     // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway.
     if (kind !== 'body' && kind !== 'key') {
       const declaration = text.indexOf('<?xml');
-      if (declaration >= 0) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
+      // A document: the declaration leads the value, or markup follows it (prose may quote one).
+      const close = declaration >= 0 ? text.indexOf('?>', declaration) : -1;
+      const document =
+        declaration >= 0 &&
+        (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
+      if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
       const cdata = text.indexOf('<![cdata[');
       if (cdata >= 0) hits.push(hit(XXE_RULES['xxe.cdata'], cdata));
     }
