@@ -39,7 +39,8 @@ function readWord(text: string, from: number): { word: string; end: number; path
   let run = i;
   while (i < n && word.length + i - run < 64) {
     const c = text.charCodeAt(i);
-    if (c === 39 || c === 34 || c === 92) {
+    // Quote removal (`w'h'o"am"i`, `c\at`) and cmd.exe's escape caret (`w^h^o^a^m^i`).
+    if (c === 39 || c === 34 || c === 92 || c === 94) {
       word += text.slice(run, i);
       i++;
       run = i;
@@ -88,6 +89,7 @@ export const cmdiDetector: Detector = {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
       startChecks(views.lower, hits, false);
+      encodedChecks(views.raw, hits);
       return hits;
     }
     // Word-splitting tricks the shell erases: `${IFS}` is a space, `$@`, `$()` and empty quotes are nothing.
@@ -97,7 +99,9 @@ export const cmdiDetector: Detector = {
       .replaceAll('$ifs$9', ' ')
       .replaceAll('$ifs', ' ')
       .replaceAll('``', '')
-      .replaceAll('$()', '');
+      .replaceAll('$()', '')
+      // An unset variable inside a word expands to nothing: `c${u}at /e${u}tc` is `cat /etc`.
+      .replace(EMPTY_EXPANSION, '');
     const hits: Hit[] = [];
     if (text.length !== views.lower.length && /\$\{?ifs/.test(views.lower))
       hits.push(hit(CMDI_RULES['cmdi.ifs'], 0));
@@ -172,10 +176,78 @@ export const cmdiDetector: Detector = {
       i = Math.max(i, end - 1);
     }
     if (best !== undefined) hits.push(best);
-    startChecks(text, hits, text.includes(' `'));
+    startChecks(text, hits, text.includes(' `') || text.includes('\n`') || text.startsWith('`'));
+    encodedChecks(views.raw, hits);
     return hits;
   },
 };
+
+/**
+ * `$(printf "\\x69\\x64")`, `echo -e '\\x63…'`, `$'\\x77\\x68'`, `base64 -d | sh`: command text written as
+ * escapes or piped through a decoder, read on the raw value (the decoded view has turned escapes into letters).
+ */
+const ENCODED_COMMAND =
+  /(?:\bprintf\s+|\becho\s+-e\s+|\$)["']?(?:\\x[0-9a-f]{2}|\\[0-7]{3}){2,}|\bbase64\s+(?:-d|--decode|-di)\b[^|]{0,20}\|\s*(?:ba|z|k|da)?sh\b/;
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell expansion `${u}`.
+/** `${u}` between word characters: an unset variable that splits a word for filters, not for the shell. */
+const EMPTY_EXPANSION = /(?<=[a-z/.])\$\{[a-z_][a-z0-9_]{0,15}\}(?=[a-z/.])/g;
+
+/**
+ * Idioms of cmd.exe, PowerShell and obfuscated Unix shells, each a rule of its own. Every pattern
+ * is a chain of literals and bounded classes: linear in the input.
+ */
+const IDIOMS: readonly (readonly [keyof typeof CMDI_RULES, RegExp])[] = [
+  [
+    'cmdi.windows-idiom',
+    new RegExp(
+      [
+        // `for /f "tokens=*" %i in ('whoami') do …`, `if %X% equ y (…)`
+        '\\bfor\\s+/[fldr]\\s+(?:"[^"]{0,80}"\\s+)?%%?[a-z]\\s+in\\s*\\(',
+        '\\bif\\s+(?:not\\s+)?(?:/i\\s+)?(?:%[a-z_]{1,30}%|"[^"]{0,40}")\\s*(?:equ|neq|lss|leq|gtr|geq|==)\\s',
+        '\\bcmd(?:\\.exe)?["\\s]+/[ckr]\\b',
+        '\\bcertutil(?:\\.exe)?\\s+-(?:urlcache|decode|encode|verifyctl)\\b',
+        '\\bbitsadmin(?:\\.exe)?\\s+/(?:transfer|create|addfile)\\b',
+        '\\bwmic(?:\\.exe)?\\s+(?:/node:\\S{1,64}\\s+)?(?:process|os|useraccount|shadowcopy|service|startup)\\b',
+        '\\bregsvr32(?:\\.exe)?\\s+/[sniu]\\b',
+        '\\bmshta(?:\\.exe)?\\s+["\']?(?:https?:|vbscript:|javascript:|\\\\\\\\)',
+        '\\brundll32(?:\\.exe)?\\s+[^\\s]{0,60}(?:javascript:|,\\s*#?\\d|url\\.dll)',
+        '\\bset\\s+/[ap]\\s+\\w{1,30}\\s*=',
+      ].join('|'),
+    ),
+  ],
+  ['cmdi.caret-obfuscation', /(?:[a-z]\^){2,}[a-z]|\^[a-z]\^[a-z]/],
+  [
+    'cmdi.powershell',
+    new RegExp(
+      [
+        '\\biex\\s*\\(',
+        '\\binvoke-(?:expression|webrequest|restmethod|command|item|shellcode|mimikatz)\\b',
+        '\\bnew-object\\s+(?:-typename\\s+)?(?:system\\.)?net\\.(?:webclient|sockets)',
+        '\\.download(?:string|file|data)\\s*\\(',
+        '::frombase64string\\s*\\(',
+        '\\bstart-process\\s+\\S',
+        '\\s-(?:enc|encodedcommand|ec)\\s+[a-z0-9+/=]{12,}',
+        '\\s-(?:executionpolicy|ep|exec)\\s+(?:bypass|unrestricted)\\b',
+        '\\s-(?:w|windowstyle)\\s+hidden\\b',
+        '\\[(?:system\\.)?(?:convert|text\\.encoding|reflection\\.assembly)\\]::',
+      ].join('|'),
+    ),
+  ],
+  // `/???/c?t /??c/p??s??`, `/bin/c[a]t`: file names matched by globs the shell expands.
+  [
+    'cmdi.glob-path',
+    /\/(?:\?{2,}|[a-z]{0,4}[?*][a-z?*]{0,6})\/[a-z]{0,6}[?*[]|\/[a-z]{1,8}\/[a-z]{0,6}\[[a-z]{1,3}\][a-z]{0,6}\b/,
+  ],
+  // `{cat,/etc/passwd}`, `{ls,-la}`: brace expansion builds a command line without spaces.
+  [
+    'cmdi.brace-expansion',
+    /\{(?:cat|ls|id|nc|wget|curl|bash|sh|echo|rm|uname|whoami|ping|python|perl|php)(?:,[^{}\s,]{1,64}){1,6}\}/,
+  ],
+  // `${PATH:0:1}` (a slash), `${HOME:0:1}`: substring expansion that spells characters.
+  ['cmdi.variable-slice', /\$\{[a-z_]{1,20}:-?\d{1,3}(?::\d{1,3})?\}/],
+  ['cmdi.here-string', /\$\([^)]{0,80}<<<|<<<\s*["']?[a-z$]/],
+];
 
 const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
 const SYSTEM_ARGUMENT =
@@ -221,6 +293,7 @@ const SHELL_MARKERS = [
   'cmd /c',
   'cmd.exe /c',
   'powershell -',
+  'pwsh -',
   'powershell.exe -',
   'mkfifo /tmp',
   '/bin/sh -c',
@@ -232,6 +305,13 @@ const SHELL_IDIOM = new RegExp(
   `(^|[^a-z0-9_.-])(?:${SHELL_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
 );
 
+/** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
+function encodedChecks(raw: string, hits: Hit[]): void {
+  if (!raw.includes('\\') && !raw.toLowerCase().includes('base64')) return;
+  const found = ENCODED_COMMAND.exec(raw.toLowerCase());
+  if (found !== null) hits.push(hit(CMDI_RULES['cmdi.encoded-command'], found.index, 'raw'));
+}
+
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
 function startChecks(text: string, hits: Hit[], docs: boolean): void {
   const marker = SHELL_IDIOM.exec(text);
@@ -239,6 +319,13 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     const at = marker.index + marker[1]!.length;
     hits.push(hit(CMDI_RULES[docs ? 'cmdi.shell-idiom.documented' : 'cmdi.shell-idiom'], at));
     if (docs) hits.push(hit(CMDI_RULES['cmdi.documented'], at));
+    return;
+  }
+  for (const [rule, pattern] of IDIOMS) {
+    const found = pattern.exec(text);
+    if (found === null) continue;
+    // In a Markdown code span documentation shows such commands: they count from paranoia 2.
+    hits.push(hit(CMDI_RULES[docs ? 'cmdi.documented' : rule], found.index));
     return;
   }
   const call = text.includes('(') ? EXEC_CALL.exec(text) : null;

@@ -47,6 +47,49 @@ export const CMDI_RULES = ruleTable('cmdi', {
     score: 3,
     description: 'such an idiom inside a Markdown code span',
   },
+  'cmdi.windows-idiom': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a cmd.exe idiom (`for /f … in (…)`, `if %X% equ`, `cmd /c`, `certutil -urlcache`, `wmic process`, `regsvr32 /s /i:`)',
+  },
+  'cmdi.caret-obfuscation': {
+    paranoia: 1,
+    score: 5,
+    description: 'cmd.exe escape carets splitting a word (`w^h^o^a^m^i`)',
+  },
+  'cmdi.powershell': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'PowerShell download, decode or execution (`iex(`, `Invoke-Expression`, `-enc <base64>`, `Net.WebClient`, `-ep bypass`)',
+  },
+  'cmdi.glob-path': {
+    paranoia: 1,
+    score: 5,
+    description: 'a file name spelled with shell globs (`/???/c?t /??c/p??s??`, `/bin/c[a]t`)',
+  },
+  'cmdi.brace-expansion': {
+    paranoia: 1,
+    score: 5,
+    description: 'brace expansion that builds a command line (`{cat,/etc/passwd}`)',
+  },
+  'cmdi.encoded-command': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a command written as escapes or piped through a decoder to a shell (`$(printf "\\x69\\x64")`, `base64 -d | sh`)',
+  },
+  'cmdi.variable-slice': {
+    paranoia: 1,
+    score: 5,
+    description: 'substring expansion spelling characters (`${PATH:0:1}`)',
+  },
+  'cmdi.here-string': {
+    paranoia: 1,
+    score: 5,
+    description: 'a bash here-string feeding a command (`$(tr … <<< "WHOAMI")`)',
+  },
   'cmdi.exec-call': {
     paranoia: 1,
     score: 5,

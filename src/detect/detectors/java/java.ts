@@ -72,6 +72,9 @@ function expressionStart(text: string): number {
 export const javaDetector: Detector = {
   category: 'java',
   rules: Object.values(JAVA_RULES),
+  // A serialized stream in hex or base64 is letters and digits only.
+  plainText: true,
+  plainScreen: /aced0005|ro0ab/,
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];

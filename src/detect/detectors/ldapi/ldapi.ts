@@ -18,6 +18,13 @@ function filterItemAt(text: string, i: number): boolean {
   }
   let j = i;
   while (j < text.length && j - i < 64 && isAttrChar(text.charCodeAt(j))) j++;
+  // Extensible match (RFC 4515 §3): `attr:dn:=x`, `attr:1.2.840.113556.1.4.803:=2`, `:dn:2.5.13.5:=x`.
+  for (let round = 0; round < 4 && text.charCodeAt(j) === 58; round++) {
+    if (text.charCodeAt(j + 1) === 61) return j > i;
+    const start = ++j;
+    while (j < text.length && j - start < 64 && isAttrChar(text.charCodeAt(j))) j++;
+    if (j === start) return false;
+  }
   if (j === i) return false;
   const op = text.charCodeAt(j);
   return op === 61 || ((op === 62 || op === 60 || op === 126) && text.charCodeAt(j + 1) === 61);
@@ -44,10 +51,15 @@ export const ldapiDetector: Detector = {
         const wildcard =
           eq > 0 && eq - k < 66 && (text.charCodeAt(eq + 1) === 42 || text.charCodeAt(eq + 1) === 41);
         const operator = text[k] === '|' || text[k] === '&' || text[k] === '!';
+        const extensible = eq > k + 1 && text.charCodeAt(eq - 1) === 58;
         hits.push(
           hit(
             LDAPI_RULES[
-              starred || operator || wildcard ? 'ldapi.filter-breakout' : 'ldapi.filter-breakout.weak'
+              starred || operator || wildcard
+                ? 'ldapi.filter-breakout'
+                : extensible
+                  ? 'ldapi.extensible-match'
+                  : 'ldapi.filter-breakout.weak'
             ],
             i,
           ),

@@ -48,6 +48,12 @@ const OPERATORS = new Set([
 ]);
 const SCRIPT_OPERATORS = new Set(['where', 'function', 'accumulator', 'expr']);
 
+const JS_BREAKOUT =
+  /['"]\s*(?:;\s*(?:return\b|while\s*\(|for\s*\(\s*;|sleep\s*\(|db\.|this\.)|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b|\bwhile\s*\(\s*(?:true|1)\s*\)\s*\{\s*\}/;
+// Mongo shell calls: `db.users.find(`, `db.getCollectionNames()`, `db.dropDatabase()`.
+const DB_CALL =
+  /(?:^|[^a-z0-9_.])db\.(?:[a-z_][a-z0-9_]{0,40}\.(?:find|findone|insert|insertone|update|updateone|remove|deleteone|deletemany|drop|aggregate|count|mapreduce)|getcollectionnames|getcollection|dropdatabase|getsiblingdb|eval|runcommand|admincommand|getname|version|serverstatus)\s*\(/;
+
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -85,9 +91,18 @@ export const nosqliDetector: Detector = {
     const text = views.lower;
     const hits: Hit[] = [];
     if (!text.includes('$')) {
-      // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`.
-      const js = /['"]\s*(?:;\s*return\b|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b/.exec(text);
+      // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`,
+      // `'; while(true){}; '`, `';sleep(5000);'`.
+      const js = JS_BREAKOUT.exec(text);
       if (js !== null) hits.push(hit(NOSQLI_RULES['nosqli.js-injection'], js.index));
+      const db = text.includes('db.') ? DB_CALL.exec(text) : null;
+      if (db !== null) {
+        // The value itself, or a statement after a breakout; in prose (Mongo docs) a weaker hint.
+        const at = text.indexOf('db.', db.index);
+        const before = text.slice(0, at).trimEnd();
+        const leading = before.length === 0 || /[;'"|&]$/.test(before);
+        hits.push(hit(NOSQLI_RULES[leading ? 'nosqli.db-call' : 'nosqli.db-call.text'], at));
+      }
       return hits;
     }
     const found = operatorAt(text, kind === 'key');

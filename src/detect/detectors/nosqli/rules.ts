@@ -2,6 +2,12 @@
 import { ruleTable } from '../../rules.ts';
 
 export const NOSQLI_RULES = ruleTable('nosqli', {
+  'nosqli.db-call.text': { paranoia: 1, score: 3, description: 'a MongoDB shell call inside other text' },
+  'nosqli.db-call': {
+    paranoia: 1,
+    score: 5,
+    description: 'a MongoDB shell call (`db.users.find(`, `db.getCollectionNames()`, `db.dropDatabase()`)',
+  },
   'nosqli.operator': {
     paranoia: 1,
     score: 5,

@@ -69,7 +69,8 @@ export const rfiDetector: Detector = {
     const first = host.charCodeAt(0);
     // A public address literal: the classifier names only non-public ranges.
     if (first >= 48 && first <= 57 && /^[\d.]+$/.test(host) && host.split('.').length === 4) {
-      if (classifyHostLiteral(host) === undefined) hits.push(hit(RFI_RULES['rfi.ip-url'], 0));
+      if (classifyHostLiteral(host) === undefined)
+        hits.push(hit(RFI_RULES[SCRIPT_SUFFIX.test(text) ? 'rfi.ip-url' : 'rfi.ip-url.plain'], 0));
     }
     // As sent: a `%23` the client encoded is part of the URL, not a truncation.
     const sent = views.raw.trimEnd();

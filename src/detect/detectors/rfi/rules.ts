@@ -4,9 +4,13 @@ import { ruleTable } from '../../rules.ts';
 export const RFI_RULES = ruleTable('rfi', {
   'rfi.ip-url': {
     paranoia: 1,
+    score: 5,
+    description: 'a URL to a public IP address naming a script or text file (`http://203.0.113.7/shell.txt`)',
+  },
+  'rfi.ip-url.plain': {
+    paranoia: 1,
     score: 3,
-    description:
-      'a URL to a public IP address as the whole value (`http://203.0.113.7/shell.txt`); decisive with a script suffix or an include parameter',
+    description: 'a URL to a public IP address as the whole value (`http://203.0.113.7:8080/`)',
   },
   'rfi.truncation': {
     paranoia: 1,

@@ -2,6 +2,27 @@
 import { ruleTable } from '../../rules.ts';
 
 export const SQLI_RULES = ruleTable('sqli', {
+  'sqli.declare': {
+    paranoia: 1,
+    score: 5,
+    description: 'a variable declaration (`DECLARE @x varchar(99)`): MSSQL batches',
+  },
+  'sqli.exec': { paranoia: 1, score: 3, description: 'dynamic execution (`EXEC(@x)`, `EXEC master.dbo.x`)' },
+  'sqli.char-chain': {
+    paranoia: 1,
+    score: 5,
+    description: 'a string spelled by concatenated character codes (`CHAR(113)+CHAR(118)`)',
+  },
+  'sqli.function.lone': {
+    paranoia: 2,
+    score: 3,
+    description: 'a value that is one SQL function call (`version()`, `sleep(5)`, `char(65)`)',
+  },
+  'sqli.catalog.name': {
+    paranoia: 2,
+    score: 3,
+    description: 'a schema catalog named alone (`information_schema`, `sysobjects`)',
+  },
   'sqli.union': { paranoia: 1, score: 5, description: '`UNION [ALL] SELECT` joining a second query' },
   'sqli.select': {
     paranoia: 1,

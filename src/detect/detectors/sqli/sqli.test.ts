@@ -65,4 +65,26 @@ describe('sqli detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('finds batches, dynamic execution, char chains and extended procedures', () => {
+    assert.equal(scores('DECLARE @x varchar(99) SET @x=0x77 EXEC(@x)').get('sqli.declare'), 5);
+    assert.equal(scores('DECLARE @x varchar(99) SET @x=0x77 EXEC(@x)').get('sqli.exec'), 3);
+    assert.equal(scores('CHAR(113)+CHAR(118)').get('sqli.char-chain'), 5);
+    assert.equal(scores("EXEC master.dbo.xp_dirtree '\\\\x\\a'").get('sqli.procedure'), 5);
+  });
+
+  test('counts short fragments from paranoia 2: a lone call, a catalog name', () => {
+    const lone = sqliDetector
+      .detect(viewsOf('version()'), 'query', 'query.q')
+      .find((h) => h.rule === 'sqli.function.lone');
+    assert.equal(lone?.paranoia, 2);
+    assert.equal(scores('information_schema').get('sqli.catalog.name'), 3);
+    for (const value of [
+      'Please declare your income',
+      'execute the order',
+      'the version (2) notes',
+      'char is a type',
+    ])
+      assert.equal(strongest(value, 'body', 'body.text'), 0, value);
+  });
 });

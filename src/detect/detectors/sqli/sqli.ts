@@ -19,7 +19,8 @@ import {
 
 const CONTEXTS = ['', "'", '"'] as const;
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
-const SQL_KEYWORDS = /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|xp_cmdshell)\b/;
+const SQL_KEYWORDS =
+  /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
 function isTruncation(text: string, t: SqlToken | undefined): boolean {
   if (t?.type !== 'comment') return false;
   const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
@@ -64,6 +65,69 @@ function isOperand(t: SqlToken | undefined): boolean {
   return isValue(t) || t?.type === 'word' || t?.type === '(';
 }
 
+/** SQL functions that build strings from character codes. */
+const CHAR_FUNCTIONS = new Set(['char', 'chr', 'nchar', 'unichr']);
+/** Built-in functions that report on the server: probes when a value is nothing but such a call. */
+const BUILTINS = new Set([
+  'version',
+  'user',
+  'database',
+  'current_user',
+  'system_user',
+  'session_user',
+  'schema',
+  'db_name',
+  'user_name',
+  'host_name',
+  'connection_id',
+  'last_insert_id',
+  'row_count',
+  'concat',
+  'concat_ws',
+  'group_concat',
+  'substring',
+  'substr',
+  'ascii',
+  'hex',
+  'md5',
+  'count',
+  'length',
+]);
+/** Stored procedures an attacker calls (MSSQL extended procedures and their kin). */
+const PROCEDURES = new Set([
+  'xp_cmdshell',
+  'sp_password',
+  'xp_dirtree',
+  'xp_fileexist',
+  'xp_subdirs',
+  'xp_regread',
+  'xp_regwrite',
+  'xp_servicecontrol',
+  'xp_availablemedia',
+  'xp_loginconfig',
+  'xp_terminate_process',
+  'xp_ntsec_enumdomains',
+  'sp_oacreate',
+  'sp_oamethod',
+  'sp_makewebtask',
+  'sp_addextendedproc',
+  'sp_configure',
+  'sp_executesql',
+  'sp_addlogin',
+  'sp_addsrvrolemember',
+]);
+
+/** `char(113)+char(118)`, `chr(65)||chr(66)`: a string spelled by concatenated character codes. */
+function isCharChain(tokens: SqlToken[], i: number): boolean {
+  return (
+    tokens[i + 1]?.type === '(' &&
+    tokens[i + 2]?.type === 'num' &&
+    tokens[i + 3]?.type === ')' &&
+    (tokens[i + 4]?.text === '+' || tokens[i + 4]?.text === '||') &&
+    CHAR_FUNCTIONS.has(tokens[i + 5]?.text ?? '')
+  );
+}
+
 /** Drops comment tokens: between tokens a comment acts as whitespace. */
 function significant(tokens: SqlToken[]): SqlToken[] {
   return tokens.filter((t) => t.type !== 'comment');
@@ -77,6 +141,18 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
     const t = tokens[i]!;
     const next = tokens[i + 1];
     if (t.type === 'word') {
+      if (t.text === 'declare' && next?.type === 'var') hits.push(hit(SQLI_RULES['sqli.declare'], t.at));
+      if (
+        (t.text === 'exec' || t.text === 'execute') &&
+        (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
+      )
+        hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      if (CHAR_FUNCTIONS.has(t.text) && isCharChain(tokens, i))
+        hits.push(hit(SQLI_RULES['sqli.char-chain'], t.at));
+      // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
+      if (i === 0 && n <= 8 && isCall(tokens, 0) && (ATTACK_FUNCTIONS.has(t.text) || BUILTINS.has(t.text)))
+        hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
+      if (CATALOG.has(t.text)) hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
       if (t.text === 'union') {
         let j = i + 1;
         while (tokens[j]?.text === 'all' || tokens[j]?.text === 'distinct' || tokens[j]?.type === '(') j++;
@@ -110,7 +186,7 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
-      if (t.text === 'xp_cmdshell' || t.text === 'sp_password') {
+      if (PROCEDURES.has(t.text)) {
         hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
         continue;
       }

@@ -2,6 +2,27 @@
 import { ruleTable } from '../../rules.ts';
 
 export const XSS_RULES = ruleTable('xss', {
+  'xss.bracket-access': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "the DOM reached by bracket access with a string (`window['document']['cookie']`, `document[\"write\"]`)",
+  },
+  'xss.location-assign': {
+    paranoia: 1,
+    score: 5,
+    description: 'navigation to attacker script (`location=name`, `location.href="javascript:…"`)',
+  },
+  'xss.jsfuck': {
+    paranoia: 1,
+    score: 5,
+    description: 'JavaScript written with only `[]()!+` (JSFuck and kin)',
+  },
+  'xss.encoded-markup': {
+    paranoia: 1,
+    score: 5,
+    description: 'markup in UTF-7 (`+ADw-script+AD4-`) or in 7-bit US-ASCII read as Latin-1 (`¼script¾`)',
+  },
   'xss.script-tag': { paranoia: 1, score: 5, description: 'a `<script>` element' },
   'xss.active-tag': {
     paranoia: 1,

@@ -75,6 +75,43 @@ const RAW_TEXT_CLOSE = /<\/(?:title|textarea|style|noscript|xmp|iframe|noembed|t
 const COMPUTED_CALL = /\b(?:top|window|self|parent|frames|globalthis|content)\s*\[[^\]]{1,80}\]\s*\(/;
 // `[1].find(alert)`, `a=alert,a(1)`: a dialog function passed around as a value.
 const SINK_VALUE = /[(=,[]\s*(?:alert|prompt|confirm|eval)\s*[),;\]]/;
+// `.call(`, `.apply(`, `.bind(` right after a sink name.
+const INDIRECT_CALL = /^\.(?:call|apply|bind)\s*\(/;
+// `Reflect.apply(alert, …)`: a sink called through reflection.
+const REFLECT_CALL =
+  /\breflect\.(?:apply|construct)\s*\(\s*(?:alert|prompt|confirm|eval|function|settimeout|setinterval)\b/;
+// `window['document']['cookie']`, `document["write"](1)`: the DOM reached by bracket access.
+const BRACKET_ACCESS =
+  /\b(?:document|window|self|top|parent|globalthis|frames|this)\s*\[\s*["'`](?:document|cookie|location|write|writeln|domain|eval|alert|prompt|constructor|localstorage|sessionstorage|innerhtml|outerhtml|open)["'`]/;
+// `location=name`, `location.href='javascript:…'`: navigation to attacker-controlled script.
+const LOCATION_ASSIGN =
+  /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top)\.)?location(?:\.href)?\s*=\s*(?:name\b|window\.name|atob\s*\(|unescape\s*\(|string\.fromcharcode|document\.|["'`]\s*javascript:)/;
+const UTF7_MARKUP = /\+adw-[a-z/!]/;
+const ASCII_MARKUP = /\u00bc\/?(?:script|img|svg|iframe|body|a\s)/;
+/** JSFuck and its kin: at least this many characters of only `[]()!+` in a row. */
+const JSFUCK_RUN = 24;
+
+/** Where a run of JSFuck-style code (`[][(![]+[])[+[]]…`) starts, or -1. */
+function jsfuckAt(text: string): number {
+  let start = -1;
+  let bang = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text.charCodeAt(i);
+    const member = c === 91 || c === 93 || c === 40 || c === 41 || c === 33 || c === 43;
+    if (member) {
+      if (start < 0) {
+        start = i;
+        bang = false;
+      }
+      if (c === 33) bang = true;
+    } else {
+      if (start >= 0 && bang && i - start >= JSFUCK_RUN) return start;
+      start = -1;
+    }
+  }
+  return -1;
+}
+
 const SINKS = [
   'alert',
   'prompt',
@@ -181,9 +218,12 @@ function sinkChecks(lower: string, hits: Hit[]): void {
       while (lower.charCodeAt(j) === 32) j++;
       const after = lower.charCodeAt(j);
       const tagged = after === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
+      // `alert(1)`, `alert?.(1)`, `alert.call(null,1)`, `eval.apply(…)`: each one calls the sink.
       const called =
         after === 40 ||
         tagged ||
+        lower.startsWith('?.(', j) ||
+        INDIRECT_CALL.test(lower.slice(j, j + 10)) ||
         (sink.includes('.') && (after === 61 || after === 41 || after === 59 || after === 43));
       if (!called || isIdentChar(before)) continue;
       let k = at - 1;
@@ -221,8 +261,23 @@ export const xssDetector: Detector = {
     const url = scriptUrlAt(lower);
     if (url >= 0) hits.push(hit(XSS_RULES['xss.script-url'], 0));
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
-    const computed = COMPUTED_CALL.exec(lower);
+    const computed =
+      COMPUTED_CALL.exec(lower) ?? (lower.includes('reflect.') ? REFLECT_CALL.exec(lower) : null);
     if (computed !== null) hits.push(hit(XSS_RULES['xss.computed-call'], computed.index));
+    const bracket = lower.includes('[') ? BRACKET_ACCESS.exec(lower) : null;
+    if (bracket !== null) hits.push(hit(XSS_RULES['xss.bracket-access'], bracket.index));
+    const location = lower.includes('location') ? LOCATION_ASSIGN.exec(lower) : null;
+    if (location !== null) hits.push(hit(XSS_RULES['xss.location-assign'], location.index));
+    const jsfuck = lower.includes('[]') ? jsfuckAt(lower) : -1;
+    if (jsfuck >= 0) hits.push(hit(XSS_RULES['xss.jsfuck'], jsfuck));
+    // Markup in other charsets: UTF-7 (`+ADw-script+AD4-`, RFC 2152) and 7-bit US-ASCII read as
+    // Latin-1 (`¼script¾`, the high bit set on `<` and `>`).
+    // The 7-bit form is read on the raw value: NFKC turns `¼` into `1⁄4`.
+    const utf7 = lower.includes('+adw') ? UTF7_MARKUP.exec(lower) : null;
+    const ascii =
+      utf7 === null && views.raw.includes('\u00bc') ? ASCII_MARKUP.exec(views.raw.toLowerCase()) : null;
+    if (utf7 !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7.index));
+    else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], ascii.index, 'raw'));
     const value = SINK_VALUE.exec(lower);
     if (value !== null) hits.push(hit(XSS_RULES['xss.sink-reference'], value.index));
     const css = cssAttackAt(lower);
