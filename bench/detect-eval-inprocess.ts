@@ -109,7 +109,7 @@ export function evaluateInProcess(options: InProcessOptions): void {
 
   // Real traffic: whole requests, each in its own placement.
   const real = new Map<string, { placement: Placement; total: number; blocked: number }>();
-  for (const request of realTraffic()) {
+  for (const request of realTraffic(paranoia)) {
     const key = `${request.set}/${request.placement}`;
     const entry = real.get(key) ?? { placement: request.placement, total: 0, blocked: 0 };
     entry.total++;

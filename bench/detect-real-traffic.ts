@@ -6,14 +6,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   type Input,
+  inputsFromAllHeaders,
   inputsFromBody,
   inputsFromCookies,
   inputsFromHeaders,
+  inputsFromProtocolHeaders,
   inputsFromQuery,
 } from '../src/detect/index.ts';
-
-/** Placements of the eval, shared with bench/detect-eval.ts. */
-export type Placement = 'query' | 'json' | 'form' | 'multipart' | 'header' | 'cookie' | 'path' | 'xml';
+import type { Placement } from './detect-placements.ts';
 
 /** One benign request: which set, where its text sits, and the engine's inputs. */
 export interface RealRequest {
@@ -189,14 +189,22 @@ function uploads(): RealRequest[] {
     return {
       set: 'uploads',
       placement: 'multipart',
-      inputs: inputsFromBody(body, type),
+      inputs: [...inputsFromBody(body, type), ...inputsFromProtocolHeaders({ 'content-type': type })],
       shown: parts.map((p) => `${p.name}${p.filename === undefined ? '' : `@${p.filename}`}`).join(','),
     };
   });
 }
 
 /** Browser requests from front ends on local and intranet hosts: Origin, Referer, cookies, all headers. */
-function browserHeaders(): RealRequest[] {
+/** The header inputs the detect policy builds: default headers at paranoia 1, all non-benign from 2. */
+function headerInputs(headers: Record<string, string>, paranoia: number): Input[] {
+  return [
+    ...(paranoia >= 2 ? inputsFromAllHeaders(headers) : inputsFromHeaders(headers)),
+    ...inputsFromProtocolHeaders(headers),
+  ];
+}
+
+function browserHeaders(paranoia: number): RealRequest[] {
   const out: RealRequest[] = [];
   for (const [i, front] of FRONT_ENDS.entries()) {
     const headers: Record<string, string> = {
@@ -217,7 +225,7 @@ function browserHeaders(): RealRequest[] {
     out.push({
       set: 'browser',
       placement: 'header',
-      inputs: inputsFromHeaders({ 'user-agent': ua }),
+      inputs: headerInputs({ ...BROWSER, 'user-agent': ua }, paranoia),
       shown: ua,
     });
   for (const cookie of COOKIES)
@@ -296,6 +304,6 @@ function githubExamples(): RealRequest[] {
 }
 
 /** The whole benign real-traffic set. */
-export function realTraffic(): RealRequest[] {
-  return [...githubExamples(), ...uploads(), ...browserHeaders()];
+export function realTraffic(paranoia: number): RealRequest[] {
+  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia)];
 }

@@ -12,11 +12,13 @@ import {
   type Input,
   type InputKind,
   type InspectionResult,
+  inputsFromAllHeaders,
   inputsFromBody,
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
   inputsFromPathSegments,
+  inputsFromProtocolHeaders,
   inputsFromQuery,
   thresholdFor,
 } from '../detect/index.ts';
@@ -91,7 +93,7 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function requestInputs(raw: Buffer, headerNames: readonly string[]): Input[] {
+function requestInputs(raw: Buffer, headerNames: readonly string[], paranoia: number): Input[] {
   const request = parseRawRequest(raw);
   const q = request.target.indexOf('?');
   const rawQuery = q < 0 ? '' : request.target.slice(q + 1);
@@ -99,7 +101,11 @@ function requestInputs(raw: Buffer, headerNames: readonly string[]): Input[] {
     ...inputsFromPath(request.target),
     ...inputsFromPathSegments(request.target),
     ...(rawQuery.length > 0 ? inputsFromQuery(rawQuery) : []),
-    ...inputsFromHeaders(request.headers, headerNames),
+    // As the detect policy: every non-benign header from paranoia 2, the protocol headers always.
+    ...(paranoia >= 2
+      ? inputsFromAllHeaders(request.headers, headerNames)
+      : inputsFromHeaders(request.headers, headerNames)),
+    ...inputsFromProtocolHeaders(request.headers),
     ...inputsFromCookies(request.headers.cookie),
     ...(request.body.length > 0 ? inputsFromBody(request.body, first(request.headers['content-type'])) : []),
   ];
@@ -198,7 +204,7 @@ export async function runDetect(args: readonly string[]): Promise<number> {
 
     const arg = positionals[0];
     let inputs: Input[];
-    if (values.request === true) inputs = requestInputs(readSource(arg), headerNames);
+    if (values.request === true) inputs = requestInputs(readSource(arg), headerNames, paranoia);
     else {
       const value = arg === undefined || arg === '-' ? readSource(undefined).toString('utf8') : arg;
       // A value piped in usually ends with the shell's newline, which is not part of it.

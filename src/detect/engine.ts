@@ -1,5 +1,6 @@
 // The engine: compiles options once, then inspects a request's inputs, scores the findings
 // against the paranoia level and threshold, and enforces the per-request inspection budget.
+import { base64Text, embeddedJsonStrings } from './decode/embedded.ts';
 import { viewsOf } from './decode/views.ts';
 import { DETECTORS } from './detectors/index.ts';
 import { excerptOf } from './excerpt.ts';
@@ -57,6 +58,8 @@ const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
  * invisibles) can change it, so its decoded view is the raw value.
  */
 const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
+/** A run that may be base64 (decoded and inspected): plain JSON holding one is walked, not screened. */
+const BASE64_RUN = /[A-Za-z0-9+/]{16}/;
 /** Values up to this length are memoized per request; at most this many entries. */
 const MEMO_MAX_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 4096;
@@ -64,11 +67,22 @@ const MEMO_MAX_ENTRIES = 4096;
 /** Scans of one request, by input kind and value. */
 type Memo = Map<InputKind, Map<string, Scanned>>;
 
+/** A detector's hit, its category, and the text it was found in when that is a decoded layer. */
+interface ScannedHit {
+  readonly hit: Hit;
+  readonly category: Category;
+  /** The views of an embedded layer (base64, JSON in a string) the hit was found in. */
+  readonly layer?: Views;
+}
+
 /** One value's views and its detectors' hits, before paranoia, exclusions and location apply. */
 interface Scanned {
   readonly views: Views;
-  readonly hits: readonly { readonly hit: Hit; readonly category: Category }[];
+  readonly hits: readonly ScannedHit[];
 }
+
+/** Base64 and JSON-in-string layers are opened this many levels deep. */
+const MAX_LAYERS = 2;
 
 function confidenceOf(score: number): Confidence {
   return score >= 5 ? 'high' : score >= 3 ? 'medium' : 'low';
@@ -108,6 +122,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const known = byValue.get(value);
       if (known !== undefined) return known;
     }
+    const scanned = scanLayers(value, kind, location, 0);
+    if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
+    return scanned;
+  }
+
+  /** A value's hits, and those of the texts it embeds (base64, a JSON document in a string). */
+  function scanLayers(value: string, kind: InputKind, location: string, depth: number): Scanned {
     // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
     // that read words apply (the common case of identifiers, numbers-as-text and padding).
     const asciiPlain = PLAIN_ASCII.test(value);
@@ -116,15 +137,23 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
         : viewsOf(value);
     const plain = asciiPlain || PLAIN.test(views.decoded);
-    const hits: { hit: Hit; category: Category }[] = [];
+    const hits: ScannedHit[] = [];
     for (const detector of detectors) {
       if (plain && detector.plainText !== true) continue;
       for (const hit of detector.detect(views, kind, location))
         hits.push({ hit, category: detector.category });
     }
-    const scanned = { views, hits };
-    if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
-    return scanned;
+    if (depth < MAX_LAYERS && value.length >= 16) {
+      const inner: string[] = [];
+      const decoded = base64Text(value);
+      if (decoded !== undefined) inner.push(decoded);
+      if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
+      for (const text of inner) {
+        const layer = scanLayers(text, kind, location, depth + 1);
+        for (const entry of layer.hits) hits.push({ ...entry, layer: entry.layer ?? layer.views });
+      }
+    }
+    return { views, hits };
   }
 
   return {
@@ -144,15 +173,16 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         used += value.length;
         if (value.length === 0) return;
         const { views, hits } = scan(value, input.kind, input.location, memoized ? memo : undefined);
-        for (const { hit, category } of hits) {
+        for (const { hit, category, layer } of hits) {
           if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
+          const text = layer ?? views;
           findings.push({
             rule: hit.rule,
             category,
             confidence: confidenceOf(hit.score),
             score: hit.score,
             location: input.location,
-            excerpt: excerptOf(hit.view === 'raw' ? views.raw : views.decoded, hit.at),
+            excerpt: excerptOf(hit.view === 'raw' ? text.raw : text.decoded, hit.at),
           });
         }
       }
@@ -163,7 +193,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
        */
       function screen(text: string): { clean: true } | { clean: false; parsed?: unknown } {
         if (used + text.length > budget) return { clean: false };
-        if (plainScreens !== undefined && isPlainJson(text)) {
+        if (plainScreens !== undefined && isPlainJson(text) && !BASE64_RUN.test(text)) {
           const lower = text.toLowerCase();
           if (!plainScreens.some((r) => r.test(lower))) return { clean: true };
         }

@@ -13,7 +13,16 @@ export {
 } from './engine.ts';
 export type { Exclusion } from './exclusions.ts';
 export { inputsFromBody } from './extract/body.ts';
-export { DEFAULT_HEADERS, inputsFromCookies, inputsFromHeaders } from './extract/headers.ts';
+export {
+  BENIGN_HEADERS,
+  DEFAULT_HEADERS,
+  inputsFromAllHeaders,
+  inputsFromCookies,
+  inputsFromHeaders,
+  inputsFromProtocolHeaders,
+  isBenignHeader,
+  PROTOCOL_HEADERS,
+} from './extract/headers.ts';
 export { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
 export {
   inputsFromPath,

@@ -35,6 +35,7 @@ export const CATEGORIES = [
   'rfi',
   'ssi',
   'scanner',
+  'protocol',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -8,6 +8,7 @@ import { ldapiDetector } from './ldapi/ldapi.ts';
 import { nosqliDetector } from './nosqli/nosqli.ts';
 import { phpDetector } from './php/php.ts';
 import { protoDetector } from './proto/proto.ts';
+import { protocolDetector } from './protocol/protocol.ts';
 import { rfiDetector } from './rfi/rfi.ts';
 import { scannerDetector } from './scanner/scanner.ts';
 import { sqliDetector } from './sqli/sqli.ts';
@@ -39,4 +40,5 @@ export const DETECTORS: readonly Detector[] = [
   ssrfDetector,
   rfiDetector,
   scannerDetector,
+  protocolDetector,
 ];

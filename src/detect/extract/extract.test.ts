@@ -42,6 +42,10 @@ describe('extractors', () => {
     assert.ok(inputs.some((i) => i.location === 'body.#doctype' && i.value.includes('ENTITY')));
     assert.ok(inputs.some((i) => i.location === 'body.a@id' && i.value === '7'));
     assert.ok(inputs.some((i) => i.location === 'body.a.b' && i.value === 'hi &x;'));
+    const more = inputsFromXml('<?xml version="1.0"?><a><!--#exec cmd="id"--><?php system("id"); ?></a>');
+    assert.ok(more.some((i) => i.location === 'body.#comment' && i.value.includes('#exec')));
+    assert.ok(more.some((i) => i.location === 'body.#pi' && i.value.startsWith('<?php')));
+    assert.equal(more.filter((i) => i.location === 'body.#pi').length, 1);
   });
 
   test('picks the body reader from the content type and reads unknown types whole', () => {

@@ -1,5 +1,6 @@
 // Query strings and urlencoded forms (WHATWG URL §5.1): names become `key` inputs, values `query`
 // (or `body`) inputs, each decoded once the way the origin would; detectors decode further.
+import { DUPLICATES_LOCATION } from '../detectors/protocol/protocol.ts';
 import type { Input, InputKind } from '../types.ts';
 import { MAX_INPUTS, segment } from './limits.ts';
 
@@ -39,9 +40,26 @@ export function inputsFromUrlencoded(raw: string, prefix = 'query', kind: InputK
   return inputs;
 }
 
-/** Inputs of a raw query string (without `?`). */
+/**
+ * Inputs of a raw query string (without `?`). Names given more than once are reported as one
+ * more input at `query.#duplicates` (their names, comma-separated) for the parameter-pollution check.
+ */
 export function inputsFromQuery(rawQuery: string): Input[] {
-  return inputsFromUrlencoded(rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery, 'query', 'query');
+  const inputs = inputsFromUrlencoded(
+    rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery,
+    'query',
+    'query',
+  );
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const input of inputs) {
+    if (input.kind !== 'key') continue;
+    if (seen.has(input.value)) repeated.add(input.value);
+    seen.add(input.value);
+  }
+  if (repeated.size > 0)
+    inputs.push({ location: DUPLICATES_LOCATION, value: [...repeated].join(','), kind: 'key' });
+  return inputs;
 }
 
 /** A path segment decoded once (`+` is a plus sign in a path, RFC 3986 §3.3). */

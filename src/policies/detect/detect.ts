@@ -4,11 +4,13 @@ import {
   createDetector,
   type Finding,
   type Input,
+  inputsFromAllHeaders,
   inputsFromBody,
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
   inputsFromPathSegments,
+  inputsFromProtocolHeaders,
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
@@ -59,7 +61,16 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
     const inputs: Input[] = [];
     if (inspect.path) inputs.push(...inputsFromPath(ctx.rawUrl));
     if (inspect.query && ctx.rawQuery.length > 0) inputs.push(...inputsFromQuery(ctx.rawQuery));
-    if (inspect.headers) inputs.push(...inputsFromHeaders(ctx.headers, config.headers));
+    if (inspect.headers) {
+      // From paranoia 2 every header but protocol metadata and credentials; the protocol headers
+      // always, for the anomaly checks.
+      inputs.push(
+        ...(config.paranoia >= 2
+          ? inputsFromAllHeaders(ctx.headers, config.headers)
+          : inputsFromHeaders(ctx.headers, config.headers)),
+        ...inputsFromProtocolHeaders(ctx.headers),
+      );
+    }
     if (inspect.cookies) inputs.push(...inputsFromCookies(ctx.headers.cookie));
     if (inspect.body && ctx.body !== undefined && ctx.body.length > 0) {
       inputs.push(
