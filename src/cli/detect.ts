@@ -33,7 +33,7 @@ body; its path, query, headers, cookies and body are inspected as the detect pol
 
   --json              one JSON document instead of text
   --paranoia N        1 (default) to 4
-  --threshold N       anomaly score that blocks (default by paranoia: ${DEFAULT_THRESHOLD}, 4, 3, 3)
+  --threshold N       anomaly score that blocks (default by paranoia: ${DEFAULT_THRESHOLD}, 3, 3, 2)
   --kind KIND         how VALUE reaches the engine: query (default), body, header, cookie, path, key
   --location LOC      the location VALUE is reported at (default: input), as exclusions name it
   --category C        only this category (repeatable): ${CATEGORIES.join(', ')}

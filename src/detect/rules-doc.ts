@@ -16,8 +16,8 @@ export function rulesMarkdown(): string {
     'do not edit by hand (`node src/detect/rules-doc.ts > docs/rules.md`).',
     '',
     'A rule counts from its paranoia level up. Its score adds to the anomaly score of its location; the',
-    'request is blocked when that reaches the threshold (by default 5 at paranoia 1, 4 at paranoia 2, 3 at',
-    'paranoia 3 and 4). An exclusion naming a rule id (`sqli.tautology`) also covers its variants',
+    'request is blocked when that reaches the threshold (by default 5 at paranoia 1, 3 at paranoia 2 and 3,',
+    '2 at paranoia 4). An exclusion naming a rule id (`sqli.tautology`) also covers its variants',
     '(`sqli.tautology.weak`); naming a family (`sqli`) covers all of its rules.',
     '',
   ];

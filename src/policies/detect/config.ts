@@ -43,7 +43,7 @@ export const detectConfig = Type.Object(
         minimum: 1,
         maximum: 100,
         description:
-          'anomaly score at which the request is denied (default by paranoia: 5, 4, 3, 3); below it findings are flagged',
+          'anomaly score at which the request is denied (default by paranoia: 5, 3, 3, 2); below it findings are flagged',
       }),
     ),
     categories: Type.Optional(

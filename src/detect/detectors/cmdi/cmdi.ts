@@ -8,6 +8,39 @@ import { CMDI_RULES } from './rules.ts';
 
 type Position = 'start' | 'separator' | 'substitution' | 'backtick';
 
+/** Characters one of the IDIOMS needs. */
+const IDIOM_SYNTAX = /[-/\\%^[{$<:.|&;(]/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Reconnaissance commands that are decisive alone: no everyday text is one of these words. */
+const RECON_COMMANDS = new Set([
+  'whoami',
+  'ipconfig',
+  'ifconfig',
+  'systeminfo',
+  'netstat',
+  'uname',
+  'tasklist',
+  'whoami.exe',
+]);
+/** Commands that run the command after them. */
+const WRAPPERS = new Set([
+  'nohup',
+  'sudo',
+  'timeout',
+  'exec',
+  'env',
+  'nice',
+  'xargs',
+  'busybox',
+  'time',
+  'watch',
+  'strace',
+]);
+
 function isWordEnd(c: number): boolean {
   return (
     c <= 32 ||
@@ -84,6 +117,11 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
 export const cmdiDetector: Detector = {
   category: 'cmdi',
   rules: Object.values(CMDI_RULES),
+  // A value can be a command line of words only (`uname -a`, `sleep 5`, `net user x y`).
+  plainText: true,
+  plainScreen: new RegExp(
+    `"\\s*(?:${[...STRONG_COMMANDS].map(escapeRegExp).join('|')})\\s|"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"|\\s-[a-z]`,
+  ),
   detect(views) {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
@@ -245,7 +283,12 @@ const IDIOMS: readonly (readonly [keyof typeof CMDI_RULES, RegExp])[] = [
     /\{(?:cat|ls|id|nc|wget|curl|bash|sh|echo|rm|uname|whoami|ping|python|perl|php)(?:,[^{}\s,]{1,64}){1,6}\}/,
   ],
   // `${PATH:0:1}` (a slash), `${HOME:0:1}`: substring expansion that spells characters.
-  ['cmdi.variable-slice', /\$\{[a-z_]{1,20}:-?\d{1,3}(?::\d{1,3})?\}/],
+  ['cmdi.variable-slice', /\$\{[a-z_]{1,20}(?::-?\d{1,3}(?::\d{1,3})?|\/\/[^}]{0,40}\/[^}]{0,40})\}/],
+  // `CMD=$'…';$CMD`, `X=$'uname\x20-a'&&$X`: a command stored in a variable, then run by name.
+  [
+    'cmdi.variable-exec',
+    /\b([a-z_][a-z0-9_]{0,15})=\$?(?:'[^']{0,80}'|"[^"]{0,80}")\s*(?:;|&&|\|\||&)\s*\$\{?\1\b/,
+  ],
   ['cmdi.here-string', /\$\([^)]{0,80}<<<|<<<\s*["']?[a-z$]/],
 ];
 
@@ -321,7 +364,8 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     if (docs) hits.push(hit(CMDI_RULES['cmdi.documented'], at));
     return;
   }
-  for (const [rule, pattern] of IDIOMS) {
+  // Plain words can hold only a PowerShell flag among the idioms; other text needs their syntax.
+  for (const [rule, pattern] of IDIOM_SYNTAX.test(text) ? IDIOMS : []) {
     const found = pattern.exec(text);
     if (found === null) continue;
     // In a Markdown code span documentation shows such commands: they count from paranoia 2.
@@ -336,6 +380,11 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
   const { word, end, path } = readWord(text, 0);
   if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
   const rest = text.slice(end, end + 200).replace(/^[\s+]+/, '');
+  // `whoami`, `ipconfig`, `systeminfo`: reconnaissance commands no other text is named like.
+  if (RECON_COMMANDS.has(word) && (rest.length === 0 || /^-{1,2}[a-z]/.test(rest))) {
+    hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
+    return;
+  }
   // `wget http://…`, `ping -c 4 10.0.0.1`, `cat /etc/passwd`, `sleep 5`: an argument shaped for a shell.
   const argument =
     /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:\\|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
@@ -352,8 +401,17 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     /^[;|&]/.test(rest) ||
     (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
     (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
-  if (argument || path) {
-    const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument;
+  // Shapes decisive without a leading argument: Windows account and registry administration, a
+  // command run by another (`nohup sleep 120`, `sudo rm -rf`), a listing of the root (`ls -l /`).
+  const structural =
+    (word === 'net' && /^(?:user|localgroup)\s+\S+\s+\S+/.test(rest)) ||
+    (word === 'reg' && /^(?:add|query|delete|save|export|import)\s+["']?hk/.test(rest)) ||
+    (WRAPPERS.has(word) &&
+      !/\s/.test(text.slice(0, end).trim()) &&
+      STRONG_COMMANDS.has(readWord(rest, 0).word)) ||
+    /^-[a-z]{1,4}\s+\/\s*$/.test(rest);
+  if (argument || path || structural) {
+    const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument && !structural;
     hits.push(hit(CMDI_RULES[weak ? 'cmdi.command-line.filter' : 'cmdi.command-line'], 0));
   }
 }

@@ -83,7 +83,12 @@ export const CMDI_RULES = ruleTable('cmdi', {
   'cmdi.variable-slice': {
     paranoia: 1,
     score: 5,
-    description: 'substring expansion spelling characters (`${PATH:0:1}`)',
+    description: 'substring or pattern expansion spelling characters (`${PATH:0:1}`, `${g//x/}`)',
+  },
+  'cmdi.variable-exec': {
+    paranoia: 1,
+    score: 5,
+    description: "a command stored in a variable and run by name (`CMD=$'…';$CMD`)",
   },
   'cmdi.here-string': {
     paranoia: 1,

@@ -26,6 +26,12 @@ export const SSRF_RULES = ruleTable('ssrf', {
     score: 3,
     description: 'a URL to an internal host inside other text, or to a `*.localhost` development host',
   },
+  'ssrf.private-host': {
+    paranoia: 1,
+    score: 3,
+    description:
+      'a URL leading the value to a private (RFC 1918) address: configuration data at paranoia 1, decisive from 2',
+  },
   'ssrf.bare-host.loopback': {
     paranoia: 1,
     score: 3,

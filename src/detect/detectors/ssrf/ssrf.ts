@@ -117,12 +117,16 @@ export const ssrfDetector: Detector = {
       if (reason !== undefined && (reason === 'metadata' || !browserOrigin)) {
         const strong =
           reason === 'metadata' || reason === 'wildcard-dns' || (leading && reason !== 'local-name');
+        // A private (RFC 1918) address in a URL value is everyday configuration; loopback,
+        // link-local and internal names are what forged requests aim at.
         const rule =
           reason === 'metadata'
             ? 'ssrf.metadata'
-            : strong
-              ? 'ssrf.internal-host'
-              : 'ssrf.internal-host.embedded';
+            : strong && reason === 'private'
+              ? 'ssrf.private-host'
+              : strong
+                ? 'ssrf.internal-host'
+                : 'ssrf.internal-host.embedded';
         hits.push(hit(SSRF_RULES[rule], s));
       }
       i = text.indexOf('://', i + 3);
