@@ -87,4 +87,26 @@ describe('sqli detector', () => {
     ])
       assert.equal(strongest(value, 'body', 'body.text'), 0, value);
   });
+
+  test('finds conditions that open the value, literal WHERE clauses and statements after a quote', () => {
+    assert.equal(scores(' AND 1=1-- ').get('sqli.tautology'), 5);
+    assert.equal(scores('or true--').get('sqli.tautology'), 5);
+    assert.equal(scores(' AND 5650=CONVERT(INT,(SELECT 1))').get('sqli.tautology'), 5);
+    assert.equal(scores("1')) as x where 5274=5274").get('sqli.tautology'), 5);
+    assert.equal(scores("'=0--+").get('sqli.tautology'), 5);
+    assert.equal(scores("') or ('x')=('x").get('sqli.tautology'), 5);
+    assert.equal(scores("x' AND members.email IS NULL; --").get('sqli.tautology'), 5);
+    assert.equal(scores("'; drop table users").get('sqli.stacked'), 5);
+    assert.equal(scores("' create user bob identified by 'x' --").get('sqli.breakout'), 5);
+  });
+
+  test('leaves prose that opens with or/and and quoted statements deep in documents alone', () => {
+    for (const value of [
+      'or maybe later',
+      'And then there were none',
+      'Update a layer: `ogrinfo input.geojson -sql "UPDATE input SET name = \'foo\'"`',
+      "where's my order?",
+    ])
+      assert.equal(strongest(value, 'body', 'body.text') < 5, true, value);
+  });
 });

@@ -65,6 +65,26 @@ function isOperand(t: SqlToken | undefined): boolean {
   return isValue(t) || t?.type === 'word' || t?.type === '(';
 }
 
+/** A breakout quote further into the value than this is read as text (a quoted word in a document). */
+const MAX_BREAKOUT_OFFSET = 24;
+/** Statements that follow a quote breakout directly in injected payloads. */
+const BREAKOUT_STATEMENTS = new Set([
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+  'grant',
+  'copy',
+]);
+
 /** SQL functions that build strings from character codes. */
 const CHAR_FUNCTIONS = new Set(['char', 'chr', 'nchar', 'unichr']);
 /** Built-in functions that report on the server: probes when a value is nothing but such a call. */
@@ -214,9 +234,13 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           );
       }
       if (t.text === 'select') selectChecks(tokens, i, hits);
-      if (BOOLEAN.has(t.text) && (i > 0 || breakout)) booleanChecks(tokens, i, breakout, hits);
+      if (BOOLEAN.has(t.text) && (i > 0 || breakout))
+        booleanChecks(tokens, i, breakout, hits, truncated(all));
+      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(all, tokens, hits);
+      if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
+        hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       if (
-        i === 0 &&
+        (i === 0 || tokens[i - 1]?.type === ')') &&
         (t.text === 'order' || t.text === 'group') &&
         next?.text === 'by' &&
         tokens[i + 2]?.type === 'num'
@@ -237,8 +261,47 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
   }
 }
 
+/** Whether a comparison of literals (`1=1`, `'a'='a'`, `x=x`, `5274=5274`) starts at token `k`. */
+function literalComparison(tokens: SqlToken[], k: number): boolean {
+  const a = tokens[k];
+  const cmp = tokens[k + 1];
+  const b = tokens[k + 2];
+  if (a === undefined || cmp === undefined || b === undefined || !COMPARE.has(cmp.text)) return false;
+  return (isValue(a) && isValue(b)) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
+}
+
+/** Whether the token stream ends in a comment or a `;` (the rest of the query cut off). */
+function truncated(all: SqlToken[]): boolean {
+  const last = all[all.length - 1];
+  return last !== undefined && (last.type === 'comment' || last.type === ';');
+}
+
+/**
+ * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
+ * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
+ */
+function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
+  let k = 1;
+  if (tokens[k]?.text === 'not') k++;
+  const a = tokens[k];
+  if (a === undefined) return;
+  const cmp = tokens[k + 1];
+  const b = tokens[k + 2];
+  const condition =
+    literalComparison(tokens, k) ||
+    (isValue(a) &&
+      cmp !== undefined &&
+      COMPARE.has(cmp.text) &&
+      b?.type === 'word' &&
+      tokens[k + 3]?.type === '(') ||
+    (a.type === 'word' && isCall(tokens, k) && cmp === undefined);
+  if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
+  else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
+    hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
+}
+
 /** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
-function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[]): void {
+function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[], cut = false): void {
   const t = tokens[i]!;
   const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
   // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
@@ -252,8 +315,16 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (a.type === '(') {
     const x = tokens[k];
     const op = tokens[k + 1];
+    // `('x')=('x`: parenthesized literals compared.
+    const parenthesized =
+      isValue(x) &&
+      op?.type === ')' &&
+      COMPARE.has(tokens[k + 2]?.text ?? '') &&
+      tokens[k + 3]?.type === '(' &&
+      isValue(tokens[k + 4]);
     if (
       x?.text === 'select' ||
+      parenthesized ||
       (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
     ) {
       hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
@@ -300,7 +371,8 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
   // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
   const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
-  const decisive = strong && !prose && (breakout || isValue(prev) || prev.type === ')');
+  const decisive =
+    (strong || (breakout && cut)) && !prose && (breakout || isValue(prev) || prev.type === ')');
   hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
 }
 
@@ -349,6 +421,29 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     return;
   }
   const second = all[j + 1];
+  // Payloads open with their quote; a quote deep inside a document is not where a breakout starts.
+  const early = first.at <= MAX_BREAKOUT_OFFSET;
+  // `'=0--+`, `'>1#`: the closed string compared with a literal, the rest cut off.
+  if (
+    early &&
+    first.type === 'op' &&
+    COMPARE.has(first.text) &&
+    isValue(second) &&
+    (all.length === j + 2 || truncated(all))
+  ) {
+    hits.push(hit(SQLI_RULES['sqli.tautology'], at));
+    return;
+  }
+  // `'; drop table x`, `' create user x identified by 'y' --`: a statement right after the quote.
+  if (
+    early &&
+    first.type === 'word' &&
+    BREAKOUT_STATEMENTS.has(first.text) &&
+    statementFollow(first.text)?.(second, all[j + 2])
+  ) {
+    hits.push(hit(SQLI_RULES['sqli.breakout'], at));
+    return;
+  }
   if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
     const last = all.length === j + 2;
     hits.push(

@@ -11,7 +11,11 @@ function fold(lower: string): string {
   let text = lower;
   if (text.includes('0x'))
     text = text.replaceAll('0x2e', '.').replaceAll('0x2f', '/').replaceAll('0x5c', '/');
-  return text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+  text = text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+  // In a token, escapes no decoder could read (`%c0%qf`, `%uefc8`, `%bg`) stand where a separator
+  // was: read them as one (`etc%c0%qfpasswd` is `etc/passwd` to a lenient server).
+  if (text.includes('%') && !/\s/.test(text)) text = text.replace(JUNK_ESCAPES, '/');
+  return text;
 }
 
 /** How far above its starting directory a path climbs, and where the first climb starts. */
@@ -38,6 +42,11 @@ function climb(text: string): { depth: number; ups: number; at: number } {
   }
   return { depth: -lowest, ups, at };
 }
+
+const JUNK_ESCAPES = /(?:%[0-9a-z]{2}|%u[0-9a-f]{4})+/g;
+
+/** Two or more `..` each followed by 1–6 escape or symbol characters that are not a plain slash. */
+const EXOTIC_CLIMB = /(?:\.\.(?:%[0-9a-z]{2}|%u[0-9a-f]{4}|[^a-z0-9.%/\s]){1,6}){2,}/;
 
 const PATH_SYNTAX = /[./\\:%\u0000\u2215\uff0e]|0x/;
 
@@ -97,6 +106,13 @@ export const traversalDetector: Detector = {
       return hits;
     }
     const text = fold(views.lower);
+    // `..` pairs joined by separators no decoder turned into a slash (`..%c0%5c..%c0%5c`,
+    // `..%uEFC8..%uEFC8`, `..%01%c1%8s..`): broken or exotic encodings of `../` repeated.
+    const run = text.includes('..') ? EXOTIC_CLIMB.exec(text) : null;
+    if (run !== null) {
+      hits.push(hit(TRAVERSAL_RULES['traversal.escape'], run.index));
+      return hits;
+    }
     // Dots alone (`...`, an ellipsis) climb nothing: a traversal needs a separator, or is `..` itself.
     if (text.includes('..') && (text.includes('/') || text.trim() === '..')) {
       const { depth, ups, at } = climb(text);
@@ -136,7 +152,11 @@ export const traversalDetector: Detector = {
     const sensitive = findSensitive(text);
     if (sensitive !== undefined) {
       const token = !/\s/.test(text.trim().slice(0, 300));
-      const shaped = shapedAny || (token && text.trimStart().startsWith(sensitive.path));
+      // A token that reaches the file through directories (`users/.htpasswd`, `??/??/etc/issue`),
+      // or a drive path (`C:/Program Files/Apache/conf/httpd.conf`).
+      const reached = token && sensitive.at > 0 && text[sensitive.at - 1] === '/';
+      const drive = /^\s*[a-z]:/.test(text);
+      const shaped = shapedAny || reached || drive || (token && text.trimStart().startsWith(sensitive.path));
       hits.push(
         hit(
           TRAVERSAL_RULES[shaped ? 'traversal.sensitive-file' : 'traversal.sensitive-file.text'],
