@@ -148,10 +148,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const decoded = base64Text(value);
       if (decoded !== undefined) inner.push(decoded);
       if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
+      const found: ScannedHit[] = [];
       for (const text of inner) {
         const layer = scanLayers(text, kind, location, depth + 1);
-        for (const entry of layer.hits) hits.push({ ...entry, layer: entry.layer ?? layer.views });
+        for (const entry of layer.hits) found.push({ ...entry, layer: entry.layer ?? layer.views });
       }
+      // The value and its layers show one payload twice: per category, the stronger view counts.
+      if (found.length > 0) return { views, hits: strongerPerCategory(hits, found) };
     }
     return { views, hits };
   }
@@ -254,6 +257,19 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       return { score, threshold, findings: merged, blocked, overBudget };
     },
   };
+}
+
+/** Per category, the hits of whichever side (the value, or its decoded layers) scores higher. */
+function strongerPerCategory(outer: readonly ScannedHit[], inner: readonly ScannedHit[]): ScannedHit[] {
+  const best = (hits: readonly ScannedHit[], category: Category) =>
+    hits.reduce((max, h) => (h.category === category ? Math.max(max, h.hit.score) : max), 0);
+  const categories = new Set([...outer, ...inner].map((h) => h.category));
+  const out: ScannedHit[] = [];
+  for (const category of categories) {
+    const fromInner = best(inner, category) > best(outer, category);
+    for (const h of fromInner ? inner : outer) if (h.category === category) out.push(h);
+  }
+  return out;
 }
 
 /**

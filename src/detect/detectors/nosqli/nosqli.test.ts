@@ -42,4 +42,10 @@ describe('nosqli detector', () => {
     assert.equal(strongest('Use db.users.find({}) to list them', 'body', 'body.text'), 3);
     assert.equal(strongest('sleep well; see you', 'body', 'body.text'), 0);
   });
+
+  test('finds JavaScript comparisons and busy loops of $where payloads', () => {
+    assert.deepEqual(rules('|| 1==1'), ['nosqli.js-injection']);
+    assert.deepEqual(rules("';it=new Date();do{pt=new Date();}while(pt-it<5000);"), ['nosqli.js-injection']);
+    assert.deepEqual(rules('a || b'), []);
+  });
 });

@@ -49,7 +49,7 @@ const OPERATORS = new Set([
 const SCRIPT_OPERATORS = new Set(['where', 'function', 'accumulator', 'expr']);
 
 const JS_BREAKOUT =
-  /['"]\s*(?:;\s*(?:return\b|while\s*\(|for\s*\(\s*;|sleep\s*\(|db\.|this\.)|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b|\bwhile\s*\(\s*(?:true|1)\s*\)\s*\{\s*\}/;
+  /['"]\s*(?:;\s*(?:return\b|while\s*\(|for\s*\(\s*;|sleep\s*\(|db\.|this\.|[a-z_]\w{0,20}\s*=\s*new\s+date)|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b|\bwhile\s*\(\s*(?:true|1)\s*\)\s*\{\s*\}|^\s*(?:\|\||&&)\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")\s*===?\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")|\bdo\s*\{[^}]{0,120}\}\s*while\s*\(/;
 // Mongo shell calls: `db.users.find(`, `db.getCollectionNames()`, `db.dropDatabase()`.
 const DB_CALL =
   /(?:^|[^a-z0-9_.])db\.(?:[a-z_][a-z0-9_]{0,40}\.(?:find|findone|insert|insertone|update|updateone|remove|deleteone|deletemany|drop|aggregate|count|mapreduce)|getcollectionnames|getcollection|dropdatabase|getsiblingdb|eval|runcommand|admincommand|getname|version|serverstatus)\s*\(/;

@@ -38,6 +38,8 @@ const DOTTED_NAMES = INTERNAL_NAMES.map((name) => `.${name}`);
 // Wildcard DNS services that resolve `<ip>.nip.io` to `<ip>`, a common filter bypass.
 const WILDCARD_DNS = ['.nip.io', '.xip.io', '.sslip.io', '.nip.direct', '.traefik.me'];
 const MAX_URLS = 64;
+/** A dotted-decimal address as configurations write it; decimal, hex or octal forms are evasion. */
+const CANONICAL_IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 // Remotes of version control and remote shells: an address in them names a repository, the
 // server does not fetch it (`ssh://git@localhost:2222/org/repo.git` in a repository's settings).
 const NON_REQUEST_SCHEMES = new Set(['ssh', 'git', 'git+ssh', 'ssh+git', 'svn+ssh', 'mailto']);
@@ -122,7 +124,7 @@ export const ssrfDetector: Detector = {
         const rule =
           reason === 'metadata'
             ? 'ssrf.metadata'
-            : strong && reason === 'private'
+            : strong && reason === 'private' && CANONICAL_IPV4.test(hostAt(text, i + 3))
               ? 'ssrf.private-host'
               : strong
                 ? 'ssrf.internal-host'

@@ -190,6 +190,18 @@ function classify(body: string, opener: string): Rule | undefined {
     if (DANGEROUS.has(w)) dangerous++;
   }
   const structured = /[.([]/.test(body);
+  // Smarty's `{php}` block and `$smarty` object, lodash's `_` in `{{= _.x }}`, Ruby's `%x|cmd|`,
+  // and ERB calls on Ruby's file and process classes.
+  if (opener === '{php}' || opener === '{$smarty' || /^\s*=\s*_\./.test(body) || /%x[|({[]/.test(body))
+    return SSTI_RULES['ssti.object-walk'];
+  if (opener === '<%' && /\b(?:dir|file|io|kernel|open3|process)\s*\.\s*[a-z_]+/.test(body))
+    return SSTI_RULES['ssti.object-walk'];
+  // `{{'a'.toUpperCase()}}`, `{{364|add:733}}`: a method or filter on literals, a probe.
+  if (
+    /^\s*=?\s*(?:'[^']{0,40}'|"[^"]{0,40}")\s*\.\s*[a-z_]\w*\s*\(/.test(body) ||
+    /^\s*\d+\s*\|\s*add\s*:\s*\d+\s*$/.test(body)
+  )
+    return SSTI_RULES['ssti.probe'];
   if (strong || (dangerous > 0 && structured)) return SSTI_RULES['ssti.object-walk'];
   const trimmed = body.trim();
   if (body.includes('`') && (opener === '<%' || opener === '{{')) return SSTI_RULES['ssti.object-walk'];

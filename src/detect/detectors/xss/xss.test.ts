@@ -78,4 +78,12 @@ describe('xss detector', () => {
     ])
       assert.equal(strongest(value, 'body', 'body.text'), 0, value);
   });
+
+  test('reads a URL attribute as a URL whatever follows its colon, and finds sinks handed over as callbacks', () => {
+    assert.equal(
+      scores('<IMG\nSRC\n=\n"\nj\na\nv\na\ns\nc\nr\ni\np\nt\n:\na\nl\ne\nr\nt\n(1)">').get('xss.script-url'),
+      5,
+    );
+    assert.equal(scores('[1].find(alert)').get('xss.computed-call'), 5);
+  });
 });

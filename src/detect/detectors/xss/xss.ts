@@ -157,6 +157,17 @@ function scriptUrlAt(lower: string): number {
   return match === null ? -1 : match.index;
 }
 
+// Inside a URL attribute the value is a URL whatever follows the colon (`href="java\nscript:\nalert(1)"`).
+const ATTRIBUTE_SCRIPT_URL = new RegExp(
+  `^[\\s\\u0000-\\u001f]*(?:${SCRIPT_SCHEMES.map((scheme) =>
+    [...scheme].map((c) => c.replace(/[/+.]/g, '\\$&')).join('[\\t\\n\\r\\u0000-\\u001f]*'),
+  ).join('|')})`,
+);
+
+// `[1].find(alert)`, `x.then(eval)`: a dialog or eval function handed to a call as its callback.
+const CALLBACK_SINK =
+  /\.(?:find|map|filter|foreach|some|every|reduce|then|call|apply|sort|replace)\(\s*(?:alert|prompt|confirm|eval)\s*[),]/;
+
 function cssAttackAt(lower: string): number {
   for (const marker of ['expression(', '-moz-binding', 'behavior:', 'behaviour:', '@import', 'binding:']) {
     const at = lower.indexOf(marker);
@@ -179,7 +190,10 @@ function tagChecks(lower: string, hits: Hit[]): void {
         DATA_BINDING.has(attribute.name)
       ) {
         hits.push(hit(XSS_RULES['xss.event-handler'], attribute.at));
-      } else if (URL_ATTRIBUTES.has(attribute.name) && scriptUrlAt(attribute.value) >= 0) {
+      } else if (
+        URL_ATTRIBUTES.has(attribute.name) &&
+        (scriptUrlAt(attribute.value) >= 0 || ATTRIBUTE_SCRIPT_URL.test(attribute.value))
+      ) {
         hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
       } else if (attribute.name === 'style' && cssAttackAt(attribute.value) >= 0) {
         hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
@@ -262,7 +276,9 @@ export const xssDetector: Detector = {
     if (url >= 0) hits.push(hit(XSS_RULES['xss.script-url'], 0));
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
     const computed =
-      COMPUTED_CALL.exec(lower) ?? (lower.includes('reflect.') ? REFLECT_CALL.exec(lower) : null);
+      COMPUTED_CALL.exec(lower) ??
+      (lower.includes('reflect.') ? REFLECT_CALL.exec(lower) : null) ??
+      (lower.includes('(') ? CALLBACK_SINK.exec(lower) : null);
     if (computed !== null) hits.push(hit(XSS_RULES['xss.computed-call'], computed.index));
     const bracket = lower.includes('[') ? BRACKET_ACCESS.exec(lower) : null;
     if (bracket !== null) hits.push(hit(XSS_RULES['xss.bracket-access'], bracket.index));
