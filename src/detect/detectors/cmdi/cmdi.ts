@@ -91,8 +91,8 @@ function readWord(text: string, from: number): { word: string; end: number; path
   word += text.slice(run, i);
   const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
   const path = slash >= 0;
-  const normalized = word.replaceAll('\\', '/');
-  const inBin = BIN_DIRS.some((dir) => normalized.includes(dir));
+  const normalized = path ? word.replaceAll('\\', '/') : word;
+  const inBin = path && BIN_DIRS.some((dir) => normalized.includes(dir));
   const name = slash >= 0 ? word.slice(slash + 1) : word;
   return { word: inBin ? `${name}` : path ? '' : name, end: i, path: inBin };
 }
@@ -126,8 +126,8 @@ export const cmdiDetector: Detector = {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
-      startChecks(views.lower, hits, false);
-      encodedChecks(views.raw, hits);
+      startChecks(views.lower, hits, false, true);
+      encodedChecks(views.raw, views.lower, hits);
       return hits;
     }
     // Word-splitting tricks the shell erases: `${IFS}` is a space, `$@`, `$()` and empty quotes are nothing.
@@ -215,7 +215,7 @@ export const cmdiDetector: Detector = {
     }
     if (best !== undefined) hits.push(best);
     startChecks(text, hits, text.includes(' `') || text.includes('\n`') || text.startsWith('`'));
-    encodedChecks(views.raw, hits);
+    encodedChecks(views.raw, views.lower, hits);
     return hits;
   },
 };
@@ -292,6 +292,69 @@ const IDIOMS: readonly (readonly [keyof typeof CMDI_RULES, RegExp])[] = [
   ['cmdi.here-string', /\$\([^)]{0,80}<<<|<<<\s*["']?[a-z$]/],
 ];
 
+/** Literals each idiom's pattern needs: without one of them its pattern cannot match. */
+const IDIOM_TRIGGERS: Partial<Record<keyof typeof CMDI_RULES, readonly string[]>> = {
+  'cmdi.windows-idiom': [
+    'for ',
+    ' equ',
+    ' neq',
+    ' lss',
+    ' leq',
+    ' gtr',
+    ' geq',
+    '==',
+    'cmd',
+    'certutil',
+    'bitsadmin',
+    'wmic',
+    'regsvr32',
+    'mshta',
+    'rundll32',
+    'set ',
+  ],
+  'cmdi.caret-obfuscation': ['^'],
+  'cmdi.powershell': [
+    'iex',
+    'invoke-',
+    'new-object',
+    '.download',
+    'frombase64string',
+    'start-process',
+    ' -e',
+    ' -w',
+    ']::',
+  ],
+  'cmdi.glob-path': ['?/', '*/', ']'],
+  'cmdi.brace-expansion': [
+    '{cat',
+    '{ls',
+    '{id',
+    '{nc',
+    '{wget',
+    '{curl',
+    '{bash',
+    '{sh',
+    '{echo',
+    '{rm',
+    '{uname',
+    '{whoami',
+    '{ping',
+    '{python',
+    '{perl',
+    '{php',
+  ],
+  'cmdi.variable-slice': ['${'],
+  'cmdi.variable-exec': ['=$', "='", '="'],
+  'cmdi.here-string': ['<<<'],
+};
+
+/** Any idiom's trigger: one search decides whether the idioms are tried at all. */
+const IDIOM_PREFILTER = new RegExp(
+  [...new Set(Object.values(IDIOM_TRIGGERS).flat())]
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('|'),
+);
+
 const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
 const SYSTEM_ARGUMENT =
   /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
@@ -349,15 +412,17 @@ const SHELL_IDIOM = new RegExp(
 );
 
 /** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
-function encodedChecks(raw: string, hits: Hit[]): void {
-  if (!raw.includes('\\') && !raw.toLowerCase().includes('base64')) return;
+function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
+  if (!raw.includes('\\') && !lower.includes('base64')) return;
   const found = ENCODED_COMMAND.exec(raw.toLowerCase());
   if (found !== null) hits.push(hit(CMDI_RULES['cmdi.encoded-command'], found.index, 'raw'));
 }
 
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
-function startChecks(text: string, hits: Hit[], docs: boolean): void {
-  const marker = SHELL_IDIOM.exec(text);
+function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): void {
+  // In text without shell syntax every idiom needs a flag (` -i`, ` -enc`): skip the patterns without one.
+  const flagged = !plain || text.includes(' -');
+  const marker = flagged ? SHELL_IDIOM.exec(text) : null;
   if (marker !== null) {
     const at = marker.index + marker[1]!.length;
     hits.push(hit(CMDI_RULES[docs ? 'cmdi.shell-idiom.documented' : 'cmdi.shell-idiom'], at));
@@ -365,7 +430,10 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     return;
   }
   // Plain words can hold only a PowerShell flag among the idioms; other text needs their syntax.
-  for (const [rule, pattern] of IDIOM_SYNTAX.test(text) ? IDIOMS : []) {
+  // Each idiom's pattern runs only when one of its literal triggers is in the text (a cheap search).
+  const candidate = flagged && IDIOM_SYNTAX.test(text) && IDIOM_PREFILTER.test(text);
+  for (const [rule, pattern] of candidate ? IDIOMS : []) {
+    if (!IDIOM_TRIGGERS[rule]!.some((trigger) => text.includes(trigger))) continue;
     const found = pattern.exec(text);
     if (found === null) continue;
     // In a Markdown code span documentation shows such commands: they count from paranoia 2.
