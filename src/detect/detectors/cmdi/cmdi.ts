@@ -227,7 +227,6 @@ export const cmdiDetector: Detector = {
 const ENCODED_COMMAND =
   /(?:\bprintf\s+|\becho\s+-e\s+|\$)["']?(?:\\x[0-9a-f]{2}|\\[0-7]{3}){2,}|\bbase64\s+(?:-d|--decode|-di)\b[^|]{0,20}\|\s*(?:ba|z|k|da)?sh\b/;
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell expansion `${u}`.
 /** `${u}` between word characters: an unset variable that splits a word for filters, not for the shell. */
 const EMPTY_EXPANSION = /(?<=[a-z/.])\$\{[a-z_][a-z0-9_]{0,15}\}(?=[a-z/.])/g;
 
