@@ -55,9 +55,12 @@ async function evaluateTarget(url: string): Promise<void> {
 if (target !== undefined) await evaluateTarget(target);
 else if (compare) {
   const { runComparison } = await import('./detect-compare.ts');
+  const { FAMILY_ATTACKS, FAMILY_BENIGN } = await import('./detect-families.ts');
+  // The families the corpus lacks (own payloads) and their look-alikes go along, whole.
+  const families = Object.entries(FAMILY_ATTACKS).map(([label, lines]) => ({ label: `new:${label}`, lines }));
   await runComparison({
-    attacks: readCorpus(corpus, 'attacks', sample),
-    benign: readCorpus(corpus, 'benign', sample),
+    attacks: [...readCorpus(corpus, 'attacks', sample), ...families],
+    benign: [...readCorpus(corpus, 'benign', sample), { label: 'new:look-alikes', lines: FAMILY_BENIGN }],
     concurrency,
     paranoias: [1, 2],
     modsecurity: args.includes('--modsecurity'),
