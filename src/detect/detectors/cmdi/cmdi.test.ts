@@ -92,4 +92,12 @@ describe('cmdi detector', () => {
     ])
       assert.equal(strongest(value, 'body', 'body.text'), 0, value);
   });
+
+  test('finds interpreters given code after a pipe, a sleep probe and %COMSPEC% without shell syntax', () => {
+    assert.equal(strongest("test* | perl -e 'print 1'"), 5);
+    assert.equal(strongest('sleep 5'), 5);
+    assert.equal(strongest('%COMSPEC% /c dir c:\\'), 5);
+    assert.equal(strongest('Sleep 8 hours a night', 'body', 'body.text'), 0);
+    assert.equal(strongest('cat data.csv | perl -pe s/a/b/', 'body', 'body.text') < 5, true);
+  });
 });

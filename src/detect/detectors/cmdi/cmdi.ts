@@ -126,7 +126,7 @@ export const cmdiDetector: Detector = {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
-      startChecks(views.lower, hits, false, true);
+      startChecks(views.lower, hits, false, WORDS_ONLY.test(views.lower));
       encodedChecks(views.raw, views.lower, hits);
       return hits;
     }
@@ -191,7 +191,9 @@ export const cmdiDetector: Detector = {
         score > 0 &&
         score < 5 &&
         position !== 'backtick' &&
-        SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, ''))
+        (SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, '')) ||
+          // An interpreter given code to run (`| perl -e '…'`, `; python -c …`).
+          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
       )
         score = 5;
       // A line break inside multi-line text is how documents are written: medium unless it leads.
@@ -354,6 +356,9 @@ const IDIOM_PREFILTER = new RegExp(
     .join('|'),
 );
 
+/** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
+const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
+
 const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
 const SYSTEM_ARGUMENT =
   /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
@@ -476,7 +481,9 @@ function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): v
     (WRAPPERS.has(word) &&
       !/\s/.test(text.slice(0, end).trim()) &&
       STRONG_COMMANDS.has(readWord(rest, 0).word)) ||
-    /^-[a-z]{1,4}\s+\/\s*$/.test(rest);
+    /^-[a-z]{1,4}\s+\/\s*$/.test(rest) ||
+    // `sleep 5` as the whole value: a time-based probe.
+    (word === 'sleep' && /^\d{1,4}(?:\.\d+)?\s*$/.test(rest));
   if (argument || path || structural) {
     const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument && !structural;
     hits.push(hit(CMDI_RULES[weak ? 'cmdi.command-line.filter' : 'cmdi.command-line'], 0));
