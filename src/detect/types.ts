@@ -36,6 +36,7 @@ export const CATEGORIES = [
   'ssi',
   'scanner',
   'protocol',
+  'nodejs',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

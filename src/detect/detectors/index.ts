@@ -5,6 +5,7 @@ import { crlfDetector } from './crlf/crlf.ts';
 import { javaDetector } from './java/java.ts';
 import { jndiDetector } from './jndi/jndi.ts';
 import { ldapiDetector } from './ldapi/ldapi.ts';
+import { nodejsDetector } from './nodejs/nodejs.ts';
 import { nosqliDetector } from './nosqli/nosqli.ts';
 import { phpDetector } from './php/php.ts';
 import { protoDetector } from './proto/proto.ts';
@@ -29,6 +30,7 @@ export const DETECTORS: readonly Detector[] = [
   xxeDetector,
   jndiDetector,
   javaDetector,
+  nodejsDetector,
   sstiDetector,
   phpDetector,
   ssiDetector,

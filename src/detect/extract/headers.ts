@@ -128,9 +128,22 @@ export const PROTOCOL_HEADERS: readonly string[] = [
   'request-range',
 ];
 
-/** Inputs of the protocol headers present, for the protocol anomaly checks. */
+/** Where a request that carries both Content-Length and Transfer-Encoding is reported. */
+export const FRAMING_CONFLICT_LOCATION = 'header.#framing';
+
+/**
+ * Inputs of the protocol headers present, for the protocol anomaly checks; a request framed both
+ * by Content-Length and Transfer-Encoding (RFC 9112 §6.1, request smuggling) adds one more input.
+ */
 export function inputsFromProtocolHeaders(headers: Headers): Input[] {
-  return inputsFromHeaders(headers, PROTOCOL_HEADERS);
+  const inputs = inputsFromHeaders(headers, PROTOCOL_HEADERS);
+  if (headers['content-length'] !== undefined && headers['transfer-encoding'] !== undefined)
+    inputs.push({
+      location: FRAMING_CONFLICT_LOCATION,
+      value: 'content-length, transfer-encoding',
+      kind: 'header',
+    });
+  return inputs;
 }
 
 /** Inputs of a Cookie header: one per cookie, named `cookie.<name>`. */

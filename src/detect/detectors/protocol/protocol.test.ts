@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { viewsOf } from '../../decode/views.ts';
+import { inputsFromProtocolHeaders } from '../../extract/headers.ts';
 import { DUPLICATES_LOCATION, protocolDetector } from './protocol.ts';
 
 const rules = (name: string, value: string) =>
@@ -41,5 +42,20 @@ describe('protocol detector', () => {
       ['user-agent', 'x, y'],
     ] as const)
       assert.deepEqual(rules(name, value), [], `${name}: ${value}`);
+  });
+
+  test('flags a request framed twice and a session id in the query', () => {
+    const framed = inputsFromProtocolHeaders({ 'content-length': '5', 'transfer-encoding': 'chunked' });
+    const found = framed.flatMap((input) =>
+      protocolDetector.detect(viewsOf(input.value), input.kind, input.location),
+    );
+    assert.ok(found.some((h) => h.rule === 'protocol.framing-conflict'));
+    assert.deepEqual(
+      protocolDetector
+        .detect(viewsOf('PHPSESSID'.toLowerCase()), 'key', 'query.PHPSESSID')
+        .map((h) => h.rule),
+      ['protocol.session-id-parameter'],
+    );
+    assert.deepEqual(protocolDetector.detect(viewsOf('session'), 'key', 'query.session'), []);
   });
 });

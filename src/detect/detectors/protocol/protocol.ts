@@ -1,6 +1,8 @@
 // Protocol anomalies (the families of CRS 920/921): malformed or conflicting Content-Type and
 // charset, non-numeric Content-Length, unknown transfer codings, invalid Range headers, and
 // repeated query parameters. They flag at paranoia 1 and decide from paranoia 2.
+
+import { FRAMING_CONFLICT_LOCATION } from '../../extract/headers.ts';
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { PROTOCOL_RULES } from './rules.ts';
@@ -24,6 +26,17 @@ const CHARSETS = new Set([
 ]);
 const CODINGS = new Set(['chunked', 'identity', 'gzip', 'x-gzip', 'deflate', 'compress', 'br', 'zstd']);
 const MAX_RANGES = 5;
+const SESSION_PARAMETERS = new Set([
+  'phpsessid',
+  'jsessionid',
+  'aspsessionid',
+  'asp.net_sessionid',
+  'sessionid',
+  'session_id',
+  'sid',
+  'cfid',
+  'cftoken',
+]);
 
 /** Problems of a Content-Type value: the rule that applies, or undefined. */
 function contentTypeRule(value: string): keyof typeof PROTOCOL_RULES | undefined {
@@ -71,6 +84,15 @@ export const protocolDetector: Detector = {
     const hits: Hit[] = [];
     if (location === DUPLICATES_LOCATION) {
       hits.push(hit(PROTOCOL_RULES['protocol.parameter-pollution'], 0));
+      return hits;
+    }
+    if (location === FRAMING_CONFLICT_LOCATION) {
+      hits.push(hit(PROTOCOL_RULES['protocol.framing-conflict'], 0));
+      return hits;
+    }
+    // `?PHPSESSID=…`, `?jsessionid=…`: a session id set through the URL (session fixation).
+    if (kind === 'key' && location.startsWith('query.') && SESSION_PARAMETERS.has(views.lower)) {
+      hits.push(hit(PROTOCOL_RULES['protocol.session-id-parameter'], 0));
       return hits;
     }
     if (kind !== 'header') return hits;

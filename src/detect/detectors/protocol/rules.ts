@@ -2,6 +2,17 @@
 import { ruleTable } from '../../rules.ts';
 
 export const PROTOCOL_RULES = ruleTable('protocol', {
+  'protocol.framing-conflict': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a request framed by both Content-Length and Transfer-Encoding (request smuggling, RFC 9112 §6.1)',
+  },
+  'protocol.session-id-parameter': {
+    paranoia: 1,
+    score: 3,
+    description: 'a session id set through a query parameter (`?PHPSESSID=…`): session fixation',
+  },
   'protocol.content-type': {
     paranoia: 1,
     score: 3,
