@@ -12,6 +12,8 @@ import { realTraffic } from './detect-real-traffic.ts';
 export interface InProcessOptions {
   readonly corpus: string;
   readonly paranoia: number;
+  /** The blocking threshold; default by paranoia level. */
+  readonly threshold: number | undefined;
   readonly jsonOut: string | undefined;
   /** Print the lines of this attack file (or `all`) missed in the query placement. */
   readonly showMisses: string | undefined;
@@ -53,7 +55,8 @@ function table(title: string, rows: readonly Row[]): string {
 /** Runs the eval and prints its tables. */
 export function evaluateInProcess(options: InProcessOptions): void {
   const { corpus, paranoia } = options;
-  const detector = createDetector({ paranoia });
+  const threshold = options.threshold ?? thresholdFor(paranoia);
+  const detector = createDetector({ paranoia, threshold });
   const slow: { ms: number; file: string; line: number; length: number }[] = [];
 
   function rowOf(file: string, lines: readonly string[], attack: boolean, label: string): Row {
@@ -133,7 +136,7 @@ export function evaluateInProcess(options: InProcessOptions): void {
   }));
 
   console.log(
-    `Rampart detect-eval: corpus ${corpus}, paranoia ${paranoia} (threshold ${thresholdFor(paranoia)}), decision = blocked`,
+    `Rampart detect-eval: corpus ${corpus}, paranoia ${paranoia} (threshold ${threshold}), decision = blocked`,
   );
   console.log(PLACEMENT_NOTES);
   console.log(table('Detection rate: corpus attack families', attacks));

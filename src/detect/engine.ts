@@ -150,7 +150,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
       const found: ScannedHit[] = [];
       for (const text of inner) {
-        const layer = scanLayers(text, kind, location, depth + 1);
+        // What a header or cookie embeds is a document, not a field value: its line breaks are text.
+        const layer = scanLayers(
+          text,
+          kind === 'header' || kind === 'cookie' ? 'body' : kind,
+          location,
+          depth + 1,
+        );
         for (const entry of layer.hits) found.push({ ...entry, layer: entry.layer ?? layer.views });
       }
       // The value and its layers show one payload twice: per category, the stronger view counts.
