@@ -75,4 +75,16 @@ describe('false positives on real traffic', () => {
     assert.equal(blocked(json({ items: ['...', '....'] })), false);
     assert.equal(blocked(inputsFromQuery('file=..%2F..%2Fetc%2Fshadow')), true);
   });
+
+  test('a JSON document with escaped line breaks in a header is not a header break; a raw one still is', () => {
+    const doc = JSON.stringify({ note: 'line one\nline two', tags: ['a', 'b'] });
+    assert.equal(blocked(inputsFromHeaders({ 'user-agent': doc })), false);
+    assert.equal(blocked(inputsFromHeaders({ 'user-agent': 'Mozilla\r\nX-Injected: 1' })), true);
+  });
+
+  test('a private-address URL in a configuration passes at paranoia 1 and is flagged', () => {
+    const result = detector.inspect(json({ url: 'https://user:pw@192.168.0.1:25060' }));
+    assert.equal(result.blocked, false);
+    assert.ok(result.findings.some((f) => f.rule === 'ssrf.private-host'));
+  });
 });
