@@ -109,4 +109,13 @@ describe('sqli detector', () => {
     ])
       assert.equal(strongest(value, 'body', 'body.text') < 5, true, value);
   });
+
+  test('a diff hunk header and a branch named master are not SQL', () => {
+    assert.equal(scores('@@ -1 +1 @@\n-test\n+test change').get('sqli.system-variable'), undefined);
+    assert.equal(
+      scores('https://api.github.com/repos/o/r/contents/x?ref=master').get('sqli.catalog.name'),
+      undefined,
+    );
+    assert.equal(scores('select @@version').get('sqli.system-variable'), 3);
+  });
 });

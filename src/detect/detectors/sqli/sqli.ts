@@ -172,7 +172,9 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
       if (i === 0 && n <= 8 && isCall(tokens, 0) && (ATTACK_FUNCTIONS.has(t.text) || BUILTINS.has(t.text)))
         hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
-      if (CATALOG.has(t.text)) hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
+      // Catalog names no other text uses (`master`, `sys` and `mysql` are branch names and words).
+      if (CATALOG.has(t.text) && (t.text.includes('_') || t.text.startsWith('sys')) && t.text !== 'sys')
+        hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
       if (t.text === 'union') {
         let j = i + 1;
         while (tokens[j]?.text === 'all' || tokens[j]?.text === 'distinct' || tokens[j]?.type === '(') j++;
@@ -255,7 +257,8 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       const follow = statementFollow(next.text);
       const call = ATTACK_FUNCTIONS.has(next.text) && tokens[i + 2]?.type === '(';
       if (call || follow?.(tokens[i + 2], tokens[i + 3])) hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
-    } else if (t.type === 'var' && t.text.startsWith('@@')) {
+    } else if (t.type === 'var' && /^@@[a-z_]/.test(t.text)) {
+      // `@@version`; a diff hunk header (`@@ -1 +1 @@`) names no variable.
       hits.push(hit(SQLI_RULES['sqli.system-variable'], t.at));
     }
   }
