@@ -9,9 +9,14 @@ import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
 import {
   ATTACK_FUNCTIONS,
   BOOLEAN,
+  BREAKOUT_STATEMENTS,
+  BUILTINS,
   CATALOG,
+  CHAR_FUNCTIONS,
   CLAUSES,
   COMPARE,
+  MAX_BREAKOUT_OFFSET,
+  PROCEDURES,
   SQL_OPERATORS,
   STATEMENT_FOLLOW,
   STRONG_FUNCTIONS,
@@ -64,78 +69,6 @@ function isValue(t: SqlToken | undefined): boolean {
 function isOperand(t: SqlToken | undefined): boolean {
   return isValue(t) || t?.type === 'word' || t?.type === '(';
 }
-
-/** A breakout quote further into the value than this is read as text (a quoted word in a document). */
-const MAX_BREAKOUT_OFFSET = 24;
-/** Statements that follow a quote breakout directly in injected payloads. */
-const BREAKOUT_STATEMENTS = new Set([
-  'insert',
-  'update',
-  'delete',
-  'drop',
-  'create',
-  'alter',
-  'truncate',
-  'exec',
-  'execute',
-  'declare',
-  'shutdown',
-  'waitfor',
-  'grant',
-  'copy',
-]);
-
-/** SQL functions that build strings from character codes. */
-const CHAR_FUNCTIONS = new Set(['char', 'chr', 'nchar', 'unichr']);
-/** Built-in functions that report on the server: probes when a value is nothing but such a call. */
-const BUILTINS = new Set([
-  'version',
-  'user',
-  'database',
-  'current_user',
-  'system_user',
-  'session_user',
-  'schema',
-  'db_name',
-  'user_name',
-  'host_name',
-  'connection_id',
-  'last_insert_id',
-  'row_count',
-  'concat',
-  'concat_ws',
-  'group_concat',
-  'substring',
-  'substr',
-  'ascii',
-  'hex',
-  'md5',
-  'count',
-  'length',
-]);
-/** Stored procedures an attacker calls (MSSQL extended procedures and their kin). */
-const PROCEDURES = new Set([
-  'xp_cmdshell',
-  'sp_password',
-  'xp_dirtree',
-  'xp_fileexist',
-  'xp_subdirs',
-  'xp_regread',
-  'xp_regwrite',
-  'xp_servicecontrol',
-  'xp_availablemedia',
-  'xp_loginconfig',
-  'xp_terminate_process',
-  'xp_ntsec_enumdomains',
-  'sp_oacreate',
-  'sp_oamethod',
-  'sp_makewebtask',
-  'sp_addextendedproc',
-  'sp_configure',
-  'sp_executesql',
-  'sp_addlogin',
-  'sp_addsrvrolemember',
-]);
 
 /** `char(113)+char(118)`, `chr(65)||chr(66)`: a string spelled by concatenated character codes. */
 function isCharChain(tokens: SqlToken[], i: number): boolean {
