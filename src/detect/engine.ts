@@ -58,8 +58,12 @@ const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
  * invisibles) can change it, so its decoded view is the raw value.
  */
 const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
-/** A run that may be base64 (decoded and inspected): plain JSON holding one is walked, not screened. */
-const BASE64_RUN = /[A-Za-z0-9+/]{16}/;
+/**
+ * A string of plain JSON that may be base64 (mixed case, 16+ characters; plain strings hold no
+ * `+`, `/` or `=`): a text holding one is walked, so its decoded layer is inspected.
+ */
+const BASE64_SCREEN_BYTES = 16 * 1024;
+const BASE64_RUN = /"(?=[a-z0-9_-]{0,256}[A-Z])(?=[A-Z0-9_-]{0,256}[a-z])[A-Za-z0-9_-]{16,}"/;
 /** Values up to this length are memoized per request; at most this many entries. */
 const MEMO_MAX_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 4096;
@@ -102,7 +106,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   // The one-sweep screen of plain JSON needs every plain-text detector to say where it could fire.
   const plainDetectors = detectors.filter((d) => d.plainText === true);
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
-    ? plainDetectors.map((d) => d.plainScreen!)
+    ? plainDetectors.map((d) => {
+        const screen = d.plainScreen!;
+        return typeof screen === 'function' ? screen : (lower: string) => screen.test(lower);
+      })
     : undefined;
 
   /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
@@ -202,9 +209,12 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
        */
       function screen(text: string): { clean: true } | { clean: false; parsed?: unknown } {
         if (used + text.length > budget) return { clean: false };
-        if (plainScreens !== undefined && isPlainJson(text) && !BASE64_RUN.test(text)) {
+        // Unpadded base64 without `+` or `/` is plain too: small texts holding a candidate are
+        // walked so it is decoded; in large ones the search would cost every plain document.
+        const candidate = text.length <= BASE64_SCREEN_BYTES && BASE64_RUN.test(text);
+        if (plainScreens !== undefined && !candidate && isPlainJson(text)) {
           const lower = text.toLowerCase();
-          if (!plainScreens.some((r) => r.test(lower))) return { clean: true };
+          if (!plainScreens.some((screen) => screen(lower))) return { clean: true };
         }
         let parsed: unknown;
         try {

@@ -89,6 +89,6 @@ export interface Detector {
    * With `plainText`: a test on lower-cased plain text that matches wherever this detector could
    * find something. The engine clears a JSON body whose strings are all plain in one sweep with it.
    */
-  readonly plainScreen?: RegExp;
+  readonly plainScreen?: RegExp | ((lower: string) => boolean);
   detect(views: Views, kind: InputKind, location: string): Hit[];
 }

@@ -115,15 +115,21 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
   return filter ? 2 : 5;
 }
 
+const PLAIN_COMMAND = new RegExp(
+  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
+);
+const PLAIN_RECON = new RegExp(`"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"`);
+
 /** The OS command injection detector. */
 export const cmdiDetector: Detector = {
   category: 'cmdi',
   rules: Object.values(CMDI_RULES),
   // A value can be a command line of words only (`uname -a`, `sleep 5`, `net user x y`).
   plainText: true,
-  plainScreen: new RegExp(
-    `"\\s*(?:${[...STRONG_COMMANDS].map(escapeRegExp).join('|')})\\s|"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"|\\s-[a-z]`,
-  ),
+  // In plain words a finding needs a command word with an argument (`uname -a`, `sleep 5`), a
+  // wrapper or account command (`sudo`, `net user`) or a flag (` -enc`), each after a space, or a
+  // recon command alone (`"whoami"`); text without a space is searched for the last only.
+  plainScreen: (lower) => (lower.includes(' ') && PLAIN_COMMAND.test(lower)) || PLAIN_RECON.test(lower),
   detect(views) {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
