@@ -51,6 +51,9 @@ const EXPRESSION =
   /#_memberaccess|#context\s*\[|#attr\s*\[|@java\.lang\.|ognl\.(?:ognlcontext|memberaccess)|\bt\s*\(\s*java\.|\bt\s*\(\s*(?:org|javax|com)\.|\.getclass\s*\(\s*\)|''\.class|""\.class|\.class\.forname|(?:applicationscope|sessionscope|requestscope|pagecontext|facescontext|initparam)\b/;
 const CLASSLOADER = /\bclass\s*(?:\.\s*module\s*)?\.\s*classloader\b|\[\s*["']?classloader["']?\s*\]/;
 
+const CLASS_STEMS =
+  /java|runtime|transformer|impl|scriptengine|closure|interpreter|classloader|xalan|functors|objectfactory|groovy|ysoserial|sun\.|process|xmldecoder/;
+
 function firstOf(text: string, words: readonly string[]): number {
   for (const word of words) {
     const at = text.indexOf(word);
@@ -88,14 +91,16 @@ export const javaDetector: Detector = {
       hits.push(hit(JAVA_RULES['java.serialized'], hex));
     else if (b64 >= 0 && (b64 === 0 || !/[A-Za-z0-9+/]/.test(raw[b64 - 1]!)))
       hits.push(hit(JAVA_RULES['java.serialized'], b64, 'raw'));
-    const dotted = text.includes('.') || text.includes('[');
+    // Every gadget and class name holds one of a few stems: one search before the name lists.
+    const hasDot = text.includes('.') || text.includes('[');
+    const dotted = hasDot && CLASS_STEMS.test(text);
     const gadget = dotted ? firstOf(text, GADGETS) : -1;
     if (gadget >= 0) hits.push(hit(JAVA_RULES['java.gadget-class'], gadget));
     else if (dotted) {
       const named = firstOf(text, CLASSES);
       if (named >= 0) hits.push(hit(JAVA_RULES['java.class'], named));
     }
-    if (dotted && text.includes('(')) {
+    if (hasDot && text.includes('(')) {
       const reflection = REFLECTION.exec(text);
       if (reflection !== null) hits.push(hit(JAVA_RULES['java.reflection'], reflection.index));
     }
