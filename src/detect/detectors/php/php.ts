@@ -52,6 +52,10 @@ const SERIALIZED_ARRAY = /^a:\d{1,5}:\{(?:s|i):\d{1,5}[:;]/;
 const PHP_EXTENSION =
   /\.(?:php\d?|phtml|phar|pht|phps|pgif|inc)(?:\.|$|\s|%00|\u0000|;)|(?:^|[/\\])\.(?:htaccess|user\.ini)$/;
 
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /** Calls of code-execution functions: the strongest one found. */
 function callChecks(text: string, hits: Hit[]): void {
   let weak = -1;
@@ -59,7 +63,9 @@ function callChecks(text: string, hits: Hit[]): void {
     let end = open;
     while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
     let start = end;
-    while (start > 0 && start > end - 24 && /[a-z0-9_]/.test(text[start - 1]!)) start--;
+    while (start > 0 && start > end - 24 && isNameChar(text.charCodeAt(start - 1))) start--;
+    // Function names are 3 to 20 characters (`exec`, `call_user_func_array`).
+    if (end - start < 3) continue;
     const name = text.slice(start, end);
     if (!EXEC_FUNCTIONS.has(name)) continue;
     // A method (`obj.exec(`, `->exec(`) or a longer name (`my_system(`) is not the PHP function.
