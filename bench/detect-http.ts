@@ -1,12 +1,21 @@
 // The detection eval over HTTP: sends each corpus line as a request (query, JSON body, form body,
-// header and path placements) to a gateway in front of an upstream that answers 200, and counts
+// multipart field, header, cookie and path placements) to a gateway in front of an upstream that answers 200, and counts
 // blocked (403) against passed (2xx) per file and placement.
 import { Pool } from 'undici';
 import type { CorpusFile } from './detect-corpus.ts';
 
 /** Where a corpus line is placed in the request. */
-export type HttpPlacement = 'query' | 'json' | 'form' | 'header' | 'path';
-export const HTTP_PLACEMENTS: readonly HttpPlacement[] = ['query', 'json', 'form', 'header', 'path'];
+export type HttpPlacement = 'query' | 'json' | 'form' | 'multipart' | 'header' | 'cookie' | 'path';
+export const HTTP_PLACEMENTS: readonly HttpPlacement[] = [
+  'query',
+  'json',
+  'form',
+  'multipart',
+  'header',
+  'cookie',
+  'path',
+];
+const BOUNDARY = '----RampartEvalBoundary';
 
 /** Lines longer than this are not sent in the URL or a header (servers refuse such request heads). */
 const MAX_HEAD_VALUE = 6000;
@@ -49,6 +58,20 @@ export function requestFor(line: string, placement: HttpPlacement): RequestSpec 
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `q=${encodeURIComponent(line)}`,
       };
+    case 'multipart':
+      return {
+        method: 'POST',
+        path: '/eval',
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="q"\r\n\r\n${line}\r\n--${BOUNDARY}--\r\n`,
+      };
+    case 'cookie': {
+      // Cookie values are percent-encoded by the applications that set them (RFC 6265 §4.1.1).
+      const value = encodeURIComponent(line);
+      return value.length > MAX_HEAD_VALUE
+        ? undefined
+        : { method: 'GET', path: '/eval', headers: { cookie: `q=${value}` } };
+    }
     case 'header': {
       // A field value is bytes without CR, LF, NUL or other controls (RFC 9110 §5.5): send the UTF-8 bytes.
       if (line.length > MAX_HEAD_VALUE || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(line)) return undefined;

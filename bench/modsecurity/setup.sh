@@ -18,7 +18,8 @@ install_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   for p in "${missing[@]}"; do
-    if ! apt-cache policy "$p" | grep -q 'Candidate: [0-9]'; then
+    # grep reads everything (no -q): with pipefail, an early exit would fail apt-cache with SIGPIPE.
+    if ! apt-cache policy "$p" | grep 'Candidate: [0-9]' >/dev/null; then
       echo "setup.sh: package $p is not available from this machine's Debian sources" >&2
       exit 3
     fi

@@ -12,11 +12,15 @@ import {
   type Input,
   type InputKind,
   type InspectionResult,
+  inputsFromAllHeaders,
   inputsFromBody,
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
+  inputsFromPathSegments,
+  inputsFromProtocolHeaders,
   inputsFromQuery,
+  thresholdFor,
 } from '../detect/index.ts';
 import { type CliIo, pathIn, readStdin } from './io.ts';
 
@@ -30,7 +34,7 @@ body; its path, query, headers, cookies and body are inspected as the detect pol
 
   --json              one JSON document instead of text
   --paranoia N        1 (default) to 4
-  --threshold N       anomaly score that blocks (default ${DEFAULT_THRESHOLD})
+  --threshold N       anomaly score that blocks (default by paranoia: ${DEFAULT_THRESHOLD}, 3, 3, 2)
   --kind KIND         how VALUE reaches the engine: query (default), body, header, cookie, path, key
   --location LOC      the location VALUE is reported at (default: input), as exclusions name it
   --category C        only this category (repeatable): ${CATEGORIES.join(', ')}
@@ -90,14 +94,19 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function requestInputs(raw: Buffer, headerNames: readonly string[]): Input[] {
+function requestInputs(raw: Buffer, headerNames: readonly string[], paranoia: number): Input[] {
   const request = parseRawRequest(raw);
   const q = request.target.indexOf('?');
   const rawQuery = q < 0 ? '' : request.target.slice(q + 1);
   return [
     ...inputsFromPath(request.target),
+    ...inputsFromPathSegments(request.target),
     ...(rawQuery.length > 0 ? inputsFromQuery(rawQuery) : []),
-    ...inputsFromHeaders(request.headers, headerNames),
+    // As the detect policy: every non-benign header from paranoia 2, the protocol headers always.
+    ...(paranoia >= 2
+      ? inputsFromAllHeaders(request.headers, headerNames)
+      : inputsFromHeaders(request.headers, headerNames)),
+    ...inputsFromProtocolHeaders(request.headers),
     ...inputsFromCookies(request.headers.cookie),
     ...(request.body.length > 0 ? inputsFromBody(request.body, first(request.headers['content-type'])) : []),
   ];
@@ -189,7 +198,7 @@ export async function runDetect(args: readonly string[], io: CliIo): Promise<num
     }
     if (positionals.length > 1) throw new UsageError('give one VALUE (quote it) or none to read stdin');
     const paranoia = integer(values.paranoia, '--paranoia', 1, 4, 1);
-    const threshold = integer(values.threshold, '--threshold', 1, 100, DEFAULT_THRESHOLD);
+    const threshold = integer(values.threshold, '--threshold', 1, 100, thresholdFor(paranoia));
     const kind = (values.kind ?? 'query') as InputKind;
     if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
     const categories = values.category as Category[] | undefined;
@@ -199,7 +208,7 @@ export async function runDetect(args: readonly string[], io: CliIo): Promise<num
 
     const arg = positionals[0];
     let inputs: Input[];
-    if (values.request === true) inputs = requestInputs(await readSource(arg, io), headerNames);
+    if (values.request === true) inputs = requestInputs(await readSource(arg, io), headerNames, paranoia);
     else {
       const value =
         arg === undefined || arg === '-' ? (await readSource(undefined, io)).toString('utf8') : arg;

@@ -44,7 +44,7 @@ describe('createDetector', () => {
     const dotSegment = (paranoia: number) =>
       createDetector({ paranoia })
         .inspect([q('a/../b')])
-        .findings.some((f) => f.rule === 'traversal.dot-segment');
+        .findings.some((f) => f.rule.startsWith('traversal.dot-segment'));
     assert.equal(dotSegment(1), false);
     assert.equal(dotSegment(2), true);
   });

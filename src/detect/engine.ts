@@ -1,5 +1,6 @@
 // The engine: compiles options once, then inspects a request's inputs, scores the findings
 // against the paranoia level and threshold, and enforces the per-request inspection budget.
+import { base64Text, embeddedJsonStrings } from './decode/embedded.ts';
 import { viewsOf } from './decode/views.ts';
 import { DETECTORS } from './detectors/index.ts';
 import { excerptOf } from './excerpt.ts';
@@ -14,7 +15,7 @@ export type OverBudgetAction = 'block' | 'flag';
 export interface DetectorOptions {
   /** 1 (default, fewest false positives) to 4 (most rules, most false positives). */
   readonly paranoia?: number;
-  /** The anomaly score at which a request is blocked (default 5). */
+  /** The anomaly score at which a request is blocked (default: by paranoia level, `thresholdFor`). */
   readonly threshold?: number;
   /** Only these categories run (default: all). */
   readonly categories?: readonly Category[];
@@ -27,6 +28,8 @@ export interface DetectorOptions {
 
 export interface InspectionResult {
   readonly score: number;
+  /** The threshold the score was held against. */
+  readonly threshold: number;
   readonly findings: Finding[];
   readonly blocked: boolean;
   readonly overBudget: boolean;
@@ -39,7 +42,15 @@ export interface ThreatDetector {
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024;
 /** Text that holds no markup, path, URL, shell or template syntax: only detectors that read words run. */
 const PLAIN = /^[\p{L}\p{N} _,-]*$/u;
+/** The blocking threshold at paranoia 1. */
 export const DEFAULT_THRESHOLD = 5;
+/** Default thresholds at paranoia 1–4: higher levels add rules and let weaker evidence decide. */
+const THRESHOLDS = [5, 3, 3, 2] as const;
+
+/** The default blocking threshold of a paranoia level (1–4). */
+export function thresholdFor(paranoia: number): number {
+  return THRESHOLDS[Math.min(4, Math.max(1, Math.trunc(paranoia))) - 1]!;
+}
 /** The ASCII part of PLAIN, tested on the raw value before any decoding. */
 const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
 /**
@@ -47,6 +58,12 @@ const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
  * invisibles) can change it, so its decoded view is the raw value.
  */
 const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
+/**
+ * A string of plain JSON that may be base64 (mixed case, 16+ characters; plain strings hold no
+ * `+`, `/` or `=`): a text holding one is walked, so its decoded layer is inspected.
+ */
+const BASE64_SCREEN_BYTES = 16 * 1024;
+const BASE64_RUN = /"(?=[a-z0-9_-]{0,256}[A-Z])(?=[A-Z0-9_-]{0,256}[a-z])[A-Za-z0-9_-]{16,}"/;
 /** Values up to this length are memoized per request; at most this many entries. */
 const MEMO_MAX_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 4096;
@@ -54,11 +71,22 @@ const MEMO_MAX_ENTRIES = 4096;
 /** Scans of one request, by input kind and value. */
 type Memo = Map<InputKind, Map<string, Scanned>>;
 
+/** A detector's hit, its category, and the text it was found in when that is a decoded layer. */
+interface ScannedHit {
+  readonly hit: Hit;
+  readonly category: Category;
+  /** The views of an embedded layer (base64, JSON in a string) the hit was found in. */
+  readonly layer?: Views;
+}
+
 /** One value's views and its detectors' hits, before paranoia, exclusions and location apply. */
 interface Scanned {
   readonly views: Views;
-  readonly hits: readonly { readonly hit: Hit; readonly category: Category }[];
+  readonly hits: readonly ScannedHit[];
 }
+
+/** Base64 and JSON-in-string layers are opened this many levels deep. */
+const MAX_LAYERS = 2;
 
 function confidenceOf(score: number): Confidence {
   return score >= 5 ? 'high' : score >= 3 ? 'medium' : 'low';
@@ -69,7 +97,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   const paranoia = options.paranoia ?? 1;
   if (!Number.isInteger(paranoia) || paranoia < 1 || paranoia > 4)
     throw new RangeError('paranoia must be 1 to 4');
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const threshold = options.threshold ?? thresholdFor(paranoia);
   const budget = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
   const overBudgetAction = options.overBudget ?? 'block';
   const wanted = options.categories === undefined ? undefined : new Set(options.categories);
@@ -78,7 +106,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   // The one-sweep screen of plain JSON needs every plain-text detector to say where it could fire.
   const plainDetectors = detectors.filter((d) => d.plainText === true);
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
-    ? plainDetectors.map((d) => d.plainScreen!)
+    ? plainDetectors.map((d) => {
+        const screen = d.plainScreen!;
+        return typeof screen === 'function' ? screen : (lower: string) => screen.test(lower);
+      })
     : undefined;
 
   /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
@@ -98,6 +129,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const known = byValue.get(value);
       if (known !== undefined) return known;
     }
+    const scanned = scanLayers(value, kind, location, 0);
+    if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
+    return scanned;
+  }
+
+  /** A value's hits, and those of the texts it embeds (base64, a JSON document in a string). */
+  function scanLayers(value: string, kind: InputKind, location: string, depth: number): Scanned {
     // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
     // that read words apply (the common case of identifiers, numbers-as-text and padding).
     const asciiPlain = PLAIN_ASCII.test(value);
@@ -106,15 +144,32 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
         : viewsOf(value);
     const plain = asciiPlain || PLAIN.test(views.decoded);
-    const hits: { hit: Hit; category: Category }[] = [];
+    const hits: ScannedHit[] = [];
     for (const detector of detectors) {
       if (plain && detector.plainText !== true) continue;
       for (const hit of detector.detect(views, kind, location))
         hits.push({ hit, category: detector.category });
     }
-    const scanned = { views, hits };
-    if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
-    return scanned;
+    if (depth < MAX_LAYERS && value.length >= 16) {
+      const inner: string[] = [];
+      const decoded = base64Text(value);
+      if (decoded !== undefined) inner.push(decoded);
+      if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
+      const found: ScannedHit[] = [];
+      for (const text of inner) {
+        // What a header or cookie embeds is a document, not a field value: its line breaks are text.
+        const layer = scanLayers(
+          text,
+          kind === 'header' || kind === 'cookie' ? 'body' : kind,
+          location,
+          depth + 1,
+        );
+        for (const entry of layer.hits) found.push({ ...entry, layer: entry.layer ?? layer.views });
+      }
+      // The value and its layers show one payload twice: per category, the stronger view counts.
+      if (found.length > 0) return { views, hits: strongerPerCategory(hits, found) };
+    }
+    return { views, hits };
   }
 
   return {
@@ -134,15 +189,16 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         used += value.length;
         if (value.length === 0) return;
         const { views, hits } = scan(value, input.kind, input.location, memoized ? memo : undefined);
-        for (const { hit, category } of hits) {
+        for (const { hit, category, layer } of hits) {
           if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
+          const text = layer ?? views;
           findings.push({
             rule: hit.rule,
             category,
             confidence: confidenceOf(hit.score),
             score: hit.score,
             location: input.location,
-            excerpt: excerptOf(hit.view === 'raw' ? views.raw : views.decoded, hit.at),
+            excerpt: excerptOf(hit.view === 'raw' ? text.raw : text.decoded, hit.at),
           });
         }
       }
@@ -153,9 +209,12 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
        */
       function screen(text: string): { clean: true } | { clean: false; parsed?: unknown } {
         if (used + text.length > budget) return { clean: false };
-        if (plainScreens !== undefined && isPlainJson(text)) {
+        // Unpadded base64 without `+` or `/` is plain too: small texts holding a candidate are
+        // walked so it is decoded; in large ones the search would cost every plain document.
+        const candidate = text.length <= BASE64_SCREEN_BYTES && BASE64_RUN.test(text);
+        if (plainScreens !== undefined && !candidate && isPlainJson(text)) {
           const lower = text.toLowerCase();
-          if (!plainScreens.some((r) => r.test(lower))) return { clean: true };
+          if (!plainScreens.some((screen) => screen(lower))) return { clean: true };
         }
         let parsed: unknown;
         try {
@@ -211,9 +270,22 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const score = anomalyScore(merged);
       const blocked = score >= threshold || (overBudget && overBudgetAction === 'block');
       merged.sort((a, b) => b.score - a.score);
-      return { score, findings: merged, blocked, overBudget };
+      return { score, threshold, findings: merged, blocked, overBudget };
     },
   };
+}
+
+/** Per category, the hits of whichever side (the value, or its decoded layers) scores higher. */
+function strongerPerCategory(outer: readonly ScannedHit[], inner: readonly ScannedHit[]): ScannedHit[] {
+  const best = (hits: readonly ScannedHit[], category: Category) =>
+    hits.reduce((max, h) => (h.category === category ? Math.max(max, h.hit.score) : max), 0);
+  const categories = new Set([...outer, ...inner].map((h) => h.category));
+  const out: ScannedHit[] = [];
+  for (const category of categories) {
+    const fromInner = best(inner, category) > best(outer, category);
+    for (const h of fromInner ? inner : outer) if (h.category === category) out.push(h);
+  }
+  return out;
 }
 
 /**

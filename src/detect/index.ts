@@ -9,13 +9,29 @@ export {
   type InspectionResult,
   type OverBudgetAction,
   type ThreatDetector,
+  thresholdFor,
 } from './engine.ts';
 export type { Exclusion } from './exclusions.ts';
 export { inputsFromBody } from './extract/body.ts';
-export { DEFAULT_HEADERS, inputsFromCookies, inputsFromHeaders } from './extract/headers.ts';
+export {
+  BENIGN_HEADERS,
+  DEFAULT_HEADERS,
+  inputsFromAllHeaders,
+  inputsFromCookies,
+  inputsFromHeaders,
+  inputsFromProtocolHeaders,
+  isBenignHeader,
+  PROTOCOL_HEADERS,
+} from './extract/headers.ts';
 export { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
-export { inputsFromPath, inputsFromQuery, inputsFromUrlencoded } from './extract/query.ts';
+export {
+  inputsFromPath,
+  inputsFromPathSegments,
+  inputsFromQuery,
+  inputsFromUrlencoded,
+} from './extract/query.ts';
 export { inputsFromXml } from './extract/xml.ts';
+export type { Paranoia, Rule } from './rules.ts';
 export {
   CATEGORIES,
   type Category,

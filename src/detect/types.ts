@@ -1,4 +1,5 @@
 // Shared types of the detection engine: inputs, findings, categories and detector shape.
+import type { Rule } from './rules.ts';
 
 /** Where an input came from; detectors weigh evidence by it. */
 export type InputKind = 'query' | 'path' | 'header' | 'cookie' | 'body' | 'key';
@@ -29,6 +30,13 @@ export const CATEGORIES = [
   'crlf',
   'proto',
   'jndi',
+  'php',
+  'java',
+  'rfi',
+  'ssi',
+  'scanner',
+  'protocol',
+  'nodejs',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -73,12 +81,14 @@ export interface Views {
 /** A detector: a pure function of one input's views, linear in their length. */
 export interface Detector {
   readonly category: Category;
+  /** Every rule it can report (its table in the catalogue). */
+  readonly rules: readonly Rule[];
   /** Whether text of only letters, digits, spaces, `_`, `,` and `-` can carry this attack (SQL keywords can). */
   readonly plainText?: boolean;
   /**
    * With `plainText`: a test on lower-cased plain text that matches wherever this detector could
    * find something. The engine clears a JSON body whose strings are all plain in one sweep with it.
    */
-  readonly plainScreen?: RegExp;
+  readonly plainScreen?: RegExp | ((lower: string) => boolean);
   detect(views: Views, kind: InputKind, location: string): Hit[];
 }

@@ -1,7 +1,8 @@
-// Request bodies by media type: JSON, urlencoded forms and XML are walked; any other text
-// (including multipart, which is not split into parts) is inspected whole, so nothing passes unseen.
+// Request bodies by media type: JSON, urlencoded forms, multipart forms and XML are walked; any
+// other text (and multipart that cannot be parsed) is inspected whole, so nothing passes unseen.
 import type { Input } from '../types.ts';
 import { inputsFromJson } from './json.ts';
+import { inputsFromMultipart } from './multipart.ts';
 import { inputsFromUrlencoded } from './query.ts';
 import { inputsFromXml } from './xml.ts';
 
@@ -20,9 +21,17 @@ export function inputsFromBody(
   contentType: string | undefined,
   options: { readonly screenJson?: boolean } = {},
 ): Input[] {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  if (text.length === 0) return [];
+  if (body.length === 0) return [];
   const type = mediaType(contentType);
+  if (type === 'multipart/form-data' && contentType !== undefined) {
+    const parts = inputsFromMultipart(typeof body === 'string' ? Buffer.from(body) : body, contentType);
+    if (parts !== undefined) return parts;
+    // Unreadable framing (no boundary, cut short): the text is inspected whole, its line breaks as
+    // spaces, since part-header lines are framing and not a header injection.
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    return [{ location: 'body', value: text.replace(/[\r\n]+/g, ' '), kind: 'body' }];
+  }
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) {
     return options.screenJson === true
       ? [{ location: 'body', value: text, kind: 'body', json: true }]

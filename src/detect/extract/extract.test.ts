@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { inputsFromBody } from './body.ts';
 import { inputsFromCookies, inputsFromHeaders } from './headers.ts';
 import { inputsFromJson } from './json.ts';
-import { inputsFromPath, inputsFromQuery } from './query.ts';
+import { inputsFromPath, inputsFromPathSegments, inputsFromQuery } from './query.ts';
 import { inputsFromXml } from './xml.ts';
 
 describe('extractors', () => {
@@ -42,6 +42,10 @@ describe('extractors', () => {
     assert.ok(inputs.some((i) => i.location === 'body.#doctype' && i.value.includes('ENTITY')));
     assert.ok(inputs.some((i) => i.location === 'body.a@id' && i.value === '7'));
     assert.ok(inputs.some((i) => i.location === 'body.a.b' && i.value === 'hi &x;'));
+    const more = inputsFromXml('<?xml version="1.0"?><a><!--#exec cmd="id"--><?php system("id"); ?></a>');
+    assert.ok(more.some((i) => i.location === 'body.#comment' && i.value.includes('#exec')));
+    assert.ok(more.some((i) => i.location === 'body.#pi' && i.value.startsWith('<?php')));
+    assert.equal(more.filter((i) => i.location === 'body.#pi').length, 1);
   });
 
   test('picks the body reader from the content type and reads unknown types whole', () => {
@@ -53,7 +57,7 @@ describe('extractors', () => {
     assert.equal(inputsFromBody('<a>1</a>', 'application/soap+xml')[0]?.location, 'body.a');
     assert.deepEqual(
       inputsFromBody('--x\r\nContent-Disposition: form-data', 'multipart/form-data; boundary=x'),
-      [{ location: 'body', value: '--x\r\nContent-Disposition: form-data', kind: 'body' }],
+      [{ location: 'body', value: '--x Content-Disposition: form-data', kind: 'body' }],
     );
   });
 
@@ -69,6 +73,17 @@ describe('extractors', () => {
     ]);
     assert.deepEqual(inputsFromPath('/a/../../etc/passwd?x=1'), [
       { location: 'path', value: '/a/../../etc/passwd', kind: 'path' },
+    ]);
+  });
+
+  test('reads path segments with more than unreserved characters as their own decoded inputs', () => {
+    assert.deepEqual(inputsFromPathSegments('/api/users/%3Bid/a+b?x=1'), [
+      { location: 'path', value: ';id', kind: 'path' },
+      { location: 'path', value: 'a+b', kind: 'path' },
+    ]);
+    assert.deepEqual(inputsFromPathSegments('/api/users/42/profile'), []);
+    assert.deepEqual(inputsFromPathSegments('/api/%3Bid/%27', new Set([2])), [
+      { location: 'path', value: "'", kind: 'path' },
     ]);
   });
 });

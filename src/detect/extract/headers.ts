@@ -41,6 +41,111 @@ export function inputsFromHeaders(headers: Headers, names: readonly string[] = D
   return inputs;
 }
 
+/**
+ * Headers that carry protocol metadata set by browsers, clients and proxies, not application data:
+ * left out when all headers are inspected (paranoia ≥ 2). Credentials are never inspected, so
+ * their values cannot reach a finding's excerpt or a log.
+ */
+export const BENIGN_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'accept-ranges',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'cache-control',
+  'connection',
+  'content-length',
+  'content-encoding',
+  'content-type',
+  'date',
+  'dnt',
+  'etag',
+  'expect',
+  'host',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'keep-alive',
+  'pragma',
+  'priority',
+  'range',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'upgrade-insecure-requests',
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'x-request-id',
+  'x-correlation-id',
+  'x-amzn-trace-id',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-api-key',
+  'x-auth-token',
+  'x-csrf-token',
+  'x-xsrf-token',
+  'sec-gpc',
+  'sec-purpose',
+]);
+/** Prefixes of header families that are protocol metadata (client hints, fetch metadata, B3 tracing). */
+const BENIGN_PREFIXES = ['sec-ch-', 'sec-fetch-', 'sec-websocket-', 'x-b3-', 'access-control-request-'];
+
+/** Whether a header is left out when all headers are inspected. */
+export function isBenignHeader(name: string): boolean {
+  return BENIGN_HEADERS.has(name) || BENIGN_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/** At most this many headers are inspected when all are. */
+const MAX_HEADERS = 128;
+
+/**
+ * Inputs of every header except the benign ones (paranoia ≥ 2), plus the named ones even if benign.
+ * Header names must be lower-case, as Node delivers them.
+ */
+export function inputsFromAllHeaders(headers: Headers, names: readonly string[] = DEFAULT_HEADERS): Input[] {
+  const wanted = new Set(names);
+  const chosen: string[] = [];
+  for (const name of Object.keys(headers)) {
+    if (chosen.length >= MAX_HEADERS) break;
+    if (wanted.has(name) || !isBenignHeader(name)) chosen.push(name);
+  }
+  return inputsFromHeaders(headers, chosen);
+}
+
+/** Headers whose syntax the protocol checks read (RFC 9110): media type, ranges, lengths, codings. */
+export const PROTOCOL_HEADERS: readonly string[] = [
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'content-encoding',
+  'range',
+  'request-range',
+];
+
+/** Where a request that carries both Content-Length and Transfer-Encoding is reported. */
+export const FRAMING_CONFLICT_LOCATION = 'header.#framing';
+
+/**
+ * Inputs of the protocol headers present, for the protocol anomaly checks; a request framed both
+ * by Content-Length and Transfer-Encoding (RFC 9112 §6.1, request smuggling) adds one more input.
+ */
+export function inputsFromProtocolHeaders(headers: Headers): Input[] {
+  const inputs = inputsFromHeaders(headers, PROTOCOL_HEADERS);
+  if (headers['content-length'] !== undefined && headers['transfer-encoding'] !== undefined)
+    inputs.push({
+      location: FRAMING_CONFLICT_LOCATION,
+      value: 'content-length, transfer-encoding',
+      kind: 'header',
+    });
+  return inputs;
+}
+
 /** Inputs of a Cookie header: one per cookie, named `cookie.<name>`. */
 export function inputsFromCookies(cookieHeader: string | string[] | undefined): Input[] {
   const inputs: Input[] = [];

@@ -1,5 +1,6 @@
 // Query strings and urlencoded forms (WHATWG URL §5.1): names become `key` inputs, values `query`
 // (or `body`) inputs, each decoded once the way the origin would; detectors decode further.
+import { DUPLICATES_LOCATION } from '../detectors/protocol/protocol.ts';
 import type { Input, InputKind } from '../types.ts';
 import { MAX_INPUTS, segment } from './limits.ts';
 
@@ -39,14 +40,63 @@ export function inputsFromUrlencoded(raw: string, prefix = 'query', kind: InputK
   return inputs;
 }
 
-/** Inputs of a raw query string (without `?`). */
+/**
+ * Inputs of a raw query string (without `?`). Names given more than once are reported as one
+ * more input at `query.#duplicates` (their names, comma-separated) for the parameter-pollution check.
+ */
 export function inputsFromQuery(rawQuery: string): Input[] {
-  return inputsFromUrlencoded(rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery, 'query', 'query');
+  const inputs = inputsFromUrlencoded(
+    rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery,
+    'query',
+    'query',
+  );
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const input of inputs) {
+    if (input.kind !== 'key') continue;
+    if (seen.has(input.value)) repeated.add(input.value);
+    seen.add(input.value);
+  }
+  if (repeated.size > 0)
+    inputs.push({ location: DUPLICATES_LOCATION, value: [...repeated].join(','), kind: 'key' });
+  return inputs;
 }
+
+/** A path segment decoded once (`+` is a plus sign in a path, RFC 3986 §3.3). */
+function decodeSegment(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Path segments of only these characters carry nothing the whole path does not show. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]*$/;
+/** At most this many segments are inspected one by one. */
+const MAX_SEGMENTS = 64;
 
 /** The raw path (without query) as one input: traversal is a property of the whole path. */
 export function inputsFromPath(rawPath: string): Input[] {
   const q = rawPath.indexOf('?');
   const path = q < 0 ? rawPath : rawPath.slice(0, q);
   return path.length > 1 ? [{ location: 'path', value: path, kind: 'path' }] : [];
+}
+
+/**
+ * Each segment of the raw path with characters beyond unreserved ones, decoded once, as its own
+ * input (`/api/%3Bid` → `;id`), the way a route parameter reaches the application. `skip` holds
+ * segment indexes (of the path split on `/`) that need no inspection.
+ */
+export function inputsFromPathSegments(rawPath: string, skip: ReadonlySet<number> = new Set()): Input[] {
+  const q = rawPath.indexOf('?');
+  const parts = (q < 0 ? rawPath : rawPath.slice(0, q)).split('/');
+  const inputs: Input[] = [];
+  for (let i = 0; i < parts.length && inputs.length < MAX_SEGMENTS; i++) {
+    const part = parts[i]!;
+    if (part.length === 0 || PLAIN_SEGMENT.test(part) || skip.has(i)) continue;
+    inputs.push({ location: 'path', value: decodeSegment(part), kind: 'path' });
+  }
+  return inputs;
 }

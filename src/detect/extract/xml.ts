@@ -1,5 +1,6 @@
 // XML bodies: the DOCTYPE (where XXE lives) as one input, element text and attribute values with
-// their element path (`body.order.item`, `body.order@id`). A linear scan, not a validating parser.
+// their element path (`body.order.item`, `body.order@id`), comments and processing instructions.
+// A linear scan, not a validating parser.
 
 import { readAttributes } from '../detectors/xss/html-lexer.ts';
 import type { Input } from '../types.ts';
@@ -36,7 +37,10 @@ export function inputsFromXml(text: string, prefix = 'body'): Input[] {
     if (chunk.length > 0) inputs.push({ location: here, value: chunk, kind: 'body' });
     if (lt < 0) break;
     if (text.startsWith('<!--', lt)) {
+      // Comments reach SSI-style processors and templates: their text is an input too.
       i = skipTo(text, lt + 4, '-->');
+      const comment = text.slice(lt, i);
+      if (comment.length > 7) inputs.push({ location: `${prefix}.#comment`, value: comment, kind: 'body' });
     } else if (text.startsWith('<![CDATA[', lt)) {
       const end = skipTo(text, lt + 9, ']]>');
       const data = text.slice(lt + 9, Math.max(lt + 9, end - 3));
@@ -48,6 +52,9 @@ export function inputsFromXml(text: string, prefix = 'body'): Input[] {
       i = end;
     } else if (text.startsWith('<?', lt)) {
       i = skipTo(text, lt + 2, '?>');
+      // Processing instructions other than the declaration (`<?php …?>`, `<?xml-stylesheet …?>`).
+      if (!/^<\?xml\s/i.test(text.slice(lt, lt + 6)))
+        inputs.push({ location: `${prefix}.#pi`, value: text.slice(lt, i), kind: 'body' });
     } else if (text.charCodeAt(lt + 1) === 47) {
       path.pop();
       i = skipTo(text, lt + 2, '>');

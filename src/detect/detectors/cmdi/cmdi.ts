@@ -1,10 +1,47 @@
 // OS command injection: a small shell lexer finds command positions — after `;`, `|`, `&`, `&&`,
 // `||`, a newline, inside `$( )` or backticks — and reads the command word there the way a shell
 // would (quotes and backslashes removed, `${IFS}` as space, a path reduced to its program name).
+import { hit, type Rule } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { BIN_DIRS, FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
+import {
+  EMPTY_EXPANSION,
+  ENCODED_COMMAND,
+  escapeRegExp,
+  IDIOM_PREFILTER,
+  IDIOM_SYNTAX,
+  IDIOM_TRIGGERS,
+  IDIOMS,
+} from './idioms.ts';
+import { CMDI_RULES } from './rules.ts';
 
 type Position = 'start' | 'separator' | 'substitution' | 'backtick';
+
+/** Reconnaissance commands that are decisive alone: no everyday text is one of these words. */
+const RECON_COMMANDS = new Set([
+  'whoami',
+  'ipconfig',
+  'ifconfig',
+  'systeminfo',
+  'netstat',
+  'uname',
+  'tasklist',
+  'whoami.exe',
+]);
+/** Commands that run the command after them. */
+const WRAPPERS = new Set([
+  'nohup',
+  'sudo',
+  'timeout',
+  'exec',
+  'env',
+  'nice',
+  'xargs',
+  'busybox',
+  'time',
+  'watch',
+  'strace',
+]);
 
 function isWordEnd(c: number): boolean {
   return (
@@ -37,7 +74,8 @@ function readWord(text: string, from: number): { word: string; end: number; path
   let run = i;
   while (i < n && word.length + i - run < 64) {
     const c = text.charCodeAt(i);
-    if (c === 39 || c === 34 || c === 92) {
+    // Quote removal (`w'h'o"am"i`, `c\at`) and cmd.exe's escape caret (`w^h^o^a^m^i`).
+    if (c === 39 || c === 34 || c === 92 || c === 94) {
       word += text.slice(run, i);
       i++;
       run = i;
@@ -55,10 +93,16 @@ function readWord(text: string, from: number): { word: string; end: number; path
   word += text.slice(run, i);
   const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
   const path = slash >= 0;
-  const normalized = word.replaceAll('\\', '/');
-  const inBin = BIN_DIRS.some((dir) => normalized.includes(dir));
+  const normalized = path ? word.replaceAll('\\', '/') : word;
+  const inBin = path && BIN_DIRS.some((dir) => normalized.includes(dir));
   const name = slash >= 0 ? word.slice(slash + 1) : word;
   return { word: inBin ? `${name}` : path ? '' : name, end: i, path: inBin };
+}
+
+/** The rule of a command found at a separator or in a substitution, by its score (5, 3 or 2). */
+function graded(kind: 'chained-command' | 'substitution', score: number): Rule {
+  const suffix = score >= 5 ? '' : score >= 3 ? '.weak' : '.filter';
+  return CMDI_RULES[`cmdi.${kind}${suffix}` as keyof typeof CMDI_RULES];
 }
 
 function scoreFor(command: string, position: Position, binPath: boolean, lead: boolean): number {
@@ -71,14 +115,27 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
   return filter ? 2 : 5;
 }
 
+const PLAIN_COMMAND = new RegExp(
+  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
+);
+const PLAIN_RECON = new RegExp(`"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"`);
+
 /** The OS command injection detector. */
 export const cmdiDetector: Detector = {
   category: 'cmdi',
+  rules: Object.values(CMDI_RULES),
+  // A value can be a command line of words only (`uname -a`, `sleep 5`, `net user x y`).
+  plainText: true,
+  // In plain words a finding needs a command word with an argument (`uname -a`, `sleep 5`), a
+  // wrapper or account command (`sudo`, `net user`) or a flag (` -enc`), each after a space, or a
+  // recon command alone (`"whoami"`); text without a space is searched for the last only.
+  plainScreen: (lower) => (lower.includes(' ') && PLAIN_COMMAND.test(lower)) || PLAIN_RECON.test(lower),
   detect(views) {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
-      startChecks(views.lower, hits, false);
+      startChecks(views.lower, hits, false, WORDS_ONLY.test(views.lower));
+      encodedChecks(views.raw, views.lower, hits);
       return hits;
     }
     // Word-splitting tricks the shell erases: `${IFS}` is a space, `$@`, `$()` and empty quotes are nothing.
@@ -88,10 +145,12 @@ export const cmdiDetector: Detector = {
       .replaceAll('$ifs$9', ' ')
       .replaceAll('$ifs', ' ')
       .replaceAll('``', '')
-      .replaceAll('$()', '');
+      .replaceAll('$()', '')
+      // An unset variable inside a word expands to nothing: `c${u}at /e${u}tc` is `cat /etc`.
+      .replace(EMPTY_EXPANSION, '');
     const hits: Hit[] = [];
     if (text.length !== views.lower.length && /\$\{?ifs/.test(views.lower))
-      hits.push({ rule: 'cmdi.ifs', score: 5, paranoia: 1, at: 0 });
+      hits.push(hit(CMDI_RULES['cmdi.ifs'], 0));
     const n = text.length;
     let best: Hit | undefined;
     let inBacktick = false;
@@ -140,22 +199,24 @@ export const cmdiDetector: Detector = {
         score > 0 &&
         score < 5 &&
         position !== 'backtick' &&
-        SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, ''))
+        (SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, '')) ||
+          // An interpreter given code to run (`| perl -e '…'`, `; python -c …`).
+          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
       )
         score = 5;
       // A line break inside multi-line text is how documents are written: medium unless it leads.
       const newline = c === 10 || c === 13;
       if (newline && !lead && score > 3) {
-        hits.push({ rule: 'cmdi.chained-command', score, paranoia: 2, at: i });
+        hits.push(hit(CMDI_RULES['cmdi.documented'], i));
         score = 3;
       }
       if (score > 0 && (best === undefined || score > best.score)) {
-        const rule = position === 'separator' ? 'cmdi.chained-command' : 'cmdi.substitution';
+        const kind = position === 'separator' ? 'chained-command' : 'substitution';
         if (codeSpan && score > 3) {
-          hits.push({ rule, score, paranoia: 2, at: i });
-          best = { rule, score: 3, paranoia: 1, at: i };
+          hits.push(hit(CMDI_RULES['cmdi.documented'], i));
+          best = hit(graded(kind, 3), i);
         } else {
-          best = { rule, score, paranoia: score >= 3 ? 1 : 2, at: i };
+          best = hit(graded(kind, score), i);
           if (score >= 5) break;
         }
       }
@@ -163,10 +224,14 @@ export const cmdiDetector: Detector = {
       i = Math.max(i, end - 1);
     }
     if (best !== undefined) hits.push(best);
-    startChecks(text, hits, text.includes(' `'));
+    startChecks(text, hits, text.includes(' `') || text.includes('\n`') || text.startsWith('`'));
+    encodedChecks(views.raw, views.lower, hits);
     return hits;
   },
 };
+
+/** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
+const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
 
 const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
 const SYSTEM_ARGUMENT =
@@ -212,6 +277,7 @@ const SHELL_MARKERS = [
   'cmd /c',
   'cmd.exe /c',
   'powershell -',
+  'pwsh -',
   'powershell.exe -',
   'mkfifo /tmp',
   '/bin/sh -c',
@@ -223,23 +289,48 @@ const SHELL_IDIOM = new RegExp(
   `(^|[^a-z0-9_.-])(?:${SHELL_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
 );
 
+/** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
+function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
+  if (!raw.includes('\\') && !lower.includes('base64')) return;
+  const found = ENCODED_COMMAND.exec(raw.toLowerCase());
+  if (found !== null) hits.push(hit(CMDI_RULES['cmdi.encoded-command'], found.index, 'raw'));
+}
+
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
-function startChecks(text: string, hits: Hit[], docs: boolean): void {
-  const marker = SHELL_IDIOM.exec(text);
+function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): void {
+  // In text without shell syntax every idiom needs a flag (` -i`, ` -enc`): skip the patterns without one.
+  const flagged = !plain || text.includes(' -');
+  const marker = flagged ? SHELL_IDIOM.exec(text) : null;
   if (marker !== null) {
     const at = marker.index + marker[1]!.length;
-    hits.push({ rule: 'cmdi.shell-idiom', score: docs ? 3 : 5, paranoia: 1, at });
-    if (docs) hits.push({ rule: 'cmdi.shell-idiom', score: 5, paranoia: 2, at });
+    hits.push(hit(CMDI_RULES[docs ? 'cmdi.shell-idiom.documented' : 'cmdi.shell-idiom'], at));
+    if (docs) hits.push(hit(CMDI_RULES['cmdi.documented'], at));
+    return;
+  }
+  // Plain words can hold only a PowerShell flag among the idioms; other text needs their syntax.
+  // Each idiom's pattern runs only when one of its literal triggers is in the text (a cheap search).
+  const candidate = flagged && IDIOM_SYNTAX.test(text) && IDIOM_PREFILTER.test(text);
+  for (const [rule, pattern] of candidate ? IDIOMS : []) {
+    if (!IDIOM_TRIGGERS[rule]!.some((trigger) => text.includes(trigger))) continue;
+    const found = pattern.exec(text);
+    if (found === null) continue;
+    // In a Markdown code span documentation shows such commands: they count from paranoia 2.
+    hits.push(hit(CMDI_RULES[docs ? 'cmdi.documented' : rule], found.index));
     return;
   }
   const call = text.includes('(') ? EXEC_CALL.exec(text) : null;
   if (call !== null) {
-    hits.push({ rule: 'cmdi.exec-call', score: 5, paranoia: 1, at: call.index });
+    hits.push(hit(CMDI_RULES['cmdi.exec-call'], call.index));
     return;
   }
   const { word, end, path } = readWord(text, 0);
   if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
   const rest = text.slice(end, end + 200).replace(/^[\s+]+/, '');
+  // `whoami`, `ipconfig`, `systeminfo`: reconnaissance commands no other text is named like.
+  if (RECON_COMMANDS.has(word) && (rest.length === 0 || /^-{1,2}[a-z]/.test(rest))) {
+    hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
+    return;
+  }
   // `wget http://…`, `ping -c 4 10.0.0.1`, `cat /etc/passwd`, `sleep 5`: an argument shaped for a shell.
   const argument =
     /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:\\|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
@@ -256,12 +347,19 @@ function startChecks(text: string, hits: Hit[], docs: boolean): void {
     /^[;|&]/.test(rest) ||
     (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
     (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
-  if (argument || path) {
-    hits.push({
-      rule: 'cmdi.command-line',
-      score: FILTER_COMMANDS.has(word) && !path && !systemArgument ? 3 : 5,
-      paranoia: 1,
-      at: 0,
-    });
+  // Shapes decisive without a leading argument: Windows account and registry administration, a
+  // command run by another (`nohup sleep 120`, `sudo rm -rf`), a listing of the root (`ls -l /`).
+  const structural =
+    (word === 'net' && /^(?:user|localgroup)\s+\S+\s+\S+/.test(rest)) ||
+    (word === 'reg' && /^(?:add|query|delete|save|export|import)\s+["']?hk/.test(rest)) ||
+    (WRAPPERS.has(word) &&
+      !/\s/.test(text.slice(0, end).trim()) &&
+      STRONG_COMMANDS.has(readWord(rest, 0).word)) ||
+    /^-[a-z]{1,4}\s+\/\s*$/.test(rest) ||
+    // `sleep 5` as the whole value: a time-based probe.
+    (word === 'sleep' && /^\d{1,4}(?:\.\d+)?\s*$/.test(rest));
+  if (argument || path || structural) {
+    const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument && !structural;
+    hits.push(hit(CMDI_RULES[weak ? 'cmdi.command-line.filter' : 'cmdi.command-line'], 0));
   }
 }

@@ -30,4 +30,24 @@ describe('crlf detector', () => {
     assert.equal(strongest('Dear team,\nNote: the meeting moved.\nThanks', 'body', 'body.text'), 0);
     assert.equal(strongest('apiVersion: v1\nkind: Pod\nserver: https://k8s', 'body', 'body.yaml'), 0);
   });
+
+  test('an encoded line break in a cookie or Referer is judged by what follows it', () => {
+    assert.equal(strongest('line%0Aother', 'cookie', 'cookie.note'), 0);
+    assert.equal(strongest('https://a.example/?q=a%0Ab', 'header', 'header.referer'), 0);
+    assert.equal(strongest('en%0d%0aSet-Cookie:x=1', 'cookie', 'cookie.lang'), 5);
+  });
+
+  test('finds mail header injection and SMTP/IMAP commands after a line break', () => {
+    assert.deepEqual(rules('victim@example.com%0d%0aBcc: all@example.org'), ['crlf.mail-header']);
+    assert.deepEqual(rules('x\r\nRCPT TO:<y@example.org>', 'body'), ['crlf.mail-command']);
+    assert.deepEqual(rules('hi\r\n.\r\nMAIL FROM:<x@evil.example>', 'body'), ['crlf.mail-command']);
+    assert.deepEqual(rules('INBOX\r\na002 LOGOUT', 'body'), ['crlf.mail-command']);
+    for (const text of [
+      '---------- Forwarded message ---------\nFrom: Ann <a@example.com>\nDate: Mon, 2 Dec 2024\nSubject: Q3\nTo: team@example.com',
+      'Agenda\nData review at 10',
+      'Hi\nQuite good',
+      'Hello\nfrom the team',
+    ])
+      assert.deepEqual(rules(text, 'body'), [], text);
+  });
 });

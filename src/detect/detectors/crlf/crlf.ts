@@ -1,6 +1,8 @@
 // CRLF / header injection and response splitting: a line break (also the encodings some servers
 // truncate to CR/LF, like U+560A) followed by a header field or an HTTP status line (RFC 9112 §2.2).
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { CRLF_RULES } from './rules.ts';
 
 const HEADER_NAMES = new Set([
   'set-cookie',
@@ -30,6 +32,27 @@ const LINE_BREAKS = new Set([10, 13, 0x560a, 0x560d, 0x010a, 0x0085, 0x2028, 0x2
 
 const ANY_BREAK = /[\n\r\u560a\u560d\u010a\u0085\u2028\u2029]/;
 
+// Mail headers a web form's "to" or "subject" field can smuggle into a message (RFC 5322 §3.6).
+const MAIL_HEADERS = new Set(['bcc', 'cc', 'to', 'from', 'subject', 'reply-to', 'sender', 'mime-version']);
+// SMTP verbs (RFC 5321 §4.1) and IMAP commands (RFC 9051 §6) a line break can start.
+const SMTP =
+  /^(?:mail from:|rcpt to:|helo |ehlo |vrfy |expn |rset\b|quit\b|data\s*$|data[\r\n]|\.\s*[\r\n]+\s*(?:mail|rcpt|quit))/;
+const IMAP =
+  /^[a-z0-9]{1,8} (?:login|logout|select|examine|fetch|store|copy|delete|rename|list|lsub|capability|append|uid|create|authenticate|starttls) ?/;
+
+/** Whether the text has at most three lines. */
+function fewLines(text: string): boolean {
+  let breaks = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && breaks <= 3; at = text.indexOf('\n', at + 1)) breaks++;
+  return breaks <= 3;
+}
+
+/** Whether a mail protocol command starts at `at` (after a line break). */
+function isMailCommand(text: string, at: number): boolean {
+  const line = text.slice(at, at + 48);
+  return SMTP.test(line) || IMAP.test(line);
+}
+
 function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
 }
@@ -37,16 +60,20 @@ function isTokenChar(c: number): boolean {
 /** The CRLF detector. */
 export const crlfDetector: Detector = {
   category: 'crlf',
+  rules: Object.values(CRLF_RULES),
   detect(views, kind) {
     const hits: Hit[] = [];
     if (!ANY_BREAK.test(views.decoded)) return hits;
     // ASCII-only lower-casing keeps U+010A (which full lower-casing turns into U+010B).
     const text = views.decoded.replace(/[A-Z]+/g, (m) => m.toLowerCase());
     const n = text.length;
+    const rawBreak = ANY_BREAK.test(views.raw);
     for (let i = 0; i < n; i++) {
       if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
-      if (kind === 'header' || kind === 'cookie') {
-        hits.push({ rule: 'crlf.header-break', score: 5, paranoia: 1, at: i });
+      // A line break that arrived as one in a field value splits the header; an encoded one
+      // (`%0A` in a cookie or a Referer's query) is judged by what follows, like any value.
+      if ((kind === 'header' || kind === 'cookie') && rawBreak) {
+        hits.push(hit(CRLF_RULES['crlf.header-break'], i));
         return hits;
       }
       let j = i + 1;
@@ -65,7 +92,17 @@ export const crlfDetector: Detector = {
         text.charCodeAt(j) === 58 &&
         (HEADER_NAMES.has(name) || (name.startsWith('x-') && name.length > 3))
       ) {
-        hits.push({ rule: 'crlf.header-injection', score: 5, paranoia: 1, at: i });
+        hits.push(hit(CRLF_RULES['crlf.header-injection'], i));
+        return hits;
+      }
+      // A one-line field (an address, a subject) with a header after a break; a quoted message
+      // in free text has many lines with `From:` and `To:` among them.
+      if (text.charCodeAt(j) === 58 && MAIL_HEADERS.has(name) && fewLines(text)) {
+        hits.push(hit(CRLF_RULES['crlf.mail-header'], i));
+        return hits;
+      }
+      if (isMailCommand(text, start)) {
+        hits.push(hit(CRLF_RULES['crlf.mail-command'], i));
         return hits;
       }
       if (
@@ -73,7 +110,7 @@ export const crlfDetector: Detector = {
         text.startsWith('<html', start) ||
         text.startsWith('<script', start)
       ) {
-        hits.push({ rule: 'crlf.response-splitting', score: 5, paranoia: 1, at: i });
+        hits.push(hit(CRLF_RULES['crlf.response-splitting'], i));
         return hits;
       }
       i = Math.max(i, start - 1);

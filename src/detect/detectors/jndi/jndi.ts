@@ -1,7 +1,9 @@
 // JNDI lookups (Log4Shell, CVE-2021-44228): `${…}` lookups are evaluated the way Log4j 2 resolves
 // them — `${lower:j}`, `${upper:N}`, `${::-j}`, `${env:X:-j}`, `${date:'j'}` — innermost first, with a
 // stack, so nested obfuscation collapses before the `jndi:` check. Linear: each `}` pops once.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { JNDI_RULES } from './rules.ts';
 
 const MAX_NESTING = 64;
 
@@ -56,13 +58,14 @@ export function findJndi(text: string): number {
 /** The JNDI lookup detector. */
 export const jndiDetector: Detector = {
   category: 'jndi',
+  rules: Object.values(JNDI_RULES),
   detect(views) {
     if (!views.decoded.includes('${')) return [];
     const at = findJndi(views.decoded);
     const hits: Hit[] = [];
-    if (at >= 0) hits.push({ rule: 'jndi.lookup', score: 5, paranoia: 1, at });
+    if (at >= 0) hits.push(hit(JNDI_RULES['jndi.lookup'], at));
     else if (/\$\{\s*(?:env|sys|java|lower|upper|main|ctx|bundle|date|::-)/i.test(views.decoded)) {
-      hits.push({ rule: 'jndi.nested-lookup', score: 3, paranoia: 2, at: views.decoded.indexOf('${') });
+      hits.push(hit(JNDI_RULES['jndi.nested-lookup'], views.decoded.indexOf('${')));
     }
     return hits;
   },

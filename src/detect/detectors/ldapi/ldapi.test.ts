@@ -23,4 +23,12 @@ describe('ldapi detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('finds extensible-match filters after a breakout and leaves times and URLs alone', () => {
+    assert.equal(strongest(')(uid:1.2.840.113556.1.4.803:=2'), 5);
+    assert.equal(strongest('*)(cn:dn:=admin)'), 5);
+    assert.equal(strongest('x)(:dn:2.5.13.5:=x'), 5);
+    assert.equal(strongest('meet (today) at 10:30'), 0);
+    assert.equal(strongest('see (https://example.com)'), 0);
+  });
 });

@@ -1,6 +1,8 @@
 // LDAP filter injection (RFC 4515 filter grammar): a value that closes the application's filter
 // and opens its own — `*)(uid=*))(|(uid=*`, `admin)(!(&(1=0`, `*)(|(mail=*))`.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { LDAPI_RULES } from './rules.ts';
 
 function isAttrChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 59 || c === 95;
@@ -16,6 +18,13 @@ function filterItemAt(text: string, i: number): boolean {
   }
   let j = i;
   while (j < text.length && j - i < 64 && isAttrChar(text.charCodeAt(j))) j++;
+  // Extensible match (RFC 4515 §3): `attr:dn:=x`, `attr:1.2.840.113556.1.4.803:=2`, `:dn:2.5.13.5:=x`.
+  for (let round = 0; round < 4 && text.charCodeAt(j) === 58; round++) {
+    if (text.charCodeAt(j + 1) === 61) return j > i;
+    const start = ++j;
+    while (j < text.length && j - start < 64 && isAttrChar(text.charCodeAt(j))) j++;
+    if (j === start) return false;
+  }
   if (j === i) return false;
   const op = text.charCodeAt(j);
   return op === 61 || ((op === 62 || op === 60 || op === 126) && text.charCodeAt(j + 1) === 61);
@@ -24,6 +33,7 @@ function filterItemAt(text: string, i: number): boolean {
 /** The LDAP injection detector. */
 export const ldapiDetector: Detector = {
   category: 'ldapi',
+  rules: Object.values(LDAPI_RULES),
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];
@@ -41,12 +51,19 @@ export const ldapiDetector: Detector = {
         const wildcard =
           eq > 0 && eq - k < 66 && (text.charCodeAt(eq + 1) === 42 || text.charCodeAt(eq + 1) === 41);
         const operator = text[k] === '|' || text[k] === '&' || text[k] === '!';
-        hits.push({
-          rule: 'ldapi.filter-breakout',
-          score: starred || operator || wildcard ? 5 : 3,
-          paranoia: 1,
-          at: i,
-        });
+        const extensible = eq > k + 1 && text.charCodeAt(eq - 1) === 58;
+        hits.push(
+          hit(
+            LDAPI_RULES[
+              starred || operator || wildcard
+                ? 'ldapi.filter-breakout'
+                : extensible
+                  ? 'ldapi.extensible-match'
+                  : 'ldapi.filter-breakout.weak'
+            ],
+            i,
+          ),
+        );
         return hits;
       }
       i = j - 1;
@@ -55,19 +72,15 @@ export const ldapiDetector: Detector = {
     const lead = text.trimStart();
     // `*)`, `*()`: a wildcard that closes the filter (fuzzing probes for filter injection).
     if (/^\*\)|^\*\(\)/.test(lead)) {
-      hits.push({ rule: 'ldapi.filter-breakout', score: 5, paranoia: 1, at: 0 });
+      hits.push(hit(LDAPI_RULES['ldapi.filter-breakout'], 0));
       return hits;
     }
     if (
       (lead.startsWith('*(') || lead.startsWith('(')) &&
       /^\*?\((?:[|&!]\(|[\w.-]+[~<>]?=)/.test(lead.slice(0, 80))
     ) {
-      hits.push({
-        rule: 'ldapi.filter-breakout',
-        score: lead.startsWith('*') || /^\*?\([|&!]/.test(lead) ? 5 : 2,
-        paranoia: 1,
-        at: 0,
-      });
+      const strong = lead.startsWith('*') || /^\*?\([|&!]/.test(lead);
+      hits.push(hit(LDAPI_RULES[strong ? 'ldapi.filter-breakout' : 'ldapi.filter'], 0));
     }
     return hits;
   },

@@ -33,4 +33,19 @@ describe('nosqli detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('finds server-side JavaScript: busy loops, sleeps and shell calls after a breakout', () => {
+    assert.deepEqual(rules("'; while(true){}; var x='"), ['nosqli.js-injection']);
+    assert.deepEqual(rules("';sleep(5000);'"), ['nosqli.js-injection']);
+    assert.deepEqual(rules('db.getCollectionNames()'), ['nosqli.db-call']);
+    assert.equal(strongest('1; db.users.find()'), 5);
+    assert.equal(strongest('Use db.users.find({}) to list them', 'body', 'body.text'), 3);
+    assert.equal(strongest('sleep well; see you', 'body', 'body.text'), 0);
+  });
+
+  test('finds JavaScript comparisons and busy loops of $where payloads', () => {
+    assert.deepEqual(rules('|| 1==1'), ['nosqli.js-injection']);
+    assert.deepEqual(rules("';it=new Date();do{pt=new Date();}while(pt-it<5000);"), ['nosqli.js-injection']);
+    assert.deepEqual(rules('a || b'), []);
+  });
 });

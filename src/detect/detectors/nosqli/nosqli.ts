@@ -1,7 +1,9 @@
 // NoSQL (MongoDB-style) operator injection: operator member names (`$ne`, `$where`, `$regex`) as JSON
 // keys, as bracket query names (`password[$ne]=`), or inside values that carry JSON or query syntax,
 // and JavaScript in `$where`-style values.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { NOSQLI_RULES } from './rules.ts';
 
 const OPERATORS = new Set([
   'ne',
@@ -46,6 +48,12 @@ const OPERATORS = new Set([
 ]);
 const SCRIPT_OPERATORS = new Set(['where', 'function', 'accumulator', 'expr']);
 
+const JS_BREAKOUT =
+  /['"]\s*(?:;\s*(?:return\b|while\s*\(|for\s*\(\s*;|sleep\s*\(|db\.|this\.|[a-z_]\w{0,20}\s*=\s*new\s+date)|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b|\bwhile\s*\(\s*(?:true|1)\s*\)\s*\{\s*\}|^\s*(?:\|\||&&)\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")\s*===?\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")|\bdo\s*\{[^}]{0,120}\}\s*while\s*\(/;
+// Mongo shell calls: `db.users.find(`, `db.getCollectionNames()`, `db.dropDatabase()`.
+const DB_CALL =
+  /(?:^|[^a-z0-9_.])db\.(?:[a-z_][a-z0-9_]{0,40}\.(?:find|findone|insert|insertone|update|updateone|remove|deleteone|deletemany|drop|aggregate|count|mapreduce)|getcollectionnames|getcollection|dropdatabase|getsiblingdb|eval|runcommand|admincommand|getname|version|serverstatus)\s*\(/;
+
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -78,25 +86,34 @@ function operatorAt(text: string, anywhere: boolean): { at: number; op: string }
 /** The NoSQL injection detector. */
 export const nosqliDetector: Detector = {
   category: 'nosqli',
+  rules: Object.values(NOSQLI_RULES),
   detect(views, kind) {
     const text = views.lower;
     const hits: Hit[] = [];
     if (!text.includes('$')) {
-      // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`.
-      const js = /['"]\s*(?:;\s*return\b|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b/.exec(text);
-      if (js !== null) hits.push({ rule: 'nosqli.js-injection', score: 5, paranoia: 1, at: js.index });
+      // JavaScript breakouts into `$where` strings: `'; return true; var x='`, `' || '1'=='1`,
+      // `'; while(true){}; '`, `';sleep(5000);'`.
+      const js = JS_BREAKOUT.exec(text);
+      if (js !== null) hits.push(hit(NOSQLI_RULES['nosqli.js-injection'], js.index));
+      const db = text.includes('db.') ? DB_CALL.exec(text) : null;
+      if (db !== null) {
+        // The value itself, or a statement after a breakout; in prose (Mongo docs) a weaker hint.
+        const at = text.indexOf('db.', db.index);
+        const before = text.slice(0, at).trimEnd();
+        const leading = before.length === 0 || /[;'"|&]$/.test(before);
+        hits.push(hit(NOSQLI_RULES[leading ? 'nosqli.db-call' : 'nosqli.db-call.text'], at));
+      }
       return hits;
     }
     const found = operatorAt(text, kind === 'key');
     if (found !== undefined) {
-      const score =
-        kind === 'key' || SCRIPT_OPERATORS.has(found.op) || text.includes('=') || text.includes('{') ? 5 : 3;
-      hits.push({
-        rule: SCRIPT_OPERATORS.has(found.op) ? 'nosqli.script-operator' : 'nosqli.operator',
-        score,
-        paranoia: 1,
-        at: found.at,
-      });
+      const strong = kind === 'key' || text.includes('=') || text.includes('{');
+      const rule = SCRIPT_OPERATORS.has(found.op)
+        ? 'nosqli.script-operator'
+        : strong
+          ? 'nosqli.operator'
+          : 'nosqli.operator.text';
+      hits.push(hit(NOSQLI_RULES[rule], found.at));
     }
     return hits;
   },

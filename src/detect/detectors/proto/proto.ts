@@ -1,6 +1,8 @@
 // Prototype pollution: member paths that reach `Object.prototype` — `__proto__`, or `constructor`
 // followed by `prototype` — as JSON keys, bracket/dot query names (`a[__proto__][x]`) or values.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { PROTO_RULES } from './rules.ts';
 
 /** Splits `a[b].c` style paths into segments. */
 function segments(text: string): string[] {
@@ -14,6 +16,7 @@ function isWordChar(c: number): boolean {
 /** The prototype pollution detector. */
 export const protoDetector: Detector = {
   category: 'proto',
+  rules: Object.values(PROTO_RULES),
   plainText: true,
   plainScreen: /__proto__|prototype/,
   detect(views, kind, location) {
@@ -21,16 +24,12 @@ export const protoDetector: Detector = {
     const hits: Hit[] = [];
     const proto = text.indexOf('__proto__');
     if (proto >= 0) {
-      hits.push({
-        rule: 'proto.proto-key',
-        score: kind === 'key' || kind === 'query' || kind === 'body' ? 5 : 3,
-        paranoia: 1,
-        at: proto,
-      });
+      const member = kind === 'key' || kind === 'query' || kind === 'body';
+      hits.push(hit(PROTO_RULES[member ? 'proto.proto-key' : 'proto.proto-key.header'], proto));
       return hits;
     }
     if (kind === 'key' && text === 'prototype' && location.toLowerCase().endsWith('.constructor.prototype')) {
-      hits.push({ rule: 'proto.constructor-prototype', score: 5, paranoia: 1, at: 0 });
+      hits.push(hit(PROTO_RULES['proto.constructor-prototype'], 0));
       return hits;
     }
     const ctor = text.indexOf('constructor');
@@ -39,7 +38,7 @@ export const protoDetector: Detector = {
       const i = parts.indexOf('constructor');
       const before = ctor > 0 ? text.charCodeAt(ctor - 1) : 46;
       if (i >= 0 && parts[i + 1] === 'prototype' && !isWordChar(before)) {
-        hits.push({ rule: 'proto.constructor-prototype', score: 5, paranoia: 1, at: ctor });
+        hits.push(hit(PROTO_RULES['proto.constructor-prototype'], ctor));
       }
     }
     return hits;

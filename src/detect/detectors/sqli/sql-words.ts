@@ -233,3 +233,75 @@ export const SQL_OPERATORS = new Set([
 ]);
 
 /** A comment that truncates the rest of the query: `--`/`#` followed by nothing or a space (not `#00FF00`). */
+
+/** A breakout quote further into the value than this is read as text (a quoted word in a document). */
+export const MAX_BREAKOUT_OFFSET = 24;
+/** Statements that follow a quote breakout directly in injected payloads. */
+export const BREAKOUT_STATEMENTS = new Set([
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+  'grant',
+  'copy',
+]);
+
+/** SQL functions that build strings from character codes. */
+export const CHAR_FUNCTIONS = new Set(['char', 'chr', 'nchar', 'unichr']);
+/** Built-in functions that report on the server: probes when a value is nothing but such a call. */
+export const BUILTINS = new Set([
+  'version',
+  'user',
+  'database',
+  'current_user',
+  'system_user',
+  'session_user',
+  'schema',
+  'db_name',
+  'user_name',
+  'host_name',
+  'connection_id',
+  'last_insert_id',
+  'row_count',
+  'concat',
+  'concat_ws',
+  'group_concat',
+  'substring',
+  'substr',
+  'ascii',
+  'hex',
+  'md5',
+  'count',
+  'length',
+]);
+/** Stored procedures an attacker calls (MSSQL extended procedures and their kin). */
+export const PROCEDURES = new Set([
+  'xp_cmdshell',
+  'sp_password',
+  'xp_dirtree',
+  'xp_fileexist',
+  'xp_subdirs',
+  'xp_regread',
+  'xp_regwrite',
+  'xp_servicecontrol',
+  'xp_availablemedia',
+  'xp_loginconfig',
+  'xp_terminate_process',
+  'xp_ntsec_enumdomains',
+  'sp_oacreate',
+  'sp_oamethod',
+  'sp_makewebtask',
+  'sp_addextendedproc',
+  'sp_configure',
+  'sp_executesql',
+  'sp_addlogin',
+  'sp_addsrvrolemember',
+]);

@@ -30,7 +30,7 @@ describe('sqli detector', () => {
   test('finds UNION and stacked queries, also with comments between the words', () => {
     assert.equal(scores("' UNION/**/ALL SELECT null,null--").get('sqli.union'), 5);
     assert.equal(scores('1; DROP TABLE users').get('sqli.stacked'), 5);
-    assert.equal(scores("1'; exec master..xp_cmdshell 'ping 10.0.0.1'--").get('sqli.function'), 5);
+    assert.equal(scores("1'; exec master..xp_cmdshell 'ping 10.0.0.1'--").get('sqli.procedure'), 5);
   });
 
   test('finds comment truncation after a breakout', () => {
@@ -64,5 +64,58 @@ describe('sqli detector', () => {
     ]) {
       assert.ok(strongest(benign) < 5, benign);
     }
+  });
+
+  test('finds batches, dynamic execution, char chains and extended procedures', () => {
+    assert.equal(scores('DECLARE @x varchar(99) SET @x=0x77 EXEC(@x)').get('sqli.declare'), 5);
+    assert.equal(scores('DECLARE @x varchar(99) SET @x=0x77 EXEC(@x)').get('sqli.exec'), 3);
+    assert.equal(scores('CHAR(113)+CHAR(118)').get('sqli.char-chain'), 5);
+    assert.equal(scores("EXEC master.dbo.xp_dirtree '\\\\x\\a'").get('sqli.procedure'), 5);
+  });
+
+  test('counts short fragments from paranoia 2: a lone call, a catalog name', () => {
+    const lone = sqliDetector
+      .detect(viewsOf('version()'), 'query', 'query.q')
+      .find((h) => h.rule === 'sqli.function.lone');
+    assert.equal(lone?.paranoia, 2);
+    assert.equal(scores('information_schema').get('sqli.catalog.name'), 3);
+    for (const value of [
+      'Please declare your income',
+      'execute the order',
+      'the version (2) notes',
+      'char is a type',
+    ])
+      assert.equal(strongest(value, 'body', 'body.text'), 0, value);
+  });
+
+  test('finds conditions that open the value, literal WHERE clauses and statements after a quote', () => {
+    assert.equal(scores(' AND 1=1-- ').get('sqli.tautology'), 5);
+    assert.equal(scores('or true--').get('sqli.tautology'), 5);
+    assert.equal(scores(' AND 5650=CONVERT(INT,(SELECT 1))').get('sqli.tautology'), 5);
+    assert.equal(scores("1')) as x where 5274=5274").get('sqli.tautology'), 5);
+    assert.equal(scores("'=0--+").get('sqli.tautology'), 5);
+    assert.equal(scores("') or ('x')=('x").get('sqli.tautology'), 5);
+    assert.equal(scores("x' AND members.email IS NULL; --").get('sqli.tautology'), 5);
+    assert.equal(scores("'; drop table users").get('sqli.stacked'), 5);
+    assert.equal(scores("' create user bob identified by 'x' --").get('sqli.breakout'), 5);
+  });
+
+  test('leaves prose that opens with or/and and quoted statements deep in documents alone', () => {
+    for (const value of [
+      'or maybe later',
+      'And then there were none',
+      'Update a layer: `ogrinfo input.geojson -sql "UPDATE input SET name = \'foo\'"`',
+      "where's my order?",
+    ])
+      assert.equal(strongest(value, 'body', 'body.text') < 5, true, value);
+  });
+
+  test('a diff hunk header and a branch named master are not SQL', () => {
+    assert.equal(scores('@@ -1 +1 @@\n-test\n+test change').get('sqli.system-variable'), undefined);
+    assert.equal(
+      scores('https://api.github.com/repos/o/r/contents/x?ref=master').get('sqli.catalog.name'),
+      undefined,
+    );
+    assert.equal(scores('select @@version').get('sqli.system-variable'), 3);
   });
 });

@@ -2,14 +2,21 @@
 // '…' or "…" literal) and each token stream is checked for structures that only make sense as
 // injected SQL: tautologies, UNION and stacked queries, comment truncation after a breakout, time
 // and error-based functions, subqueries in comparisons and catalog access.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { SQLI_RULES } from './rules.ts';
 import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
 import {
   ATTACK_FUNCTIONS,
   BOOLEAN,
+  BREAKOUT_STATEMENTS,
+  BUILTINS,
   CATALOG,
+  CHAR_FUNCTIONS,
   CLAUSES,
   COMPARE,
+  MAX_BREAKOUT_OFFSET,
+  PROCEDURES,
   SQL_OPERATORS,
   STATEMENT_FOLLOW,
   STRONG_FUNCTIONS,
@@ -17,10 +24,18 @@ import {
 
 const CONTEXTS = ['', "'", '"'] as const;
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
-const SQL_KEYWORDS = /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|xp_cmdshell)\b/;
+const SQL_KEYWORDS =
+  /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
 function isTruncation(text: string, t: SqlToken | undefined): boolean {
   if (t?.type !== 'comment') return false;
   const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
+  // A run of dashes before a word is a marker line (`-----BEGIN PGP PUBLIC KEY BLOCK-----`), not a comment.
+  if (marker === 2 && text.startsWith('----', t.at)) {
+    let end = t.at;
+    while (text.charCodeAt(end) === 45) end++;
+    const c = text.charCodeAt(end);
+    if (c >= 97 && c <= 122) return false;
+  }
   const after = text.charCodeAt(t.at + marker);
   return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
 }
@@ -55,6 +70,17 @@ function isOperand(t: SqlToken | undefined): boolean {
   return isValue(t) || t?.type === 'word' || t?.type === '(';
 }
 
+/** `char(113)+char(118)`, `chr(65)||chr(66)`: a string spelled by concatenated character codes. */
+function isCharChain(tokens: SqlToken[], i: number): boolean {
+  return (
+    tokens[i + 1]?.type === '(' &&
+    tokens[i + 2]?.type === 'num' &&
+    tokens[i + 3]?.type === ')' &&
+    (tokens[i + 4]?.text === '+' || tokens[i + 4]?.text === '||') &&
+    CHAR_FUNCTIONS.has(tokens[i + 5]?.text ?? '')
+  );
+}
+
 /** Drops comment tokens: between tokens a comment acts as whitespace. */
 function significant(tokens: SqlToken[]): SqlToken[] {
   return tokens.filter((t) => t.type !== 'comment');
@@ -68,10 +94,24 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
     const t = tokens[i]!;
     const next = tokens[i + 1];
     if (t.type === 'word') {
+      if (t.text === 'declare' && next?.type === 'var') hits.push(hit(SQLI_RULES['sqli.declare'], t.at));
+      if (
+        (t.text === 'exec' || t.text === 'execute') &&
+        (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
+      )
+        hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      if (CHAR_FUNCTIONS.has(t.text) && isCharChain(tokens, i))
+        hits.push(hit(SQLI_RULES['sqli.char-chain'], t.at));
+      // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
+      if (i === 0 && n <= 8 && isCall(tokens, 0) && (ATTACK_FUNCTIONS.has(t.text) || BUILTINS.has(t.text)))
+        hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
+      // Catalog names no other text uses (`master`, `sys` and `mysql` are branch names and words).
+      if (CATALOG.has(t.text) && (t.text.includes('_') || t.text.startsWith('sys')) && t.text !== 'sys')
+        hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
       if (t.text === 'union') {
         let j = i + 1;
         while (tokens[j]?.text === 'all' || tokens[j]?.text === 'distinct' || tokens[j]?.type === '(') j++;
-        if (tokens[j]?.text === 'select') hits.push({ rule: 'sqli.union', score: 5, paranoia: 1, at: t.at });
+        if (tokens[j]?.text === 'select') hits.push(hit(SQLI_RULES['sqli.union'], t.at));
         continue;
       }
       if (next?.type === '(' && ATTACK_FUNCTIONS.has(t.text)) {
@@ -94,15 +134,15 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
             prev.text === 'by');
         // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression.
         if (strong && (isCall(tokens, i) || inExpr || breakout))
-          hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+          hits.push(hit(SQLI_RULES['sqli.function'], t.at));
         else if (STRONG_FUNCTIONS.has(t.text))
-          hits.push({ rule: 'sqli.function', score: inExpr || breakout ? 5 : 3, paranoia: 1, at: t.at });
+          hits.push(hit(SQLI_RULES[inExpr || breakout ? 'sqli.function' : 'sqli.function.prose'], t.at));
         else if (inExpr && (breakout || i <= 3) && isCall(tokens, i))
-          hits.push({ rule: 'sqli.function', score: 2, paranoia: 2, at: t.at });
+          hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
-      if (t.text === 'xp_cmdshell' || t.text === 'sp_password') {
-        hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+      if (PROCEDURES.has(t.text)) {
+        hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
         continue;
       }
       if (
@@ -110,50 +150,94 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         (next?.text === 'delay' || next?.text === 'time') &&
         tokens[i + 2]?.type === 'str'
       ) {
-        hits.push({ rule: 'sqli.time', score: 5, paranoia: 1, at: t.at });
+        hits.push(hit(SQLI_RULES['sqli.time'], t.at));
         continue;
       }
       if (CATALOG.has(t.text) && (next?.type === '.' || tokens[i - 1]?.text === 'from')) {
         const qualified =
           next?.type === '.' && (tokens[i + 2]?.type === 'word' || tokens[i + 2]?.type === '.');
         if (qualified || tokens[i - 1]?.text === 'from')
-          hits.push({
-            rule: 'sqli.catalog',
-            score: t.text === 'master' || t.text === 'mysql' || t.text === 'sys' ? 3 : 5,
-            paranoia: 1,
-            at: t.at,
-          });
+          hits.push(
+            hit(
+              SQLI_RULES[
+                t.text === 'master' || t.text === 'mysql' || t.text === 'sys'
+                  ? 'sqli.catalog.system'
+                  : 'sqli.catalog'
+              ],
+              t.at,
+            ),
+          );
       }
       if (t.text === 'select') selectChecks(tokens, i, hits);
-      if (BOOLEAN.has(t.text) && (i > 0 || breakout)) booleanChecks(tokens, i, breakout, hits);
+      if (BOOLEAN.has(t.text) && (i > 0 || breakout))
+        booleanChecks(tokens, i, breakout, hits, truncated(all));
+      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(all, tokens, hits);
+      if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
+        hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       if (
-        i === 0 &&
+        (i === 0 || tokens[i - 1]?.type === ')') &&
         (t.text === 'order' || t.text === 'group') &&
         next?.text === 'by' &&
         tokens[i + 2]?.type === 'num'
       ) {
-        hits.push({
-          rule: 'sqli.clause',
-          score: all.some((x) => x.type === 'comment') ? 5 : 3,
-          paranoia: 1,
-          at: t.at,
-        });
+        hits.push(
+          hit(SQLI_RULES[all.some((x) => x.type === 'comment') ? 'sqli.clause' : 'sqli.clause.order'], t.at),
+        );
       }
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
       booleanChecks(tokens, i, breakout, hits);
     } else if (t.type === ';' && next?.type === 'word') {
       const follow = statementFollow(next.text);
       const call = ATTACK_FUNCTIONS.has(next.text) && tokens[i + 2]?.type === '(';
-      if (call || follow?.(tokens[i + 2], tokens[i + 3]))
-        hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at: t.at });
-    } else if (t.type === 'var' && t.text.startsWith('@@')) {
-      hits.push({ rule: 'sqli.system-variable', score: 3, paranoia: 1, at: t.at });
+      if (call || follow?.(tokens[i + 2], tokens[i + 3])) hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
+    } else if (t.type === 'var' && /^@@[a-z_]/.test(t.text)) {
+      // `@@version`; a diff hunk header (`@@ -1 +1 @@`) names no variable.
+      hits.push(hit(SQLI_RULES['sqli.system-variable'], t.at));
     }
   }
 }
 
+/** Whether a comparison of literals (`1=1`, `'a'='a'`, `x=x`, `5274=5274`) starts at token `k`. */
+function literalComparison(tokens: SqlToken[], k: number): boolean {
+  const a = tokens[k];
+  const cmp = tokens[k + 1];
+  const b = tokens[k + 2];
+  if (a === undefined || cmp === undefined || b === undefined || !COMPARE.has(cmp.text)) return false;
+  return (isValue(a) && isValue(b)) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
+}
+
+/** Whether the token stream ends in a comment or a `;` (the rest of the query cut off). */
+function truncated(all: SqlToken[]): boolean {
+  const last = all[all.length - 1];
+  return last !== undefined && (last.type === 'comment' || last.type === ';');
+}
+
+/**
+ * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
+ * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
+ */
+function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
+  let k = 1;
+  if (tokens[k]?.text === 'not') k++;
+  const a = tokens[k];
+  if (a === undefined) return;
+  const cmp = tokens[k + 1];
+  const b = tokens[k + 2];
+  const condition =
+    literalComparison(tokens, k) ||
+    (isValue(a) &&
+      cmp !== undefined &&
+      COMPARE.has(cmp.text) &&
+      b?.type === 'word' &&
+      tokens[k + 3]?.type === '(') ||
+    (a.type === 'word' && isCall(tokens, k) && cmp === undefined);
+  if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
+  else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
+    hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
+}
+
 /** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
-function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[]): void {
+function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[], cut = false): void {
   const t = tokens[i]!;
   const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
   // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
@@ -167,23 +251,26 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (a.type === '(') {
     const x = tokens[k];
     const op = tokens[k + 1];
+    // `('x')=('x`: parenthesized literals compared.
+    const parenthesized =
+      isValue(x) &&
+      op?.type === ')' &&
+      COMPARE.has(tokens[k + 2]?.text ?? '') &&
+      tokens[k + 3]?.type === '(' &&
+      isValue(tokens[k + 4]);
     if (
       x?.text === 'select' ||
+      parenthesized ||
       (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
     ) {
-      hits.push({
-        rule: x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology',
-        score: 5,
-        paranoia: 1,
-        at: t.at,
-      });
+      hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
     }
     return;
   }
   if (a.type === 'word' && tokens[k]?.type === '(') {
     // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes.
     if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text))
-      hits.push({ rule: 'sqli.function', score: 5, paranoia: 1, at: t.at });
+      hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
   }
   // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
@@ -200,7 +287,7 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
     (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
   ) {
     if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
-      hits.push({ rule: 'sqli.tautology', score: breakout ? 5 : 3, paranoia: 1, at: t.at });
+      hits.push(hit(SQLI_RULES[breakout ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
     return;
   }
   if (!COMPARE.has(cmp.text) && !(cmp.type === 'op' && COMPARE.has(cmp.text))) return;
@@ -208,7 +295,7 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (b?.text === 'not' || b?.text === 'null') b = b.text === 'null' ? b : tokens[k + 2];
   if (b === undefined) return;
   if (b.type === '(' && tokens[k + 2]?.text === 'select') {
-    hits.push({ rule: 'sqli.subquery', score: 5, paranoia: 1, at: t.at });
+    hits.push(hit(SQLI_RULES['sqli.subquery'], t.at));
     return;
   }
   const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
@@ -217,12 +304,12 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   const strong =
     (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
     (a.type === 'word' && a.text === b.text);
-  hits.push({
-    rule: 'sqli.tautology',
-    score: strong && (breakout || isValue(prev) || prev.type === ')') ? 5 : 3,
-    paranoia: 1,
-    at: t.at,
-  });
+  // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
+  // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
+  const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
+  const decisive =
+    (strong || (breakout && cut)) && !prose && (breakout || isValue(prev) || prev.type === ')');
+  hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
 }
 
 /** `select` followed by a SQL projection, and reading `from` something. */
@@ -251,9 +338,8 @@ function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
   for (let j = i + 2; j < Math.min(tokens.length, i + 6); j++) if (tokens[j]!.text === 'where') where = true;
   const leading = i === 0 && (a.type === 'var' || (a.type === 'word' && isCall(tokens, i + 1)));
   if ((sqlish && (from || nested || leading)) || (nested && where))
-    hits.push({ rule: 'sqli.select', score: 5, paranoia: 1, at: tokens[i]!.at });
-  else if (sqlish || (from && nested))
-    hits.push({ rule: 'sqli.select', score: 3, paranoia: 2, at: tokens[i]!.at });
+    hits.push(hit(SQLI_RULES['sqli.select'], tokens[i]!.at));
+  else if (sqlish || (from && nested)) hits.push(hit(SQLI_RULES['sqli.select.fragment'], tokens[i]!.at));
 }
 
 /** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
@@ -267,13 +353,38 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     isTruncation(text, first) ||
     (first.type === ';' && (all[j + 1] === undefined || all[j + 1]!.type === 'comment'))
   ) {
-    hits.push({ rule: 'sqli.comment-truncation', score: 5, paranoia: 1, at });
+    hits.push(hit(SQLI_RULES['sqli.comment-truncation'], at));
     return;
   }
   const second = all[j + 1];
+  // Payloads open with their quote; a quote deep inside a document is not where a breakout starts.
+  const early = first.at <= MAX_BREAKOUT_OFFSET;
+  // `'=0--+`, `'>1#`: the closed string compared with a literal, the rest cut off.
+  if (
+    early &&
+    first.type === 'op' &&
+    COMPARE.has(first.text) &&
+    isValue(second) &&
+    (all.length === j + 2 || truncated(all))
+  ) {
+    hits.push(hit(SQLI_RULES['sqli.tautology'], at));
+    return;
+  }
+  // `'; drop table x`, `' create user x identified by 'y' --`: a statement right after the quote.
+  if (
+    early &&
+    first.type === 'word' &&
+    BREAKOUT_STATEMENTS.has(first.text) &&
+    statementFollow(first.text)?.(second, all[j + 2])
+  ) {
+    hits.push(hit(SQLI_RULES['sqli.breakout'], at));
+    return;
+  }
   if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
     const last = all.length === j + 2;
-    hits.push({ rule: 'sqli.tautology', score: COMPARE.has(first.text) || last ? 5 : 3, paranoia: 1, at });
+    hits.push(
+      hit(SQLI_RULES[COMPARE.has(first.text) || last ? 'sqli.tautology' : 'sqli.tautology.weak'], at),
+    );
     return;
   }
   if (first.type === 'word' && CLAUSES.has(first.text)) {
@@ -289,20 +400,21 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
       first.text === 'rlike' ||
       first.text === 'regexp'
     ) {
-      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
-      hits.push({ rule: 'sqli.breakout', score: 5, paranoia: 1, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     } else if (BOOLEAN.has(first.text) || first.text === 'not') {
-      hits.push({ rule: 'sqli.breakout', score: 2, paranoia: 2, at });
+      hits.push(hit(SQLI_RULES['sqli.breakout.boolean'], at));
     }
   } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
-    hits.push({ rule: 'sqli.stacked', score: 5, paranoia: 1, at });
+    hits.push(hit(SQLI_RULES['sqli.stacked'], at));
   }
 }
 
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
+  rules: Object.values(SQLI_RULES),
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
   plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),

@@ -43,4 +43,12 @@ describe('ssrf detector', () => {
       assert.ok(strongest(benign, 'body') < 5, benign);
     }
   });
+
+  test('private addresses written as configurations flag, written to evade decide', () => {
+    const scores = (value: string) =>
+      ssrfDetector.detect(viewsOf(value), 'query', 'query.url').map((h) => h.score);
+    assert.deepEqual(scores('https://user:pw@192.168.0.1:25060'), [3]);
+    assert.deepEqual(scores('http://3232235521/'), [5]);
+    assert.deepEqual(scores('http://0xc0a80101'), [5]);
+  });
 });

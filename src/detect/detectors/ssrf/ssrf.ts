@@ -3,7 +3,9 @@
 // mapped IPv4 — and is checked against loopback, private, link-local and cloud metadata addresses;
 // schemes that reach non-HTTP services (gopher, dict, file…) are flagged on their own.
 import { classifyHostLiteral } from '../../../lib/ip-address.ts';
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { SSRF_RULES } from './rules.ts';
 
 // `file:` is left to the traversal detector (a local read, not a request).
 const DANGEROUS_SCHEMES = new Set([
@@ -36,6 +38,14 @@ const DOTTED_NAMES = INTERNAL_NAMES.map((name) => `.${name}`);
 // Wildcard DNS services that resolve `<ip>.nip.io` to `<ip>`, a common filter bypass.
 const WILDCARD_DNS = ['.nip.io', '.xip.io', '.sslip.io', '.nip.direct', '.traefik.me'];
 const MAX_URLS = 64;
+/** A dotted-decimal address as configurations write it; decimal, hex or octal forms are evasion. */
+const CANONICAL_IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// Remotes of version control and remote shells: an address in them names a repository, the
+// server does not fetch it (`ssh://git@localhost:2222/org/repo.git` in a repository's settings).
+const NON_REQUEST_SCHEMES = new Set(['ssh', 'git', 'git+ssh', 'ssh+git', 'svn+ssh', 'mailto']);
+// Browsers name the page that sent a request in these: a front end on localhost or an intranet
+// host is everyday traffic, not a request the server makes.
+const BROWSER_ORIGIN_HEADERS = new Set(['header.origin', 'header.referer']);
 // What a bare internal host can start with: an address literal, or one of the internal names.
 const BARE_HOST_START =
   /^(?:[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes|[\w.-]+\.(?:nip|xip|sslip)\.io)/;
@@ -62,8 +72,11 @@ function hostAt(text: string, from: number): string {
 export function internalReason(rawHost: string): string | undefined {
   const host = rawHost.replace(/\.$/, '');
   if (host.length === 0) return undefined;
-  for (let i = 0; i < INTERNAL_NAMES.length; i++)
-    if (host === INTERNAL_NAMES[i] || host.endsWith(DOTTED_NAMES[i]!)) return 'internal-name';
+  for (let i = 0; i < INTERNAL_NAMES.length; i++) {
+    if (host === INTERNAL_NAMES[i]) return 'internal-name';
+    // `github.localhost` and the like name development installs in API documents (RFC 6761 §6.3).
+    if (host.endsWith(DOTTED_NAMES[i]!)) return i === 0 ? 'local-name' : 'internal-name';
+  }
   // Every inet_aton form starts with a digit and every IPv6 literal has a `:`: a host name is neither.
   const first = host.charCodeAt(0);
   const literal = (first >= 48 && first <= 57) || host.includes(':') ? classifyHostLiteral(host) : undefined;
@@ -85,8 +98,10 @@ function isSchemeChar(c: number): boolean {
 /** The SSRF detector. */
 export const ssrfDetector: Detector = {
   category: 'ssrf',
-  detect(views) {
+  rules: Object.values(SSRF_RULES),
+  detect(views, _kind, location) {
     const text = views.lower;
+    const browserOrigin = BROWSER_ORIGIN_HEADERS.has(location);
     const hits: Hit[] = [];
     const whole = text.trimStart();
     let i = text.indexOf('://');
@@ -98,23 +113,29 @@ export const ssrfDetector: Detector = {
       // The URL is the value, or a parameter inside another URL (`?url=http://localhost`).
       const leading = (whole.length > 0 && text.length - whole.length === s) || text[s - 1] === '=';
       if (DANGEROUS_SCHEMES.has(scheme)) {
-        hits.push({ rule: 'ssrf.scheme', score: leading ? 5 : 3, paranoia: 1, at: s });
+        hits.push(hit(SSRF_RULES[leading ? 'ssrf.scheme' : 'ssrf.scheme.embedded'], s));
       }
-      const reason = internalReason(hostAt(text, i + 3));
-      if (reason !== undefined) {
-        const strong = reason === 'metadata' || reason === 'wildcard-dns' || leading;
-        hits.push({
-          rule: reason === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-host',
-          score: strong ? 5 : 3,
-          paranoia: 1,
-          at: s,
-        });
+      const reason = NON_REQUEST_SCHEMES.has(scheme) ? undefined : internalReason(hostAt(text, i + 3));
+      if (reason !== undefined && (reason === 'metadata' || !browserOrigin)) {
+        const strong =
+          reason === 'metadata' || reason === 'wildcard-dns' || (leading && reason !== 'local-name');
+        // A private (RFC 1918) address in a URL value is everyday configuration; loopback,
+        // link-local and internal names are what forged requests aim at.
+        const rule =
+          reason === 'metadata'
+            ? 'ssrf.metadata'
+            : strong && reason === 'private' && CANONICAL_IPV4.test(hostAt(text, i + 3))
+              ? 'ssrf.private-host'
+              : strong
+                ? 'ssrf.internal-host'
+                : 'ssrf.internal-host.embedded';
+        hits.push(hit(SSRF_RULES[rule], s));
       }
       i = text.indexOf('://', i + 3);
     }
     if (whole.startsWith('//') && !whole.startsWith('///')) {
       const reason = internalReason(hostAt(whole, 2));
-      if (reason !== undefined) hits.push({ rule: 'ssrf.internal-host', score: 5, paranoia: 1, at: 0 });
+      if (reason !== undefined) hits.push(hit(SSRF_RULES['ssrf.internal-host'], 0));
     } else if (
       count === 0 &&
       BARE_HOST_START.test(whole) &&
@@ -125,13 +146,12 @@ export const ssrfDetector: Detector = {
       if (reason !== undefined) {
         // Private addresses are everyday data in API payloads; only loopback and metadata stand out.
         const strong = reason === 'metadata' || reason === 'wildcard-dns';
-        const score = strong ? 5 : reason === 'loopback' || reason === 'internal-name' ? 3 : 2;
-        hits.push({
-          rule: strong ? 'ssrf.metadata' : 'ssrf.internal-host',
-          score,
-          paranoia: score === 2 ? 2 : 1,
-          at: 0,
-        });
+        const rule = strong
+          ? 'ssrf.metadata'
+          : reason === 'loopback' || reason === 'internal-name'
+            ? 'ssrf.bare-host.loopback'
+            : 'ssrf.bare-host.private';
+        hits.push(hit(SSRF_RULES[rule], 0));
       }
     }
     return hits;

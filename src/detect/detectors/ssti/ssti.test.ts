@@ -41,4 +41,17 @@ describe('ssti detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('finds Smarty blocks, lodash and ERB objects, Ruby commands and literal probes', () => {
+    const rules = (value: string) =>
+      sstiDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => h.rule);
+    assert.ok(rules('{php}echo `id`;{/php}').includes('ssti.object-walk'));
+    assert.ok(rules('{$smarty.version}').includes('ssti.object-walk'));
+    assert.ok(rules('{{= _.VERSION}}').includes('ssti.object-walk'));
+    assert.ok(rules("<%= Dir.entries('/') %>").includes('ssti.object-walk'));
+    assert.ok(rules('#{ %x|env| }').includes('ssti.object-walk'));
+    assert.ok(rules("{{'a'.toUpperCase()}}").includes('ssti.probe'));
+    assert.ok(rules('ih0vr{{364|add:733}}d121r').includes('ssti.probe'));
+    assert.deepEqual(rules('Hello {{ user.name }}, your file is in the dir'), []);
+  });
 });

@@ -1,7 +1,9 @@
 // Server-side template injection: template expressions of Jinja2/Twig (`{{ }}`, `{% %}`), EL/SpEL/
 // Freemarker/Velocity (`${ }`, `#{ }`, `*{ }`, `<#…>`, `#set`), ERB/EJS (`<%= %>`) and Razor (`@( )`),
 // whose contents are tokenized: object-graph walks, code execution names, or arithmetic probes.
+import { hit, type Rule } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { SSTI_RULES } from './rules.ts';
 
 const OPENERS: readonly [string, string][] = [
   ['{php}', '{/php}'],
@@ -178,12 +180,8 @@ const STATEMENTS = new Set([
   'eval',
 ]);
 
-interface Verdict {
-  readonly score: number;
-  readonly rule: string;
-}
-
-function classify(body: string, opener: string): Verdict | undefined {
+/** Which rule an expression body matches, if any. */
+function classify(body: string, opener: string): Rule | undefined {
   const words = body.match(/[a-z_$][\w$]*/g) ?? [];
   let dangerous = 0;
   let strong = false;
@@ -192,32 +190,43 @@ function classify(body: string, opener: string): Verdict | undefined {
     if (DANGEROUS.has(w)) dangerous++;
   }
   const structured = /[.([]/.test(body);
-  if (strong || (dangerous > 0 && structured)) return { score: 5, rule: 'ssti.object-walk' };
+  // Smarty's `{php}` block and `$smarty` object, lodash's `_` in `{{= _.x }}`, Ruby's `%x|cmd|`,
+  // and ERB calls on Ruby's file and process classes.
+  if (opener === '{php}' || opener === '{$smarty' || /^\s*=\s*_\./.test(body) || /%x[|({[]/.test(body))
+    return SSTI_RULES['ssti.object-walk'];
+  if (opener === '<%' && /\b(?:dir|file|io|kernel|open3|process)\s*\.\s*[a-z_]+/.test(body))
+    return SSTI_RULES['ssti.object-walk'];
+  // `{{'a'.toUpperCase()}}`, `{{364|add:733}}`: a method or filter on literals, a probe.
+  if (
+    /^\s*=?\s*(?:'[^']{0,40}'|"[^"]{0,40}")\s*\.\s*[a-z_]\w*\s*\(/.test(body) ||
+    /^\s*\d+\s*\|\s*add\s*:\s*\d+\s*$/.test(body)
+  )
+    return SSTI_RULES['ssti.probe'];
+  if (strong || (dangerous > 0 && structured)) return SSTI_RULES['ssti.object-walk'];
   const trimmed = body.trim();
-  if (body.includes('`') && (opener === '<%' || opener === '{{'))
-    return { score: 5, rule: 'ssti.object-walk' };
+  if (body.includes('`') && (opener === '<%' || opener === '{{')) return SSTI_RULES['ssti.object-walk'];
   // `${new File("…")}`, `${new URL(…).getText()}`: object construction inside an expression.
-  if (/\bnew\s+[a-z_][\w.]*\s*\(/.test(body)) return { score: 5, rule: 'ssti.object-walk' };
+  if (/\bnew\s+[a-z_][\w.]*\s*\(/.test(body)) return SSTI_RULES['ssti.object-walk'];
   if (words.length === 1 && SELF_OBJECTS.has(words[0]!) && /^[\w\s]*$/.test(trimmed))
-    return { score: 5, rule: 'ssti.object-walk' };
+    return SSTI_RULES['ssti.object-walk'];
   // `{{7*7}}`, `${7*'7'}`, `<%= 7*7 %>`: arithmetic on literals only a template engine would evaluate.
-  if (/^=?\s*[\d'"]+\s*[-+*/%]\s*[\d'"]+\s*$/.test(trimmed)) return { score: 5, rule: 'ssti.probe' };
+  if (/^=?\s*[\d'"]+\s*[-+*/%]\s*[\d'"]+\s*$/.test(trimmed)) return SSTI_RULES['ssti.probe'];
   if (opener === '{%' && words.length > 0)
-    return {
-      score: STATEMENTS.has(words[0]!) || words[0]!.startsWith('end') ? 5 : 3,
-      rule: 'ssti.statement',
-    };
+    return SSTI_RULES[
+      STATEMENTS.has(words[0]!) || words[0]!.startsWith('end') ? 'ssti.statement' : 'ssti.statement.unknown'
+    ];
   if (opener === '{{' && /^[#/](?:each|with|if|unless|lookup|log)\b/.test(trimmed))
-    return { score: 3, rule: 'ssti.statement' };
-  if (/\.\w+\s*\(/.test(body)) return { score: 3, rule: 'ssti.expression' };
-  if (dangerous > 0 && words.length === 1 && opener !== '${') return { score: 3, rule: 'ssti.object-walk' };
-  if (opener === '<%' && /^=?\s*\S/.test(trimmed) && structured) return { score: 3, rule: 'ssti.expression' };
+    return SSTI_RULES['ssti.statement.unknown'];
+  if (/\.\w+\s*\(/.test(body)) return SSTI_RULES['ssti.expression'];
+  if (dangerous > 0 && words.length === 1 && opener !== '${') return SSTI_RULES['ssti.object-name'];
+  if (opener === '<%' && /^=?\s*\S/.test(trimmed) && structured) return SSTI_RULES['ssti.expression'];
   return undefined;
 }
 
 /** The SSTI detector. */
 export const sstiDetector: Detector = {
   category: 'ssti',
+  rules: Object.values(SSTI_RULES),
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];
@@ -233,10 +242,10 @@ export const sstiDetector: Detector = {
           start,
           end < 0 ? Math.min(text.length, start + MAX_EXPRESSION) : Math.min(end, start + MAX_EXPRESSION),
         );
-        const verdict = classify(body, open);
-        if (verdict !== undefined) {
-          hits.push({ rule: verdict.rule, score: verdict.score, paranoia: 1, at: i });
-          if (verdict.score >= 5) return hits;
+        const rule = classify(body, open);
+        if (rule !== undefined) {
+          hits.push(hit(rule, i));
+          if (rule.score >= 5) return hits;
         }
         if (end < 0) break;
         i = text.indexOf(open, end + close.length);
@@ -245,7 +254,7 @@ export const sstiDetector: Detector = {
     // Directives outside delimiters: Velocity `#set(`/`#foreach(`, Freemarker `<#assign`, `?new()`.
     const directive =
       /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(/.exec(text);
-    if (directive !== null) hits.push({ rule: 'ssti.directive', score: 5, paranoia: 1, at: directive.index });
+    if (directive !== null) hits.push(hit(SSTI_RULES['ssti.directive'], directive.index));
     return hits;
   },
 };

@@ -3,6 +3,17 @@
 /** Path fragments (lower case, forward slashes) that name files an attacker wants to read. */
 export const SENSITIVE_PATHS: readonly string[] = [
   'etc/passwd',
+  'master.passwd',
+  '.profile',
+  '.cshrc',
+  '.bash_profile',
+  '.login',
+  '.passwd',
+  'mysql.err',
+  'mysql.log',
+  'mysql-bin.log',
+  'php4/sessions',
+  'php5/sessions',
   'etc/shadow',
   'etc/group',
   'etc/hosts',

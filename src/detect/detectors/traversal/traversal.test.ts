@@ -43,4 +43,17 @@ describe('traversal detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('reads undecodable escapes between dot pairs and path words as separators', () => {
+    const rules = (value: string) =>
+      traversalDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => h.rule);
+    assert.ok(rules('..%c0%5c..%c0%5c..%c0%5cboot.ini').includes('traversal.escape'));
+    assert.ok(rules('..%uEFC8..%uEFC8..%uEFC8windows').includes('traversal.escape'));
+    assert.ok(rules('users/.htpasswd').includes('traversal.sensitive-file'));
+    assert.ok(
+      rules('C:\\Program Files\\Apache Group\\Apache\\conf\\httpd.conf').includes('traversal.sensitive-file'),
+    );
+    assert.deepEqual(rules('50% off... 20% more'), []);
+    assert.deepEqual(rules('C:\\Users\\alice\\report.docx').includes('traversal.sensitive-file'), false);
+  });
 });

@@ -1,7 +1,9 @@
 // Path traversal and local file inclusion: path segments are walked after decoding (encoded and
 // overlong dots and slashes, `\`, `0x2e`, `....//`) to see whether they climb above their root,
 // and path-shaped values are matched against well-known sensitive files and stream wrappers.
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { TRAVERSAL_RULES } from './rules.ts';
 import { SENSITIVE_PATHS, SYSTEM_ROOTS, WRAPPERS } from './sensitive.ts';
 
 /** Traversal-specific folding: both slashes, hex-written dots/slashes, nulls. */
@@ -9,7 +11,11 @@ function fold(lower: string): string {
   let text = lower;
   if (text.includes('0x'))
     text = text.replaceAll('0x2e', '.').replaceAll('0x2f', '/').replaceAll('0x5c', '/');
-  return text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+  text = text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+  // In a token, escapes no decoder could read (`%c0%qf`, `%uefc8`, `%bg`) stand where a separator
+  // was: read them as one (`etc%c0%qfpasswd` is `etc/passwd` to a lenient server).
+  if (text.includes('%') && !/\s/.test(text)) text = text.replace(JUNK_ESCAPES, '/');
+  return text;
 }
 
 /** How far above its starting directory a path climbs, and where the first climb starts. */
@@ -36,6 +42,11 @@ function climb(text: string): { depth: number; ups: number; at: number } {
   }
   return { depth: -lowest, ups, at };
 }
+
+const JUNK_ESCAPES = /(?:%[0-9a-z]{2}|%u[0-9a-f]{4})+/g;
+
+/** Two or more `..` each followed by 1–6 escape or symbol characters that are not a plain slash. */
+const EXOTIC_CLIMB = /(?:\.\.(?:%[0-9a-z]{2}|%u[0-9a-f]{4}|[^a-z0-9.%/\s]){1,6}){2,}/;
 
 const PATH_SYNTAX = /[./\\:%\u0000\u2215\uff0e]|0x/;
 
@@ -84,36 +95,55 @@ function isPathShaped(text: string): boolean {
 /** The traversal / LFI detector. */
 export const traversalDetector: Detector = {
   category: 'traversal',
+  rules: Object.values(TRAVERSAL_RULES),
   detect(views, kind) {
     const hits: Hit[] = [];
     if (!PATH_SYNTAX.test(views.lower)) {
       // No path syntax: only a bare sensitive file name (`authorized_keys`) can match, at the start.
       if (findSensitive(views.lower, true) !== undefined) {
-        hits.push({ rule: 'traversal.sensitive-file', score: 2, paranoia: 2, at: 0 });
+        hits.push(hit(TRAVERSAL_RULES['traversal.sensitive-file.name'], 0));
       }
       return hits;
     }
     const text = fold(views.lower);
-    if (text.includes('..')) {
+    // `..` pairs joined by separators no decoder turned into a slash (`..%c0%5c..%c0%5c`,
+    // `..%uEFC8..%uEFC8`, `..%01%c1%8s..`): broken or exotic encodings of `../` repeated.
+    const run = text.includes('..') ? EXOTIC_CLIMB.exec(text) : null;
+    if (run !== null) {
+      hits.push(hit(TRAVERSAL_RULES['traversal.escape'], run.index));
+      return hits;
+    }
+    // Dots alone (`...`, an ellipsis) climb nothing: a traversal needs a separator, or is `..` itself.
+    if (text.includes('..') && (text.includes('/') || text.trim() === '..')) {
       const { depth, ups, at } = climb(text);
       // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
       const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
       if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)))
-        hits.push({ rule: 'traversal.escape', score: 5, paranoia: 1, at });
+        hits.push(hit(TRAVERSAL_RULES['traversal.escape'], at));
       else if (depth === 1 || ups > 0)
-        hits.push({
-          rule: 'traversal.dot-segment',
-          score: ups > 0 && depth === 1 ? 3 : 2,
-          paranoia: depth === 1 ? 1 : 2,
-          at: Math.max(0, at),
-        });
+        hits.push(
+          hit(
+            TRAVERSAL_RULES[depth === 1 ? 'traversal.dot-segment' : 'traversal.dot-segment.inside'],
+            Math.max(0, at),
+          ),
+        );
     }
     const wrappers = WRAPPER_HINTS.some((hint) => text.includes(hint)) ? WRAPPERS : [];
     for (const wrapper of wrappers) {
       const at = text.indexOf(wrapper);
       if (at >= 0 && (at === 0 || !/[a-z0-9]/.test(text[at - 1]!))) {
         const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
-        hits.push({ rule: 'traversal.wrapper', score: leading ? 5 : 2, paranoia: leading ? 1 : 2, at });
+        // A file URL names a file (`file:///Users/me/repo` in an API document); what it reads
+        // decides: system paths, sensitive files and climbs have rules of their own.
+        const file = wrapper === 'file://';
+        const rule = file
+          ? leading
+            ? 'traversal.file-url'
+            : 'traversal.file-url.embedded'
+          : leading
+            ? 'traversal.wrapper'
+            : 'traversal.wrapper.embedded';
+        hits.push(hit(TRAVERSAL_RULES[rule], at));
         break;
       }
     }
@@ -122,13 +152,17 @@ export const traversalDetector: Detector = {
     const sensitive = findSensitive(text);
     if (sensitive !== undefined) {
       const token = !/\s/.test(text.trim().slice(0, 300));
-      const shaped = shapedAny || (token && text.trimStart().startsWith(sensitive.path));
-      hits.push({
-        rule: 'traversal.sensitive-file',
-        score: shaped ? 5 : 2,
-        paranoia: shaped ? 1 : 2,
-        at: sensitive.at,
-      });
+      // A token that reaches the file through directories (`users/.htpasswd`, `??/??/etc/issue`),
+      // or a drive path (`C:/Program Files/Apache/conf/httpd.conf`).
+      const reached = token && sensitive.at > 0 && text[sensitive.at - 1] === '/';
+      const drive = /^\s*[a-z]:/.test(text);
+      const shaped = shapedAny || reached || drive || (token && text.trimStart().startsWith(sensitive.path));
+      hits.push(
+        hit(
+          TRAVERSAL_RULES[shaped ? 'traversal.sensitive-file' : 'traversal.sensitive-file.text'],
+          sensitive.at,
+        ),
+      );
     }
     if (pathShaped) {
       const t = text
@@ -136,9 +170,8 @@ export const traversalDetector: Detector = {
         .replace(/^file:\/*/, '/')
         .replace(/^[a-z]:/, '');
       const first = t.split('/').find((s) => s.length > 0) ?? '';
-      if (SYSTEM_ROOTS.has(first)) hits.push({ rule: 'traversal.system-path', score: 5, paranoia: 1, at: 0 });
-      else if (/^\s*[a-z]:\//.test(text))
-        hits.push({ rule: 'traversal.system-path', score: 3, paranoia: 1, at: 0 });
+      if (SYSTEM_ROOTS.has(first)) hits.push(hit(TRAVERSAL_RULES['traversal.system-path'], 0));
+      else if (/^\s*[a-z]:\//.test(text)) hits.push(hit(TRAVERSAL_RULES['traversal.drive-path'], 0));
     }
     return hits;
   },

@@ -54,4 +54,36 @@ describe('xss detector', () => {
       assert.ok(strongest(benign) < 5, benign);
     }
   });
+
+  test('finds script without markup: indirect calls, bracket access, navigation, JSFuck, UTF-7', () => {
+    assert.equal(strongest('alert?.(document.domain)'), 5);
+    assert.equal(strongest('alert.call(null,1)'), 5);
+    assert.equal(scores("window['document']['cookie']").get('xss.bracket-access'), 5);
+    assert.equal(scores('document["write"](1)').get('xss.bracket-access'), 5);
+    assert.equal(scores('Reflect.apply(alert,null,[1])').get('xss.computed-call'), 5);
+    assert.equal(scores('location=name').get('xss.location-assign'), 5);
+    assert.equal(scores('[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]]').get('xss.jsfuck'), 5);
+    assert.equal(scores('+ADw-script+AD4-alert(1)+ADw-/script+AD4-').get('xss.encoded-markup'), 5);
+    assert.equal(scores('\u00bcscript\u00bealert(1)\u00bc/script\u00be').get('xss.encoded-markup'), 5);
+  });
+
+  test('leaves code-like prose and data alone', () => {
+    for (const value of [
+      'my location = Berlin',
+      'array[0] and window["size"]',
+      'the alert was called twice',
+      '[[1,2],[3,4]]',
+      'AB+ADw',
+      'price ¼ off',
+    ])
+      assert.equal(strongest(value, 'body', 'body.text'), 0, value);
+  });
+
+  test('reads a URL attribute as a URL whatever follows its colon, and finds sinks handed over as callbacks', () => {
+    assert.equal(
+      scores('<IMG\nSRC\n=\n"\nj\na\nv\na\ns\nc\nr\ni\np\nt\n:\na\nl\ne\nr\nt\n(1)">').get('xss.script-url'),
+      5,
+    );
+    assert.equal(scores('[1].find(alert)').get('xss.computed-call'), 5);
+  });
 });

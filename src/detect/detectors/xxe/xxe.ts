@@ -1,6 +1,8 @@
 // XML external entities and entity expansion: DOCTYPE declarations with ENTITY definitions,
 // external identifiers (SYSTEM/PUBLIC), parameter entities, and XInclude (XML 1.0 §4.2, XInclude 1.0).
+import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
+import { XXE_RULES } from './rules.ts';
 
 function skipSpace(text: string, i: number): number {
   let j = i;
@@ -11,6 +13,7 @@ function skipSpace(text: string, i: number): number {
 /** The XXE detector. */
 export const xxeDetector: Detector = {
   category: 'xxe',
+  rules: Object.values(XXE_RULES),
   detect(views, kind) {
     const text = views.lower;
     const hits: Hit[] = [];
@@ -18,9 +21,14 @@ export const xxeDetector: Detector = {
     // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway.
     if (kind !== 'body' && kind !== 'key') {
       const declaration = text.indexOf('<?xml');
-      if (declaration >= 0) hits.push({ rule: 'xxe.xml-document', score: 5, paranoia: 1, at: declaration });
+      // A document: the declaration leads the value, or markup follows it (prose may quote one).
+      const close = declaration >= 0 ? text.indexOf('?>', declaration) : -1;
+      const document =
+        declaration >= 0 &&
+        (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
+      if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
       const cdata = text.indexOf('<![cdata[');
-      if (cdata >= 0) hits.push({ rule: 'xxe.xml-document', score: 3, paranoia: 1, at: cdata });
+      if (cdata >= 0) hits.push(hit(XXE_RULES['xxe.cdata'], cdata));
     }
     let i = text.indexOf('<!');
     let guard = 0;
@@ -32,12 +40,12 @@ export const xxeDetector: Detector = {
         const end = text.indexOf('>', k);
         const decl = text.slice(k, end < 0 ? Math.min(text.length, k + 2048) : Math.min(end, k + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
-        hits.push({
-          rule: external ? 'xxe.external-entity' : parameter ? 'xxe.parameter-entity' : 'xxe.entity',
-          score: 5,
-          paranoia: 1,
-          at: i,
-        });
+        hits.push(
+          hit(
+            XXE_RULES[external ? 'xxe.external-entity' : parameter ? 'xxe.parameter-entity' : 'xxe.entity'],
+            i,
+          ),
+        );
         if (external) return hits;
       } else if (text.startsWith('doctype', j)) {
         // The external identifier comes before any internal subset (`[`…`]`).
@@ -46,12 +54,7 @@ export const xxeDetector: Detector = {
         if (subset >= 0 && (end < 0 || subset < end)) end = subset;
         const decl = text.slice(j, end < 0 ? Math.min(text.length, j + 2048) : Math.min(end, j + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
-        hits.push({
-          rule: external ? 'xxe.external-doctype' : 'xxe.doctype',
-          score: external ? 5 : 3,
-          paranoia: 1,
-          at: i,
-        });
+        hits.push(hit(XXE_RULES[external ? 'xxe.external-doctype' : 'xxe.doctype'], i));
       }
       i = text.indexOf('<!', i + 2);
     }
@@ -61,14 +64,13 @@ export const xxeDetector: Detector = {
       xslt >= 0 &&
       /document\(|php:function|unparsed-text|system-property|xsl:include|xsl:import/.test(text)
     ) {
-      hits.push({ rule: 'xxe.xslt', score: 5, paranoia: 1, at: xslt });
+      hits.push(hit(XXE_RULES['xxe.xslt'], xslt));
     }
     const pi = text.indexOf('<?import');
-    if (pi >= 0 && text.includes('implementation', pi))
-      hits.push({ rule: 'xxe.import', score: 5, paranoia: 1, at: pi });
+    if (pi >= 0 && text.includes('implementation', pi)) hits.push(hit(XXE_RULES['xxe.import'], pi));
     const include = text.indexOf('xinclude');
     if (include >= 0 || /<\w+:include\b/.test(text))
-      hits.push({ rule: 'xxe.xinclude', score: 5, paranoia: 1, at: Math.max(0, include) });
+      hits.push(hit(XXE_RULES['xxe.xinclude'], Math.max(0, include)));
     return hits;
   },
 };

@@ -1,0 +1,215 @@
+// The detection eval in process: detection per attack family and false positives per benign set,
+// each in the eight placements of issue 13, plus the real-traffic benign set and speed.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createDetector, inputsFromBody, thresholdFor } from '../src/detect/index.ts';
+import { readLines } from './detect-corpus.ts';
+import { FAMILY_ATTACKS, FAMILY_BENIGN } from './detect-families.ts';
+import { inputsFor, PLACEMENT_NOTES, PLACEMENTS, type Placement } from './detect-placements.ts';
+import { realTraffic } from './detect-real-traffic.ts';
+
+export interface InProcessOptions {
+  readonly corpus: string;
+  readonly paranoia: number;
+  /** The blocking threshold; default by paranoia level. */
+  readonly threshold: number | undefined;
+  readonly jsonOut: string | undefined;
+  /** Print the lines of this attack file (or `all`) missed in the query placement. */
+  readonly showMisses: string | undefined;
+  /** Print the lines of this benign file (or `all`) blocked in the query placement. */
+  readonly showFalse: string | undefined;
+}
+
+interface Row {
+  readonly file: string;
+  readonly lines: number;
+  /** Share blocked per placement; undefined when no line could be placed there. */
+  readonly rates: Partial<Record<Placement, number>>;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '     -' : `${(100 * x).toFixed(1).padStart(5)}%`);
+
+function table(title: string, rows: readonly Row[]): string {
+  const out = [
+    `\n${title}`,
+    `${'set'.padEnd(26)}${'lines'.padStart(6)}  ${PLACEMENTS.map((p) => p.padStart(9)).join('')}`,
+  ];
+  for (const r of rows)
+    out.push(
+      `${r.file.padEnd(26)}${String(r.lines).padStart(6)}  ${PLACEMENTS.map((p) => pct(r.rates[p]).padStart(9)).join('')}`,
+    );
+  const total = rows.reduce((s, r) => s + r.lines, 0);
+  const overall: Partial<Record<Placement, number>> = {};
+  for (const p of PLACEMENTS) {
+    const counted = rows.filter((r) => r.rates[p] !== undefined);
+    const n = counted.reduce((s, r) => s + r.lines, 0);
+    if (n > 0) overall[p] = counted.reduce((s, r) => s + r.rates[p]! * r.lines, 0) / n;
+  }
+  out.push(
+    `${'overall'.padEnd(26)}${String(total).padStart(6)}  ${PLACEMENTS.map((p) => pct(overall[p]).padStart(9)).join('')}`,
+  );
+  return out.join('\n');
+}
+
+/** Runs the eval and prints its tables. */
+export function evaluateInProcess(options: InProcessOptions): void {
+  const { corpus, paranoia } = options;
+  const threshold = options.threshold ?? thresholdFor(paranoia);
+  const detector = createDetector({ paranoia, threshold });
+  const slow: { ms: number; file: string; line: number; length: number }[] = [];
+
+  function rowOf(file: string, lines: readonly string[], attack: boolean, label: string): Row {
+    const rates: Partial<Record<Placement, number>> = {};
+    for (const placement of PLACEMENTS) {
+      let hits = 0;
+      let counted = 0;
+      lines.forEach((line, index) => {
+        const inputs = inputsFor(line, placement);
+        if (inputs === undefined) return;
+        counted++;
+        const start = performance.now();
+        const result = detector.inspect(inputs);
+        if (placement === 'query')
+          slow.push({ ms: performance.now() - start, file, line: index + 1, length: line.length });
+        if (result.blocked) hits++;
+        if (placement !== 'query') return;
+        if (attack && !result.blocked && (options.showMisses === label || options.showMisses === 'all'))
+          console.log('MISS', label, JSON.stringify(line).slice(0, 200));
+        if (!attack && result.blocked && (options.showFalse === label || options.showFalse === 'all'))
+          console.log(
+            'FP',
+            label,
+            result.findings.map((f) => `${f.rule}:${f.score}`).join(','),
+            JSON.stringify(line).slice(0, 220),
+          );
+      });
+      if (counted > 0) rates[placement] = hits / counted;
+    }
+    return { file: label, lines: lines.length, rates };
+  }
+
+  function corpusRows(dir: 'attacks' | 'benign'): Row[] {
+    return readdirSync(join(corpus, dir))
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .map((name) =>
+        rowOf(
+          `${dir}/${name}`,
+          readLines(join(corpus, dir, name)),
+          dir === 'attacks',
+          name.replace('.txt', ''),
+        ),
+      );
+  }
+
+  const attacks = corpusRows('attacks');
+  const families = Object.entries(FAMILY_ATTACKS).map(([family, lines]) =>
+    rowOf(`families/${family}`, lines, true, family),
+  );
+  const benign = corpusRows('benign');
+  benign.push(rowOf('families/benign', FAMILY_BENIGN, false, 'family-look-alikes'));
+
+  // Real traffic: whole requests, each in its own placement.
+  const real = new Map<string, { placement: Placement; total: number; blocked: number }>();
+  for (const request of realTraffic(paranoia)) {
+    const key = `${request.set}/${request.placement}`;
+    const entry = real.get(key) ?? { placement: request.placement, total: 0, blocked: 0 };
+    entry.total++;
+    const result = detector.inspect(request.inputs);
+    if (result.blocked) {
+      entry.blocked++;
+      if (options.showFalse === 'real' || options.showFalse === 'all')
+        console.log(
+          'FP',
+          key,
+          result.findings.map((f) => `${f.rule}:${f.score}@${f.location}`).join(','),
+          request.shown.slice(0, 160),
+        );
+    }
+    real.set(key, entry);
+  }
+  const realRows: Row[] = [...real.entries()].map(([key, e]) => ({
+    file: key.slice(0, key.lastIndexOf('/')),
+    lines: e.total,
+    rates: { [e.placement]: e.blocked / e.total },
+  }));
+
+  console.log(
+    `Rampart detect-eval: corpus ${corpus}, paranoia ${paranoia} (threshold ${threshold}), decision = blocked`,
+  );
+  console.log(PLACEMENT_NOTES);
+  console.log(table('Detection rate: corpus attack families', attacks));
+  console.log(
+    table('Detection rate: families the corpus lacks (own payloads, bench/detect-families.ts)', families),
+  );
+  console.log(table('False-positive rate: corpus benign sets and family look-alikes', benign));
+  console.log(
+    table('False-positive rate: real API traffic (whole requests, in their own placement)', realRows),
+  );
+  const realTotal = [...real.values()].reduce((s, e) => s + e.total, 0);
+  const realBlocked = [...real.values()].reduce((s, e) => s + e.blocked, 0);
+  console.log(
+    `real traffic: ${realBlocked} of ${realTotal} requests blocked (${pct(realBlocked / realTotal).trim()})`,
+  );
+
+  slow.sort((a, b) => b.ms - a.ms);
+  const at = (q: number) => slow[Math.floor((slow.length - 1) * (1 - q))]?.ms ?? 0;
+  console.log(
+    `\nPer inspection (query placement, ${slow.length} lines): p50 ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms`,
+  );
+  console.log('Slowest inputs (query placement; single outliers are usually GC pauses):');
+  for (const s of slow.slice(0, 5))
+    console.log(`  ${s.ms.toFixed(2)} ms  ${s.file}:${s.line} (${s.length} chars)`);
+
+  // Throughput on benign JSON bodies and on adversarial megabyte inputs.
+  const documents = readLines(join(corpus, 'benign', 'json-documents.txt'));
+  const body = `[${documents.join(',')}]`;
+  const bodyBytes = Buffer.byteLength(body);
+  const big = createDetector({ paranoia, budgetBytes: 64 * 1024 * 1024 });
+  let start = performance.now();
+  const rounds = 5;
+  for (let i = 0; i < rounds; i++)
+    big.inspect(inputsFromBody(body, 'application/json', { screenJson: true }));
+  const jsonMBs = (bodyBytes * rounds) / 1e6 / ((performance.now() - start) / 1000);
+  console.log(
+    `\nThroughput: benign JSON body ${(bodyBytes / 1e6).toFixed(2)} MB: ${jsonMBs.toFixed(1)} MB/s`,
+  );
+  const adversarial: Record<string, number> = {};
+  for (const unit of [
+    "'",
+    '"',
+    '(',
+    '<',
+    '<a ',
+    '%25',
+    '${',
+    '../',
+    '&#',
+    '\\u',
+    '; ',
+    '{{',
+    '*)(',
+    '<?',
+    '#{',
+    '+AD',
+    'chr(',
+  ]) {
+    const value = unit.repeat(Math.ceil(1_000_000 / unit.length));
+    start = performance.now();
+    big.inspect([{ location: 'body', value, kind: 'body' }]);
+    const ms = performance.now() - start;
+    adversarial[unit] = ms;
+    console.log(
+      `  1 MB of ${JSON.stringify(unit).padEnd(8)} ${ms.toFixed(0).padStart(6)} ms  (${(1000 / ms).toFixed(1)} MB/s)`,
+    );
+  }
+
+  if (options.jsonOut !== undefined) {
+    writeFileSync(
+      options.jsonOut,
+      `${JSON.stringify({ corpus, paranoia, attacks, families, benign, real: realRows, slowest: slow.slice(0, 20), throughput: { jsonMBs, adversarialMs: adversarial } }, null, 2)}\n`,
+    );
+    console.log(`\nwrote ${options.jsonOut}`);
+  }
+}

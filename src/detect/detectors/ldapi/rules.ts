@@ -1,0 +1,23 @@
+// The LDAP injection rules.
+import { ruleTable } from '../../rules.ts';
+
+export const LDAPI_RULES = ruleTable('ldapi', {
+  'ldapi.filter-breakout': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a value that closes the filter and opens another with a wildcard or operator (`*)(uid=*))(|(uid=*`)',
+  },
+  'ldapi.filter-breakout.weak': {
+    paranoia: 1,
+    score: 3,
+    description: 'a value that closes the filter and opens a plain filter item (`x)(cn=a`)',
+  },
+  'ldapi.extensible-match': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a value that closes the filter and opens an extensible match (`x)(uid:1.2.840.113556.1.4.803:=2`, `*)(cn:dn:=admin`)',
+  },
+  'ldapi.filter': { paranoia: 1, score: 2, description: 'a value that is itself a filter item (`(cn=a)`)' },
+});

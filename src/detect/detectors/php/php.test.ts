@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { viewsOf } from '../../decode/views.ts';
+import { phpDetector } from './php.ts';
+
+function rules(value: string, location = 'query.q'): string[] {
+  return phpDetector.detect(viewsOf(value), 'query', location).map((h) => h.rule);
+}
+
+describe('php detector', () => {
+  test('finds open tags, execution calls, chr() chains and serialized objects', () => {
+    assert.ok(rules('<?php system($_GET["c"]); ?>').includes('php.open-tag'));
+    assert.ok(rules('<?= `id` ?>').includes('php.open-tag'));
+    assert.ok(rules('1;system("cat /etc/passwd");').includes('php.function-call'));
+    assert.ok(rules('eval(base64_decode("cGhwaW5mbygpOw=="))').includes('php.function-call'));
+    assert.ok(rules('phpinfo();').includes('php.function-call'));
+    assert.ok(rules("assert ('x')").includes('php.function-call'));
+    assert.ok(rules('$_SERVER["HTTP_USER_AGENT"]').includes('php.superglobal'));
+    assert.ok(rules('chr(115).chr(121).chr(115)').includes('php.chr-chain'));
+    assert.ok(rules('O:8:"stdClass":1:{s:4:"file";s:11:"/etc/passwd";}').includes('php.serialized-object'));
+  });
+
+  test('finds a PHP script uploaded under any extension trick', () => {
+    for (const name of ['shell.php', 'x.PHTML', 'a.php.jpg', 'b.php5', 'c.php%00.png', '.htaccess'])
+      assert.ok(rules(name, 'body.file@filename').includes('php.script-upload'), name);
+  });
+
+  test('leaves look-alikes alone', () => {
+    for (const value of [
+      'The system (and its parts) works',
+      'we exec the job nightly',
+      'phpinfo is a function',
+      'call me at 10:30',
+      'price: $5 (approx)',
+      'my.exec("x")',
+      'Use <?xml version="1.0"?> at the top',
+      'a:hover { color: red }',
+      'report.pdf',
+    ])
+      assert.deepEqual(rules(value), [], value);
+    assert.deepEqual(rules('index.phpdoc.txt', 'body.f@filename'), []);
+    assert.deepEqual(rules('photo.jpg', 'body.f@filename'), []);
+  });
+});

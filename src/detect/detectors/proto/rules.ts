@@ -1,0 +1,16 @@
+// The prototype pollution rules.
+import { ruleTable } from '../../rules.ts';
+
+export const PROTO_RULES = ruleTable('proto', {
+  'proto.proto-key': {
+    paranoia: 1,
+    score: 5,
+    description: 'a `__proto__` member name or path in a key, query or body',
+  },
+  'proto.proto-key.header': { paranoia: 1, score: 3, description: '`__proto__` in a header, cookie or path' },
+  'proto.constructor-prototype': {
+    paranoia: 1,
+    score: 5,
+    description: 'a `constructor.prototype` member path',
+  },
+});

@@ -1,0 +1,42 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions quote literal `${…}` expressions.
+// The server-side template injection rules.
+import { ruleTable } from '../../rules.ts';
+
+export const SSTI_RULES = ruleTable('ssti', {
+  'ssti.object-walk': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a template expression that walks to classes, globals or the runtime (`{{config.__class__}}`, `${T(java.lang.Runtime)}`)',
+  },
+  'ssti.object-name': {
+    paranoia: 1,
+    score: 3,
+    description: 'a template expression naming one dangerous object (`{{config}}`)',
+  },
+  'ssti.probe': {
+    paranoia: 1,
+    score: 5,
+    description: 'arithmetic on literals inside template delimiters (`{{7*7}}`, `${7*7}`)',
+  },
+  'ssti.statement': {
+    paranoia: 1,
+    score: 5,
+    description: 'a template statement tag (`{% for %}`, `{% import %}`)',
+  },
+  'ssti.statement.unknown': {
+    paranoia: 1,
+    score: 3,
+    description: 'another `{% … %}` tag or a Handlebars block helper',
+  },
+  'ssti.expression': {
+    paranoia: 1,
+    score: 3,
+    description: 'a method call inside template delimiters (`{{ x.y() }}`)',
+  },
+  'ssti.directive': {
+    paranoia: 1,
+    score: 5,
+    description: 'a Velocity or Freemarker directive (`#set(`, `<#assign`, `?new()`)',
+  },
+});

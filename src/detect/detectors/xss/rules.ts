@@ -1,0 +1,82 @@
+// The cross-site scripting rules.
+import { ruleTable } from '../../rules.ts';
+
+export const XSS_RULES = ruleTable('xss', {
+  'xss.bracket-access': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "the DOM reached by bracket access with a string (`window['document']['cookie']`, `document[\"write\"]`)",
+  },
+  'xss.location-assign': {
+    paranoia: 1,
+    score: 5,
+    description: 'navigation to attacker script (`location=name`, `location.href="javascript:…"`)',
+  },
+  'xss.jsfuck': {
+    paranoia: 1,
+    score: 5,
+    description: 'JavaScript written with only `[]()!+` (JSFuck and kin)',
+  },
+  'xss.encoded-markup': {
+    paranoia: 1,
+    score: 5,
+    description: 'markup in UTF-7 (`+ADw-script+AD4-`) or in 7-bit US-ASCII read as Latin-1 (`¼script¾`)',
+  },
+  'xss.script-tag': { paranoia: 1, score: 5, description: 'a `<script>` element' },
+  'xss.active-tag': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'an element that loads or runs active content (`<iframe>`, `<object>`, `<embed>`, `<base>`, `<meta>`)',
+  },
+  'xss.markup-tag': {
+    paranoia: 1,
+    score: 3,
+    description: 'an element often used to carry script (`<svg>`, `<math>`, `<style>`, `<form>`)',
+  },
+  'xss.tag-with-attributes': { paranoia: 1, score: 2, description: 'any tag with attributes' },
+  'xss.event-handler': {
+    paranoia: 1,
+    score: 5,
+    description: 'an event handler or data-binding attribute in a tag (`onerror=`, `onload=`, `datasrc=`)',
+  },
+  'xss.script-url': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a script URL (`javascript:`, `vbscript:`, `data:text/html`), also with controls inside the scheme',
+  },
+  'xss.css-expression': {
+    paranoia: 1,
+    score: 5,
+    description: 'script in CSS (`expression(`, `-moz-binding`, `behavior:`)',
+  },
+  'xss.attribute-breakout': {
+    paranoia: 1,
+    score: 5,
+    description: 'a quote that closes an attribute and adds an event handler (`" onmouseover="…`)',
+  },
+  'xss.js-sink': {
+    paranoia: 1,
+    score: 5,
+    description: "a JavaScript sink called right after a string or statement breakout (`';alert(1)//`)",
+  },
+  'xss.js-sink.call': { paranoia: 1, score: 3, description: 'a JavaScript sink called inside other text' },
+  'xss.computed-call': {
+    paranoia: 1,
+    score: 5,
+    description: "a global looked up by a computed name and called (`top['al'+'ert'](1)`)",
+  },
+  'xss.sink-reference': {
+    paranoia: 1,
+    score: 3,
+    description: 'a dialog or eval function passed around as a value (`[1].find(alert)`)',
+  },
+  'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
+  'xss.context-close': {
+    paranoia: 1,
+    score: 2,
+    description: 'a closing tag of a raw-text element (`</title>`, `</textarea>`)',
+  },
+});

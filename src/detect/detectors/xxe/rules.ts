@@ -1,0 +1,39 @@
+// The XML external entity rules.
+import { ruleTable } from '../../rules.ts';
+
+export const XXE_RULES = ruleTable('xxe', {
+  'xxe.xml-document': {
+    paranoia: 1,
+    score: 5,
+    description: 'an XML declaration where a word is expected (query, header, cookie, path)',
+  },
+  'xxe.cdata': { paranoia: 1, score: 3, description: 'a CDATA section where a word is expected' },
+  'xxe.external-entity': {
+    paranoia: 1,
+    score: 5,
+    description: 'an ENTITY declaration with a SYSTEM or PUBLIC identifier',
+  },
+  'xxe.parameter-entity': {
+    paranoia: 1,
+    score: 5,
+    description: 'a parameter entity declaration (`<!ENTITY % x …>`)',
+  },
+  'xxe.entity': {
+    paranoia: 1,
+    score: 5,
+    description: 'an internal ENTITY declaration (entity expansion, billion laughs)',
+  },
+  'xxe.external-doctype': {
+    paranoia: 1,
+    score: 5,
+    description: 'a DOCTYPE with an external SYSTEM/PUBLIC identifier',
+  },
+  'xxe.doctype': { paranoia: 1, score: 3, description: 'a DOCTYPE declaration' },
+  'xxe.xslt': { paranoia: 1, score: 5, description: 'an XSLT stylesheet with scripting or document() calls' },
+  'xxe.import': {
+    paranoia: 1,
+    score: 5,
+    description: 'an `<?import implementation=…?>` processing instruction',
+  },
+  'xxe.xinclude': { paranoia: 1, score: 5, description: 'an XInclude element' },
+});
