@@ -30,7 +30,8 @@ export interface PostureFinding {
     | 'no-schema'
     | 'monitor-only'
     | 'no-threat-detection'
-    | 'rewrites-issued-token';
+    | 'rewrites-issued-token'
+    | 'weak-jwt-secret';
   readonly message: string;
 }
 

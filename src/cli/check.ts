@@ -5,6 +5,7 @@ import { reaches, SEVERITIES, type Severity } from '../audit/index.ts';
 import { formatPosture, postureOf } from '../audit/posture.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { weakJwtSecrets } from '../policies/jwt/key-binding.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import type { CliIo } from './io.ts';
 
@@ -41,7 +42,15 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     for (const error of loaded.errors) io.stderr.write(`${formatConfigError(error)}\n`);
     return 2;
   }
-  const report = postureOf(loaded.config, POLICY_DEFINITIONS);
+  const posture = postureOf(loaded.config, POLICY_DEFINITIONS);
+  // A weak jwt secret only loads with allowWeakSecret: true; it is a high finding all the same.
+  const weak = weakJwtSecrets(loaded.config, loaded.secrets).map((finding) => ({
+    route: finding.path,
+    severity: finding.severity,
+    rule: 'weak-jwt-secret' as const,
+    message: `${finding.reason}: tokens signed with it can be forged; use a random secret of 32+ bytes, or token-shield`,
+  }));
+  const report = { routes: posture.routes, findings: [...posture.findings, ...weak] };
   io.stdout.write(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPosture(report));
   return report.findings.some((finding) => reaches(finding.severity, failOn)) ? 1 : 0;
 }

@@ -1,10 +1,10 @@
 // `rampart init --spec FILE --upstream URL`: writes a complete, commented config from an API's own
 // OpenAPI spec, prints what it decided and what is left to fill in. The config runs as written.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { secretWeakness } from '../identity/weak-secrets.ts';
 import { buildInitConfig } from '../init/build-config.ts';
-import { isWeakSecret } from '../init/weak-secret.ts';
 import { loadSpecFile } from '../openapi/spec-file.ts';
 
 const HELP = `Usage: rampart init --spec FILE --upstream URL [--out rampart.yaml] [--jwt-secret env:NAME]
@@ -26,9 +26,16 @@ export interface InitIo {
   readonly cwd: string;
 }
 
+/** The secret a reference names, to judge its strength (never written anywhere); undefined if unset. */
 function secretValue(ref: string, io: InitIo): string | undefined {
   if (ref.startsWith('env:')) return io.env[ref.slice(4)];
-  return undefined;
+  try {
+    return readFileSync(resolve(io.cwd, ref.slice(5)), 'utf8')
+      .slice(0, 4096)
+      .trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `rampart init`; resolves to the exit code (0 written, 1 refused, 2 usage). */
@@ -89,7 +96,7 @@ export async function runInit(args: readonly string[], io: InitIo): Promise<numb
     upstream,
     outFile,
     jwtSecret: typeof jwtSecret === 'string' ? jwtSecret : undefined,
-    jwtSecretWeak: secret !== undefined && isWeakSecret(secret),
+    jwtSecretWeak: secret !== undefined && secretWeakness(secret) !== undefined,
     admins:
       typeof values.admins === 'string'
         ? values.admins

@@ -70,6 +70,9 @@ export function buildVersion(
   const built = new Map<string, unknown>();
   const versionDeps: PolicyDeps = {
     ...deps,
+    upstreams: Object.fromEntries(
+      Object.entries(config.upstreams).map(([name, upstream]) => [name, upstream.url]),
+    ),
     versionCache: {
       once<T>(key: string, build: () => T): T {
         if (!built.has(key)) built.set(key, build());
