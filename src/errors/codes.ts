@@ -8,8 +8,11 @@ export const ERROR_CODES = {
   RAMPART_HTTP_AMBIGUOUS_REQUEST: { status: 400, title: 'Ambiguous request framing' },
   RAMPART_HTTP_BAD_PATH: { status: 400, title: 'Request path is not acceptable' },
   RAMPART_HTTP_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  RAMPART_HTTP_URL_TOO_LONG: { status: 414, title: 'URI too long' },
+  RAMPART_HTTP_TOO_MANY_CONNECTIONS: { status: 429, title: 'Too many connections from this client' },
   RAMPART_HTTP_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   RAMPART_HTTP_METHOD_REFUSED: { status: 405, title: 'Method not allowed' },
+  RAMPART_HTTP_METHOD_OVERRIDE_REFUSED: { status: 400, title: 'Method override not allowed on this route' },
   RAMPART_HTTP_HTTPS_REQUIRED: { status: 308, title: 'HTTPS required' },
   // Routing.
   RAMPART_ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },

@@ -9,6 +9,7 @@ import { RequestContext } from './context.ts';
 import { Exchange, finishExchange, hasBody, type ListenerFacts, type Runtime } from './exchange.ts';
 import { framingProblem } from './framing.ts';
 import { problemReply } from './local-reply.ts';
+import { buffersToScreen, screenMethodOverride } from './method-override.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import { runRequestPhase } from './pipeline.ts';
 import { proxy } from './proxy.ts';
@@ -111,7 +112,11 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
   x.ctx = ctx;
   const { chain } = route;
 
-  if (chain.needsRequestBody && hasBody(req)) {
+  const screen = !route.config.allowMethodOverride;
+  if (
+    (chain.needsRequestBody || (screen && buffersToScreen(req, version.settings.maxBufferedBodyBytes))) &&
+    hasBody(req)
+  ) {
     const limit = Math.min(
       chain.requestBodyLimit?.bytes ?? Number.POSITIVE_INFINITY,
       version.settings.maxBufferedBodyBytes,
@@ -126,6 +131,13 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
       if (error instanceof BodyTooLargeError) return refuseBody(x, chain.requestBodyLimit?.policy);
       throw error;
     }
+  }
+
+  if (screen && ctx.body !== undefined) {
+    const screened = screenMethodOverride(ctx.body, req.headers['content-type']);
+    if (screened === undefined)
+      return sendLocal(x, problemReply('RAMPART_HTTP_METHOD_OVERRIDE_REFUSED', x.requestId));
+    ctx.body = screened;
   }
 
   const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, ctx, x);

@@ -41,6 +41,7 @@ export async function proxy(
     requestId: x.requestId,
     allowMethodOverride: route.config.allowMethodOverride,
     allowUrlRewriteHeaders: route.config.allowUrlRewriteHeaders,
+    clientHeaders: x.version.settings.clientHeaders,
   });
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;
   applyUpstreamEdits(headers, ctx.upstreamEdits);

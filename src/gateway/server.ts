@@ -12,14 +12,20 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { RampartConfig } from '../config/schema.ts';
-import type { ErrorCode } from '../errors/codes.ts';
+import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { Clock, PolicyDefinition, PolicyLogger } from '../policies/policy.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
+import {
+  createConnectionLimiter,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  limitConnections,
+} from './connection-limits.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { writeRawProblem } from './local-reply.ts';
+import { headerOverflowCode } from './normalize-path.ts';
 import type { GatewayObserver } from './observer.ts';
 import type { UpstreamReporter } from './upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
@@ -52,7 +58,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUTS = { headers: 10_000, request: 60_000, keepAlive: 5_000, shutdown: 10_000 };
+// 5 s for the header section: ample for any real client, and slow-header connections are cut sooner.
+const DEFAULT_TIMEOUTS = { headers: 5_000, request: 60_000, keepAlive: 5_000, shutdown: 10_000 };
 
 // llhttp error codes (node:http 'clientError') and what they mean for the client.
 const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
@@ -136,13 +143,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const servers: Server[] = [];
   const urls: { http?: string; https?: string } = {};
 
+  const limiter = createConnectionLimiter(() => ({
+    maxPerIp: current.config.server?.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
+    trustedProxies: current.trustedProxies,
+  }));
   const attach = (server: Server, facts: ListenerFacts): void => {
+    limitConnections(server, limiter, facts.secure, (socket) =>
+      writeRawProblem(
+        socket,
+        'RAMPART_HTTP_TOO_MANY_CONNECTIONS',
+        randomUUID(),
+        current.settings.requestIdHeader,
+      ),
+    );
     const handler = createRequestHandler(runtime, facts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res, true));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
-      const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST';
+      const code =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? headerOverflowCode(
+              (error as { rawPacket?: Buffer }).rawPacket,
+              (error as { bytesParsed?: number }).bytesParsed,
+            )
+          : (CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST');
       // A request whose body was too slow already has an id, a route and a log line to come.
       if (handler.answerInFlight(socket, code)) return;
       const requestId = randomUUID();
@@ -157,12 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         route: undefined,
         path: '',
         rawQuery: '',
-        status:
-          code === 'RAMPART_HTTP_HEADERS_TOO_LARGE'
-            ? 431
-            : code === 'RAMPART_HTTP_REQUEST_TIMEOUT'
-              ? 408
-              : 400,
+        status: ERROR_CODES[code].status,
         durationMs: 0,
         bytesIn: 0,
         bytesOut: 0,
