@@ -26,6 +26,9 @@ export const ERROR_CODES = {
   RAMPART_INGRESS_JSON_INVALID: { status: 400, title: 'JSON body is not valid' },
   RAMPART_INGRESS_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RAMPART_INGRESS_IP_DENIED: { status: 403, title: 'Forbidden' },
+  RAMPART_CORS_PREFLIGHT: { status: 204, title: 'CORS preflight answered' },
+  RAMPART_CORS_REFUSED: { status: 403, title: 'Cross-origin request not allowed' },
+  RAMPART_CSRF_REFUSED: { status: 403, title: 'Cross-site request refused' },
   // authn and authz stages (identity and access).
   RAMPART_AUTHN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_AUTHN_LOCKED_OUT: { status: 429, title: 'Too many failed authentication attempts' },
