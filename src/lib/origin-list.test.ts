@@ -36,7 +36,13 @@ test('null matches only when listed, and * matches any parseable origin', () => 
 });
 
 test('refuses entries that are not origins', () => {
-  for (const entry of ['example.com', 'https://a.example/', 'https://*example.com', 'https://*.com.', 'ftp//x'])
+  for (const entry of [
+    'example.com',
+    'https://a.example/',
+    'https://*example.com',
+    'https://*.com.',
+    'ftp//x',
+  ])
     assert.throws(() => compileOriginList([entry]), /origin/, entry);
 });
 
