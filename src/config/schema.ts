@@ -234,6 +234,18 @@ const StateSettings = Type.Object(
           }),
           keyPrefix: Type.String({ default: 'rampart:', maxLength: 64 }),
           timeout: Type.Optional(Duration),
+          downAfterTimeouts: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              description: 'timeouts in a row that mark Redis down although connected (default 3)',
+            }),
+          ),
+          fastFail: Type.Optional(
+            Type.Union([Duration], {
+              description: 'after that, operations fail at once for this long before one probe (default 1s)',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
