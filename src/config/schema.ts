@@ -332,6 +332,11 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
             host: Type.String({ default: '127.0.0.1' }),
             port: Type.Integer({ minimum: 0, maximum: 65535, default: 9901 }),
             token: Type.Optional(SecretRef),
+            readToken: Type.Optional(
+              Type.Union([SecretRef], {
+                description: 'a read-only token (GET and HEAD only: /metrics, listings); writes need `token`',
+              }),
+            ),
             enabled: Type.Boolean({ default: true }),
           },
           { additionalProperties: false, default: {} },

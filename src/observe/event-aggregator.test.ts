@@ -20,7 +20,7 @@ describe('EventAggregator', () => {
     );
     const logged = Array.from({ length: 1000 }, () => aggregator.admit(OUTAGE)).filter(Boolean).length;
     assert.equal(logged, 3);
-    assert.deepEqual(summaries, []);
+    assert.equal(summaries.length, 0);
     clock.advance(10_000);
     assert.equal(aggregator.admit(OUTAGE), true, 'a new window starts');
     assert.equal(summaries.length, 1);
