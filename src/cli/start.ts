@@ -134,7 +134,8 @@ export async function runStart(args: readonly string[]): Promise<number> {
         metrics,
         isReady: () => gateway.ready,
         token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
-        readToken: adminConfig.readToken === undefined ? undefined : loaded.secrets.get(adminConfig.readToken),
+        readToken:
+          adminConfig.readToken === undefined ? undefined : loaded.secrets.get(adminConfig.readToken),
         logger,
         routes: [quotaAdminRoute(), ...(store === undefined ? [] : consumerRoutes({ store, state }))],
       })
