@@ -63,7 +63,6 @@ export function limitConnections(
     if (secure) return void socket.destroy();
     // Stop reading first: the HTTP parser is already attached and would otherwise serve the request.
     socket.pause();
-    socket.once('finish', () => socket.destroy());
     refuse(socket);
   });
 }

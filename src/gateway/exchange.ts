@@ -59,6 +59,8 @@ export class Exchange implements PhaseReporter {
   finished = false;
   /** The client closed before its answer was complete. */
   clientGone = false;
+  /** The upstream failed after the answer's head was sent, so the gateway cut the client's body short. */
+  upstreamBroke = false;
   call: UpstreamCall | undefined = undefined;
   bodyCounter: BodyCounter | undefined = undefined;
   /** The upstream body went to the client as it came (bytes out are counted by the call). */
@@ -140,7 +142,7 @@ export function finishExchange(x: Exchange): void {
     x.call?.abort(new Error('client closed the connection'));
   }
   const durationMs = performance.now() - x.started;
-  const status = aborted ? 499 : x.status;
+  const status = aborted ? (x.upstreamBroke ? 502 : 499) : x.status;
   const ctx = x.ctx;
   if (ctx !== undefined && x.route !== undefined && x.route.chain.onLog.length > 0) {
     ctx.status = status;

@@ -64,5 +64,7 @@ export function writeRawProblem(
   const head = [`HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? 'Error'}`];
   for (const [name, value] of Object.entries(reply.headers)) head.push(`${name}: ${String(value)}`);
   head.push(`${requestIdHeader}: ${requestId}`, 'connection: close', '', '');
-  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), reply.body]));
+  // Closed once written: HTTP servers allow half-open sockets, and a client that never closes its side
+  // (after CONNECT, say, whose socket the server no longer tracks) would otherwise hold shutdown forever.
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), reply.body]), () => socket.destroy());
 }

@@ -177,9 +177,12 @@ export async function proxy(
     await call.streamTo(res);
   } catch (error) {
     // Headers are out: all that is left is to cut the client connection so it sees a broken body.
-    res.destroy();
+    // The upstream broke it (a client abort sets clientGone first): logged as 502, not 499.
     if (!x.clientGone) {
+      x.upstreamBroke = true;
+      x.code = 'RAMPART_UPSTREAM_ERROR';
       x.runtime.observer.upstreamFailed(upstream.name, classifyUpstreamError(error), x.requestId, error);
     }
+    res.destroy();
   }
 }

@@ -24,6 +24,8 @@ export interface TestGateway {
   /** Every log line written so far (raw JSON text). */
   readonly logLines: string[];
   readonly events: SecurityEventRecord[];
+  /** Resolves with the first log line (parsed), already written or still to come, that `match` accepts. */
+  logLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Loads YAML text and reloads the gateway with it (throws on a bad config). */
   reload(yaml: string): Promise<void>;
   close(): Promise<void>;
@@ -48,9 +50,16 @@ export interface TestGatewayOptions {
 export async function startTestGateway(yaml: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = await loadTestConfig(yaml);
   const logLines: string[] = [];
+  const waiters = new Set<(line: Record<string, unknown>) => boolean>();
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line !== '') logLines.push(line);
+      for (const line of chunk.toString().split('\n')) {
+        if (line === '') continue;
+        logLines.push(line);
+        if (waiters.size === 0) continue;
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        for (const waiter of waiters) if (waiter(parsed)) waiters.delete(waiter);
+      }
       done();
     },
   });
@@ -84,6 +93,19 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     metrics,
     logLines,
     events,
+    logLine(match) {
+      for (const line of logLines) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (match(parsed)) return Promise.resolve(parsed);
+      }
+      return new Promise((resolve) => {
+        waiters.add((line) => {
+          if (!match(line)) return false;
+          resolve(line);
+          return true;
+        });
+      });
+    },
     async reload(text) {
       gateway.reload(await loadTestConfig(text));
     },
