@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { catchAllConfig, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { rawRequest } from './helpers/raw-http.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
@@ -18,15 +18,7 @@ describe('an upstream that resets mid-body', () => {
       // Headers and part of the body are out: reset the connection.
       setImmediate(() => res.socket?.destroy());
     });
-    gw = await startTestGateway(`
-version: 1
-server: { http: { port: 0 } }
-upstreams: { app: { url: ${upstream.url} } }
-routes:
-  - name: a
-    match: { path: /* }
-    upstream: app
-`);
+    gw = await startTestGateway(catchAllConfig(upstream.url));
   });
   after(async () => {
     await gw?.close();
@@ -48,15 +40,7 @@ describe('shutdown', () => {
     timeout: 10_000,
   }, async () => {
     const upstream = await startUpstream();
-    const gw = await startTestGateway(`
-version: 1
-server: { http: { port: 0 }, shutdownTimeout: 200ms }
-upstreams: { app: { url: ${upstream.url} } }
-routes:
-  - name: a
-    match: { path: /* }
-    upstream: app
-`);
+    const gw = await startTestGateway(catchAllConfig(upstream.url, ', shutdownTimeout: 200ms'));
     const { port } = new URL(gw.url);
     const socket: Socket = connect({ host: '127.0.0.1', port: Number(port), allowHalfOpen: true });
     socket.on('error', () => {});

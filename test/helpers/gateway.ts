@@ -112,3 +112,16 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     close: () => gateway.close(),
   };
 }
+
+/** A config with one HTTP listener on port 0 and one catch-all route `a` to `upstreamUrl`. */
+export function catchAllConfig(upstreamUrl: string, server = ''): string {
+  return `
+version: 1
+server: { http: { port: 0 }${server} }
+upstreams: { app: { url: ${upstreamUrl} } }
+routes:
+  - name: a
+    match: { path: /* }
+    upstream: app
+`;
+}
