@@ -1,5 +1,6 @@
 // Open connections per client address: a cap so one address cannot hold the listener's sockets with
-// slow requests (slowloris), trusted proxies exempt because they carry many clients.
+// slow requests (slowloris), trusted proxies exempt because they carry many clients; and every open
+// connection, so a shutdown can end those the HTTP server no longer tracks.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { canonicalIp, type TrustedProxies } from './trusted-proxies.ts';
@@ -20,13 +21,37 @@ export interface ConnectionLimiter {
   admit(socket: Socket): boolean;
   /** Open connections of an address (tests, metrics). */
   openFrom(address: string): number;
+  /** Destroys every connection still open (the end of a shutdown: nothing may hold it). */
+  destroyAll(): void;
+}
+
+/**
+ * Waits for `work` at most `ms` milliseconds; true when it settled in time. The timer does not keep
+ * the process alive.
+ */
+export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, late]);
+  clearTimeout(timer);
+  return result;
 }
 
 /** Creates a limiter; `settings` is read per connection so a reload changes the cap at once. */
 export function createConnectionLimiter(settings: () => ConnectionLimitSettings): ConnectionLimiter {
   const open = new Map<string, number>();
+  const sockets = new Set<Socket>();
   return {
     admit(socket) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
       const { maxPerIp, trustedProxies } = settings();
       if (maxPerIp <= 0) return true;
       const ip = canonicalIp(socket.remoteAddress ?? '');
@@ -43,6 +68,9 @@ export function createConnectionLimiter(settings: () => ConnectionLimitSettings)
     },
     openFrom(address) {
       return open.get(canonicalIp(address)) ?? 0;
+    },
+    destroyAll() {
+      for (const socket of sockets) socket.destroy();
     },
   };
 }

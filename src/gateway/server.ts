@@ -22,6 +22,7 @@ import {
   createConnectionLimiter,
   DEFAULT_MAX_CONNECTIONS_PER_IP,
   limitConnections,
+  within,
 } from './connection-limits.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { writeRawProblem } from './local-reply.ts';
@@ -264,8 +265,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         for (const server of servers) server.closeIdleConnections();
       }
       for (const server of servers) server.closeAllConnections();
-      await Promise.all(closed);
-      await Promise.allSettled([...retiring, current].map((version) => retireVersion(version, undefined)));
+      // Bounded: shutdownTimeout is a promise to the operator, whatever a client or upstream does.
+      const left = () => Math.max(250, deadline - Date.now());
+      if (!(await within(Promise.all(closed), left()))) limiter.destroyAll();
+      await within(
+        Promise.allSettled([...retiring, current].map((version) => retireVersion(version, undefined))),
+        left(),
+      );
     },
   };
 }
