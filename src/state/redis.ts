@@ -221,7 +221,10 @@ export function createRedisState(options: RedisStateOptions): StateStore {
       const ended = client.status === 'end' ? undefined : once(client, 'end');
       client.disconnect();
       subscriber?.disconnect();
-      await ended;
+      // Bounded, so a connection that never reports its end cannot hold a shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
     },
   };
 }
