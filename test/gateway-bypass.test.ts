@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { issueApiKey } from '../src/identity/api-keys.ts';
+import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import {
   assertProblem,
@@ -301,3 +303,54 @@ async function waitUntil(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 50; i++) if (await check()) return;
   assert.fail('condition never held');
 }
+
+describe('spoofed identity headers next to a valid API key', () => {
+  const store = createSqliteStore(':memory:');
+  let upstream: TestUpstream;
+  let gw: TestGateway;
+  let key: string;
+  before(async () => {
+    upstream = await startUpstream();
+    const bob = await store.createConsumer({ name: 'bob', roles: ['user'], metadata: { userId: '2' } });
+    key = (await issueApiKey(store, bob, { now: Date.now() })).key;
+    gw = await startTestGateway(
+      `
+version: 1
+server: { http: { port: 0 } }
+upstreams: { app: { url: ${upstream.url} } }
+routes:
+  - name: api
+    match: { path: /api/* }
+    upstream: app
+    policies:
+      api-key: { forward: { claims: { x-user-id: userId } } }
+`,
+      { store },
+    );
+  });
+  after(async () => {
+    await gw?.close();
+    await upstream?.close();
+    await store.close();
+  });
+
+  test('forwards only the identity the gateway established', async () => {
+    const response = await send(gw.url, 'GET', '/api/me', [
+      ['X-Api-Key', key],
+      ['X-Consumer-Id', 'admin'],
+      ['X-User-Id', '1'],
+      ['X_User_Id', '1'],
+      ['X-Remote-User', 'admin'],
+      ['X-Roles', 'admin'],
+    ]);
+    assert.equal(response.status, 200);
+    const headers = upstream.received.at(-1)!.headers;
+    assert.equal(headers['x-user-id'], '2');
+    assert.equal(headers['x-consumer-name'], 'bob');
+    assert.notEqual(headers['x-consumer-id'], 'admin');
+    assert.equal(headers.x_user_id, undefined);
+    assert.equal(headers['x-remote-user'], undefined);
+    assert.equal(headers['x-roles'], undefined);
+    assert.equal(headers['x-api-key'], undefined);
+  });
+});
