@@ -112,8 +112,8 @@ function jsonOverrides(body: Buffer): boolean {
     return false;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
-  for (const key of Object.keys(parsed)) if (key.toLowerCase() === OVERRIDE) return true;
-  return false;
+  // JSON member names are case-sensitive, and so are the frameworks that read `_method` from them.
+  return Object.hasOwn(parsed, OVERRIDE);
 }
 
 /**
