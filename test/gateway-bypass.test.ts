@@ -118,6 +118,19 @@ describe('method override in bodies', () => {
     assert.equal(forwarded, `${part('title', 'a')}${part('n', '2')}--${boundary}--\r\n`);
   });
 
+  test('removes a _method part after a 3 MiB file while the body streams', async () => {
+    const boundary = 'Big42';
+    const part = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const file = part('file', 'z'.repeat(3 * 1024 * 1024));
+    const body = `${file}${part('_method', 'DELETE')}--${boundary}--\r\n`;
+    const headers = [['Content-Type', `multipart/form-data; boundary=${boundary}`]] as const;
+    assert.equal((await send(f.gw.url, 'POST', '/forms', headers, body)).status, 200);
+    const received = f.upstream.received.at(-1)!;
+    assert.equal(received.bodyBytes, Buffer.byteLength(`${file}--${boundary}--\r\n`));
+    assert.equal(received.headers['transfer-encoding'], 'chunked');
+  });
+
   test('refuses a JSON body with a top-level _method member', async () => {
     const before = f.upstream.received.length;
     const json = [['Content-Type', 'application/json']] as const;

@@ -2,6 +2,9 @@
 // body says `_method=DELETE` into a DELETE after the gateway routed and authorized a POST. On routes that
 // do not allow overrides the parameter is removed from form bodies and a JSON body carrying it refused.
 import type { IncomingMessage } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import type { HeaderMap } from '../policies/policy.ts';
+import { MultipartPartFilter } from './multipart-filter.ts';
 
 const OVERRIDE = '_method';
 
@@ -21,13 +24,14 @@ export function overrideBodyKind(contentType: string | string[] | undefined): Ov
 
 /**
  * Whether the gateway buffers this body only to screen it: form bodies always (they are small; over
- * the buffering limit they are refused with 413), multipart and JSON ones when their declared length
- * fits the buffer (a larger or chunked one streams on unscreened unless a policy buffers it).
+ * the buffering limit they are refused with 413), JSON ones when their declared length fits the
+ * buffer (a larger or chunked one streams on unscreened unless a policy buffers it). Multipart bodies
+ * are screened while they stream (`screenStreamedBody`).
  */
 export function buffersToScreen(req: IncomingMessage, maxBufferedBytes: number): boolean {
   const kind = overrideBodyKind(req.headers['content-type']);
   if (kind === 'form') return true;
-  if (kind === undefined) return false;
+  if (kind !== 'json') return false;
   const length = Number(req.headers['content-length']);
   return Number.isInteger(length) && length <= maxBufferedBytes;
 }
@@ -114,6 +118,28 @@ function jsonOverrides(body: Buffer): boolean {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
   // JSON member names are case-sensitive, and so are the frameworks that read `_method` from them.
   return Object.hasOwn(parsed, OVERRIDE);
+}
+
+/**
+ * A streamed body on a route that does not allow method overrides: a multipart one is passed through a
+ * filter that drops `_method` parts (its length changes, so `Content-Length` is removed from the
+ * upstream headers and the body goes chunked); any other is returned as it is.
+ */
+export function screenStreamedBody(
+  body: Readable,
+  contentType: string | string[] | undefined,
+  upstreamHeaders: HeaderMap,
+): Readable {
+  if (overrideBodyKind(contentType) !== 'multipart') return body;
+  const boundary = boundaryOf(contentType as string);
+  if (boundary === undefined) return body;
+  delete upstreamHeaders['content-length'];
+  // pipeline() destroys the filter when the client's body ends early, so the upstream is not left waiting.
+  return pipeline(
+    body,
+    new MultipartPartFilter(boundary, (headers) => partName(headers) === OVERRIDE),
+    () => {},
+  );
 }
 
 /**

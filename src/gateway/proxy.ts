@@ -6,6 +6,7 @@ import { applyUpstreamEdits, type RequestContext, upstreamQuery } from './contex
 import { BODYLESS_STATUS, type Exchange, hasBody } from './exchange.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
 import { problemReply } from './local-reply.ts';
+import { screenStreamedBody } from './method-override.ts';
 import { refuseBody, respond, sendLocal, writeHead, writeResponse } from './reply.ts';
 import { classifyUpstreamError } from './upstream.ts';
 import { UpstreamCall, type UpstreamHead } from './upstream-call.ts';
@@ -91,6 +92,8 @@ export async function proxy(
     }
   }
 
+  if (body !== null && !Buffer.isBuffer(body) && !route.config.allowMethodOverride)
+    body = screenStreamedBody(body, req.headers['content-type'], headers);
   const request = {
     method: ctx.method as 'GET',
     path: upstreamPath(route, ctx.path, upstreamQuery(ctx.rawQuery, ctx.upstreamQueryRemovals)),
