@@ -145,6 +145,25 @@ describe('method override in bodies', () => {
     assert.equal((await send(f.gw.url, 'POST', '/forms', json, '{"method":"card"}')).status, 200);
   });
 
+  test('refuses a top-level _method in a JSON body too large to buffer, or chunked, while it streams', async () => {
+    const json = [['Content-Type', 'application/json']] as const;
+    const padded = `{"pad":"${'p'.repeat(2 * 1024 * 1024)}","_method":"DELETE"}`;
+    assertProblem(
+      await send(f.gw.url, 'POST', '/forms', json, padded),
+      400,
+      'RAMPART_HTTP_METHOD_OVERRIDE_REFUSED',
+    );
+    const chunk = '{"a":1,"\\u005fmethod":"DELETE"}';
+    const chunked = await rawRequest(
+      f.gw.url,
+      `POST /forms HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+    );
+    assertProblem(parseRawResponse(chunked.text), 400, 'RAMPART_HTTP_METHOD_OVERRIDE_REFUSED');
+    const big = `{"pad":"${'p'.repeat(2 * 1024 * 1024)}","method":"card"}`;
+    assert.equal((await send(f.gw.url, 'POST', '/forms', json, big)).status, 200);
+    assert.equal(f.upstream.received.at(-1)?.bodyBytes, big.length);
+  });
+
   test('leaves _method alone on a route that allows overrides', async () => {
     assert.equal((await send(f.gw.url, 'POST', '/legacy', form, 'a=1&_method=DELETE')).status, 200);
     assert.equal(f.upstream.received.at(-1)?.body?.toString(), 'a=1&_method=DELETE');

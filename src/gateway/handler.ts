@@ -9,7 +9,7 @@ import { RequestContext } from './context.ts';
 import { Exchange, finishExchange, hasBody, type ListenerFacts, type Runtime } from './exchange.ts';
 import { framingProblem } from './framing.ts';
 import { problemReply } from './local-reply.ts';
-import { buffersToScreen, screenMethodOverride } from './method-override.ts';
+import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import { runRequestPhase } from './pipeline.ts';
 import { proxy } from './proxy.ts';
@@ -135,8 +135,7 @@ async function serve(x: Exchange, expectsContinue: boolean): Promise<void> {
 
   if (screen && ctx.body !== undefined) {
     const screened = screenMethodOverride(ctx.body, req.headers['content-type']);
-    if (screened === undefined)
-      return sendLocal(x, problemReply('RAMPART_HTTP_METHOD_OVERRIDE_REFUSED', x.requestId));
+    if (screened === undefined) return refuseOverride(x);
     ctx.body = screened;
   }
 

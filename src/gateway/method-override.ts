@@ -2,14 +2,31 @@
 // body says `_method=DELETE` into a DELETE after the gateway routed and authorized a POST. On routes that
 // do not allow overrides the parameter is removed from form bodies and a JSON body carrying it refused.
 import type { IncomingMessage } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import { finished, pipeline, type Readable } from 'node:stream';
 import type { HeaderMap } from '../policies/policy.ts';
+import type { Exchange } from './exchange.ts';
+import { JsonOverrideScan } from './json-override-scan.ts';
+import { problemReply } from './local-reply.ts';
 import { MultipartPartFilter } from './multipart-filter.ts';
+import { sendLocal } from './reply.ts';
 
 const OVERRIDE = '_method';
 
 /** The body kinds a framework reads `_method` from. */
 export type OverrideBodyKind = 'form' | 'multipart' | 'json' | undefined;
+
+/** Answers 400 to a JSON body with a top-level `_method`, as a security event; the connection closes. */
+export function refuseOverride(x: Exchange): Promise<void> {
+  x.flag('gateway', {
+    rule: 'method-override-in-body',
+    location: 'body._method',
+    reason: 'top-level _method member in a JSON body on a route without allowMethodOverride',
+    severity: 'medium',
+  });
+  // The body may be unread (a streamed one fails part-way): it must not be parsed as the next request.
+  x.res.shouldKeepAlive = false;
+  return sendLocal(x, problemReply('RAMPART_HTTP_METHOD_OVERRIDE_REFUSED', x.requestId));
+}
 
 /** The kind of a body by its media type (parameters ignored, case-insensitive). */
 export function overrideBodyKind(contentType: string | string[] | undefined): OverrideBodyKind {
@@ -123,14 +140,26 @@ function jsonOverrides(body: Buffer): boolean {
 /**
  * A streamed body on a route that does not allow method overrides: a multipart one is passed through a
  * filter that drops `_method` parts (its length changes, so `Content-Length` is removed from the
- * upstream headers and the body goes chunked); any other is returned as it is.
+ * upstream headers and the body goes chunked); a JSON one through a scan that fails the stream with
+ * MethodOverrideInBodyError at a top-level `_method` (before the upstream has the whole body); any
+ * other is returned as it is.
  */
 export function screenStreamedBody(
   body: Readable,
   contentType: string | string[] | undefined,
   upstreamHeaders: HeaderMap,
 ): Readable {
-  if (overrideBodyKind(contentType) !== 'multipart') return body;
+  const kind = overrideBodyKind(contentType);
+  if (kind === 'json') {
+    const scan = new JsonOverrideScan();
+    // Not pipeline(): a failing scan must not destroy the client's request, which still gets a 400.
+    body.pipe(scan);
+    finished(body, (error) => {
+      if (error !== undefined && error !== null) scan.destroy(error);
+    });
+    return scan;
+  }
+  if (kind !== 'multipart') return body;
   const boundary = boundaryOf(contentType as string);
   if (boundary === undefined) return body;
   delete upstreamHeaders['content-length'];

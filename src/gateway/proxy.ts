@@ -5,8 +5,9 @@ import { BodyCounter, BodyTooLargeError } from './body.ts';
 import { applyUpstreamEdits, type RequestContext, upstreamQuery } from './context.ts';
 import { BODYLESS_STATUS, type Exchange, hasBody } from './exchange.ts';
 import { cleanResponseHeaders, stripMethodOverrideParam, upstreamRequestHeaders } from './forward-headers.ts';
+import { MethodOverrideInBodyError } from './json-override-scan.ts';
 import { problemReply } from './local-reply.ts';
-import { screenStreamedBody } from './method-override.ts';
+import { refuseOverride, screenStreamedBody } from './method-override.ts';
 import { refuseBody, respond, sendLocal, writeHead, writeResponse } from './reply.ts';
 import { classifyUpstreamError } from './upstream.ts';
 import { UpstreamCall, type UpstreamHead } from './upstream-call.ts';
@@ -115,6 +116,7 @@ export async function proxy(
     } catch (error) {
       if (x.clientGone) return;
       if (error instanceof BodyTooLargeError) return refuseBody(x, route.chain.requestBodyLimit?.policy);
+      if (error instanceof MethodOverrideInBodyError) return refuseOverride(x);
       const kind = classifyUpstreamError(error);
       const now = x.runtime.clock.now();
       breaker?.failure(now);
