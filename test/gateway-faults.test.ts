@@ -57,3 +57,28 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('slow headers with the default settings', () => {
+  let upstream: TestUpstream;
+  let gw: TestGateway;
+  before(async () => {
+    upstream = await startUpstream();
+    gw = await startTestGateway(catchAllConfig(upstream.url));
+  });
+  after(async () => {
+    await gw?.close();
+    await upstream?.close();
+  });
+
+  test('cuts off a client that trickles its headers within the 5 s default, before 10 s', async () => {
+    // 20 pieces 500 ms apart: the whole head would take 10 s (the old default) to arrive.
+    const head =
+      'GET /x HTTP/1.1\r\nHost: gateway.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n';
+    const size = Math.ceil(head.length / 20);
+    const pieces = Array.from({ length: 20 }, (_, i) => head.slice(i * size, (i + 1) * size));
+    const exchange = await rawRequest(gw.url, pieces, { gapMs: 500, timeoutMs: 9_000 });
+    assert.equal(exchange.timedOut, false, 'the gateway closed the connection');
+    assert.match(exchange.text, /^HTTP\/1\.1 408/);
+    assert.equal(upstream.received.length, 0);
+  });
+});
