@@ -14,7 +14,7 @@ export function quotaAdminRoute(): AdminRoute {
         for (const instance of activeQuotas) quotas.push(await instance.usage(consumer));
         return { status: 200, json: { consumer, quotas } };
       } catch {
-        return { status: 503, json: { code: 'RAMPART_TRAFFIC_STATE_UNAVAILABLE' } };
+        return { problem: 'RAMPART_TRAFFIC_STATE_UNAVAILABLE' };
       }
     },
   };
