@@ -5,24 +5,15 @@ import assert from 'node:assert/strict';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { assertProblem, parseRawResponse, type RawResponse, rawRequest } from './helpers/raw-http.ts';
+import {
+  assertProblem,
+  type HeaderList,
+  parseRawResponse,
+  type RawResponse,
+  rawRequest,
+  sendRaw as send,
+} from './helpers/raw-http.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-
-type HeaderList = readonly (readonly [string, string])[];
-
-/** Sends one request with `Connection: close` (unless the caller sets Connection) and parses the answer. */
-async function send(
-  url: string,
-  method: string,
-  target: string,
-  headers: HeaderList = [],
-): Promise<RawResponse> {
-  const lines = [`${method} ${target} HTTP/1.1`, 'Host: gateway.test'];
-  for (const [name, value] of headers) lines.push(`${name}: ${value}`);
-  if (!headers.some(([name]) => name.toLowerCase() === 'connection')) lines.push('Connection: close');
-  const exchange = await rawRequest(url, `${lines.join('\r\n')}\r\n\r\n`);
-  return parseRawResponse(exchange.text);
-}
 
 function baseConfig(upstreamUrl: string, server: string, routes: string): string {
   return `

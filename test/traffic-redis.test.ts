@@ -87,7 +87,11 @@ describe('traffic-redis', () => {
     upstream = await startUpstream();
     const file = join(dir, 'rampart.yaml');
     writeFileSync(file, configText(redis.url, upstream.url));
-    gateways = await Promise.all([startCliGateway(file), startCliGateway(file)]);
+    // Keep whichever started, so after() stops it even when the other did not start in time.
+    const starting = await Promise.allSettled([startCliGateway(file), startCliGateway(file)]);
+    gateways = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = starting.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
 // Admin API routes for consumers and API keys (mounted on the admin listener by `rampart start`).
 // Writes require a JSON body (so a cross-site form cannot post one); a new key is in the 201 answer
 // only; revocations and disabled consumers are announced on the state so every instance drops them.
+import type { ErrorCode } from '../errors/codes.ts';
 import { ApiKeyError, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
 import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
 import { encodeRevocation, REVOCATION_CHANNEL, type RevocationNotice } from '../identity/revocations.ts';
@@ -25,17 +26,21 @@ export interface ConsumerRoutesOptions {
 
 const NAME_LIST = /^[A-Za-z0-9_.:/-]{1,128}$/;
 
-const problem = (status: number, detail: string): AdminReply => ({
-  status,
-  json: { type: 'about:blank', title: detail, status },
-});
+const problem = (code: ErrorCode, detail: string): AdminReply => ({ problem: code, detail });
 
-/** Thrown inside a handler to answer with a 4xx. */
+const BY_STATUS = {
+  400: 'RAMPART_ADMIN_BAD_REQUEST',
+  404: 'RAMPART_ADMIN_NOT_FOUND',
+  409: 'RAMPART_ADMIN_CONFLICT',
+  415: 'RAMPART_ADMIN_UNSUPPORTED_MEDIA_TYPE',
+} as const satisfies Record<number, ErrorCode>;
+
+/** Thrown inside a handler to answer with a 4xx problem. */
 class BadRequest extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
+  readonly code: ErrorCode;
+  constructor(status: keyof typeof BY_STATUS, message: string) {
     super(message);
-    this.status = status;
+    this.code = BY_STATUS[status];
   }
 }
 
@@ -93,11 +98,11 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
       try {
         return await handle(request);
       } catch (error) {
-        if (error instanceof BadRequest) return problem(error.status, error.message);
-        if (error instanceof StoreConflictError) return problem(409, error.message);
-        if (error instanceof ApiKeyError) return problem(409, error.message);
-        if (error instanceof SigningKeyError) return problem(409, error.message);
-        if (error instanceof TokenRevocationError) return problem(400, error.message);
+        if (error instanceof BadRequest) return problem(error.code, error.message);
+        if (error instanceof StoreConflictError) return problem(BY_STATUS[409], error.message);
+        if (error instanceof ApiKeyError) return problem(BY_STATUS[409], error.message);
+        if (error instanceof SigningKeyError) return problem(BY_STATUS[409], error.message);
+        if (error instanceof TokenRevocationError) return problem(BY_STATUS[400], error.message);
         throw error;
       }
     };

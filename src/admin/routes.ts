@@ -1,4 +1,5 @@
 // Matching of admin requests to routes: literal segments and `:name` parameters, one pass per route.
+import type { ErrorCode } from '../errors/codes.ts';
 import type { HeaderMap } from '../lib/headers.ts';
 
 /** What an admin route handler sees: no Node objects, so handlers are testable in memory. */
@@ -13,9 +14,17 @@ export interface AdminRequest {
   readonly body: Buffer | undefined;
 }
 
-/** A handler's answer: a JSON value (`json`) or a raw body with its content type. */
+/**
+ * A handler's answer: a JSON value (`json`), a raw body with its content type, or a problem (`code`,
+ * rendered as RFC 9457 problem+json with the request id and the code's status).
+ */
 export type AdminReply =
   | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly problem: ErrorCode;
+      readonly detail?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | {
       readonly status: number;
       readonly body: string | Buffer;

@@ -207,3 +207,95 @@ describe('admin server without a token', () => {
     assert.equal((await send(server, '/readyz')).status, 503);
   });
 });
+
+describe('admin scopes, problems and audit lines', () => {
+  let server: AdminServer;
+  const lines: Array<Record<string, unknown>> = [];
+  const READ = 'read-only-token-456';
+
+  before(async () => {
+    server = await startAdminServer({
+      port: 0,
+      metrics: createMetrics({ defaultMetrics: false }),
+      isReady: () => true,
+      token: TOKEN,
+      readToken: READ,
+      logger: createLogger({
+        level: 'info',
+        destination: new Writable({
+          write: (chunk, _encoding, done) => {
+            for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line));
+            done();
+          },
+        }),
+      }),
+      routes: [
+        {
+          method: 'POST',
+          path: '/consumers/:id/keys',
+          handle: (req) =>
+            req.params.id === 'ghost'
+              ? { problem: 'RAMPART_ADMIN_NOT_FOUND', detail: 'no such consumer' }
+              : { status: 201, json: { key: 'rmp_live_secret-value' } },
+        },
+      ],
+    });
+  });
+  after(() => server.close());
+
+  const audits = () => lines.filter((line) => line.type === 'audit');
+
+  it('lets the read-only token scrape /metrics but not mint keys', async () => {
+    const read = { authorization: `Bearer ${READ}` };
+    assert.equal((await send(server, '/metrics', { headers: read })).status, 200);
+    const refused = await send(server, '/consumers/c1/keys', {
+      method: 'POST',
+      headers: { ...read, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(refused.status, 403);
+    assert.equal(JSON.parse(refused.body).code, ADMIN_CODES.forbidden);
+    const last = audits().at(-1);
+    assert.equal(last?.actor, 'read-token');
+    assert.equal(last?.status, 403);
+  });
+
+  it('answers handler problems as problem+json with code and requestId', async () => {
+    const answer = await send(server, '/consumers/ghost/keys', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(answer.status, 404);
+    assert.equal(answer.headers['content-type'], 'application/problem+json');
+    const problem = JSON.parse(answer.body);
+    assert.equal(problem.code, 'RAMPART_ADMIN_NOT_FOUND');
+    assert.equal(problem.requestId, answer.headers['x-request-id']);
+    assert.equal(problem.detail, 'no such consumer');
+  });
+
+  it('writes one audit line per change: who, what, target and outcome, never the body or the key', async () => {
+    const before = audits().length;
+    const answer = await send(server, '/consumers/c1/keys', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"expires":"30d"}',
+    });
+    assert.equal(answer.status, 201);
+    const added = audits().slice(before);
+    assert.equal(added.length, 1);
+    assert.equal(added[0]?.actor, 'write-token');
+    assert.equal(added[0]?.action, 'POST /consumers/:id/keys');
+    assert.deepEqual(added[0]?.target, { id: 'c1' });
+    assert.equal(added[0]?.status, 201);
+    assert.equal(added[0]?.requestId, answer.headers['x-request-id']);
+    assert.ok(!JSON.stringify(lines).includes('secret-value'));
+    assert.ok(!JSON.stringify(lines).includes(TOKEN));
+  });
+
+  it('writes no audit line for reads', async () => {
+    const before = audits().length;
+    await send(server, '/metrics', { headers: auth });
+    assert.equal(audits().length, before);
+  });
+});

@@ -1,9 +1,10 @@
 // The admin listener (127.0.0.1 by default): /healthz, /readyz, /metrics and the admin routes mounted
-// on it, behind a bearer token when one is configured.
+// on it, behind bearer tokens when configured (a write token, and a read-only one for monitoring); every
+// answer it writes itself is problem+json with code and request id, every change an audit log line.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ErrorCode } from '../errors/codes.ts';
+import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gateway-error.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
@@ -20,6 +21,8 @@ export interface AdminServerOptions {
   readonly isReady: () => boolean;
   /** The resolved admin token; when set, every endpoint but /healthz and /readyz requires it. */
   readonly token?: string | undefined;
+  /** A read-only token: GET and HEAD only (metrics scrapers, dashboards); writes answer 403. */
+  readonly readToken?: string | undefined;
   readonly logger: Logger;
   readonly routes?: readonly AdminRoute[];
 }
@@ -39,9 +42,13 @@ export const ADMIN_CODES = {
   methodNotAllowed: 'RAMPART_ROUTE_METHOD_NOT_ALLOWED',
   bodyTooLarge: 'RAMPART_INGRESS_BODY_TOO_LARGE',
   internal: 'RAMPART_INTERNAL_ERROR',
+  forbidden: 'RAMPART_ADMIN_FORBIDDEN',
 } as const satisfies Record<string, ErrorCode>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What a caller may do: `open` when no token is configured (loopback only, flagged by `check`). */
+type Scope = 'open' | 'write' | 'read';
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
@@ -93,6 +100,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const host = options.host ?? '127.0.0.1';
   const { logger, metrics } = options;
   const tokenDigest = options.token === undefined ? undefined : digest(options.token);
+  const readDigest = options.readToken === undefined ? undefined : digest(options.readToken);
   // A loopback listener refuses foreign Host names, so a web page cannot reach it by DNS rebinding.
   const checkHost = LOOPBACK_HOSTS.has(host);
   const builtin: AdminRoute[] = [
@@ -120,20 +128,26 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   ];
   const routes = [...builtin, ...(options.routes ?? [])];
 
-  const authorized = (request: IncomingMessage): boolean => {
-    if (tokenDigest === undefined) return true;
+  /** The caller's scope: `write` (the admin token, or no token configured at all), `read`, or none. */
+  const scopeOf = (request: IncomingMessage): Scope | undefined => {
+    if (tokenDigest === undefined && readDigest === undefined) return 'open';
     const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined) return undefined;
     // Comparing digests keeps the comparison constant-time and hides the token's length.
-    return presented !== undefined && timingSafeEqual(digest(presented), tokenDigest);
+    const presentedDigest = digest(presented);
+    if (tokenDigest !== undefined && timingSafeEqual(presentedDigest, tokenDigest)) return 'write';
+    if (readDigest !== undefined && timingSafeEqual(presentedDigest, readDigest)) return 'read';
+    return undefined;
   };
 
   const problem = (
     response: ServerResponse,
     requestId: string,
     code: ErrorCode,
-    headers: Record<string, string> = {},
+    headers: Readonly<Record<string, string>> = {},
+    detail?: string,
   ): void => {
-    const body = problemFor(code, requestId);
+    const body = problemFor(code, requestId, detail);
     response.writeHead(body.status, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
     response.end(renderProblem(body));
   };
@@ -151,7 +165,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const path = q === -1 ? target : target.slice(0, q);
     const method = request.method ?? 'GET';
     // Authentication comes before routing, so an anonymous caller cannot list the admin paths.
-    if (!OPEN_PATHS.has(path) && !authorized(request)) {
+    const scope = OPEN_PATHS.has(path) ? 'open' : scopeOf(request);
+    if (scope === undefined) {
       problem(response, requestId, ADMIN_CODES.unauthorized, {
         'www-authenticate': 'Bearer realm="rampart-admin"',
       });
@@ -168,7 +183,30 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       });
       return;
     }
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(request);
+    const reads = method === 'GET' || method === 'HEAD';
+    // Who, what, when (the log line's time), never a body: keys and secrets travel in bodies only.
+    const audit = (status: number): void => {
+      if (reads) return;
+      logger.info(
+        {
+          type: 'audit',
+          event: 'admin.change',
+          requestId,
+          actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
+          peer: request.socket.remoteAddress,
+          action: `${method} ${match.route.path}`,
+          target: match.params,
+          status,
+        },
+        'admin change',
+      );
+    };
+    if (scope === 'read' && !reads) {
+      audit(ERROR_CODES[ADMIN_CODES.forbidden].status);
+      problem(response, requestId, ADMIN_CODES.forbidden);
+      return;
+    }
+    const body = reads ? undefined : await readBody(request);
     if (body === undefined && method !== 'GET' && method !== 'HEAD') {
       problem(response, requestId, ADMIN_CODES.bodyTooLarge, { connection: 'close' });
       return;
@@ -182,6 +220,12 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       params: match.params,
       body,
     });
+    if ('problem' in reply) {
+      audit(ERROR_CODES[reply.problem].status);
+      problem(response, requestId, reply.problem, reply.headers, reply.detail);
+      return;
+    }
+    audit(reply.status);
     const payload = 'json' in reply ? JSON.stringify(reply.json) : reply.body;
     const contentType = 'json' in reply ? 'application/json' : reply.contentType;
     response.writeHead(reply.status, { ...reply.headers, 'content-type': contentType });

@@ -141,3 +141,55 @@ routes: [{ name: r, match: { path: /r }, upstream: app, public: { reason: "" } }
   );
   assert.equal(empty.ok, false);
 });
+
+test('flags unsafe server, admin and route settings', () => {
+  const unsafe = {
+    version: 1,
+    server: {
+      trustedProxies: ['0.0.0.0/0'],
+      maxConnectionsPerIp: 0,
+      headersTimeout: '60s',
+      clientHeaders: { strip: [], keep: ['x-user-id'], underscores: 'allow' },
+    },
+    admin: { host: '0.0.0.0', port: 9901, enabled: true },
+    upstreams: { app: { url: 'http://127.0.0.1:1' } },
+    routes: [
+      {
+        name: 'legacy',
+        match: { path: '/legacy', methods: ['GET', 'POST'] },
+        upstream: 'app',
+        allowMethodOverride: true,
+        allowUrlRewriteHeaders: true,
+        policies: { cors: { origins: ['null'] } },
+      },
+    ],
+  } as unknown as RampartConfig;
+  const rules = postureOf(unsafe, POLICY_DEFINITIONS)
+    .findings.filter((finding) => finding.route.startsWith('(') || finding.route === 'legacy')
+    .map((finding) => `${finding.severity}:${finding.rule}`);
+  for (const expected of [
+    'high:admin-open',
+    'high:trust-everyone',
+    'medium:identity-headers-kept',
+    'low:underscore-headers',
+    'low:no-connection-cap',
+    'medium:slow-headers',
+    'medium:method-override',
+    'medium:url-rewrite-headers',
+    'medium:cors-null-origin',
+    'low:cors-preflight-blocked',
+  ])
+    assert.ok(rules.includes(expected), expected);
+});
+
+test('flags nothing about settings in a config that keeps the defaults behind an admin token', () => {
+  const safe = {
+    ...config,
+    admin: { host: '127.0.0.1', port: 9901, enabled: true, token: 'env:ADMIN_TOKEN' },
+  } as unknown as RampartConfig;
+  const report = postureOf(safe, POLICY_DEFINITIONS);
+  assert.deepEqual(
+    report.findings.filter((finding) => finding.route.startsWith('(')),
+    [],
+  );
+});

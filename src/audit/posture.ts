@@ -3,6 +3,7 @@
 import type { RampartConfig } from '../config/schema.ts';
 import type { PolicyDefinition, Stage } from '../policies/policy.ts';
 import type { Severity } from './findings.ts';
+import { type SettingFinding, settingFindings } from './posture-server.ts';
 
 /** One route's protections. */
 export interface RoutePosture {
@@ -31,7 +32,8 @@ export interface PostureFinding {
     | 'monitor-only'
     | 'no-threat-detection'
     | 'rewrites-issued-token'
-    | 'weak-jwt-secret';
+    | 'weak-jwt-secret'
+    | SettingFinding['rule'];
   readonly message: string;
 }
 
@@ -129,6 +131,7 @@ export function postureOf(config: RampartConfig, definitions: readonly PolicyDef
     for (const name of monitored)
       add('medium', 'monitor-only', `${name} runs in monitor mode: it stops nothing`);
   }
+  findings.push(...settingFindings(config));
   return { routes, findings };
 }
 

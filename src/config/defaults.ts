@@ -1,5 +1,10 @@
 // The embedded defaults `rampart start` runs on when no config file is given or found: the bundled
-// demo API behind the gateway with the ingress and response protections on.
+// demo API behind the gateway with the ingress and response protections on, API-key authentication
+// with authorization rules, and the response filter bound to the demo API's contract.
+import { fileURLToPath } from 'node:url';
+
+/** The demo API's OpenAPI contract, wherever the gateway is started from. */
+const DEMO_SPEC = fileURLToPath(new URL('../../examples/demo-api/openapi.yaml', import.meta.url));
 
 /** The default config text, in front of the demo API at `upstreamUrl`. */
 export function demoConfigText(upstreamUrl: string, ports: { http: number; admin: number }): string {
@@ -38,6 +43,8 @@ defaults:
       json: { maxDepth: 32, maxKeys: 1000 }
     security-headers: {}
     error-sanitize: {}
+    # Only what the contract declares goes back: the API's passwordHash and internalNotes are removed.
+    response-filter: { spec: ${JSON.stringify(DEMO_SPEC)} }
 routes:
   - name: users
     match: { path: /users }

@@ -15,6 +15,7 @@ export const CONFIG_ERROR_CODES = [
   'schema-value',
   'unknown-upstream',
   'duplicate-route',
+  'admin-without-token',
   'secret-unresolved',
   'invalid',
 ] as const;

@@ -171,6 +171,28 @@ describe('loadConfigText errors', () => {
     assert.ok((errors[0]?.line ?? 0) >= lineOf(text, 'match:'));
   });
 
+  test('reports one message for one YAML syntax error, not the cascade after it', async () => {
+    const text = `${BASE}  - name: a\n    match: [path: /a\n    upstream: api\n  - name: b\n    match: { path: /b }\n    upstream: api\n`;
+    const { errors } = await errorsOf(text);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['yaml-syntax'],
+    );
+    assert.ok((errors[0]?.line ?? 0) >= lineOf(text, 'match: ['));
+  });
+
+  test('refuses an admin listener beyond loopback without a token, and accepts it with one', async () => {
+    const open = `${BASE}  - name: a\n    match: { path: / }\n    upstream: api\nadmin: { host: 0.0.0.0, port: 9901 }\n`;
+    const { errors } = await errorsOf(open);
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.path]),
+      [['admin-without-token', 'admin.host']],
+    );
+    const guarded = open.replace('port: 9901 }', 'port: 9901, token: env:RAMPART_TEST_ADMIN_TOKEN }');
+    const loaded = await loadConfigText(guarded, 'rampart.yaml', definitions, { env });
+    assert.equal(loaded.ok, true);
+  });
+
   test('refuses a route whose upstream is not defined, at the upstream line', async () => {
     const text = `${BASE}  - name: a\n    match: { path: / }\n    upstream: apj\n`;
     const { errors } = await errorsOf(text);

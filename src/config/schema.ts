@@ -77,6 +77,14 @@ const ServerSettings = Type.Object(
       description: 'CIDRs whose X-Forwarded-* and X-Request-Id headers are believed',
     }),
     headersTimeout: Type.Optional(Duration),
+    maxConnectionsPerIp: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description:
+          'open connections one client address may hold (default 256; 0: no cap); trusted proxies are exempt',
+      }),
+    ),
     requestTimeout: Type.Optional(Duration),
     keepAliveTimeout: Type.Optional(Duration),
     maxHeaderBytes: Type.Optional(Bytes),
@@ -87,6 +95,30 @@ const ServerSettings = Type.Object(
       description: 'whether /Admin and /admin are different paths',
     }),
     requestIdHeader: Type.String({ default: 'x-request-id' }),
+    clientHeaders: Type.Optional(
+      Type.Object(
+        {
+          strip: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), {
+            maxItems: 256,
+            description: 'more header names removed unless the peer is a trusted proxy (`_` counts as `-`)',
+          }),
+          keep: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), {
+            maxItems: 256,
+            description:
+              'names of the default identity and client-address lists to let through (never X-Consumer-*)',
+          }),
+          underscores: Type.Union([Type.Literal('drop'), Type.Literal('allow')], {
+            default: 'drop',
+            description: 'drop header names with `_`, or let them through unless their `-` twin is stripped',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'identity and client-address headers removed from client requests (docs: README, "What the proxy does")',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, default: {} },
 );
@@ -199,6 +231,18 @@ const StateSettings = Type.Object(
           }),
           keyPrefix: Type.String({ default: 'rampart:', maxLength: 64 }),
           timeout: Type.Optional(Duration),
+          downAfterTimeouts: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              description: 'timeouts in a row that mark Redis down although connected (default 3)',
+            }),
+          ),
+          fastFail: Type.Optional(
+            Type.Union([Duration], {
+              description: 'after that, operations fail at once for this long before one probe (default 1s)',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -295,6 +339,11 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
             host: Type.String({ default: '127.0.0.1' }),
             port: Type.Integer({ minimum: 0, maximum: 65535, default: 9901 }),
             token: Type.Optional(SecretRef),
+            readToken: Type.Optional(
+              Type.Union([SecretRef], {
+                description: 'a read-only token (GET and HEAD only: /metrics, listings); writes need `token`',
+              }),
+            ),
             enabled: Type.Boolean({ default: true }),
           },
           { additionalProperties: false, default: {} },

@@ -1,12 +1,23 @@
-// Checks the schema cannot express: every route's upstream exists, route names are unique.
+// Checks the schema cannot express: every route's upstream exists, route names are unique, and the
+// admin listener (which mints keys) is not reachable beyond loopback without a token.
 import type { ConfigError } from './errors.ts';
 import type { RampartConfig } from './schema.ts';
 import { type ConfigSource, errorAt, positionOf } from './source.ts';
 import { closestMatch } from './suggest.ts';
 
+/** Whether a bind address only accepts local connections. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
 /** Cross-reference checks on a schema-valid config; returns one error per problem. */
 export function checkConfig(config: RampartConfig, source: ConfigSource): ConfigError[] {
   const errors: ConfigError[] = [];
+  const admin = config.admin;
+  if (admin?.enabled && !isLoopback(admin.host) && admin.token === undefined) {
+    const message = `the admin listener on ${admin.host} can mint keys for anyone who reaches it: set admin.token (env:NAME), or bind it to 127.0.0.1`;
+    errors.push(errorAt(source, ['admin', 'host'], message, 'admin-without-token'));
+  }
   const upstreams = Object.keys(config.upstreams);
   const firstRoute = new Map<string, number>();
   config.routes.forEach((route, index) => {

@@ -43,8 +43,15 @@ export function parseConfigSource(text: string, file: string, baseDir = dirname(
   });
   const source: ConfigSource = { file, baseDir, document, lineCounter };
   const errors: ConfigError[] = [];
+  let syntax = false;
   for (const error of document.errors.slice(0, MAX_YAML_ERRORS)) {
     const code: ConfigErrorCode = error.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
+    // After the first syntax error the parser reads the rest out of step and reports what follows
+    // from it (an unclosed bracket gives eight messages): only the first is a real one.
+    if (code === 'yaml-syntax') {
+      if (syntax) continue;
+      syntax = true;
+    }
     const { line, col } = lineCounter.linePos(error.pos[0]);
     errors.push({ code, file, line, column: col, path: '', message: firstLine(error.message) });
   }

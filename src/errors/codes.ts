@@ -8,8 +8,11 @@ export const ERROR_CODES = {
   RAMPART_HTTP_AMBIGUOUS_REQUEST: { status: 400, title: 'Ambiguous request framing' },
   RAMPART_HTTP_BAD_PATH: { status: 400, title: 'Request path is not acceptable' },
   RAMPART_HTTP_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  RAMPART_HTTP_URL_TOO_LONG: { status: 414, title: 'URI too long' },
+  RAMPART_HTTP_TOO_MANY_CONNECTIONS: { status: 429, title: 'Too many connections from this client' },
   RAMPART_HTTP_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   RAMPART_HTTP_METHOD_REFUSED: { status: 405, title: 'Method not allowed' },
+  RAMPART_HTTP_METHOD_OVERRIDE_REFUSED: { status: 400, title: 'Method override not allowed on this route' },
   RAMPART_HTTP_HTTPS_REQUIRED: { status: 308, title: 'HTTPS required' },
   // Routing.
   RAMPART_ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
@@ -23,6 +26,9 @@ export const ERROR_CODES = {
   RAMPART_INGRESS_JSON_INVALID: { status: 400, title: 'JSON body is not valid' },
   RAMPART_INGRESS_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RAMPART_INGRESS_IP_DENIED: { status: 403, title: 'Forbidden' },
+  RAMPART_CORS_PREFLIGHT: { status: 204, title: 'CORS preflight answered' },
+  RAMPART_CORS_REFUSED: { status: 403, title: 'Cross-origin request not allowed' },
+  RAMPART_CSRF_REFUSED: { status: 403, title: 'Cross-site request refused' },
   // authn and authz stages (identity and access).
   RAMPART_AUTHN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_AUTHN_LOCKED_OUT: { status: 429, title: 'Too many failed authentication attempts' },
@@ -61,6 +67,11 @@ export const ERROR_CODES = {
   // Admin listener.
   RAMPART_ADMIN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_ADMIN_HOST_REFUSED: { status: 400, title: 'Host not accepted by the admin listener' },
+  RAMPART_ADMIN_FORBIDDEN: { status: 403, title: 'This admin token may only read' },
+  RAMPART_ADMIN_BAD_REQUEST: { status: 400, title: 'Admin request not valid' },
+  RAMPART_ADMIN_NOT_FOUND: { status: 404, title: 'No such admin object' },
+  RAMPART_ADMIN_CONFLICT: { status: 409, title: 'Admin change conflicts with the current state' },
+  RAMPART_ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Admin writes need application/json' },
   // The gateway itself.
   RAMPART_INTERNAL_POLICY_FAULT: { status: 500, title: 'Internal error' },
   RAMPART_INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../errors/codes.ts';
 import { BodyTooLargeError } from './body.ts';
+import { MethodOverrideInBodyError } from './json-override-scan.ts';
 import type { GatewayRequest } from './request.ts';
 import { classifyUpstreamError, type Upstream } from './upstream/upstream.ts';
 import { UpstreamCall, type UpstreamHead } from './upstream/upstream-call.ts';
@@ -20,6 +21,8 @@ export type Dispatched =
     }
   /** The request body went over its limit while streaming (413). */
   | { readonly kind: 'body-too-large' }
+  /** The streamed JSON body carried a top-level `_method` (method-override.ts). */
+  | { readonly kind: 'override-in-body' }
   /** The client left; nothing is to be answered. */
   | { readonly kind: 'client-gone' };
 
@@ -74,6 +77,7 @@ export async function dispatch(
     } catch (error) {
       if (x.clientGone) return { kind: 'client-gone' };
       if (error instanceof BodyTooLargeError) return { kind: 'body-too-large' };
+      if (error instanceof MethodOverrideInBodyError) return { kind: 'override-in-body' };
       const failure = classifyUpstreamError(error);
       const now = clock.now();
       breaker?.failure(now);

@@ -1,6 +1,8 @@
 // The header edits a proxy owes both sides: hop-by-hop headers removed (RFC 9110 §7.6.1), forwarding
-// headers replaced unless a trusted proxy set them, and routing-changing headers stripped.
+// headers replaced unless a trusted proxy set them, routing-changing headers stripped, and identity,
+// client-address and underscore-named headers a client could spoof removed (spoofable-headers.ts).
 import type { HeaderMap } from '../policies/policy.ts';
+import { type ClientHeaderRules, DEFAULT_CLIENT_HEADER_RULES, dashTwin } from './spoofable-headers.ts';
 
 // RFC 9110 §7.6.1 and common non-standard hop-by-hop fields.
 const HOP_BY_HOP = new Set([
@@ -36,6 +38,8 @@ export interface ForwardingFacts {
   readonly requestId: string;
   readonly allowMethodOverride: boolean;
   readonly allowUrlRewriteHeaders: boolean;
+  /** Identity, client-address and underscore rules (default: the built-in tables). */
+  readonly clientHeaders?: ClientHeaderRules | undefined;
 }
 
 function connectionTokens(value: string | string[] | undefined): string[] {
@@ -63,17 +67,26 @@ const DROPPED_ALWAYS = new Set([...HOP_BY_HOP, ...FORWARDING, 'expect', 'host'])
  */
 export function upstreamRequestHeaders(client: Readonly<HeaderMap>, facts: ForwardingFacts): HeaderMap {
   const named = client.connection === undefined ? undefined : connectionTokens(client.connection);
+  const rules = facts.clientHeaders ?? DEFAULT_CLIENT_HEADER_RULES;
+  const trusted = facts.peerTrusted;
   const headers: HeaderMap = {};
   for (const name in client) {
-    if (DROPPED_ALWAYS.has(name)) continue;
+    let key = name;
+    // nginx's default too (underscores_in_headers off): CGI, WSGI and PHP read X_Consumer_Id as
+    // X-Consumer-Id, so an underscore name is dropped, or judged as its `-` twin when allowed.
+    if (name.includes('_')) {
+      if (rules.dropUnderscores) continue;
+      key = dashTwin(name);
+    }
+    if (DROPPED_ALWAYS.has(key) || rules.always.has(key)) continue;
+    if (!trusted && (rules.untrusted.has(key) || key.startsWith('x-forwarded-'))) continue;
     if (named?.includes(name)) continue;
-    if (!facts.allowUrlRewriteHeaders && (ROUTING_OVERRIDE as readonly string[]).includes(name)) continue;
-    if (!facts.allowMethodOverride && (METHOD_OVERRIDE as readonly string[]).includes(name)) continue;
+    if (!facts.allowUrlRewriteHeaders && (ROUTING_OVERRIDE as readonly string[]).includes(key)) continue;
+    if (!facts.allowMethodOverride && (METHOD_OVERRIDE as readonly string[]).includes(key)) continue;
     headers[name] = client[name];
   }
 
   const proto = facts.secure ? 'https' : 'http';
-  const trusted = facts.peerTrusted;
   headers['x-forwarded-for'] = appendHeader(trusted ? client['x-forwarded-for'] : undefined, facts.peerIp);
   const previousProto = trusted ? client['x-forwarded-proto'] : undefined;
   headers['x-forwarded-proto'] = typeof previousProto === 'string' ? previousProto : proto;

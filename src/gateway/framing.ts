@@ -51,6 +51,25 @@ export function isValidHost(value: string): boolean {
   return true;
 }
 
+function isCredentialField(name: string): boolean {
+  return (
+    (name.length === 13 && name.toLowerCase() === 'authorization') ||
+    (name.length === 19 && name.toLowerCase() === 'proxy-authorization')
+  );
+}
+
+function repeatedCredential(raw: readonly string[]): boolean {
+  let authorization = 0;
+  let proxy = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (!isCredentialField(name)) continue;
+    if (name.length === 13) authorization++;
+    else proxy++;
+  }
+  return authorization > 1 || proxy > 1;
+}
+
 /** The code to refuse a request with, or undefined when its framing and Host are unambiguous. */
 export function framingProblem(req: IncomingMessage): ErrorCode | undefined {
   // RFC 9112 §6.1: a Transfer-Encoding in an HTTP/1.0 message means the framing is faulty.
@@ -62,11 +81,17 @@ export function framingProblem(req: IncomingMessage): ErrorCode | undefined {
     return 'RAMPART_HTTP_AMBIGUOUS_REQUEST';
   }
   let hosts = 0;
+  let credentials = 0;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+    else if (isCredentialField(name)) credentials++;
   }
+  // Authorization is a singleton field (RFC 9110 §11.6.2). Node keeps the first of repeated fields and
+  // drops the rest, another server takes the last or joins them: a policy would check one credential
+  // while an upstream reads another. Refused on every route, so no authn policy can be handed one.
+  if (credentials > 1 && repeatedCredential(raw)) return 'RAMPART_HTTP_AMBIGUOUS_REQUEST';
   // RFC 9112 §3.2: a 1.1 request without Host, or with more than one, or with an invalid one, is a 400.
   if (hosts > 1) return 'RAMPART_HTTP_BAD_REQUEST';
   if (hosts === 0) return req.httpVersionMinor >= 1 ? 'RAMPART_HTTP_BAD_REQUEST' : undefined;

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors/codes.ts';
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
 import { framingProblem } from './framing.ts';
+import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import { runRequestPhase } from './pipeline.ts';
 import { proxy } from './proxy.ts';
@@ -78,7 +79,17 @@ async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void>
   x.routeTo(route, match.params);
   const { chain } = route;
 
-  if (chain.needsRequestBody && (await admitBody(x, 'buffer', expectsContinue)) === BODY_REFUSED) return;
+  // `_method` in a body would turn this request into another method after routing and authorization:
+  // screened unless the route allows overrides (form bodies buffered for it, small JSON too).
+  const screen = !route.config.allowMethodOverride;
+  const buffer =
+    chain.needsRequestBody || (screen && buffersToScreen(x.req, x.version.settings.maxBufferedBodyBytes));
+  if (buffer && (await admitBody(x, 'buffer', expectsContinue)) === BODY_REFUSED) return;
+  if (screen && x.body !== undefined) {
+    const screened = screenMethodOverride(x.body, x.req.headers['content-type']);
+    if (screened === undefined) return refuseOverride(x);
+    x.body = screened;
+  }
 
   const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
   const outcome = ran instanceof Promise ? await ran : ran;

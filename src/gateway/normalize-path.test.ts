@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeTarget } from './normalize-path.ts';
+import { headerOverflowCode, normalizeTarget } from './normalize-path.ts';
 
 function pathOf(target: string): string {
   const result = normalizeTarget(target);
@@ -59,4 +59,30 @@ test('refuses encoded slashes, backslashes, control characters and double encodi
 
 test('refuses targets longer than the limit', () => {
   assert.equal(normalizeTarget(`/${'a'.repeat(100)}`, 50).ok, false);
+});
+
+test('refuses dot and empty segments that carry path parameters, keeps parameters elsewhere', () => {
+  for (const target of [
+    '/pub/..;/admin',
+    '/pub/..;x=1/admin',
+    '/pub/%2e%2e;/admin',
+    '/.;/admin',
+    '/;x/../admin',
+    '/a/..;',
+  ])
+    assert.equal(normalizeTarget(target).ok, false, target);
+  assert.equal(pathOf('/cars;color=red/list'), '/cars;color=red/list');
+  assert.equal(pathOf('/a/b..;c'), '/a/b..;c');
+});
+
+test('tells a request line over the header limit (414) from a header section over it (431)', () => {
+  const longLine = Buffer.from(`GET /${'a'.repeat(100)}`);
+  assert.equal(headerOverflowCode(longLine, longLine.length), 'RAMPART_HTTP_URL_TOO_LONG');
+  const pipelined = Buffer.from(`GET / HTTP/1.1\r\nHost: a\r\n\r\nPOST /${'a'.repeat(100)}`);
+  assert.equal(headerOverflowCode(pipelined, pipelined.length), 'RAMPART_HTTP_URL_TOO_LONG');
+  const bigHeader = Buffer.from(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(100)}`);
+  assert.equal(headerOverflowCode(bigHeader, bigHeader.length), 'RAMPART_HTTP_HEADERS_TOO_LARGE');
+  const middle = Buffer.from('b'.repeat(100));
+  assert.equal(headerOverflowCode(middle, middle.length), 'RAMPART_HTTP_HEADERS_TOO_LARGE');
+  assert.equal(headerOverflowCode(undefined, undefined), 'RAMPART_HTTP_HEADERS_TOO_LARGE');
 });

@@ -28,6 +28,10 @@ function isUnreserved(byte: number): boolean {
   );
 }
 
+function isDotOrEmpty(name: string): boolean {
+  return name === '' || name === '.' || name === '..';
+}
+
 function fail(reason: string): NormalizedTarget {
   return { ok: false, reason };
 }
@@ -37,7 +41,8 @@ function fail(reason: string): NormalizedTarget {
  * Escapes of unreserved characters are decoded (RFC 3986 §6.2.2.2), other escapes upper-cased;
  * encoded `/`, `\`, NUL and control characters and double encodings (`%252e`) are refused, because
  * upstreams disagree on what they mean (CVE-2021-41773, CVE-2007-0450); dot segments are resolved
- * (RFC 3986 §5.2.4, never above the root) and empty segments merged.
+ * (RFC 3986 §5.2.4, never above the root) and empty segments merged. A segment that is a dot
+ * segment or empty once its path parameters (`;…`) are dropped is refused (CVE-2020-1938 family).
  */
 export function normalizeTarget(target: string, maxLength = 65_536): NormalizedTarget {
   if (target.length === 0 || target.charCodeAt(0) !== 47) return fail('not origin-form');
@@ -50,8 +55,14 @@ export function normalizeTarget(target: string, maxLength = 65_536): NormalizedT
   const segments: string[] = [];
   let segment = '';
   let trailingSlash = false;
+  let refused: string | undefined;
   const closeSegment = (): void => {
-    if (segment === '..') {
+    if (segment.includes(';') && isDotOrEmpty(segment.slice(0, segment.indexOf(';')))) {
+      // `..;x=1`, `.;`, `;jsessionid=1`: Tomcat, Jetty and Spring drop path parameters before resolving
+      // dot segments, so `/pub/..;/admin` is `/admin` to them while a router sees a `..;` segment under
+      // `/pub`. Neither spelling has a legitimate use: refuse rather than guess the upstream's reading.
+      refused = 'dot segment with path parameters';
+    } else if (segment === '..') {
       segments.pop();
       trailingSlash = true;
     } else if (segment === '.') {
@@ -91,8 +102,42 @@ export function normalizeTarget(target: string, maxLength = 65_536): NormalizedT
   }
   if (rawPath.length > 1) closeSegment();
   else trailingSlash = false;
+  if (refused !== undefined) return fail(refused);
 
   let path = `/${segments.join('/')}`;
   if (trailingSlash && segments.length > 0) path += '/';
   return { ok: true, path, rawQuery };
+}
+
+// A method token (RFC 9110 §9: tchar) followed by a space, at the start of a request line.
+function startsRequestLine(bytes: Buffer, from: number): boolean {
+  const end = Math.min(bytes.length, from + 32);
+  for (let i = from; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 32) return i > from;
+    const tchar =
+      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
+    if (!tchar) return false;
+  }
+  return false;
+}
+
+/**
+ * Which limit a header overflow (llhttp `HPE_HEADER_OVERFLOW`, counted over the request line and the
+ * headers together) broke: a request line that is still open where parsing stopped is a long URL
+ * (414, RFC 9110 §15.5.15), anything else the header section (431, RFC 6585 §5). `rawPacket` is the
+ * chunk being parsed; when it holds neither the line start nor a line break the header answer stands.
+ */
+export function headerOverflowCode(
+  rawPacket: Buffer | undefined,
+  bytesParsed: number | undefined,
+): 'RAMPART_HTTP_URL_TOO_LONG' | 'RAMPART_HTTP_HEADERS_TOO_LARGE' {
+  if (rawPacket === undefined) return 'RAMPART_HTTP_HEADERS_TOO_LARGE';
+  const end = Math.min(bytesParsed ?? rawPacket.length, rawPacket.length);
+  const newline = rawPacket.lastIndexOf(10, end - 1);
+  if (newline === -1 && startsRequestLine(rawPacket, 0)) return 'RAMPART_HTTP_URL_TOO_LONG';
+  // A line break followed by a new request line: a pipelined request whose target is too long.
+  if (newline !== -1 && newline + 1 < end && startsRequestLine(rawPacket, newline + 1))
+    return 'RAMPART_HTTP_URL_TOO_LONG';
+  return 'RAMPART_HTTP_HEADERS_TOO_LARGE';
 }

@@ -54,6 +54,7 @@ function faultVerdict(link: ChainLink, error: unknown, reporter: PhaseReporter):
 /** Decides what a verdict means for the phase: undefined to go on, an outcome to stop. */
 function settle(link: ChainLink, verdict: Verdict, reporter: PhaseReporter): PhaseOutcome | undefined {
   if (verdict.kind === 'continue') return undefined;
+  if (verdict.answer === true) return { deny: verdict, policy: link.name };
   if (link.mode === 'monitor' && verdict.code !== 'RAMPART_INTERNAL_POLICY_FAULT') {
     reporter.wouldDeny(link.name, verdict);
     return undefined;

@@ -3,6 +3,7 @@
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
 import { deliver } from './deliver.ts';
 import { dispatch, upstreamRefusal } from './dispatch.ts';
+import { refuseOverride, screenStreamedBody } from './method-override.ts';
 import type { GatewayRequest } from './request.ts';
 import { upstreamRequestHead } from './upstream-request.ts';
 import type { CompiledRoute } from './version.ts';
@@ -17,8 +18,11 @@ export async function proxy(
   const head = upstreamRequestHead(x, route);
   const refusal = upstreamRefusal(route.upstream, x.clock.now());
   if (refusal !== undefined) return sendProblem(x, refusal.code, { headers: refusal.headers });
-  const body = x.body ?? (await admitBody(x, 'stream', expectsContinue));
+  let body = x.body ?? (await admitBody(x, 'stream', expectsContinue));
   if (body === BODY_REFUSED) return;
+  // A streamed body is screened for `_method` as it passes (forms and small JSON were buffered for it).
+  if (body !== null && !Buffer.isBuffer(body) && !route.config.allowMethodOverride)
+    body = screenStreamedBody(body, x.req.headers['content-type'], head.headers);
   if (Buffer.isBuffer(body)) head.headers['content-length'] = String(body.length);
   const outcome = await dispatch(x, route.upstream, head, body);
   switch (outcome.kind) {
@@ -28,6 +32,8 @@ export async function proxy(
       return sendProblem(x, outcome.code, { headers: outcome.headers });
     case 'body-too-large':
       return refuseBody(x, route.chain.requestBodyLimit?.policy);
+    case 'override-in-body':
+      return refuseOverride(x);
     case 'client-gone':
       return;
   }

@@ -13,8 +13,9 @@ export function endRequest(x: GatewayRequest): void {
   if (x.finished) return;
   x.finished = true;
   if (!x.res.writableFinished) {
-    x.clientGone = true;
-    x.status = CLIENT_CLOSED_STATUS;
+    // A body the upstream broke is the upstream's failure (502); otherwise the client left (499).
+    x.clientGone = !x.upstreamBroke;
+    x.status = x.upstreamBroke ? 502 : CLIENT_CLOSED_STATUS;
     x.call?.abort(new Error('client closed the connection'));
   }
   x.durationMs = performance.now() - x.started;

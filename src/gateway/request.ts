@@ -106,6 +106,8 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   finished = false;
   /** The client closed before its answer was complete. */
   clientGone = false;
+  /** The upstream failed after the answer's head was sent, so the gateway cut the client's body short. */
+  upstreamBroke = false;
   /** The connection must close after this answer (framing in doubt, a timed-out body). */
   mustClose = false;
   call: UpstreamCall | undefined = undefined;

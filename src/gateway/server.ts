@@ -21,7 +21,14 @@ import type { GatewayObserver } from '../observe/gateway-records.ts';
 import type { Clock, PolicyDefinition, PolicyHandlers, PolicyLogger } from '../policies/policy.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
+import {
+  createConnectionLimiter,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  limitConnections,
+  within,
+} from './connection-limits.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
+import { headerOverflowCode } from './normalize-path.ts';
 import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
 import { writeRawProblem } from './writer.ts';
@@ -56,7 +63,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUTS = { headers: 10_000, request: 60_000, keepAlive: 5_000, shutdown: 10_000 };
+// 5 s for the header section: ample for any real client, and slow-header connections are cut sooner.
+const DEFAULT_TIMEOUTS = { headers: 5_000, request: 60_000, keepAlive: 5_000, shutdown: 10_000 };
 
 // llhttp error codes (node:http 'clientError') and what they mean for the client.
 const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
@@ -143,13 +151,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const servers: Server[] = [];
   const urls: { http?: string; https?: string } = {};
 
+  const limiter = createConnectionLimiter(() => ({
+    maxPerIp: current.config.server?.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
+    trustedProxies: current.trustedProxies,
+  }));
   const attach = (server: Server, facts: ListenerFacts): void => {
+    limitConnections(server, limiter, facts.secure, (socket) =>
+      options.observer.requestFinished(
+        writeRawProblem(
+          socket,
+          'RAMPART_HTTP_TOO_MANY_CONNECTIONS',
+          randomUUID(),
+          current.settings.requestIdHeader,
+          clock.now(),
+        ),
+      ),
+    );
     const handler = createRequestHandler(runtime, facts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res, true));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
-      const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST';
+      const code =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? headerOverflowCode(
+              (error as { rawPacket?: Buffer }).rawPacket,
+              (error as { bytesParsed?: number }).bytesParsed,
+            )
+          : (CLIENT_ERROR_CODES[error.code ?? ''] ?? 'RAMPART_HTTP_BAD_REQUEST');
       // A request whose body was too slow already has an id, a route and a log line to come.
       if (handler.answerInFlight(socket, code)) return;
       const requestId = randomUUID();
@@ -230,6 +259,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (draining) return;
       draining = true;
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
+      const deadline = Date.now() + timeout;
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
       for (const server of servers) server.closeIdleConnections();
       if (inFlight()) {
@@ -242,8 +272,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         clearTimeout(timer);
       }
       for (const server of servers) server.closeAllConnections();
-      await Promise.all(closed);
-      await Promise.allSettled([...retiring, current].map((version) => retireVersion(version, undefined)));
+      // Bounded: shutdownTimeout is a promise to the operator, whatever a client or upstream does.
+      const left = () => Math.max(250, deadline - Date.now());
+      if (!(await within(Promise.all(closed), left()))) limiter.destroyAll();
+      await within(
+        Promise.allSettled([...retiring, current].map((version) => retireVersion(version, undefined))),
+        left(),
+      );
     },
   };
 }

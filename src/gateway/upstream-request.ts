@@ -61,6 +61,7 @@ export function upstreamRequestHead(x: GatewayRequest, route: CompiledRoute): Up
     requestId: x.requestId,
     allowMethodOverride: route.config.allowMethodOverride,
     allowUrlRewriteHeaders: route.config.allowUrlRewriteHeaders,
+    clientHeaders: x.version.settings.clientHeaders,
   });
   const upstream = route.upstream;
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;

@@ -5,6 +5,7 @@ import { parseBytes } from '../lib/bytes.ts';
 import type { PolicyDefinition, PolicyDeps } from '../policies/policy.ts';
 import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.ts';
 import { compileRouter, RouteConflictError, type Router } from './router.ts';
+import { type ClientHeaderRules, compileClientHeaderRules } from './spoofable-headers.ts';
 import { compileTrustedProxies, type TrustedProxies } from './trusted-proxies.ts';
 import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream/upstream.ts';
 
@@ -22,6 +23,8 @@ export interface VersionSettings {
   readonly requestIdHeader: string;
   readonly maxBufferedBodyBytes: number;
   readonly maxResponseBufferBytes: number;
+  /** Which client headers are removed before the request goes upstream. */
+  readonly clientHeaders: ClientHeaderRules;
 }
 
 /** One immutable config version plus its in-flight count. */
@@ -151,6 +154,7 @@ export function buildVersion(
         requestIdHeader: (server?.requestIdHeader ?? 'x-request-id').toLowerCase(),
         maxBufferedBodyBytes: parseBytes(server?.maxBufferedBodyBytes ?? '1mb'),
         maxResponseBufferBytes: parseBytes(server?.maxBufferedBodyBytes ?? '1mb'),
+        clientHeaders: compileClientHeaderRules(server?.clientHeaders),
       },
       inFlight: 0,
     };

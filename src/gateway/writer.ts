@@ -70,6 +70,11 @@ export async function streamAnswer(x: GatewayRequest, view: ResponseView, call: 
     await call.streamTo(x.res);
   } catch (error) {
     // The head is out: all that is left is to cut the connection so the client sees a broken body.
+    // The upstream broke it (a client abort sets clientGone first): recorded before the close, as 502.
+    if (!x.clientGone) {
+      x.upstreamBroke = true;
+      x.code = 'RAMPART_UPSTREAM_ERROR';
+    }
     x.res.destroy();
     throw error;
   }
@@ -153,6 +158,7 @@ const REASONS: Record<number, string> = {
   408: 'Request Timeout',
   413: 'Content Too Large',
   414: 'URI Too Long',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -173,7 +179,9 @@ export function writeRawProblem(
   const head = [`HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? 'Error'}`];
   for (const [name, value] of Object.entries(reply.headers)) head.push(`${name}: ${String(value)}`);
   head.push(`${requestIdHeader}: ${requestId}`, 'connection: close', '', '');
-  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), reply.body]));
+  // Closed once written: HTTP servers allow half-open sockets, and a client that never closes its side
+  // (after CONNECT, say, whose socket the server no longer tracks) would otherwise hold shutdown forever.
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), reply.body]), () => socket.destroy());
   return {
     time,
     requestId,

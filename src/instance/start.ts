@@ -186,6 +186,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         metrics,
         isReady: () => gateway.ready,
         token: adminConfig.token === undefined ? undefined : loaded.secrets.get(adminConfig.token),
+        readToken:
+          adminConfig.readToken === undefined ? undefined : loaded.secrets.get(adminConfig.readToken),
         logger,
         routes: adminRoutes,
       }).catch(async (error: unknown) => {

@@ -93,3 +93,16 @@ describe('createSecurityEvents', () => {
     assert.equal(calls, 1);
   });
 });
+
+describe('security event aggregation', () => {
+  it('logs 20 identical events per window one by one; listeners still get every one', () => {
+    const { events, lines } = setup();
+    const seen: SecurityEventRecord[] = [];
+    events.on((record) => {
+      seen.push(record);
+    });
+    for (let i = 0; i < 500; i++) events.emit({ ...event, requestId: `req-${i}` });
+    assert.equal(lines().filter((line) => line.type === 'security_event').length, 20);
+    assert.equal(seen.length, 500);
+  });
+});

@@ -1,6 +1,9 @@
 // The security event channel: every deny, would-deny and flag goes through here to the log, the
 // metrics and any subscriber (audit log, alerts, SIEM export). Subscribers never break the request path.
+// Identical events beyond a rate are logged as one summary line per window (metrics and subscribers
+// still see each), so an outage that refuses every request cannot flood the log.
 import type { Clock } from '../lib/clock.ts';
+import { type EventAggregation, EventAggregator } from './event-aggregator.ts';
 import type { Logger } from './logger.ts';
 import type { EventOutcome, Metrics } from './metrics.ts';
 import { EVIDENCE_MAX_LENGTH, redactSecretsInText } from './redact-text.ts';
@@ -37,6 +40,8 @@ export interface SecurityEventsOptions {
   readonly logger: Logger;
   readonly metrics: Pick<Metrics, 'securityEvent'>;
   readonly clock?: Clock;
+  /** Log lines per identical event and window before they are summarized; `false`: log every one. */
+  readonly aggregation?: EventAggregation | false;
 }
 
 const REASON_MAX_LENGTH = 256;
@@ -57,6 +62,12 @@ export function createSecurityEvents(options: SecurityEventsOptions): SecurityEv
   const { logger, metrics } = options;
   const clock = options.clock ?? Date;
   const listeners: SecurityEventListener[] = [];
+  const aggregator =
+    options.aggregation === false
+      ? undefined
+      : new EventAggregator(options.aggregation, clock, (summary) =>
+          logger.warn({ type: 'security_event_summary', ...summary }, 'security_event_summary'),
+        );
 
   const reportFailure = (error: unknown, policy: string): void => {
     logger.error({ err: error, policy }, 'security event listener failed');
@@ -67,7 +78,8 @@ export function createSecurityEvents(options: SecurityEventsOptions): SecurityEv
       const record = sanitize(event, clock.now());
       // pino writes its own `time`; the event's time goes under another name to keep keys unique.
       const { time, ...fields } = record;
-      logger.warn({ type: 'security_event', ...fields, eventTime: time }, 'security_event');
+      if (aggregator === undefined || aggregator.admit(record))
+        logger.warn({ type: 'security_event', ...fields, eventTime: time }, 'security_event');
       metrics.securityEvent(record.policy, record.code ?? 'none', record.outcome);
       // A snapshot, so a listener that unsubscribes (or subscribes) while running changes nothing here.
       for (const listener of [...listeners]) {

@@ -35,7 +35,8 @@ export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver
     requestFinished(record: FinishedRequest) {
       const route = record.route ?? UNMATCHED_ROUTE;
       metrics.requestFinished(route, record.method, record.status, record.durationMs / 1000);
-      if (record.code !== undefined && record.policy !== undefined) {
+      // A policy's answer that refused nothing (a CORS preflight's 204) is not a rejection.
+      if (record.code !== undefined && record.policy !== undefined && record.status >= 400) {
         metrics.policyRejection(route, record.policy, record.code);
       }
       accessLog?.log({

@@ -55,6 +55,11 @@ export interface Deny {
   readonly rule?: string;
   /** Response phase only: the status to answer with instead of the code's (e.g. keep a sanitized 503). */
   readonly status?: number;
+  /**
+   * The gateway answers in the upstream's place and nothing was refused (a CORS preflight): no
+   * security event, no rejection metric, and `monitor` mode does not turn it into a pass.
+   */
+  readonly answer?: boolean;
 }
 
 export type Verdict = Continue | Deny;

@@ -10,6 +10,8 @@ describe('policy registry', () => {
       POLICY_DEFINITIONS.map((definition) => definition.name),
       [
         'request-limits',
+        'cors',
+        'csrf',
         'methods',
         'ip-filter',
         'brute-force',

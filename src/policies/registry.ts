@@ -4,6 +4,8 @@ import { authorize } from './authorize/index.ts';
 import { basic } from './basic/index.ts';
 import { bruteForce } from './brute-force/index.ts';
 import { concurrency } from './concurrency/index.ts';
+import { cors } from './cors/index.ts';
+import { csrf } from './csrf/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
 import { hmacSignature } from './hmac-signature/index.ts';
@@ -27,6 +29,8 @@ import { tokenShield } from './token-shield/index.ts';
 /** Every policy definition, in documentation order (the chain orders by stage, then config order). */
 export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   requestLimits,
+  cors,
+  csrf,
   methods,
   ipFilter,
   bruteForce,

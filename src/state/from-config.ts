@@ -11,7 +11,13 @@ import type { StateObserver, StateStore } from './state.ts';
 /** The `state:` config section (schema in src/config/schema.ts). */
 export interface StateConfig {
   readonly backend: 'memory' | 'redis';
-  readonly redis?: { readonly url: string; readonly keyPrefix: string; readonly timeout?: number | string };
+  readonly redis?: {
+    readonly url: string;
+    readonly keyPrefix: string;
+    readonly timeout?: number | string;
+    readonly downAfterTimeouts?: number;
+    readonly fastFail?: number | string;
+  };
 }
 
 /** Options of `createStateFromConfig`. */
@@ -63,12 +69,14 @@ export async function createStateFromConfig(
   const clock = options.clock === undefined ? {} : { clock: options.clock };
   if (config === undefined || config.backend === 'memory') return createMemoryState(clock);
   if (config.redis === undefined) throw new Error('state.redis.url is required with backend: redis');
-  const { url, keyPrefix, timeout } = config.redis;
+  const { url, keyPrefix, timeout, downAfterTimeouts, fastFail } = config.redis;
   const resolved = /^(env|file):/.test(url) ? await resolveSecret(url, options.baseDir) : url;
   return createRedisState({
     url: resolved,
     keyPrefix,
     timeoutMs: timeout === undefined ? 50 : parseDuration(timeout),
+    ...(downAfterTimeouts === undefined ? {} : { downAfterTimeouts }),
+    ...(fastFail === undefined ? {} : { fastFailMs: parseDuration(fastFail) }),
     observer: createStateObserver(options.log, options.registry),
     ...clock,
   });

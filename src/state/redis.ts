@@ -1,6 +1,9 @@
 // The `redis` state backend on ioredis: every counter operation is one Lua script (sent by EVALSHA,
 // loaded on first use), commands fail fast instead of queueing while Redis is away, and each has a
-// short timeout, so a slow or dead Redis costs a request at most `timeoutMs` — never a hang.
+// short timeout, so a slow or dead Redis costs a request at most `timeoutMs` — never a hang. Health
+// follows behaviour too: consecutive timeouts on an open connection (a frozen Redis) mark it down and
+// open a short fast-fail window, so requests do not each wait the timeout while it stays frozen.
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { type Clock, systemClock } from '../lib/clock.ts';
 import { CONSUME_ALL, INCREMENT, SLIDING_WINDOW, TOKEN_BUCKET, TRY_INCREMENT } from './redis-scripts.ts';
@@ -24,6 +27,11 @@ export interface RedisStateOptions {
   readonly keyPrefix?: string;
   /** Per-command timeout in ms; default 50. */
   readonly timeoutMs?: number;
+  /** Consecutive timeouts that mark the backend down although connected; default 3. */
+  readonly downAfterTimeouts?: number;
+  /** How long operations fail at once after that, before one probe is let through; default 1000 ms. */
+  readonly fastFailMs?: number;
+  /** Time for the counters and the fast-fail window. */
   readonly clock?: Clock;
   readonly observer?: StateObserver;
 }
@@ -63,12 +71,23 @@ export function createRedisState(options: RedisStateOptions): StateStore {
   client.defineCommand('stTryIncrement', { numberOfKeys: 1, lua: TRY_INCREMENT });
 
   let up: boolean | undefined;
+  let closing = false;
   const setUp = (next: boolean): void => {
-    if (next === up) return;
+    // A clean shutdown closes the connection on purpose: that is not an outage.
+    if (next === up || closing) return;
     up = next;
     observer.availability?.(next);
   };
-  client.on('ready', () => setUp(true));
+  const health = new BehaviourHealth(
+    clock,
+    options.downAfterTimeouts ?? 3,
+    options.fastFailMs ?? 1000,
+    setUp,
+  );
+  // A reconnect alone does not prove a frozen server answers again; a successful command does.
+  client.on('ready', () => {
+    if (!health.down) setUp(true);
+  });
   client.on('end', () => setUp(false));
   client.on('close', () => setUp(false));
   // ioredis emits connection errors as events; without a listener Node would crash the process.
@@ -91,11 +110,18 @@ export function createRedisState(options: RedisStateOptions): StateStore {
   };
 
   const run = async <T>(op: string, call: () => Promise<T>): Promise<T> => {
+    if (!health.admit()) {
+      observer.error?.(op, 'unavailable');
+      throw new StateUnavailableError(`state ${op} failed (unavailable: fast-fail after timeouts)`);
+    }
     try {
-      return await call();
+      const result = await call();
+      health.succeeded();
+      return result;
     } catch (error) {
       const message = (error as Error).message ?? '';
       const kind = /timed out/i.test(message) ? 'timeout' : up ? 'error' : 'unavailable';
+      health.failed(kind === 'timeout');
       observer.error?.(op, kind);
       throw new StateUnavailableError(`state ${op} failed (${kind})`, { cause: error });
     }
@@ -187,9 +213,66 @@ export function createRedisState(options: RedisStateOptions): StateStore {
       };
     },
     async close() {
+      closing = true;
       handlers.clear();
+      // Resolves once the connection is gone, so nothing it emits can arrive after close().
+      const ended = client.status === 'end' ? undefined : once(client, 'end');
       client.disconnect();
       subscriber?.disconnect();
+      // Bounded, so a connection that never reports its end cannot hold a shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Health from what commands do: `downAfter` timeouts in a row mark the backend down (reported once),
+ * then every operation fails at once for `fastFailMs`; after it one probe goes through (the others
+ * keep failing fast), and its success marks the backend up again, its timeout opens a new window.
+ */
+export class BehaviourHealth {
+  down = false;
+  #timeouts = 0;
+  #until = 0;
+  #probing = false;
+  readonly #clock: Clock;
+  readonly #downAfter: number;
+  readonly #fastFailMs: number;
+  readonly #report: (up: boolean) => void;
+
+  constructor(clock: Clock, downAfter: number, fastFailMs: number, report: (up: boolean) => void) {
+    this.#clock = clock;
+    this.#downAfter = Math.max(1, downAfter);
+    this.#fastFailMs = fastFailMs;
+    this.#report = report;
+  }
+
+  /** Whether an operation may be sent now. */
+  admit(): boolean {
+    if (!this.down) return true;
+    if (this.#probing || this.#clock.now() < this.#until) return false;
+    this.#probing = true;
+    return true;
+  }
+
+  succeeded(): void {
+    this.#timeouts = 0;
+    this.#probing = false;
+    if (!this.down) return;
+    this.down = false;
+    this.#report(true);
+  }
+
+  failed(timeout: boolean): void {
+    this.#probing = false;
+    if (!timeout) return;
+    this.#timeouts++;
+    if (!this.down && this.#timeouts < this.#downAfter) return;
+    this.#until = this.#clock.now() + this.#fastFailMs;
+    if (this.down) return;
+    this.down = true;
+    this.#report(false);
+  }
 }

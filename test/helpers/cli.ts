@@ -115,7 +115,15 @@ export async function startCliGateway(configFile: string, timeoutMs = 15_000): P
       reject(new Error(`gateway exited with ${code}:\n${stderr.join('')}`));
     });
   });
-  const { url, adminUrl } = await started;
+  let address: { url: string; adminUrl: string | undefined };
+  try {
+    address = await started;
+  } catch (error) {
+    // A gateway that did not start in time must not outlive the test (it would hold the runner open).
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const { url, adminUrl } = address;
   return {
     child,
     pid: child.pid ?? 0,

@@ -29,6 +29,8 @@ export interface TestGateway {
   /** Resolves with the access log record of request `requestId` (written when the request ended). */
   accessLogOf(requestId: string): Promise<LogRecord>;
   readonly events: SecurityEventRecord[];
+  /** Resolves with the first log line (parsed), already written or still to come, that `match` accepts. */
+  logLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Loads YAML text and reloads the gateway with it (throws on a bad config). */
   reload(yaml: string): Promise<void>;
   close(): Promise<void>;
@@ -91,9 +93,23 @@ export async function startTestGateway(yaml: string, options: TestGatewayOptions
     waitForLog: log.waitFor,
     accessLogOf: (requestId) => log.waitFor(accessOf(requestId)),
     events,
+    logLine: (match) => log.waitFor(match),
     async reload(text) {
       gateway.reload(await loadTestConfig(text));
     },
     close: () => gateway.close(),
   };
+}
+
+/** A config with one HTTP listener on port 0 and one catch-all route `a` to `upstreamUrl`. */
+export function catchAllConfig(upstreamUrl: string, server = ''): string {
+  return `
+version: 1
+server: { http: { port: 0 }${server} }
+upstreams: { app: { url: ${upstreamUrl} } }
+routes:
+  - name: a
+    match: { path: /* }
+    upstream: app
+`;
 }

@@ -136,3 +136,25 @@ export function assertProblem(
   assert.equal(problem.requestId, response.headers[requestIdHeader]);
   return problem;
 }
+
+/** Header fields in order, exactly as a test wants them on the wire. */
+export type HeaderList = readonly (readonly [string, string])[];
+
+/**
+ * Sends one request to `url` with `Host: gateway.test` and `Connection: close` (unless the caller sets
+ * Connection), a Content-Length when `body` is given, and parses the answer.
+ */
+export async function sendRaw(
+  url: string,
+  method: string,
+  target: string,
+  headers: HeaderList = [],
+  body = '',
+): Promise<RawResponse> {
+  const lines = [`${method} ${target} HTTP/1.1`, 'Host: gateway.test'];
+  for (const [name, value] of headers) lines.push(`${name}: ${value}`);
+  if (!headers.some(([name]) => name.toLowerCase() === 'connection')) lines.push('Connection: close');
+  if (body !== '') lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  const exchange = await rawRequest(url, `${lines.join('\r\n')}\r\n\r\n${body}`);
+  return parseRawResponse(exchange.text);
+}

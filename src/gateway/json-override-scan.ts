@@ -1,0 +1,150 @@
+// A streaming check for a top-level `_method` member in a JSON body too large (or too chunked) to
+// buffer: the bytes pass through unchanged while a small tokenizer follows the nesting and decodes
+// only the member names of the top-level object; the stream fails as soon as one is `_method`.
+import { Transform, type TransformCallback } from 'node:stream';
+
+const TARGET = '_method';
+
+/** The error the stream fails with; the proxy answers it with a 400 problem. */
+export class MethodOverrideInBodyError extends Error {
+  override readonly name = 'MethodOverrideInBodyError';
+}
+
+const SIMPLE_ESCAPES: Record<number, string> = {
+  34: '"',
+  92: '\\',
+  47: '/',
+  98: '\b',
+  102: '\f',
+  110: '\n',
+  114: '\r',
+  116: '\t',
+};
+
+/** Passes a JSON body through and fails with MethodOverrideInBodyError on a top-level `_method`. */
+export class JsonOverrideScan extends Transform {
+  #started = false;
+  /** Not a JSON object at the top: nothing to look for. */
+  #off = false;
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  /** Hex digits of a `\uXXXX` escape still to read (0: none). */
+  #hexLeft = 0;
+  #hex = 0;
+  /** Whether the next string at depth 1 is a member name. */
+  #expectKey = false;
+  /** The member name being read, or undefined when the current string is not one (or is too long). */
+  #key: string | undefined;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (!this.#off && this.#scan(chunk)) {
+      done(new MethodOverrideInBodyError('_method member in a JSON body'));
+      return;
+    }
+    done(null, chunk);
+  }
+
+  /** True when a top-level `_method` member name ended in this chunk. */
+  #scan(chunk: Buffer): boolean {
+    // Locals in the loop, written back at the end: private fields are slower to touch per byte.
+    let { started, depth, inString, escaped, hexLeft, hex, expectKey, key } = this.#state();
+    let found = false;
+    // The next backslash at or after i, found once per stretch so the jumps below stay linear.
+    let backslash = -2;
+    const length = chunk.length;
+    for (let i = 0; i < length; i++) {
+      if (inString && key === undefined && !escaped && hexLeft === 0) {
+        // Not a member name: jump to the string's next quote or backslash (native search).
+        if (backslash !== -1 && backslash < i) backslash = chunk.indexOf(0x5c, i);
+        const quote = chunk.indexOf(0x22, i);
+        const next = quote === -1 ? backslash : backslash === -1 ? quote : Math.min(quote, backslash);
+        if (next === -1) break;
+        i = next;
+      }
+      const c = chunk[i]!;
+      if (inString) {
+        if (hexLeft > 0) {
+          hex = hex * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+          if (--hexLeft === 0) key = extend(key, String.fromCharCode(hex));
+        } else if (escaped) {
+          escaped = false;
+          if (c === 0x75) {
+            hexLeft = 4;
+            hex = 0;
+          } else key = extend(key, SIMPLE_ESCAPES[c] ?? '');
+        } else if (c === 0x5c) escaped = true;
+        else if (c === 0x22) {
+          inString = false;
+          if (key === TARGET) {
+            found = true;
+            break;
+          }
+          key = undefined;
+        } else if (key !== undefined) key = extend(key, String.fromCharCode(c));
+        continue;
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      if (!started) {
+        started = true;
+        if (c !== 0x7b) {
+          this.#off = true;
+          break;
+        }
+      }
+      if (c === 0x22) {
+        inString = true;
+        key = depth === 1 && expectKey ? '' : undefined;
+        expectKey = false;
+      } else if (c === 0x7b || c === 0x5b) {
+        depth++;
+        if (depth === 1) expectKey = true;
+      } else if (c === 0x7d || c === 0x5d) depth--;
+      else if (c === 0x2c && depth === 1) expectKey = true;
+    }
+    this.#save({ started, depth, inString, escaped, hexLeft, hex, expectKey, key });
+    return found;
+  }
+
+  #state(): ScanState {
+    return {
+      started: this.#started,
+      depth: this.#depth,
+      inString: this.#inString,
+      escaped: this.#escaped,
+      hexLeft: this.#hexLeft,
+      hex: this.#hex,
+      expectKey: this.#expectKey,
+      key: this.#key,
+    };
+  }
+
+  #save(state: ScanState): void {
+    this.#started = state.started;
+    this.#depth = state.depth;
+    this.#inString = state.inString;
+    this.#escaped = state.escaped;
+    this.#hexLeft = state.hexLeft;
+    this.#hex = state.hex;
+    this.#expectKey = state.expectKey;
+    this.#key = state.key;
+  }
+}
+
+interface ScanState {
+  started: boolean;
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  hexLeft: number;
+  hex: number;
+  expectKey: boolean;
+  key: string | undefined;
+}
+
+/** A member name grown by `text`, or undefined once it is longer than `_method` (it cannot match). */
+function extend(key: string | undefined, text: string): string | undefined {
+  if (key === undefined) return undefined;
+  const next = key + text;
+  return next.length > TARGET.length ? undefined : next;
+}
