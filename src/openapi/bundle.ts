@@ -121,6 +121,24 @@ export function bundleExternalRefs(
     return local;
   };
 
+  /** The local form of a reference written in `where.file`. */
+  const rewrite = (ref: string, where: Frame): string => {
+    const hash = ref.indexOf('#');
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const fragment = hash === -1 ? '#' : ref.slice(hash);
+    // Local to the file it stands in: the main document's stay, other files' are rewritten.
+    if (filePart === '') return where.file === path ? ref : localFor(where.file, fragment, where, ref);
+    if (HAS_SCHEME.test(filePart)) {
+      throw new UnresolvableRefError(
+        where.file,
+        pointerOf(where.tokens),
+        ref,
+        'remote references are not fetched; download the file beside the spec and refer to it by path',
+      );
+    }
+    return localFor(resolve(dirname(where.file), decodeURIComponent(filePart)), fragment, where, ref);
+  };
+
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const { node, file, tokens } = frame;
@@ -132,23 +150,14 @@ export function bundleExternalRefs(
       continue;
     }
     if (!isObject(node)) continue;
-    const ref = node.$ref;
-    if (typeof ref === 'string') {
-      const hash = ref.indexOf('#');
-      const filePart = hash === -1 ? ref : ref.slice(0, hash);
-      const fragment = hash === -1 ? '#' : ref.slice(hash);
-      if (filePart === '') {
-        // Local to the file it stands in: the main document's stay, other files' are rewritten.
-        if (file !== path) node.$ref = localFor(file, fragment, frame, ref);
-      } else if (HAS_SCHEME.test(filePart)) {
-        throw new UnresolvableRefError(
-          file,
-          pointerOf(tokens),
-          ref,
-          'remote references are not fetched; download the file beside the spec and refer to it by path',
-        );
-      } else {
-        node.$ref = localFor(resolve(dirname(file), decodeURIComponent(filePart)), fragment, frame, ref);
+    if (typeof node.$ref === 'string') node.$ref = rewrite(node.$ref, frame);
+    // A discriminator's mapping names schemas by reference too (OpenAPI 3 §4.8.25): a value with a
+    // `/` or `#` is a reference (`models/actions.yml#/reboot`), a bare word a component name.
+    const mapping = isObject(node.discriminator) ? node.discriminator.mapping : undefined;
+    if (isObject(mapping)) {
+      for (const [key, value] of Object.entries(mapping)) {
+        if (typeof value === 'string' && (value.includes('#') || value.includes('/')))
+          mapping[key] = rewrite(value, frame);
       }
     }
     for (const [key, value] of Object.entries(node)) {

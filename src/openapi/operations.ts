@@ -116,7 +116,9 @@ export function listOperations(spec: SpecFile): Operation[] {
     const item = deref<unknown>(document, rawItem);
     if (!isObject(item)) continue;
     for (const method of HTTP_METHODS) {
-      const raw = item[method];
+      // An operation written as a `$ref` to another file (`get: {$ref: droplets_get.yml}`, as
+      // DigitalOcean's description does) is followed: otherwise it would be indexed empty.
+      const raw = item[method] === undefined ? undefined : deref<unknown>(document, item[method]);
       if (!isObject(raw)) continue;
       const body = raw.requestBody === undefined ? undefined : deref<unknown>(document, raw.requestBody);
       operations.push({
@@ -153,13 +155,25 @@ export function routerPattern(template: string): string {
   return out;
 }
 
-function originalNames(template: string): Map<string, string> {
+/**
+ * The router shape of a template: its parameters named by position (`/users/:p0`), so templates that
+ * differ only in parameter names (`/keys/{key_id}` for DELETE, `/keys/{digest}` for GET, as GitHub's
+ * description has) share one route, and each operation keeps its own names.
+ */
+function shapeOf(template: string): { pattern: string; names: Map<string, string> } {
   const names = new Map<string, string>();
-  for (const match of template.matchAll(/\{([^{}]{1,200})\}/g)) {
-    const name = match[1]!;
-    names.set(name.replace(/[^A-Za-z0-9_$]/g, '_'), name);
-  }
-  return names;
+  let position = 0;
+  const positional = template.replace(/\{([^{}]{1,200})\}/g, (_, name: string) => {
+    const key = `p${position++}`;
+    names.set(key, name);
+    return `{${key}}`;
+  });
+  return { pattern: routerPattern(positional), names };
+}
+
+interface RouteEntry {
+  /** Per method: the operation and its router-name → spec-name map. */
+  readonly methods: Map<string, { operation: Operation; names: Map<string, string> }>;
 }
 
 /**
@@ -176,21 +190,24 @@ export function indexOperations(
     ignoreTrailingSlash: false,
     maxParamLength: 1000,
   });
-  const byTemplate = new Map<string, { methods: Map<string, Operation>; names: Map<string, string> }>();
+  const byShape = new Map<string, RouteEntry>();
   for (const operation of operations) {
-    let entry = byTemplate.get(operation.path);
+    const { pattern, names } = shapeOf(operation.path);
+    let entry = byShape.get(pattern);
     if (entry === undefined) {
-      entry = { methods: new Map(), names: originalNames(operation.path) };
-      byTemplate.set(operation.path, entry);
+      entry = { methods: new Map() };
+      byShape.set(pattern, entry);
     }
-    entry.methods.set(operation.method, operation);
+    // Two templates of one shape with the same method cannot both be told apart: the first is kept.
+    if (!entry.methods.has(operation.method)) entry.methods.set(operation.method, { operation, names });
   }
   const skipped: string[] = [];
-  for (const [template, entry] of byTemplate) {
+  for (const [pattern, entry] of byShape) {
     try {
-      router.on('GET', routerPattern(template), () => undefined, entry);
+      router.on('GET', pattern, () => undefined, entry);
     } catch {
-      skipped.push(template);
+      for (const { operation } of entry.methods.values())
+        if (!skipped.includes(operation.path)) skipped.push(operation.path);
     }
   }
   const basePath = options.basePath === undefined || options.basePath === '/' ? '' : options.basePath;
@@ -204,13 +221,13 @@ export function indexOperations(
       }
       const found = router.find('GET', path);
       if (found === null) return { kind: 'not-found' };
-      const entry = found.store as { methods: Map<string, Operation>; names: Map<string, string> };
-      const operation =
-        entry.methods.get(method) ?? (method === 'HEAD' ? entry.methods.get('GET') : undefined);
-      if (operation === undefined) return { kind: 'method-not-allowed', allow: [...entry.methods.keys()] };
+      const entry = found.store as RouteEntry;
+      const hit = entry.methods.get(method) ?? (method === 'HEAD' ? entry.methods.get('GET') : undefined);
+      if (hit === undefined) return { kind: 'method-not-allowed', allow: [...entry.methods.keys()] };
+      const { operation, names } = hit;
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) {
-        if (value !== undefined) params[entry.names.get(key) ?? key] = value;
+        if (value !== undefined) params[names.get(key) ?? key] = value;
       }
       return { kind: 'found', operation, params };
     },

@@ -2,7 +2,10 @@
 // valid JavaScript but not in unicode mode (`\:`, `\-` outside a class), an empty `enum`. Each is
 // dropped from the loaded document (the check is relaxed there, never the whole spec refused, never a
 // 500 on the operation) and reported with its pointer, so audit, validate and init can name the place.
-import { isObject, pointerOf } from './pointer.ts';
+// The same walk inlines a keyword map written as a reference (`properties: {$ref: attrs.yml#/x}`):
+// JSON Reference tools (DigitalOcean's description relies on them) replace it, JSON Schema would read
+// a member named `$ref`.
+import { deref, isObject, isRef, pointerOf } from './pointer.ts';
 
 /** One relaxed keyword: where it was and why it could not be kept. */
 export interface RelaxedKeyword {
@@ -14,6 +17,33 @@ export interface RelaxedKeyword {
 // Members whose values are data, not schemas: a `pattern` inside an example is not a keyword.
 const DATA_MEMBERS = new Set(['example', 'examples', 'default', 'const', 'enum', 'x-examples']);
 const MAX_REPORTED = 1000;
+/** Keywords whose value is a map of schemas by name. */
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions'];
+
+/** Replaces a schema map written as `{$ref}` by the map it names; returns the maps to walk no further. */
+function inlineMapRefs(
+  document: unknown,
+  node: Record<string, unknown>,
+  walked: WeakSet<object>,
+): Set<string> {
+  const skip = new Set<string>();
+  for (const key of SCHEMA_MAPS) {
+    const map = node[key];
+    if (!isRef(map)) continue;
+    let target: unknown;
+    try {
+      target = deref(document, map);
+    } catch {
+      continue; // left as written: the validator reports what it cannot resolve
+    }
+    if (!isObject(target)) continue;
+    node[key] = target;
+    // Shared by every place naming it: walked once (a map reachable from itself stays finite).
+    if (walked.has(target)) skip.add(key);
+    else walked.add(target);
+  }
+  return skip;
+}
 
 function patternProblem(pattern: string): string | undefined {
   try {
@@ -41,6 +71,7 @@ export function relaxUncompilableKeywords(document: Record<string, unknown>): Re
   const relaxed: RelaxedKeyword[] = [];
   // Parent links instead of token arrays: the pointer is only built for what is reported.
   const stack: Frame[] = [{ node: document, parent: undefined, key: '' }];
+  const walked = new WeakSet<object>();
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const node = frame.node;
@@ -69,9 +100,11 @@ export function relaxUncompilableKeywords(document: Record<string, unknown>): Re
           reason: 'an empty enum allows no value',
         });
     }
+    const inlinedBefore = inlineMapRefs(document, node, walked);
     for (const key in node) {
       const value = node[key];
-      if (value === null || typeof value !== 'object' || DATA_MEMBERS.has(key)) continue;
+      if (value === null || typeof value !== 'object' || DATA_MEMBERS.has(key) || inlinedBefore.has(key))
+        continue;
       stack.push({ node: value, parent: frame, key });
     }
   }

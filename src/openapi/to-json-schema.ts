@@ -80,6 +80,8 @@ export class SchemaConverter {
       else out[key] = value;
     }
     if (this.#version === '3.0') this.#from30(schema, out);
+    if (this.#options.closeObjects) this.#declareRequired(out);
+    this.#discriminate(schema, out, depth);
     if (
       closed &&
       this.#options.closeObjects &&
@@ -91,6 +93,66 @@ export class SchemaConverter {
       out.unevaluatedProperties = false;
     }
     return out;
+  }
+
+  /**
+   * A member the schema requires is part of the contract even when no `properties` entry describes it
+   * (DigitalOcean's uptime check requires an undeclared `method`): closing the object must not refuse
+   * what the spec demands, so it is declared with no constraint.
+   */
+  #declareRequired(out: Record<string, unknown>): void {
+    if (!Array.isArray(out.required) || out.required.length === 0) return;
+    const properties = isObject(out.properties) ? out.properties : {};
+    let added = false;
+    for (const name of out.required) {
+      if (typeof name !== 'string' || Object.hasOwn(properties, name)) continue;
+      properties[name] = true;
+      added = true;
+    }
+    if (added) out.properties = properties;
+  }
+
+  /**
+   * oneOf/anyOf with a discriminator (OpenAPI 3 §4.8.25): the discriminator's value picks the one
+   * schema to check. Without this, a value valid for two overlapping options (a base and an allOf
+   * extension of it, as DigitalOcean's droplet actions are) fails oneOf. A value the mapping does not
+   * name falls back to anyOf of the options.
+   */
+  #discriminate(schema: Record<string, unknown>, out: Record<string, unknown>, depth: number): void {
+    const discriminator = schema.discriminator;
+    if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string') return;
+    const keyword = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+    if (keyword === undefined) return;
+    const options = schema[keyword] as unknown[];
+    if (!options.every(isRef)) return;
+    const targets = new Map<string, string>();
+    for (const option of options as Array<{ $ref: string }>) {
+      const name = /^#\/components\/schemas\/([^/]+)$/.exec(option.$ref)?.[1];
+      if (name !== undefined) targets.set(decodeURIComponent(name), option.$ref);
+    }
+    if (isObject(discriminator.mapping)) {
+      for (const [value, target] of Object.entries(discriminator.mapping)) {
+        if (typeof target !== 'string') continue;
+        const ref = target.startsWith('#') ? target : `#/components/schemas/${target}`;
+        if (options.some((option) => (option as { $ref: string }).$ref === ref)) targets.set(value, ref);
+      }
+    }
+    if (targets.size === 0) return;
+    const property = discriminator.propertyName;
+    const converted = options.map((option) => this.convert(option, false, depth + 1));
+    delete out[keyword];
+    const chosen = [...targets].map(([value, ref]) =>
+      conditional(
+        { properties: { [property]: { const: value } } },
+        this.convert({ $ref: ref }, false, depth + 1),
+      ),
+    );
+    const pick = conditional(
+      { properties: { [property]: { enum: [...targets.keys()] } }, required: [property] },
+      { allOf: chosen },
+      { anyOf: converted },
+    );
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), pick];
   }
 
   #refTo(ref: string, closed: boolean): string {
@@ -181,4 +243,16 @@ export class SchemaConverter {
       return undefined;
     }
   }
+}
+
+/** A JSON Schema `if`/`then`/`else` (2020-12 §10.2.2), built by name: `then` is a keyword, not a promise. */
+function conditional(
+  condition: unknown,
+  consequence: unknown,
+  alternative?: unknown,
+): Record<string, unknown> {
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then` keyword; the object is never awaited.
+  const schema: Record<string, unknown> = { if: condition, then: consequence };
+  if (alternative !== undefined) schema.else = alternative;
+  return schema;
 }

@@ -1,0 +1,296 @@
+// Valid request values from a spec's own schemas: the spec's examples where it gives them, otherwise a
+// minimal instance (required members, formats, enums, bounds). Written from the OpenAPI/JSON Schema
+// texts, independently of src/openapi's converter, so it can catch that converter's mistakes.
+import { deref, isObject } from '../../src/openapi/index.ts';
+import { samplePattern } from './pattern-sample.ts';
+
+/** Where values come from: the spec's examples first, or only what the schema requires. */
+export type ValueSource = 'examples' | 'schema';
+
+/** Why a value could not be generated (counted per reason in the report). */
+export class NotGenerated extends Error {
+  readonly why: string;
+  constructor(why: string) {
+    super(why);
+    this.why = why;
+  }
+}
+
+const MAX_DEPTH = 24;
+const MAX_ITEMS = 8;
+
+// One valid sample per string format (RFC 3339, RFC 5322, RFC 4122, RFC 3986, RFC 791/4291, …).
+const FORMAT_SAMPLES: Record<string, string> = {
+  'date-time': '2024-01-02T03:04:05Z',
+  date: '2024-01-02',
+  time: '03:04:05Z',
+  duration: 'P1D',
+  email: 'user@example.com',
+  'idn-email': 'user@example.com',
+  uuid: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+  uri: 'https://example.com/a',
+  url: 'https://example.com/a',
+  'uri-reference': '/a',
+  iri: 'https://example.com/a',
+  'iri-reference': '/a',
+  'uri-template': 'https://example.com/{id}',
+  hostname: 'example.com',
+  'idn-hostname': 'example.com',
+  ipv4: '192.0.2.1',
+  ipv6: '2001:db8::1',
+  byte: 'YWJj',
+  binary: 'abc',
+  password: 'a-secret-value',
+  regex: '^a$',
+  'json-pointer': '/a',
+  'relative-json-pointer': '0',
+};
+
+/** Generates values for one document. */
+export class InstanceGenerator {
+  readonly #document: unknown;
+  readonly #version: '3.0' | '3.1';
+
+  constructor(document: unknown, version: '3.0' | '3.1') {
+    this.#document = document;
+    this.#version = version;
+  }
+
+  /** A value valid against `raw` for a request (readOnly members left out); throws NotGenerated. */
+  value(raw: unknown, source: ValueSource, depth = 0): unknown {
+    if (depth > MAX_DEPTH) throw new NotGenerated('schema nests too deep');
+    const schema = this.#resolve(raw);
+    if (schema === undefined) return 'a';
+    if (source === 'examples') {
+      const example = this.exampleOf(schema);
+      if (example.found) return example.value;
+    }
+    if ('const' in schema) return schema.const;
+    if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+      const choice = schema.enum.find((v) => v !== null);
+      return choice === undefined ? null : choice;
+    }
+    if (Array.isArray(schema.allOf) && schema.allOf.length > 0) return this.#allOf(schema, source, depth);
+    for (const key of ['oneOf', 'anyOf'] as const) {
+      const options = schema[key];
+      if (Array.isArray(options) && options.length > 0) return this.#choice(schema, options, source, depth);
+    }
+    return this.#typed(schema, this.typeOf(schema), source, depth);
+  }
+
+  /** The schema's own example: `example` (3.0, and tolerated in 3.1) or the first of `examples` (3.1). */
+  exampleOf(schema: Record<string, unknown>): { found: boolean; value?: unknown } {
+    if (this.#version === '3.1' && Array.isArray(schema.examples) && schema.examples.length > 0)
+      return { found: true, value: schema.examples[0] };
+    if ('example' in schema) return { found: true, value: schema.example };
+    return { found: false };
+  }
+
+  /** The one type a value should take (`null` excluded; inferred from members when absent). */
+  typeOf(schema: Record<string, unknown>): string | undefined {
+    const type = schema.type;
+    if (typeof type === 'string') return type;
+    if (Array.isArray(type)) return type.find((t) => t !== 'null') as string | undefined;
+    if (isObject(schema.properties) || Array.isArray(schema.required)) return 'object';
+    if (schema.items !== undefined) return 'array';
+    if (typeof schema.format === 'string' || typeof schema.pattern === 'string') return 'string';
+    return undefined;
+  }
+
+  #resolve(raw: unknown): Record<string, unknown> | undefined {
+    if (raw === true || raw === undefined) return undefined;
+    if (raw === false) throw new NotGenerated('schema allows nothing');
+    const schema = deref<unknown>(this.#document, raw);
+    return isObject(schema) ? schema : undefined;
+  }
+
+  #typed(
+    schema: Record<string, unknown>,
+    type: string | undefined,
+    source: ValueSource,
+    depth: number,
+  ): unknown {
+    switch (type) {
+      case 'object':
+        return this.#object([schema], source, depth);
+      case 'array':
+        return this.#array(schema, source, depth);
+      case 'string':
+        return this.#string(schema);
+      case 'integer':
+      case 'number':
+        return this.#number(schema, type);
+      case 'boolean':
+        return true;
+      case 'null':
+        return null;
+      default:
+        return 'a';
+    }
+  }
+
+  /** Every part of allOf applies: merge the objects' members, or take the first typed part's value. */
+  #allOf(schema: Record<string, unknown>, source: ValueSource, depth: number): unknown {
+    const parts = [schema, ...(schema.allOf as unknown[]).map((part) => this.#resolve(part))].filter(
+      (part): part is Record<string, unknown> => part !== undefined,
+    );
+    const flat: Record<string, unknown>[] = [];
+    for (const part of parts) {
+      if (part !== schema && Array.isArray(part.allOf)) {
+        flat.push(part, ...(part.allOf as unknown[]).map((p) => this.#resolve(p)).filter(isObject));
+      } else flat.push(part);
+    }
+    if (flat.some((part) => this.typeOf(part) === 'object' || isObject(part.properties))) {
+      return this.#object(flat, source, depth);
+    }
+    for (const part of flat) {
+      if (part === schema) continue;
+      if (this.typeOf(part) !== undefined || 'enum' in part || 'const' in part)
+        return this.value(part, source, depth + 1);
+    }
+    return this.#typed(schema, this.typeOf(schema), source, depth);
+  }
+
+  /** oneOf/anyOf: the first option that can be generated; a discriminator names the chosen one. */
+  #choice(schema: Record<string, unknown>, options: unknown[], source: ValueSource, depth: number): unknown {
+    let last: NotGenerated | undefined;
+    for (const option of options) {
+      try {
+        let value = this.value(option, source, depth + 1);
+        const discriminator = isObject(schema.discriminator) ? schema.discriminator : undefined;
+        if (
+          discriminator !== undefined &&
+          isObject(value) &&
+          typeof discriminator.propertyName === 'string'
+        ) {
+          value = { ...value, [discriminator.propertyName]: this.#discriminatorValue(discriminator, option) };
+        }
+        // Sibling members (`type: object` + `properties` beside oneOf) apply too.
+        if (isObject(schema.properties) && isObject(value)) {
+          const siblings = this.#object([schema], source, depth);
+          if (isObject(siblings)) value = { ...siblings, ...value };
+        }
+        return value;
+      } catch (error) {
+        if (!(error instanceof NotGenerated)) throw error;
+        last = error;
+      }
+    }
+    throw last ?? new NotGenerated('no option of oneOf/anyOf');
+  }
+
+  #discriminatorValue(discriminator: Record<string, unknown>, option: unknown): string {
+    const ref = isObject(option) && typeof option.$ref === 'string' ? option.$ref : undefined;
+    if (isObject(discriminator.mapping)) {
+      for (const [key, target] of Object.entries(discriminator.mapping)) if (target === ref) return key;
+    }
+    return ref === undefined ? 'a' : ref.slice(ref.lastIndexOf('/') + 1);
+  }
+
+  #object(parts: Record<string, unknown>[], source: ValueSource, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const properties: Record<string, unknown> = {};
+    const required = new Set<string>();
+    let minProperties = 0;
+    for (const part of parts) {
+      if (isObject(part.properties)) Object.assign(properties, part.properties);
+      if (Array.isArray(part.required)) for (const name of part.required) required.add(String(name));
+      if (typeof part.minProperties === 'number') minProperties = Math.max(minProperties, part.minProperties);
+    }
+    const names = [...required];
+    // minProperties asks for more than the required members: add declared optional ones.
+    for (const name of Object.keys(properties)) {
+      if (names.length >= minProperties) break;
+      if (!required.has(name)) names.push(name);
+    }
+    for (const name of names) {
+      const member = this.#resolve(properties[name]);
+      // A readOnly member is the server's to set, even when required (OpenAPI 3.0 §4.7.25.1).
+      if (member?.readOnly === true) continue;
+      out[name] = this.value(properties[name], source, depth + 1);
+    }
+    if (Object.keys(out).length < minProperties)
+      throw new NotGenerated('minProperties beyond declared members');
+    return out;
+  }
+
+  #array(schema: Record<string, unknown>, source: ValueSource, depth: number): unknown[] {
+    const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
+    if (min > MAX_ITEMS) throw new NotGenerated('minItems too large');
+    const out: unknown[] = [];
+    for (let i = 0; i < Math.max(min, 1); i++) out.push(this.value(schema.items, source, depth + 1));
+    if (schema.uniqueItems === true && out.length > 1) {
+      const distinct = new Set(out.map((v) => JSON.stringify(v)));
+      if (distinct.size < out.length) throw new NotGenerated('uniqueItems with minItems > 1');
+    }
+    return out;
+  }
+
+  #string(schema: Record<string, unknown>): string {
+    const format = typeof schema.format === 'string' ? schema.format : undefined;
+    if (typeof schema.pattern === 'string') return this.#patterned(schema, schema.pattern, format);
+    let value = format !== undefined && format in FORMAT_SAMPLES ? FORMAT_SAMPLES[format]! : 'a';
+    const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+    const max = typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
+    if (value.length < min) {
+      if (format !== undefined && format in FORMAT_SAMPLES)
+        throw new NotGenerated('minLength beyond format sample');
+      value = value.padEnd(min, 'a');
+    }
+    if (value.length > max) {
+      if (format !== undefined && format in FORMAT_SAMPLES)
+        throw new NotGenerated('maxLength below format sample');
+      value = value.slice(0, max);
+    }
+    return value;
+  }
+
+  /** A sample built from the pattern, kept only when the pattern (unicode, as ajv compiles it) and the bounds accept it. */
+  #patterned(schema: Record<string, unknown>, pattern: string, format: string | undefined): string {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, 'u');
+    } catch {
+      throw new NotGenerated('pattern does not compile');
+    }
+    const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+    const max = typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
+    const candidates = [format === undefined ? undefined : FORMAT_SAMPLES[format], samplePattern(pattern)];
+    for (const candidate of candidates) {
+      if (
+        candidate !== undefined &&
+        regex.test(candidate) &&
+        candidate.length >= min &&
+        candidate.length <= max
+      )
+        return candidate;
+    }
+    throw new NotGenerated('pattern without example that a sample satisfies');
+  }
+
+  #number(schema: Record<string, unknown>, type: 'integer' | 'number'): number {
+    const exclusive = (key: 'Minimum' | 'Maximum'): number | undefined => {
+      const value = schema[`exclusive${key}`];
+      if (typeof value === 'number') return value; // 3.1: a bound of its own
+      // 3.0: a boolean beside minimum/maximum
+      const bound = schema[key.toLowerCase()];
+      return value === true && typeof bound === 'number' ? bound : undefined;
+    };
+    const minimum =
+      typeof schema.minimum === 'number' && exclusive('Minimum') === undefined ? schema.minimum : undefined;
+    const maximum =
+      typeof schema.maximum === 'number' && exclusive('Maximum') === undefined ? schema.maximum : undefined;
+    const step =
+      typeof schema.multipleOf === 'number' && schema.multipleOf > 0
+        ? schema.multipleOf
+        : type === 'integer'
+          ? 1
+          : undefined;
+    let value = minimum ?? (exclusive('Minimum') === undefined ? 1 : exclusive('Minimum')! + (step ?? 0.5));
+    if (maximum !== undefined && value > maximum) value = maximum;
+    const exMax = exclusive('Maximum');
+    if (exMax !== undefined && value >= exMax) value = exMax - (step ?? 0.5);
+    if (step !== undefined) value = Math.ceil(value / step) * step;
+    return value;
+  }
+}
