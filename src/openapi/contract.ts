@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import formats from 'ajv-formats';
 import { type BodyFormat, essenceOf, formatOf } from './media-type.ts';
 import { indexOperations, type Operation, type OperationIndex } from './operations.ts';
-import { isObject } from './pointer.ts';
+import { deref, isObject } from './pointer.ts';
 import type { SpecFile } from './spec-file.ts';
 import { SchemaConverter } from './to-json-schema.ts';
 import { locationOf, type Violation } from './violations.ts';
@@ -39,6 +39,8 @@ export interface CompiledOperation {
   readonly bodyRequired: boolean;
   /** Accepted media types by essence; empty when the operation declares no body. */
   readonly media: ReadonlyMap<string, MediaEntry>;
+  /** Query members that carry a credential of the operation's security (`apiKey` `in: query`): declared, not unknown. */
+  readonly credentialQuery: ReadonlySet<string>;
 }
 
 /** A spec compiled once per config version. */
@@ -162,6 +164,7 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
       params: compileOr(prepared.paramSchema, { type: 'object' }, operation, 'parameter'),
       bodyRequired: operation.requestBody?.required === true,
       media,
+      credentialQuery: credentialQueryOf(spec.document, operation),
     };
     built.set(operation, compiled);
     return compiled;
@@ -185,6 +188,32 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
       return finish(prepared);
     },
   };
+}
+
+/** The query names of the `apiKey` schemes the operation's security requirements name. */
+function credentialQueryOf(document: Record<string, unknown>, operation: Operation): Set<string> {
+  const names = new Set<string>();
+  const components = isObject(document.components) ? document.components : {};
+  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
+  for (const requirement of operation.security ?? []) {
+    if (!isObject(requirement)) continue;
+    for (const name of Object.keys(requirement)) {
+      let scheme: unknown;
+      try {
+        scheme = Object.hasOwn(schemes, name) ? deref(document, schemes[name]) : undefined;
+      } catch {
+        continue;
+      }
+      if (
+        isObject(scheme) &&
+        scheme.type === 'apiKey' &&
+        scheme.in === 'query' &&
+        typeof scheme.name === 'string'
+      )
+        names.add(scheme.name);
+    }
+  }
+  return names;
 }
 
 /** Turns ajv errors into violations, instance paths under `prefix` (`/body`), at most `max`. */

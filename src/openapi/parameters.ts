@@ -109,6 +109,14 @@ function fromPath(document: unknown, p: Parameter, raw: string): unknown {
   }
   if (p.style === 'matrix') {
     const prefix = `;${p.name}=`;
+    // An exploded object is one `;member=value` pair per member: `;lat=50;long=20`.
+    if (kindOf(document, p.schema) === 'object' && p.explode) {
+      return keyValues(
+        document,
+        p.schema,
+        raw.split(';').filter((part) => part !== ''),
+      );
+    }
     if (kindOf(document, p.schema) === 'array' && p.explode) {
       const items = itemSchema(document, p.schema);
       return raw

@@ -1,0 +1,240 @@
+// Specs as public APIs write them (found by bench/spec-conformance.ts on GitHub's and DigitalOcean's
+// descriptions): each shape below once made openapi-validate refuse a valid request or check nothing.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { configFor, contextFor, depsFor } from '../../test/helpers/context.ts';
+import { openapiValidate } from '../policies/openapi-validate/index.ts';
+import type { PolicyHandlers } from '../policies/policy.ts';
+import { listOperations } from './operations.ts';
+import { loadSpecFile } from './spec-file.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rampart-wild-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(relative: string, text: string): string {
+  const path = join(dir, relative);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+function policy(spec: string): PolicyHandlers {
+  return openapiValidate.create(configFor(openapiValidate, { spec }), depsFor({ baseDir: dir }));
+}
+
+async function outcome(
+  handlers: PolicyHandlers,
+  method: string,
+  rawUrl: string,
+  body?: unknown,
+): Promise<string> {
+  const verdict = await handlers.onRequest!(
+    contextFor({
+      method,
+      rawUrl,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    }),
+  );
+  return verdict.kind === 'deny' ? `${verdict.code} ${verdict.location ?? ''}`.trim() : verdict.kind;
+}
+
+const INVALID = 'RAMPART_VALIDATION_REQUEST_INVALID';
+
+write(
+  'ops/openapi.yaml',
+  `openapi: 3.0.3
+info: { title: ops, version: "1" }
+paths:
+  /droplets/{droplet_id}:
+    get: { $ref: droplets_get.yaml }
+  /keys/{key_id}:
+    delete:
+      parameters: [{ name: key_id, in: path, required: true, schema: { type: integer } }]
+      responses: { "204": { description: gone } }
+  /keys/{digest}:
+    get:
+      parameters: [{ name: digest, in: path, required: true, schema: { type: string, pattern: "^sha256:" } }]
+      responses: { "200": { description: key } }
+  /search{coords}:
+    get:
+      parameters:
+        - name: coords
+          in: path
+          required: true
+          style: matrix
+          explode: true
+          schema:
+            type: object
+            properties: { lat: { type: number, maximum: 90 }, long: { type: number } }
+      responses: { "200": { description: found } }
+  /reports:
+    get:
+      security: [{ key: [] }]
+      responses: { "200": { description: reports } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: query, name: api_key }
+`,
+);
+write(
+  'ops/droplets_get.yaml',
+  `operationId: droplets_get
+parameters:
+  - name: droplet_id
+    in: path
+    required: true
+    schema: { type: integer, minimum: 1 }
+responses: { "200": { description: a droplet } }
+`,
+);
+
+describe('operations and parameters as real specs write them', () => {
+  const handlers = policy('ops/openapi.yaml');
+
+  test('an operation written as a $ref to another file is indexed with its parameters and checked', async () => {
+    const operation = listOperations(loadSpecFile('ops/openapi.yaml', dir)).find((op) => op.method === 'GET');
+    assert.equal(operation?.operationId, 'droplets_get');
+    assert.equal(await outcome(handlers, 'GET', '/droplets/5'), 'continue');
+    assert.equal(await outcome(handlers, 'GET', '/droplets/abc'), `${INVALID} path.droplet_id`);
+  });
+
+  test('templates that differ only in parameter names each reach their own operation', async () => {
+    assert.equal(await outcome(handlers, 'GET', '/keys/sha256:abcd'), 'continue');
+    assert.equal(await outcome(handlers, 'DELETE', '/keys/12'), 'continue');
+    assert.equal(await outcome(handlers, 'DELETE', '/keys/sha256:abcd'), `${INVALID} path.key_id`);
+  });
+
+  test('an exploded matrix object is read member by member', async () => {
+    assert.equal(await outcome(handlers, 'GET', '/search;lat=50;long=20'), 'continue');
+    assert.equal(await outcome(handlers, 'GET', '/search;lat=500;long=20'), `${INVALID} path.coords.lat`);
+  });
+
+  test('an API key sent in the query as the security scheme says is not an unknown parameter', async () => {
+    assert.equal(await outcome(handlers, 'GET', '/reports?api_key=k'), 'continue');
+    assert.equal(await outcome(handlers, 'GET', '/reports?api_key=k&debug=1'), `${INVALID} query.debug`);
+  });
+});
+
+write(
+  'bodies/openapi.yaml',
+  `openapi: 3.0.3
+info: { title: bodies, version: "1" }
+paths:
+  /balancers:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [region]
+              properties: { $ref: "attributes.yaml#/balancer" }
+      responses: { "201": { description: created } }
+  /checks:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, method]
+              properties: { name: { type: string } }
+      responses: { "201": { description: created } }
+  /actions:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - $ref: "actions.yaml#/action"
+                - $ref: "actions.yaml#/action_rename"
+              discriminator:
+                propertyName: type
+                mapping:
+                  reboot: "actions.yaml#/action"
+                  rename: "actions.yaml#/action_rename"
+      responses: { "201": { description: started } }
+`,
+);
+write(
+  'bodies/attributes.yaml',
+  `balancer:
+  region: { type: string }
+  droplet_ids: { type: array, items: { type: integer } }
+`,
+);
+write(
+  'bodies/actions.yaml',
+  `action:
+  type: object
+  required: [type]
+  properties:
+    type: { type: string, enum: [reboot, rename] }
+action_rename:
+  allOf:
+    - $ref: "#/action"
+    - type: object
+      properties: { name: { type: string } }
+      required: [name]
+`,
+);
+
+describe('bodies as real specs write them', () => {
+  const handlers = policy('bodies/openapi.yaml');
+
+  test('a properties map written as a $ref to another file declares its members', async () => {
+    assert.equal(
+      await outcome(handlers, 'POST', '/balancers', { region: 'nyc1', droplet_ids: [1] }),
+      'continue',
+    );
+    assert.equal(
+      await outcome(handlers, 'POST', '/balancers', { region: 'nyc1', admin: true }),
+      `${INVALID} body.admin`,
+    );
+  });
+
+  test('a required member the schema does not describe is accepted when objects are closed', async () => {
+    assert.equal(await outcome(handlers, 'POST', '/checks', { name: 'a', method: 'GET' }), 'continue');
+    assert.equal(
+      await outcome(handlers, 'POST', '/checks', { name: 'a', method: 'GET', extra: 1 }),
+      `${INVALID} body.extra`,
+    );
+  });
+
+  test('the discriminator picks one of overlapping oneOf options, mapped in another file', async () => {
+    assert.equal(await outcome(handlers, 'POST', '/actions', { type: 'reboot' }), 'continue');
+    assert.equal(await outcome(handlers, 'POST', '/actions', { type: 'rename', name: 'web-2' }), 'continue');
+    assert.equal(await outcome(handlers, 'POST', '/actions', { type: 'rename' }), `${INVALID} body.name`);
+    assert.equal(
+      await outcome(handlers, 'POST', '/actions', { type: 'reboot', force: true }),
+      `${INVALID} body.force`,
+    );
+  });
+});
+
+test('a spec split across more than a thousand files loads (DigitalOcean: ~2,900)', () => {
+  const paths: string[] = [];
+  for (let i = 0; i < 1200; i++) {
+    write(
+      `many/paths/p${i}.yaml`,
+      `get: { operationId: op${i}, responses: { "200": { description: ok } } }\n`,
+    );
+    paths.push(`  /p${i}: { $ref: "paths/p${i}.yaml" }`);
+  }
+  write(
+    'many/openapi.yaml',
+    `openapi: 3.0.3\ninfo: { title: many, version: "1" }\npaths:\n${paths.join('\n')}\n`,
+  );
+  const spec = loadSpecFile('many/openapi.yaml', dir);
+  assert.equal(spec.parts.length, 1200);
+  assert.equal(listOperations(spec).length, 1200);
+});
