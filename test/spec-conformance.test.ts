@@ -33,7 +33,11 @@ describe('spec conformance', () => {
 
   test('GitHub operations whose templates differ only in parameter names are each reached', async () => {
     // GET …/{subject_digest} and DELETE …/{attestation_id} share one path shape.
-    const only = new Set(['orgs/list-attestations', 'orgs/delete-attestations-by-id', 'users/list-attestations']);
+    const only = new Set([
+      'orgs/list-attestations',
+      'orgs/delete-attestations-by-id',
+      'users/list-attestations',
+    ]);
     const report = await runConformance(GITHUB, { only, compile: 'lazy' });
     assert.equal(report.requests, 3);
     assert.deepEqual(report.falseRefusals, []);

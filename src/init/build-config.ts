@@ -264,7 +264,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
   }
   for (const keyword of spec.relaxed) {
     todo.push(
-      `${spec.path}${keyword.pointer}: ${keyword.keyword} cannot be compiled (${keyword.reason}); that check is relaxed`,
+      `${keyword.file}${keyword.pointer}: ${keyword.keyword} cannot be compiled (${keyword.reason}); that check is relaxed`,
     );
   }
 

@@ -14,6 +14,29 @@ export interface BundleLimits {
   readonly maxTotalBytes: number;
 }
 
+/** Where a copied part came from: its file and the pointer inside it. */
+export interface PartOrigin {
+  readonly file: string;
+  readonly pointer: string;
+}
+
+/** The file and pointer a pointer into the bundled document stands for (`origins` from bundleExternalRefs). */
+export function originOf(
+  pointer: string,
+  main: string,
+  origins: ReadonlyMap<string, PartOrigin>,
+): PartOrigin {
+  const prefix = `#/${EXTERNAL_MEMBER}/`;
+  if (!pointer.startsWith(prefix)) return { file: main, pointer };
+  const rest = pointer.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const name = slash === -1 ? rest : rest.slice(0, slash);
+  const origin = origins.get(name);
+  if (origin === undefined) return { file: main, pointer };
+  const base = origin.pointer === '#' ? '#' : origin.pointer;
+  return { file: origin.file, pointer: slash === -1 ? base : `${base}${rest.slice(slash)}` };
+}
+
 /** Reads and parses one referenced file (YAML or JSON), returning its root and its size. */
 export type ReadSpecPart = (path: string) => { readonly root: unknown; readonly bytes: number };
 
@@ -62,6 +85,7 @@ export function bundleExternalRefs(
   path: string,
   read: ReadSpecPart,
   limits: BundleLimits,
+  origins?: Map<string, PartOrigin>,
 ): string[] {
   const roots = new Map<string, unknown>([[path, document]]);
   const copied = new Map<string, string>();
@@ -113,6 +137,7 @@ export function bundleExternalRefs(
       throw new UnresolvableRefError(where.file, pointerOf(where.tokens), ref, (error as Error).message);
     }
     const name = `p${copied.size}`;
+    origins?.set(name, { file, pointer: fragment });
     const local = pointerOf([EXTERNAL_MEMBER, name]);
     copied.set(key, local);
     const copy = structuredClone(target);

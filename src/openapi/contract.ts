@@ -43,6 +43,16 @@ export interface CompiledOperation {
   readonly credentialQuery: ReadonlySet<string>;
 }
 
+/** A check that could not be compiled and is not validated. */
+export interface UncompilableSchema {
+  /** JSON pointer of the operation in the spec (`#/paths/~1users/post`). */
+  readonly pointer: string;
+  readonly operation: string;
+  /** `parameter` or `<media type> body`. */
+  readonly what: string;
+  readonly reason: string;
+}
+
 /** A spec compiled once per config version. */
 export interface Contract {
   readonly spec: SpecFile;
@@ -52,6 +62,8 @@ export interface Contract {
    * as `METHOD /path: reason`; the spec's dropped keywords are in `spec.relaxed`.
    */
   readonly warnings: readonly string[];
+  /** The same checks, located: the operation's pointer, which schema, and ajv's reason. */
+  readonly uncompilable: readonly UncompilableSchema[];
   /** The compiled checks of an operation (compiled on first use when not eager). */
   compiled(operation: Operation): CompiledOperation;
 }
@@ -132,15 +144,23 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   }
 
   const warnings: string[] = [];
+  const uncompilable: UncompilableSchema[] = [];
 
   /** Compiles one schema; one that cannot compile is relaxed to `fallback` and reported. */
   function compileOr(schema: object, fallback: object, operation: Operation, what: string): ValidateFunction {
     try {
       return ajv.compile(schema);
     } catch (error) {
+      const reason = (error as Error).message;
       warnings.push(
-        `${operation.method} ${operation.path}: ${what} schema does not compile, not validated: ${(error as Error).message}`,
+        `${operation.method} ${operation.path}: ${what} schema does not compile, not validated: ${reason}`,
       );
+      uncompilable.push({
+        pointer: operation.pointer,
+        operation: `${operation.method} ${operation.path}`,
+        what,
+        reason,
+      });
       return ajv.compile(fallback);
     }
   }
@@ -180,6 +200,7 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
     spec,
     index,
     warnings,
+    uncompilable,
     compiled(operation: Operation): CompiledOperation {
       const hit = built.get(operation);
       if (hit !== undefined) return hit;

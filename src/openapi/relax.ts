@@ -9,6 +9,9 @@ import { deref, isObject, isRef, pointerOf } from './pointer.ts';
 
 /** One relaxed keyword: where it was and why it could not be kept. */
 export interface RelaxedKeyword {
+  /** The file that holds the keyword (the spec itself, or a file its `$ref`s name). */
+  readonly file: string;
+  /** Its JSON pointer inside that file. */
   readonly pointer: string;
   readonly keyword: 'pattern' | 'enum';
   readonly reason: string;
@@ -67,7 +70,10 @@ function pointerTo(frame: Frame, last: string): string {
 }
 
 /** Drops the keywords that cannot compile from `document`, in place; returns what it dropped. */
-export function relaxUncompilableKeywords(document: Record<string, unknown>): RelaxedKeyword[] {
+export function relaxUncompilableKeywords(
+  document: Record<string, unknown>,
+  locate: (pointer: string) => { file: string; pointer: string },
+): RelaxedKeyword[] {
   const relaxed: RelaxedKeyword[] = [];
   // Parent links instead of token arrays: the pointer is only built for what is reported.
   const stack: Frame[] = [{ node: document, parent: undefined, key: '' }];
@@ -88,14 +94,14 @@ export function relaxUncompilableKeywords(document: Record<string, unknown>): Re
       if (problem !== undefined) {
         delete node.pattern;
         if (relaxed.length < MAX_REPORTED)
-          relaxed.push({ pointer: pointerTo(frame, 'pattern'), keyword: 'pattern', reason: problem });
+          relaxed.push({ ...locate(pointerTo(frame, 'pattern')), keyword: 'pattern', reason: problem });
       }
     }
     if (Array.isArray(node.enum) && node.enum.length === 0) {
       delete node.enum;
       if (relaxed.length < MAX_REPORTED)
         relaxed.push({
-          pointer: pointerTo(frame, 'enum'),
+          ...locate(pointerTo(frame, 'enum')),
           keyword: 'enum',
           reason: 'an empty enum allows no value',
         });
