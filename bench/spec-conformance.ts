@@ -1,4 +1,4 @@
-// `npm run eval:specs [-- [--sample N] [--only id,id] [--compile lazy] [--budget 60s] [--details] spec…]`:
+// `npm run eval:specs [-- [--sample N] [--only id,id] [--compile lazy] [--budget 60s] [--details] [--full] spec…]`:
 // valid requests generated from each spec (its examples, else minimal schema instances) through
 // openapi-validate and schema-aware detect in memory; prints operations, requests and refusals per spec.
 // Without specs it runs GitHub's description (node_modules/@octokit/openapi) and the multi-file fixture.
@@ -36,11 +36,16 @@ function print(report: ConformanceReport, details: boolean): void {
   );
   console.log(`  detect: denied ${report.detectDenied.length}, flagged ${report.detectFlagged.length}`);
   console.log(`  relaxed keywords ${report.relaxed}`);
+  if (report.fullRequests > 0)
+    console.log(
+      `  full requests (every optional member): ${report.fullRequests}, refused ${report.fullRefusals.length}`,
+    );
   const show = details ? 1000 : 10;
   for (const [kind, list] of [
     ['false refusal', report.falseRefusals],
     ['example contradicts schema', report.exampleContradictions],
     ['example refused, nothing to compare', report.exampleUndecided],
+    ['full request refused', report.fullRefusals],
   ] as const) {
     const groups = group(
       list,
@@ -65,6 +70,7 @@ const { values, positionals } = parseArgs({
     compile: { type: 'string', default: 'eager' },
     budget: { type: 'string', default: '300s' },
     details: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -74,6 +80,7 @@ for (const spec of positionals.length > 0 ? positionals : DEFAULT_SPECS) {
   const report = await runConformance(resolve(spec), {
     compile: values.compile === 'lazy' ? 'lazy' : 'eager',
     budgetMs,
+    full: values.full,
     ...(values.sample === undefined ? {} : { sample: Number.parseInt(values.sample, 10) }),
     ...(values.only === undefined ? {} : { only: new Set(values.only.split(',')) }),
   });

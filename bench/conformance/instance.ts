@@ -4,8 +4,12 @@
 import { deref, isObject } from '../../src/openapi/index.ts';
 import { samplePattern } from './pattern-sample.ts';
 
-/** Where values come from: the spec's examples first, or only what the schema requires. */
-export type ValueSource = 'examples' | 'schema';
+/**
+ * Where values come from: the spec's examples first, only what the schema requires, or every declared
+ * member and parameter the schema allows (`full`, schema-generated, optional ones that cannot be
+ * generated left out).
+ */
+export type ValueSource = 'examples' | 'schema' | 'full';
 
 /** Why a value could not be generated (counted per reason in the report). */
 export class NotGenerated extends Error {
@@ -17,6 +21,8 @@ export class NotGenerated extends Error {
 }
 
 const MAX_DEPTH = 24;
+/** `full` values include optional members down to this depth only (recursive schemas stay finite). */
+const FULL_DEPTH = 5;
 const MAX_ITEMS = 8;
 
 // One valid sample per string format (RFC 3339, RFC 5322, RFC 4122, RFC 3986, RFC 791/4291, …).
@@ -73,7 +79,8 @@ export class InstanceGenerator {
     if (Array.isArray(schema.allOf) && schema.allOf.length > 0) return this.#allOf(schema, source, depth);
     for (const key of ['oneOf', 'anyOf'] as const) {
       const options = schema[key];
-      if (Array.isArray(options) && options.length > 0) return this.#choice(schema, options, source, depth);
+      if (Array.isArray(options) && options.length > 0)
+        return this.#choice(schema, key, options, source, depth);
     }
     return this.#typed(schema, this.typeOf(schema), source, depth);
   }
@@ -152,11 +159,39 @@ export class InstanceGenerator {
   }
 
   /** oneOf/anyOf: the first option that can be generated; a discriminator names the chosen one. */
-  #choice(schema: Record<string, unknown>, options: unknown[], source: ValueSource, depth: number): unknown {
+  #choice(
+    schema: Record<string, unknown>,
+    key: 'oneOf' | 'anyOf',
+    options: unknown[],
+    source: ValueSource,
+    depth: number,
+  ): unknown {
     let last: NotGenerated | undefined;
     for (const option of options) {
       try {
-        let value = this.value(option, source, depth + 1);
+        const resolved = this.#resolve(option);
+        // An option that refines the sibling properties (`anyOf: [{required: [state]}, …]`, or
+        // `{properties: {status: {enum: [completed]}}, required: [conclusion]}`, as GitHub's description
+        // writes) is generated together with them.
+        const refines =
+          resolved !== undefined &&
+          isObject(schema.properties) &&
+          !['allOf', 'oneOf', 'anyOf', '$ref', 'items'].some((key) => key in resolved) &&
+          (this.typeOf(resolved) ?? 'object') === 'object';
+        // oneOf: a full value must not also satisfy another option, so what only they require stays out.
+        const others = new Set<string>();
+        if (key === 'oneOf') {
+          for (const other of options) {
+            const otherSchema = other === option ? undefined : this.#resolve(other);
+            if (Array.isArray(otherSchema?.required))
+              for (const name of otherSchema.required) others.add(String(name));
+          }
+          if (Array.isArray(resolved?.required))
+            for (const name of resolved.required) others.delete(String(name));
+        }
+        let value = refines
+          ? this.#object([schema, resolved], source, depth, others)
+          : this.value(option, source, depth + 1);
         const discriminator = isObject(schema.discriminator) ? schema.discriminator : undefined;
         if (
           discriminator !== undefined &&
@@ -166,7 +201,7 @@ export class InstanceGenerator {
           value = { ...value, [discriminator.propertyName]: this.#discriminatorValue(discriminator, option) };
         }
         // Sibling members (`type: object` + `properties` beside oneOf) apply too.
-        if (isObject(schema.properties) && isObject(value)) {
+        if (!refines && isObject(schema.properties) && isObject(value)) {
           const siblings = this.#object([schema], source, depth);
           if (isObject(siblings)) value = { ...siblings, ...value };
         }
@@ -187,7 +222,12 @@ export class InstanceGenerator {
     return ref === undefined ? 'a' : ref.slice(ref.lastIndexOf('/') + 1);
   }
 
-  #object(parts: Record<string, unknown>[], source: ValueSource, depth: number): Record<string, unknown> {
+  #object(
+    parts: Record<string, unknown>[],
+    source: ValueSource,
+    depth: number,
+    leaveOut: ReadonlySet<string> = new Set(),
+  ): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const properties: Record<string, unknown> = {};
     const required = new Set<string>();
@@ -198,16 +238,22 @@ export class InstanceGenerator {
       if (typeof part.minProperties === 'number') minProperties = Math.max(minProperties, part.minProperties);
     }
     const names = [...required];
+    const full = source === 'full' && depth <= FULL_DEPTH;
     // minProperties asks for more than the required members: add declared optional ones.
     for (const name of Object.keys(properties)) {
-      if (names.length >= minProperties) break;
-      if (!required.has(name)) names.push(name);
+      if (!full && names.length >= minProperties) break;
+      if (!required.has(name) && !leaveOut.has(name)) names.push(name);
     }
     for (const name of names) {
       const member = this.#resolve(properties[name]);
       // A readOnly member is the server's to set, even when required (OpenAPI 3.0 §4.7.25.1).
       if (member?.readOnly === true) continue;
-      out[name] = this.value(properties[name], source, depth + 1);
+      try {
+        out[name] = this.value(properties[name], source, depth + 1);
+      } catch (error) {
+        // An optional member that cannot be generated is left out of a full value.
+        if (!(error instanceof NotGenerated) || required.has(name) || !full) throw error;
+      }
     }
     if (Object.keys(out).length < minProperties)
       throw new NotGenerated('minProperties beyond declared members');

@@ -51,11 +51,18 @@ export class RequestBuilder {
     const cookies: string[] = [];
     for (const p of operation.parameters) {
       const raw = this.#rawParameter(operation, p);
-      // Optional parameters are left out, except in example mode where the spec gives a value.
-      if (!p.required && !(source === 'examples' && raw !== undefined && this.#exampleOf(raw).found))
-        continue;
+      // Optional parameters are left out, except where the spec gives a value or the request is full.
+      const given = source === 'examples' && raw !== undefined && this.#exampleOf(raw).found;
+      if (!p.required && !given && source !== 'full') continue;
       const schema = p.contentType === undefined ? p.schema : this.#contentSchema(raw, p.contentType);
-      const value = pick(raw ?? {}, schema);
+      let value: unknown;
+      try {
+        value = pick(raw ?? {}, schema);
+      } catch (error) {
+        // A full request leaves out the optional parameters it cannot generate.
+        if (error instanceof NotGenerated && !p.required) continue;
+        throw error;
+      }
       if (value === undefined) throw new NotGenerated('parameter value undefined');
       if (p.contentType !== undefined) {
         const text = JSON.stringify(value);

@@ -18,6 +18,8 @@ export interface ConformanceOptions {
   readonly sample?: number;
   /** openapi-validate's compile mode (eager is its default; lazy compiles only what is asked). */
   readonly compile?: 'eager' | 'lazy';
+  /** Also send a full request per operation (every optional member and parameter). */
+  readonly full?: boolean;
   /** Stop starting new operations after this many milliseconds (the report says so). */
   readonly budgetMs?: number;
 }
@@ -58,6 +60,9 @@ export interface ConformanceReport {
   readonly exampleUndecided: readonly ValidateRefusal[];
   readonly detectDenied: readonly DetectFinding[];
   readonly detectFlagged: readonly DetectFinding[];
+  /** Full requests (every optional member and parameter, schema-generated) made and refused. */
+  readonly fullRequests: number;
+  readonly fullRefusals: readonly ValidateRefusal[];
   /** Keywords relaxed at load and checks that did not compile. */
   readonly relaxed: number;
   readonly warnings: readonly string[];
@@ -149,10 +154,34 @@ export async function runConformance(
   const exampleUndecided: ValidateRefusal[] = [];
   const detectDenied: DetectFinding[] = [];
   const detectFlagged: DetectFinding[] = [];
+  const fullRefusals: ValidateRefusal[] = [];
+  let fullRequests = 0;
   let requests = 0;
   let fromExamples = 0;
   let selected = 0;
   let stoppedEarly = false;
+  /** Runs detect on a valid request and records what it denies or flags, with the value found there. */
+  const inspect = async (request: GeneratedRequest, name: string) => {
+    const ctx = contextOf(request);
+    const verdict = threat.onRequest!(ctx);
+    const outcome = verdict instanceof Promise ? await verdict : verdict;
+    if (outcome.kind === 'deny') {
+      const location = outcome.location ?? '';
+      const value = valueAt(request, location);
+      detectDenied.push({
+        operation: name,
+        rule: outcome.rule ?? outcome.code,
+        location,
+        value,
+        denied: true,
+      });
+    }
+    for (const event of ctx.events) {
+      const location = event.location ?? '';
+      const value = valueAt(request, location);
+      detectFlagged.push({ operation: name, rule: event.rule ?? '', location, value, denied: false });
+    }
+  };
   const runStart = Date.now();
   for (const operation of operations) {
     if (options.budgetMs !== undefined && Date.now() - runStart > options.budgetMs) {
@@ -187,29 +216,21 @@ export async function runConformance(
       else if (again === undefined) exampleContradictions.push(refusal);
       else falseRefusals.push(again);
     }
-    const ctx = contextOf(request);
-    const verdict = threat.onRequest!(ctx);
-    const outcome = verdict instanceof Promise ? await verdict : verdict;
-    if (outcome.kind === 'deny') {
-      const location = outcome.location ?? '';
-      detectDenied.push({
-        operation: name,
-        rule: outcome.rule ?? outcome.code,
-        location,
-        value: valueAt(request, location),
-        denied: true,
-      });
+    if (options.full === true) {
+      let full: GeneratedRequest | undefined;
+      try {
+        full = builder.build(operation, 'full');
+      } catch (error) {
+        if (!(error instanceof NotGenerated)) throw error;
+      }
+      if (full !== undefined) {
+        fullRequests++;
+        const refused = await refusalOf(validate, full, name);
+        if (refused !== undefined) fullRefusals.push(refused);
+        await inspect(full, `${name} (full)`);
+      }
     }
-    for (const event of ctx.events) {
-      const location = event.location ?? '';
-      detectFlagged.push({
-        operation: name,
-        rule: event.rule ?? '',
-        location,
-        value: valueAt(request, location),
-        denied: false,
-      });
-    }
+    await inspect(request, name);
   }
   return {
     spec: specPath,
@@ -224,6 +245,8 @@ export async function runConformance(
     exampleUndecided,
     detectDenied,
     detectFlagged,
+    fullRequests,
+    fullRefusals,
     relaxed: spec.relaxed.length,
     warnings: [],
     stoppedEarly,

@@ -58,10 +58,12 @@ export class SchemaConverter {
   }
 
   /** Converts a schema found at an operation (a body, a parameter); `closed` applies strictness. */
-  convert(schema: unknown, closed = true, depth = 0): unknown {
-    if (typeof schema === 'boolean') return schema;
-    if (!isObject(schema)) return {};
+  convert(raw: unknown, closed = true, depth = 0): unknown {
+    if (typeof raw === 'boolean') return raw;
+    if (!isObject(raw)) return {};
     if (depth > MAX_DEPTH) throw new Error(`schema nested deeper than ${MAX_DEPTH}`);
+    const schema =
+      this.#options.closeObjects && Array.isArray(raw.allOf) ? this.#mergeSharedMembers(raw) : raw;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(schema)) {
       if (DROPPED.has(key) || key.startsWith('x-')) continue;
@@ -93,6 +95,49 @@ export class SchemaConverter {
       out.unevaluatedProperties = false;
     }
     return out;
+  }
+
+  /**
+   * allOf parts that declare the same member (a base `metrics: {cpu}` extended by `metrics:
+   * {requests_per_second}`, as DigitalOcean's app specs do) would each close that member to their own
+   * members and refuse the other's. The member moves up as `allOf` of its declarations, closed once
+   * over their union; the parts keep their other members. Same constraints, one closure.
+   */
+  #mergeSharedMembers(schema: Record<string, unknown>): Record<string, unknown> {
+    const parts = (schema.allOf as unknown[]).map((part) => {
+      const target = isRef(part) ? this.#safeDeref(part) : part;
+      return isObject(target) ? target : undefined;
+    });
+    const declared = new Map<string, unknown[]>();
+    for (const part of parts) {
+      if (part === undefined || !isObject(part.properties)) continue;
+      for (const [name, member] of Object.entries(part.properties)) {
+        const list = declared.get(name) ?? [];
+        list.push(member);
+        declared.set(name, list);
+      }
+    }
+    const ownProperties = isObject(schema.properties) ? schema.properties : {};
+    const shared = [...declared].filter(
+      ([name, members]) => members.length + (name in ownProperties ? 1 : 0) > 1,
+    );
+    if (shared.length === 0) return schema;
+    const names = new Set(shared.map(([name]) => name));
+    const allOf = (schema.allOf as unknown[]).map((raw, i) => {
+      const part = parts[i];
+      if (part === undefined || !isObject(part.properties)) return raw;
+      if (!Object.keys(part.properties).some((name) => names.has(name))) return raw;
+      const rest = Object.fromEntries(Object.entries(part.properties).filter(([name]) => !names.has(name)));
+      return { ...part, properties: rest };
+    });
+    const properties: Record<string, unknown> = { ...ownProperties };
+    for (const [name, members] of shared) {
+      const all = name in ownProperties ? [ownProperties[name], ...members] : members;
+      // Read-only in one declaration is read-only (requests refuse it), as before the move.
+      const readOnly = all.some((member) => this.#flag(member, 'readOnly'));
+      properties[name] = readOnly ? { allOf: all, readOnly: true } : { allOf: all };
+    }
+    return { ...schema, allOf, properties };
   }
 
   /**

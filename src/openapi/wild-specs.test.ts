@@ -147,6 +147,21 @@ paths:
               required: [name, method]
               properties: { name: { type: string } }
       responses: { "201": { description: created } }
+  /apps:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              allOf:
+                - $ref: "autoscaling.yaml#/base"
+                - type: object
+                  properties:
+                    metrics:
+                      type: object
+                      properties: { requests_per_second: { type: integer } }
+      responses: { "201": { description: created } }
   /actions:
     post:
       requestBody:
@@ -170,6 +185,17 @@ write(
   `balancer:
   region: { type: string }
   droplet_ids: { type: array, items: { type: integer } }
+`,
+);
+write(
+  'bodies/autoscaling.yaml',
+  `base:
+  type: object
+  properties:
+    min: { type: integer }
+    metrics:
+      type: object
+      properties: { cpu: { type: integer } }
 `,
 );
 write(
@@ -208,6 +234,18 @@ describe('bodies as real specs write them', () => {
       await outcome(handlers, 'POST', '/checks', { name: 'a', method: 'GET', extra: 1 }),
       `${INVALID} body.extra`,
     );
+  });
+
+  test('a member two allOf parts both declare is closed over the union of their members', async () => {
+    const both = { min: 1, metrics: { cpu: 80, requests_per_second: 100 } };
+    assert.equal(await outcome(handlers, 'POST', '/apps', both), 'continue');
+    const extra = { metrics: { cpu: 80, admin: true } };
+    assert.equal(await outcome(handlers, 'POST', '/apps', extra), `${INVALID} body.metrics.admin`);
+    assert.equal(
+      await outcome(handlers, 'POST', '/apps', { metrics: { cpu: 'x' } }),
+      `${INVALID} body.metrics.cpu`,
+    );
+    assert.equal(await outcome(handlers, 'POST', '/apps', { min: 1, owner: 'x' }), `${INVALID} body.owner`);
   });
 
   test('the discriminator picks one of overlapping oneOf options, mapped in another file', async () => {
