@@ -160,10 +160,9 @@ export class RequestBuilder {
       if (!isObject(value)) throw new NotGenerated('form body that is not an object');
       const form = new URLSearchParams();
       for (const [name, member] of Object.entries(value)) {
-        for (const item of Array.isArray(member) ? member : [member]) {
-          if (item !== null && typeof item === 'object') throw new NotGenerated('nested form member');
-          form.append(name, String(item));
-        }
+        if (Array.isArray(member) && member.every((item) => item === null || typeof item !== 'object')) {
+          for (const item of member) form.append(name, String(item));
+        } else appendBrackets(form, name, member);
       }
       return { contentType: type, body: form.toString() };
     }
@@ -209,6 +208,15 @@ export class RequestBuilder {
       }
     }
   }
+}
+
+/** A nested form member in bracket (deepObject) form: `a[b]=1`, `a[0][b]=1`. */
+function appendBrackets(form: URLSearchParams, key: string, value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) appendBrackets(form, `${key}[${index}]`, item);
+  } else if (isObject(value))
+    for (const [name, member] of Object.entries(value)) appendBrackets(form, `${key}[${name}]`, member);
+  else form.append(key, value === null ? '' : String(value));
 }
 
 function encodeScalar(value: unknown, encode: (s: string) => string): string {

@@ -109,6 +109,13 @@ function valueAt(request: GeneratedRequest, location: string): string {
   if (where === 'query') return new URLSearchParams(request.rawUrl.split('?')[1] ?? '').get(name) ?? '';
   if (where === 'header') return request.headers[name] ?? '';
   if (where === 'path') return decodeURIComponent(request.rawUrl.split('?')[0]!);
+  const type = request.headers['content-type'] ?? '';
+  if (
+    where === 'body' &&
+    typeof request.body === 'string' &&
+    type.startsWith('application/x-www-form-urlencoded')
+  )
+    return new URLSearchParams(request.body).get(name) ?? request.body;
   if (where === 'body' && typeof request.body === 'string') {
     try {
       let value: unknown = JSON.parse(request.body);

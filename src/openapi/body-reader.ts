@@ -2,6 +2,7 @@
 // coerced to their declared types) and multipart/form-data through busboy with limits on parts,
 // fields and sizes.
 import busboy from 'busboy';
+import { bracketPath, childSchema, declaresMember, plainCopy, setBracketValue } from './form-brackets.ts';
 import { jsonOf } from './json-body.ts';
 import type { BodyFormat } from './media-type.ts';
 import { coerceScalar } from './parameters.ts';
@@ -19,10 +20,9 @@ export type ReadBody =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly message: string };
 
+/** A form member's schema: declared (also through allOf/anyOf/oneOf) or allowed by additionalProperties. */
 function memberSchema(document: unknown, schema: unknown, name: string): unknown {
-  const value = safe(document, schema);
-  if (!isObject(value) || !isObject(value.properties)) return undefined;
-  return Object.hasOwn(value.properties, name) ? value.properties[name] : undefined;
+  return childSchema(document, schema, name);
 }
 
 function safe(document: unknown, schema: unknown): unknown {
@@ -49,6 +49,22 @@ function addMember(
   raw: string,
 ): void {
   const member = memberSchema(document, schema, name);
+  // `metadata[plan]=pro`: a nested member in bracket form (deepObject encoding), unless the spec
+  // declares a member named so literally. A path that does not fit stays a flat (undeclared) member.
+  const path = declaresMember(document, schema, name) ? undefined : bracketPath(name);
+  if (path !== undefined) {
+    const [base, ...rest] = path as [string, ...string[]];
+    const baseSchema = declaresMember(document, schema, base)
+      ? memberSchema(document, schema, base)
+      : undefined;
+    const previous = Object.hasOwn(out, base) ? out[base] : undefined;
+    const nested =
+      baseSchema === undefined ? undefined : setBracketValue(document, baseSchema, previous, rest, raw);
+    if (nested !== undefined) {
+      out[base] = nested;
+      return;
+    }
+  }
   if (isArraySchema(document, member)) {
     const items = isObject(safe(document, member))
       ? (safe(document, member) as Record<string, unknown>).items
@@ -69,7 +85,7 @@ function readForm(document: unknown, schema: unknown, body: Buffer): ReadBody {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, raw] of new URLSearchParams(body.toString('utf8')))
     addMember(document, schema, out, name, raw);
-  return { ok: true, value: { ...out } };
+  return { ok: true, value: plainCopy(out) };
 }
 
 function readMultipart(
@@ -114,7 +130,7 @@ function readMultipart(
       resolve({ ok: false, message: failure! });
     });
     parser.on('close', () =>
-      resolve(failure === undefined ? { ok: true, value: { ...out } } : { ok: false, message: failure }),
+      resolve(failure === undefined ? { ok: true, value: plainCopy(out) } : { ok: false, message: failure }),
     );
     parser.end(body);
   });

@@ -259,6 +259,72 @@ describe('bodies as real specs write them', () => {
   });
 });
 
+write(
+  'forms/openapi.yaml',
+  `openapi: 3.0.3
+info: { title: forms, version: "1" }
+paths:
+  /subscriptions:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              metadata: { style: deepObject, explode: true }
+              items: { style: deepObject, explode: true }
+            schema:
+              type: object
+              required: [customer]
+              properties:
+                customer: { type: string }
+                metadata:
+                  anyOf:
+                    - { type: object, additionalProperties: { type: string } }
+                    - { type: string, enum: [""] }
+                items:
+                  type: array
+                  items:
+                    type: object
+                    properties: { price: { type: string }, quantity: { type: integer } }
+                expand: { type: array, items: { type: string } }
+      responses: { "200": { description: ok } }
+`,
+);
+
+describe('URL-encoded forms with nested members in bracket form (Stripe-style deepObject)', () => {
+  const handlers = policy('forms/openapi.yaml');
+  const post = async (form: string) => {
+    const verdict = await handlers.onRequest!(
+      contextFor({
+        method: 'POST',
+        rawUrl: '/subscriptions',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      }),
+    );
+    return verdict.kind === 'deny' ? `${verdict.code} ${verdict.location ?? ''}`.trim() : verdict.kind;
+  };
+
+  test('nested objects, arrays of objects and bracket arrays are read into their members', async () => {
+    const form =
+      'customer=c1&metadata[plan]=pro&items[0][price]=p1&items[0][quantity]=2&items[1][price]=p2&expand[]=a&expand[]=b';
+    assert.equal(await post(form), 'continue');
+    assert.equal(await post('customer=c1&metadata='), 'continue');
+  });
+
+  test('a nested leaf is coerced and checked against its own schema', async () => {
+    assert.equal(await post('customer=c1&items[0][quantity]=two'), `${INVALID} body.items[0].quantity`);
+    assert.equal(await post('customer=c1&items[0][admin]=1'), `${INVALID} body.items[0].admin`);
+  });
+
+  test('an index out of order or an undeclared base stays an undeclared member, the prototype untouched', async () => {
+    assert.match(await post('customer=c1&items[2][price]=p'), /^RAMPART_VALIDATION_REQUEST_INVALID body/);
+    assert.match(await post('customer=c1&__proto__[admin]=1'), /^RAMPART_VALIDATION_REQUEST_INVALID body/);
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+});
+
 test('a spec split across more than a thousand files loads (DigitalOcean: ~2,900)', () => {
   const paths: string[] = [];
   for (let i = 0; i < 1200; i++) {
