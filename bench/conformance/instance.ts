@@ -7,9 +7,9 @@ import { samplePattern } from './pattern-sample.ts';
 /**
  * Where values come from: the spec's examples first, only what the schema requires, or every declared
  * member and parameter the schema allows (`full`, schema-generated, optional ones that cannot be
- * generated left out).
+ * generated left out), or full with `null` wherever the schema allows it (`nulls`).
  */
-export type ValueSource = 'examples' | 'schema' | 'full';
+export type ValueSource = 'examples' | 'schema' | 'full' | 'nulls';
 
 /** Why a value could not be generated (counted per reason in the report). */
 export class NotGenerated extends Error {
@@ -71,6 +71,7 @@ export class InstanceGenerator {
       const example = this.exampleOf(schema);
       if (example.found) return example.value;
     }
+    if (source === 'nulls' && depth > 0 && this.#allowsNull(schema)) return null;
     if ('const' in schema) return schema.const;
     if (Array.isArray(schema.enum) && schema.enum.length > 0) {
       const choice = schema.enum.find((v) => v !== null);
@@ -91,6 +92,14 @@ export class InstanceGenerator {
       return { found: true, value: schema.examples[0] };
     if ('example' in schema) return { found: true, value: schema.example };
     return { found: false };
+  }
+
+  /** Whether the schema says null is a value (3.0 `nullable`, a 3.1 type list with "null", a null enum). */
+  #allowsNull(schema: Record<string, unknown>): boolean {
+    if (this.#version === '3.0' && schema.nullable === true && !Array.isArray(schema.enum)) return true;
+    if (Array.isArray(schema.type) && schema.type.includes('null')) return true;
+    if (schema.type === 'null') return true;
+    return Array.isArray(schema.enum) && schema.enum.includes(null);
   }
 
   /** The one type a value should take (`null` excluded; inferred from members when absent). */
@@ -238,7 +247,7 @@ export class InstanceGenerator {
       if (typeof part.minProperties === 'number') minProperties = Math.max(minProperties, part.minProperties);
     }
     const names = [...required];
-    const full = source === 'full' && depth <= FULL_DEPTH;
+    const full = (source === 'full' || source === 'nulls') && depth <= FULL_DEPTH;
     // minProperties asks for more than the required members: add declared optional ones.
     for (const name of Object.keys(properties)) {
       if (!full && names.length >= minProperties) break;

@@ -53,7 +53,7 @@ export class RequestBuilder {
       const raw = this.#rawParameter(operation, p);
       // Optional parameters are left out, except where the spec gives a value or the request is full.
       const given = source === 'examples' && raw !== undefined && this.#exampleOf(raw).found;
-      if (!p.required && !given && source !== 'full') continue;
+      if (!p.required && !given && source !== 'full' && source !== 'nulls') continue;
       const schema = p.contentType === undefined ? p.schema : this.#contentSchema(raw, p.contentType);
       let value: unknown;
       try {

@@ -223,19 +223,19 @@ export async function runConformance(
       else if (again === undefined) exampleContradictions.push(refusal);
       else falseRefusals.push(again);
     }
-    if (options.full === true) {
+    // Full requests: every optional member and parameter, then the same with null wherever allowed.
+    for (const source of options.full === true ? (['full', 'nulls'] as const) : []) {
       let full: GeneratedRequest | undefined;
       try {
-        full = builder.build(operation, 'full');
+        full = builder.build(operation, source);
       } catch (error) {
         if (!(error instanceof NotGenerated)) throw error;
       }
-      if (full !== undefined) {
-        fullRequests++;
-        const refused = await refusalOf(validate, full, name);
-        if (refused !== undefined) fullRefusals.push(refused);
-        await inspect(full, `${name} (full)`);
-      }
+      if (full === undefined) continue;
+      fullRequests++;
+      const refused = await refusalOf(validate, full, `${name} (${source})`);
+      if (refused !== undefined) fullRefusals.push(refused);
+      await inspect(full, `${name} (${source})`);
     }
     await inspect(request, name);
   }

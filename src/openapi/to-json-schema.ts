@@ -94,6 +94,16 @@ export class SchemaConverter {
     ) {
       out.unevaluatedProperties = false;
     }
+    // 3.0 `nullable` beside oneOf/anyOf/allOf and no `type` (GitHub's `milestone: {nullable: true,
+    // oneOf: [string, integer]}`, "use null to remove"): null is one of the values. 3.0.3 reads nullable
+    // only next to `type`, but the APIs that write this accept null, so refusing it breaks real calls.
+    if (
+      this.#version === '3.0' &&
+      schema.nullable === true &&
+      out.type === undefined &&
+      out.enum === undefined
+    )
+      return { anyOf: [{ type: 'null' }, out] };
     return out;
   }
 

@@ -120,65 +120,37 @@ describe('operations and parameters as real specs write them', () => {
   });
 });
 
+/** A path item whose `method` takes a required JSON body of `schema` (YAML flow text). */
+function jsonOperation(path: string, method: string, schema: string): string {
+  return `  ${path}:
+    ${method}:
+      requestBody: { required: true, content: { application/json: { schema: ${schema} } } }
+      responses: { "200": { description: ok } }
+`;
+}
+
 write(
   'bodies/openapi.yaml',
   `openapi: 3.0.3
 info: { title: bodies, version: "1" }
 paths:
-  /balancers:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [region]
-              properties: { $ref: "attributes.yaml#/balancer" }
-      responses: { "201": { description: created } }
-  /checks:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [name, method]
-              properties: { name: { type: string } }
-      responses: { "201": { description: created } }
-  /apps:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              allOf:
-                - $ref: "autoscaling.yaml#/base"
-                - type: object
-                  properties:
-                    metrics:
-                      type: object
-                      properties: { requests_per_second: { type: integer } }
-      responses: { "201": { description: created } }
-  /actions:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              oneOf:
-                - $ref: "actions.yaml#/action"
-                - $ref: "actions.yaml#/action_rename"
-              discriminator:
-                propertyName: type
-                mapping:
-                  reboot: "actions.yaml#/action"
-                  rename: "actions.yaml#/action_rename"
-      responses: { "201": { description: started } }
-`,
+${jsonOperation('/balancers', 'post', '{ type: object, required: [region], properties: { $ref: "attributes.yaml#/balancer" } }')}\
+${jsonOperation('/checks', 'post', '{ type: object, required: [name, method], properties: { name: { type: string } } }')}\
+${jsonOperation(
+  '/apps',
+  'post',
+  `{ allOf: [{ $ref: "autoscaling.yaml#/base" }, { type: object, properties: { metrics: { type: object, properties: { requests_per_second: { type: integer } } } } }] }`,
+)}\
+${jsonOperation(
+  '/issues',
+  'patch',
+  '{ type: object, properties: { milestone: { nullable: true, oneOf: [{ type: string }, { type: integer }] }, title: { type: string } } }',
+)}\
+${jsonOperation(
+  '/actions',
+  'post',
+  `{ oneOf: [{ $ref: "actions.yaml#/action" }, { $ref: "actions.yaml#/action_rename" }], discriminator: { propertyName: type, mapping: { reboot: "actions.yaml#/action", rename: "actions.yaml#/action_rename" } } }`,
+)}`,
 );
 write(
   'bodies/attributes.yaml',
@@ -246,6 +218,16 @@ describe('bodies as real specs write them', () => {
       `${INVALID} body.metrics.cpu`,
     );
     assert.equal(await outcome(handlers, 'POST', '/apps', { min: 1, owner: 'x' }), `${INVALID} body.owner`);
+  });
+
+  test('a 3.0 nullable beside oneOf and no type accepts null and still checks the options', async () => {
+    assert.equal(await outcome(handlers, 'PATCH', '/issues', { milestone: null }), 'continue');
+    assert.equal(await outcome(handlers, 'PATCH', '/issues', { milestone: 3 }), 'continue');
+    assert.equal(
+      await outcome(handlers, 'PATCH', '/issues', { milestone: true }),
+      `${INVALID} body.milestone`,
+    );
+    assert.equal(await outcome(handlers, 'PATCH', '/issues', { title: null }), `${INVALID} body.title`);
   });
 
   test('the discriminator picks one of overlapping oneOf options, mapped in another file', async () => {
