@@ -56,6 +56,8 @@ const FORMAT_SAMPLES: Record<string, string> = {
 export class InstanceGenerator {
   readonly #document: unknown;
   readonly #version: '3.0' | '3.1';
+  /** Which oneOf/anyOf option each choice tries first (counting round), so variants cover other branches. */
+  variant = 0;
 
   constructor(document: unknown, version: '3.0' | '3.1') {
     this.#document = document;
@@ -176,7 +178,8 @@ export class InstanceGenerator {
     depth: number,
   ): unknown {
     let last: NotGenerated | undefined;
-    for (const option of options) {
+    const start = this.variant % options.length;
+    for (const option of [...options.slice(start), ...options.slice(0, start)]) {
       try {
         const resolved = this.#resolve(option);
         // An option that refines the sibling properties (`anyOf: [{required: [state]}, …]`, or
@@ -253,7 +256,11 @@ export class InstanceGenerator {
       if (!full && names.length >= minProperties) break;
       if (!required.has(name) && !leaveOut.has(name)) names.push(name);
     }
+    const closed = parts.some((part) => part.additionalProperties === false);
     for (const name of names) {
+      // A required member no part declares, where a part forbids undeclared ones: nothing is valid.
+      if (closed && !(name in properties))
+        throw new NotGenerated('required member that additionalProperties: false forbids');
       const member = this.#resolve(properties[name]);
       // A readOnly member is the server's to set, even when required (OpenAPI 3.0 §4.7.25.1).
       if (member?.readOnly === true) continue;

@@ -29,12 +29,28 @@ export class RequestBuilder {
     this.#generator = new InstanceGenerator(document, version);
   }
 
-  /** A valid request for `operation`; throws NotGenerated with the reason when it cannot. */
-  build(operation: Operation, source: ValueSource): GeneratedRequest {
+  /** How many named examples the operation's body gives (at least 1: one request is always made). */
+  exampleVariants(operation: Operation): number {
+    const content = operation.requestBody?.content;
+    let most = 1;
+    if (!isObject(content)) return most;
+    for (const media of Object.values(content)) {
+      if (isObject(media) && isObject(media.examples))
+        most = Math.max(most, Object.keys(media.examples).length);
+    }
+    return most;
+  }
+
+  /**
+   * A valid request for `operation`; throws NotGenerated with the reason when it cannot. `variant`
+   * picks the variant-th named example where there are several, and the oneOf/anyOf option to try first.
+   */
+  build(operation: Operation, source: ValueSource, variant = 0): GeneratedRequest {
     let fromExamples = false;
+    this.#generator.variant = variant;
     const pick = (owner: Record<string, unknown>, schema: unknown): unknown => {
       if (source === 'examples') {
-        const example = this.#exampleOf(owner);
+        const example = this.#exampleOf(owner, variant);
         if (example.found) {
           fromExamples = true;
           return example.value;
@@ -52,7 +68,7 @@ export class RequestBuilder {
     for (const p of operation.parameters) {
       const raw = this.#rawParameter(operation, p);
       // Optional parameters are left out, except where the spec gives a value or the request is full.
-      const given = source === 'examples' && raw !== undefined && this.#exampleOf(raw).found;
+      const given = source === 'examples' && raw !== undefined && this.#exampleOf(raw, variant).found;
       if (!p.required && !given && source !== 'full' && source !== 'nulls') continue;
       const schema = p.contentType === undefined ? p.schema : this.#contentSchema(raw, p.contentType);
       let value: unknown;
@@ -126,16 +142,16 @@ export class RequestBuilder {
     return isObject(content) ? content.schema : undefined;
   }
 
-  /** `example`, or the first `examples` entry with a `value` (Example Objects may be `$ref`s). */
-  #exampleOf(owner: Record<string, unknown>): { found: boolean; value?: unknown } {
+  /** `example`, or the `examples` entry `variant` names (counting round) with a `value` (Example Objects may be `$ref`s). */
+  #exampleOf(owner: Record<string, unknown>, variant: number): { found: boolean; value?: unknown } {
     if ('example' in owner) return { found: true, value: owner.example };
-    if (isObject(owner.examples)) {
-      for (const entry of Object.values(owner.examples)) {
-        const example = this.#schemaOf(entry);
-        if (example !== undefined && 'value' in example) return { found: true, value: example.value };
-      }
+    if (!isObject(owner.examples)) return { found: false };
+    const values: unknown[] = [];
+    for (const entry of Object.values(owner.examples)) {
+      const example = this.#schemaOf(entry);
+      if (example !== undefined && 'value' in example) values.push(example.value);
     }
-    return { found: false };
+    return values.length === 0 ? { found: false } : { found: true, value: values[variant % values.length] };
   }
 
   #body(
@@ -160,6 +176,8 @@ export class RequestBuilder {
       if (!isObject(value)) throw new NotGenerated('form body that is not an object');
       const form = new URLSearchParams();
       for (const [name, member] of Object.entries(value)) {
+        // A form has no null: a member whose value is null is left out.
+        if (member === null) continue;
         if (Array.isArray(member) && member.every((item) => item === null || typeof item !== 'object')) {
           for (const item of member) form.append(name, String(item));
         } else appendBrackets(form, name, member);
@@ -170,6 +188,7 @@ export class RequestBuilder {
       if (!isObject(value)) throw new NotGenerated('multipart body that is not an object');
       let text = '';
       for (const [name, member] of Object.entries(value)) {
+        if (member === null) continue; // multipart has no null either
         for (const item of Array.isArray(member) ? member : [member]) {
           const data = item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item);
           const type = item !== null && typeof item === 'object' ? 'content-type: application/json\r\n' : '';

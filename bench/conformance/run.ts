@@ -71,6 +71,16 @@ export interface ConformanceReport {
   readonly runMs: number;
 }
 
+/** At most this many named examples of one operation are sent, each as its own request. */
+const MAX_VARIANTS = 6;
+/** Full requests: sources and the oneOf/anyOf option each choice starts from. */
+const FULL_ATTEMPTS = [
+  ['full', 0],
+  ['full', 1],
+  ['full', 2],
+  ['nulls', 0],
+] as const;
+
 const nameOf = (operation: Operation) => operation.operationId ?? `${operation.method} ${operation.path}`;
 
 function select(operations: readonly Operation[], options: ConformanceOptions): Operation[] {
@@ -197,47 +207,54 @@ export async function runConformance(
     }
     selected++;
     const name = nameOf(operation);
-    let request: GeneratedRequest;
-    try {
-      request = builder.build(operation, 'examples');
-    } catch (error) {
-      if (!(error instanceof NotGenerated)) throw error;
-      notGenerated.set(error.why, (notGenerated.get(error.why) ?? 0) + 1);
-      continue;
-    }
-    requests++;
-    if (request.fromExamples) fromExamples++;
-    const refusal = await refusalOf(validate, request, name);
-    if (refusal !== undefined) {
-      // Example values refused: decide between the validator and the spec with schema-only values.
-      let generated: GeneratedRequest | undefined;
-      if (request.fromExamples) {
-        try {
-          generated = builder.build(operation, 'schema');
-        } catch (error) {
-          if (!(error instanceof NotGenerated)) throw error;
-        }
-      }
-      const again = generated === undefined ? refusal : await refusalOf(validate, generated, name);
-      if (request.fromExamples && generated === undefined) exampleUndecided.push(refusal);
-      else if (again === undefined) exampleContradictions.push(refusal);
-      else falseRefusals.push(again);
-    }
-    // Full requests: every optional member and parameter, then the same with null wherever allowed.
-    for (const source of options.full === true ? (['full', 'nulls'] as const) : []) {
-      let full: GeneratedRequest | undefined;
+    const variants = Math.min(builder.exampleVariants(operation), MAX_VARIANTS);
+    for (let variant = 0; variant < variants; variant++) {
+      const label = variant === 0 ? name : `${name} (example ${variant + 1})`;
+      let request: GeneratedRequest;
       try {
-        full = builder.build(operation, source);
+        request = builder.build(operation, 'examples', variant);
+      } catch (error) {
+        if (!(error instanceof NotGenerated)) throw error;
+        if (variant === 0) notGenerated.set(error.why, (notGenerated.get(error.why) ?? 0) + 1);
+        continue;
+      }
+      requests++;
+      if (request.fromExamples) fromExamples++;
+      const refusal = await refusalOf(validate, request, label);
+      if (refusal !== undefined) {
+        // Example values refused: decide between the validator and the spec with schema-only values.
+        let generated: GeneratedRequest | undefined;
+        if (request.fromExamples) {
+          try {
+            generated = builder.build(operation, 'schema', variant);
+          } catch (error) {
+            if (!(error instanceof NotGenerated)) throw error;
+          }
+        }
+        const again = generated === undefined ? refusal : await refusalOf(validate, generated, label);
+        if (request.fromExamples && generated === undefined) exampleUndecided.push(refusal);
+        else if (again === undefined) exampleContradictions.push(refusal);
+        else falseRefusals.push(again);
+      }
+      await inspect(request, label);
+    }
+    // Full requests: every optional member and parameter (oneOf/anyOf options taken in turn), then
+    // with null wherever the schema allows it.
+    const full = options.full === true ? FULL_ATTEMPTS : [];
+    for (const [source, variant] of full) {
+      let request: GeneratedRequest | undefined;
+      try {
+        request = builder.build(operation, source, variant);
       } catch (error) {
         if (!(error instanceof NotGenerated)) throw error;
       }
-      if (full === undefined) continue;
+      if (request === undefined) continue;
       fullRequests++;
-      const refused = await refusalOf(validate, full, `${name} (${source})`);
+      const label = `${name} (${source}${variant === 0 ? '' : ` ${variant + 1}`})`;
+      const refused = await refusalOf(validate, request, label);
       if (refused !== undefined) fullRefusals.push(refused);
-      await inspect(full, `${name} (${source})`);
+      await inspect(request, label);
     }
-    await inspect(request, name);
   }
   return {
     spec: specPath,
