@@ -3,6 +3,7 @@
 // (strict defaults) and schema-aware detect; an example that contradicts its schema is told apart.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { samplePattern } from '../bench/conformance/pattern-sample.ts';
 import { runConformance } from '../bench/conformance/run.ts';
 
 const GITHUB = 'node_modules/@octokit/openapi/generated/api.github.com.json';
@@ -44,5 +45,21 @@ describe('spec conformance', () => {
     const report = await runConformance(GITHUB, { only, compile: 'lazy' });
     assert.equal(report.requests, 3);
     assert.deepEqual(report.falseRefusals, []);
+  });
+
+  test('a pattern sample matches its pattern, and patterns the reader does not know give none', () => {
+    for (const pattern of [
+      '^(0|[1-9][0-9]*)$',
+      '^[a-z][a-z0-9-]{2,30}$',
+      '^sha256:[0-9a-f]{8}$',
+      '^ssh-(rsa|dss|ed25519) |^ecdsa-sha2-nistp(256|384|521) ',
+      '^[^/]+\\.json$',
+      '^\\d{4}-\\d{2}$',
+    ]) {
+      const sample = samplePattern(pattern);
+      assert.ok(sample !== undefined && new RegExp(pattern, 'u').test(sample), `${pattern} → ${sample}`);
+    }
+    assert.equal(samplePattern('^(?=a)b$'), undefined);
+    assert.equal(samplePattern('^(a)\\1$'), undefined);
   });
 });
