@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { auditSpecFile } from '../src/audit/index.ts';
+import { buildInitConfig } from '../src/init/build-config.ts';
+import { loadSpecFile } from '../src/openapi/index.ts';
 import { runCli } from './helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-spec-warnings-'));
@@ -87,6 +89,25 @@ routes:
     assert.match(
       result.stderr,
       /warning: .*openapi\.yaml#\/paths\/~1zones\/post: POST \/zones: the application\/json body schema does not compile/,
+    );
+  });
+
+  test('init lists them among what the user still has to look at', () => {
+    const result = buildInitConfig({
+      spec: loadSpecFile(spec),
+      upstream: 'http://127.0.0.1:9',
+      outFile: join(dir, 'init.yaml'),
+      jwtSecret: undefined,
+      jwtSecretWeak: false,
+      admins: [],
+    });
+    assert.ok(
+      result.todo.some((line) => line.startsWith(`${part}#/Host/properties/address/pattern: pattern`)),
+    );
+    assert.ok(
+      result.todo.some((line) =>
+        line.includes('#/paths/~1zones/post: POST /zones: the application/json body'),
+      ),
     );
   });
 });
