@@ -210,7 +210,12 @@ export class InstanceGenerator {
           isObject(value) &&
           typeof discriminator.propertyName === 'string'
         ) {
-          value = { ...value, [discriminator.propertyName]: this.#discriminatorValue(discriminator, option) };
+          // The mapping's name for the option; else the value the option's own schema gave (an enum or
+          // const), else the schema's name (the implicit mapping).
+          const property = discriminator.propertyName;
+          const mapped = this.#discriminatorValue(discriminator, option);
+          if (mapped !== undefined || !(property in value))
+            value = { ...value, [property]: mapped ?? this.#schemaName(option) };
         }
         // Sibling members (`type: object` + `properties` beside oneOf) apply too.
         if (!refines && isObject(schema.properties) && isObject(value)) {
@@ -226,11 +231,16 @@ export class InstanceGenerator {
     throw last ?? new NotGenerated('no option of oneOf/anyOf');
   }
 
-  #discriminatorValue(discriminator: Record<string, unknown>, option: unknown): string {
+  #discriminatorValue(discriminator: Record<string, unknown>, option: unknown): string | undefined {
     const ref = isObject(option) && typeof option.$ref === 'string' ? option.$ref : undefined;
     if (isObject(discriminator.mapping)) {
       for (const [key, target] of Object.entries(discriminator.mapping)) if (target === ref) return key;
     }
+    return undefined;
+  }
+
+  #schemaName(option: unknown): string {
+    const ref = isObject(option) && typeof option.$ref === 'string' ? option.$ref : undefined;
     return ref === undefined ? 'a' : ref.slice(ref.lastIndexOf('/') + 1);
   }
 

@@ -88,6 +88,17 @@ function readForm(document: unknown, schema: unknown, body: Buffer): ReadBody {
   return { ok: true, value: plainCopy(out) };
 }
 
+/** A part sent as JSON (its content type says so), or one whose member (or array items) is an object. */
+function isJsonPart(document: unknown, schema: unknown, name: string, mimeType: string): boolean {
+  if (/^application\/(.+\+)?json$/i.test(mimeType)) return true;
+  let member = safe(document, memberSchema(document, schema, name));
+  if (isObject(member) && member.type === 'array') member = safe(document, member.items);
+  return (
+    isObject(member) &&
+    (member.type === 'object' || (member.type === undefined && isObject(member.properties)))
+  );
+}
+
 function readMultipart(
   document: unknown,
   schema: unknown,
@@ -113,7 +124,18 @@ function readMultipart(
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(`a field is over ${limits.maxFieldBytes} bytes`);
-      else addMember(document, schema, out, name, value);
+      else if (isJsonPart(document, schema, name, info.mimeType)) {
+        // OpenAPI 3 §4.8.15: an object or array member of a multipart body is a JSON part by default.
+        const parsed = jsonOf(Buffer.from(value, 'utf8'));
+        if (!parsed.ok) addMember(document, schema, out, name, value);
+        else if (isArraySchema(document, memberSchema(document, schema, name))) {
+          // One part per item (OpenAPI 3 §4.8.15.1: arrays repeat the part); an array part adds its items.
+          const list = (out[name] as unknown[] | undefined) ?? [];
+          if (Array.isArray(parsed.value)) list.push(...parsed.value);
+          else list.push(parsed.value);
+          out[name] = list;
+        } else out[name] = parsed.value;
+      } else addMember(document, schema, out, name, value);
     });
     parser.on('file', (name, stream) => {
       const chunks: Buffer[] = [];

@@ -13,7 +13,7 @@ export interface RelaxedKeyword {
   readonly file: string;
   /** Its JSON pointer inside that file. */
   readonly pointer: string;
-  readonly keyword: 'pattern' | 'enum';
+  readonly keyword: 'pattern' | 'enum' | '$recursiveRef' | '$recursiveAnchor';
   readonly reason: string;
 }
 
@@ -104,6 +104,18 @@ export function relaxUncompilableKeywords(
           ...locate(pointerTo(frame, 'enum')),
           keyword: 'enum',
           reason: 'an empty enum allows no value',
+        });
+    }
+    // Draft 2019-09 recursion (OpenAI's 3.1 description uses it): not in 3.1's dialect (2020-12),
+    // and `#` would name the whole OpenAPI document. The recursive part is left unchecked.
+    for (const keyword of ['$recursiveRef', '$recursiveAnchor'] as const) {
+      if (!(keyword in node) || typeof node.$ref === 'string') continue;
+      delete node[keyword];
+      if (relaxed.length < MAX_REPORTED)
+        relaxed.push({
+          ...locate(pointerTo(frame, keyword)),
+          keyword,
+          reason: 'draft 2019-09 recursion is not part of the OpenAPI 3.1 (2020-12) dialect',
         });
     }
     const inlinedBefore = inlineMapRefs(document, node, walked);

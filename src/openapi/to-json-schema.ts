@@ -2,7 +2,6 @@
 // ajv, one direction at a time: requests refuse `readOnly` members, and strict mode closes objects with
 // `unevaluatedProperties: false` so undeclared members (mass assignment) fail even through allOf.
 import { deref, isObject, isRef, resolvePointer } from './pointer.ts';
-import type { OpenApiVersion } from './spec-file.ts';
 
 /** Which side of the exchange a schema is checked for (OpenAPI 3.x readOnly/writeOnly semantics). */
 export type Direction = 'request' | 'response';
@@ -40,14 +39,12 @@ const MAX_DEPTH = 128;
 export class SchemaConverter {
   readonly id: string;
   readonly #document: unknown;
-  readonly #version: OpenApiVersion;
   readonly #options: ConvertOptions;
   readonly #defs: Record<string, unknown> = {};
   readonly #ids = new Map<string, string>();
 
-  constructor(document: unknown, version: OpenApiVersion, options: ConvertOptions, id: string) {
+  constructor(document: unknown, options: ConvertOptions, id: string) {
     this.#document = document;
-    this.#version = version;
     this.#options = options;
     this.id = id;
   }
@@ -81,7 +78,9 @@ export class SchemaConverter {
       else if (key === 'required' && Array.isArray(value)) out.required = this.#required(schema, value);
       else out[key] = value;
     }
-    if (this.#version === '3.0') this.#from30(schema, out);
+    // 3.0 shapes (boolean exclusive bounds, `nullable`) are read in 3.1 documents too: many 3.1
+    // descriptions (OpenAI's) still write them, and their meaning is not in doubt.
+    this.#from30(schema, out);
     if (this.#options.closeObjects) this.#declareRequired(out);
     this.#discriminate(schema, out, depth);
     if (
@@ -97,12 +96,7 @@ export class SchemaConverter {
     // 3.0 `nullable` beside oneOf/anyOf/allOf and no `type` (GitHub's `milestone: {nullable: true,
     // oneOf: [string, integer]}`, "use null to remove"): null is one of the values. 3.0.3 reads nullable
     // only next to `type`, but the APIs that write this accept null, so refusing it breaks real calls.
-    if (
-      this.#version === '3.0' &&
-      schema.nullable === true &&
-      out.type === undefined &&
-      out.enum === undefined
-    )
+    if (schema.nullable === true && out.type === undefined && out.enum === undefined)
       return { anyOf: [{ type: 'null' }, out] };
     return out;
   }
@@ -257,7 +251,7 @@ export class SchemaConverter {
     return isObject(target) && target[flag] === true;
   }
 
-  /** 3.0 → 2020-12: `nullable` becomes a null type, boolean exclusive bounds become numeric ones. */
+  /** 3.0 → 2020-12 (in 3.1 documents too): `nullable` becomes a null type, boolean exclusive bounds numeric ones. */
   #from30(schema: Record<string, unknown>, out: Record<string, unknown>): void {
     if (schema.nullable === true) {
       if (typeof schema.type === 'string') out.type = [schema.type, 'null'];

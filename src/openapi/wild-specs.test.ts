@@ -271,6 +271,22 @@ paths:
                     properties: { price: { type: string }, quantity: { type: integer } }
                 expand: { type: array, items: { type: string } }
       responses: { "200": { description: ok } }
+  /files:
+    post:
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: { type: string, format: binary }
+                stream: { anyOf: [{ type: boolean }, { type: "null" }] }
+                expires_after:
+                  type: object
+                  required: [seconds]
+                  properties: { seconds: { type: integer } }
+      responses: { "200": { description: ok } }
 `,
 );
 
@@ -305,6 +321,65 @@ describe('URL-encoded forms with nested members in bracket form (Stripe-style de
     assert.match(await post('customer=c1&__proto__[admin]=1'), /^RAMPART_VALIDATION_REQUEST_INVALID body/);
     assert.equal(({} as Record<string, unknown>).admin, undefined);
   });
+});
+
+test('a multipart object member is read as JSON and a nullable boolean field is coerced (OpenAI uploads)', async () => {
+  const handlers = policy('forms/openapi.yaml');
+  const part = (name: string, value: string, type = '') =>
+    `--b\r\ncontent-disposition: form-data; name="${name}"\r\n${type}\r\n${value}\r\n`;
+  const post = async (body: string) => {
+    const verdict = await handlers.onRequest!(
+      contextFor({
+        method: 'POST',
+        rawUrl: '/files',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+        body: `${body}--b--\r\n`,
+      }),
+    );
+    return verdict.kind === 'deny' ? `${verdict.code} ${verdict.location ?? ''}`.trim() : verdict.kind;
+  };
+  assert.equal(await post(part('stream', 'true') + part('expires_after', '{"seconds":60}')), 'continue');
+  const typed = part('expires_after', '{"seconds":60}', 'content-type: application/json\r\n');
+  assert.equal(await post(typed), 'continue');
+  assert.equal(await post(part('expires_after', '{"seconds":"x"}')), `${INVALID} body.expires_after.seconds`);
+  assert.equal(await post(part('stream', 'maybe')), `${INVALID} body.stream`);
+});
+
+write(
+  'dialect/openapi.yaml',
+  `openapi: 3.1.0
+info: { title: dialect, version: "1" }
+paths:
+${jsonOperation('/rates', 'post', '{ type: object, properties: { rate: { type: number, minimum: 0, exclusiveMinimum: true }, note: { type: string, nullable: true } } }')}\
+${jsonOperation('/trees', 'post', '{ $ref: "#/components/schemas/Tree" }')}\
+${jsonOperation('/broken', 'post', '{ $ref: "#/components/schemas/Bad" }')}\
+components:
+  schemas:
+    Bad: { type: object, properties: { size: { type: strng } } }
+    Tree:
+      $recursiveAnchor: true
+      type: object
+      properties:
+        name: { type: string }
+        children: { type: array, items: { $recursiveRef: "#" } }
+`,
+);
+
+test('3.0 shapes in a 3.1 document are read, draft 2019 recursion relaxed, one bad schema fails only its operation', async () => {
+  const spec = loadSpecFile('dialect/openapi.yaml', dir);
+  assert.deepEqual(spec.relaxed.map((keyword) => keyword.keyword).sort(), [
+    '$recursiveAnchor',
+    '$recursiveRef',
+  ]);
+  const handlers = policy('dialect/openapi.yaml');
+  assert.equal(await outcome(handlers, 'POST', '/rates', { rate: 0.5, note: null }), 'continue');
+  assert.equal(await outcome(handlers, 'POST', '/rates', { rate: 0 }), `${INVALID} body.rate`);
+  assert.equal(
+    await outcome(handlers, 'POST', '/trees', { name: 'a', children: [{ name: 'b' }] }),
+    'continue',
+  );
+  assert.equal(await outcome(handlers, 'POST', '/trees', { name: 1 }), `${INVALID} body.name`);
+  assert.equal(await outcome(handlers, 'POST', '/broken', { size: 1 }), 'continue');
 });
 
 test('a spec split across more than a thousand files loads (DigitalOcean: ~2,900)', () => {
