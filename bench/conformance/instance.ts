@@ -58,6 +58,8 @@ export class InstanceGenerator {
   readonly #version: '3.0' | '3.1';
   /** Which oneOf/anyOf option each choice tries first (counting round), so variants cover other branches. */
   variant = 0;
+  /** Set when a value came from a schema's own example (reset by the caller per request). */
+  usedExample = false;
 
   constructor(document: unknown, version: '3.0' | '3.1') {
     this.#document = document;
@@ -71,7 +73,10 @@ export class InstanceGenerator {
     if (schema === undefined) return 'a';
     if (source === 'examples') {
       const example = this.exampleOf(schema);
-      if (example.found) return example.value;
+      if (example.found) {
+        this.usedExample = true;
+        return example.value;
+      }
     }
     if (source === 'nulls' && depth > 0 && this.#allowsNull(schema)) return null;
     if ('const' in schema) return schema.const;
@@ -163,7 +168,10 @@ export class InstanceGenerator {
     }
     for (const part of flat) {
       if (part === schema) continue;
-      if (this.typeOf(part) !== undefined || 'enum' in part || 'const' in part)
+      if (
+        this.typeOf(part) !== undefined ||
+        ['enum', 'const', 'oneOf', 'anyOf', 'allOf'].some((k) => k in part)
+      )
         return this.value(part, source, depth + 1);
     }
     return this.#typed(schema, this.typeOf(schema), source, depth);
@@ -214,8 +222,9 @@ export class InstanceGenerator {
           // const), else the schema's name (the implicit mapping).
           const property = discriminator.propertyName;
           const mapped = this.#discriminatorValue(discriminator, option);
-          if (mapped !== undefined || !(property in value))
-            value = { ...value, [property]: mapped ?? this.#schemaName(option) };
+          if (mapped !== undefined) value = { ...value, [property]: mapped };
+          else if (!(property in value))
+            value = { ...value, [property]: this.#implicitValue(option, property) };
         }
         // Sibling members (`type: object` + `properties` beside oneOf) apply too.
         if (!refines && isObject(schema.properties) && isObject(value)) {
@@ -239,6 +248,20 @@ export class InstanceGenerator {
     return undefined;
   }
 
+  /** The option's own value for the property (its enum or const) when it declares one, else its schema name. */
+  #implicitValue(option: unknown, property: string): unknown {
+    const schema = this.#resolve(option);
+    const declared = isObject(schema?.properties) ? schema.properties[property] : undefined;
+    if (declared !== undefined) {
+      try {
+        return this.value(declared, 'schema');
+      } catch (error) {
+        if (!(error instanceof NotGenerated)) throw error;
+      }
+    }
+    return this.#schemaName(option);
+  }
+
   #schemaName(option: unknown): string {
     const ref = isObject(option) && typeof option.$ref === 'string' ? option.$ref : undefined;
     return ref === undefined ? 'a' : ref.slice(ref.lastIndexOf('/') + 1);
@@ -260,7 +283,11 @@ export class InstanceGenerator {
       if (typeof part.minProperties === 'number') minProperties = Math.max(minProperties, part.minProperties);
     }
     const names = [...required];
-    const full = (source === 'full' || source === 'nulls') && depth <= FULL_DEPTH;
+    // `not` (often "not both of these members") is not solved for: such objects stay minimal.
+    const full =
+      (source === 'full' || source === 'nulls') &&
+      depth <= FULL_DEPTH &&
+      !parts.some((part) => 'not' in part);
     // minProperties asks for more than the required members: add declared optional ones.
     for (const name of Object.keys(properties)) {
       if (!full && names.length >= minProperties) break;

@@ -48,6 +48,7 @@ export class RequestBuilder {
   build(operation: Operation, source: ValueSource, variant = 0): GeneratedRequest {
     let fromExamples = false;
     this.#generator.variant = variant;
+    this.#generator.usedExample = false;
     const pick = (owner: Record<string, unknown>, schema: unknown): unknown => {
       if (source === 'examples') {
         const example = this.#exampleOf(owner, variant);
@@ -55,8 +56,6 @@ export class RequestBuilder {
           fromExamples = true;
           return example.value;
         }
-        const inner = this.#schemaOf(schema);
-        if (inner !== undefined && this.#generator.exampleOf(inner).found) fromExamples = true;
       }
       return this.#generator.value(schema, source);
     };
@@ -111,6 +110,7 @@ export class RequestBuilder {
       if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new NotGenerated('body over 256 KiB');
     }
     const rawUrl = query.length === 0 ? path : `${path}?${query.join('&')}`;
+    fromExamples ||= this.#generator.usedExample;
     return { method: operation.method, rawUrl, headers, body, fromExamples };
   }
 

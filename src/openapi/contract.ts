@@ -3,7 +3,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { type BodyFormat, essenceOf, formatOf } from './media-type.ts';
-import { indexOperations, type Operation, type OperationIndex } from './operations.ts';
+import { indexOperations, type Operation, type OperationIndex, routePathOf } from './operations.ts';
 import { deref, isObject } from './pointer.ts';
 import type { SpecFile } from './spec-file.ts';
 import { SchemaConverter } from './to-json-schema.ts';
@@ -39,8 +39,11 @@ export interface CompiledOperation {
   readonly bodyRequired: boolean;
   /** Accepted media types by essence; empty when the operation declares no body. */
   readonly media: ReadonlyMap<string, MediaEntry>;
-  /** Query members that carry a credential of the operation's security (`apiKey` `in: query`): declared, not unknown. */
-  readonly credentialQuery: ReadonlySet<string>;
+  /**
+   * Query members accepted beside the parameters: a credential of the operation's security (`apiKey`
+   * `in: query`), or a member a path template of this route fixes (`/responses?beta=true`).
+   */
+  readonly impliedQuery: ReadonlySet<string>;
 }
 
 /** A check that could not be compiled and is not validated. */
@@ -185,11 +188,21 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
       params: compileOr(prepared.paramSchema, { type: 'object' }, operation, 'parameter'),
       bodyRequired: operation.requestBody?.required === true,
       media,
-      credentialQuery: credentialQueryOf(spec.document, operation),
+      impliedQuery: new Set([...credentialQueryOf(spec.document, operation), ...fixedQueryOf(operation)]),
     };
     built.set(operation, compiled);
     return compiled;
   }
+
+  // The members the templates of a route and method fix (`?beta=true` variants share the plain route).
+  const fixedByRoute = new Map<string, string[]>();
+  for (const other of index.operations) {
+    if (other.fixedQuery.length === 0) continue;
+    const key = `${other.method} ${routePathOf(other.path)}`;
+    fixedByRoute.set(key, [...(fixedByRoute.get(key) ?? []), ...other.fixedQuery]);
+  }
+  const fixedQueryOf = (operation: Operation): string[] =>
+    fixedByRoute.get(`${operation.method} ${routePathOf(operation.path)}`) ?? [];
 
   if (options.eager !== false) {
     const prepared = index.operations.map(prepare);

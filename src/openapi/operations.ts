@@ -39,6 +39,11 @@ export interface Operation {
   /** The operation's own `security`, or the document's. */
   readonly security: readonly Record<string, unknown>[] | undefined;
   readonly deprecated: boolean;
+  /**
+   * Query members the path template itself fixes (`/responses?beta=true`, as OpenAI's description
+   * writes paths): routed without them, accepted as declared.
+   */
+  readonly fixedQuery: readonly string[];
   readonly raw: Record<string, unknown>;
 }
 
@@ -52,6 +57,11 @@ export type OperationMatch =
 export interface OperationIndex {
   readonly operations: readonly Operation[];
   match(method: string, path: string): OperationMatch;
+  /**
+   * The operation a request's query selects among templates that differ only in a fixed query part
+   * (`/responses` and `/responses?beta=true`): the variant whose fixed members the query carries.
+   */
+  variantFor?(operation: Operation, query: URLSearchParams): Operation;
 }
 
 const DEFAULT_STYLE: Record<ParameterLocation, string> = {
@@ -106,6 +116,18 @@ function responsesOf(document: unknown, raw: unknown): Record<string, Record<str
   return out;
 }
 
+/** The names a template's query part fixes: `/responses?beta=true` → `['beta']`. */
+function fixedQueryOf(template: string): string[] {
+  const q = template.indexOf('?');
+  return q === -1 ? [] : [...new URLSearchParams(template.slice(q + 1)).keys()];
+}
+
+/** The template without its query part. */
+export function routePathOf(template: string): string {
+  const q = template.indexOf('?');
+  return q === -1 ? template : template.slice(0, q);
+}
+
 /** Collects every operation of the document. */
 export function listOperations(spec: SpecFile): Operation[] {
   const document = spec.document;
@@ -131,6 +153,7 @@ export function listOperations(spec: SpecFile): Operation[] {
         responses: responsesOf(document, raw.responses),
         security: Array.isArray(raw.security) ? raw.security : rootSecurity,
         deprecated: raw.deprecated === true,
+        fixedQuery: fixedQueryOf(path),
         raw,
       });
     }
@@ -191,15 +214,24 @@ export function indexOperations(
     maxParamLength: 1000,
   });
   const byShape = new Map<string, RouteEntry>();
+  /** Templates with a fixed query part, by method and route shape. */
+  const queryVariants = new Map<string, Operation[]>();
   for (const operation of operations) {
-    const { pattern, names } = shapeOf(operation.path);
+    const { pattern, names } = shapeOf(routePathOf(operation.path));
     let entry = byShape.get(pattern);
     if (entry === undefined) {
       entry = { methods: new Map() };
       byShape.set(pattern, entry);
     }
     // Two templates of one shape with the same method cannot both be told apart: the first is kept.
-    if (!entry.methods.has(operation.method)) entry.methods.set(operation.method, { operation, names });
+    if (operation.fixedQuery.length > 0) {
+      const key = `${operation.method} ${pattern}`;
+      queryVariants.set(key, [...(queryVariants.get(key) ?? []), operation]);
+    }
+    // A template with a query part (`/responses?beta=true`) yields to the plain one of its shape.
+    const held = entry.methods.get(operation.method);
+    if (held === undefined || (held.operation.fixedQuery.length > 0 && operation.fixedQuery.length === 0))
+      entry.methods.set(operation.method, { operation, names });
   }
   const skipped: string[] = [];
   for (const [pattern, entry] of byShape) {
@@ -214,6 +246,17 @@ export function indexOperations(
   return {
     operations,
     skipped,
+    variantFor(operation: Operation, query: URLSearchParams): Operation {
+      if (queryVariants.size === 0) return operation;
+      const variants = queryVariants.get(
+        `${operation.method} ${shapeOf(routePathOf(operation.path)).pattern}`,
+      );
+      const chosen = variants?.find((variant) => {
+        const fixed = new URLSearchParams(variant.path.slice(variant.path.indexOf('?') + 1));
+        return [...fixed].every(([name, value]) => query.getAll(name).includes(value));
+      });
+      return chosen ?? operation;
+    },
     match(method: string, path: string): OperationMatch {
       if (basePath !== '') {
         if (path !== basePath && !path.startsWith(`${basePath}/`)) return { kind: 'not-found' };

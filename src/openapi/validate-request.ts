@@ -45,7 +45,7 @@ export function checkRequest(
   violations.push(...params.violations);
   if (options.rejectUnknownQuery) {
     for (const name of params.unknown) {
-      if (compiled.credentialQuery.has(name)) continue;
+      if (compiled.impliedQuery.has(name)) continue;
       violations.push({ location: `query${memberSegment(name)}`, message: 'is not a declared parameter' });
     }
   }

@@ -76,6 +76,8 @@ paths:
     get:
       security: [{ key: [] }]
       responses: { "200": { description: reports } }
+${jsonOperation('/runs', 'post', '{ type: object, properties: { model: { type: string } } }')}\
+${jsonOperation('/runs?beta=true', 'post', '{ type: object, properties: { model: { type: string }, agents: { type: integer } } }')}\
 components:
   securitySchemes:
     key: { type: apiKey, in: query, name: api_key }
@@ -112,6 +114,16 @@ describe('operations and parameters as real specs write them', () => {
   test('an exploded matrix object is read member by member', async () => {
     assert.equal(await outcome(handlers, 'GET', '/search;lat=50;long=20'), 'continue');
     assert.equal(await outcome(handlers, 'GET', '/search;lat=500;long=20'), `${INVALID} path.coords.lat`);
+  });
+
+  test('a template with a fixed query part is chosen by the query, beside the plain one', async () => {
+    assert.equal(await outcome(handlers, 'POST', '/runs', { model: 'm' }), 'continue');
+    assert.equal(await outcome(handlers, 'POST', '/runs', { agents: 2 }), `${INVALID} body.agents`);
+    assert.equal(await outcome(handlers, 'POST', '/runs?beta=true', { model: 'm', agents: 2 }), 'continue');
+    assert.equal(
+      await outcome(handlers, 'POST', '/runs?beta=true', { agents: 'x' }),
+      `${INVALID} body.agents`,
+    );
   });
 
   test('an API key sent in the query as the security scheme says is not an unknown parameter', async () => {

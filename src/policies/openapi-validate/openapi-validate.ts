@@ -127,11 +127,10 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
           headers: { allow: match.allow.join(', ') },
         });
       }
-      const compiled = contract.compiled(match.operation);
-      ctx.annotate(
-        'operation',
-        match.operation.operationId ?? `${match.operation.method} ${match.operation.path}`,
-      );
+      // `/responses?beta=true` beside `/responses`: the query picks the template.
+      const operation = contract.index.variantFor?.(match.operation, ctx.query) ?? match.operation;
+      const compiled = contract.compiled(operation);
+      ctx.annotate('operation', operation.operationId ?? `${operation.method} ${operation.path}`);
       const check = checkRequest(
         spec.document,
         compiled,
