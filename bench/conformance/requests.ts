@@ -79,6 +79,8 @@ export class RequestBuilder {
         throw error;
       }
       if (value === undefined) throw new NotGenerated('parameter value undefined');
+      // A parameter has no null form: an optional one whose value is null is left out.
+      if (value === null && !p.required) continue;
       if (p.contentType !== undefined) {
         const text = JSON.stringify(value);
         if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeURIComponent(text));
