@@ -95,6 +95,18 @@ export const RULES: readonly AuditRule[] = [
     fix: 'Remove the property from the response schema, or mark it `writeOnly` if clients only send it.',
   },
   {
+    id: 'schema-keyword-relaxed',
+    severity: 'medium',
+    title: 'Schema keyword no validator compiles (relaxed, not checked)',
+    fix: 'Write the pattern so it is valid in unicode mode (no needless escapes such as `\\:`), or give the empty enum its values; until then that check is not enforced.',
+  },
+  {
+    id: 'schema-uncompilable',
+    severity: 'high',
+    title: 'Request schema that does not compile (not validated)',
+    fix: 'Fix the schema the message names; until then requests to the operation are not validated there.',
+  },
+  {
     id: 'sequential-id',
     severity: 'medium',
     title: 'Integer id in path (BOLA risk)',

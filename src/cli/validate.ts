@@ -1,10 +1,12 @@
 // `rampart validate -c FILE`: loads and builds a config exactly as `start` would, without listening.
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { buildPolicies } from '../instance/build-check.ts';
+import { configSpecWarnings, formatSpecWarning } from '../openapi/index.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
-import type { CliIo } from './io.ts';
+import { type CliIo, pathIn } from './io.ts';
 
 const HELP = `Usage: rampart validate -c rampart.yaml
 
@@ -31,6 +33,9 @@ export async function runValidate(args: readonly string[], io: CliIo): Promise<n
     io.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; not valid\n`);
     return 1;
   }
+  // Spec places not validated as written: warnings, not errors (the config still runs).
+  const warnings = loaded.ok ? configSpecWarnings(loaded.config, dirname(pathIn(io, file))) : [];
+  for (const warning of warnings) io.stderr.write(`warning: ${formatSpecWarning(warning)}\n`);
   io.stdout.write(`${file}: valid\n`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import { listOperations } from '../openapi/operations.ts';
 import { isObject } from '../openapi/pointer.ts';
 import type { SpecFile } from '../openapi/spec-file.ts';
+import { formatSpecWarning, specWarnings } from '../openapi/spec-warnings.ts';
 import { factsOf, type OperationFacts } from './operation-facts.ts';
 
 /** What init was told. */
@@ -262,11 +263,8 @@ export function buildInitConfig(options: InitOptions): InitResult {
       `refused to everyone (403 before the upstream): ${denied.map((d) => `${d.method} ${d.path} (${d.reason})`).join('; ')}`,
     );
   }
-  for (const keyword of spec.relaxed) {
-    todo.push(
-      `${spec.path}${keyword.pointer}: ${keyword.keyword} cannot be compiled (${keyword.reason}); that check is relaxed`,
-    );
-  }
+  // Places of the spec not validated as written (relaxed keywords, uncompilable schemas), with file and pointer.
+  for (const warning of specWarnings(spec)) todo.push(formatSpecWarning(warning));
 
   const config = {
     version: 1,

@@ -2,6 +2,7 @@
 // coerced to their declared types) and multipart/form-data through busboy with limits on parts,
 // fields and sizes.
 import busboy from 'busboy';
+import { bracketPath, childSchema, declaresMember, plainCopy, setBracketValue } from './form-brackets.ts';
 import { jsonOf } from './json-body.ts';
 import type { BodyFormat } from './media-type.ts';
 import { coerceScalar } from './parameters.ts';
@@ -19,10 +20,9 @@ export type ReadBody =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly message: string };
 
+/** A form member's schema: declared (also through allOf/anyOf/oneOf) or allowed by additionalProperties. */
 function memberSchema(document: unknown, schema: unknown, name: string): unknown {
-  const value = safe(document, schema);
-  if (!isObject(value) || !isObject(value.properties)) return undefined;
-  return Object.hasOwn(value.properties, name) ? value.properties[name] : undefined;
+  return childSchema(document, schema, name);
 }
 
 function safe(document: unknown, schema: unknown): unknown {
@@ -49,6 +49,22 @@ function addMember(
   raw: string,
 ): void {
   const member = memberSchema(document, schema, name);
+  // `metadata[plan]=pro`: a nested member in bracket form (deepObject encoding), unless the spec
+  // declares a member named so literally. A path that does not fit stays a flat (undeclared) member.
+  const path = declaresMember(document, schema, name) ? undefined : bracketPath(name);
+  if (path !== undefined) {
+    const [base, ...rest] = path as [string, ...string[]];
+    const baseSchema = declaresMember(document, schema, base)
+      ? memberSchema(document, schema, base)
+      : undefined;
+    const previous = Object.hasOwn(out, base) ? out[base] : undefined;
+    const nested =
+      baseSchema === undefined ? undefined : setBracketValue(document, baseSchema, previous, rest, raw);
+    if (nested !== undefined) {
+      out[base] = nested;
+      return;
+    }
+  }
   if (isArraySchema(document, member)) {
     const items = isObject(safe(document, member))
       ? (safe(document, member) as Record<string, unknown>).items
@@ -69,7 +85,18 @@ function readForm(document: unknown, schema: unknown, body: Buffer): ReadBody {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, raw] of new URLSearchParams(body.toString('utf8')))
     addMember(document, schema, out, name, raw);
-  return { ok: true, value: { ...out } };
+  return { ok: true, value: plainCopy(out) };
+}
+
+/** A part sent as JSON (its content type says so), or one whose member (or array items) is an object. */
+function isJsonPart(document: unknown, schema: unknown, name: string, mimeType: string): boolean {
+  if (/^application\/(.+\+)?json$/i.test(mimeType)) return true;
+  let member = safe(document, memberSchema(document, schema, name));
+  if (isObject(member) && member.type === 'array') member = safe(document, member.items);
+  return (
+    isObject(member) &&
+    (member.type === 'object' || (member.type === undefined && isObject(member.properties)))
+  );
 }
 
 function readMultipart(
@@ -97,7 +124,18 @@ function readMultipart(
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(`a field is over ${limits.maxFieldBytes} bytes`);
-      else addMember(document, schema, out, name, value);
+      else if (isJsonPart(document, schema, name, info.mimeType)) {
+        // OpenAPI 3 §4.8.15: an object or array member of a multipart body is a JSON part by default.
+        const parsed = jsonOf(Buffer.from(value, 'utf8'));
+        if (!parsed.ok) addMember(document, schema, out, name, value);
+        else if (isArraySchema(document, memberSchema(document, schema, name))) {
+          // One part per item (OpenAPI 3 §4.8.15.1: arrays repeat the part); an array part adds its items.
+          const list = (out[name] as unknown[] | undefined) ?? [];
+          if (Array.isArray(parsed.value)) list.push(...parsed.value);
+          else list.push(parsed.value);
+          out[name] = list;
+        } else out[name] = parsed.value;
+      } else addMember(document, schema, out, name, value);
     });
     parser.on('file', (name, stream) => {
       const chunks: Buffer[] = [];
@@ -114,7 +152,7 @@ function readMultipart(
       resolve({ ok: false, message: failure! });
     });
     parser.on('close', () =>
-      resolve(failure === undefined ? { ok: true, value: { ...out } } : { ok: false, message: failure }),
+      resolve(failure === undefined ? { ok: true, value: plainCopy(out) } : { ok: false, message: failure }),
     );
     parser.end(body);
   });

@@ -14,6 +14,29 @@ export interface BundleLimits {
   readonly maxTotalBytes: number;
 }
 
+/** Where a copied part came from: its file and the pointer inside it. */
+export interface PartOrigin {
+  readonly file: string;
+  readonly pointer: string;
+}
+
+/** The file and pointer a pointer into the bundled document stands for (`origins` from bundleExternalRefs). */
+export function originOf(
+  pointer: string,
+  main: string,
+  origins: ReadonlyMap<string, PartOrigin>,
+): PartOrigin {
+  const prefix = `#/${EXTERNAL_MEMBER}/`;
+  if (!pointer.startsWith(prefix)) return { file: main, pointer };
+  const rest = pointer.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const name = slash === -1 ? rest : rest.slice(0, slash);
+  const origin = origins.get(name);
+  if (origin === undefined) return { file: main, pointer };
+  const base = origin.pointer === '#' ? '#' : origin.pointer;
+  return { file: origin.file, pointer: slash === -1 ? base : `${base}${rest.slice(slash)}` };
+}
+
 /** Reads and parses one referenced file (YAML or JSON), returning its root and its size. */
 export type ReadSpecPart = (path: string) => { readonly root: unknown; readonly bytes: number };
 
@@ -62,6 +85,7 @@ export function bundleExternalRefs(
   path: string,
   read: ReadSpecPart,
   limits: BundleLimits,
+  origins?: Map<string, PartOrigin>,
 ): string[] {
   const roots = new Map<string, unknown>([[path, document]]);
   const copied = new Map<string, string>();
@@ -113,12 +137,31 @@ export function bundleExternalRefs(
       throw new UnresolvableRefError(where.file, pointerOf(where.tokens), ref, (error as Error).message);
     }
     const name = `p${copied.size}`;
+    origins?.set(name, { file, pointer: fragment });
     const local = pointerOf([EXTERNAL_MEMBER, name]);
     copied.set(key, local);
     const copy = structuredClone(target);
     external[name] = copy;
     stack.push({ node: copy, file, tokens: [EXTERNAL_MEMBER, name] });
     return local;
+  };
+
+  /** The local form of a reference written in `where.file`. */
+  const rewrite = (ref: string, where: Frame): string => {
+    const hash = ref.indexOf('#');
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const fragment = hash === -1 ? '#' : ref.slice(hash);
+    // Local to the file it stands in: the main document's stay, other files' are rewritten.
+    if (filePart === '') return where.file === path ? ref : localFor(where.file, fragment, where, ref);
+    if (HAS_SCHEME.test(filePart)) {
+      throw new UnresolvableRefError(
+        where.file,
+        pointerOf(where.tokens),
+        ref,
+        'remote references are not fetched; download the file beside the spec and refer to it by path',
+      );
+    }
+    return localFor(resolve(dirname(where.file), decodeURIComponent(filePart)), fragment, where, ref);
   };
 
   while (stack.length > 0) {
@@ -132,23 +175,14 @@ export function bundleExternalRefs(
       continue;
     }
     if (!isObject(node)) continue;
-    const ref = node.$ref;
-    if (typeof ref === 'string') {
-      const hash = ref.indexOf('#');
-      const filePart = hash === -1 ? ref : ref.slice(0, hash);
-      const fragment = hash === -1 ? '#' : ref.slice(hash);
-      if (filePart === '') {
-        // Local to the file it stands in: the main document's stay, other files' are rewritten.
-        if (file !== path) node.$ref = localFor(file, fragment, frame, ref);
-      } else if (HAS_SCHEME.test(filePart)) {
-        throw new UnresolvableRefError(
-          file,
-          pointerOf(tokens),
-          ref,
-          'remote references are not fetched; download the file beside the spec and refer to it by path',
-        );
-      } else {
-        node.$ref = localFor(resolve(dirname(file), decodeURIComponent(filePart)), fragment, frame, ref);
+    if (typeof node.$ref === 'string') node.$ref = rewrite(node.$ref, frame);
+    // A discriminator's mapping names schemas by reference too (OpenAPI 3 §4.8.25): a value with a
+    // `/` or `#` is a reference (`models/actions.yml#/reboot`), a bare word a component name.
+    const mapping = isObject(node.discriminator) ? node.discriminator.mapping : undefined;
+    if (isObject(mapping)) {
+      for (const [key, value] of Object.entries(mapping)) {
+        if (typeof value === 'string' && (value.includes('#') || value.includes('/')))
+          mapping[key] = rewrite(value, frame);
       }
     }
     for (const [key, value] of Object.entries(node)) {

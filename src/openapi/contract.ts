@@ -3,8 +3,8 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { type BodyFormat, essenceOf, formatOf } from './media-type.ts';
-import { indexOperations, type Operation, type OperationIndex } from './operations.ts';
-import { isObject } from './pointer.ts';
+import { indexOperations, type Operation, type OperationIndex, routePathOf } from './operations.ts';
+import { deref, isObject } from './pointer.ts';
 import type { SpecFile } from './spec-file.ts';
 import { SchemaConverter } from './to-json-schema.ts';
 import { locationOf, type Violation } from './violations.ts';
@@ -41,6 +41,21 @@ export interface CompiledOperation {
   readonly bodyRequired: boolean;
   /** Accepted media types by essence; empty when the operation declares no body. */
   readonly media: ReadonlyMap<string, MediaEntry>;
+  /**
+   * Query members accepted beside the parameters: a credential of the operation's security (`apiKey`
+   * `in: query`), or a member a path template of this route fixes (`/responses?beta=true`).
+   */
+  readonly impliedQuery: ReadonlySet<string>;
+}
+
+/** A check that could not be compiled and is not validated. */
+export interface UncompilableSchema {
+  /** JSON pointer of the operation in the spec (`#/paths/~1users/post`). */
+  readonly pointer: string;
+  readonly operation: string;
+  /** `parameter` or `<media type> body`. */
+  readonly what: string;
+  readonly reason: string;
 }
 
 /** A spec compiled once per config version. */
@@ -52,6 +67,8 @@ export interface Contract {
    * as `METHOD /path: reason`; the spec's dropped keywords are in `spec.relaxed`.
    */
   readonly warnings: readonly string[];
+  /** The same checks, located: the operation's pointer, which schema, and ajv's reason. */
+  readonly uncompilable: readonly UncompilableSchema[];
   /** The compiled checks of an operation (compiled on first use when not eager). */
   compiled(operation: Operation): CompiledOperation;
 }
@@ -91,7 +108,6 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   const ajv = createAjv();
   const converter = new SchemaConverter(
     spec.document,
-    spec.version,
     {
       direction: 'request',
       closeObjects: options.closeObjects,
@@ -133,19 +149,29 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   /** Registers (again) the shared root: conversions may have added `$defs` since the last time. */
   function registerRoot(): void {
     ajv.removeSchema(converter.id);
-    ajv.addSchema(converter.root());
+    // Not meta-validated as a whole: one invalid definition would refuse every operation (the whole
+    // config); it fails the compile of the operations that use it instead, which compileOr relaxes.
+    ajv.addSchema(converter.root(), undefined, undefined, false);
   }
 
   const warnings: string[] = [];
+  const uncompilable: UncompilableSchema[] = [];
 
   /** Compiles one schema; one that cannot compile is relaxed to `fallback` and reported. */
   function compileOr(schema: object, fallback: object, operation: Operation, what: string): ValidateFunction {
     try {
       return ajv.compile(schema);
     } catch (error) {
+      const reason = (error as Error).message;
       warnings.push(
-        `${operation.method} ${operation.path}: ${what} schema does not compile, not validated: ${(error as Error).message}`,
+        `${operation.method} ${operation.path}: ${what} schema does not compile, not validated: ${reason}`,
       );
+      uncompilable.push({
+        pointer: operation.pointer,
+        operation: `${operation.method} ${operation.path}`,
+        what,
+        reason,
+      });
       return ajv.compile(fallback);
     }
   }
@@ -169,10 +195,21 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
       params: compileOr(prepared.paramSchema, { type: 'object' }, operation, 'parameter'),
       bodyRequired: operation.requestBody?.required === true,
       media,
+      impliedQuery: new Set([...credentialQueryOf(spec.document, operation), ...fixedQueryOf(operation)]),
     };
     built.set(operation, compiled);
     return compiled;
   }
+
+  // The members the templates of a route and method fix (`?beta=true` variants share the plain route).
+  const fixedByRoute = new Map<string, string[]>();
+  for (const other of index.operations) {
+    if (other.fixedQuery.length === 0) continue;
+    const key = `${other.method} ${routePathOf(other.path)}`;
+    fixedByRoute.set(key, [...(fixedByRoute.get(key) ?? []), ...other.fixedQuery]);
+  }
+  const fixedQueryOf = (operation: Operation): string[] =>
+    fixedByRoute.get(`${operation.method} ${routePathOf(operation.path)}`) ?? [];
 
   if (options.eager !== false) {
     const prepared = index.operations.map(prepare);
@@ -184,6 +221,7 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
     spec,
     index,
     warnings,
+    uncompilable,
     compiled(operation: Operation): CompiledOperation {
       const hit = built.get(operation);
       if (hit !== undefined) return hit;
@@ -192,6 +230,32 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
       return finish(prepared);
     },
   };
+}
+
+/** The query names of the `apiKey` schemes the operation's security requirements name. */
+function credentialQueryOf(document: Record<string, unknown>, operation: Operation): Set<string> {
+  const names = new Set<string>();
+  const components = isObject(document.components) ? document.components : {};
+  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
+  for (const requirement of operation.security ?? []) {
+    if (!isObject(requirement)) continue;
+    for (const name of Object.keys(requirement)) {
+      let scheme: unknown;
+      try {
+        scheme = Object.hasOwn(schemes, name) ? deref(document, schemes[name]) : undefined;
+      } catch {
+        continue;
+      }
+      if (
+        isObject(scheme) &&
+        scheme.type === 'apiKey' &&
+        scheme.in === 'query' &&
+        typeof scheme.name === 'string'
+      )
+        names.add(scheme.name);
+    }
+  }
+  return names;
 }
 
 /** Turns ajv errors into violations, instance paths under `prefix` (`/body`), at most `max`. */

@@ -25,7 +25,13 @@ export {
   parseSpecText,
   type SpecFile,
 } from './spec-file.ts';
-export { type ConfigWithPolicies, SPEC_POLICIES, specFilesOf } from './spec-files.ts';
+export { type ConfigWithPolicies, mainSpecFilesOf, SPEC_POLICIES, specFilesOf } from './spec-files.ts';
+export {
+  configSpecWarnings,
+  formatSpecWarning,
+  type SpecWarning,
+  specWarnings,
+} from './spec-warnings.ts';
 export {
   checkRequest,
   type RequestCheck,

@@ -39,6 +39,11 @@ export interface Operation {
   /** The operation's own `security`, or the document's. */
   readonly security: readonly Record<string, unknown>[] | undefined;
   readonly deprecated: boolean;
+  /**
+   * Query members the path template itself fixes (`/responses?beta=true`, as OpenAI's description
+   * writes paths): routed without them, accepted as declared.
+   */
+  readonly fixedQuery: readonly string[];
   readonly raw: Record<string, unknown>;
 }
 
@@ -52,6 +57,11 @@ export type OperationMatch =
 export interface OperationIndex {
   readonly operations: readonly Operation[];
   match(method: string, path: string): OperationMatch;
+  /**
+   * The operation a request's query selects among templates that differ only in a fixed query part
+   * (`/responses` and `/responses?beta=true`): the variant whose fixed members the query carries.
+   */
+  variantFor?(operation: Operation, query: URLSearchParams): Operation;
 }
 
 const DEFAULT_STYLE: Record<ParameterLocation, string> = {
@@ -106,6 +116,18 @@ function responsesOf(document: unknown, raw: unknown): Record<string, Record<str
   return out;
 }
 
+/** The names a template's query part fixes: `/responses?beta=true` → `['beta']`. */
+function fixedQueryOf(template: string): string[] {
+  const q = template.indexOf('?');
+  return q === -1 ? [] : [...new URLSearchParams(template.slice(q + 1)).keys()];
+}
+
+/** The template without its query part. */
+export function routePathOf(template: string): string {
+  const q = template.indexOf('?');
+  return q === -1 ? template : template.slice(0, q);
+}
+
 /** Collects every operation of the document. */
 export function listOperations(spec: SpecFile): Operation[] {
   const document = spec.document;
@@ -116,7 +138,9 @@ export function listOperations(spec: SpecFile): Operation[] {
     const item = deref<unknown>(document, rawItem);
     if (!isObject(item)) continue;
     for (const method of HTTP_METHODS) {
-      const raw = item[method];
+      // An operation written as a `$ref` to another file (`get: {$ref: droplets_get.yml}`, as
+      // DigitalOcean's description does) is followed: otherwise it would be indexed empty.
+      const raw = item[method] === undefined ? undefined : deref<unknown>(document, item[method]);
       if (!isObject(raw)) continue;
       const body = raw.requestBody === undefined ? undefined : deref<unknown>(document, raw.requestBody);
       operations.push({
@@ -129,6 +153,7 @@ export function listOperations(spec: SpecFile): Operation[] {
         responses: responsesOf(document, raw.responses),
         security: Array.isArray(raw.security) ? raw.security : rootSecurity,
         deprecated: raw.deprecated === true,
+        fixedQuery: fixedQueryOf(path),
         raw,
       });
     }
@@ -153,13 +178,25 @@ export function routerPattern(template: string): string {
   return out;
 }
 
-function originalNames(template: string): Map<string, string> {
+/**
+ * The router shape of a template: its parameters named by position (`/users/:p0`), so templates that
+ * differ only in parameter names (`/keys/{key_id}` for DELETE, `/keys/{digest}` for GET, as GitHub's
+ * description has) share one route, and each operation keeps its own names.
+ */
+function shapeOf(template: string): { pattern: string; names: Map<string, string> } {
   const names = new Map<string, string>();
-  for (const match of template.matchAll(/\{([^{}]{1,200})\}/g)) {
-    const name = match[1]!;
-    names.set(name.replace(/[^A-Za-z0-9_$]/g, '_'), name);
-  }
-  return names;
+  let position = 0;
+  const positional = template.replace(/\{([^{}]{1,200})\}/g, (_, name: string) => {
+    const key = `p${position++}`;
+    names.set(key, name);
+    return `{${key}}`;
+  });
+  return { pattern: routerPattern(positional), names };
+}
+
+interface RouteEntry {
+  /** Per method: the operation and its router-name → spec-name map. */
+  readonly methods: Map<string, { operation: Operation; names: Map<string, string> }>;
 }
 
 /**
@@ -176,27 +213,50 @@ export function indexOperations(
     ignoreTrailingSlash: false,
     maxParamLength: 1000,
   });
-  const byTemplate = new Map<string, { methods: Map<string, Operation>; names: Map<string, string> }>();
+  const byShape = new Map<string, RouteEntry>();
+  /** Templates with a fixed query part, by method and route shape. */
+  const queryVariants = new Map<string, Operation[]>();
   for (const operation of operations) {
-    let entry = byTemplate.get(operation.path);
+    const { pattern, names } = shapeOf(routePathOf(operation.path));
+    let entry = byShape.get(pattern);
     if (entry === undefined) {
-      entry = { methods: new Map(), names: originalNames(operation.path) };
-      byTemplate.set(operation.path, entry);
+      entry = { methods: new Map() };
+      byShape.set(pattern, entry);
     }
-    entry.methods.set(operation.method, operation);
+    // Two templates of one shape with the same method cannot both be told apart: the first is kept.
+    if (operation.fixedQuery.length > 0) {
+      const key = `${operation.method} ${pattern}`;
+      queryVariants.set(key, [...(queryVariants.get(key) ?? []), operation]);
+    }
+    // A template with a query part (`/responses?beta=true`) yields to the plain one of its shape.
+    const held = entry.methods.get(operation.method);
+    if (held === undefined || (held.operation.fixedQuery.length > 0 && operation.fixedQuery.length === 0))
+      entry.methods.set(operation.method, { operation, names });
   }
   const skipped: string[] = [];
-  for (const [template, entry] of byTemplate) {
+  for (const [pattern, entry] of byShape) {
     try {
-      router.on('GET', routerPattern(template), () => undefined, entry);
+      router.on('GET', pattern, () => undefined, entry);
     } catch {
-      skipped.push(template);
+      for (const { operation } of entry.methods.values())
+        if (!skipped.includes(operation.path)) skipped.push(operation.path);
     }
   }
   const basePath = options.basePath === undefined || options.basePath === '/' ? '' : options.basePath;
   return {
     operations,
     skipped,
+    variantFor(operation: Operation, query: URLSearchParams): Operation {
+      if (queryVariants.size === 0) return operation;
+      const variants = queryVariants.get(
+        `${operation.method} ${shapeOf(routePathOf(operation.path)).pattern}`,
+      );
+      const chosen = variants?.find((variant) => {
+        const fixed = new URLSearchParams(variant.path.slice(variant.path.indexOf('?') + 1));
+        return [...fixed].every(([name, value]) => query.getAll(name).includes(value));
+      });
+      return chosen ?? operation;
+    },
     match(method: string, path: string): OperationMatch {
       if (basePath !== '') {
         if (path !== basePath && !path.startsWith(`${basePath}/`)) return { kind: 'not-found' };
@@ -204,13 +264,13 @@ export function indexOperations(
       }
       const found = router.find('GET', path);
       if (found === null) return { kind: 'not-found' };
-      const entry = found.store as { methods: Map<string, Operation>; names: Map<string, string> };
-      const operation =
-        entry.methods.get(method) ?? (method === 'HEAD' ? entry.methods.get('GET') : undefined);
-      if (operation === undefined) return { kind: 'method-not-allowed', allow: [...entry.methods.keys()] };
+      const entry = found.store as RouteEntry;
+      const hit = entry.methods.get(method) ?? (method === 'HEAD' ? entry.methods.get('GET') : undefined);
+      if (hit === undefined) return { kind: 'method-not-allowed', allow: [...entry.methods.keys()] };
+      const { operation, names } = hit;
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) {
-        if (value !== undefined) params[entry.names.get(key) ?? key] = value;
+        if (value !== undefined) params[names.get(key) ?? key] = value;
       }
       return { kind: 'found', operation, params };
     },

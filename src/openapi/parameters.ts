@@ -20,15 +20,31 @@ const MAX_QUERY_MEMBERS = 1000;
 
 type Kind = 'array' | 'object' | 'integer' | 'number' | 'boolean' | 'string' | 'any';
 
-function kindOf(document: unknown, schema: unknown): Kind {
+function kindOf(document: unknown, schema: unknown, depth = 0): Kind {
   const value = safeDeref(document, schema);
   if (!isObject(value)) return 'any';
+  // `anyOf: [{type: boolean}, {type: 'null'}]` (3.1's nullable): the kind of the options that are not null.
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const options = value[key];
+    if (value.type !== undefined || !Array.isArray(options) || depth > 8) continue;
+    const kinds = new Set(
+      options
+        .filter((option) => !isNullSchema(document, option))
+        .map((option) => kindOf(document, option, depth + 1)),
+    );
+    if (kinds.size === 1) return [...kinds][0]!;
+  }
   let type = value.type;
   if (Array.isArray(type)) type = type.find((t) => t !== 'null');
   if (type === undefined && isObject(value.properties)) return 'object';
   if (type === 'array' || type === 'object' || type === 'integer' || type === 'number') return type;
   if (type === 'boolean' || type === 'string') return type;
   return 'any';
+}
+
+function isNullSchema(document: unknown, schema: unknown): boolean {
+  const value = safeDeref(document, schema);
+  return isObject(value) && value.type === 'null';
 }
 
 function safeDeref(document: unknown, schema: unknown): unknown {
@@ -109,6 +125,14 @@ function fromPath(document: unknown, p: Parameter, raw: string): unknown {
   }
   if (p.style === 'matrix') {
     const prefix = `;${p.name}=`;
+    // An exploded object is one `;member=value` pair per member: `;lat=50;long=20`.
+    if (kindOf(document, p.schema) === 'object' && p.explode) {
+      return keyValues(
+        document,
+        p.schema,
+        raw.split(';').filter((part) => part !== ''),
+      );
+    }
     if (kindOf(document, p.schema) === 'array' && p.explode) {
       const items = itemSchema(document, p.schema);
       return raw

@@ -13,11 +13,8 @@ export interface ConfigWithPolicies {
   readonly routes: readonly { readonly policies?: Readonly<Record<string, unknown>> | undefined }[];
 }
 
-/**
- * The absolute paths of the spec files `config` uses, resolved against `baseDir`, each once, with the
- * files their `$ref`s name (a multi-file spec reloads when any of its parts changes).
- */
-export function specFilesOf(config: ConfigWithPolicies, baseDir: string): string[] {
+/** The absolute paths of the spec files `config`'s policies name, each once (without their parts). */
+export function mainSpecFilesOf(config: ConfigWithPolicies, baseDir: string): string[] {
   const files = new Set<string>();
   const collect = (policies: Readonly<Record<string, unknown>> | undefined) => {
     if (policies === undefined) return;
@@ -29,6 +26,15 @@ export function specFilesOf(config: ConfigWithPolicies, baseDir: string): string
   };
   collect(config.defaults?.policies);
   for (const route of config.routes) collect(route.policies);
+  return [...files];
+}
+
+/**
+ * The absolute paths of the spec files `config` uses, resolved against `baseDir`, each once, with the
+ * files their `$ref`s name (a multi-file spec reloads when any of its parts changes).
+ */
+export function specFilesOf(config: ConfigWithPolicies, baseDir: string): string[] {
+  const files = new Set(mainSpecFilesOf(config, baseDir));
   for (const file of [...files]) {
     try {
       for (const part of loadSpecFile(file).parts) files.add(part);

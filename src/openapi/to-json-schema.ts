@@ -2,7 +2,6 @@
 // ajv, one direction at a time: requests refuse `readOnly` members, and strict mode closes objects with
 // `unevaluatedProperties: false` so undeclared members (mass assignment) fail even through allOf.
 import { deref, isObject, isRef, resolvePointer } from './pointer.ts';
-import type { OpenApiVersion } from './spec-file.ts';
 
 /** Which side of the exchange a schema is checked for (OpenAPI 3.x readOnly/writeOnly semantics). */
 export type Direction = 'request' | 'response';
@@ -55,14 +54,12 @@ const MAX_DEPTH = 128;
 export class SchemaConverter {
   readonly id: string;
   readonly #document: unknown;
-  readonly #version: OpenApiVersion;
   readonly #options: ConvertOptions;
   readonly #defs: Record<string, unknown> = {};
   readonly #ids = new Map<string, string>();
 
-  constructor(document: unknown, version: OpenApiVersion, options: ConvertOptions, id: string) {
+  constructor(document: unknown, options: ConvertOptions, id: string) {
     this.#document = document;
-    this.#version = version;
     this.#options = options;
     this.id = id;
   }
@@ -73,10 +70,12 @@ export class SchemaConverter {
   }
 
   /** Converts a schema found at an operation (a body, a parameter); `closed` applies strictness. */
-  convert(schema: unknown, closed = true, depth = 0): unknown {
-    if (typeof schema === 'boolean') return schema;
-    if (!isObject(schema)) return {};
+  convert(raw: unknown, closed = true, depth = 0): unknown {
+    if (typeof raw === 'boolean') return raw;
+    if (!isObject(raw)) return {};
     if (depth > MAX_DEPTH) throw new Error(`schema nested deeper than ${MAX_DEPTH}`);
+    const schema =
+      this.#options.closeObjects && Array.isArray(raw.allOf) ? this.#mergeSharedMembers(raw) : raw;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(schema)) {
       if (DROPPED.has(key) || key.startsWith('x-')) continue;
@@ -94,7 +93,11 @@ export class SchemaConverter {
       else if (key === 'required' && Array.isArray(value)) out.required = this.#required(schema, value);
       else out[key] = value;
     }
-    if (this.#version === '3.0') this.#from30(schema, out);
+    // 3.0 shapes (boolean exclusive bounds, `nullable`) are read in 3.1 documents too: many 3.1
+    // descriptions (OpenAI's) still write them, and their meaning is not in doubt.
+    this.#from30(schema, out);
+    if (this.#options.closeObjects) this.#declareRequired(out);
+    this.#discriminate(schema, out, depth);
     if (
       closed &&
       this.#options.closeObjects &&
@@ -105,7 +108,115 @@ export class SchemaConverter {
     ) {
       out.unevaluatedProperties = false;
     }
+    // 3.0 `nullable` beside oneOf/anyOf/allOf and no `type` (GitHub's `milestone: {nullable: true,
+    // oneOf: [string, integer]}`, "use null to remove"): null is one of the values. 3.0.3 reads nullable
+    // only next to `type`, but the APIs that write this accept null, so refusing it breaks real calls.
+    if (schema.nullable === true && out.type === undefined && out.enum === undefined)
+      return { anyOf: [{ type: 'null' }, out] };
     return out;
+  }
+
+  /**
+   * allOf parts that declare the same member (a base `metrics: {cpu}` extended by `metrics:
+   * {requests_per_second}`, as DigitalOcean's app specs do) would each close that member to their own
+   * members and refuse the other's. The member moves up as `allOf` of its declarations, closed once
+   * over their union; the parts keep their other members. Same constraints, one closure.
+   */
+  #mergeSharedMembers(schema: Record<string, unknown>): Record<string, unknown> {
+    const parts = (schema.allOf as unknown[]).map((part) => {
+      const target = isRef(part) ? this.#safeDeref(part) : part;
+      return isObject(target) ? target : undefined;
+    });
+    const declared = new Map<string, unknown[]>();
+    for (const part of parts) {
+      if (part === undefined || !isObject(part.properties)) continue;
+      for (const [name, member] of Object.entries(part.properties)) {
+        const list = declared.get(name) ?? [];
+        list.push(member);
+        declared.set(name, list);
+      }
+    }
+    const ownProperties = isObject(schema.properties) ? schema.properties : {};
+    const shared = [...declared].filter(
+      ([name, members]) => members.length + (name in ownProperties ? 1 : 0) > 1,
+    );
+    if (shared.length === 0) return schema;
+    const names = new Set(shared.map(([name]) => name));
+    const allOf = (schema.allOf as unknown[]).map((raw, i) => {
+      const part = parts[i];
+      if (part === undefined || !isObject(part.properties)) return raw;
+      if (!Object.keys(part.properties).some((name) => names.has(name))) return raw;
+      const rest = Object.fromEntries(Object.entries(part.properties).filter(([name]) => !names.has(name)));
+      return { ...part, properties: rest };
+    });
+    const properties: Record<string, unknown> = { ...ownProperties };
+    for (const [name, members] of shared) {
+      const all = name in ownProperties ? [ownProperties[name], ...members] : members;
+      // Read-only in one declaration is read-only (requests refuse it), as before the move.
+      const readOnly = all.some((member) => this.#flag(member, 'readOnly'));
+      properties[name] = readOnly ? { allOf: all, readOnly: true } : { allOf: all };
+    }
+    return { ...schema, allOf, properties };
+  }
+
+  /**
+   * A member the schema requires is part of the contract even when no `properties` entry describes it
+   * (DigitalOcean's uptime check requires an undeclared `method`): closing the object must not refuse
+   * what the spec demands, so it is declared with no constraint.
+   */
+  #declareRequired(out: Record<string, unknown>): void {
+    if (!Array.isArray(out.required) || out.required.length === 0) return;
+    const properties = isObject(out.properties) ? out.properties : {};
+    let added = false;
+    for (const name of out.required) {
+      if (typeof name !== 'string' || Object.hasOwn(properties, name)) continue;
+      properties[name] = true;
+      added = true;
+    }
+    if (added) out.properties = properties;
+  }
+
+  /**
+   * oneOf/anyOf with a discriminator (OpenAPI 3 §4.8.25): the discriminator's value picks the one
+   * schema to check. Without this, a value valid for two overlapping options (a base and an allOf
+   * extension of it, as DigitalOcean's droplet actions are) fails oneOf. A value the mapping does not
+   * name falls back to anyOf of the options.
+   */
+  #discriminate(schema: Record<string, unknown>, out: Record<string, unknown>, depth: number): void {
+    const discriminator = schema.discriminator;
+    if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string') return;
+    const keyword = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+    if (keyword === undefined) return;
+    const options = schema[keyword] as unknown[];
+    if (!options.every(isRef)) return;
+    const targets = new Map<string, string>();
+    for (const option of options as Array<{ $ref: string }>) {
+      const name = /^#\/components\/schemas\/([^/]+)$/.exec(option.$ref)?.[1];
+      if (name !== undefined) targets.set(decodeURIComponent(name), option.$ref);
+    }
+    if (isObject(discriminator.mapping)) {
+      for (const [value, target] of Object.entries(discriminator.mapping)) {
+        if (typeof target !== 'string') continue;
+        const ref = target.startsWith('#') ? target : `#/components/schemas/${target}`;
+        if (options.some((option) => (option as { $ref: string }).$ref === ref)) targets.set(value, ref);
+      }
+    }
+    if (targets.size === 0) return;
+    const property = discriminator.propertyName;
+    const converted = options.map((option) => this.convert(option, false, depth + 1));
+    delete out[keyword];
+    const chosen = [...targets].map(([value, ref]) =>
+      conditional(
+        { properties: { [property]: { const: value } } },
+        this.convert({ $ref: ref }, false, depth + 1),
+      ),
+    );
+    const pick = conditional(
+      { properties: { [property]: { enum: [...targets.keys()] } }, required: [property] },
+      { allOf: chosen },
+      { anyOf: converted },
+    );
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), pick];
   }
 
   #refTo(ref: string, closed: boolean): string {
@@ -166,7 +277,7 @@ export class SchemaConverter {
     return isObject(target) && target[flag] === true;
   }
 
-  /** 3.0 → 2020-12: `nullable` becomes a null type, boolean exclusive bounds become numeric ones. */
+  /** 3.0 → 2020-12 (in 3.1 documents too): `nullable` becomes a null type, boolean exclusive bounds numeric ones. */
   #from30(schema: Record<string, unknown>, out: Record<string, unknown>): void {
     if (schema.nullable === true) {
       if (typeof schema.type === 'string') out.type = [schema.type, 'null'];
@@ -207,4 +318,16 @@ export class SchemaConverter {
       return undefined;
     }
   }
+}
+
+/** A JSON Schema `if`/`then`/`else` (2020-12 §10.2.2), built by name: `then` is a keyword, not a promise. */
+function conditional(
+  condition: unknown,
+  consequence: unknown,
+  alternative?: unknown,
+): Record<string, unknown> {
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then` keyword; the object is never awaited.
+  const schema: Record<string, unknown> = { if: condition, then: consequence };
+  if (alternative !== undefined) schema.else = alternative;
+  return schema;
 }

@@ -47,7 +47,7 @@ export function checkRequest(
   violations.push(...params.violations);
   if (options.rejectUnknownQuery) {
     for (const name of params.unknown) {
-      if (options.credentialQuery?.has(name) === true) continue;
+      if (compiled.impliedQuery.has(name) || options.credentialQuery?.has(name) === true) continue;
       violations.push({ location: `query${memberSegment(name)}`, message: 'is not a declared parameter' });
     }
   }

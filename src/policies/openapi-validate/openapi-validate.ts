@@ -162,15 +162,14 @@ export function createOpenapiValidate(config: OpenapiValidateConfig, deps: Polic
           headers: { allow: match.allow.join(', ') },
         });
       }
+      // `/responses?beta=true` beside `/responses`: the query picks the template.
+      const operation = contract.index.variantFor?.(match.operation, ctx.query) ?? match.operation;
       if (config.requireCredentials && ctx.identity === undefined) {
-        const refused = missingCredentials(ctx, match.operation);
+        const refused = missingCredentials(ctx, operation);
         if (refused !== undefined) return refused;
       }
-      const compiled = contract.compiled(match.operation);
-      ctx.annotate(
-        'operation',
-        match.operation.operationId ?? `${match.operation.method} ${match.operation.path}`,
-      );
+      const compiled = contract.compiled(operation);
+      ctx.annotate('operation', operation.operationId ?? `${operation.method} ${operation.path}`);
       const check = checkRequest(
         spec.document,
         compiled,
