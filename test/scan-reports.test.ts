@@ -57,7 +57,7 @@ describe('rampart scan reports', () => {
       '--fail-on',
       'critical',
     );
-    assert.equal(junit.code, 0, junit.stderr);
+    assert.equal(junit.code, 1, junit.stderr);
     assert.match(junit.stdout, /^<\?xml/);
     assert.match(junit.stdout, /<testsuite name="bola" tests="\d+" failures="[1-9]/);
     const html = await scan(vulnerable.url, '--format', 'html', '--only', 'bfla');

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { crackHs256 } from './checks/authentication.ts';
 import { exposedMembers } from './checks/data-exposure.ts';
 import { carriesData, signatureOf } from './compare.ts';
+import { candidates, crackJwt } from './jwt-crack.ts';
 import { redactBody, redactHeader } from './redact.ts';
 
 function hs256(key: string): string {
@@ -22,9 +22,32 @@ describe('scanner helpers', () => {
     );
   });
 
-  it('finds an HS256 key from the wordlist and none for a strong key', () => {
-    assert.equal(crackHs256(hs256('secret')), 'secret');
-    assert.equal(crackHs256(hs256('f3a9c1d7e2b84a6f9c0d1e2f3a4b5c6d')), undefined);
+  it('recovers HS256 keys from the word list, its mutations and the short keyspaces, and none for a strong key', () => {
+    const unbounded = { maxMs: Number.POSITIVE_INFINITY };
+    assert.equal(crackJwt(hs256('secret'), unbounded).key, 'secret');
+    assert.equal(crackJwt(hs256('Changeme2024'), unbounded).key, 'Changeme2024');
+    assert.equal(crackJwt(hs256('tomato'), { ...unbounded, wordlist: ['potato', 'tomato'] }).key, 'tomato');
+    assert.equal(crackJwt(hs256('4829'), unbounded).key, '4829');
+    const strong = crackJwt(hs256('f3a9c1d7e2b84a6f9c0d1e2f3a4b5c6d'), {
+      ...unbounded,
+      maxCandidates: 50_000,
+    });
+    assert.equal(strong.key, undefined);
+    assert.equal(strong.tried, 50_000);
+  });
+
+  it('stops recovering at its deadline, measured on an injected clock', () => {
+    let t = 0;
+    const result = crackJwt(hs256('f3a9c1d7e2b84a6f9c0d1e2f3a4b5c6d'), { maxMs: 10, now: () => (t += 1) });
+    assert.equal(result.key, undefined);
+    assert.equal(result.exhausted, false);
+    assert.ok(result.tried <= 4096 * 12);
+  });
+
+  it('lists six-digit numbers, four lowercase letters and three alphanumerics among the candidates', () => {
+    const wanted = new Set(['482913', 'qzxw', 'Zb1']);
+    for (const value of candidates()) wanted.delete(value);
+    assert.deepEqual([...wanted], []);
   });
 
   it('reports undeclared and sensitive members against a schema', () => {
