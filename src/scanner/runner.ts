@@ -11,6 +11,7 @@ import { injectionCheck } from './checks/injection.ts';
 import { massAssignmentCheck } from './checks/mass-assignment.ts';
 import { rateLimitCheck } from './checks/rate-limit.ts';
 import { resourceConsumptionCheck } from './checks/resource-consumption.ts';
+import { ssrfCheck } from './checks/ssrf.ts';
 import { transportCheck } from './checks/transport.ts';
 import { userEnumerationCheck } from './checks/user-enumeration.ts';
 import { BudgetError, DESTRUCTIVE_METHODS, ScanClient } from './client.ts';
@@ -44,6 +45,7 @@ export const CHECKS: readonly Check[] = [
   userEnumerationCheck,
   injectionCheck,
   resourceConsumptionCheck,
+  ssrfCheck,
   dataExposureCheck,
   transportCheck,
   rateLimitCheck,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { exposedMembers } from './checks/data-exposure.ts';
+import { superLinear } from './checks/resource-consumption.ts';
 import { carriesData, signatureOf } from './compare.ts';
 import { candidates, crackJwt } from './jwt-crack.ts';
 import { redactBody, redactHeader } from './redact.ts';
@@ -64,5 +65,20 @@ describe('scanner helpers', () => {
     assert.notEqual(signatureOf(a), signatureOf(b));
     assert.equal(carriesData({ id: 1, email: 'a@example.com' }, { id: 1, email: 'a@example.com' }), true);
     assert.equal(carriesData({ id: 1, email: 'a@example.com' }, { id: 1, error: 'not found' }), false);
+  });
+});
+
+describe('resource-consumption verdict', () => {
+  it('needs the fastest large answer to be slow and to outgrow the length ratio with a margin', () => {
+    // Quadratic: 4× the input, 16× the time.
+    assert.equal(superLinear([30, 31, 33], [480, 500, 900], 4), true);
+    // Linear work on a slow machine: 4× the input, 4× the time.
+    assert.equal(superLinear([60, 61, 62], [240, 250, 260], 4), false);
+    // One pause on a busy machine among the large requests is not growth.
+    assert.equal(superLinear([5, 5, 6], [900, 12, 14], 4), false);
+    // Pauses among the small requests do not hide real growth: their fastest answer counts.
+    assert.equal(superLinear([400, 20, 380], [700, 650, 720], 1.2), true);
+    // Fast answers never count, whatever the ratio.
+    assert.equal(superLinear([1, 1, 1], [90, 95, 99], 4), false);
   });
 });
