@@ -103,7 +103,9 @@ describe('rampart scan against the demo API', () => {
   it('finds every planted flaw of the vulnerable mode', () => {
     const missing = PLANTED.filter((flaw) => !has(found, flaw));
     assert.deepEqual(missing, []);
-    for (const check of found.checks) assert.ok(check.findings > 0, `${check.id} found nothing`);
+    // The demo fetches no URL (the notes lab plants SSRF); every other check has a flaw to find.
+    for (const check of found.checks)
+      if (check.id !== 'ssrf') assert.ok(check.findings > 0, `${check.id} found nothing`);
   });
 
   it('confirms BOLA and mass assignment by reading the object back as its owner', () => {
