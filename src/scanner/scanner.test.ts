@@ -72,8 +72,9 @@ describe('resource-consumption verdict', () => {
   it('needs the fastest large answer to be slow and to outgrow the length ratio with a margin', () => {
     // Quadratic: 4× the input, 16× the time.
     assert.equal(superLinear([30, 31, 33], [480, 500, 900], 4), true);
-    // Linear work on a slow machine: 4× the input, 4× the time.
+    // Linear work on a slow machine: 4× the input, at most 4× the time.
     assert.equal(superLinear([60, 61, 62], [240, 250, 260], 4), false);
+    assert.equal(superLinear([40, 41, 42], [200, 230, 220], 4), false);
     // One pause on a busy machine among the large requests is not growth.
     assert.equal(superLinear([5, 5, 6], [900, 12, 14], 4), false);
     // Pauses among the small requests do not hide real growth: their fastest answer counts.
