@@ -22,6 +22,8 @@ const PLANTED: ReadonlyArray<[string, string, RegExp]> = [
   ['bola', 'GET /api/v2/notes/{slug}', /reads user A's object/],
   ['bola', 'PUT /api/v2/users/{username}/password', /changes user A's password/],
   ['mass-assignment', 'POST /api/v2/signup', /role/],
+  ['mass-assignment', 'PATCH /api/v2/me', /own profile: role/],
+  ['transport', '*', /look-alike origins/],
   ['bfla', 'DELETE /api/v2/users/{username}', /Self-registered/],
   ['data-exposure', 'GET /api/v2/directory', /Credentials/],
   ['ssrf', 'POST /api/v2/webhooks/test', /"url"/],

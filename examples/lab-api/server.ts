@@ -145,6 +145,18 @@ export async function startLabApi({
       return { status: 201, body: { message: 'welcome aboard' } };
     },
     'GET /api/v2/me': (req) => ({ status: 200, body: view(need(req)) }),
+    'PATCH /api/v2/me': (req) => {
+      const caller = need(req);
+      const { email, role } = req.body;
+      if (!vulnerable && Object.keys(req.body).some((k) => k !== 'email'))
+        throw new Refusal(400, 'unknown member');
+      if (email !== undefined && (typeof email !== 'string' || email.length > 120 || !email.includes('@')))
+        throw new Refusal(400, 'email');
+      if (typeof email === 'string') caller.email = email;
+      // Planted flaw (mass assignment): the profile update copies `role` too.
+      if (vulnerable && (role === 'admin' || role === 'user')) caller.role = role;
+      return { status: 200, body: view(caller) };
+    },
     'GET /api/v2/users/{username}': (req) => {
       need(req);
       const account = accounts.get(req.params.username ?? '');
@@ -241,6 +253,17 @@ export async function startLabApi({
   });
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://lab');
+    const origin = req.headers.origin;
+    // Planted flaw (CORS): any origin that merely ends with the lab's host name is trusted, `null`
+    // too. Fixed: one exact origin.
+    const trusted = vulnerable
+      ? origin !== undefined && (origin === 'null' || origin.endsWith(host))
+      : origin === 'https://notes.lab.example';
+    if (trusted && origin !== undefined) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('vary', 'Origin');
+    }
     const found = route(handlers, req.method ?? 'GET', url.pathname);
     if (found === undefined) return write(res, { status: 404, body: { error: 'not found' } });
     const text = await readBody(req);

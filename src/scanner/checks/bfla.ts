@@ -1,9 +1,24 @@
 // BFLA: a non-admin reaches an administrative function, directly or through a path variant, and
 // gets the answer the admin gets (same members), not an error.
+
+import { register } from '../accounts.ts';
 import { sameKeys } from '../compare.ts';
-import { call, isAdminOperation, ok, paramsFor, urlFor } from '../context.ts';
+import {
+  call,
+  identityValue,
+  isAdminOperation,
+  isUserCollection,
+  ok,
+  paramsFor,
+  pathParams,
+  type ScanContext,
+  skip,
+  tested,
+  urlFor,
+} from '../context.ts';
 import { makeFinding } from '../finding.ts';
-import { credentials } from '../identities.ts';
+import { credentials, type Identity } from '../identities.ts';
+import type { ScanOperation } from '../types.ts';
 import type { Check } from './check.ts';
 
 const meta = {
@@ -34,9 +49,14 @@ export const bflaCheck: Check = {
     const users = [ctx.userA, ctx.userB].filter((u) => u !== undefined);
     if (admin === undefined || users.length === 0) return;
     for (const op of ctx.operations) {
-      if (op.method !== 'GET' || !isAdminOperation(op)) continue;
+      if (!isAdminOperation(op)) continue;
+      if (op.method !== 'GET') {
+        await changeAsUser(ctx, op, users[0]!);
+        continue;
+      }
       const params = paramsFor(ctx, op, admin);
       if (params === undefined) continue;
+      tested(ctx, meta.id, op);
       const baseline = await call(ctx, op, admin, { params });
       if (!ok(baseline)) continue;
       const user = users[0]!;
@@ -85,3 +105,41 @@ export const bflaCheck: Check = {
     }
   },
 };
+
+/**
+ * A non-admin calls an admin-only deletion of a user record; the target is a throw-away account the
+ * scan registered, and the effect (the account is gone) is the proof. Other admin changes would
+ * touch data the scan does not own: they are listed as skipped.
+ */
+async function changeAsUser(ctx: ScanContext, op: ScanOperation, user: Identity): Promise<void> {
+  const reader = ctx.operations.find((o) => o.method === 'GET' && o.path === op.path);
+  if (op.method !== 'DELETE' || !isUserCollection(op.path) || reader === undefined || ctx.safe) {
+    skip(ctx, meta.id, op, 'an admin change the scan cannot confirm on data it owns');
+    return;
+  }
+  const victim = (await register(ctx, 'bfla-victim'))?.identity;
+  const param = pathParams(op.path)[0]!;
+  const target = identityValue(victim, param);
+  if (victim === undefined || target === undefined) {
+    skip(ctx, meta.id, op, 'needs a signup operation for a throw-away account');
+    return;
+  }
+  tested(ctx, meta.id, op);
+  const attempt = await call(ctx, op, user, { params: { [param]: target } });
+  const check = await call(ctx, reader, ctx.admin ?? victim, { params: { [param]: target } });
+  if (!ok(attempt) || ok(check)) return;
+  ctx.throwaway.splice(ctx.throwaway.indexOf(victim), 1);
+  ctx.findings.push(
+    makeFinding(meta, {
+      title: 'Non-admin reaches an admin function',
+      severity: 'critical',
+      operation: op.key,
+      description: `${user.name} (role user) called ${op.key}, an admin-only function, on an account the scan registered; reading it back gives ${check.status}.`,
+      proof: attempt,
+      evidence: [
+        [`as ${user.name}`, attempt],
+        ['read back', check],
+      ],
+    }),
+  );
+}

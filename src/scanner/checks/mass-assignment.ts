@@ -104,6 +104,15 @@ export const massAssignmentCheck: Check = {
     if (a === undefined) return;
     const signup = signupOperation(ctx);
     if (signup !== undefined) await onSignup(ctx, signup);
+    const self = selfOperation(ctx);
+    for (const op of ctx.operations)
+      if (
+        self !== undefined &&
+        op.path === self.path &&
+        (op.method === 'PATCH' || op.method === 'PUT') &&
+        !ctx.safe
+      )
+        await onSelfUpdate(ctx, op);
     for (const op of ctx.operations) {
       if (op.body === undefined || isAdminOperation(op) || op.path === ctx.loginPath || op === signup)
         continue;
@@ -296,4 +305,47 @@ async function chainToAdmin(
     );
     return;
   }
+}
+
+/** Privileged members on the caller's own profile update (`PATCH /me`), read back through the self operation. */
+async function onSelfUpdate(ctx: ScanContext, op: ScanOperation): Promise<void> {
+  // A throw-away account when the spec lets the scan make one; else the profile's user, restored after.
+  const own = (await register(ctx, 'profile'))?.identity;
+  const who = own ?? ctx.userA;
+  if (who === undefined) return;
+  const before = await readSelf(ctx, who);
+  if (before === undefined || !ok(before)) return;
+  tested(ctx, meta.id, op);
+  const body = propertiesOf(op.body);
+  const extra: Record<string, unknown> = {};
+  for (const name of PRIVILEGED) {
+    if (name in body || OWNER.test(name)) continue;
+    const value = privilegedValue(name, undefined, memberOf(before.json, name), undefined);
+    if (value !== undefined) extra[name] = value;
+  }
+  const attempt = await call(ctx, op, who, { json: extra });
+  const read = await readSelf(ctx, who);
+  if (read === undefined || !ok(read)) return;
+  const fields = Object.keys(extra).filter(
+    (f) => memberOf(read.json, f) === extra[f] && memberOf(before.json, f) !== extra[f],
+  );
+  if (fields.length === 0) return;
+  if (own === undefined) {
+    const restore: Record<string, unknown> = {};
+    for (const f of fields) restore[f] = memberOf(before.json, f);
+    await call(ctx, op, who, { json: restore });
+  }
+  ctx.findings.push(
+    makeFinding(meta, {
+      title: `Privileged members accepted on the own profile: ${fields.join(', ')}`,
+      severity: 'critical',
+      operation: op.key,
+      description: `${who.name} set ${fields.map((f) => `"${f}"=${JSON.stringify(extra[f])}`).join(', ')} on its own profile through ${op.key}; reading itself back shows the change.${own === undefined ? ' The original values were restored.' : ' (an account registered by the scan)'}`,
+      proof: attempt,
+      evidence: [
+        ['update with privileged members', attempt],
+        ['read back', read],
+      ],
+    }),
+  );
 }

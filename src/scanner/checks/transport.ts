@@ -75,6 +75,30 @@ export const transportCheck: Check = {
         `An arbitrary Origin (${origin}) is ${allowed === '*' ? 'matched by *' : 'reflected'} with Access-Control-Allow-Credentials: true: any web site can read answers with the user's credentials.`,
         cors,
       );
+    } else {
+      // Origins a careless check (prefix, suffix, substring, `null`) would take for the API's own.
+      const host = target.hostname;
+      const lookalikes = [
+        'null',
+        `https://${host}.rampart-${uniqueTag()}.example`,
+        `https://rampart${uniqueTag()}-${host}`,
+      ];
+      for (const candidate of lookalikes) {
+        const res = await call(ctx, op, who, { params, headers: { origin: candidate } });
+        if (
+          res.responseHeaders['access-control-allow-origin'] !== candidate ||
+          res.responseHeaders['access-control-allow-credentials'] !== 'true'
+        )
+          continue;
+        push(
+          'CORS trusts look-alike origins',
+          'high',
+          942,
+          `The Origin ${candidate} (a look-alike of ${host}, which a prefix, suffix or \`null\` match accepts) is reflected with Access-Control-Allow-Credentials: true: a site at such an address can read answers with the user's credentials.`,
+          res,
+        );
+        break;
+      }
     }
     const marker = `rampart-${uniqueTag()}`;
     const trace = await ctx.client.send({
