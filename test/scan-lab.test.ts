@@ -24,6 +24,7 @@ const PLANTED: ReadonlyArray<[string, string, RegExp]> = [
   ['mass-assignment', 'POST /api/v2/signup', /role/],
   ['mass-assignment', 'PATCH /api/v2/me', /own profile: role/],
   ['transport', '*', /look-alike origins/],
+  ['undocumented', 'GET /api/v2/actuator/env', /Undocumented endpoint/],
   ['bfla', 'DELETE /api/v2/users/{username}', /Self-registered/],
   ['data-exposure', 'GET /api/v2/directory', /Credentials/],
   ['ssrf', 'POST /api/v2/webhooks/test', /"url"/],

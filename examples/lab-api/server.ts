@@ -248,6 +248,13 @@ export async function startLabApi({
     },
   };
 
+  // Planted flaw (undocumented endpoint): an actuator-like dump of the configuration, not in the spec.
+  if (vulnerable)
+    handlers['GET /api/v2/actuator/env'] = () => ({
+      status: 200,
+      body: { profile: 'dev', signingKey: key, accounts: accounts.size },
+    });
+
   const server = createServer((req, res) => {
     void serve(req, res).catch(() => write(res, { status: 500, body: { error: 'internal' } }));
   });

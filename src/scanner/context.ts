@@ -62,9 +62,9 @@ export interface ScanContext {
 }
 
 /** Records that a check exercised an operation (coverage). */
-export function tested(ctx: ScanContext, check: string, op: ScanOperation): void {
+export function tested(ctx: ScanContext, check: string, op: ScanOperation | string): void {
   const set = ctx.tested.get(check) ?? new Set<string>();
-  set.add(op.key);
+  set.add(typeof op === 'string' ? op : op.key);
   ctx.tested.set(check, set);
 }
 
@@ -155,6 +155,13 @@ export function identityValue(identity: Identity | undefined, param: string): st
   if (/mail/i.test(param)) return identity.email ?? identity.userName;
   if (/name|login|handle|^user$|^username$/i.test(param)) return identity.userName ?? identity.userId;
   return identity.userId ?? identity.userName;
+}
+
+/** Whether a concrete path fits a path template (`{name}` matches one non-empty segment). */
+export function fitsTemplate(path: string, template: string): boolean {
+  const a = path.split('/');
+  const b = template.split('/');
+  return a.length === b.length && b.every((part, i) => (part.startsWith('{') ? a[i] !== '' : part === a[i]));
 }
 
 /** Fills a path template; values are percent-encoded unless `raw`. */

@@ -13,6 +13,7 @@ import { rateLimitCheck } from './checks/rate-limit.ts';
 import { resourceConsumptionCheck } from './checks/resource-consumption.ts';
 import { ssrfCheck } from './checks/ssrf.ts';
 import { transportCheck } from './checks/transport.ts';
+import { undocumentedCheck } from './checks/undocumented.ts';
 import { userEnumerationCheck } from './checks/user-enumeration.ts';
 import { BudgetError, DESTRUCTIVE_METHODS, ScanClient } from './client.ts';
 import {
@@ -47,6 +48,7 @@ export const CHECKS: readonly Check[] = [
   resourceConsumptionCheck,
   ssrfCheck,
   dataExposureCheck,
+  undocumentedCheck,
   transportCheck,
   rateLimitCheck,
 ];

@@ -31,7 +31,8 @@ function isText(schema: Schema): boolean {
 export function targetsOf(ctx: ScanContext): Target[] {
   const out: Target[] = [];
   for (const op of ctx.operations) {
-    if (isAdminOperation(op) || (op.method !== 'GET' && op.method !== 'POST')) continue;
+    if ((isAdminOperation(op) && ctx.admin === undefined) || (op.method !== 'GET' && op.method !== 'POST'))
+      continue;
     for (const p of op.parameters) {
       if (p.in !== 'cookie' && isText(p.schema)) out.push({ op, where: p.in, name: p.name });
     }

@@ -1,6 +1,6 @@
 // Missing rate limits: a bounded burst of failed logins (an unknown account, so no real account is
 // locked) that never meets 429 or a Retry-After.
-import { call } from '../context.ts';
+import { call, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -32,6 +32,7 @@ export const rateLimitCheck: Check = {
     const statuses = new Map<number, number>();
     let last: Exchange | undefined;
     const started = performance.now();
+    tested(ctx, meta.id, op);
     for (let i = 0; i < BURST; i++) {
       last = await call(ctx, op, undefined, {
         json: { ...flow.body, [userField]: account, [passField]: `Wrong-${i}-pw` },

@@ -1,6 +1,6 @@
 // Transport and headers: plain HTTP off loopback, HSTS on HTTPS, CORS reflecting any origin with
 // credentials, TRACE echoing requests, missing security headers, banners and verbose errors.
-import { call, isAdminOperation, ok, paramsFor } from '../context.ts';
+import { call, isAdminOperation, ok, paramsFor, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -42,6 +42,7 @@ export const transportCheck: Check = {
     if (op === undefined) return;
     const who = ctx.userA ?? ctx.admin;
     const params = paramsFor(ctx, op, who) ?? {};
+    tested(ctx, meta.id, op);
     const plain = await call(ctx, op, who, { params });
     if (target.protocol === 'http:' && !isLoopback(target.hostname)) {
       push(

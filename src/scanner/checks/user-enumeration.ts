@@ -1,6 +1,6 @@
 // User enumeration: the login answers an existing account with a wrong password differently
 // (status, message) from an unknown account; repeated to rule out noise.
-import { call } from '../context.ts';
+import { call, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -31,6 +31,7 @@ export const userEnumerationCheck: Check = {
     const unknownName = value.includes('@') ? `rampart-${uniqueTag()}@example.com` : `rampart-${uniqueTag()}`;
     const unknown = (): Promise<Exchange> =>
       call(ctx, op, undefined, { json: { ...flow.body, [userField]: unknownName, [passField]: wrong } });
+    tested(ctx, meta.id, op);
     const a1 = await existing();
     const b1 = await unknown();
     if (normalized(a1) === normalized(b1)) return;
