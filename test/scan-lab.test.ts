@@ -86,10 +86,11 @@ describe('rampart scan against the notes lab', () => {
     assert.deepEqual(found.leftovers, []);
   });
 
-  it('counts what each check tested and never calls a destructive operation', () => {
+  it('counts what each check tested and never calls the operation that resets the data', () => {
     const bola = found.checks.find((c) => c.id === 'bola');
     assert.ok((bola?.tested ?? 0) >= 2);
-    assert.deepEqual(found.destructiveSkipped, []);
+    assert.deepEqual(found.destructiveSkipped, ['POST /api/v2/maintenance/reset']);
+    assert.equal(vulnerable.resets(), 0);
   });
 
   it('reports nothing against the fixed mode', async () => {

@@ -19,6 +19,8 @@ export interface LabApiOptions {
 /** A running lab API. */
 export interface LabApi {
   readonly url: string;
+  /** How many times the data was reset to the seed (a scan must never do it). */
+  resets(): number;
   close(): Promise<void>;
 }
 
@@ -62,24 +64,30 @@ export async function startLabApi({
   const accounts = new Map<string, Account>();
   const notes = new Map<string, Note>();
   const failures = new Map<string, number[]>();
-  for (const [username, role] of [
-    ['ada', 'admin'],
-    ['bo', 'user'],
-    ['cy', 'user'],
-  ] as const) {
-    accounts.set(username, {
-      username,
-      password: `${username}-password`,
-      email: `${username}@lab.example`,
-      role,
-    });
-    notes.set(`${username}-diary`, {
-      slug: `${username}-diary`,
-      title: `${username}'s diary`,
-      body: `private thoughts of ${username}`,
-      owner: username,
-    });
-  }
+  let resets = 0;
+  const seed = (): void => {
+    accounts.clear();
+    notes.clear();
+    for (const [username, role] of [
+      ['ada', 'admin'],
+      ['bo', 'user'],
+      ['cy', 'user'],
+    ] as const) {
+      accounts.set(username, {
+        username,
+        password: `${username}-password`,
+        email: `${username}@lab.example`,
+        role,
+      });
+      notes.set(`${username}-diary`, {
+        slug: `${username}-diary`,
+        title: `${username}'s diary`,
+        body: `private thoughts of ${username}`,
+        owner: username,
+      });
+    }
+  };
+  seed();
   const sign = (sub: string): string => {
     const now = Math.floor(Date.now() / 1000);
     const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, iat: now, exp: now + 3600 })}`;
@@ -126,6 +134,12 @@ export async function startLabApi({
         status: 200,
         body: { access_token: sign(account.username), token_type: 'Bearer', expires_in: 3600 },
       };
+    },
+    'POST /api/v2/maintenance/reset': () => {
+      // Open to anyone in both modes: the lab's test for "a scan never calls what resets data".
+      seed();
+      resets++;
+      return { status: 200, body: { message: 'back to the seed' } };
     },
     'POST /api/v2/signup': (req) => {
       const { username, password, email } = req.body;
@@ -297,6 +311,7 @@ export async function startLabApi({
   const address = server.address() as AddressInfo;
   return {
     url: `http://${host}:${address.port}`,
+    resets: () => resets,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -47,7 +47,10 @@ export const bflaCheck: Check = {
   async run(ctx) {
     const admin = ctx.admin;
     const users = [ctx.userA, ctx.userB].filter((u) => u !== undefined);
-    if (admin === undefined || users.length === 0) return;
+    if (admin === undefined || users.length === 0) {
+      skip(ctx, meta.id, '*', 'needs an admin and a user identity');
+      return;
+    }
     for (const op of ctx.operations) {
       if (!isAdminOperation(op)) continue;
       if (op.method !== 'GET') {

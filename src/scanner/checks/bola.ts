@@ -69,7 +69,10 @@ export const bolaCheck: Check = {
   async run(ctx) {
     const a = ctx.userA;
     const b = ctx.userB;
-    if (a === undefined || b === undefined) return;
+    if (a === undefined || b === undefined) {
+      skip(ctx, meta.id, '*', 'needs two user identities (A owns, B attacks)');
+      return;
+    }
     // Deletions last: they may remove what the other methods are tried on.
     const ordered = [...ctx.operations].sort(
       (x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'),
