@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import { type LabApi, startLabApi } from '../examples/lab-api/server.ts';
+import { buildPolicies } from '../src/cli/build-check.ts';
+import { formatConfigError } from '../src/config/errors.ts';
+import { loadConfigText } from '../src/config/load.ts';
+import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 import { loadAuthProfile } from '../src/scanner/identities.ts';
 import { runScan, type ScanResult } from '../src/scanner/runner.ts';
 import { loadScanSpecs } from '../src/scanner/spec.ts';
@@ -101,5 +106,34 @@ describe('rampart scan against the notes lab', () => {
     );
     // bo is the account login probes run against, so the fixed lab's lockout holds it for a minute.
     for (const name of ['ada', 'cy']) assert.equal(await token(fixed.url, name, `${name}-password`), 200);
+  });
+});
+
+describe('the fix blocks of a scan', () => {
+  it('load and build as route policies, except those that name a feature Rampart lacks', async () => {
+    const ready = found.fixes.filter((fix) => fix.requires === undefined);
+    assert.ok(ready.length >= 5, `${ready.length} blocks`);
+    const config = {
+      version: 1,
+      upstreams: { lab: { url: vulnerable.url } },
+      routes: ready.map((fix, i) => ({
+        name: `fix-${i}`,
+        match: {
+          path: fix.route.path.replace('/**', '/*'),
+          ...(fix.route.methods.length > 0 ? { methods: fix.route.methods } : {}),
+        },
+        upstream: 'lab',
+        policies: fix.policies,
+      })),
+    };
+    const loaded = await loadConfigText(
+      stringify(config),
+      fileURLToPath(new URL('../examples/lab-api/from-scan.yaml', import.meta.url)),
+      POLICY_DEFINITIONS,
+    );
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map(formatConfigError).join('\n'));
+    assert.deepEqual(buildPolicies(loaded).map(formatConfigError), []);
+    for (const fix of found.fixes.filter((f) => f.requires !== undefined))
+      assert.ok(fix.requires!.length > 0);
   });
 });

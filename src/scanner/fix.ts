@@ -14,50 +14,61 @@ function routeOf(operation: string): FixBlock['route'] {
   return operation === '*' ? { methods: [], path: '/**' } : { methods: [method], path: routePath(path) };
 }
 
+const SHARED_SECRETS = 'jwt with shared (HS256) secrets and optional issuer/audience (issue 11)';
+
 function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
   const path = f.operation.split(' ')[1] ?? '/**';
   const param = /\{([^}/]{1,64})\}/.exec(path)?.[1];
+  const userParam = param !== undefined && /\/(users?|accounts?|members?|profiles?)(\/v\d+)?\/\{/i.test(path);
   switch (f.check) {
     case 'authentication':
-      if (/weak HS256 key|forged/i.test(f.title))
-        return {
-          policies: {
-            jwt: {
-              algorithms: ['HS256'],
-              secret: 'env:JWT_SECRET',
-              requireIssuer: false,
-              requireAudience: false,
-            },
-          },
-          note: 'rotate the signing key to 256 random bits; with the upstream key weak, keep it off the edge (token shield) so forged tokens never reach it',
-        };
-      return {
-        policies: { jwt: { algorithms: ['HS256', 'RS256', 'ES256'], secret: 'env:JWT_SECRET' } },
-        note: 'the gateway verifies every token (signature, algorithm allow-list, expiry) before the API sees it',
-      };
-    case 'bola':
       return {
         policies: {
-          authorize: {
-            objects: [
-              param === undefined
-                ? {
-                    name: 'owner-only',
-                    response: 'body.owner',
-                    equals: 'consumer.name',
-                    unlessRoles: ['admin'],
-                  }
-                : {
-                    name: 'owner-only',
+          jwt: {
+            algorithms: ['HS256'],
+            secret: 'env:JWT_SECRET',
+            requireIssuer: false,
+            requireAudience: false,
+          },
+        },
+        note: /weak|forged/i.test(f.title)
+          ? 'rotate the signing key to 256 random bits; while the upstream key is weak, keep its tokens off the edge (token shield) so forged ones never reach it'
+          : 'the gateway verifies every token (signature, algorithm allow-list, expiry) before the API sees it',
+        requires: SHARED_SECRETS,
+      };
+    case 'bola':
+      return userParam
+        ? {
+            policies: {
+              authorize: {
+                objects: [
+                  {
+                    name: 'own-record',
                     param: `params.${param}`,
                     equals: 'claims.sub',
                     unlessRoles: ['admin'],
                   },
-            ],
-          },
-        },
-        note: 'object-level rule: only the owner (or an admin) reads or changes the object',
-      };
+                ],
+              },
+            },
+            note: 'object-level rule: the user named in the path must be the caller (or an admin)',
+          }
+        : {
+            policies: {
+              authorize: {
+                objects: [
+                  {
+                    name: 'owner-only',
+                    response: 'body.owner',
+                    equals: 'claims.sub',
+                    unlessRoles: ['admin'],
+                  },
+                ],
+              },
+            },
+            note: 'object-level rule on the answer: only the owner (or an admin) gets the object',
+            requires: 'ownership rules on the response or learned at creation (issue 11)',
+          };
     case 'bfla':
       return {
         policies: { authorize: { rules: [{ name: 'admin-only', anyOf: ['admin'] }] } },
@@ -69,13 +80,10 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
         note: 'members outside the request schema (and readOnly ones) are refused with 400',
       };
     case 'data-exposure':
-      return /debug|every user|other users|anonymous/i.test(f.description)
+      return /^Credentials/.test(f.title)
         ? {
-            policies: {
-              authorize: { rules: [{ name: 'never-public', anyOf: ['admin'] }] },
-              'response-filter': { spec: SPEC, undeclared: 'remove' },
-            },
-            note: 'deny the operation (or restrict it to admins) and remove secret-like members from answers',
+            policies: { authorize: { rules: [{ name: 'never-public', anyOf: ['admin'] }] } },
+            note: 'the operation hands out credentials: refuse it to everyone but admins (response-filter keeps members the spec declares)',
           }
         : {
             policies: { 'response-filter': { spec: SPEC, undeclared: 'remove' } },
@@ -107,7 +115,8 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
       if (/CORS/.test(f.title))
         return {
           policies: { cors: { origins: ['https://app.example.com'], credentials: true } },
-          note: 'only the listed origins are trusted, exactly',
+          note: 'only the listed origins are trusted, compared exactly',
+          requires: 'a cors policy',
         };
       if (/TRACE/.test(f.title))
         return {

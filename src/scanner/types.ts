@@ -89,6 +89,8 @@ export interface FixBlock {
   readonly policies: Readonly<Record<string, unknown>>;
   /** Why this block refuses the exploit. */
   readonly note: string;
+  /** A Rampart feature the block needs that the gateway does not have yet (absent: it loads today). */
+  readonly requires?: string;
 }
 
 /** OWASP API Security Top 10 (2023) category names. */

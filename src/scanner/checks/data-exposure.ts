@@ -122,13 +122,23 @@ export const dataExposureCheck: Check = {
 const CREDENTIAL_NAME =
   /^(pass(word)?|passwd|pwd|password_?hash|pass_?hash|hash(ed)?_?password|salt|api_?key|private_?key|secret_?key|client_?secret|otp_?secret|mfa_?secret)$/i;
 
-/** Credential members with values in a JSON answer (bounded walk): `users[].password`. */
-export function credentialMembers(value: unknown): { paths: Set<string>; values: string[]; objects: number } {
+/**
+ * Credential members with values in a JSON answer (bounded walk): `users[].password`; and every
+ * string value with its path, to find known passwords under any name.
+ */
+export function credentialMembers(value: unknown): {
+  paths: Set<string>;
+  values: string[];
+  objects: number;
+  strings: Map<string, string>;
+} {
   const paths = new Set<string>();
   const values: string[] = [];
+  const strings = new Map<string, string>();
   let objects = 0;
   let nodes = 0;
   const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string' && !strings.has(node)) strings.set(node, path);
     if (++nodes > MAX_NODES || node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) {
       for (const item of node.slice(0, 200)) walk(item, `${path}[]`);
@@ -146,19 +156,22 @@ export function credentialMembers(value: unknown): { paths: Set<string>; values:
     if (here) objects++;
   };
   walk(value, '');
-  return { paths, values, objects };
+  return { paths, values, objects, strings };
 }
 
 /**
  * Credentials in answers, declared or not: to an anonymous caller, for several records at once
- * (every user's), or the password of an identity other than the caller.
+ * (every user's), or a password of the profile under any member name (the request did not send it).
  */
 function secretsToOthers(ctx: ScanContext): void {
   const reported = new Set<string>();
   const known = ctx.identities
     .map((i) => ({ name: i.name, password: passwordOf(i) }))
     .filter(
-      (k): k is { name: string; password: string } => k.password !== undefined && k.password.length >= 4,
+      (k): k is { name: string; password: string } =>
+        k.password !== undefined &&
+        k.password.length >= 5 &&
+        !ctx.identities.some((i) => i.userName === k.password || i.email === k.password),
     );
   for (const ex of ctx.client.recorded) {
     if (ex.status < 200 || ex.status >= 300 || ex.json === undefined || ex.operation === undefined) continue;
@@ -168,11 +181,10 @@ function secretsToOthers(ctx: ScanContext): void {
     )
       continue;
     const found = credentialMembers(ex.json);
-    if (found.values.length === 0) continue;
     const sent = ex.requestBody ?? '';
-    const others = known.filter(
-      (k) => k.name !== ex.identity && found.values.includes(k.password) && !sent.includes(k.password),
-    );
+    const others = known.filter((k) => found.strings.has(k.password) && !sent.includes(k.password));
+    for (const k of others) found.paths.add(found.strings.get(k.password) ?? '');
+    if (found.values.length === 0 && others.length === 0) continue;
     const anonymous = ex.identity === undefined || ex.identity === ctx.anonymous.name;
     if (!anonymous && found.objects < 2 && others.length === 0) continue;
     reported.add(ex.operation);
