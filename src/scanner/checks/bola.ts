@@ -83,7 +83,7 @@ export const bolaCheck: Check = {
       const param = names[0]!;
       const reader = readerOf(ctx, op);
       const passwordField = Object.keys(propertiesOf(op.body)).find((n) => PASSWORD_MEMBER.test(n));
-      if (op.method !== 'GET' && op.method !== 'DELETE' && ctx.safe) continue;
+      if (op.method !== 'GET' && ctx.safe) continue;
       if (op.method !== 'GET' && isUserCollection(op.path)) {
         // Changes to user records are tried only between accounts the scan registered itself.
         const pair = await accountsFor(ctx);
