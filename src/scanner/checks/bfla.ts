@@ -19,6 +19,7 @@ import {
 import { makeFinding } from '../finding.ts';
 import { credentials, type Identity } from '../identities.ts';
 import type { ScanOperation } from '../types.ts';
+import { exampleOf } from '../values.ts';
 import type { Check } from './check.ts';
 
 const meta = {
@@ -110,37 +111,56 @@ export const bflaCheck: Check = {
 };
 
 /**
- * A non-admin calls an admin-only deletion of a user record; the target is a throw-away account the
- * scan registered, and the effect (the account is gone) is the proof. Other admin changes would
- * touch data the scan does not own: they are listed as skipped.
+ * A non-admin calls an admin-only change of a user record (delete, promote, update); the target is a
+ * throw-away account the scan registered, and the effect is the proof: the account is gone, or the
+ * admin reads it back changed. Other admin changes would touch data the scan does not own: skipped.
  */
 async function changeAsUser(ctx: ScanContext, op: ScanOperation, user: Identity): Promise<void> {
-  const reader = ctx.operations.find((o) => o.method === 'GET' && o.path === op.path);
-  if (op.method !== 'DELETE' || !isUserCollection(op.path) || reader === undefined || ctx.safe) {
+  const reader =
+    ctx.operations.find((o) => o.method === 'GET' && o.path === op.path) ??
+    ctx.operations.find(
+      (o) =>
+        o.method === 'GET' &&
+        isUserCollection(o.path) &&
+        pathParams(o.path).length === 1 &&
+        o.path.endsWith('}'),
+    );
+  if (!isUserCollection(op.path) || pathParams(op.path).length !== 1 || reader === undefined || ctx.safe) {
     skip(ctx, meta.id, op, 'an admin change the scan cannot confirm on data it owns');
     return;
   }
   const victim = (await register(ctx, 'bfla-victim'))?.identity;
   const param = pathParams(op.path)[0]!;
+  const readParam = pathParams(reader.path)[0]!;
   const target = identityValue(victim, param);
-  if (victim === undefined || target === undefined) {
+  const readTarget = identityValue(victim, readParam);
+  if (victim === undefined || target === undefined || readTarget === undefined) {
     skip(ctx, meta.id, op, 'needs a signup operation for a throw-away account');
     return;
   }
   tested(ctx, meta.id, op);
-  const attempt = await call(ctx, op, user, { params: { [param]: target } });
-  const check = await call(ctx, reader, ctx.admin ?? victim, { params: { [param]: target } });
-  if (!ok(attempt) || ok(check)) return;
-  ctx.throwaway.splice(ctx.throwaway.indexOf(victim), 1);
+  const reads = { params: { [readParam]: readTarget } };
+  const before = await call(ctx, reader, ctx.admin ?? victim, reads);
+  if (!ok(before)) return;
+  const json = op.body === undefined ? undefined : exampleOf(op.body);
+  const attempt = await call(ctx, op, user, {
+    params: { [param]: target },
+    ...(json === undefined ? {} : { json }),
+  });
+  const check = await call(ctx, reader, ctx.admin ?? victim, reads);
+  const effect = op.method === 'DELETE' ? !ok(check) : ok(check) && check.body !== before.body;
+  if (!ok(attempt) || !effect) return;
+  if (op.method === 'DELETE') ctx.throwaway.splice(ctx.throwaway.indexOf(victim), 1);
   ctx.findings.push(
     makeFinding(meta, {
       title: 'Non-admin reaches an admin function',
       severity: 'critical',
       operation: op.key,
-      description: `${user.name} (role user) called ${op.key}, an admin-only function, on an account the scan registered; reading it back gives ${check.status}.`,
+      description: `${user.name} (role user) called ${op.key}, an admin-only function, on an account the scan registered; ${op.method === 'DELETE' ? `reading it back gives ${check.status}` : 'the admin reads the account back changed'}.`,
       proof: attempt,
       evidence: [
         [`as ${user.name}`, attempt],
+        ['before, as the admin', before],
         ['read back', check],
       ],
     }),
