@@ -1,7 +1,7 @@
 // Runs a scan: logs the identities in, exercises every operation (create → read → update), runs the
 // checks within their budgets, and deletes what the scan created.
 
-import { learnSelf, userDeleteOperation } from './accounts.ts';
+import { learnSelf } from './accounts.ts';
 import { authenticationCheck } from './checks/authentication.ts';
 import { bflaCheck } from './checks/bfla.ts';
 import { bolaCheck } from './checks/bola.ts';
@@ -15,27 +15,13 @@ import { ssrfCheck } from './checks/ssrf.ts';
 import { transportCheck } from './checks/transport.ts';
 import { undocumentedCheck } from './checks/undocumented.ts';
 import { userEnumerationCheck } from './checks/user-enumeration.ts';
+import { cleanUp } from './clean-up.ts';
 import { BudgetError, DESTRUCTIVE_METHODS, ScanClient } from './client.ts';
-import {
-  call,
-  collectionOf,
-  createdKey,
-  identityValue,
-  isAdminOperation,
-  isDestructiveOperation,
-  itemOperations,
-  keyMember,
-  objectsFor,
-  ok,
-  paramsFor,
-  pathParams,
-  type ScanContext,
-  type Skip,
-} from './context.ts';
+import { isDestructiveOperation, type ScanContext, type Skip } from './context.ts';
+import { exercise } from './exercise.ts';
 import { fixBlocks, withFix } from './fix.ts';
-import { createIdentities, type Identity, type IdentitySpec, login } from './identities.ts';
+import { createIdentities, type IdentitySpec, login } from './identities.ts';
 import { type Finding, type FixBlock, type ScanOperation, SEVERITIES } from './types.ts';
-import { exampleOf, uniqueTag } from './values.ts';
 
 /** Every check, in the order they run (the login burst last: it may lock the client out). */
 export const CHECKS: readonly Check[] = [
@@ -210,144 +196,4 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   } finally {
     await client.close();
   }
-}
-
-/** Exercises every operation once: creates first (to learn ids), then reads, then updates. */
-async function exercise(ctx: ScanContext): Promise<number> {
-  let count = 0;
-  const order = (op: ScanOperation): number =>
-    op.method === 'POST' && pathParams(op.path).length === 0 ? 0 : op.method === 'GET' ? 1 : 2;
-  for (const op of [...ctx.operations].sort((a, b) => order(a) - order(b))) {
-    if (op.method === 'DELETE' || op.path === ctx.loginPath) continue;
-    const who = isAdminOperation(op) ? (ctx.admin ?? ctx.userA) : (ctx.userA ?? ctx.admin);
-    // Actions and updates only ever touch objects the scan created, never the identities' own.
-    const mine =
-      pathParams(op.path).length > 0 && op.method !== 'GET'
-        ? objectsFor(ctx, op).find((o) => o.createdByScan)
-        : undefined;
-    if (op.method !== 'GET' && pathParams(op.path).length > 0 && mine === undefined) continue;
-    const params = mine === undefined ? paramsFor(ctx, op, who) : { [pathParams(op.path)[0]!]: mine.id };
-    if (params === undefined) continue;
-    const json = op.body === undefined ? undefined : uniqueKey(ctx, op, exampleOf(op.body));
-    const res = await call(ctx, op, who, { params, ...(json === undefined ? {} : { json }) });
-    count++;
-    if (order(op) === 0 && ok(res) && who !== undefined) {
-      const id = createdKey(ctx, op.path, res, json);
-      if (id !== undefined)
-        ctx.objects.push({
-          collection: op.path,
-          id,
-          owner: who,
-          data: res.json,
-          deleted: false,
-          createdByScan: true,
-          sent: (json ?? {}) as Record<string, unknown>,
-        });
-    }
-    if (op.method === 'GET' && pathParams(op.path).length === 0 && ok(res)) learnFromList(ctx, op, res.json);
-  }
-  // Lists read as every identity show objects of the others (owned objects the scan did not create).
-  for (const op of ctx.operations) {
-    if (op.method !== 'GET' || pathParams(op.path).length > 0 || itemOperations(ctx, op.path).length === 0)
-      continue;
-    for (const who of [ctx.userB, ctx.admin]) {
-      if (who === undefined) continue;
-      const res = await call(ctx, op, who);
-      count++;
-      if (ok(res)) learnFromList(ctx, op, res.json);
-    }
-  }
-  return count;
-}
-
-/** A create's body with the member that names the object made unique (titles, slugs, names). */
-function uniqueKey(ctx: ScanContext, op: ScanOperation, body: unknown): unknown {
-  const item = itemOperations(ctx, op.path)[0];
-  if (op.method !== 'POST' || item === undefined || body === null || typeof body !== 'object') return body;
-  const member = keyMember(body as Record<string, unknown>, pathParams(item.path)[0]!);
-  const value = member === undefined ? undefined : (body as Record<string, unknown>)[member];
-  return typeof value === 'string' && !/^(id|_id|uuid)$/i.test(member!)
-    ? { ...body, [member!]: `rampart-${uniqueTag()}` }
-    : body;
-}
-
-const OWNER_MEMBER = /^(owner|user|username|user_?name|user_?id|owner_?id|created_?by|author)$/i;
-const MAX_LEARNED = 50;
-
-/** Objects of a list answer whose owner member names an identity become known objects of it. */
-function learnFromList(ctx: ScanContext, op: ScanOperation, json: unknown): void {
-  const item = itemOperations(ctx, op.path)[0];
-  if (item === undefined) return;
-  const param = pathParams(item.path)[0]!;
-  const arrays = Array.isArray(json)
-    ? [json]
-    : Object.values((json ?? {}) as object).filter((v): v is unknown[] => Array.isArray(v));
-  for (const entry of arrays.flat().slice(0, 200)) {
-    if (entry === null || typeof entry !== 'object' || ctx.objects.length >= MAX_LEARNED) continue;
-    const record = entry as Record<string, unknown>;
-    const ownerKey = Object.keys(record).find((k) => OWNER_MEMBER.test(k));
-    if (ownerKey === undefined) continue;
-    const owner = ctx.identities.find(
-      (i) =>
-        i.role !== 'anonymous' && [identityValue(i, 'username'), i.userId].includes(String(record[ownerKey])),
-    );
-    const key = keyMember(record, param);
-    if (owner === undefined || key === undefined || key === ownerKey) continue;
-    const id = String(record[key]);
-    if (ctx.objects.some((o) => o.collection === op.path && o.id === id)) continue;
-    ctx.objects.push({ collection: op.path, id, owner, data: record, deleted: false, createdByScan: false });
-  }
-}
-
-/** Deletes what the scan created (owner first, then an admin) and its accounts; lists what remains. */
-async function cleanUp(ctx: ScanContext): Promise<string[]> {
-  const left: string[] = [];
-  for (const object of ctx.objects) {
-    if (object.deleted || !object.createdByScan) continue;
-    const op = ctx.operations.find(
-      (o) =>
-        o.method === 'DELETE' &&
-        collectionOf(o.path) === object.collection &&
-        pathParams(o.path).length === 1,
-    );
-    if (op === undefined || ctx.safe) {
-      left.push(`${object.collection}/${object.id}`);
-      continue;
-    }
-    const param = pathParams(op.path)[0]!;
-    for (const who of [ctx.admin, object.owner]) {
-      if (who === undefined) continue;
-      const res = await call(ctx, op, who, { params: { [param]: object.id } });
-      if (ok(res) || res.status === 404) {
-        object.deleted = true;
-        break;
-      }
-    }
-    if (!object.deleted) left.push(`${object.collection}/${object.id}`);
-  }
-  const remove = userDeleteOperation(ctx);
-  for (const account of ctx.throwaway) {
-    if (await removeAccount(ctx, remove, account)) continue;
-    left.push(`account ${account.userName ?? account.name}`);
-  }
-  return left;
-}
-
-async function removeAccount(
-  ctx: ScanContext,
-  op: ScanOperation | undefined,
-  account: Identity,
-): Promise<boolean> {
-  if (op === undefined || ctx.safe) return false;
-  // Never an account of the profile, whatever a probe's answer suggested.
-  if (ctx.identities.some((i) => i.userName !== undefined && i.userName === account.userName)) return true;
-  const param = pathParams(op.path)[0]!;
-  const value = identityValue(account, param);
-  if (value === undefined) return false;
-  for (const who of [ctx.admin, account]) {
-    if (who === undefined) continue;
-    const res = await call(ctx, op, who, { params: { [param]: value } }).catch(() => undefined);
-    if (res !== undefined && (ok(res) || res.status === 404)) return true;
-  }
-  return false;
 }
