@@ -132,7 +132,7 @@ describe('scanner logins', () => {
     assert.equal(new URLSearchParams(grant?.body).get('grant_type'), 'client_credentials');
   });
 
-  it('runs the JWT checks with a static token from the profile', async () => {
+  it('runs the JWT checks and the login burst with a static token from the profile', async () => {
     const res = await fetch(`${lab.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -145,10 +145,13 @@ describe('scanner logins', () => {
       identities: parseAuthProfile({
         identities: [{ name: 'bo', role: 'user', headers: { authorization: `Bearer ${token}` } }],
       }),
-      only: ['authentication'],
+      only: ['authentication', 'user-enumeration', 'rate-limit'],
       jwtCrackMs: Number.POSITIVE_INFINITY,
     });
     assert.ok(result.findings.some((f) => /weak HS256 key/.test(f.title)));
+    // The spec's token operation is found without a login in the profile; the lab limits nothing.
+    assert.ok(result.findings.some((f) => f.check === 'rate-limit' && f.operation === 'POST /oauth/token'));
+    assert.equal(result.checks.find((c) => c.id === 'user-enumeration')?.tested, 1);
   });
 
   it('writes JUnit totals equal to the sum of its suites, and a coverage table in text', async () => {

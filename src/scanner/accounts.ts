@@ -17,8 +17,10 @@ import {
   type LoginFlow,
   login,
   loginFields,
+  PASS_FIELD,
   sendLogin,
   tokenOf,
+  USER_FIELD,
 } from './identities.ts';
 import { propertiesOf } from './spec.ts';
 import type { Exchange, ScanOperation } from './types.ts';
@@ -38,10 +40,13 @@ export function selfOperation(ctx: ScanContext): ScanOperation | undefined {
 
 /** The spec's signup operation: a POST without path parameters taking a name and a password. */
 export function signupOperation(ctx: ScanContext): ScanOperation | undefined {
-  const flow = loginTemplate(ctx);
-  if (flow === undefined) return undefined;
   return ctx.operations.find((o) => {
-    if (o.method !== 'POST' || pathParams(o.path).length > 0 || o.path === flow.path || isAdminOperation(o))
+    if (
+      o.method !== 'POST' ||
+      pathParams(o.path).length > 0 ||
+      o.path === ctx.loginPath ||
+      isAdminOperation(o)
+    )
       return false;
     const names = Object.keys(propertiesOf(o.body));
     const text = `${o.path} ${o.operationId ?? ''} ${o.summary}`;
@@ -228,4 +233,45 @@ export function keepCreated(
       createdByScan: true,
       sent: body,
     });
+}
+
+const LOGIN_WORDS = /log-?in|sign-?in|token|auth|session/i;
+
+/**
+ * The login request the burst and enumeration checks vary: the profile's login flow, else the
+ * spec's login operation (a POST taking a name and a password) with its example body.
+ */
+export function loginRequest(
+  ctx: ScanContext,
+): { op: ScanOperation; body: Record<string, unknown>; user: string; pass: string } | undefined {
+  const flow = loginTemplate(ctx);
+  if (flow !== undefined) {
+    const op = ctx.operations.find((o) => o.method === flow.method && o.path === flow.path);
+    const { user, pass } = loginFields(flow);
+    return op === undefined || user === undefined || pass === undefined
+      ? undefined
+      : { op, body: { ...flow.body }, user, pass };
+  }
+  const signup = signupOperation(ctx);
+  for (const op of ctx.operations) {
+    if (op.method !== 'POST' || pathParams(op.path).length > 0 || op === signup) continue;
+    if (!LOGIN_WORDS.test(`${op.path} ${op.operationId ?? ''} ${op.summary}`)) continue;
+    const names = Object.keys(propertiesOf(op.body));
+    const user = names.find((n) => USER_FIELD.test(n) && n !== 'client_id');
+    const pass = names.find((n) => PASS_FIELD.test(n) && n !== 'client_secret');
+    if (user !== undefined && pass !== undefined)
+      return { op, body: { ...(exampleOf(op.body) as Record<string, unknown>) }, user, pass };
+  }
+  return undefined;
+}
+
+/** Registers an account without logging it in (kept for the clean-up); its login name, if accepted. */
+export async function registerOnly(ctx: ScanContext, email: boolean): Promise<string | undefined> {
+  const op = signupOperation(ctx);
+  if (op === undefined || ctx.throwaway.length >= MAX_THROWAWAY) return undefined;
+  const account = freshAccount(op);
+  const res = await call(ctx, op, undefined, { json: account.body });
+  if (!ok(res)) return undefined;
+  keepCreated(ctx, op, res, account.body, undefined);
+  return email ? `${account.name}@example.com` : account.name;
 }
