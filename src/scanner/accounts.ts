@@ -22,7 +22,7 @@ import {
   tokenOf,
   USER_FIELD,
 } from './identities.ts';
-import { propertiesOf } from './spec.ts';
+import { propertiesOf, successSchema } from './spec.ts';
 import type { Exchange, ScanOperation } from './types.ts';
 import { exampleOf, uniqueTag } from './values.ts';
 
@@ -58,9 +58,44 @@ export function signupOperation(ctx: ScanContext): ScanOperation | undefined {
   });
 }
 
-/** The login flow of a profile user, used as the template for throw-away accounts. */
+/**
+ * The login flow used as the template for throw-away accounts: a profile user's, else one read
+ * from the spec (its login operation and the token-like member of its answer).
+ */
 export function loginTemplate(ctx: ScanContext): LoginFlow | undefined {
+  return profileLogin(ctx) ?? specLogin(ctx);
+}
+
+function profileLogin(ctx: ScanContext): LoginFlow | undefined {
   return [ctx.userA, ctx.userB, ctx.admin].find((i) => i?.spec.login !== undefined)?.spec.login;
+}
+
+const TOKEN_MEMBER = /^(access_?token|auth_?token|id_?token|token|jwt)$/i;
+
+function specLogin(ctx: ScanContext): LoginFlow | undefined {
+  const request = specLoginRequest(ctx);
+  if (request === undefined) return undefined;
+  const answer = successSchema(request.op);
+  const top = propertiesOf(answer);
+  let token = Object.keys(top).find((k) => TOKEN_MEMBER.test(k));
+  for (const [name, schema] of Object.entries(top)) {
+    const inner = Object.keys(propertiesOf(schema)).find((k) => TOKEN_MEMBER.test(k));
+    if (token === undefined && inner !== undefined) token = `${name}.${inner}`;
+  }
+  if (token === undefined) return undefined;
+  return {
+    method: 'POST',
+    path: request.op.path,
+    body: request.body,
+    encoding: request.op.form ? 'form' : 'json',
+    token,
+    tokenHeader: undefined,
+    tokenCookie: undefined,
+    userId: undefined,
+    userName: undefined,
+    header: 'authorization',
+    scheme: 'Bearer',
+  };
 }
 
 /** Credentials and the signup body of a fresh account. */
@@ -156,7 +191,8 @@ export function setPassword(identity: Identity, password: string): void {
 /** Reads the self operation as an identity and fills in its id, name and e-mail when unknown. */
 export async function learnSelf(ctx: ScanContext, identity: Identity): Promise<Exchange | undefined> {
   const op = selfOperation(ctx);
-  if (op === undefined || identity.spec.login === undefined) return undefined;
+  const signedIn = identity.spec.login !== undefined || Object.keys(identity.spec.headers).length > 0;
+  if (op === undefined || !signedIn) return undefined;
   const res = await call(ctx, op, identity);
   if (!ok(res)) return undefined;
   const facts = selfFacts(res.json);
@@ -244,7 +280,7 @@ const LOGIN_WORDS = /log-?in|sign-?in|token|auth|session/i;
 export function loginRequest(
   ctx: ScanContext,
 ): { op: ScanOperation; body: Record<string, unknown>; user: string; pass: string } | undefined {
-  const flow = loginTemplate(ctx);
+  const flow = profileLogin(ctx);
   if (flow !== undefined) {
     const op = ctx.operations.find((o) => o.method === flow.method && o.path === flow.path);
     const { user, pass } = loginFields(flow);
@@ -252,6 +288,12 @@ export function loginRequest(
       ? undefined
       : { op, body: { ...flow.body }, user, pass };
   }
+  return specLoginRequest(ctx);
+}
+
+function specLoginRequest(
+  ctx: ScanContext,
+): { op: ScanOperation; body: Record<string, unknown>; user: string; pass: string } | undefined {
   const signup = signupOperation(ctx);
   for (const op of ctx.operations) {
     if (op.method !== 'POST' || pathParams(op.path).length > 0 || op === signup) continue;

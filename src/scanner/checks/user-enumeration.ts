@@ -1,6 +1,6 @@
 // User enumeration: the login answers an existing account with a wrong password differently
 // (status, message) from an unknown account; repeated to rule out noise.
-import { loginRequest, loginTemplate, registerOnly } from '../accounts.ts';
+import { loginRequest, registerOnly } from '../accounts.ts';
 import { call, skip, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
@@ -26,7 +26,7 @@ export const userEnumerationCheck: Check = {
     const { op, user: userField, pass: passField } = login;
     const flow = { body: login.body };
     // Without a login in the profile, an account the scan registers is the existing one.
-    if (loginTemplate(ctx) === undefined) {
+    if (!ctx.identities.some((i) => i.spec.login !== undefined)) {
       const name = await registerOnly(ctx, /mail/i.test(userField));
       if (name === undefined) {
         skip(ctx, meta.id, op, 'no account known to exist (no login in the profile, no signup)');
