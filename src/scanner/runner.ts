@@ -188,7 +188,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       requestsByMethod: Object.fromEntries(client.byMethod),
       operations: operations.length,
       exercised,
-      leftovers,
+      leftovers: leftovers.map(shorten),
       destructiveSkipped: destructive.map((op) => op.key),
       durationMs: Math.round(performance.now() - started),
       safe,
@@ -196,4 +196,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   } finally {
     await client.close();
   }
+}
+
+/** A leftover as people read it: long probe values cut, their length kept. */
+function shorten(text: string): string {
+  const trimmed = text.replace(/\s{4,}/g, (run) => `␣×${run.length}`);
+  return trimmed.length > 80 ? `${trimmed.slice(0, 60)}… (${trimmed.length} characters)` : trimmed;
 }
