@@ -5,14 +5,16 @@
 // exceed the fastest answer of a smaller input of the same shape by far more than the length
 // ratio (linear work cannot do that; a pause on a busy machine would have to hit every one of the
 // large requests and none of the small ones).
-import { freshAccount, keepCreated, signupOperation } from '../accounts.ts';
+import { freshAccount, keepCreated, signupOperation, userDeleteOperation } from '../accounts.ts';
 import {
   call,
   createsSomething,
   isAdminOperation,
+  itemOperations,
   ok,
   paramsFor,
   type ScanContext,
+  skip,
   tested,
 } from '../context.ts';
 import { makeFinding } from '../finding.ts';
@@ -88,12 +90,23 @@ function isFreeText(s: Schema): boolean {
   );
 }
 
+/** Whether what a create makes can be deleted: a DELETE on its items, or on user records for a signup. */
+function undoable(ctx: ScanContext, op: ScanOperation): boolean {
+  if (op === signupOperation(ctx)) return userDeleteOperation(ctx) !== undefined;
+  return itemOperations(ctx, op.path).some((o) => o.method === 'DELETE');
+}
+
 function targets(ctx: ScanContext): Target[] {
   const out: Target[] = [];
   for (const op of ctx.operations) {
     if (!['POST', 'PUT', 'PATCH'].includes(op.method) || op.body === undefined || isAdminOperation(op))
       continue;
     if (ctx.safe && op.method !== 'POST') continue;
+    // A probe a create accepts makes an object: only where the scan can delete it again.
+    if (createsSomething(ctx, op) && !undoable(ctx, op)) {
+      skip(ctx, meta.id, op, 'creates objects the spec offers no way to delete');
+      continue;
+    }
     for (const [name, s] of Object.entries(propertiesOf(op.body))) {
       if (isFreeText(s) && !/pass/i.test(name)) out.push({ op, name });
     }
