@@ -138,11 +138,14 @@ export function createsSomething(ctx: ScanContext, op: ScanOperation): boolean {
     op.method === 'POST' &&
     (Object.keys(op.responses).includes('201') ||
       itemOperations(ctx, op.path).length > 0 ||
-      /regist|sign[-_ ]?up|create|add|new|upload|import/i.test(
-        `${op.path} ${op.operationId ?? ''} ${op.summary}`,
+      wordsOf(`${op.path} ${op.operationId ?? ''} ${op.summary}`.replace(/sign[-_ ]?up/gi, 'signup')).some(
+        (w) => CREATE_WORDS.test(w),
       ))
   );
 }
+
+const CREATE_WORDS =
+  /^(register|registers|registration|signup|create|creates|add|adds|new|upload|uploads|import|imports|save|saves|post|posts)$/i;
 
 /** Whether a path names user records (so an identity's own user id fits its parameter). */
 export function isUserCollection(template: string): boolean {
