@@ -217,4 +217,14 @@ describe('scanner logins', () => {
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /could not scan/);
   });
+
+  it('exits 2 when the target answers nothing, after a handful of requests', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await runCli(['scan', '--spec', SPEC, '--target', `http://127.0.0.1:${port}`]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /answered none of 5 requests/);
+  });
 });

@@ -1,6 +1,7 @@
 // `rampart scan`: attacks an API described by an OpenAPI spec and reports what it proves open.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { UnreachableError } from '../scanner/client.ts';
 import { createIdentities, type IdentitySpec, LoginError, loadAuthProfile } from '../scanner/identities.ts';
 import { readWordlist } from '../scanner/jwt-crack.ts';
 import { toHtml } from '../scanner/report/html.ts';
@@ -134,7 +135,7 @@ export async function runScanCommand(args: readonly string[]): Promise<number> {
       process.stderr.write(`rampart scan: ${(error as Error).message}\n\n${HELP}\n`);
       return 2;
     }
-    if (error instanceof LoginError) {
+    if (error instanceof LoginError || error instanceof UnreachableError) {
       process.stderr.write(`rampart scan: could not scan: ${error.message}\n`);
       return 2;
     }

@@ -13,6 +13,12 @@ const MAX_RECORDED = 2000;
 /** Thrown when a request would exceed the total or the current check's budget. */
 export class BudgetError extends Error {}
 
+/** Thrown when the target has answered none of the first requests: the scan cannot run (exit 2). */
+export class UnreachableError extends Error {}
+
+/** Requests without any answer after which a target that never answered is given up. */
+const UNREACHABLE_AFTER = 5;
+
 /** What a check asks the client to send. */
 export interface ScanRequest {
   readonly method: string;
@@ -127,6 +133,8 @@ export class ScanClient {
       // A reset, a refused connection or a timeout is an answer too (status 0): checks judge it,
       // the scan goes on.
       this.failures++;
+      if (this.failures >= UNREACHABLE_AFTER && this.failures === this.sent)
+        throw new UnreachableError(`${this.target.origin} answered none of ${this.sent} requests`);
       chunks.length = 0;
       chunks.push(Buffer.from(`(no answer: ${(error as Error).message.slice(0, 120)})`));
     }
