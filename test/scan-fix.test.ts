@@ -17,7 +17,7 @@ const AUTH = fileURLToPath(new URL('../examples/lab-api/scan-auth.yaml', import.
 const operations = loadScanSpecs([SPEC]);
 const identities = loadAuthProfile(AUTH);
 /** Checks whose lab flaws have blocks Rampart can load today. */
-const ONLY = ['data-exposure', 'ssrf', 'undocumented', 'rate-limit'];
+const ONLY = ['mass-assignment', 'data-exposure', 'ssrf', 'undocumented', 'rate-limit'];
 
 let lab: LabApi;
 let gateway: TestGateway;
@@ -68,6 +68,8 @@ describe('scan findings fixed by their own blocks', () => {
     assert.ok(found.includes('ssrf POST /api/v2/webhooks/test'), found.join('; '));
     assert.ok(found.includes('undocumented GET /api/v2/actuator/env'), found.join('; '));
     assert.ok(found.includes('rate-limit POST /oauth/token'), found.join('; '));
+    assert.ok(found.includes('mass-assignment POST /api/v2/signup'), found.join('; '));
+    assert.ok(found.includes('mass-assignment PATCH /api/v2/me'), found.join('; '));
     const through = await runScan({ target: new URL(gateway.url), operations, identities, only: ONLY });
     assert.deepEqual(
       through.findings.map((f) => `${f.check} ${f.operation} ${f.title}`),
@@ -84,7 +86,14 @@ describe('scan findings fixed by their own blocks', () => {
         .filter((e) => e.msg === 'access' && e.route?.startsWith('fix-') === true && (e.status ?? 0) >= 400)
         .map((e) => e.path),
     );
-    for (const path of ['/api/v2/directory', '/api/v2/webhooks/test', '/api/v2/actuator/env', '/oauth/token'])
+    for (const path of [
+      '/api/v2/directory',
+      '/api/v2/webhooks/test',
+      '/api/v2/actuator/env',
+      '/oauth/token',
+      '/api/v2/signup',
+      '/api/v2/me',
+    ])
       assert.ok(refusedAt.has(path), `${path} not refused by a fix route`);
   });
 });

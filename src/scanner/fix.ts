@@ -51,7 +51,8 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
                 ],
               },
             },
-            note: 'object-level rule: the user named in the path must be the caller (or an admin)',
+            note: 'object-level rule: the user named in the path must be the caller (or an admin); the claims come from the jwt policy of the route',
+            requires: SHARED_SECRETS,
           }
         : {
             policies: {
@@ -72,7 +73,8 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
     case 'bfla':
       return {
         policies: { authorize: { rules: [{ name: 'admin-only', anyOf: ['admin'] }] } },
-        note: 'function-level rule: only the admin role reaches this operation',
+        note: 'function-level rule: only the admin role reaches this operation (roles from the route authentication)',
+        requires: SHARED_SECRETS,
       };
     case 'mass-assignment':
       return {
