@@ -1,7 +1,9 @@
 // `rampart scan`: attacks an API described by an OpenAPI spec and reports what it proves open.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createIdentities, type IdentitySpec, loadAuthProfile } from '../scanner/identities.ts';
+import { UnreachableError } from '../scanner/client.ts';
+import { createIdentities, type IdentitySpec, LoginError, loadAuthProfile } from '../scanner/identities.ts';
+import { readWordlist } from '../scanner/jwt-crack.ts';
 import { toHtml } from '../scanner/report/html.ts';
 import { toJunit } from '../scanner/report/junit.ts';
 import { toSarif } from '../scanner/report/sarif.ts';
@@ -16,14 +18,20 @@ const HELP = `Usage: rampart scan --spec SPEC --target URL [options]
   --spec FILE          OpenAPI 3.0/3.1 document (YAML or JSON); repeat for an API described in parts
   --target URL         the API to scan (overrides the spec's servers); nothing else is contacted
   --auth FILE          identities: anonymous, users, admin (static headers or a login flow)
-  --safe               never send PUT, PATCH or DELETE
+  --safe               send only GET, HEAD, OPTIONS, TRACE and POST: no PUT, PATCH or DELETE, so
+                       nothing is changed or deleted (POSTs still create objects and accounts,
+                       which are listed as leftovers because nothing can delete them)
+  --allow-destructive  also call operations whose path, operationId, summary or tags say reset,
+                       seed, drop, purge, init or populate (never called otherwise)
+  --jwt-wordlist FILE  more candidate secrets (one a line) for offline JWT key recovery
   --only CHECKS        comma-separated: ${CHECKS.map((c) => c.id).join(', ')}
   --format F           text (default), json, sarif, junit, html
   --out FILE           write the report there instead of standard output
   --fail-on LEVEL      exit 1 when a finding is at least low, medium, high or critical (default: high)
   --max-requests N     total request budget (default 1500)
 
-Exit code: 0 no finding at the --fail-on level, 1 at least one, 2 usage error.`;
+Exit code: 0 no finding at the --fail-on level, 1 at least one, 2 could not scan (usage error,
+a login of the auth profile failed, the target never answered).`;
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 
@@ -35,7 +43,7 @@ export function render(result: ScanResult, format: (typeof FORMATS)[number], spe
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'sarif':
-      return `${JSON.stringify(toSarif(result, specUri, '0.1.0'), null, 2)}\n`;
+      return `${JSON.stringify(toSarif(result, specUri, result.version), null, 2)}\n`;
     case 'junit':
       return toJunit(result);
     case 'html':
@@ -55,6 +63,8 @@ export async function runScanCommand(args: readonly string[], io: CliIo): Promis
         target: { type: 'string' },
         auth: { type: 'string' },
         safe: { type: 'boolean' },
+        'allow-destructive': { type: 'boolean' },
+        'jwt-wordlist': { type: 'string' },
         only: { type: 'string', multiple: true },
         format: { type: 'string' },
         out: { type: 'string' },
@@ -97,15 +107,23 @@ export async function runScanCommand(args: readonly string[], io: CliIo): Promis
       values.auth === undefined
         ? createIdentities([]).map((i) => i.spec)
         : loadAuthProfile(pathIn(io, values.auth), io.env);
+    const jwtWordlist =
+      values['jwt-wordlist'] === undefined ? [] : readWordlist(pathIn(io, values['jwt-wordlist']));
     const result = await runScan({
       target,
       operations,
       identities,
       safe: values.safe === true,
+      allowDestructive: values['allow-destructive'] === true,
+      jwtWordlist,
       ...(only === undefined ? {} : { only }),
       maxRequests,
       onProgress: progressBar(io.stderr),
     });
+    if (result.requests > 0 && result.unanswered === result.requests) {
+      io.stderr.write(`rampart scan: ${target.href} never answered (${result.requests} requests)\n`);
+      return 2;
+    }
     const report = render(result, format, values.spec[0]!);
     if (values.out === undefined) io.stdout.write(report);
     else {
@@ -119,6 +137,10 @@ export async function runScanCommand(args: readonly string[], io: CliIo): Promis
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`rampart scan: ${(error as Error).message}\n\n${HELP}\n`);
+      return 2;
+    }
+    if (error instanceof LoginError || error instanceof UnreachableError) {
+      io.stderr.write(`rampart scan: could not scan: ${error.message}\n`);
       return 2;
     }
     throw error;

@@ -13,14 +13,21 @@ const MAX_RECORDED = 2000;
 /** Thrown when a request would exceed the total or the current check's budget. */
 export class BudgetError extends Error {}
 
+/** Thrown when the target has answered none of the first requests: the scan cannot run (exit 2). */
+export class UnreachableError extends Error {}
+
+/** Requests without any answer after which a target that never answered is given up. */
+const UNREACHABLE_AFTER = 5;
+
 /** What a check asks the client to send. */
 export interface ScanRequest {
   readonly method: string;
   /** Path with query, relative to the target (`/users?limit=1`). */
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
-  /** A JSON value (sent as application/json) or raw text. */
+  /** A JSON value (sent as application/json), form fields (urlencoded) or raw text. */
   readonly json?: unknown;
+  readonly form?: Readonly<Record<string, string>>;
   readonly text?: string;
   readonly identity?: string | undefined;
   readonly operation?: string | undefined;
@@ -43,6 +50,8 @@ export class ScanClient {
   sent = 0;
   readonly byMethod = new Map<string, number>();
   readonly recorded: Exchange[] = [];
+  /** Requests that got no answer (reset, refused, timed out). */
+  failures = 0;
   #checkLimit = Number.POSITIVE_INFINITY;
   #checkSent = 0;
   readonly #timeoutMs: number;
@@ -97,25 +106,42 @@ export class ScanClient {
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
     } else if (req.text !== undefined) body = req.text;
     const started = performance.now();
-    const res = await request(url, {
-      method: method as 'GET',
-      headers,
-      ...(body === undefined ? {} : { body }),
-      dispatcher: this.#agent,
-      signal: AbortSignal.timeout(this.#timeoutMs),
-    });
+    let status = 0;
+    let rawHeaders: Record<string, string | string[] | undefined> = {};
     const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (size < MAX_BODY_BYTES) chunks.push(chunk);
-      size += chunk.length;
+    try {
+      const res = await request(url, {
+        method: method as 'GET',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        dispatcher: this.#agent,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      status = res.statusCode;
+      rawHeaders = res.headers;
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        if (size < MAX_BODY_BYTES) chunks.push(chunk);
+        size += chunk.length;
+      }
+    } catch (error) {
+      // A reset, a refused connection or a timeout is an answer too (status 0): checks judge it,
+      // the scan goes on.
+      this.failures++;
+      if (this.failures >= UNREACHABLE_AFTER && this.failures === this.sent)
+        throw new UnreachableError(`${this.target.origin} answered none of ${this.sent} requests`);
+      chunks.length = 0;
+      chunks.push(Buffer.from(`(no answer: ${(error as Error).message.slice(0, 120)})`));
     }
     const ms = performance.now() - started;
     const text = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
     const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(res.headers)) {
+    for (const [name, value] of Object.entries(rawHeaders)) {
       if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const exchange: Exchange = {
@@ -123,10 +149,10 @@ export class ScanClient {
       url: url.href,
       requestHeaders: headers,
       requestBody: body,
-      status: res.statusCode,
+      status,
       responseHeaders,
       body: text,
-      json: parseJson(text, responseHeaders['content-type']),
+      json: status === 0 ? undefined : parseJson(text, responseHeaders['content-type']),
       ms,
       identity: req.identity,
       operation: req.operation,

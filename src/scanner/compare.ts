@@ -24,18 +24,17 @@ export function sameKeys(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Whether `other` carries the data of `own`: the same identifier and at least one more identical
- * non-trivial value (so an echo of the id in an error body does not count).
+ * Whether `other` carries the data of `own`: the same identifier when there is one, and at least
+ * two identical non-trivial values (so an echo of the id in an error body does not count).
  */
 export function carriesData(own: unknown, other: unknown): boolean {
   if (own === null || other === null || typeof own !== 'object' || typeof other !== 'object') return false;
   const a = own as Record<string, unknown>;
   const b = other as Record<string, unknown>;
-  if (a.id === undefined || a.id !== b.id) return false;
-  return Object.entries(a).some(
+  if (a.id !== undefined && a.id !== b.id) return false;
+  const shared = Object.entries(a).filter(
     ([key, value]) =>
-      key !== 'id' &&
-      (typeof value === 'string' ? value.length > 2 : typeof value === 'number') &&
-      b[key] === value,
+      (typeof value === 'string' ? value.length > 2 : typeof value === 'number') && b[key] === value,
   );
+  return a.id !== undefined ? shared.some(([key]) => key !== 'id') : shared.length >= 2;
 }

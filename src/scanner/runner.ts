@@ -1,5 +1,7 @@
 // Runs a scan: logs the identities in, exercises every operation (create → read → update), runs the
 // checks within their budgets, and deletes what the scan created.
+
+import { learnSelf } from './accounts.ts';
 import { authenticationCheck } from './checks/authentication.ts';
 import { bflaCheck } from './checks/bfla.ts';
 import { bolaCheck } from './checks/bola.ts';
@@ -9,22 +11,17 @@ import { injectionCheck } from './checks/injection.ts';
 import { massAssignmentCheck } from './checks/mass-assignment.ts';
 import { rateLimitCheck } from './checks/rate-limit.ts';
 import { resourceConsumptionCheck } from './checks/resource-consumption.ts';
+import { ssrfCheck } from './checks/ssrf.ts';
 import { transportCheck } from './checks/transport.ts';
+import { undocumentedCheck } from './checks/undocumented.ts';
 import { userEnumerationCheck } from './checks/user-enumeration.ts';
+import { cleanUp } from './clean-up.ts';
 import { BudgetError, DESTRUCTIVE_METHODS, ScanClient } from './client.ts';
-import {
-  call,
-  collectionOf,
-  idOf,
-  isAdminOperation,
-  objectsFor,
-  ok,
-  paramsFor,
-  pathParams,
-  type ScanContext,
-} from './context.ts';
+import { isDestructiveOperation, type ScanContext, type Skip } from './context.ts';
+import { exercise } from './exercise.ts';
+import { fixBlocks, withFix } from './fix.ts';
 import { createIdentities, type IdentitySpec, login } from './identities.ts';
-import { type Finding, type ScanOperation, SEVERITIES } from './types.ts';
+import { type Finding, type FixBlock, type ScanOperation, SEVERITIES } from './types.ts';
 
 /** Every check, in the order they run (the login burst last: it may lock the client out). */
 export const CHECKS: readonly Check[] = [
@@ -35,7 +32,9 @@ export const CHECKS: readonly Check[] = [
   userEnumerationCheck,
   injectionCheck,
   resourceConsumptionCheck,
+  ssrfCheck,
   dataExposureCheck,
+  undocumentedCheck,
   transportCheck,
   rateLimitCheck,
 ];
@@ -46,6 +45,12 @@ export interface ScanOptions {
   readonly operations: readonly ScanOperation[];
   readonly identities: readonly IdentitySpec[];
   readonly safe?: boolean;
+  /** Call operations that reset, seed, drop, purge or initialise data (never by default). */
+  readonly allowDestructive?: boolean;
+  /** Extra candidate secrets for offline JWT key recovery. */
+  readonly jwtWordlist?: readonly string[];
+  /** Deadline of offline JWT key recovery (default 30 s). */
+  readonly jwtCrackMs?: number;
   readonly only?: readonly string[];
   readonly maxRequests?: number;
   readonly timeoutMs?: number;
@@ -53,23 +58,46 @@ export interface ScanOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
 
+/** One row of the coverage table: what a check tested and what it left out. */
+export interface CheckSummary {
+  readonly id: string;
+  readonly findings: number;
+  readonly requests: number;
+  readonly stoppedByBudget: boolean;
+  /** Operations the check exercised (empty for checks that judge the whole API). */
+  readonly tested: number;
+  readonly skipped: readonly { operation: string; reason: string }[];
+}
+
 /** What a scan found and what it cost. */
 export interface ScanResult {
   readonly target: string;
+  readonly version: string;
+  readonly startedAt: string;
   readonly findings: Finding[];
-  readonly checks: readonly { id: string; findings: number; requests: number; stoppedByBudget: boolean }[];
+  readonly checks: readonly CheckSummary[];
   readonly requests: number;
   readonly requestsByMethod: Readonly<Record<string, number>>;
   readonly operations: number;
   readonly exercised: number;
   readonly leftovers: readonly string[];
+  /** The Rampart policy blocks that would refuse the findings, one per route (for `init --from-scan`). */
+  readonly fixes: readonly FixBlock[];
+  /** Requests that got no answer at all (reset, refused, timed out). */
+  readonly unanswered: number;
+  /** Operations never called because they reset, seed, drop, purge or initialise data. */
+  readonly destructiveSkipped: readonly string[];
   readonly durationMs: number;
   readonly safe: boolean;
 }
 
+/** The scanner's version in reports. */
+export const SCANNER_VERSION = '0.2.0';
+
 /** Runs a scan against one target. */
 export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const safe = options.safe === true;
   const client = new ScanClient({
     target: options.target,
@@ -80,7 +108,11 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const identities = createIdentities(options.identities);
   const users = identities.filter((i) => i.role === 'user');
   const loginPath = identities.find((i) => i.spec.login !== undefined)?.spec.login?.path;
-  const operations = options.operations.filter((op) => !(safe && DESTRUCTIVE_METHODS.has(op.method)));
+  const destructive =
+    options.allowDestructive === true ? [] : options.operations.filter(isDestructiveOperation);
+  const operations = options.operations.filter(
+    (op) => !(safe && DESTRUCTIVE_METHODS.has(op.method)) && !destructive.includes(op),
+  );
   const ctx: ScanContext = {
     client,
     operations,
@@ -93,13 +125,20 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     safe,
     loginPath,
     findings: [],
+    jwtWordlist: options.jwtWordlist ?? [],
+    jwtCrackMs: options.jwtCrackMs,
+    throwaway: [],
+    tested: new Map(),
+    skipped: [],
   };
   const checks = CHECKS.filter((c) => options.only === undefined || options.only.includes(c.id));
   const total = checks.length + 2;
-  const summary: Array<{ id: string; findings: number; requests: number; stoppedByBudget: boolean }> = [];
+  const summary: CheckSummary[] = [];
   try {
     options.onProgress?.(0, total, 'login');
     for (const identity of identities) await login(client, identity);
+    client.beginCheck(20 + identities.length * 2);
+    for (const identity of identities) await learnSelf(ctx, identity);
     options.onProgress?.(1, total, 'exercise');
     client.beginCheck(Math.max(50, operations.length * 4));
     const exercised = await exercise(ctx).catch((error: unknown) => {
@@ -118,27 +157,39 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         if (!(error instanceof BudgetError)) throw error;
         stoppedByBudget = true;
       }
+      const own: Skip[] = ctx.skipped.filter((s) => s.check === check.id);
       summary.push({
         id: check.id,
         findings: ctx.findings.length - findings,
         requests: client.sent - before,
         stoppedByBudget,
+        tested: ctx.tested.get(check.id)?.size ?? 0,
+        skipped: own.map(({ operation, reason }) => ({ operation, reason })),
       });
     }
     options.onProgress?.(total, total, 'clean-up');
-    client.beginCheck(Math.max(20, ctx.objects.length * 2));
-    const leftovers = await cleanUp(ctx).catch(() =>
-      ctx.objects.filter((o) => !o.deleted).map((o) => `${o.collection}/${o.id}`),
-    );
+    client.beginCheck(Math.max(20, (ctx.objects.length + ctx.throwaway.length) * 3));
+    const leftovers = await cleanUp(ctx).catch(() => [
+      ...ctx.objects.filter((o) => o.createdByScan && !o.deleted).map((o) => `${o.collection}/${o.id}`),
+      ...ctx.throwaway.map((i) => `account ${i.userName}`),
+    ]);
+    const findings = ctx.findings
+      .map(withFix)
+      .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
     return {
       target: options.target.href,
-      findings: ctx.findings.sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity)),
+      version: SCANNER_VERSION,
+      startedAt,
+      findings,
+      fixes: fixBlocks(findings),
+      unanswered: client.failures,
       checks: summary,
       requests: client.sent,
       requestsByMethod: Object.fromEntries(client.byMethod),
       operations: operations.length,
       exercised,
-      leftovers,
+      leftovers: leftovers.map(shorten),
+      destructiveSkipped: destructive.map((op) => op.key),
       durationMs: Math.round(performance.now() - started),
       safe,
     };
@@ -147,55 +198,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
 }
 
-/** Exercises every operation once: creates first (to learn ids), then reads, then updates. */
-async function exercise(ctx: ScanContext): Promise<number> {
-  let count = 0;
-  const order = (op: ScanOperation): number =>
-    op.method === 'POST' && pathParams(op.path).length === 0 ? 0 : op.method === 'GET' ? 1 : 2;
-  for (const op of [...ctx.operations].sort((a, b) => order(a) - order(b))) {
-    if (op.method === 'DELETE' || op.path === ctx.loginPath) continue;
-    const who = isAdminOperation(op) ? (ctx.admin ?? ctx.userA) : (ctx.userA ?? ctx.admin);
-    // Actions and updates only ever touch objects the scan created, never the identities' own.
-    const mine = pathParams(op.path).length > 0 && op.method !== 'GET' ? objectsFor(ctx, op)[0] : undefined;
-    if (op.method !== 'GET' && pathParams(op.path).length > 0 && mine === undefined) continue;
-    const params = mine === undefined ? paramsFor(ctx, op, who) : { [pathParams(op.path)[0]!]: mine.id };
-    if (params === undefined) continue;
-    const res = await call(ctx, op, who, { params });
-    count++;
-    if (order(op) === 0 && ok(res) && who !== undefined) {
-      const id = idOf(res);
-      if (id !== undefined)
-        ctx.objects.push({ collection: op.path, id, owner: who, data: res.json, deleted: false });
-    }
-  }
-  return count;
-}
-
-/** Deletes what the scan created (owner first, then an admin); lists what remains. */
-async function cleanUp(ctx: ScanContext): Promise<string[]> {
-  const left: string[] = [];
-  for (const object of ctx.objects) {
-    if (object.deleted) continue;
-    const op = ctx.operations.find(
-      (o) =>
-        o.method === 'DELETE' &&
-        collectionOf(o.path) === object.collection &&
-        pathParams(o.path).length === 1,
-    );
-    if (op === undefined || ctx.safe) {
-      left.push(`${object.collection}/${object.id}`);
-      continue;
-    }
-    const param = pathParams(op.path)[0]!;
-    for (const who of [ctx.admin, object.owner]) {
-      if (who === undefined) continue;
-      const res = await call(ctx, op, who, { params: { [param]: object.id } });
-      if (ok(res) || res.status === 404) {
-        object.deleted = true;
-        break;
-      }
-    }
-    if (!object.deleted) left.push(`${object.collection}/${object.id}`);
-  }
-  return left;
+/** A leftover as people read it: long probe values cut, their length kept. */
+function shorten(text: string): string {
+  const trimmed = text.replace(/\s{4,}/g, (run) => `␣×${run.length}`);
+  return trimmed.length > 80 ? `${trimmed.slice(0, 60)}… (${trimmed.length} characters)` : trimmed;
 }

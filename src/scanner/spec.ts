@@ -34,7 +34,8 @@ export function scanOperations(spec: SpecFile): ScanOperation[] {
     }));
     const content = isObject(op.requestBody?.content) ? op.requestBody.content : {};
     const jsonType = Object.keys(content).find((type) => /\bjson\b/i.test(type));
-    const media = jsonType === undefined ? undefined : content[jsonType];
+    const formType = Object.keys(content).find((type) => /x-www-form-urlencoded/i.test(type));
+    const media = content[jsonType ?? formType ?? ''];
     const responses: Record<string, Schema | undefined> = {};
     for (const [status, response] of Object.entries(op.responses)) {
       const types = isObject(response.content) ? response.content : {};
@@ -56,10 +57,14 @@ export function scanOperations(spec: SpecFile): ScanOperation[] {
       summary: text,
       parameters,
       body: isObject(media) && media.schema !== undefined ? resolveSchema(document, media.schema) : undefined,
+      form: jsonType === undefined && formType !== undefined,
       bodyRequired: op.requestBody?.required === true,
       responses,
       secured: (op.security ?? []).some(
         (requirement) => isObject(requirement) && Object.keys(requirement).length > 0,
+      ),
+      scopes: (op.security ?? []).flatMap((requirement) =>
+        Object.values(requirement).flatMap((s) => (Array.isArray(s) ? s.map(String) : [])),
       ),
     };
   });

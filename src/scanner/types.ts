@@ -25,13 +25,17 @@ export interface ScanOperation {
   readonly tags: readonly string[];
   readonly summary: string;
   readonly parameters: readonly ScanParameter[];
-  /** The JSON request body schema, when the operation takes one. */
+  /** The request body schema (JSON, else form-encoded), when the operation takes one. */
   readonly body: Schema | undefined;
+  /** Whether the body is sent form-encoded (the spec offers no JSON body). */
+  readonly form: boolean;
   readonly bodyRequired: boolean;
   /** JSON response schemas by status key (`200`, `4XX`, `default`). */
   readonly responses: Readonly<Record<string, Schema | undefined>>;
   /** Whether the operation declares a non-empty security requirement. */
   readonly secured: boolean;
+  /** OAuth2/OpenID scopes its security requirements name. */
+  readonly scopes: readonly string[];
 }
 
 /** One request the scanner sent and what came back (kept for evidence and passive checks). */
@@ -73,6 +77,20 @@ export interface Finding {
   readonly evidence: readonly Evidence[];
   /** A curl command reproducing the decisive request (credentials as shell variables). */
   readonly curl: string;
+  /** The Rampart route policy block that would refuse the decisive request. */
+  readonly fix?: FixBlock;
+}
+
+/** A Rampart config fragment for one route (merged by `rampart init --from-scan`). */
+export interface FixBlock {
+  /** The route it belongs to: method and path template of the operation (`*` for all). */
+  readonly route: { readonly methods: readonly string[]; readonly path: string };
+  /** Policy name → its config, as in `routes[].policies` of rampart.yaml. */
+  readonly policies: Readonly<Record<string, unknown>>;
+  /** Why this block refuses the exploit. */
+  readonly note: string;
+  /** A Rampart feature the block needs that the gateway does not have yet (absent: it loads today). */
+  readonly requires?: string;
 }
 
 /** OWASP API Security Top 10 (2023) category names. */

@@ -1,31 +1,14 @@
 // Authentication: secured operations answered without credentials, or with a malformed, unsigned
 // (`alg: none`), tampered, or forged (weak HS256 key) JWT — judged against the real answer.
 import { createHmac } from 'node:crypto';
+import { selfFacts, selfOperation } from '../accounts.ts';
 import { sameKeys } from '../compare.ts';
-import { call, isAdminOperation, ok, paramsFor, type ScanContext } from '../context.ts';
+import { call, isAdminOperation, ok, paramsFor, type ScanContext, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
+import { type Identity, tokenFor } from '../identities.ts';
+import { crackJwt } from '../jwt-crack.ts';
 import type { Exchange, ScanOperation } from '../types.ts';
 import type { Check } from './check.ts';
-
-/** A small built-in list of HS256 keys found in tutorials and leaked configs. */
-export const WEAK_SECRETS = [
-  'secret',
-  'password',
-  '123456',
-  'changeme',
-  'your-256-bit-secret',
-  'jwt_secret',
-  'secretkey',
-  'key',
-  'test',
-  'admin',
-  'default',
-  'supersecret',
-  'mysecret',
-  'jwtsecret',
-  'qwerty',
-  'letmein',
-];
 
 const meta = { id: 'authentication', title: 'Broken authentication', owasp: 'API2:2023', cwe: 287 } as const;
 
@@ -40,13 +23,6 @@ function decode(part: string | undefined): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Finds the HS256 key of a token among the weak secrets (offline: no request is sent). */
-export function crackHs256(token: string): string | undefined {
-  const [h, p, s] = token.split('.');
-  if (h === undefined || p === undefined || s === undefined || decode(h)?.alg !== 'HS256') return undefined;
-  return WEAK_SECRETS.find((key) => createHmac('sha256', key).update(`${h}.${p}`).digest('base64url') === s);
 }
 
 function accepted(res: Exchange, baseline: Exchange): boolean {
@@ -66,6 +42,7 @@ export const authenticationCheck: Check = {
       if (params === undefined) continue;
       const baseline = await call(ctx, op, who, { params });
       if (!ok(baseline)) continue;
+      tested(ctx, meta.id, op);
       const bare = await call(ctx, op, undefined, { params, bare: true });
       if (accepted(bare, baseline)) {
         ctx.findings.push(
@@ -84,9 +61,10 @@ export const authenticationCheck: Check = {
         );
         continue;
       }
-      if (!jwtDone && who.token !== undefined && who.token.split('.').length === 3) {
+      const bearer = tokenFor(who);
+      if (!jwtDone && bearer !== undefined && bearer.token.split('.').length === 3) {
         jwtDone = true;
-        await jwtProbes(ctx, op, who.token, params, baseline, who.spec.login?.header ?? 'authorization');
+        await jwtProbes(ctx, op, who, bearer.token, params, baseline, bearer.header);
       }
     }
   },
@@ -95,6 +73,7 @@ export const authenticationCheck: Check = {
 async function jwtProbes(
   ctx: ScanContext,
   op: ScanOperation,
+  who: Identity,
   token: string,
   params: Record<string, string>,
   baseline: Exchange,
@@ -105,7 +84,13 @@ async function jwtProbes(
   const claims = decode(p);
   if (head === undefined || claims === undefined) return;
   const now = Math.floor(Date.now() / 1000);
-  const key = crackHs256(token);
+  const cracked = crackJwt(token, {
+    wordlist: ctx.jwtWordlist,
+    ...(ctx.jwtCrackMs === undefined ? {} : { maxMs: ctx.jwtCrackMs }),
+  });
+  const key = cracked.key;
+  const alg = typeof head.alg === 'string' ? head.alg : 'HS256';
+  const hash = alg === 'HS384' ? 'sha384' : alg === 'HS512' ? 'sha512' : 'sha256';
   const probes: Array<{
     title: string;
     cwe: number;
@@ -135,16 +120,18 @@ async function jwtProbes(
       severity: 'critical',
     },
   ];
+  const sign = (payload: Record<string, unknown>): string => {
+    const body = `${b64({ ...head, alg })}.${b64(payload)}`;
+    return `${body}.${createHmac(hash, key ?? '')
+      .update(body)
+      .digest('base64url')}`;
+  };
   if (key !== undefined) {
-    const sign = (payload: Record<string, unknown>): string => {
-      const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
-      return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
-    };
     probes.push({
-      title: 'JWT signed with a weak HS256 key: tokens can be forged',
+      title: `JWT signed with a weak ${alg} key: tokens can be forged`,
       cwe: 1391,
       token: sign({ ...claims, iat: now, exp: now + 600, jti: 'rampart-forged' }),
-      why: `a token forged with the key found by a wordlist (${key.length} characters)`,
+      why: `a token forged with the key recovered offline after ${cracked.tried} guesses in ${Math.round(cracked.ms)} ms (${key.length} characters)`,
       severity: 'critical',
     });
     probes.push({
@@ -155,13 +142,19 @@ async function jwtProbes(
       severity: 'high',
     });
   }
+  const scheme = (who.spec.login?.scheme ?? 'Bearer').trim();
+  const bearer = (value: string): string => (scheme === '' ? value : `${scheme} ${value}`);
   for (const probe of probes) {
     const res = await call(ctx, op, undefined, {
       params,
       bare: true,
-      headers: { [header]: `Bearer ${probe.token}` },
+      headers: { [header]: bearer(probe.token) },
     });
     if (!accepted(res, baseline)) continue;
+    const impersonation =
+      key !== undefined && probe.cwe === 1391
+        ? await impersonate(ctx, claims, key, who, header, bearer, sign)
+        : undefined;
     ctx.findings.push(
       makeFinding(meta, {
         title: probe.title,
@@ -173,8 +166,48 @@ async function jwtProbes(
         evidence: [
           [probe.why, res],
           ['with the real token', baseline],
+          ...(impersonation === undefined ? [] : [impersonation]),
         ],
       }),
     );
   }
+}
+
+/** Confirms a forged token by effect: claims naming another identity make the self operation answer as it. */
+async function impersonate(
+  ctx: ScanContext,
+  claims: Record<string, unknown>,
+  key: string,
+  who: Identity,
+  header: string,
+  bearer: (token: string) => string,
+  sign: (payload: Record<string, unknown>) => string,
+): Promise<[string, Exchange] | undefined> {
+  const self = selfOperation(ctx);
+  const victim = [ctx.userB, ctx.admin, ctx.userA].find((i) => i !== undefined && i !== who);
+  if (self === undefined || victim === undefined || key === '') return undefined;
+  const swapped: Record<string, unknown> = { ...claims };
+  let changed = false;
+  for (const [name, value] of Object.entries(claims)) {
+    const as = String(value);
+    if (as === who.userName && victim.userName !== undefined) swapped[name] = victim.userName;
+    else if (as === who.userId && victim.userId !== undefined)
+      swapped[name] = typeof value === 'number' ? Number(victim.userId) : victim.userId;
+    else continue;
+    changed = true;
+  }
+  if (!changed) return undefined;
+  const now = Math.floor(Date.now() / 1000);
+  const res = await call(ctx, self, undefined, {
+    bare: true,
+    headers: { [header]: bearer(sign({ ...swapped, iat: now, exp: now + 600 })) },
+  });
+  const facts = selfFacts(res.json);
+  const isVictim =
+    ok(res) &&
+    ((facts.name !== undefined && facts.name === victim.userName) ||
+      (facts.id !== undefined && facts.id === victim.userId));
+  return isVictim
+    ? [`a token forged for ${victim.name}: ${self.key} answers as ${victim.name}`, res]
+    : undefined;
 }

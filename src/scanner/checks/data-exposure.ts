@@ -1,7 +1,9 @@
 // Excessive data exposure: members of successful answers outside the operation's response schema,
 // and sensitive data (password hashes, secrets, card numbers, tokens) wherever it is not declared.
 
+import { type ScanContext, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
+import { passwordOf } from '../identities.ts';
 import { propertiesOf } from '../spec.ts';
 import type { Exchange, ScanOperation, Schema } from '../types.ts';
 import type { Check } from './check.ts';
@@ -52,6 +54,8 @@ export function exposedMembers(
       return;
     }
     if (node === null || typeof node !== 'object') return;
+    // A spec that declares an array where one object comes back still describes the object.
+    if (s?.type === 'array' && s.items !== undefined) s = s.items as Schema;
     const props = propertiesOf(s);
     const open = s === undefined || s.properties === undefined;
     for (const [key, child] of Object.entries(node)) {
@@ -95,6 +99,7 @@ export const dataExposureCheck: Check = {
       for (const f of found.sensitive) entry.sensitive.add(f);
       byOp.set(op.key, entry);
     }
+    secretsToOthers(ctx);
     for (const [key, entry] of byOp) {
       const sensitive = [...entry.sensitive];
       const undeclared = [...entry.undeclared];
@@ -112,3 +117,96 @@ export const dataExposureCheck: Check = {
     }
   },
 };
+
+/** Members that hold credentials whatever a spec declares. */
+const CREDENTIAL_NAME =
+  /^(pass(word)?|passwd|pwd|password_?hash|pass_?hash|hash(ed)?_?password|salt|api_?key|private_?key|secret_?key|client_?secret|otp_?secret|mfa_?secret)$/i;
+
+/**
+ * Credential members with values in a JSON answer (bounded walk): `users[].password`; and every
+ * string value with its path, to find known passwords under any name.
+ */
+export function credentialMembers(value: unknown): {
+  paths: Set<string>;
+  values: string[];
+  objects: number;
+  strings: Map<string, string>;
+} {
+  const paths = new Set<string>();
+  const values: string[] = [];
+  const strings = new Map<string, string>();
+  let objects = 0;
+  let nodes = 0;
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string' && !strings.has(node)) strings.set(node, path);
+    if (++nodes > MAX_NODES || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node.slice(0, 200)) walk(item, `${path}[]`);
+      return;
+    }
+    let here = false;
+    for (const [key, child] of Object.entries(node)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      if (CREDENTIAL_NAME.test(key) && typeof child === 'string' && child !== '') {
+        paths.add(at);
+        values.push(child);
+        here = true;
+      } else walk(child, at);
+    }
+    if (here) objects++;
+  };
+  walk(value, '');
+  return { paths, values, objects, strings };
+}
+
+/**
+ * Credentials in answers, declared or not: to an anonymous caller, for several records at once
+ * (every user's), or a password of the profile under any member name (the request did not send it).
+ */
+function secretsToOthers(ctx: ScanContext): void {
+  const reported = new Set<string>();
+  const known = ctx.identities
+    .map((i) => ({ name: i.name, password: passwordOf(i) }))
+    .filter(
+      (k): k is { name: string; password: string } =>
+        k.password !== undefined &&
+        k.password.length >= 5 &&
+        !ctx.identities.some((i) => i.userName === k.password || i.email === k.password),
+    );
+  for (const ex of ctx.client.recorded) {
+    if (ex.status < 200 || ex.status >= 300 || ex.json === undefined || ex.operation === undefined) continue;
+    if (
+      reported.has(ex.operation) ||
+      (ex.operation.startsWith('POST ') && ex.operation.endsWith(ctx.loginPath ?? '\0'))
+    )
+      continue;
+    const found = credentialMembers(ex.json);
+    const sent = ex.requestBody ?? '';
+    const others = known.filter((k) => found.strings.has(k.password) && !sent.includes(k.password));
+    for (const k of others) found.paths.add(found.strings.get(k.password) ?? '');
+    if (found.values.length === 0 && others.length === 0) continue;
+    const anonymous = ex.identity === undefined || ex.identity === ctx.anonymous.name;
+    if (!anonymous && found.objects < 2 && others.length === 0) continue;
+    reported.add(ex.operation);
+    const op = ctx.operations.find((o) => o.key === ex.operation);
+    if (op !== undefined) tested(ctx, meta.id, op);
+    const who = anonymous ? 'an anonymous caller' : ex.identity;
+    const why = [
+      found.objects >= 2 ? `credentials of ${found.objects} records at once` : '',
+      others.length > 0 ? `the password of ${others.map((o) => o.name).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    ctx.findings.push(
+      makeFinding(meta, {
+        title: 'Credentials returned to other callers',
+        severity: 'critical',
+        cwe: 200,
+        operation: ex.operation,
+        description: `${ex.operation} returned ${[...found.paths].slice(0, 6).join(', ')} to ${who}${why === '' ? '' : `: ${why}`}. The spec declaring these members does not make them safe to return.`,
+        proof: ex,
+        evidence: [[`answer to ${who}`, ex]],
+      }),
+    );
+  }
+}

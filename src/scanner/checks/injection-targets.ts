@@ -1,6 +1,13 @@
 // Where the injection check puts its payloads: string path segments, query and header parameters,
 // and the JSON body members of operations that create nothing (login, previews, searches).
-import { type CallOptions, call, isAdminOperation, paramsFor, type ScanContext } from '../context.ts';
+import {
+  type CallOptions,
+  call,
+  createsSomething,
+  isAdminOperation,
+  paramsFor,
+  type ScanContext,
+} from '../context.ts';
 import type { Identity } from '../identities.ts';
 import { propertiesOf } from '../spec.ts';
 import type { Exchange, ScanOperation, Schema } from '../types.ts';
@@ -20,20 +27,16 @@ function isText(schema: Schema): boolean {
   return (schema.type === 'string' || schema.type === undefined) && schema.enum === undefined;
 }
 
-/** Whether a POST only computes (declares no 201): its body can be probed without creating objects. */
-function createsNothing(op: ScanOperation): boolean {
-  return op.method === 'POST' && !Object.keys(op.responses).some((status) => status === '201');
-}
-
 /** The injection points of a scan's operations, bounded. */
 export function targetsOf(ctx: ScanContext): Target[] {
   const out: Target[] = [];
   for (const op of ctx.operations) {
-    if (isAdminOperation(op) || (op.method !== 'GET' && op.method !== 'POST')) continue;
+    if ((isAdminOperation(op) && ctx.admin === undefined) || (op.method !== 'GET' && op.method !== 'POST'))
+      continue;
     for (const p of op.parameters) {
       if (p.in !== 'cookie' && isText(p.schema)) out.push({ op, where: p.in, name: p.name });
     }
-    if (op.path === ctx.loginPath || createsNothing(op)) {
+    if (op.path === ctx.loginPath || (op.method === 'POST' && !createsSomething(ctx, op))) {
       for (const [name, s] of Object.entries(propertiesOf(op.body)))
         if (s.type === 'string') out.push({ op, where: 'body', name });
     }

@@ -2,7 +2,7 @@
 // template expressions, path traversal and NoSQL operators, in path segments, query and header
 // parameters and JSON bodies; a finding needs answers that differ by the payload's logic only.
 import { signatureOf } from '../compare.ts';
-import type { ScanContext } from '../context.ts';
+import { isAdminOperation, type ScanContext, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Identity } from '../identities.ts';
 import { uniqueTag } from '../values.ts';
@@ -82,8 +82,10 @@ export const injectionCheck: Check = {
   ...meta,
   budget: 360,
   async run(ctx) {
-    const who = ctx.userA ?? ctx.admin;
     for (const t of targetsOf(ctx)) {
+      // Each operation as the identity that may call it: admin functions as the admin.
+      const who = isAdminOperation(t.op) ? (ctx.admin ?? ctx.userA) : (ctx.userA ?? ctx.admin);
+      tested(ctx, meta.id, t.op);
       const base = `zq${uniqueTag()}`;
       const neutral = await send(ctx, t, who, base);
       const probe: Probe = { ctx, t, who, base, neutral };

@@ -1,5 +1,7 @@
 // Mass assignment: read-only or undeclared privileged members (role, isAdmin, owner, balance…)
 // sent on create/update, confirmed by reading the object back; updates are undone afterwards.
+
+import { selfOperation, signupOperation } from '../accounts.ts';
 import {
   call,
   collectionOf,
@@ -17,37 +19,8 @@ import type { ScanOperation, Schema } from '../types.ts';
 import { exampleOf } from '../values.ts';
 import type { Check } from './check.ts';
 
-const meta = { id: 'mass-assignment', title: 'Mass assignment', owasp: 'API3:2023', cwe: 915 } as const;
-
-/** Undeclared members that grant privileges when a server stores them blindly. */
-const PRIVILEGED = ['role', 'isAdmin', 'admin', 'is_admin', 'verified', 'balance'];
-const OWNER = /^(user_?id|owner(_?id)?|account_?id|customer_?id)$/i;
-
-function privilegedValue(
-  name: string,
-  schema: Schema | undefined,
-  current: unknown,
-  other: Identity | undefined,
-): unknown {
-  if (OWNER.test(name))
-    return other?.userId === undefined
-      ? undefined
-      : Number.isNaN(Number(other.userId))
-        ? other.userId
-        : Number(other.userId);
-  if (Array.isArray(schema?.enum)) {
-    const choices = schema.enum.filter((v) => v !== current);
-    return (
-      choices.find((v) => typeof v === 'string' && /admin|root|super|owner|shipped|paid|approved/i.test(v)) ??
-      choices[0]
-    );
-  }
-  if (schema?.type === 'boolean' || /^is|admin|verified/i.test(name)) return current !== true;
-  if (schema?.type === 'number' || schema?.type === 'integer' || name === 'balance')
-    return typeof current === 'number' ? current + 1000 : 1000;
-  if (schema?.type === 'string' && schema.format === undefined) return name === 'role' ? 'admin' : 'rampart';
-  return name === 'role' ? 'admin' : undefined;
-}
+import { onSelfUpdate, onSignup } from './mass-assignment-accounts.ts';
+import { meta, PRIVILEGED, privilegedValue } from './privileged.ts';
 
 /** Members to try: read-only ones of the answer schema (not ids or timestamps) and the usual suspects. */
 function candidates(
@@ -97,8 +70,20 @@ export const massAssignmentCheck: Check = {
   async run(ctx) {
     const a = ctx.userA;
     if (a === undefined) return;
+    const signup = signupOperation(ctx);
+    if (signup !== undefined) await onSignup(ctx, signup);
+    const self = selfOperation(ctx);
+    for (const op of ctx.operations)
+      if (
+        self !== undefined &&
+        op.path === self.path &&
+        (op.method === 'PATCH' || op.method === 'PUT') &&
+        !ctx.safe
+      )
+        await onSelfUpdate(ctx, op);
     for (const op of ctx.operations) {
-      if (op.body === undefined || isAdminOperation(op) || op.path === ctx.loginPath) continue;
+      if (op.body === undefined || isAdminOperation(op) || op.path === ctx.loginPath || op === signup)
+        continue;
       const params = pathParams(op.path);
       if (op.method === 'POST' && params.length === 0) await onCreate(ctx, op, a);
       else if ((op.method === 'PATCH' || op.method === 'PUT') && params.length === 1 && !ctx.safe)
@@ -118,7 +103,14 @@ async function onCreate(ctx: ScanContext, op: ScanOperation, a: Identity): Promi
   const created = await call(ctx, op, a, { json: { ...(exampleOf(op.body) as object), ...extra } });
   const id = ok(created) ? idOf(created) : undefined;
   if (id === undefined) return;
-  ctx.objects.push({ collection: op.path, id, owner: a, data: created.json, deleted: false });
+  ctx.objects.push({
+    collection: op.path,
+    id,
+    owner: a,
+    data: created.json,
+    deleted: false,
+    createdByScan: true,
+  });
   const read = await call(ctx, reader, ctx.admin ?? a, { params: { [pathParams(reader.path)[0]!]: id } });
   const fields = ok(read) ? stuck(extra, read.json) : [];
   if (fields.length === 0) return;

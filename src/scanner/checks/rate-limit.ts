@@ -1,6 +1,7 @@
 // Missing rate limits: a bounded burst of failed logins (an unknown account, so no real account is
 // locked) that never meets 429 or a Retry-After.
-import { call } from '../context.ts';
+import { loginRequest } from '../accounts.ts';
+import { call, skip, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -20,21 +21,22 @@ export const rateLimitCheck: Check = {
   ...meta,
   budget: BURST + 2,
   async run(ctx) {
-    const flow = [ctx.userA, ctx.userB, ctx.admin].find((i) => i?.spec.login !== undefined)?.spec.login;
-    const op = ctx.operations.find((o) => o.method === flow?.method && o.path === flow?.path);
-    if (flow === undefined || op === undefined) return;
-    const userField = Object.keys(flow.body).find((k) => /user|email|login|name/i.test(k));
-    const passField = Object.keys(flow.body).find((k) => /pass/i.test(k));
-    if (userField === undefined || passField === undefined) return;
-    const account = String(flow.body[userField]).includes('@')
+    const login = loginRequest(ctx);
+    if (login === undefined) {
+      skip(ctx, meta.id, '*', 'no login operation (profile or spec)');
+      return;
+    }
+    const { op, body, user: userField, pass: passField } = login;
+    const account = String(body[userField]).includes('@')
       ? `rampart-${uniqueTag()}@example.com`
       : `rampart-${uniqueTag()}`;
     const statuses = new Map<number, number>();
     let last: Exchange | undefined;
     const started = performance.now();
+    tested(ctx, meta.id, op);
     for (let i = 0; i < BURST; i++) {
       last = await call(ctx, op, undefined, {
-        json: { ...flow.body, [userField]: account, [passField]: `Wrong-${i}-pw` },
+        json: { ...body, [userField]: account, [passField]: `Wrong-${i}-pw` },
       });
       statuses.set(last.status, (statuses.get(last.status) ?? 0) + 1);
       if (last.status === 429 || last.status === 503 || last.responseHeaders['retry-after'] !== undefined)

@@ -1,9 +1,25 @@
-// Resource consumption: string members of growing length (blank runs that make backtracking
-// patterns quadratic); a finding needs the answer time to grow much faster than the input, twice.
-import { call, idOf, isAdminOperation, ok, pathParams, type ScanContext } from '../context.ts';
+// Resource consumption: string members filled with input shapes that make careless parsing or
+// backtracking patterns super-linear (blank runs, word runs ending in a mismatch, deep nesting),
+// on POST/PUT/PATCH, path-parameter operations included. A finding is judged on repeated,
+// interleaved measurements: the slowest shape's *fastest* answer must still be slow, and must
+// exceed the fastest answer of a smaller input of the same shape by far more than the length
+// ratio (linear work cannot do that; a pause on a busy machine would have to hit every one of the
+// large requests and none of the small ones).
+import { freshAccount, keepCreated, signupOperation, userDeleteOperation } from '../accounts.ts';
+import {
+  call,
+  createsSomething,
+  isAdminOperation,
+  itemOperations,
+  ok,
+  paramsFor,
+  type ScanContext,
+  skip,
+  tested,
+} from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import { propertiesOf } from '../spec.ts';
-import type { Exchange, ScanOperation } from '../types.ts';
+import type { Exchange, ScanOperation, Schema } from '../types.ts';
 import { exampleOf } from '../values.ts';
 import type { Check } from './check.ts';
 
@@ -14,71 +30,166 @@ const meta = {
   cwe: 1333,
 } as const;
 
-/** Input lengths: the largest is 16× the smallest, so linear work grows ~16×, quadratic ~256×. */
-export const LENGTHS = [1000, 4000, 16_000] as const;
-/** The largest input must take this long, and this many times the smallest, to count. */
-const MIN_SLOW_MS = 100;
-const MIN_GROWTH = 20;
-const MAX_TARGETS = 4;
+/** An input shape: a value of a given size, and the sizes to climb (stopping at the first slow one). */
+interface Family {
+  readonly name: string;
+  readonly value: (size: number) => string;
+  readonly sizes: readonly number[];
+  /** The smaller size the slow one is compared with. */
+  readonly smaller: (size: number) => number;
+  /** Exponential shapes never climb past a slow answer (the next size could hold the target for minutes). */
+  readonly exponential: boolean;
+}
 
-function targets(ctx: ScanContext): Array<{ op: ScanOperation; name: string }> {
-  const out: Array<{ op: ScanOperation; name: string }> = [];
+/** Shapes: quadratic trims/splits on blanks, nested quantifiers on words (exponential), nesting. */
+export const FAMILIES: readonly Family[] = [
+  {
+    name: 'a run of blanks',
+    value: (n) => `${' '.repeat(n - 1)}x`,
+    sizes: [2000, 8000, 32_000],
+    smaller: (n) => n / 4,
+    exponential: false,
+  },
+  {
+    name: 'a run of word characters ending in a mismatch',
+    value: (n) => `${'a'.repeat(n)}!`,
+    sizes: [12, 16, 20, 24, 28],
+    smaller: (n) => n - 4,
+    exponential: true,
+  },
+  {
+    name: 'deeply nested brackets',
+    value: (n) => `${'['.repeat(n)}${']'.repeat(n)}`,
+    sizes: [1000, 4000, 16_000],
+    smaller: (n) => n / 4,
+    exponential: false,
+  },
+];
+/** The large input's fastest answer must take at least this long. */
+export const MIN_SLOW_MS = 150;
+/**
+ * …and exceed the smaller input's fastest answer by this many times the length ratio. Linear work
+ * (t = c + k·n, c ≥ 0) can never exceed the ratio itself; delays on a busy machine only make the
+ * small inputs slower (a missed finding, never a false one) unless they hit every large request.
+ */
+export const GROWTH_MARGIN = 1.5;
+/** Interleaved confirmation rounds after a slow answer: small, large, …, small (one more small). */
+export const ROUNDS = 3;
+const MAX_TARGETS = 8;
+
+interface Target {
+  readonly op: ScanOperation;
+  readonly name: string;
+}
+
+function isFreeText(s: Schema): boolean {
+  return (
+    s.type === 'string' &&
+    s.enum === undefined &&
+    !['uuid', 'date', 'date-time', 'binary'].includes(String(s.format))
+  );
+}
+
+/** Whether what a create makes can be deleted: a DELETE on its items, or on user records for a signup. */
+function undoable(ctx: ScanContext, op: ScanOperation): boolean {
+  if (op === signupOperation(ctx)) return userDeleteOperation(ctx) !== undefined;
+  return itemOperations(ctx, op.path).some((o) => o.method === 'DELETE');
+}
+
+function targets(ctx: ScanContext): Target[] {
+  const out: Target[] = [];
   for (const op of ctx.operations) {
-    if (
-      op.method !== 'POST' ||
-      op.body === undefined ||
-      pathParams(op.path).length > 0 ||
-      isAdminOperation(op)
-    )
+    if (!['POST', 'PUT', 'PATCH'].includes(op.method) || op.body === undefined || isAdminOperation(op))
       continue;
+    if (ctx.safe && op.method !== 'POST') continue;
+    // A probe a create accepts makes an object: only where the scan can delete it again.
+    if (createsSomething(ctx, op) && !undoable(ctx, op)) {
+      skip(ctx, meta.id, op, 'creates objects the spec offers no way to delete');
+      continue;
+    }
     for (const [name, s] of Object.entries(propertiesOf(op.body))) {
-      if (s.type === 'string' && s.format === undefined && s.enum === undefined) out.push({ op, name });
+      if (isFreeText(s) && !/pass/i.test(name)) out.push({ op, name });
     }
   }
   return out.slice(0, MAX_TARGETS);
 }
 
+/** The verdict on measurements: the large input's fastest time against the small one's. */
+export function superLinear(
+  small: readonly number[],
+  large: readonly number[],
+  lengthRatio: number,
+): boolean {
+  const fastLarge = Math.min(...large);
+  const fastSmall = Math.max(Math.min(...small), 1);
+  return fastLarge >= MIN_SLOW_MS && fastLarge >= fastSmall * lengthRatio * GROWTH_MARGIN;
+}
+
 export const resourceConsumptionCheck: Check = {
   ...meta,
-  budget: 20,
+  budget: 150,
   async run(ctx) {
     const who = ctx.userA ?? ctx.admin;
     for (const { op, name } of targets(ctx)) {
-      const send = async (length: number): Promise<Exchange> => {
-        const login = op.path === ctx.loginPath;
-        const res = await call(ctx, op, login ? undefined : who, {
-          json: {
-            ...(exampleOf(op.body) as object),
-            ...(login ? ctx.userA?.spec.login?.body : {}),
-            [name]: `${' '.repeat(length - 1)}x`,
-          },
-        });
-        // A server that accepts the long value created an object: keep it for the clean-up.
-        const id = ok(res) && who !== undefined ? idOf(res) : undefined;
-        if (id !== undefined && who !== undefined)
-          ctx.objects.push({ collection: op.path, id, owner: who, data: res.json, deleted: false });
+      const login = op.path === ctx.loginPath;
+      const params = paramsFor(ctx, op, who);
+      if (params === undefined) continue;
+      tested(ctx, meta.id, op);
+      const creates = createsSomething(ctx, op);
+      const signup = signupOperation(ctx);
+      let accepted = false;
+      const send = async (value: string): Promise<Exchange> => {
+        const json = {
+          ...(op === signup ? freshAccount(op).body : (exampleOf(op.body) as object)),
+          ...(login ? ctx.userA?.spec.login?.body : {}),
+          [name]: value,
+        };
+        const res = await call(ctx, op, login ? undefined : who, { params, json });
+        // A create that accepts the value made an object: keep it for the clean-up, probe no further.
+        if (creates && ok(res)) {
+          accepted = true;
+          keepCreated(ctx, op, res, json, who);
+        }
         return res;
       };
-      const times: Exchange[] = [];
-      for (const length of LENGTHS) times.push(await send(length));
-      const small = Math.max(times[0]!.ms, 1);
-      const large = times.at(-1)!;
-      if (large.ms < MIN_SLOW_MS || large.ms / small < MIN_GROWTH) continue;
-      // Confirm on a fresh pair: a pause on a busy machine must not pass for super-linear growth.
-      const smallAgain = Math.max((await send(LENGTHS[0])).ms, 1);
-      const again = await send(LENGTHS.at(-1)!);
-      if (again.ms < MIN_SLOW_MS || again.ms / smallAgain < MIN_GROWTH) continue;
-      const series = times.map((t, i) => `${LENGTHS[i]} chars: ${Math.round(t.ms)} ms`).join(', ');
-      ctx.findings.push(
-        makeFinding(meta, {
-          title: `Processing time grows super-linearly with "${name}"`,
-          severity: 'medium',
-          operation: op.key,
-          description: `${op.key}: ${series}, repeated ${Math.round(again.ms)} ms. The input grew 16×, the time ${Math.round(large.ms / small)}× (a backtracking pattern or slow parser runs before the length is checked).`,
-          proof: large,
-          evidence: [[series, large]],
-        }),
-      );
+      let done = false;
+      for (const family of FAMILIES) {
+        if (accepted || done) break;
+        const ladder: string[] = [];
+        for (const size of family.sizes) {
+          const res = await send(family.value(size));
+          if (accepted) break;
+          ladder.push(`${size}: ${Math.round(res.ms)} ms`);
+          // A server that refuses early (413, 400 before parsing) answers fast; only slow answers
+          // are confirmed, and a slow answer that does not confirm (a pause) lets the ladder climb on.
+          if (res.ms < MIN_SLOW_MS) continue;
+          const smallSize = family.smaller(size);
+          const small: number[] = [];
+          const large: number[] = [res.ms];
+          for (let round = 0; round <= ROUNDS; round++) {
+            small.push((await send(family.value(smallSize))).ms);
+            if (round < ROUNDS - 1) large.push((await send(family.value(size))).ms);
+          }
+          const ratio = family.value(size).length / family.value(smallSize).length;
+          if (!superLinear(small, large, ratio)) {
+            if (family.exponential) break;
+            continue;
+          }
+          const fmt = (list: number[]): string => list.map((ms) => Math.round(ms)).join('/');
+          ctx.findings.push(
+            makeFinding(meta, {
+              title: `Processing time grows super-linearly with "${name}"`,
+              severity: 'medium',
+              operation: op.key,
+              description: `${op.key}: "${name}" filled with ${family.name} (${ladder.join(', ')}). Interleaved, ${smallSize} vs ${size} characters took ${fmt(small)} ms vs ${fmt(large)} ms: the input grew ${ratio.toFixed(1)}×, the fastest time ${Math.round(Math.min(...large) / Math.max(Math.min(...small), 1))}× (a backtracking pattern or slow parser runs before the length is checked).${ok(res) ? '' : ` The answer was ${res.status}: the work happens before the refusal.`}`,
+              proof: res,
+              evidence: [[`${size} characters`, res]],
+            }),
+          );
+          done = true;
+          break;
+        }
+      }
     }
   },
 };

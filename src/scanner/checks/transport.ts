@@ -1,6 +1,6 @@
 // Transport and headers: plain HTTP off loopback, HSTS on HTTPS, CORS reflecting any origin with
 // credentials, TRACE echoing requests, missing security headers, banners and verbose errors.
-import { call, isAdminOperation, ok, paramsFor } from '../context.ts';
+import { call, isAdminOperation, ok, paramsFor, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -42,6 +42,7 @@ export const transportCheck: Check = {
     if (op === undefined) return;
     const who = ctx.userA ?? ctx.admin;
     const params = paramsFor(ctx, op, who) ?? {};
+    tested(ctx, meta.id, op);
     const plain = await call(ctx, op, who, { params });
     if (target.protocol === 'http:' && !isLoopback(target.hostname)) {
       push(
@@ -75,6 +76,30 @@ export const transportCheck: Check = {
         `An arbitrary Origin (${origin}) is ${allowed === '*' ? 'matched by *' : 'reflected'} with Access-Control-Allow-Credentials: true: any web site can read answers with the user's credentials.`,
         cors,
       );
+    } else {
+      // Origins a careless check (prefix, suffix, substring, `null`) would take for the API's own.
+      const host = target.hostname;
+      const lookalikes = [
+        'null',
+        `https://${host}.rampart-${uniqueTag()}.example`,
+        `https://rampart${uniqueTag()}-${host}`,
+      ];
+      for (const candidate of lookalikes) {
+        const res = await call(ctx, op, who, { params, headers: { origin: candidate } });
+        if (
+          res.responseHeaders['access-control-allow-origin'] !== candidate ||
+          res.responseHeaders['access-control-allow-credentials'] !== 'true'
+        )
+          continue;
+        push(
+          'CORS trusts look-alike origins',
+          'high',
+          942,
+          `The Origin ${candidate} (a look-alike of ${host}, which a prefix, suffix or \`null\` match accepts) is reflected with Access-Control-Allow-Credentials: true: a site at such an address can read answers with the user's credentials.`,
+          res,
+        );
+        break;
+      }
     }
     const marker = `rampart-${uniqueTag()}`;
     const trace = await ctx.client.send({

@@ -1,6 +1,7 @@
 // User enumeration: the login answers an existing account with a wrong password differently
 // (status, message) from an unknown account; repeated to rule out noise.
-import { call } from '../context.ts';
+import { loginRequest, registerOnly } from '../accounts.ts';
+import { call, skip, tested } from '../context.ts';
 import { makeFinding } from '../finding.ts';
 import type { Exchange } from '../types.ts';
 import { uniqueTag } from '../values.ts';
@@ -17,13 +18,22 @@ export const userEnumerationCheck: Check = {
   ...meta,
   budget: 8,
   async run(ctx) {
-    const known = [ctx.userA, ctx.userB, ctx.admin].find((i) => i?.spec.login !== undefined);
-    const flow = known?.spec.login;
-    const op = ctx.operations.find((o) => o.method === flow?.method && o.path === flow?.path);
-    if (known === undefined || flow === undefined || op === undefined) return;
-    const userField = Object.keys(flow.body).find((k) => /user|email|login|name/i.test(k));
-    const passField = Object.keys(flow.body).find((k) => /pass/i.test(k));
-    if (userField === undefined || passField === undefined) return;
+    const login = loginRequest(ctx);
+    if (login === undefined) {
+      skip(ctx, meta.id, '*', 'no login operation (profile or spec)');
+      return;
+    }
+    const { op, user: userField, pass: passField } = login;
+    const flow = { body: login.body };
+    // Without a login in the profile, an account the scan registers is the existing one.
+    if (!ctx.identities.some((i) => i.spec.login !== undefined)) {
+      const name = await registerOnly(ctx, /mail/i.test(userField));
+      if (name === undefined) {
+        skip(ctx, meta.id, op, 'no account known to exist (no login in the profile, no signup)');
+        return;
+      }
+      flow.body[userField] = name;
+    }
     const wrong = `Wrong-${uniqueTag()}-pw`;
     const existing = (): Promise<Exchange> =>
       call(ctx, op, undefined, { json: { ...flow.body, [passField]: wrong } });
@@ -31,6 +41,7 @@ export const userEnumerationCheck: Check = {
     const unknownName = value.includes('@') ? `rampart-${uniqueTag()}@example.com` : `rampart-${uniqueTag()}`;
     const unknown = (): Promise<Exchange> =>
       call(ctx, op, undefined, { json: { ...flow.body, [userField]: unknownName, [passField]: wrong } });
+    tested(ctx, meta.id, op);
     const a1 = await existing();
     const b1 = await unknown();
     if (normalized(a1) === normalized(b1)) return;

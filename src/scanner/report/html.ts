@@ -14,7 +14,10 @@ const COLORS: Record<string, string> = {
 /** Renders a scan result as one HTML page. */
 export function toHtml(result: ScanResult): string {
   const rows = result.checks
-    .map((c) => `<tr><td>${esc(c.id)}</td><td>${c.findings}</td><td>${c.requests}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.id)}</td><td>${c.findings}</td><td>${c.requests}</td><td>${c.tested}</td><td>${esc(c.skipped.map((s) => `${s.operation}: ${s.reason}`).join('; '))}</td></tr>`,
+    )
     .join('');
   const items = result.findings
     .map(
@@ -24,7 +27,8 @@ export function toHtml(result: ScanResult): string {
 <p><b>${esc(f.operation)}</b> · ${esc(f.owasp)} ${esc(OWASP[f.owasp] ?? '')} · CWE-${f.cwe} · check ${esc(f.check)}</p>
 <p>${esc(f.description)}</p>
 ${f.evidence.map((e) => `<details><summary>${esc(e.note)}</summary><pre>${esc(e.request ?? '')}</pre><pre>${esc(e.response ?? '')}</pre></details>`).join('\n')}
-<pre class="curl">${esc(f.curl)}</pre></section>`,
+<pre class="curl">${esc(f.curl)}</pre>
+${f.fix === undefined ? '' : `<p>Rampart fix for <code>${esc(f.fix.route.methods.join(',') || '*')} ${esc(f.fix.route.path)}</code>: ${esc(f.fix.note)}${f.fix.requires === undefined ? '' : ` (needs ${esc(f.fix.requires)})`}</p><pre>${esc(JSON.stringify(f.fix.policies, null, 2))}</pre>`}</section>`,
     )
     .join('\n');
   return `<!doctype html>
@@ -35,8 +39,10 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;tex
 .sev{color:#fff;border-radius:3px;padding:0 .4em;font-size:.8em;text-transform:uppercase}
 .finding{border-top:1px solid #ddd;margin-top:1.2em}pre{background:#f6f6f6;padding:.6em;overflow:auto;white-space:pre-wrap}</style></head>
 <body><h1>rampart scan</h1>
-<p>Target <b>${esc(result.target)}</b> · ${result.findings.length} findings · ${result.requests} requests · ${(result.durationMs / 1000).toFixed(1)} s${result.safe ? ' · safe mode' : ''}</p>
-<table><tr><th>check</th><th>findings</th><th>requests</th></tr>${rows}</table>
+<p>Target <b>${esc(result.target)}</b> · ${esc(result.startedAt)} · rampart scan ${esc(result.version)} · ${result.findings.length} findings · ${result.requests} requests · ${(result.durationMs / 1000).toFixed(1)} s${result.safe ? ' · safe mode' : ''}</p>
+<table><tr><th>check</th><th>findings</th><th>requests</th><th>tested</th><th>skipped (why)</th></tr>${rows}</table>
+${result.leftovers.length > 0 ? `<p>Not cleaned up: ${esc(result.leftovers.join(', '))}</p>` : ''}
+${result.destructiveSkipped.length > 0 ? `<p>Never called (reset, seed, drop, purge, init; <code>--allow-destructive</code>): ${esc(result.destructiveSkipped.join(', '))}</p>` : ''}
 ${items || '<p>No findings.</p>'}
 </body></html>
 `;

@@ -55,7 +55,13 @@ export function toSarif(result: ScanResult, specUri: string, version: string): o
         invocations: [
           {
             executionSuccessful: true,
-            properties: { target: result.target, requests: result.requests, durationMs: result.durationMs },
+            properties: {
+              target: result.target,
+              requests: result.requests,
+              durationMs: result.durationMs,
+              startedAt: result.startedAt,
+              leftovers: result.leftovers,
+            },
           },
         ],
         results: result.findings.map((f) => ({
@@ -74,6 +80,7 @@ export function toSarif(result: ScanResult, specUri: string, version: string): o
             cwe: `CWE-${f.cwe}`,
             curl: f.curl,
             evidence: f.evidence,
+            ...(f.fix === undefined ? {} : { rampartFix: f.fix }),
           },
         })),
       },

@@ -10,12 +10,30 @@ export function toText(result: ScanResult): string {
     out.push(`  ${f.operation} · ${f.owasp} · CWE-${f.cwe} · ${f.check}`);
     out.push(`  ${f.description}`);
     out.push(`  reproduce: ${f.curl}`);
+    if (f.fix !== undefined)
+      out.push(
+        `  rampart fix (${f.fix.route.methods.join(',') || '*'} ${f.fix.route.path}): ${JSON.stringify(f.fix.policies)}`,
+      );
     out.push('');
   }
-  out.push('check                  findings  requests');
+  out.push(`rampart scan ${result.version}, ${result.startedAt}, ${result.target}`);
+  const severities = ['critical', 'high', 'medium', 'low', 'info'].map(
+    (s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`,
+  );
+  out.push(`severity: ${severities.join(', ')}`, '');
+  out.push('check                  findings  requests  tested  skipped');
   for (const c of result.checks)
     out.push(
-      `${c.id.padEnd(22)} ${String(c.findings).padStart(8)}  ${String(c.requests).padStart(8)}${c.stoppedByBudget ? '  (budget reached)' : ''}`,
+      `${c.id.padEnd(22)} ${String(c.findings).padStart(8)}  ${String(c.requests).padStart(8)}  ${String(c.tested).padStart(6)}  ${String(c.skipped.length).padStart(7)}${c.stoppedByBudget ? '  (budget reached)' : ''}${c.requests === 0 && c.findings === 0 ? '  (nothing tested)' : ''}`,
+    );
+  const reasons = result.checks.flatMap((c) =>
+    c.skipped.map((s) => `  ${c.id}: ${s.operation}: ${s.reason}`),
+  );
+  if (reasons.length > 0) out.push('', 'skipped:', ...reasons.slice(0, 40));
+  if (result.destructiveSkipped.length > 0)
+    out.push(
+      '',
+      `never called (reset/seed/drop/purge/init; --allow-destructive): ${result.destructiveSkipped.join(', ')}`,
     );
   out.push('');
   out.push(

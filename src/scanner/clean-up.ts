@@ -1,0 +1,59 @@
+// The scan's last pass: deletes what the scan created (objects, then its throw-away accounts) and
+// lists what remains, truthfully.
+import { userDeleteOperation } from './accounts.ts';
+import { call, collectionOf, identityValue, ok, pathParams, type ScanContext } from './context.ts';
+import type { Identity } from './identities.ts';
+import type { ScanOperation } from './types.ts';
+
+/** Deletes what the scan created (owner first, then an admin) and its accounts; lists what remains. */
+export async function cleanUp(ctx: ScanContext): Promise<string[]> {
+  const left: string[] = [];
+  for (const object of ctx.objects) {
+    if (object.deleted || !object.createdByScan) continue;
+    const op = ctx.operations.find(
+      (o) =>
+        o.method === 'DELETE' &&
+        collectionOf(o.path) === object.collection &&
+        pathParams(o.path).length === 1,
+    );
+    if (op === undefined || ctx.safe) {
+      left.push(`${object.collection}/${object.id}`);
+      continue;
+    }
+    const param = pathParams(op.path)[0]!;
+    for (const who of [ctx.admin, object.owner]) {
+      if (who === undefined) continue;
+      const res = await call(ctx, op, who, { params: { [param]: object.id } });
+      if (ok(res) || res.status === 404) {
+        object.deleted = true;
+        break;
+      }
+    }
+    if (!object.deleted) left.push(`${object.collection}/${object.id}`);
+  }
+  const remove = userDeleteOperation(ctx);
+  for (const account of ctx.throwaway) {
+    if (await removeAccount(ctx, remove, account)) continue;
+    left.push(`account ${account.userName ?? account.name}`);
+  }
+  return left;
+}
+
+async function removeAccount(
+  ctx: ScanContext,
+  op: ScanOperation | undefined,
+  account: Identity,
+): Promise<boolean> {
+  if (op === undefined || ctx.safe) return false;
+  // Never an account of the profile, whatever a probe's answer suggested.
+  if (ctx.identities.some((i) => i.userName !== undefined && i.userName === account.userName)) return true;
+  const param = pathParams(op.path)[0]!;
+  const value = identityValue(account, param);
+  if (value === undefined) return false;
+  for (const who of [ctx.admin, account]) {
+    if (who === undefined) continue;
+    const res = await call(ctx, op, who, { params: { [param]: value } }).catch(() => undefined);
+    if (res !== undefined && (ok(res) || res.status === 404)) return true;
+  }
+  return false;
+}
