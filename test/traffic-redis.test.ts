@@ -88,6 +88,14 @@ describe('traffic-redis', () => {
     const file = join(dir, 'rampart.yaml');
     writeFileSync(file, configText(redis.url, upstream.url));
     gateways = await Promise.all([startCliGateway(file), startCliGateway(file)]);
+    // A gateway listens before its Redis connection is up, and a limit that cannot reach Redis fails
+    // open: until the fail-closed route answers 200 on both, counts would not be exact. Each attempt
+    // is one request answered at once (503 while disconnected), bounded.
+    for (const gateway of gateways) {
+      let status = 503;
+      for (let i = 0; i < 500 && status === 503; i++) status = (await get(`${gateway.url}/closed`)).status;
+      assert.equal(status, 200, 'the gateway never reached Redis');
+    }
   });
 
   after(async () => {
