@@ -1,25 +1,23 @@
-// Two gateway processes sharing one real redis-server: together they admit exactly the configured
-// number, windows reset, and a Redis outage gives the configured fail-open/closed answer without a
-// hung request, then recovers when Redis returns.
+// Two gateway instances, each with its own Redis connection, sharing one real redis-server: together
+// they admit exactly the configured number, windows reset (on the injected clock), and a Redis outage
+// gives the configured fail-open/closed answer without a hung request, then recovers when Redis returns.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliGateway, startCliGateway } from './helpers/cli.ts';
+import { fakeClock } from './helpers/context.ts';
+import { startTestRampart, type TestRampart } from './helpers/rampart.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const LIMIT = 40;
-const dir = mkdtempSync(join(tmpdir(), 'rampart-traffic-'));
+const clock = fakeClock();
 let redis: TestRedis;
 let upstream: TestUpstream;
-let gateways: CliGateway[] = [];
+let gateways: Array<TestRampart & { url: string }> = [];
 
 function configText(redisUrl: string, upstreamUrl: string): string {
   return `version: 1
 server: { http: { port: 0 } }
-admin: { port: 0 }
+admin: { enabled: false }
 state:
   backend: redis
   redis: { url: "${redisUrl}", keyPrefix: "t1:", timeout: 200ms }
@@ -79,29 +77,33 @@ async function hammer(path: string, total: number, parallel: number): Promise<Ma
   return counts;
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('traffic-redis', () => {
   before(async () => {
     redis = await startRedis();
     upstream = await startUpstream();
-    const file = join(dir, 'rampart.yaml');
-    writeFileSync(file, configText(redis.url, upstream.url));
-    // Keep whichever started, so after() stops it even when the other did not start in time.
-    const starting = await Promise.allSettled([startCliGateway(file), startCliGateway(file)]);
-    gateways = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failed = starting.find((result) => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    const text = configText(redis.url, upstream.url);
+    const instances = await Promise.all([
+      startTestRampart({ config: { text }, clock }),
+      startTestRampart({ config: { text }, clock }),
+    ]);
+    gateways = instances.map((instance) => ({ ...instance, url: instance.rampart.url }));
+    // A gateway listens before its Redis connection is up, and a limit that cannot reach Redis fails
+    // open: until the fail-closed route answers 200 on both, counts would not be exact. Each attempt
+    // is one request answered at once (503 while disconnected), bounded.
+    for (const gateway of gateways) {
+      let status = 503;
+      for (let i = 0; i < 500 && status === 503; i++) status = (await get(`${gateway.url}/closed`)).status;
+      assert.equal(status, 200, 'the gateway never reached Redis');
+    }
   });
 
   after(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await Promise.all(gateways.map((gateway) => gateway.rampart.close()));
     await upstream.close();
     await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  describe('traffic control across two gateway processes on one Redis', () => {
+  describe('traffic control across two gateway instances on one Redis', () => {
     test('admits exactly the limit of a sliding window across both instances under concurrency', async () => {
       const counts = await hammer('/exact', LIMIT * 3, 24);
       assert.equal(counts.get(200), LIMIT);
@@ -114,7 +116,7 @@ describe('traffic-redis', () => {
       assert.equal(counts.get(429), LIMIT * 2);
     });
 
-    test('refuses with Retry-After and RateLimit headers, and admits again after the window (real time)', async () => {
+    test('refuses with Retry-After and RateLimit headers, and admits again after the window', async () => {
       const counts = await hammer('/short', 4, 1);
       assert.equal(counts.get(200), 3);
       const refused = await get(`${gateways[1]!.url}/short`);
@@ -123,15 +125,15 @@ describe('traffic-redis', () => {
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
       assert.match(refused.headers.get('ratelimit-policy') ?? '', /^"short";q=3;w=1$/);
       // A sliding window is fully clear two windows after the last admitted request.
-      await wait(2100);
+      clock.advance(2_000);
       assert.equal((await get(`${gateways[0]!.url}/short`)).status, 200);
     });
 
     test('with Redis killed answers fail-open and fail-closed routes at once, and recovers when it returns', async () => {
       /** Resolves once every gateway logged `event` after the positions `from`. */
       const stateEvent = (event: string, from: readonly number[]) =>
-        Promise.all(gateways.map((g, i) => g.waitForLog((record) => record.event === event, from[i])));
-      let from = gateways.map((g) => g.stdout.length);
+        Promise.all(gateways.map((g, i) => g.log.waitFor((record) => record.event === event, from[i])));
+      let from = gateways.map((g) => g.log.lines.length);
       await redis.kill();
       for (const gateway of gateways) {
         assert.equal((await get(`${gateway.url}/open`)).status, 200);
@@ -141,11 +143,11 @@ describe('traffic-redis', () => {
       }
       // The connection's close event may land just after the first failed command: await its report.
       await stateEvent('state.unavailable', from);
-      const metrics = await (await fetch(`${gateways[0]!.adminUrl}/metrics`)).text();
+      const metrics = await gateways[0]!.rampart.metricsText();
       assert.match(metrics, /rampart_state_errors_total\{op="consume",kind="[a-z]+"\} [1-9]/);
       assert.match(metrics, /rampart_state_up 0/);
 
-      from = gateways.map((g) => g.stdout.length);
+      from = gateways.map((g) => g.log.lines.length);
       await redis.restart();
       await stateEvent('state.recovered', from);
       for (const gateway of gateways) assert.equal((await get(`${gateway.url}/closed`)).status, 200);
