@@ -17,15 +17,21 @@ export interface RequestWaiters {
 
 /** Creates the waiters. */
 export function createRequestWaiters(): RequestWaiters {
-  const recent = new Map<string, FinishedRequest>();
+  // Two generations instead of an LRU: O(1) per request, no iterator, between KEPT and 2×KEPT kept.
+  let recent = new Map<string, FinishedRequest>();
+  let older = new Map<string, FinishedRequest>();
   const pending = new Map<
     string,
     Array<{ resolve: (record: FinishedRequest) => void; reject: (e: Error) => void }>
   >();
   let pendingCount = 0;
   const finished = (record: FinishedRequest) => {
+    if (recent.size >= KEPT_RECORDS) {
+      older = recent;
+      recent = new Map();
+    }
     recent.set(record.requestId, record);
-    if (recent.size > KEPT_RECORDS) recent.delete(recent.keys().next().value as string);
+    if (pendingCount === 0) return;
     const waiting = pending.get(record.requestId);
     if (waiting === undefined) return;
     pending.delete(record.requestId);
@@ -43,7 +49,7 @@ export function createRequestWaiters(): RequestWaiters {
       };
     },
     wait(requestId) {
-      const known = recent.get(requestId);
+      const known = recent.get(requestId) ?? older.get(requestId);
       if (known !== undefined) return Promise.resolve(known);
       if (pendingCount >= MAX_WAITERS) return Promise.reject(new RangeError('too many request waiters'));
       return new Promise((resolve, reject) => {
