@@ -5,9 +5,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { secretWeakness } from '../identity/weak-secrets.ts';
 import { buildInitConfig } from '../init/build-config.ts';
+import { readScanFixes } from '../init/from-scan.ts';
 import { loadSpecFile } from '../openapi/spec-file.ts';
 
-const HELP = `Usage: rampart init --spec FILE --upstream URL [--out rampart.yaml] [--jwt-secret env:NAME]
+const HELP = `Usage: rampart init --spec FILE --upstream URL [--out rampart.yaml] [--jwt-secret env:NAME] [--from-scan FILE]
                     [--admins NAME,...] [--force]
 
   --spec FILE          the API's OpenAPI 3.0/3.1 spec (files its $refs name are read too)
@@ -16,6 +17,8 @@ const HELP = `Usage: rampart init --spec FILE --upstream URL [--out rampart.yaml
   --jwt-secret REF     env:NAME or file:PATH of the API's JWT signing secret (HS*): tokens are then
                        verified with it, or shielded when the secret is weak
   --admins NAMES       token subjects allowed to call operations for administrators only
+  --from-scan FILE     a \`rampart scan --format json\` report: its findings' fix blocks are merged
+                       into the matching routes
   --force              overwrite --out`;
 
 /** What init writes to and reads from (the CLI's io). */
@@ -50,6 +53,7 @@ export async function runInit(args: readonly string[], io: InitIo): Promise<numb
         out: { type: 'string', default: 'rampart.yaml' },
         'jwt-secret': { type: 'string' },
         admins: { type: 'string' },
+        'from-scan': { type: 'string' },
         force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -91,12 +95,22 @@ export async function runInit(args: readonly string[], io: InitIo): Promise<numb
     return 1;
   }
   const secret = typeof jwtSecret === 'string' ? secretValue(jwtSecret, io) : undefined;
+  let scanFixes: ReturnType<typeof readScanFixes> | undefined;
+  if (typeof values['from-scan'] === 'string') {
+    try {
+      scanFixes = readScanFixes(readFileSync(resolve(io.cwd, values['from-scan']), 'utf8'));
+    } catch (error) {
+      io.stderr.write(`rampart init: --from-scan: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   const result = buildInitConfig({
     spec,
     upstream,
     outFile,
     jwtSecret: typeof jwtSecret === 'string' ? jwtSecret : undefined,
     jwtSecretWeak: secret !== undefined && secretWeakness(secret) !== undefined,
+    ...(scanFixes === undefined ? {} : { scanFixes }),
     admins:
       typeof values.admins === 'string'
         ? values.admins

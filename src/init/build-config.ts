@@ -8,7 +8,11 @@ import { listOperations } from '../openapi/operations.ts';
 import { isObject } from '../openapi/pointer.ts';
 import type { SpecFile } from '../openapi/spec-file.ts';
 import { formatSpecWarning, specWarnings } from '../openapi/spec-warnings.ts';
+import { mergeScanFixes, type ScanFix } from './from-scan.ts';
 import { factsOf, type OperationFacts } from './operation-facts.ts';
+import { routePattern } from './route-pattern.ts';
+
+export { routePattern } from './route-pattern.ts';
 
 /** What init was told. */
 export interface InitOptions {
@@ -22,6 +26,8 @@ export interface InitOptions {
   readonly jwtSecretWeak: boolean;
   /** Consumer names (token subjects) allowed to call administrator-only operations. */
   readonly admins: readonly string[];
+  /** Fix blocks from a scan report (`--from-scan`), merged into the matching routes. */
+  readonly scanFixes?: readonly ScanFix[];
 }
 
 /** A config with what init decided and what the user still has to do. */
@@ -43,19 +49,6 @@ interface RouteGroup {
 type Block = Record<string, unknown>;
 
 const TOKEN_TTL = '1h';
-
-/** `/users/{id}/books` → `/users/:id/books` (find-my-way), `{a}.{b}` segments kept as parameters. */
-export function routePattern(path: string): string {
-  return path
-    .split('/')
-    .map((segment) =>
-      segment.replaceAll(
-        /\{([^{}/]{1,128})\}/g,
-        (_m, name: string) => `:${name.replaceAll(/[^A-Za-z0-9_]/g, '_')}`,
-      ),
-    )
-    .join('/');
-}
 
 function routeName(path: string, kind: Kind, used: Set<string>): string {
   const words = path
@@ -266,6 +259,11 @@ export function buildInitConfig(options: InitOptions): InitResult {
   // Places of the spec not validated as written (relaxed keywords, uncompilable schemas), with file and pointer.
   for (const warning of specWarnings(spec)) todo.push(formatSpecWarning(warning));
 
+  if (options.scanFixes !== undefined) {
+    const { merged, waiting } = mergeScanFixes(routes as never, options.scanFixes, specPath);
+    for (const line of merged) decisions.push(`from the scan: ${line}`);
+    for (const line of waiting) todo.push(`from the scan: ${line}`);
+  }
   const config = {
     version: 1,
     server: { http: { host: '127.0.0.1', port: 8080 }, trustedProxies: [] },
