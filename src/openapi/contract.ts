@@ -232,6 +232,24 @@ export function compileContract(spec: SpecFile, options: ContractOptions): Contr
   };
 }
 
+/** The query parameter an `apiKey` scheme `in: query` names (`schemes[name]`, refs followed), if any. */
+export function queryKeyNameOf(document: unknown, scheme: unknown): string | undefined {
+  let resolved: unknown;
+  try {
+    resolved = deref(document, scheme);
+  } catch {
+    return undefined;
+  }
+  if (
+    isObject(resolved) &&
+    resolved.type === 'apiKey' &&
+    resolved.in === 'query' &&
+    typeof resolved.name === 'string'
+  )
+    return resolved.name;
+  return undefined;
+}
+
 /** The query names of the `apiKey` schemes the operation's security requirements name. */
 function credentialQueryOf(document: Record<string, unknown>, operation: Operation): Set<string> {
   const names = new Set<string>();
@@ -240,19 +258,8 @@ function credentialQueryOf(document: Record<string, unknown>, operation: Operati
   for (const requirement of operation.security ?? []) {
     if (!isObject(requirement)) continue;
     for (const name of Object.keys(requirement)) {
-      let scheme: unknown;
-      try {
-        scheme = Object.hasOwn(schemes, name) ? deref(document, schemes[name]) : undefined;
-      } catch {
-        continue;
-      }
-      if (
-        isObject(scheme) &&
-        scheme.type === 'apiKey' &&
-        scheme.in === 'query' &&
-        typeof scheme.name === 'string'
-      )
-        names.add(scheme.name);
+      const key = Object.hasOwn(schemes, name) ? queryKeyNameOf(document, schemes[name]) : undefined;
+      if (key !== undefined) names.add(key);
     }
   }
   return names;

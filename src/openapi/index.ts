@@ -1,7 +1,13 @@
 // The OpenAPI library: load, index, compile and check against a 3.0/3.1 contract. Shared by the
 // validation and response policies, the audit, the scanner and the inventory; no gateway imports.
 export type { MultipartLimits } from './body-reader.ts';
-export { type CompiledOperation, type Contract, type ContractOptions, compileContract } from './contract.ts';
+export {
+  type CompiledOperation,
+  type Contract,
+  type ContractOptions,
+  compileContract,
+  queryKeyNameOf,
+} from './contract.ts';
 export { isIssuedCredentialName, issuesCredentials, normalizeName } from './credential-operations.ts';
 export { forgetJson, jsonOf, type ParsedJson, replaceJson } from './json-body.ts';
 export { type BodyFormat, essenceOf, formatOf } from './media-type.ts';

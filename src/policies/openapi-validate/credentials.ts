@@ -3,7 +3,7 @@
 // `Authorization`, the apiKey's header, query parameter or cookie, a client certificate — even when the
 // gateway cannot verify that credential itself. `security: []` or an empty `{}` requirement (optional
 // authentication) requires nothing (OpenAPI 3.1 §4.8.30).
-import { deref, isObject, type Operation } from '../../openapi/index.ts';
+import { deref, isObject, type Operation, queryKeyNameOf } from '../../openapi/index.ts';
 import type { PolicyContext } from '../policy.ts';
 
 /** One scheme's presence test and its challenge. */
@@ -126,19 +126,8 @@ export function credentialQueryNames(document: unknown): Set<string> {
   const components = isObject(document) && isObject(document.components) ? document.components : {};
   const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
   for (const raw of Object.values(schemes)) {
-    let scheme: unknown;
-    try {
-      scheme = deref(document, raw);
-    } catch {
-      continue;
-    }
-    if (
-      isObject(scheme) &&
-      scheme.type === 'apiKey' &&
-      scheme.in === 'query' &&
-      typeof scheme.name === 'string'
-    )
-      names.add(scheme.name);
+    const key = queryKeyNameOf(document, raw);
+    if (key !== undefined) names.add(key);
   }
   return names;
 }
