@@ -14,7 +14,8 @@ function routeOf(operation: string): FixBlock['route'] {
   return operation === '*' ? { methods: [], path: '/**' } : { methods: [method], path: routePath(path) };
 }
 
-const SHARED_SECRETS = 'jwt with shared (HS256) secrets and optional issuer/audience (issue 11)';
+const SIGNING_SECRET =
+  "the API's HS256 signing secret in env:JWT_SECRET (or token-shield on its login route when the secret is weak)";
 
 function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
   const path = f.operation.split(' ')[1] ?? '/**';
@@ -34,7 +35,7 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
         note: /weak|forged/i.test(f.title)
           ? 'rotate the signing key to 256 random bits; while the upstream key is weak, keep its tokens off the edge (token shield) so forged ones never reach it'
           : 'the gateway verifies every token (signature, algorithm allow-list, expiry) before the API sees it',
-        requires: SHARED_SECRETS,
+        requires: SIGNING_SECRET,
       };
     case 'bola':
       return userParam
@@ -51,8 +52,7 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
                 ],
               },
             },
-            note: 'object-level rule: the user named in the path must be the caller (or an admin); the claims come from the jwt policy of the route',
-            requires: SHARED_SECRETS,
+            note: 'object-level rule: the user named in the path must be the caller (or an admin); the claims come from the route authentication (jwt or token-shield)',
           }
         : {
             policies: {
@@ -60,21 +60,18 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
                 objects: [
                   {
                     name: 'owner-only',
-                    response: 'body.owner',
-                    equals: 'claims.sub',
+                    response: { member: 'owner', equals: 'claims.sub' },
                     unlessRoles: ['admin'],
                   },
                 ],
               },
             },
-            note: 'object-level rule on the answer: only the owner (or an admin) gets the object',
-            requires: 'ownership rules on the response or learned at creation (issue 11)',
+            note: 'object-level rule on the answer: only the owner (or an admin) gets the object; another caller gets 404',
           };
     case 'bfla':
       return {
         policies: { authorize: { rules: [{ name: 'admin-only', anyOf: ['admin'] }] } },
         note: 'function-level rule: only the admin role reaches this operation (roles from the route authentication)',
-        requires: SHARED_SECRETS,
       };
     case 'mass-assignment':
       return {
@@ -117,8 +114,7 @@ function block(f: Finding): Omit<FixBlock, 'route'> | undefined {
       if (/CORS/.test(f.title))
         return {
           policies: { cors: { origins: ['https://app.example.com'], credentials: true } },
-          note: 'only the listed origins are trusted, compared exactly',
-          requires: 'a cors policy',
+          note: 'only the listed origins are trusted, compared exactly; replace the example origin with yours',
         };
       if (/TRACE/.test(f.title))
         return {
