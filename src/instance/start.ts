@@ -97,6 +97,9 @@ export class ConfigRefusedError extends Error {
 
 type Loaded = Extract<LoadResult, { ok: true }>;
 
+/** How long a start waits for its shared state (Redis) before it listens anyway. */
+const STATE_READY_WAIT_MS = 3000;
+
 async function load(
   input: ConfigInput,
   definitions: readonly PolicyDefinition[],
@@ -153,6 +156,13 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       // The state's windows and expiry run on the same time as the policies that use it.
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     }));
+  // Limits fail open while the state cannot be reached: give it a moment before taking traffic.
+  if (options.state === undefined && (await state.whenReady?.(STATE_READY_WAIT_MS)) === false) {
+    logger.warn(
+      { event: 'state.not-ready' },
+      'state backend not reachable at start; limits follow onStateError',
+    );
+  }
   if (cluster.isWorker && state.backend === 'memory' && cluster.worker?.id === 1) {
     logger.warn({ event: 'state.per-worker' }, 'state backend memory: limits are counted per worker');
   }

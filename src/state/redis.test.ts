@@ -150,3 +150,23 @@ describe('redis state', () => {
     assert.equal(availability.at(-1), true);
   });
 });
+
+describe('redis state readiness', () => {
+  it('tells when the server answers, and gives up after the wait when nothing listens', async () => {
+    const redis = await startRedis();
+    const up = createRedisState({ url: redis.url, keyPrefix: 'ready:' });
+    try {
+      assert.equal(await up.whenReady?.(5_000), true);
+      assert.equal(await up.whenReady?.(1), true);
+    } finally {
+      await up.close();
+    }
+    await redis.stop();
+    const down = createRedisState({ url: redis.url, keyPrefix: 'ready:' });
+    try {
+      assert.equal(await down.whenReady?.(50), false);
+    } finally {
+      await down.close();
+    }
+  });
+});

@@ -136,6 +136,20 @@ export function createRedisState(options: RedisStateOptions): StateStore {
 
   return {
     backend: 'redis',
+    whenReady(waitMs) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          resolve(false);
+        }, waitMs);
+        client.once('ready', onReady);
+      });
+    },
     consume(key: string, spec: RateSpec, cost = 1): Promise<ConsumeResult> {
       const now = clock.now();
       return run('consume', async () =>

@@ -86,6 +86,11 @@ export interface StateObserver {
  */
 export interface StateStore {
   readonly backend: StateBackend;
+  /**
+   * Resolves true once the backend answers (at once for memory), false when `timeoutMs` passed first:
+   * a gateway waits on it before listening, so its limits do not fail open while it connects.
+   */
+  whenReady?(timeoutMs: number): Promise<boolean>;
   /** Atomically takes `cost` units from the rate rule at `key` if they are available. */
   consume(key: string, spec: RateSpec, cost?: number): MaybePromise<ConsumeResult>;
   /**
