@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fakeClock } from './helpers/context.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { getAnswer } from './helpers/problem.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 let healthy = false;
@@ -38,14 +39,7 @@ routes:
     await upstream.close();
   });
 
-  async function get(): Promise<{ status: number; code: string | undefined; retryAfter: string | null }> {
-    const response = await fetch(`${gateway.url}/x`, { signal: AbortSignal.timeout(5000) });
-    const text = await response.text();
-    const code = response.headers.get('content-type')?.includes('problem+json')
-      ? (JSON.parse(text) as { code: string }).code
-      : undefined;
-    return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
-  }
+  const get = () => getAnswer(`${gateway.url}/x`);
 
   test('opens on upstream failures, answers 503 without asking the upstream, and recovers after a probe', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await get()).status, 503);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { getAnswer } from './helpers/problem.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 let healthStatus = 200;
@@ -34,14 +35,7 @@ routes:
     await upstream.close();
   });
 
-  async function get(): Promise<{ status: number; code: string | undefined; retryAfter: string | null }> {
-    const response = await fetch(`${gateway.url}/x`, { signal: AbortSignal.timeout(5000) });
-    const text = await response.text();
-    const code = response.headers.get('content-type')?.includes('problem+json')
-      ? (JSON.parse(text) as { code: string }).code
-      : undefined;
-    return { status: response.status, code, retryAfter: response.headers.get('retry-after') };
-  }
+  const get = () => getAnswer(`${gateway.url}/x`);
 
   /**
    * Resolves once the gateway logged that the upstream's health changed to `status` (503: failed its
