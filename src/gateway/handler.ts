@@ -12,14 +12,21 @@ import { proxy } from './proxy.ts';
 import { GatewayRequest, type ListenerFacts, type Runtime } from './request.ts';
 import { endRequest } from './request-end.ts';
 import { hostOf } from './router.ts';
+import type { CompiledRoute } from './version.ts';
 import { sendDenial, sendProblem } from './writer.ts';
 
 export type { ListenerFacts, Runtime } from './request.ts';
 
+/** Takes over an admitted request instead of the proxy (a WebSocket handshake: websocket.ts). */
+export type Takeover = (x: GatewayRequest, route: CompiledRoute) => Promise<void>;
+
 /** The listener-facing side of the request path. */
 export interface RequestHandler {
-  /** The `request` (and, with `expectsContinue`, `checkContinue`) listener. */
-  handle(req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean): void;
+  /**
+   * The `request` (and, with `expectsContinue`, `checkContinue`) listener; with `takeover`, the request
+   * goes there instead of the proxy once the request phases admitted it.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean, takeover?: Takeover): void;
   /**
    * Answers a client error (a request timeout mid-body) on the request in flight on `socket`, with that
    * request's id; false when no request is in flight there or its answer has started.
@@ -31,7 +38,7 @@ export interface RequestHandler {
 export function createRequestHandler(runtime: Runtime, listener: ListenerFacts): RequestHandler {
   const inFlight = new WeakMap<Socket, GatewayRequest>();
   return {
-    handle(req, res, expectsContinue = false) {
+    handle(req, res, expectsContinue = false, takeover) {
       const x = new GatewayRequest(runtime, req, res, listener);
       x.version.inFlight++;
       runtime.observer.requestStarted();
@@ -40,7 +47,7 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
         if (inFlight.get(req.socket) === x) inFlight.delete(req.socket);
         endRequest(x);
       });
-      serve(x, expectsContinue).catch((error: unknown) => {
+      serve(x, expectsContinue, takeover).catch((error: unknown) => {
         runtime.log.error({ err: error, requestId: x.requestId }, 'request failed inside the gateway');
         if (!res.headersSent) void sendProblem(x, 'RAMPART_INTERNAL_ERROR');
         else res.destroy();
@@ -57,7 +64,7 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
   };
 }
 
-async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void> {
+async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Takeover): Promise<void> {
   const framing = framingProblem(x.req);
   if (framing !== undefined) {
     x.mustClose = true;
@@ -94,6 +101,7 @@ async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void>
   const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);
+  if (takeover !== undefined) return takeover(x, route);
   return proxy(x, route, expectsContinue && x.body === undefined);
 }
 

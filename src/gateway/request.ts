@@ -114,6 +114,8 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   bodyCounter: BodyCounter | undefined = undefined;
   /** The upstream body went to the client as it came (bytes out are counted by the call). */
   streamed = false;
+  /** The connection became a WebSocket (101): it ends when the session closes, not as a 499. */
+  upgraded = false;
 
   #query: URLSearchParams | undefined = undefined;
   #authn: AuthnRecord | undefined = undefined;

@@ -31,6 +31,7 @@ import { createRequestHandler, type ListenerFacts, type Runtime } from './handle
 import { headerOverflowCode } from './normalize-path.ts';
 import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
+import { createWebSocketGateway, isWebSocketUpgrade } from './websocket.ts';
 import { writeRawProblem } from './writer.ts';
 
 /** What a gateway is made of. */
@@ -147,8 +148,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     requireHostHeader: false,
     joinDuplicateHeaders: false,
     insecureHTTPParser: false,
+    // WebSocket handshakes go to 'upgrade' (websocket.ts); other Upgrade requests are plain requests.
+    shouldUpgradeCallback: isWebSocketUpgrade,
   };
   const servers: Server[] = [];
+  const websockets = createWebSocketGateway();
   const urls: { http?: string; https?: string } = {};
 
   const limiter = createConnectionLimiter(() => ({
@@ -170,6 +174,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const handler = createRequestHandler(runtime, facts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res, true));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      websockets.upgrade(handler, req, socket, head),
+    );
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
       const code =
@@ -253,11 +260,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       current = next;
       startVersion(next);
       retiring.add(previous);
+      websockets.reloaded(next);
       runtime.release(previous);
     },
     async close() {
       if (draining) return;
       draining = true;
+      websockets.goingAway();
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
       const deadline = Date.now() + timeout;
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
