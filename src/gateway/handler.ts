@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors/codes.ts';
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
 import { framingProblem } from './framing.ts';
+import { http2Problem } from './http2-request.ts';
 import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import { runRequestPhase } from './pipeline.ts';
@@ -65,7 +66,7 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
 }
 
 async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Takeover): Promise<void> {
-  const framing = framingProblem(x.req);
+  const framing = x.req.httpVersionMajor === 2 ? http2Problem(x.req) : framingProblem(x.req);
   if (framing !== undefined) {
     x.mustClose = true;
     return sendProblem(x, framing);

@@ -168,6 +168,7 @@ function openUpstream(
   // ws makes its own key, version and extension offer; the subprotocols go as the client listed them.
   for (const name of Object.keys(head.headers))
     if (name.startsWith('sec-websocket-')) delete head.headers[name];
+  if (socket.destroyed) return Promise.resolve({ kind: 'client-gone' });
   return new Promise((resolve) => {
     const upstream = new WebSocket(`${settings.upstreamOrigin}${head.path}`, [...protocols], {
       headers: head.headers,
