@@ -399,3 +399,48 @@ routes:
     }
   });
 });
+
+describe('HTTP/2 timeouts', () => {
+  let upstream: TestUpstream;
+  let gateway: TestGateway;
+  before(async () => {
+    upstream = await startUpstream();
+    gateway = await startTestGateway(`
+version: 1
+server: { h2c: { port: 0 }, keepAliveTimeout: 200ms, headersTimeout: 300ms, requestTimeout: 300ms }
+upstreams: { app: { url: ${upstream.url} } }
+routes:
+  - { name: a, match: { path: /* }, upstream: app }
+`);
+  });
+  after(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  test('sends an idle session a GOAWAY after keepAliveTimeout', async () => {
+    const session = await connectH2(gateway.urls.h2c!);
+    try {
+      const goaway = new Promise<number>((resolve) =>
+        session.once('goaway', (code: number) => resolve(code)),
+      );
+      assert.equal((await h2(session, { method: 'GET', path: '/x' })).status, 200);
+      assert.equal(await goaway, constants.NGHTTP2_NO_ERROR);
+    } finally {
+      session.destroy();
+    }
+  });
+
+  test('resets a stream whose request body stalls past requestTimeout', async () => {
+    const session = await connectH2(gateway.urls.h2c!);
+    try {
+      const stream = session.request({ ':method': 'POST', ':path': '/slow' });
+      stream.write('part of a body');
+      stream.on('error', () => {});
+      await new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      assert.equal(stream.rstCode, constants.NGHTTP2_CANCEL);
+    } finally {
+      session.destroy();
+    }
+  });
+});

@@ -124,6 +124,12 @@ routes:
     match: { path: /refuse/* }
     upstream: app
     websocket: {}
+  - name: inspected
+    match: { path: /inspected/* }
+    upstream: app
+    websocket: {}
+    policies:
+      detect: {}
   - name: plain
     match: { path: /plain/* }
     upstream: app
@@ -188,6 +194,17 @@ describe('WebSockets through the gateway', () => {
     assert.equal(refused.status, 401);
     assert.equal((refused.body as Record<string, unknown>).code, 'RAMPART_AUTHN_UNAUTHORIZED');
     assert.equal(upstream.handshakes.length, before);
+  });
+
+  test('runs detect on the handshake: an injection in the query is refused 403 before any upgrade', async () => {
+    const before = upstream.handshakes.length;
+    const attack = await connect(`${wsUrl}/inspected/feed?q=${encodeURIComponent("1' OR '1'='1")}`);
+    assert.equal(attack.kind, 'refused');
+    assert.equal((attack as { status: number }).status, 403);
+    assert.equal((attack as { body: Record<string, unknown> }).body.code, 'RAMPART_THREAT_DETECTED');
+    assert.equal(upstream.handshakes.length, before);
+    const clean = opened(await connect(`${wsUrl}/inspected/feed?q=news`));
+    clean.terminate();
   });
 
   test('closes with 1009 when a client message is over maxMessageBytes', async () => {

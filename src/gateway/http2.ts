@@ -28,14 +28,22 @@ export interface Http2Limits {
   readonly maxHeaderListSize: number;
   readonly maxStreamResets: number;
   readonly streamResetWindowMs: number;
+  /** A session with no open stream and no traffic for this long gets a GOAWAY (HTTP/1.1's keep-alive). */
+  readonly idleTimeoutMs: number;
+  /** A stream whose request has not ended after this long without traffic is reset (requestTimeout). */
+  readonly requestTimeoutMs: number;
 }
 
 type ServerSettings = NonNullable<RampartConfig['server']>;
 
 /** The limits the config asks for (header list: `server.maxHeaderBytes` unless set). */
-export function http2Limits(settings: ServerSettings): Http2Limits {
+export function http2Limits(
+  settings: ServerSettings,
+  timeouts: { readonly idleTimeoutMs: number; readonly requestTimeoutMs: number },
+): Http2Limits {
   const http2 = settings.http2;
   return {
+    ...timeouts,
     maxConcurrentStreams: http2?.maxConcurrentStreams ?? 100,
     maxHeaderListSize: parseBytes(http2?.maxHeaderListSize ?? settings.maxHeaderBytes ?? '16kb'),
     maxStreamResets: http2?.maxStreamResets ?? 200,
@@ -75,7 +83,20 @@ export function createHttp2Sessions(limits: Http2Limits, context: Http2Context):
     session.on('error', () => {});
     let windowStart = context.clock.now();
     let resets = 0;
+    let open = 0;
+    // Fires after idleTimeoutMs without a byte either way; a session with streams open (a slow
+    // upstream) is left alone, its streams have their own timeout.
+    session.setTimeout(limits.idleTimeoutMs, () => {
+      if (open === 0 && !session.closed) session.close();
+    });
     session.on('stream', (stream) => {
+      open++;
+      stream.once('close', () => open--);
+      // Like HTTP/1.1's requestTimeout: the request must arrive whole; the answer may take its time.
+      if (!stream.endAfterHeaders) {
+        stream.setTimeout(limits.requestTimeoutMs, () => stream.close(constants.NGHTTP2_CANCEL));
+        stream.once('end', () => stream.setTimeout(0));
+      }
       // 'aborted' fires for a reset from the peer before the answer ended, never for the gateway's own.
       stream.once('aborted', () => {
         const now = context.clock.now();

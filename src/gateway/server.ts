@@ -155,7 +155,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const servers: Server[] = [];
   const websockets = createWebSocketGateway();
   const urls: { http?: string; https?: string; h2c?: string } = {};
-  const http2 = createHttp2Sessions(http2Limits(settings), {
+  const http2Timeouts = {
+    idleTimeoutMs: serverOptions.keepAliveTimeout,
+    requestTimeoutMs: serverOptions.requestTimeout,
+  };
+  const http2 = createHttp2Sessions(http2Limits(settings, http2Timeouts), {
     clock,
     log: options.log,
     rapidReset(clientIp, resets) {
