@@ -28,7 +28,11 @@ async function startEchoUpstream(): Promise<{
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      ws.on('message', (data, isBinary) => {
+        if (data.toString() === 'close-me') ws.close(4001, 'done here');
+        else if (data.toString() === 'big-answer') ws.send(Buffer.alloc(64 * 1024));
+        else ws.send(data, { binary: isBinary });
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,6 +120,10 @@ routes:
     websocket: {}
     policies:
       cors: { origins: [https://app.example.com] }
+  - name: small-answers
+    match: { path: /small-answers/* }
+    upstream: app
+    websocket: { maxUpstreamMessageBytes: 16kb }
   - name: idle
     match: { path: /idle/* }
     upstream: app
@@ -213,6 +221,20 @@ describe('WebSockets through the gateway', () => {
     ws.send(Buffer.alloc(2048, 1));
     assert.equal((await done).code, 1009);
     assert.ok(gateway.events.some((event) => event.rule === 'message-too-large'));
+  });
+
+  test("relays the upstream's close code and reason to the client", async () => {
+    const ws = opened(await connect(`${wsUrl}/chat/closing`, { headers: { 'x-api-key': key } }));
+    const done = closed(ws);
+    ws.send('close-me');
+    assert.deepEqual(await done, { code: 4001, reason: 'done here' });
+  });
+
+  test('closes both sides with 1009 when an upstream message is over maxUpstreamMessageBytes', async () => {
+    const ws = opened(await connect(`${wsUrl}/small-answers/x`));
+    const done = closed(ws);
+    ws.send('big-answer');
+    assert.equal((await done).code, 1009);
   });
 
   test('closes with 1008 when client messages go over the rate (clock standing still)', async () => {

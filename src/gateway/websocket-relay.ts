@@ -104,7 +104,11 @@ export function relay(
       });
     } else x.log.debug({ requestId: x.requestId, err: error }, 'websocket client error');
   });
+  // ws reports its own side's close of an upstream protocol error as 1006 (abnormal): the client is
+  // told the reason instead (1009 for an upstream message over maxUpstreamMessageBytes).
+  let upstreamFault: number | undefined;
   upstream.on('error', (error) => {
+    if (isTooBig(error)) upstreamFault = CLOSE.tooBig;
     x.log.debug({ requestId: x.requestId, err: error }, 'websocket upstream error');
   });
   client.on('close', (code: number, reason: Buffer) => {
@@ -112,6 +116,12 @@ export function relay(
     closeSide(upstream, code, reason.toString());
     ended(session);
   });
-  upstream.on('close', (code: number, reason: Buffer) => closeSide(client, code, reason.toString()));
+  upstream.on('close', (code: number, reason: Buffer) =>
+    closeSide(
+      client,
+      upstreamFault ?? code,
+      upstreamFault === undefined ? reason.toString() : 'upstream message too big',
+    ),
+  );
   return session;
 }
