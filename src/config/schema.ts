@@ -40,6 +40,10 @@ const HttpsListener = Type.Object(
     cert: Type.String({ description: 'PEM certificate chain file' }),
     key: Type.String({ description: 'PEM private key file' }),
     minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], { default: 'TLSv1.2' }),
+    http2: Type.Boolean({
+      default: false,
+      description: 'offer HTTP/2 by ALPN (h2, then http/1.1 for clients without it)',
+    }),
     clientCertificates: Type.Optional(
       Type.Object(
         {
@@ -67,10 +71,47 @@ const HttpsListener = Type.Object(
   { additionalProperties: false },
 );
 
+/** HTTP/2 limits (docs/protocols.md): per connection, on the TLS listener with `http2` and on h2c. */
+const Http2Settings = Type.Object(
+  {
+    maxConcurrentStreams: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 100,
+      description: 'streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)',
+    }),
+    maxHeaderListSize: Type.Optional(
+      Type.Union([Bytes], {
+        description: 'decoded header list a request may carry (default: server.maxHeaderBytes, 16kb)',
+      }),
+    ),
+    maxStreamResets: Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      default: 200,
+      description:
+        'streams a client may reset before their answer within streamResetWindow; past it the connection ends with GOAWAY (rapid reset, CVE-2023-44487)',
+    }),
+    streamResetWindow: Type.Union([Duration], { default: '10s' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** A cleartext HTTP/2 listener (h2c with prior knowledge; no HTTP/1.1 on it). */
+const H2cListener = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', description: 'address to bind' }),
+    port: Port,
+  },
+  { additionalProperties: false },
+);
+
 const ServerSettings = Type.Object(
   {
     http: Type.Optional(HttpListener),
     https: Type.Optional(HttpsListener),
+    h2c: Type.Optional(H2cListener),
+    http2: Type.Optional(Http2Settings),
     trustedProxies: Type.Array(Type.String({ maxLength: 64 }), {
       default: [],
       maxItems: 1024,
@@ -283,6 +324,46 @@ const RouteMatch = Type.Object(
   { additionalProperties: false },
 );
 
+/** A route's WebSocket settings (docs/protocols.md): present means the route proxies upgrades. */
+const RouteWebSocket = Type.Object(
+  {
+    maxMessageBytes: Type.Union([Bytes], {
+      default: '1mb',
+      description: 'largest message a client may send; a larger one closes the connection with 1009',
+    }),
+    maxUpstreamMessageBytes: Type.Union([Bytes], {
+      default: '16mb',
+      description: 'largest message taken from the upstream (closes both sides with 1009)',
+    }),
+    messagesPerSecond: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1_000_000,
+        description: 'client messages per second per connection; over it the connection closes with 1008',
+      }),
+    ),
+    messageBurst: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: 'messages allowed at once above the rate (default: one second of the rate)',
+      }),
+    ),
+    idleTimeout: Type.Union([Duration], {
+      default: '5m',
+      description: 'a connection with no message either way for this long is closed (1001)',
+    }),
+    origins: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
+        maxItems: 1000,
+        description:
+          "origins a browser handshake may come from (as in cors); default: the route's cors origins, else same-origin only",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** The settings every policy block accepts besides its own. */
 export const PolicyModeSettings = Type.Object({
   mode: Type.Optional(Type.Union(POLICY_MODES.map((mode) => Type.Literal(mode)))),
@@ -315,6 +396,7 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
       ),
       allowMethodOverride: Type.Boolean({ default: false }),
       allowUrlRewriteHeaders: Type.Boolean({ default: false }),
+      websocket: Type.Optional(RouteWebSocket),
       public: Type.Optional(
         Type.Object(
           { reason: Type.String({ minLength: 1, maxLength: 512, description: 'why anyone may call it' }) },

@@ -1,5 +1,6 @@
 // Checks the schema cannot express: every route's upstream exists, route names are unique, and the
 // admin listener (which mints keys) is not reachable beyond loopback without a token.
+import { compileOriginList } from '../lib/origin-list.ts';
 import type { ConfigError } from './errors.ts';
 import type { RampartConfig } from './schema.ts';
 import { type ConfigSource, errorAt, positionOf } from './source.ts';
@@ -26,6 +27,15 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
       const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
       const message = `no upstream named "${route.upstream}" in upstreams${hint}`;
       errors.push(errorAt(source, ['routes', index, 'upstream'], message, 'unknown-upstream'));
+    }
+    const origins = route.websocket?.origins;
+    if (origins !== undefined) {
+      try {
+        compileOriginList(origins);
+      } catch (error) {
+        const message = (error as Error).message;
+        errors.push(errorAt(source, ['routes', index, 'websocket', 'origins'], message, 'schema-value'));
+      }
     }
     const first = firstRoute.get(route.name);
     if (first === undefined) {

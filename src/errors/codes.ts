@@ -14,6 +14,11 @@ export const ERROR_CODES = {
   RAMPART_HTTP_METHOD_REFUSED: { status: 405, title: 'Method not allowed' },
   RAMPART_HTTP_METHOD_OVERRIDE_REFUSED: { status: 400, title: 'Method override not allowed on this route' },
   RAMPART_HTTP_HTTPS_REQUIRED: { status: 308, title: 'HTTPS required' },
+  // WebSocket handshakes (src/gateway/websocket.ts).
+  RAMPART_WEBSOCKET_NOT_ENABLED: { status: 400, title: 'WebSocket not offered on this route' },
+  RAMPART_WEBSOCKET_BAD_HANDSHAKE: { status: 400, title: 'WebSocket handshake not valid' },
+  RAMPART_WEBSOCKET_ORIGIN_REFUSED: { status: 403, title: 'WebSocket origin not allowed' },
+  RAMPART_WEBSOCKET_GOING_AWAY: { status: 503, title: 'Service temporarily unavailable' },
   // Routing.
   RAMPART_ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
   RAMPART_ROUTE_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

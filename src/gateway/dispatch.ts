@@ -65,6 +65,9 @@ export async function dispatch(
   retry?.request(clock.now());
   // Only a failure before the response head can be retried: after it, bytes may be on their way out.
   for (let attempt = 1; ; attempt++) {
+    // The client left while the request phases ran (a reset HTTP/2 stream, a closed socket): the
+    // upstream is not asked to do work nobody will read (rapid reset, CVE-2023-44487).
+    if (x.finished) return { kind: 'client-gone' };
     const call = new UpstreamCall();
     x.call = call;
     upstream.pool.dispatch(request, call);

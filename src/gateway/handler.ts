@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors/codes.ts';
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
 import { framingProblem } from './framing.ts';
+import { http2Problem } from './http2-request.ts';
 import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
 import { normalizeTarget } from './normalize-path.ts';
 import { runRequestPhase } from './pipeline.ts';
@@ -12,14 +13,21 @@ import { proxy } from './proxy.ts';
 import { GatewayRequest, type ListenerFacts, type Runtime } from './request.ts';
 import { endRequest } from './request-end.ts';
 import { hostOf } from './router.ts';
+import type { CompiledRoute } from './version.ts';
 import { sendDenial, sendProblem } from './writer.ts';
 
 export type { ListenerFacts, Runtime } from './request.ts';
 
+/** Takes over an admitted request instead of the proxy (a WebSocket handshake: websocket.ts). */
+export type Takeover = (x: GatewayRequest, route: CompiledRoute) => Promise<void>;
+
 /** The listener-facing side of the request path. */
 export interface RequestHandler {
-  /** The `request` (and, with `expectsContinue`, `checkContinue`) listener. */
-  handle(req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean): void;
+  /**
+   * The `request` (and, with `expectsContinue`, `checkContinue`) listener; with `takeover`, the request
+   * goes there instead of the proxy once the request phases admitted it.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean, takeover?: Takeover): void;
   /**
    * Answers a client error (a request timeout mid-body) on the request in flight on `socket`, with that
    * request's id; false when no request is in flight there or its answer has started.
@@ -31,7 +39,7 @@ export interface RequestHandler {
 export function createRequestHandler(runtime: Runtime, listener: ListenerFacts): RequestHandler {
   const inFlight = new WeakMap<Socket, GatewayRequest>();
   return {
-    handle(req, res, expectsContinue = false) {
+    handle(req, res, expectsContinue = false, takeover) {
       const x = new GatewayRequest(runtime, req, res, listener);
       x.version.inFlight++;
       runtime.observer.requestStarted();
@@ -40,7 +48,7 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
         if (inFlight.get(req.socket) === x) inFlight.delete(req.socket);
         endRequest(x);
       });
-      serve(x, expectsContinue).catch((error: unknown) => {
+      serve(x, expectsContinue, takeover).catch((error: unknown) => {
         runtime.log.error({ err: error, requestId: x.requestId }, 'request failed inside the gateway');
         if (!res.headersSent) void sendProblem(x, 'RAMPART_INTERNAL_ERROR');
         else res.destroy();
@@ -57,8 +65,8 @@ export function createRequestHandler(runtime: Runtime, listener: ListenerFacts):
   };
 }
 
-async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void> {
-  const framing = framingProblem(x.req);
+async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Takeover): Promise<void> {
+  const framing = x.req.httpVersionMajor === 2 ? http2Problem(x.req) : framingProblem(x.req);
   if (framing !== undefined) {
     x.mustClose = true;
     return sendProblem(x, framing);
@@ -94,6 +102,7 @@ async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void>
   const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);
+  if (takeover !== undefined) return takeover(x, route);
   return proxy(x, route, expectsContinue && x.body === undefined);
 }
 

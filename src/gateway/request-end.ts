@@ -12,7 +12,7 @@ export const CLIENT_CLOSED_STATUS = 499;
 export function endRequest(x: GatewayRequest): void {
   if (x.finished) return;
   x.finished = true;
-  if (!x.res.writableFinished) {
+  if (!x.res.writableFinished && !x.upgraded) {
     // A body the upstream broke is the upstream's failure (502); otherwise the client left (499).
     x.clientGone = !x.upstreamBroke;
     x.status = x.upstreamBroke ? 502 : CLIENT_CLOSED_STATUS;

@@ -24,6 +24,7 @@ import type {
 import { AuthnRecord, OperationMemo } from '../policies/request-shared.ts';
 import type { BodyCounter } from './body.ts';
 import { clientCertificateOf } from './client-certificate.ts';
+import { http2HasBody } from './http2-request.ts';
 import type { PhaseContext, PhaseReporter } from './pipeline.ts';
 import { canonicalIp, clientIpOf, isAcceptableRequestId } from './trusted-proxies.ts';
 import type { UpstreamCall } from './upstream/upstream-call.ts';
@@ -52,6 +53,7 @@ const NOT_ROUTED: RouteInfo = Object.freeze({ name: '', upstream: '', pattern: '
 
 /** Whether the request announces a body (chunked, or a non-zero Content-Length). */
 export function hasBody(req: IncomingMessage): boolean {
+  if (req.httpVersionMajor === 2) return http2HasBody(req);
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
@@ -114,6 +116,8 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   bodyCounter: BodyCounter | undefined = undefined;
   /** The upstream body went to the client as it came (bytes out are counted by the call). */
   streamed = false;
+  /** The connection became a WebSocket (101): it ends when the session closes, not as a 499. */
+  upgraded = false;
 
   #query: URLSearchParams | undefined = undefined;
   #authn: AuthnRecord | undefined = undefined;

@@ -28,9 +28,11 @@ import {
   within,
 } from './connection-limits.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
+import { createHttp2Sessions, http2Front, http2Limits } from './http2.ts';
 import { headerOverflowCode } from './normalize-path.ts';
 import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
+import { createWebSocketGateway, isWebSocketUpgrade } from './websocket.ts';
 import { writeRawProblem } from './writer.ts';
 
 /** What a gateway is made of. */
@@ -51,7 +53,7 @@ export interface GatewayOptions {
 /** A running gateway. */
 export interface Gateway {
   /** Listening addresses, e.g. `{ http: 'http://127.0.0.1:8080' }`. */
-  readonly urls: { readonly http?: string; readonly https?: string };
+  readonly urls: { readonly http?: string; readonly https?: string; readonly h2c?: string };
   readonly ready: boolean;
   /** The running config version's id (changes on every successful reload). */
   readonly versionId: number;
@@ -147,16 +149,42 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     requireHostHeader: false,
     joinDuplicateHeaders: false,
     insecureHTTPParser: false,
+    // WebSocket handshakes go to 'upgrade' (websocket.ts); other Upgrade requests are plain requests.
+    shouldUpgradeCallback: isWebSocketUpgrade,
   };
   const servers: Server[] = [];
-  const urls: { http?: string; https?: string } = {};
+  const websockets = createWebSocketGateway();
+  const urls: { http?: string; https?: string; h2c?: string } = {};
+  const http2Timeouts = {
+    idleTimeoutMs: serverOptions.keepAliveTimeout,
+    requestTimeoutMs: serverOptions.requestTimeout,
+  };
+  const http2 = createHttp2Sessions(http2Limits(settings, http2Timeouts), {
+    clock,
+    log: options.log,
+    rapidReset(clientIp, resets) {
+      options.log.warn({ clientIp, resets }, 'HTTP/2 connection closed: too many stream resets');
+      options.observer.securityEvent({
+        policy: 'http2',
+        rule: 'rapid-reset',
+        reason: `${resets} streams reset by the client within the window`,
+        severity: 'high',
+        outcome: 'denied',
+        requestId: randomUUID(),
+        route: undefined,
+        clientIp,
+        consumerId: undefined,
+        time: clock.now(),
+      });
+    },
+  });
 
   const limiter = createConnectionLimiter(() => ({
     maxPerIp: current.config.server?.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
     trustedProxies: current.trustedProxies,
   }));
-  const attach = (server: Server, facts: ListenerFacts): void => {
-    limitConnections(server, limiter, facts.secure, (socket) =>
+  const attach = (server: Server, facts: ListenerFacts, speaksHttp2 = false): void => {
+    limitConnections(server, limiter, facts.secure || speaksHttp2, (socket) =>
       options.observer.requestFinished(
         writeRawProblem(
           socket,
@@ -167,9 +195,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ),
       ),
     );
-    const handler = createRequestHandler(runtime, facts);
+    const handler = speaksHttp2
+      ? http2Front(createRequestHandler(runtime, facts))
+      : createRequestHandler(runtime, facts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res, true));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      websockets.upgrade(handler, req, socket, head),
+    );
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
       const code =
@@ -191,7 +224,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
     });
     // CONNECT never reaches 'request'; no route proxies tunnels.
-    server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      // An HTTP/2 CONNECT is a stream with a response object: refused through the request path.
+      if (req.httpVersionMajor === 2) return handler.handle(req, socket as unknown as ServerResponse);
       const requestId = randomUUID();
       const header = current.settings.requestIdHeader;
       options.observer.requestFinished(
@@ -203,8 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const https = settings.https;
   if (https !== undefined) {
-    const server = createHttpsServer({
-      ...serverOptions,
+    const tls = {
       cert: readFileSync(resolve(baseDir, https.cert)),
       key: readFileSync(resolve(baseDir, https.key)),
       minVersion: https.minVersion,
@@ -215,8 +249,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             requestCert: true,
             rejectUnauthorized: https.clientCertificates.required,
           }),
-    });
-    attach(server, { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined });
+    };
+    const server = https.http2
+      ? (http2.createListener(tls, serverOptions) as unknown as Server)
+      : createHttpsServer({ ...serverOptions, ...tls });
+    attach(
+      server,
+      { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined },
+      https.http2,
+    );
     urls.https = `https://${await listen(server, https.host, https.port)}`;
   }
   const http =
@@ -231,6 +272,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       redirectToHttpsPort: http.redirectToHttps ? httpsPort : undefined,
     });
     urls.http = `http://${await listen(server, http.host, http.port)}`;
+  }
+  if (settings.h2c !== undefined) {
+    const server = http2.createListener(undefined, serverOptions) as unknown as Server;
+    // h2c: nothing readable can be written to a refused connection, so it is closed (as TLS ones are).
+    attach(server, { secure: false, hsts: undefined, redirectToHttpsPort: undefined }, true);
+    urls.h2c = `http://${await listen(server, settings.h2c.host, settings.h2c.port)}`;
   }
   ready = true;
 
@@ -253,15 +300,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       current = next;
       startVersion(next);
       retiring.add(previous);
+      websockets.reloaded(next);
       runtime.release(previous);
     },
     async close() {
       if (draining) return;
       draining = true;
+      websockets.goingAway();
+      http2.goingAway();
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
       const deadline = Date.now() + timeout;
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
-      for (const server of servers) server.closeIdleConnections();
+      // HTTP/2 listeners track no HTTP/1.1 connections of their own (h2c) or only idle ones (TLS).
+      for (const server of servers) server.closeIdleConnections?.();
       if (inFlight()) {
         // Answers written from now on carry `Connection: close`; wait for the last one, bounded.
         let timer: NodeJS.Timeout | undefined;
@@ -271,7 +322,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
         clearTimeout(timer);
       }
-      for (const server of servers) server.closeAllConnections();
+      for (const server of servers) server.closeAllConnections?.();
       // Bounded: shutdownTimeout is a promise to the operator, whatever a client or upstream does.
       const left = () => Math.max(250, deadline - Date.now());
       if (!(await within(Promise.all(closed), left()))) limiter.destroyAll();

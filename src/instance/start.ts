@@ -60,7 +60,7 @@ export interface RampartOptions {
 export interface Rampart {
   /** Listening addresses, e.g. `{ http: 'http://127.0.0.1:8080' }`. */
   readonly urls: Gateway['urls'];
-  /** The first listening address (HTTP, else HTTPS). */
+  /** The first listening address (HTTP, else HTTPS, else h2c). */
   readonly url: string;
   readonly adminUrl: string | undefined;
   readonly gateway: Gateway;
@@ -242,7 +242,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   let closing: Promise<void> | undefined;
   return {
     urls: gateway.urls,
-    url: gateway.urls.http ?? gateway.urls.https ?? '',
+    url: gateway.urls.http ?? gateway.urls.https ?? gateway.urls.h2c ?? '',
     adminUrl: admin?.url,
     gateway,
     logger,

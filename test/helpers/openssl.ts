@@ -1,5 +1,6 @@
 // The openssl CLI for tests that make certificates at test time (CI installs it; a skip reason otherwise).
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 function opensslAvailable(): boolean {
   try {
@@ -18,4 +19,28 @@ export const skipWithoutOpenssl: false | string = opensslAvailable()
 /** Runs openssl in `dir` (bounded in time; output discarded). */
 export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+}
+
+/** Makes a one-day self-signed P-256 certificate for `localhost` in `dir`; returns the PEM file paths. */
+export function selfSignedCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  return { cert, key };
 }
