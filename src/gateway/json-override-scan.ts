@@ -1,6 +1,10 @@
 // A streaming check for a top-level `_method` member in a JSON body too large (or too chunked) to
 // buffer: the bytes pass through unchanged while a small tokenizer follows the nesting and decodes
 // only the member names of the top-level object; the stream fails as soon as one is `_method`.
+// The tokenizer runs only once the body could hold such a name: a member name decodes to `_method`
+// only through the letters `method` or a `\u` escape, so until either appears (native searches, the
+// seams between chunks included) the chunks pass untouched and are kept, to be replayed through the
+// tokenizer when one does. Past REPLAY_LIMIT kept bytes the tokenizer catches up and runs from there.
 import { Transform, type TransformCallback } from 'node:stream';
 
 const TARGET = '_method';
@@ -21,8 +25,16 @@ const SIMPLE_ESCAPES: Record<number, string> = {
   116: '\t',
 };
 
+const REPLAY_LIMIT = 1024 * 1024;
+// Bytes of the previous chunk kept to find `method` or `\u` across a chunk boundary.
+const SEAM = 'method'.length - 1;
+
 /** Passes a JSON body through and fails with MethodOverrideInBodyError on a top-level `_method`. */
 export class JsonOverrideScan extends Transform {
+  /** The chunks seen while no name could be `_method` (undefined once the tokenizer runs). */
+  #kept: Buffer[] | undefined = [];
+  #keptBytes = 0;
+  #tail: Buffer | undefined;
   #started = false;
   /** Not a JSON object at the top: nothing to look for. */
   #off = false;
@@ -38,11 +50,27 @@ export class JsonOverrideScan extends Transform {
   #key: string | undefined;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (!this.#off && this.#scan(chunk)) {
+    if (!this.#off && this.#inspect(chunk)) {
       done(new MethodOverrideInBodyError('_method member in a JSON body'));
       return;
     }
     done(null, chunk);
+  }
+
+  /** True when a top-level `_method` member name ended in this chunk (or one kept before it). */
+  #inspect(chunk: Buffer): boolean {
+    const kept = this.#kept;
+    if (kept === undefined) return this.#scan(chunk);
+    if (!mayName(this.#tail, chunk) && this.#keptBytes + chunk.length <= REPLAY_LIMIT) {
+      kept.push(chunk);
+      this.#keptBytes += chunk.length;
+      this.#tail = lastBytes(this.#tail, chunk);
+      return false;
+    }
+    this.#kept = undefined;
+    this.#tail = undefined;
+    for (const earlier of kept) if (this.#off || this.#scan(earlier)) return !this.#off;
+    return !this.#off && this.#scan(chunk);
   }
 
   /** True when a top-level `_method` member name ended in this chunk. */
@@ -140,6 +168,21 @@ interface ScanState {
   hex: number;
   expectKey: boolean;
   key: string | undefined;
+}
+
+/** The last SEAM bytes of the body so far. */
+function lastBytes(tail: Buffer | undefined, chunk: Buffer): Buffer {
+  if (chunk.length >= SEAM || tail === undefined) return chunk.subarray(Math.max(0, chunk.length - SEAM));
+  const joined = Buffer.concat([tail, chunk]);
+  return joined.subarray(Math.max(0, joined.length - SEAM));
+}
+
+/** Whether `chunk` (with the end of the chunk before it) holds `method` or a `\u` escape. */
+function mayName(tail: Buffer | undefined, chunk: Buffer): boolean {
+  if (chunk.indexOf('method') !== -1 || chunk.indexOf('\\u') !== -1) return true;
+  if (tail === undefined) return false;
+  const seam = Buffer.concat([tail, chunk.subarray(0, SEAM)]);
+  return seam.indexOf('method') !== -1 || seam.indexOf('\\u') !== -1;
 }
 
 /** A member name grown by `text`, or undefined once it is longer than `_method` (it cannot match). */

@@ -38,18 +38,21 @@ export function overrideBodyKind(contentType: string | string[] | undefined): Ov
   return undefined;
 }
 
+/** JSON bodies up to this size are buffered to be screened (one or two socket reads); larger ones stream. */
+const SCREEN_BY_BUFFER_MAX_JSON = 16 * 1024;
+
 /**
  * Whether the gateway buffers this body only to screen it: form bodies always (they are small; over
- * the buffering limit they are refused with 413), JSON ones when their declared length fits the
- * buffer (a larger or chunked one streams on unscreened unless a policy buffers it). Multipart bodies
- * are screened while they stream (`screenStreamedBody`).
+ * the buffering limit they are refused with 413), JSON ones when their declared length is small (a
+ * larger or chunked one is screened as it streams, `screenStreamedBody`, which costs a native search
+ * per chunk unless the body could name `_method`). Multipart bodies are screened while they stream.
  */
 export function buffersToScreen(req: IncomingMessage, maxBufferedBytes: number): boolean {
   const kind = overrideBodyKind(req.headers['content-type']);
   if (kind === 'form') return true;
   if (kind !== 'json') return false;
   const length = Number(req.headers['content-length']);
-  return Number.isInteger(length) && length <= maxBufferedBytes;
+  return Number.isInteger(length) && length <= Math.min(maxBufferedBytes, SCREEN_BY_BUFFER_MAX_JSON);
 }
 
 function decodeName(raw: string): string {

@@ -17,26 +17,32 @@ export interface RequestWaiters {
 
 /** Creates the waiters. */
 export function createRequestWaiters(): RequestWaiters {
-  // Two generations instead of an LRU: O(1) per request, no iterator, between KEPT and 2×KEPT kept.
-  let recent = new Map<string, FinishedRequest>();
-  let older = new Map<string, FinishedRequest>();
+  // A ring of the last records: one array store per request, no hashing of ids. Waiters are rare
+  // (tests, embedders), so a late one scans the ring.
+  const ring: Array<FinishedRequest | undefined> = new Array(KEPT_RECORDS);
+  let next = 0;
   const pending = new Map<
     string,
     Array<{ resolve: (record: FinishedRequest) => void; reject: (e: Error) => void }>
   >();
   let pendingCount = 0;
   const finished = (record: FinishedRequest) => {
-    if (recent.size >= KEPT_RECORDS) {
-      older = recent;
-      recent = new Map();
-    }
-    recent.set(record.requestId, record);
+    ring[next] = record;
+    next = next + 1 === KEPT_RECORDS ? 0 : next + 1;
     if (pendingCount === 0) return;
     const waiting = pending.get(record.requestId);
     if (waiting === undefined) return;
     pending.delete(record.requestId);
     pendingCount -= waiting.length;
     for (const waiter of waiting) waiter.resolve(record);
+  };
+  const known = (requestId: string): FinishedRequest | undefined => {
+    for (let i = 1; i <= KEPT_RECORDS; i++) {
+      const record = ring[(next - i + KEPT_RECORDS) % KEPT_RECORDS];
+      if (record === undefined) return undefined;
+      if (record.requestId === requestId) return record;
+    }
+    return undefined;
   };
   return {
     observe(observer) {
@@ -49,8 +55,8 @@ export function createRequestWaiters(): RequestWaiters {
       };
     },
     wait(requestId) {
-      const known = recent.get(requestId) ?? older.get(requestId);
-      if (known !== undefined) return Promise.resolve(known);
+      const record = known(requestId);
+      if (record !== undefined) return Promise.resolve(record);
       if (pendingCount >= MAX_WAITERS) return Promise.reject(new RangeError('too many request waiters'));
       return new Promise((resolve, reject) => {
         const list = pending.get(requestId) ?? [];

@@ -76,6 +76,33 @@ describe('jwt with a shared secret', () => {
     }
   });
 
+  test('remembers a forged token by its hash: the second try is refused without a signature check', async () => {
+    const handlers = build(sharedSecret);
+    const forged = `Bearer ${await sign('HS256', bytes('random'))}`;
+    const first = handlers.onRequest!(contextFor({ clock, headers: { authorization: forged } }));
+    assert.ok(first instanceof Promise, 'the first try is verified');
+    assert.equal(
+      ((await first) as Verdict).kind === 'deny' && ((await first) as Verdict & { rule?: string }).rule,
+      'signature',
+    );
+    const again = handlers.onRequest!(contextFor({ clock, headers: { authorization: forged } }));
+    assert.ok(!(again instanceof Promise), 'the second is answered from the hash');
+    assert.equal(
+      (again as Verdict).kind === 'deny' && (again as Verdict & { rule?: string }).rule,
+      'signature',
+    );
+    // A token refused for its time is not remembered: it is checked again (so it passes once valid).
+    const early = `Bearer ${await sign('HS256', bytes(STRONG), { nbf: nowSec + 120 })}`;
+    const notYet = (await handlers.onRequest!(
+      contextFor({ clock, headers: { authorization: early } }),
+    )) as Verdict;
+    assert.equal(notYet.kind, 'deny');
+    const recheck = handlers.onRequest!(contextFor({ clock, headers: { authorization: early } }));
+    assert.ok(recheck instanceof Promise);
+    assert.equal(((await recheck) as Verdict).kind, 'deny');
+    await handlers.close?.();
+  });
+
   test('refuses a request with two Authorization headers, even when both carry a valid token', async () => {
     const token = await sign('HS256', bytes(STRONG));
     const { verdict } = await run(sharedSecret, [`Bearer ${token}`, `Bearer ${token}`]);

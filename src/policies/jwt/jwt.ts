@@ -35,6 +35,13 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const LOCATION = 'header.authorization';
 
 /** Maps a jose failure to a rule id; undefined when the key source itself failed (a 503). */
+// Refusals that stay true of a token while the config lasts (not time claims, not an unknown kid,
+// which a key refresh can change); remembered for at most a minute, in case a key is replaced under
+// the same kid.
+const LASTING_REFUSALS = new Set(['signature', 'malformed', 'algorithm']);
+const REFUSED_TOKEN_TTL_MS = 60_000;
+const MAX_REFUSED_TOKENS = 10_000;
+
 function ruleOf(error: unknown): string | undefined {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -96,6 +103,12 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
         });
   const cacheTtl = parseDuration(config.cacheTtl);
   const cache = config.cacheSize > 0 ? createExpiringLru<Identity>(config.cacheSize) : undefined;
+  // Tokens refused for what they are (a bad signature, a malformed or disallowed form), by their hash:
+  // a flood of one forged token costs a hash per request, not a signature check.
+  const refusedTokens =
+    cache === undefined
+      ? undefined
+      : createExpiringLru<string>(Math.min(config.cacheSize, MAX_REFUSED_TOKENS));
   const verifyOptions = {
     ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
     ...(config.audience === undefined ? {} : { audience: config.audience }),
@@ -170,6 +183,9 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       const rule = ruleOf(error);
       if (rule === undefined)
         return unavailable(ctx, `jwt keys unavailable: ${(error as Error).message}`, LOCATION);
+      if (cacheKey !== undefined && LASTING_REFUSALS.has(rule)) {
+        refusedTokens?.set(cacheKey, rule, now + Math.min(cacheTtl, REFUSED_TOKEN_TTL_MS));
+      }
       return refuse(ctx, method, {
         rule,
         reason: `jwt refused: ${rule}`,
@@ -223,6 +239,15 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
         if (!revocations.isRevoked(factsOf(cached))) return accept(ctx, cached);
         cache.delete(cacheKey);
         return revoked(ctx);
+      }
+      const refusedAs = refusedTokens?.get(cacheKey, ctx.clock.now());
+      if (refusedAs !== undefined) {
+        return refuse(ctx, method, {
+          rule: refusedAs,
+          reason: `jwt refused: ${refusedAs}`,
+          challenge: invalidChallenge,
+          credentialId: credentialOfIssuer,
+        });
       }
       return verify(ctx, token, cacheKey);
     },
