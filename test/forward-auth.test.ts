@@ -3,8 +3,12 @@
 // the matched route's request policies answer 200 with identity headers, or the denial; the upstream
 // is never called.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { formatConfigError } from '../src/config/errors.ts';
+import { loadConfigText } from '../src/config/load.ts';
 import { issueApiKey } from '../src/identity/api-keys.ts';
+import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
@@ -163,4 +167,12 @@ describe('forward-auth over sockets', () => {
     assert.equal(proxied.status, 200);
     assert.equal(upstream.received.length, 1);
   });
+});
+
+test('the config of docs/forward-auth.md is valid', async () => {
+  const doc = readFileSync(new URL('../docs/forward-auth.md', import.meta.url), 'utf8');
+  const yaml = /```yaml\n(version: 1\n[\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(yaml !== undefined, 'the doc shows a whole config');
+  const loaded = await loadConfigText(yaml, 'forward-auth.yaml', POLICY_DEFINITIONS);
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map(formatConfigError).join('\n'));
 });
