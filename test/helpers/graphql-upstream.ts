@@ -57,8 +57,8 @@ export interface GraphqlUpstream {
   close(): Promise<void>;
 }
 
-/** Starts the GraphQL server on 127.0.0.1:0; every path answers GraphQL. */
-export async function startGraphqlUpstream(): Promise<GraphqlUpstream> {
+/** Starts the GraphQL server on 127.0.0.1 (`port` 0: a free one); every path answers GraphQL. */
+export async function startGraphqlUpstream(port = 0): Promise<GraphqlUpstream> {
   const schema = buildSchema(SERVER_SDL);
   const rootValue = {
     users: ({ first }: { first?: number }) => USERS.slice(0, first ?? USERS.length).map(userView),
@@ -81,10 +81,10 @@ export async function startGraphqlUpstream(): Promise<GraphqlUpstream> {
       res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     requests: () => count,
     close: () =>
       new Promise<void>((resolve) => {
