@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { Agent, fetch } from 'undici';
 import { formatConfigError } from '../src/config/errors.ts';
 import { loadConfigText } from '../src/config/load.ts';
 import { issueApiKey } from '../src/identity/api-keys.ts';
@@ -33,8 +34,11 @@ routes:
 `;
 }
 
-async function ask(url: string, headers: Record<string, string>, method = 'GET') {
-  const response = await fetch(url, { method, headers });
+/** Requests from 127.0.0.2, an address no gateway here trusts (all of 127/8 is loopback on Linux). */
+const stranger = new Agent({ localAddress: '127.0.0.2' });
+
+async function ask(url: string, headers: Record<string, string>, method = 'GET', from?: Agent) {
+  const response = await fetch(url, { method, headers, ...(from === undefined ? {} : { dispatcher: from }) });
   const text = await response.text();
   return {
     status: response.status,
@@ -47,7 +51,7 @@ describe('forward-auth over sockets', () => {
   const store = createSqliteStore(':memory:');
   let upstream: TestUpstream;
   let trusted: TestGateway;
-  let strangers: TestGateway;
+  let nginxStyle: TestGateway;
   let aliceKey: string;
   let bobKey: string;
 
@@ -58,20 +62,21 @@ describe('forward-auth over sockets', () => {
     bobKey = (await issueApiKey(store, bob, { now: Date.now() })).key;
     upstream = await startUpstream();
     trusted = await startTestGateway(
-      config(
-        upstream.url,
-        'trustedProxies: [127.0.0.1, "::1"], forwardAuth: { envoyPrefix: /_rampart/envoy }',
-      ),
+      config(upstream.url, 'trustedProxies: [127.0.0.1], forwardAuth: { envoyPrefix: /_rampart/envoy }'),
       { store },
     );
-    strangers = await startTestGateway(
-      config(upstream.url, 'forwardAuth: { envoyPrefix: /ext-authz, statuses: nginx }'),
+    nginxStyle = await startTestGateway(
+      config(
+        upstream.url,
+        'trustedProxies: [127.0.0.1], forwardAuth: { envoyPrefix: /ext-authz, statuses: nginx }',
+      ),
       { store },
     );
   });
   after(async () => {
     await trusted?.close();
-    await strangers?.close();
+    await nginxStyle?.close();
+    await stranger.close();
     await upstream?.close();
     await store.close();
   });
@@ -148,22 +153,28 @@ describe('forward-auth over sockets', () => {
     assert.equal(upstream.received.length, 0);
   });
 
-  test('believes X-Forwarded-* only from trusted proxies, and maps statuses for nginx', async () => {
-    const untrusted = await ask(`${strangers.url}/_rampart/auth`, {
-      'x-forwarded-uri': '/api/things',
-      'x-api-key': aliceKey,
-    });
+  test('answers only trusted proxies, and maps statuses for nginx', async () => {
+    const headers = { 'x-forwarded-uri': '/api/things', 'x-api-key': aliceKey };
+    const untrusted = await ask(`${nginxStyle.url}/_rampart/auth`, headers, 'GET', stranger);
     assert.equal(untrusted.status, 403);
     assert.equal(untrusted.code, 'RAMPART_FORWARD_AUTH_UNTRUSTED_PEER');
+    const envoyUntrusted = await ask(`${nginxStyle.url}/ext-authz/api/things`, headers, 'GET', stranger);
+    assert.equal(envoyUntrusted.code, 'RAMPART_FORWARD_AUTH_UNTRUSTED_PEER');
+    assert.equal(envoyUntrusted.headers.get('x-consumer-id'), null);
+    assert.equal(
+      (await ask(`${nginxStyle.url}/_rampart/auth`, headers)).status,
+      200,
+      'the same from 127.0.0.1',
+    );
     // nginx's auth_request understands 2xx, 401 and 403 only: a 404 becomes 403 with the real status.
-    const unknown = await ask(`${strangers.url}/ext-authz/elsewhere`, { 'x-api-key': aliceKey });
+    const unknown = await ask(`${nginxStyle.url}/ext-authz/elsewhere`, { 'x-api-key': aliceKey });
     assert.equal(unknown.status, 403);
     assert.equal(unknown.headers.get('x-rampart-status'), '404');
     assert.equal(unknown.code, 'RAMPART_ROUTE_NOT_FOUND');
-    const unauthenticated = await ask(`${strangers.url}/ext-authz/api/things`, {});
+    const unauthenticated = await ask(`${nginxStyle.url}/ext-authz/api/things`, {});
     assert.equal(unauthenticated.status, 401);
-    // Other paths of that gateway still proxy as usual.
-    const proxied = await ask(`${strangers.url}/api/things`, { 'x-api-key': aliceKey });
+    // Other paths of that gateway still proxy as usual, for anyone.
+    const proxied = await ask(`${nginxStyle.url}/api/things`, { 'x-api-key': aliceKey }, 'GET', stranger);
     assert.equal(proxied.status, 200);
     assert.equal(upstream.received.length, 1);
   });

@@ -47,15 +47,15 @@ function originalOf(
   path: string,
   rawQuery: string,
 ): OriginalRequest | ErrorCode {
-  if (path !== settings.path && settings.envoyPrefix !== undefined) {
-    return (
-      originalFromEnvoy(path, rawQuery, settings.envoyPrefix, x.method, x.headers) ??
-      'RAMPART_FORWARD_AUTH_NO_ORIGINAL'
-    );
-  }
-  // X-Original-* and X-Forwarded-* are whatever a client wrote unless a trusted proxy set them.
+  // Only a trusted proxy may ask: X-Original-* and X-Forwarded-* are whatever a client wrote unless a
+  // trusted proxy set them, and an allow answer carries what the policies hand the upstream (identity
+  // headers, token-shield's upstream credential), never meant for clients.
   if (!x.peerTrusted) return 'RAMPART_FORWARD_AUTH_UNTRUSTED_PEER';
-  return originalFromHeaders(x.headers, x.method) ?? 'RAMPART_FORWARD_AUTH_NO_ORIGINAL';
+  const original =
+    path !== settings.path && settings.envoyPrefix !== undefined
+      ? originalFromEnvoy(path, rawQuery, settings.envoyPrefix, x.method, x.headers)
+      : originalFromHeaders(x.headers, x.method);
+  return original ?? 'RAMPART_FORWARD_AUTH_NO_ORIGINAL';
 }
 
 /** Answers the authorization request `x` (its own target normalized to `path` and `rawQuery`). */
