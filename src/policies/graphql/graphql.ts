@@ -7,6 +7,7 @@ import { createDetector, type Input, inputsFromJsonValue } from '../../detect/in
 import type { ErrorCode } from '../../errors/codes.ts';
 import { createExpiringLru } from '../../identity/lru.ts';
 import { parseBytes } from '../../lib/bytes.ts';
+import { detectionVerdict } from '../detect/verdict.ts';
 import { callerRoles } from '../openapi-validate/caller-roles.ts';
 import {
   CONTINUE,
@@ -58,8 +59,6 @@ const REQUEST_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
 const PARSE_CACHE_ENTRIES = 512;
 const SEEN_HASH_ENTRIES = 4096;
 const FOREVER = Number.POSITIVE_INFINITY;
-/** At most this many flags are emitted per request. */
-const MAX_FLAGS = 16;
 
 /** Builds the policy's handlers from a validated config. */
 export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHandlers<GraphqlState> {
@@ -78,13 +77,14 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
     rules,
   };
   const detectConfig = config.detect;
+  const detectBudget = detectConfig === undefined ? 0 : parseBytes(detectConfig.budget);
   const engine =
     detectConfig === undefined
       ? undefined
       : createDetector({
           paranoia: detectConfig.paranoia,
           ...(detectConfig.threshold === undefined ? {} : { threshold: detectConfig.threshold }),
-          budgetBytes: parseBytes(detectConfig.budget),
+          budgetBytes: detectBudget,
         });
   // Parsed documents by text (clients repeat a handful of documents), and the documents APQ clients
   // registered by hash, so a later hash-only request is analyzed like the first one.
@@ -160,31 +160,7 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
 
   function inspect(ctx: PolicyContext, inputs: Input[]): Verdict {
     if (engine === undefined || inputs.length === 0) return CONTINUE;
-    const result = engine.inspect(inputs);
-    if (result.score > 0) ctx.annotate('threat_score', result.score);
-    const top = result.findings[0];
-    const denied = result.blocked && top !== undefined && result.score >= result.threshold;
-    for (const finding of (denied ? result.findings.slice(1) : result.findings).slice(0, MAX_FLAGS)) {
-      ctx.emit({
-        rule: finding.rule,
-        location: finding.location,
-        evidence: finding.excerpt,
-        reason: `${finding.category} finding, score ${finding.score}`,
-        severity: finding.score >= 5 ? 'high' : finding.score >= 3 ? 'medium' : 'low',
-      });
-    }
-    if (denied)
-      return deny('RAMPART_THREAT_DETECTED', {
-        rule: top.rule,
-        location: top.location,
-        reason: `${top.rule} at ${top.location} (request score ${result.score}): ${top.excerpt}`,
-      });
-    if (result.overBudget)
-      return deny('RAMPART_THREAT_INSPECTION_BUDGET', {
-        rule: 'budget',
-        reason: 'variables and arguments over the budget',
-      });
-    return CONTINUE;
+    return detectionVerdict(ctx, engine.inspect(inputs), detectBudget);
   }
 
   function onRequest(ctx: PolicyContext, state: GraphqlState): Verdict {
