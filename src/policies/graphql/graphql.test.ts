@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { configFor, contextFor, depsFor, type TestContext } from '../../../test/helpers/context.ts';
 import type { Identity, PolicyHandlers, Verdict } from '../policy.ts';
+import { createTextCache } from './document-cache.ts';
 import { graphql } from './index.ts';
 import { documentHash } from './persisted.ts';
 import { graphqlMediaOf, stripSuggestions, withoutHints } from './response-shape.ts';
@@ -364,5 +365,25 @@ describe('graphql response shape', () => {
       Buffer.from(JSON.stringify([{ errors: [{ message: 'X. Did you mean "y"?' }] }])),
     );
     assert.deepEqual(JSON.parse(batch!.toString()), [{ errors: [{ message: 'X.' }] }]);
+  });
+});
+
+describe('graphql document cache', () => {
+  test('evicts the least recently used entries by count and by bytes, and keeps no oversized entry', () => {
+    const cache = createTextCache<string>(3, 1600, (text) => text.length);
+    cache.set('a', 'x'.repeat(10));
+    cache.set('b', 'x'.repeat(10));
+    cache.set('c', 'x'.repeat(10));
+    assert.equal(cache.get('a'), 'x'.repeat(10)); // a is now the most recent
+    cache.set('d', 'x'.repeat(10));
+    assert.equal(cache.get('b'), undefined);
+    assert.equal(cache.size, 3);
+    cache.set('e', 'y'.repeat(200)); // over 1600 / 16: not kept
+    assert.equal(cache.get('e'), undefined);
+    const bytes = createTextCache<string>(100, 1600, (text) => text.length);
+    for (let i = 0; i < 30; i++) bytes.set(`k${i}`, 'z'.repeat(90));
+    assert.ok(bytes.bytes <= 1600);
+    assert.equal(bytes.get('k29'), 'z'.repeat(90));
+    assert.equal(bytes.get('k0'), undefined);
   });
 });

@@ -5,7 +5,6 @@
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import { createDetector, type Input, inputsFromJsonValue } from '../../detect/index.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import { createExpiringLru } from '../../identity/lru.ts';
 import { parseBytes } from '../../lib/bytes.ts';
 import { detectionVerdict } from '../detect/verdict.ts';
 import { callerRoles } from '../openapi-validate/caller-roles.ts';
@@ -20,6 +19,7 @@ import {
 } from '../policy.ts';
 import { type AnalysisLimits, analyzeDocument } from './analyze.ts';
 import type { GraphqlConfig } from './config.ts';
+import { createTextCache } from './document-cache.ts';
 import { documentHash, loadPersistedDocuments, requestedHash } from './persisted.ts';
 import { extractRequests, type GraphqlParams } from './request-params.ts';
 import {
@@ -56,9 +56,12 @@ const REQUEST_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
   'RAMPART_GRAPHQL_DOCUMENT_INVALID',
 ]);
 
+// Parsed documents: 512 of them, their texts at most 4 MiB together (each at most 256 KiB; an AST
+// is some ten times its text). Documents remembered by APQ hash: 4096, 8 MiB of text.
 const PARSE_CACHE_ENTRIES = 512;
+const PARSE_CACHE_BYTES = 4 * 1024 * 1024;
 const SEEN_HASH_ENTRIES = 4096;
-const FOREVER = Number.POSITIVE_INFINITY;
+const SEEN_HASH_BYTES = 8 * 1024 * 1024;
 
 /** Builds the policy's handlers from a validated config. */
 export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHandlers<GraphqlState> {
@@ -88,8 +91,8 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
         });
   // Parsed documents by text (clients repeat a handful of documents), and the documents APQ clients
   // registered by hash, so a later hash-only request is analyzed like the first one.
-  const parsed = createExpiringLru<DocumentNode>(PARSE_CACHE_ENTRIES);
-  const seen = createExpiringLru<string>(SEEN_HASH_ENTRIES);
+  const parsed = createTextCache<DocumentNode>(PARSE_CACHE_ENTRIES, PARSE_CACHE_BYTES);
+  const seen = createTextCache<string>(SEEN_HASH_ENTRIES, SEEN_HASH_BYTES, (text) => text.length);
   if (rules.schema !== undefined || persisted.size > 0) {
     deps.log.info(
       { schema: config.schema, roleRules: rules.ruleCount, persisted: persisted.size },
@@ -98,11 +101,11 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
   }
 
   function parseDocument(text: string): DocumentNode | Deny {
-    const cached = parsed.get(text, 0);
+    const cached = parsed.get(text);
     if (cached !== undefined) return cached;
     try {
       const document = parse(text, { maxTokens: config.maxTokens, noLocation: true });
-      parsed.set(text, document, FOREVER);
+      parsed.set(text, document);
       return document;
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
@@ -135,7 +138,7 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
           rule: 'allow-list',
           reason: 'document not on the allow-list',
         });
-      if (hash !== undefined) seen.set(hash, query, FOREVER);
+      if (hash !== undefined) seen.set(hash, query);
       return query;
     }
     if (hash === undefined)
@@ -148,7 +151,7 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
         rule: 'allow-list',
         reason: `hash ${hash} not listed`,
       });
-    const known = persisted.documentOf(hash) ?? seen.get(hash, 0);
+    const known = persisted.documentOf(hash) ?? seen.get(hash);
     if (known !== undefined) return known;
     // Listed without its text: the allow-list is the check. Otherwise the gateway cannot see what runs.
     if (allowList || persistedConfig.unknownHash === 'pass') return CONTINUE;
