@@ -234,6 +234,8 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
     const response = ctx.response;
     if (response === undefined) return CONTINUE;
     if (response.local) {
+      // Refusals only: a CORS preflight answer (204) is not an error.
+      if (response.status < 400) return CONTINUE;
       const media = state.media ?? graphqlMediaOf(ctx.headers.accept);
       if (media === undefined) return CONTINUE;
       const problem = problemSummaryOf(response.body);
