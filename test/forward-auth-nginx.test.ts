@@ -1,6 +1,7 @@
 // nginx in front of the demo API, asking Rampart for every request with `auth_request` (Debian's
 // nginx, started here with its own prefix, config and ports on 127.0.0.1): no key → 401, a valid key
-// → the demo's answer, a revoked key → 401; a path no route covers → 403 (not nginx's 500).
+// → the demo's answer (and the identity nginx copied, without the key), a revoked key → 401; a path
+// no route covers → 403 (not nginx's 500).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { encodeRevocation, REVOCATION_CHANNEL } from '../src/identity/revocation
 import { createMemoryState } from '../src/state/memory.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const NGINX = '/usr/sbin/nginx';
 
@@ -29,7 +31,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function nginxConfig(prefix: string, port: number, demo: string, rampart: string): string {
+function nginxConfig(prefix: string, port: number, demo: string, echo: string, rampart: string): string {
   return `
 daemon off;
 worker_processes 1;
@@ -51,6 +53,13 @@ http {
       proxy_set_header X-Rampart-Consumer $rampart_consumer;
       proxy_set_header X-Api-Key "";
       proxy_pass ${demo};
+    }
+    location /echo/ {
+      auth_request /_rampart;
+      auth_request_set $rampart_consumer $upstream_http_x_rampart_consumer;
+      proxy_set_header X-Rampart-Consumer $rampart_consumer;
+      proxy_set_header X-Api-Key "";
+      proxy_pass ${echo};
     }
     location = /_rampart {
       internal;
@@ -112,6 +121,7 @@ describe('nginx auth_request asks rampart', {
   const store = createSqliteStore(':memory:');
   const state = createMemoryState();
   let demo: DemoApi;
+  let echo: TestUpstream;
   let gateway: TestGateway;
   let nginx: ChildProcess | undefined;
   let nginxUrl = '';
@@ -125,6 +135,7 @@ describe('nginx auth_request asks rampart', {
     key = issued.key;
     keyId = issued.record.id;
     demo = await startDemoApi({ port: 0 });
+    echo = await startUpstream();
     gateway = await startTestGateway(
       `
 version: 1
@@ -139,6 +150,11 @@ routes:
     upstream: demo
     policies:
       api-key: {}
+  - name: echo
+    match: { path: /echo/* }
+    upstream: demo
+    policies:
+      api-key: {}
 `,
       { store, state },
     );
@@ -146,7 +162,7 @@ routes:
     for (let attempt = 0; nginx === undefined; attempt++) {
       const port = await freePort();
       try {
-        nginx = await startNginx(prefix, nginxConfig(prefix, port, demo.url, gateway.url));
+        nginx = await startNginx(prefix, nginxConfig(prefix, port, demo.url, echo.url, gateway.url));
         nginxUrl = `http://127.0.0.1:${port}`;
       } catch (error) {
         if (attempt >= 4 || !String(error).includes('in use')) throw error;
@@ -157,6 +173,7 @@ routes:
     await stopNginx(nginx);
     await gateway?.close();
     await demo?.close();
+    await echo?.close();
     await state.close();
     await store.close();
     rmSync(prefix, { recursive: true, force: true });
@@ -179,6 +196,17 @@ routes:
       (line) => line.msg === 'access' && line.path === '/users/1' && line.status === 200,
     );
     assert.equal(access.route, 'demo');
+  });
+
+  test("hands the API the identity nginx copied from Rampart's answer, and not the key", async () => {
+    const response = await fetch(`${nginxUrl}/echo/who`, {
+      headers: { 'x-api-key': key, 'x-rampart-consumer': 'admin' },
+    });
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+    const seen = echo.received.at(-1)!.headers;
+    assert.equal(seen['x-rampart-consumer'], 'alice', "Rampart's value replaces what the client sent");
+    assert.equal(seen['x-api-key'], undefined);
   });
 
   test('refuses a path no route protects with 403, where a plain 404 would make nginx answer 500', async () => {
