@@ -3,12 +3,15 @@
 // introspection, an unknown persisted query, a field the caller's role may not read and an injection
 // in a variable; refusals come in the GraphQL shape or as problem+json, as the client asked.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { formatConfigError } from '../src/config/errors.ts';
+import { loadConfigText } from '../src/config/load.ts';
 import { issueApiKey } from '../src/identity/api-keys.ts';
 import { documentHash } from '../src/policies/graphql/persisted.ts';
+import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { GATEWAY_SDL, type GraphqlUpstream, startGraphqlUpstream } from './helpers/graphql-upstream.ts';
@@ -232,4 +235,15 @@ describe('graphql over sockets', () => {
     assert.match(message, /Cannot query field "nam" on type "User"\./);
     assert.ok(!message.includes('Did you mean'), message);
   });
+});
+
+test('the GraphQL route examples of docs/graphql.md and the README are valid configs', async () => {
+  for (const file of ['../docs/graphql.md', '../README.md']) {
+    const text = readFileSync(new URL(file, import.meta.url), 'utf8');
+    const block = /```yaml\n(routes:\n {2}- name: graphql\n[\s\S]*?)```/.exec(text)?.[1];
+    assert.ok(block !== undefined, `${file} shows a graphql route`);
+    const yaml = `version: 1\nupstreams: { api: { url: http://127.0.0.1:1 } }\n${block}`;
+    const loaded = await loadConfigText(yaml, 'graphql.yaml', POLICY_DEFINITIONS);
+    assert.ok(loaded.ok, loaded.ok ? '' : `${file}: ${loaded.errors.map(formatConfigError).join('\n')}`);
+  }
 });

@@ -102,7 +102,7 @@ export const graphqlConfig = Type.Object(
     maxTokens: limit(5000, 1_000_000, 'most lexical tokens in a document (the parser stops there)'),
     maxDepth: limit(12, 100, 'deepest field nesting of an operation, fragments expanded'),
     maxAliases: limit(30, 100_000, 'most aliased fields in a document'),
-    maxDirectives: limit(30, 100_000, 'most directives in a document'),
+    maxDirectives: limit(50, 100_000, 'most directives in a document'),
     maxBatch: limit(10, 1000, 'most operations in one batched request (a JSON array)'),
     maxCost: limit(10_000, 1_000_000_000, 'highest estimated cost of an operation (see `cost`)'),
     cost: costConfig,

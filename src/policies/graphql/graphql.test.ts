@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { configFor, contextFor, depsFor, type TestContext } from '../../../test/helpers/context.ts';
 import type { Identity, PolicyHandlers, Verdict } from '../policy.ts';
 import { createTextCache } from './document-cache.ts';
@@ -386,4 +387,12 @@ describe('graphql document cache', () => {
     assert.equal(bytes.get('k29'), 'z'.repeat(90));
     assert.equal(bytes.get('k0'), undefined);
   });
+});
+
+test('the README config example is a valid graphql block', () => {
+  const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+  const block = /```yaml\n(graphql:\n[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block !== undefined);
+  const parsed = parseYaml(block) as { graphql: unknown };
+  assert.doesNotThrow(() => configFor(graphql, parsed.graphql));
 });
