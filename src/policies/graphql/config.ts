@@ -2,6 +2,7 @@
 // persisted queries, field roles from an SDL schema, and detection of variables and arguments.
 import { type Static, Type } from '@sinclair/typebox';
 import { BYTES_PATTERN } from '../../lib/bytes.ts';
+import { Exclusion } from '../detect/config.ts';
 
 const limit = (defaultValue: number, maximum: number, description: string) =>
   Type.Integer({ minimum: 1, maximum, default: defaultValue, description });
@@ -86,6 +87,12 @@ export const graphqlDetectConfig = Type.Object(
     budget: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: BYTES_PATTERN })], {
       default: '256kb',
       description: 'bytes of variables and arguments inspected per request; more is refused (413)',
+    }),
+    exclusions: Type.Array(Exclusion, {
+      default: [],
+      maxItems: 256,
+      description:
+        'rules silenced per location: `graphql.variables.query`, `graphql.search(text)`, prefixes with `*`',
     }),
   },
   { additionalProperties: false },

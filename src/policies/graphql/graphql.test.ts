@@ -396,3 +396,14 @@ test('the README config example is a valid graphql block', () => {
   const parsed = parseYaml(block) as { graphql: unknown };
   assert.doesNotThrow(() => configFor(graphql, parsed.graphql));
 });
+
+test('silences detection rules where the config excludes them', () => {
+  const query = '{ search(text: "<script>alert(1)</script>") { name } }';
+  const strict = graphql.create(configFor(graphql, { detect: {} }), depsFor({ baseDir: dir })) as Handlers;
+  assert.equal(codeOf(run(strict, post({ query })).verdict), 'RAMPART_THREAT_DETECTED');
+  const excluded = graphql.create(
+    configFor(graphql, { detect: { exclusions: [{ location: 'graphql.search(text)', rules: ['xss'] }] } }),
+    depsFor({ baseDir: dir }),
+  ) as Handlers;
+  assert.equal(run(excluded, post({ query })).verdict.kind, 'continue');
+});

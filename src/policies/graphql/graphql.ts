@@ -88,6 +88,7 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
           paranoia: detectConfig.paranoia,
           ...(detectConfig.threshold === undefined ? {} : { threshold: detectConfig.threshold }),
           budgetBytes: detectBudget,
+          exclusions: detectConfig.exclusions,
         });
   // Parsed documents by text (clients repeat a handful of documents), and the documents APQ clients
   // registered by hash, so a later hash-only request is analyzed like the first one.
