@@ -35,7 +35,8 @@ export interface AnalysisLimits {
   readonly maxDirectives: number;
   readonly maxCost: number;
   readonly cost: CostConfig;
-  readonly introspection: boolean;
+  /** Who may query `__schema` and `__type`: everyone, no one, or callers with one of these roles. */
+  readonly introspection: boolean | readonly string[];
   readonly rules: SchemaRules;
 }
 
@@ -155,6 +156,9 @@ export function analyzeDocument(
     return { ok: false, code: 'RAMPART_GRAPHQL_REQUEST_INVALID', rule: 'operation', reason: 'no operation' };
 
   const { schema, rulesOf } = limits.rules;
+  const allowed = limits.introspection;
+  const introspectionAllowed =
+    typeof allowed === 'boolean' ? allowed : allowed.some((role) => roles.has(role));
   const cost = limits.cost;
   const listArguments = new Set(cost.listArguments);
   const argumentInputs: ArgumentInput[] = [];
@@ -236,7 +240,7 @@ export function analyzeDocument(
         const location = `${path}.${key}`;
         depth = Math.max(depth, 1);
         if (name === '__typename') continue;
-        if (INTROSPECTION.has(name) && !limits.introspection)
+        if (INTROSPECTION.has(name) && !introspectionAllowed)
           throw new Refused({
             code: 'RAMPART_GRAPHQL_INTROSPECTION_DISABLED',
             rule: 'introspection',

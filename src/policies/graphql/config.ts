@@ -114,7 +114,11 @@ export const graphqlConfig = Type.Object(
     maxCost: limit(10_000, 1_000_000_000, 'highest estimated cost of an operation (see `cost`)'),
     cost: costConfig,
     allowGet: Type.Boolean({ default: true, description: 'accept queries over GET (mutations never)' }),
-    introspection: Type.Boolean({ default: false, description: 'allow `__schema` and `__type` queries' }),
+    introspection: Type.Union([Type.Boolean(), NAMES], {
+      default: false,
+      description:
+        'allow `__schema` and `__type` queries: to everyone (true), or to callers with one of these roles',
+    }),
     suggestions: Type.Boolean({
       default: false,
       description:

@@ -407,3 +407,15 @@ test('silences detection rules where the config excludes them', () => {
   ) as Handlers;
   assert.equal(run(excluded, post({ query })).verdict.kind, 'continue');
 });
+
+test('allows introspection to everyone, no one, or the roles listed', () => {
+  const query = '{ __schema { queryType { name } } }';
+  const byRole = graphql.create(configFor(graphql, { introspection: ['admin'] }), depsFor()) as Handlers;
+  assert.equal(
+    codeOf(run(byRole, post({ query }, { identity: reader })).verdict),
+    'RAMPART_GRAPHQL_INTROSPECTION_DISABLED',
+  );
+  assert.equal(run(byRole, post({ query }, { identity: admin })).verdict.kind, 'continue');
+  const open = graphql.create(configFor(graphql, { introspection: true }), depsFor()) as Handlers;
+  assert.equal(run(open, post({ query })).verdict.kind, 'continue');
+});
