@@ -419,3 +419,12 @@ test('allows introspection to everyone, no one, or the roles listed', () => {
   const open = graphql.create(configFor(graphql, { introspection: true }), depsFor()) as Handlers;
   assert.equal(run(open, post({ query })).verdict.kind, 'continue');
 });
+
+test('tells a token-limit stop from a syntax error that mentions tokens', () => {
+  const handlers = graphql.create(configFor(graphql, {}), depsFor()) as Handlers;
+  const verdict = run(
+    handlers,
+    post({ query: '{ me(tokens: "Document contains more than") { name ' }),
+  ).verdict;
+  assert.equal(codeOf(verdict), 'RAMPART_GRAPHQL_DOCUMENT_INVALID');
+});

@@ -110,7 +110,8 @@ export function createGraphql(config: GraphqlConfig, deps: PolicyDeps): PolicyHa
       return document;
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
-      const tokens = error.message.includes('tokens');
+      // graphql-js's own wording when maxTokens stops the parser (a user's text never starts it).
+      const tokens = error.message.startsWith('Syntax Error: Document contains more th');
       return deny(tokens ? 'RAMPART_GRAPHQL_TOO_COMPLEX' : 'RAMPART_GRAPHQL_DOCUMENT_INVALID', {
         rule: tokens ? 'tokens' : 'syntax',
         location: 'graphql',
