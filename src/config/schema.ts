@@ -2,6 +2,7 @@
 // The `policies` member of defaults and routes is built from the policy registry, so a policy's own
 // schema validates its block with exact paths (`routes[2].policies.methods.allow[0]`).
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { forwardAuthConfig } from '../forward-auth/config.ts';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
 import { DURATION_PATTERN } from '../lib/durations.ts';
 import { SecretRef } from '../lib/secrets.ts';
@@ -136,6 +137,7 @@ const ServerSettings = Type.Object(
       description: 'whether /Admin and /admin are different paths',
     }),
     requestIdHeader: Type.String({ default: 'x-request-id' }),
+    forwardAuth: Type.Optional(forwardAuthConfig),
     clientHeaders: Type.Optional(
       Type.Object(
         {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors/codes.ts';
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
+import { answerAuthorization, isAuthorizationRequest } from './forward-auth.ts';
 import { framingProblem } from './framing.ts';
 import { http2Problem } from './http2-request.ts';
 import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
@@ -77,6 +78,9 @@ async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Tak
   if (!target.ok) return sendProblem(x, 'RAMPART_HTTP_BAD_PATH');
   x.path = target.path;
   x.rawQuery = target.rawQuery;
+  const forwardAuth = x.version.settings.forwardAuth;
+  if (forwardAuth !== undefined && isAuthorizationRequest(forwardAuth, target.path))
+    return answerAuthorization(x, forwardAuth, target.path, target.rawQuery, expectsContinue);
 
   const match = x.version.router.match(x.method, hostOf(x.req.headers.host), target.path);
   if (match.kind === 'not-found') return sendProblem(x, 'RAMPART_ROUTE_NOT_FOUND');

@@ -67,14 +67,14 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   readonly res: ServerResponse;
   readonly listener: ListenerFacts;
   readonly requestId: string;
-  readonly method: string;
-  readonly rawUrl: string;
+  method: string;
+  rawUrl: string;
   readonly headers: Readonly<HeaderMap>;
   readonly clientIp: string;
   /** The TCP peer (IPv4-mapped IPv6 written as IPv4). */
   readonly peerIp: string;
   readonly peerTrusted: boolean;
-  readonly secure: boolean;
+  secure: boolean;
   readonly contentLength: number | undefined;
   readonly clock: Clock;
   readonly log: PolicyLogger;
@@ -149,6 +149,17 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
     this.secure = listener.secure;
     const declared = req.headers['content-length'];
     this.contentLength = declared === undefined ? undefined : Number(declared);
+  }
+
+  /**
+   * Forward-auth: the request the policies judge is the one a proxy describes (its method, target and
+   * scheme), not the authorization request itself (src/gateway/forward-auth.ts).
+   */
+  judge(method: string, rawUrl: string, secure: boolean | undefined): void {
+    this.method = method;
+    this.rawUrl = rawUrl;
+    this.path = rawUrl;
+    if (secure !== undefined) this.secure = secure;
   }
 
   /** Records where the router sent the request. */
