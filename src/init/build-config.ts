@@ -268,8 +268,18 @@ export function buildInitConfig(options: InitOptions): InitResult {
   // Places of the spec not validated as written (relaxed keywords, uncompilable schemas), with file and pointer.
   for (const warning of specWarnings(spec)) todo.push(formatSpecWarning(warning));
 
+  const defaults: Block = {
+    'request-limits': { maxBodyBytes: '1mb' },
+    'openapi-validate': { spec: specPath, inferFormats: true },
+    detect: { paranoia: 1, spec: specPath },
+    'response-filter': { spec: specPath },
+    'sensitive-data': {},
+    'error-sanitize': {},
+    'security-headers': {},
+    'rate-limit': { rules: [{ name: 'per-client', limit: '600/m', key: ['consumer'] }] },
+  };
   if (options.scanFixes !== undefined) {
-    const { merged, waiting } = mergeScanFixes(routes as never, options.scanFixes, specPath);
+    const { merged, waiting } = mergeScanFixes(routes as never, options.scanFixes, specPath, defaults);
     for (const line of merged) decisions.push(`from the scan: ${line}`);
     for (const line of waiting) todo.push(`from the scan: ${line}`);
   }
@@ -283,18 +293,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
     admin: { host: '127.0.0.1', port: 9901 },
     store: { sqlite: 'rampart.db' },
     upstreams: { api: { url: options.upstream } },
-    defaults: {
-      policies: {
-        'request-limits': { maxBodyBytes: '1mb' },
-        'openapi-validate': { spec: specPath, inferFormats: true },
-        detect: { paranoia: 1, spec: specPath },
-        'response-filter': { spec: specPath },
-        'sensitive-data': {},
-        'error-sanitize': {},
-        'security-headers': {},
-        'rate-limit': { rules: [{ name: 'per-client', limit: '600/m', key: ['consumer'] }] },
-      },
-    },
+    defaults: { policies: defaults },
     routes,
   };
   const doc = new Document(config);

@@ -103,12 +103,15 @@ function patternMatches(pattern: string, path: string): boolean {
 
 /**
  * Merges each ready fix into the routes whose pattern and methods it names (every route for `/**`);
- * `specPath` replaces the report's placeholder spec. Returns what was merged and what waits.
+ * `specPath` replaces the report's placeholder spec. A route's block replaces the default one, so a
+ * fix for a policy the route only has by default starts from the default's settings (`defaults`).
+ * Returns what was merged and what waits.
  */
 export function mergeScanFixes(
   routes: Route[],
   fixes: readonly ScanFix[],
   specPath: string,
+  defaults: Readonly<Record<string, unknown>> = {},
 ): { merged: string[]; waiting: string[] } {
   const merged: string[] = [];
   const preflighted = new Set(
@@ -150,7 +153,8 @@ export function mergeScanFixes(
           skipped.push(route.name);
           continue;
         }
-        route.policies[name] = mergeBlock(route.policies[name] as Block | undefined, block);
+        const current = route.policies[name] ?? defaults[name];
+        route.policies[name] = mergeBlock(isRecord(current) ? current : undefined, block);
         // Preflights reach a cors policy only on a route that takes OPTIONS (cors README): the first
         // route of each path takes them (the router allows one route per method and path).
         if (name === 'cors' && route.match.methods.length > 0 && !preflighted.has(route.match.path)) {

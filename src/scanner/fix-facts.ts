@@ -3,7 +3,7 @@
 // secured, and the token subjects of the profile's administrators.
 import { loginTemplate } from './accounts.ts';
 import type { ScanContext } from './context.ts';
-import { loginFields, tokenFor } from './identities.ts';
+import { loginFields, pick, tokenFor } from './identities.ts';
 
 /** The login operation as the fix blocks name it. */
 export interface LoginFixFacts {
@@ -16,6 +16,8 @@ export interface LoginFixFacts {
   readonly username: { readonly json: string } | { readonly form: string } | undefined;
   /** Statuses the login answered failed attempts with (4xx other than 429). */
   readonly failureStatuses: readonly number[];
+  /** A member of a 2xx answer without a token that says the login failed (`status: fail`). */
+  readonly failureMember: { readonly member: string; readonly equals: string } | undefined;
 }
 
 /** Facts shared by every fix block of one scan. */
@@ -44,6 +46,19 @@ export function subjectOf(token: string): string | undefined {
   }
 }
 
+/** Values of a login answer's member that mean it failed (an API answering failures with 200). */
+const FAILURE_WORDS = new Set(['fail', 'failed', 'failure', 'error', 'invalid', 'denied', 'unauthorized']);
+
+/** In a 2xx login answer without a token: the top-level member whose value says it failed. */
+function failureMemberOf(json: unknown, tokenPath: string | undefined): LoginFixFacts['failureMember'] {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  if (tokenPath !== undefined && pick(json, tokenPath) !== undefined) return undefined;
+  for (const [member, value] of Object.entries(json).slice(0, 50)) {
+    if (typeof value === 'string' && FAILURE_WORDS.has(value.toLowerCase())) return { member, equals: value };
+  }
+  return undefined;
+}
+
 /** Reads the facts out of a finished scan's context. */
 export function fixFactsOf(ctx: ScanContext): FixFacts {
   const flow = loginTemplate(ctx);
@@ -55,9 +70,12 @@ export function fixFactsOf(ctx: ScanContext): FixFacts {
   if (flow !== undefined && op !== undefined) {
     const user = loginFields(flow).user;
     const failures = new Set<number>();
+    let failureMember: LoginFixFacts['failureMember'];
     for (const ex of ctx.client.recorded) {
-      if (ex.operation === op.key && ex.status >= 400 && ex.status < 500 && ex.status !== 429)
-        failures.add(ex.status);
+      if (ex.operation !== op.key) continue;
+      if (ex.status >= 400 && ex.status < 500 && ex.status !== 429) failures.add(ex.status);
+      else if (failureMember === undefined && ex.status >= 200 && ex.status < 300)
+        failureMember = failureMemberOf(ex.json, flow.token);
     }
     login = {
       method: op.method,
@@ -65,6 +83,7 @@ export function fixFactsOf(ctx: ScanContext): FixFacts {
       tokenPath: flow.tokenHeader === undefined && flow.tokenCookie === undefined ? flow.token : undefined,
       username: user === undefined ? undefined : flow.encoding === 'form' ? { form: user } : { json: user },
       failureStatuses: [...failures].sort((a, b) => a - b),
+      failureMember,
     };
   }
   const admins = new Set<string>();

@@ -3,7 +3,7 @@
 import { normalizeName } from '../openapi/index.ts';
 import { NEVER_LEAVE_DEFAULT } from '../policies/response-filter/never-leave.ts';
 import { CREDENTIAL_NAME } from './checks/data-exposure.ts';
-import { type FixFacts, NO_FIX_FACTS } from './fix-facts.ts';
+import { type FixFacts, type LoginFixFacts, NO_FIX_FACTS } from './fix-facts.ts';
 import type { Finding, FixBlock } from './types.ts';
 
 /** `/users/v1/{username}` → `/users/v1/:username` (the gateway's route syntax). */
@@ -172,6 +172,15 @@ function bflaFix(facts: FixFacts): Block {
       };
 }
 
+/** How a failed login shows, as the scan saw it (nothing seen: login-guard's defaults, 401 and 403). */
+function failureOf(login: LoginFixFacts): { failure?: Record<string, unknown> } {
+  const failure = {
+    ...(login.failureStatuses.length > 0 ? { status: login.failureStatuses } : {}),
+    ...(login.failureMember === undefined ? {} : { json: login.failureMember }),
+  };
+  return Object.keys(failure).length === 0 ? {} : { failure };
+}
+
 /** Attempts at the login: limited per client address, and failed logins counted from the API's answers. */
 function loginFix(facts: FixFacts, operation: string): Block | undefined {
   const login = facts.login;
@@ -199,7 +208,7 @@ function loginFix(facts: FixFacts, operation: string): Block | undefined {
         : {
             'login-guard': {
               username: login.username,
-              failure: { status: login.failureStatuses.length > 0 ? login.failureStatuses : [401, 403] },
+              ...failureOf(login),
               uniform: true,
             },
           }),
@@ -251,9 +260,9 @@ function block(f: Finding, facts: FixFacts): Block | undefined {
       return {
         policies: {
           'request-limits': { maxBodyBytes: '16kb', json: { maxDepth: 16, maxKeys: 1000 } },
-          'openapi-validate': { spec: SPEC },
+          'openapi-validate': { spec: SPEC, inferFormats: true },
         },
-        note: 'oversized and overly nested input is refused; the contract bounds string lengths (maxLength)',
+        note: 'oversized and overly nested input is refused; the contract bounds string lengths (maxLength), and members named like e-mail addresses must be addresses of at most 254 characters',
       };
     case 'transport':
       if (/CORS/.test(f.title))
