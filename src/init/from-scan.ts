@@ -14,7 +14,12 @@ export interface ScanFix {
 }
 
 type Block = Record<string, unknown>;
-type Route = { name: string; match: { path: string; methods: string[] }; policies?: Block };
+type Route = {
+  name: string;
+  match: { path: string; methods: string[] };
+  upstream?: string;
+  policies?: Block;
+};
 
 const MAX_FIXES = 1000;
 
@@ -131,13 +136,31 @@ export function mergeScanFixes(
         (fix.route.methods.length === 0 || fix.route.methods.some((m) => route.match.methods.includes(m))),
     );
     if (targets.length === 0) {
+      const broader = fix.route.path.includes(':')
+        ? undefined
+        : routes.filter((route) => patternMatches(route.match.path, fix.route.path));
+      if (broader === undefined)
+        waiting.push(`${fix.finding}: no route of the spec matches ${fix.route.path}`);
       // A concrete path no route forwards (an undocumented endpoint) is already refused: 404 at the gateway.
-      if (
-        !fix.route.path.includes(':') &&
-        !routes.some((route) => patternMatches(route.match.path, fix.route.path))
-      )
+      else if (broader.length === 0)
         merged.push(`${fix.finding}: no route forwards ${fix.route.path}, the gateway answers 404`);
-      else waiting.push(`${fix.finding}: no route of the spec matches ${fix.route.path}`);
+      else {
+        // A broader route (`/users/:name`) would forward it: a route of its own refuses it (the router
+        // prefers the literal path).
+        const name = `undocumented-${routes.length}`;
+        routes.push({
+          name,
+          match: {
+            path: fix.route.path,
+            methods: [...(fix.route.methods.length > 0 ? fix.route.methods : ['GET'])],
+          },
+          ...(broader[0]!.upstream === undefined ? {} : { upstream: broader[0]!.upstream }),
+          policies: { authorize: { rules: [{ name: 'never-public', deny: true }] } },
+        });
+        merged.push(
+          `${fix.finding} → ${name}: refused to everyone (${broader[0]!.name} would have forwarded it)`,
+        );
+      }
       continue;
     }
     const policies = JSON.parse(
