@@ -257,6 +257,13 @@ function block(f: Finding, facts: FixFacts): Block | undefined {
         }
       );
     case 'resource-consumption':
+      if (/well-formed/.test(f.title))
+        return {
+          policies: { concurrency: { max: 4, key: ['consumer'] } },
+          note: 'a few requests at once per caller limit how many workers the slow pattern can hold',
+          requires:
+            "a linear pattern in the API: the value is well formed, so no shape or length check at the gateway tells it from a real one (Rampart's own e-mail check lets it through)",
+        };
       return {
         policies: {
           'request-limits': { maxBodyBytes: '16kb', json: { maxDepth: 16, maxKeys: 1000 } },
