@@ -91,6 +91,7 @@ async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void>
     x.body = screened;
   }
 
+  x.trace?.stage('policies');
   const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);

@@ -12,3 +12,12 @@ export interface SecurityEvent {
   readonly reason?: string;
   readonly severity?: 'low' | 'medium' | 'high' | 'critical';
 }
+
+/** Where in the traffic an event happened, for exports (OCSF, ECS); set by the gateway when known. */
+export interface RequestFacts {
+  readonly method?: string | undefined;
+  /** The normalized path, without the query. */
+  readonly path?: string | undefined;
+  /** The W3C trace id of the request, when tracing is on. */
+  readonly traceId?: string | undefined;
+}
