@@ -133,7 +133,7 @@ describe('syslog sink', () => {
       const big = attack(9);
       const huge: ExportItem = {
         kind: 'security',
-        event: { ...(big as { event: SecurityEventRecord }).event, path: `/${'a'.repeat(1900)}` },
+        event: { ...(big as { event: SecurityEventRecord }).event, path: '/x'.repeat(1000) },
       };
       sink.offer(attack(1));
       sink.offer(huge);

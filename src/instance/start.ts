@@ -23,9 +23,7 @@ import type { FinishedRequest } from '../observe/gateway-records.ts';
 import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
 import { createRedactor } from '../observe/redact.ts';
-import { createSinks } from '../observe/sinks/from-config.ts';
 import { sinkMetrics } from '../observe/sinks/sink-metrics.ts';
-import { createRequestTracer } from '../observe/tracing/tracer.ts';
 import type { Clock, PolicyDefinition } from '../policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
@@ -162,7 +160,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const sinks =
     sinkConfigs.length === 0
       ? undefined
-      : createSinks(sinkConfigs, {
+      : // Loaded only when configured: the exporters and the OpenTelemetry SDK take ~0.3 s to import.
+        (await import('../observe/sinks/from-config.ts')).createSinks(sinkConfigs, {
           registry: metrics.registry,
           logger,
           secret: (ref) => loaded.secrets.get(ref) ?? '',
@@ -174,7 +173,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const tracing = config.observability?.tracing;
   const tracer =
     tracing?.enabled === true
-      ? createRequestTracer({
+      ? (await import('../observe/tracing/tracer.ts')).createRequestTracer({
           url: tracing.url,
           headers: Object.fromEntries(
             Object.entries(tracing.headers ?? {}).map(([name, ref]) => [name, loaded.secrets.get(ref) ?? '']),

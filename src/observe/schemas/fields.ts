@@ -1,7 +1,7 @@
 // What the OCSF and ECS mappings share: which kind of security event this is, and the request's
 // fields as they may leave the process (redacted, bounded).
 import type { SecurityEventRecord } from '../events.ts';
-import { createRedactor, type Redactor } from '../redact.ts';
+import { createRedactor, decodeFormText, REDACTED, type Redactor } from '../redact.ts';
 import { redactSecretsInText } from '../redact-text.ts';
 
 /** How a security event is classified for export. */
@@ -39,9 +39,24 @@ export function safeText(text: string, max = MAX_TEXT): string {
   return redactSecretsInText(text, max);
 }
 
-/** A path as it may leave the process: secret-looking segments redacted, bounded. */
+// A part (path segment, query value) is judged decoded, as the application reads it, and replaced whole.
+function safePart(part: string): string {
+  const plain = decodeFormText(part);
+  return redactSecretsInText(plain, plain.length + 1) === plain ? part : REDACTED;
+}
+
+/** A path as it may leave the process: each segment that holds a secret replaced, bounded. */
 export function safePath(path: string): string {
-  return redactSecretsInText(path, MAX_PATH);
+  let out = '';
+  let start = 0;
+  while (start <= path.length && out.length < MAX_PATH) {
+    let end = path.indexOf('/', start);
+    if (end === -1) end = path.length;
+    out += safePart(path.slice(start, end));
+    if (end < path.length) out += '/';
+    start = end + 1;
+  }
+  return out.length > MAX_PATH ? `${out.slice(0, MAX_PATH - 1)}…` : out;
 }
 
 /** Options shared by the mappings. */
@@ -56,7 +71,19 @@ const defaultRedactor = createRedactor();
 
 /** The query as it may leave the process: sensitive parameters redacted, secret-looking values too. */
 export function safeQuery(rawQuery: string, redactor: Redactor = defaultRedactor): string {
-  return redactSecretsInText(redactor.redactQuery(rawQuery), MAX_PATH);
+  const named = redactor.redactQuery(rawQuery);
+  let out = '';
+  let start = 0;
+  while (start <= named.length && out.length < MAX_PATH) {
+    let end = named.indexOf('&', start);
+    if (end === -1) end = named.length;
+    const pair = named.slice(start, end);
+    const eq = pair.indexOf('=');
+    out += eq === -1 ? safePart(pair) : `${safePart(pair.slice(0, eq))}=${safePart(pair.slice(eq + 1))}`;
+    if (end < named.length) out += '&';
+    start = end + 1;
+  }
+  return out.length > MAX_PATH ? `${out.slice(0, MAX_PATH - 1)}…` : out;
 }
 
 /** A severity as a number from 1 (informational) to 5 (critical), as OCSF `severity_id` counts. */
@@ -79,6 +106,8 @@ export function severityNumber(event: SecurityEventRecord): number {
 export function summary(event: SecurityEventRecord): string {
   const what = event.code ?? event.rule ?? 'flag';
   const where =
-    event.method !== undefined && event.path !== undefined ? ` ${event.method} ${event.path}` : '';
-  return safeText(`${event.policy} ${event.outcome}${where}: ${what}`);
+    event.method !== undefined && event.path !== undefined
+      ? ` ${event.method.slice(0, 32)} ${safePath(event.path)}`
+      : '';
+  return `${event.policy} ${event.outcome}${where}: ${what}`.slice(0, MAX_TEXT);
 }

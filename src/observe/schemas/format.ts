@@ -2,7 +2,7 @@
 import { accessLogLine } from '../access-log.ts';
 import type { ExportItem } from '../export-item.ts';
 import { toEcs } from './ecs.ts';
-import { type MappingOptions, safePath } from './fields.ts';
+import { type MappingOptions, safePath, safeQuery, safeText } from './fields.ts';
 import { toOcsf } from './ocsf.ts';
 
 /** A sink's `format`. */
@@ -15,12 +15,16 @@ export type Formatter = (item: ExportItem) => Record<string, unknown>;
 
 function native(item: ExportItem, options: MappingOptions): Record<string, unknown> {
   if (item.kind === 'security') {
-    const { time, path, ...event } = item.event;
+    const { time, path, location, evidence, reason, ...event } = item.event;
+    // The channel redacted evidence and reason already; redacting again costs little off the request path.
     return {
       type: 'security_event',
       time: new Date(time).toISOString(),
       ...event,
       ...(path === undefined ? {} : { path: safePath(path) }),
+      ...(location === undefined ? {} : { location: safeText(location, 256) }),
+      ...(evidence === undefined ? {} : { evidence: safeText(evidence, 256) }),
+      ...(reason === undefined ? {} : { reason: safeText(reason, 256) }),
     };
   }
   const request = item.request;
@@ -42,11 +46,13 @@ function native(item: ExportItem, options: MappingOptions): Record<string, unkno
     },
     options.redactor === undefined ? {} : { redactor: options.redactor },
   );
+  const query = request.rawQuery === '' ? '' : `?${safeQuery(request.rawQuery, options.redactor)}`;
   return {
     type: 'access',
     time: new Date(request.time).toISOString(),
     ...line,
-    path: safePath(line.path),
+    path: `${safePath(request.path)}${query}`,
+    ...(line.userAgent === undefined ? {} : { userAgent: safeText(line.userAgent, 512) }),
     ...(request.traceId === undefined ? {} : { traceId: request.traceId }),
   };
 }
