@@ -445,6 +445,20 @@ const Sink = Type.Object(
 const ObservabilitySettings = Type.Object(
   {
     sinks: Type.Array(Sink, { default: [], maxItems: 32 }),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          consumerLabels: Type.Integer({
+            minimum: 0,
+            maximum: 10_000,
+            default: 100,
+            description:
+              'consumers with a label of their own in rampart_consumer_* (the rest count as "other")',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     tracing: Type.Optional(
       Type.Object(
         {

@@ -152,7 +152,11 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const logger = createLogger({ level: logConfig.level, redactor, destination, ...style });
   // Access lines are built redacted (accessLogLine), so their logger skips pino's path redaction.
   const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false, ...style });
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    cluster: cluster.isWorker,
+    consumerLabels: config.observability?.metrics?.consumerLabels ?? 100,
+  });
   const events = createSecurityEvents({ logger, metrics });
   const accessLog = logConfig.accessLog ? createAccessLogger(accessLogger, { redactor }) : undefined;
   // Sinks (observability.sinks) take security events from the channel and, when one asks, every request.

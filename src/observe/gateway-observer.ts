@@ -37,7 +37,13 @@ export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver
     },
     requestFinished(record: FinishedRequest) {
       const route = record.route ?? UNMATCHED_ROUTE;
-      metrics.requestFinished(route, record.method, record.status, record.durationMs / 1000);
+      metrics.requestFinished(
+        route,
+        record.method,
+        record.status,
+        record.durationMs / 1000,
+        record.consumerId,
+      );
       // A policy's answer that refused nothing (a CORS preflight's 204) is not a rejection.
       if (record.code !== undefined && record.policy !== undefined && record.status >= 400) {
         metrics.policyRejection(route, record.policy, record.code);
@@ -63,6 +69,9 @@ export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver
     },
     securityEvent(event: RequestSecurityEvent) {
       events.emit({ ...event, route: event.route ?? UNMATCHED_ROUTE });
+    },
+    upstreamResponded(upstream, seconds) {
+      metrics.upstreamResponded(upstream, seconds);
     },
     upstreamFailed(upstream, kind, requestId, error) {
       metrics.upstreamError(upstream, kind);

@@ -72,4 +72,6 @@ export interface GatewayObserver {
   configReloaded(result: 'success' | 'failure', detail: string): void;
   /** An upstream's circuit or health state changed, or a retry was decided (optional outlet). */
   upstreamChanged?(change: UpstreamChange): void;
+  /** An upstream's response head arrived `seconds` after the request was sent (optional outlet). */
+  upstreamResponded?(upstream: string, seconds: number): void;
 }
