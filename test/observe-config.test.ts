@@ -1,6 +1,9 @@
 // The observability block of rampart.yaml: sinks and tracing validated at load, with positioned errors.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { formatConfigError } from '../src/config/errors.ts';
 import { loadConfigText } from '../src/config/load.ts';
 import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 
@@ -59,5 +62,30 @@ describe('observability config', () => {
     - { name: h, type: http, url: "http://127.0.0.1:9/", token: plain-token }
 `);
     assert.equal(result.ok, false);
+  });
+});
+
+describe('observability examples', () => {
+  it('the yaml examples of docs/observability.md and the README load as configs', async () => {
+    const sources = ['../docs/observability.md', '../README.md'].map((path) =>
+      readFileSync(new URL(path, import.meta.url), 'utf8'),
+    );
+    const blocks = sources
+      .flatMap((markdown) => [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!))
+      .filter((block) => block.includes('observability:'));
+    assert.ok(blocks.length >= 2);
+    for (const block of blocks) {
+      const example = parse(block) as Record<string, unknown>;
+      const text = stringify({
+        version: 1,
+        upstreams: { api: { url: 'http://127.0.0.1:3000' } },
+        routes: [],
+        ...example,
+      });
+      const result = await loadConfigText(text, 'rampart.yaml', POLICY_DEFINITIONS, {
+        env: { HEC_TOKEN: 'x', HOOK_TOKEN: 'y' },
+      });
+      assert.ok(result.ok, result.ok ? '' : result.errors.map(formatConfigError).join('\n'));
+    }
   });
 });
