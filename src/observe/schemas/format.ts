@@ -57,8 +57,16 @@ function native(item: ExportItem, options: MappingOptions): Record<string, unkno
   };
 }
 
-/** The formatter of `format`. */
-export function createFormatter(format: ExportFormat, options: MappingOptions): Formatter {
+/** A formatted observation: the document and its JSON text. */
+export interface Formatted {
+  readonly doc: Record<string, unknown>;
+  readonly json: string;
+}
+
+/** Turns an observation into what a sink writes, once per observation and format. */
+export type CachedFormatter = (item: ExportItem) => Formatted;
+
+function formatterOf(format: ExportFormat, options: MappingOptions): Formatter {
   switch (format) {
     case 'ocsf':
       return (item) => toOcsf(item, options);
@@ -67,4 +75,33 @@ export function createFormatter(format: ExportFormat, options: MappingOptions): 
     case 'rampart':
       return (item) => native(item, options);
   }
+}
+
+// Sinks that share mapping options and a format share the work: an observation offered to five sinks
+// is mapped and serialized once (each sink encodes its batch later; the item is the cache key).
+const shared = new WeakMap<MappingOptions, Map<ExportFormat, CachedFormatter>>();
+
+/** The (shared) formatter of `format` under `options`. */
+export function createFormatter(format: ExportFormat, options: MappingOptions): CachedFormatter {
+  let byFormat = shared.get(options);
+  if (byFormat === undefined) {
+    byFormat = new Map();
+    shared.set(options, byFormat);
+  }
+  let formatter = byFormat.get(format);
+  if (formatter === undefined) {
+    const map = formatterOf(format, options);
+    const done = new WeakMap<ExportItem, Formatted>();
+    formatter = (item) => {
+      let formatted = done.get(item);
+      if (formatted === undefined) {
+        const doc = map(item);
+        formatted = { doc, json: JSON.stringify(doc) };
+        done.set(item, formatted);
+      }
+      return formatted;
+    };
+    byFormat.set(format, formatter);
+  }
+  return formatter;
 }

@@ -57,7 +57,7 @@ export function createFileSink(context: SinkContext, settings: FileSinkSettings)
   };
 
   return createSink<Buffer>(context, {
-    encode: (documents) => Buffer.from(documents.map((doc) => `${JSON.stringify(doc)}\n`).join('')),
+    encode: (formatted) => Buffer.from(formatted.map((each) => `${each.json}\n`).join('')),
     async send(batch) {
       file ??= await openFile();
       const tooBig = settings.maxBytes > 0 && file.size > 0 && file.size + batch.length > settings.maxBytes;

@@ -119,6 +119,11 @@ export function createSinks(configs: readonly SinkConfig[], deps: SinkDeps): Sin
       error instanceof Error ? { name: error.name, message: error.message.slice(0, 256) } : undefined;
     deps.logger.warn({ sink, reason, count, err: cause }, 'sink dropped records');
   };
+  // One mapping options object for every sink, so sinks of one format map each observation once.
+  const mapping = {
+    productVersion: deps.productVersion,
+    ...(deps.redactor === undefined ? {} : { redactor: deps.redactor }),
+  };
   const sinks = configs.map((config) => {
     const kinds = new Set<ExportKind>(
       config.events.map((kind) => (kind === 'requests' ? 'request' : 'security')),
@@ -129,10 +134,7 @@ export function createSinks(configs: readonly SinkConfig[], deps: SinkDeps): Sin
       format: config.format,
       queue: queueSettings(config),
       metrics,
-      mapping: {
-        productVersion: deps.productVersion,
-        ...(deps.redactor === undefined ? {} : { redactor: deps.redactor }),
-      },
+      mapping,
       onDrop,
     };
     return buildSink(config, context, deps);

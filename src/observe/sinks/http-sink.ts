@@ -3,6 +3,7 @@
 // actions). 2xx is delivered; 408, 429 and 5xx are retried; any other answer drops the batch (retrying
 // cannot fix it). Elastic answers 200 with per-item errors: refused items are dropped and counted.
 import type { ExportItem } from '../export-item.ts';
+import type { Formatted } from '../schemas/format.ts';
 import { PermanentSendError, type SendResult } from './batch-queue.ts';
 import { createSink, type Sink, type SinkContext } from './sink.ts';
 
@@ -46,34 +47,30 @@ function timeOf(item: ExportItem): number {
   return item.kind === 'security' ? item.event.time : item.request.time;
 }
 
-/** The request body of a batch in `shape`. */
+/** The request body of a batch in `shape` (documents already serialized). */
 export function httpBody(
   shape: HttpShape,
-  documents: readonly Record<string, unknown>[],
+  formatted: readonly Formatted[],
   items: readonly ExportItem[],
   settings: Pick<HttpSinkSettings, 'index' | 'sourceType'>,
 ): string {
   switch (shape) {
     case 'webhook':
-      return JSON.stringify(documents);
-    case 'splunk-hec':
+      return `[${formatted.map((each) => each.json).join(',')}]`;
+    case 'splunk-hec': {
       // HEC's event endpoint takes several event objects one after the other in one body.
-      return documents
-        .map((event, i) =>
-          JSON.stringify({
-            time: timeOf(items[i]!) / 1000,
-            source: 'rampart',
-            sourcetype: settings.sourceType ?? 'rampart',
-            ...(settings.index === undefined ? {} : { index: settings.index }),
-            event,
-          }),
-        )
+      const fields = `"source":"rampart","sourcetype":${JSON.stringify(settings.sourceType ?? 'rampart')}${
+        settings.index === undefined ? '' : `,"index":${JSON.stringify(settings.index)}`
+      }`;
+      return formatted
+        .map((each, i) => `{"time":${timeOf(items[i]!) / 1000},${fields},"event":${each.json}}`)
         .join('\n');
+    }
     case 'elastic-bulk': {
       const action = JSON.stringify({
         create: settings.index === undefined ? {} : { _index: settings.index },
       });
-      return documents.map((doc) => `${action}\n${JSON.stringify(doc)}\n`).join('');
+      return formatted.map((each) => `${action}\n${each.json}\n`).join('');
     }
   }
 }
@@ -125,7 +122,7 @@ export function createHttpSink(context: SinkContext, settings: HttpSinkSettings)
     sourceType: settings.sourceType ?? `rampart:${context.format}`,
   };
   return createSink<HttpBatch>(context, {
-    encode: (documents, items) => ({ body: httpBody(settings.shape, documents, items, bodySettings) }),
+    encode: (formatted, items) => ({ body: httpBody(settings.shape, formatted, items, bodySettings) }),
     async send(batch): Promise<SendResult | undefined> {
       const response = await fetch(settings.url, {
         method: 'POST',

@@ -58,7 +58,7 @@ export function createOtlpLogsSink(context: SinkContext, settings: OtlpLogsSinkS
   };
 
   return createSink<ReadableLogRecord[]>(context, {
-    encode: (documents, items) => documents.map((doc, i) => toRecord(doc, items[i]!)),
+    encode: (formatted, items) => formatted.map((each, i) => toRecord(each.doc, items[i]!)),
     send: (records) =>
       new Promise((resolve, reject) => {
         exporter.export(records, (result) => {

@@ -1,7 +1,12 @@
 // The shape every sink has: it takes observations without waiting and delivers them in batches.
 import type { ExportItem, ExportKind } from '../export-item.ts';
 import type { MappingOptions } from '../schemas/fields.ts';
-import { createFormatter, type ExportFormat, type Formatter } from '../schemas/format.ts';
+import {
+  type CachedFormatter,
+  createFormatter,
+  type ExportFormat,
+  type Formatted,
+} from '../schemas/format.ts';
 import { BatchQueue, type BatchQueueOptions, type QueueSettings } from './batch-queue.ts';
 import type { DropReason, SinkMetrics } from './sink-metrics.ts';
 
@@ -31,16 +36,16 @@ export interface SinkContext {
   readonly random?: () => number;
 }
 
-/** A transport: encodes a batch of formatted documents, and sends it. */
+/** A transport: encodes a batch of formatted observations (document and JSON text), and sends it. */
 export interface Transport<B> {
-  encode(documents: readonly Record<string, unknown>[], items: readonly ExportItem[]): B;
+  encode(formatted: readonly Formatted[], items: readonly ExportItem[]): B;
   send: BatchQueueOptions<ExportItem, B>['send'];
   close?(): Promise<void>;
 }
 
 /** Builds a sink from its context and transport: queue, formatter, drop reporting. */
 export function createSink<B>(context: SinkContext, transport: Transport<B>): Sink {
-  const format: Formatter = createFormatter(context.format, context.mapping);
+  const format: CachedFormatter = createFormatter(context.format, context.mapping);
   const queue = new BatchQueue<ExportItem, B>({
     name: context.name,
     settings: context.queue,

@@ -5,6 +5,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ExportItem } from '../export-item.ts';
+import type { Formatted } from '../schemas/format.ts';
 import { createSink, type Sink, type SinkContext } from './sink.ts';
 import { type Facility, octetCounted, syslogHeader, syslogMessage } from './syslog-format.ts';
 
@@ -118,14 +119,14 @@ function datagramConnection(settings: SyslogSinkSettings) {
 /** Creates a syslog sink. */
 export function createSyslogSink(context: SinkContext, settings: SyslogSinkSettings): Sink {
   const header = syslogHeader(settings.facility, settings.appName);
-  const messages = (documents: readonly Record<string, unknown>[], items: readonly ExportItem[]) =>
-    documents.map((doc, i) => syslogMessage(header, items[i]!, JSON.stringify(doc)));
+  const messages = (formatted: readonly Formatted[], items: readonly ExportItem[]) =>
+    formatted.map((each, i) => syslogMessage(header, items[i]!, each.json));
 
   if (settings.protocol === 'udp') {
     const udp = datagramConnection(settings);
     const max = Math.min(settings.maxDatagramBytes ?? 8192, UDP_MAX);
     return createSink<Buffer[]>(context, {
-      encode: (documents, items) => messages(documents, items).map((message) => Buffer.from(message)),
+      encode: (formatted, items) => messages(formatted, items).map((message) => Buffer.from(message)),
       async send(batch) {
         let rejected = 0;
         for (const datagram of batch) {
@@ -139,7 +140,7 @@ export function createSyslogSink(context: SinkContext, settings: SyslogSinkSetti
   }
   const stream = streamConnection(settings);
   return createSink<Buffer>(context, {
-    encode: (documents, items) => Buffer.concat(messages(documents, items).map(octetCounted)),
+    encode: (formatted, items) => Buffer.concat(messages(formatted, items).map(octetCounted)),
     async send(batch) {
       await stream.write(batch);
       return undefined;
