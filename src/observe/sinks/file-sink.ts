@@ -40,8 +40,11 @@ export function createFileSink(context: SinkContext, settings: FileSinkSettings)
   const openFile = async (): Promise<OpenFile> => {
     await mkdir(dirname(settings.path), { recursive: true });
     const handle = await open(settings.path, 'a', 0o600);
-    const { size } = await handle.stat();
-    return { handle, size, openedAt: clock.now() };
+    const { size, birthtimeMs } = await handle.stat();
+    // A file kept from an earlier run ages from its creation (where the file system records it).
+    const now = clock.now();
+    const openedAt = size > 0 && birthtimeMs > 0 && birthtimeMs < now ? birthtimeMs : now;
+    return { handle, size, openedAt };
   };
 
   const rotate = async (): Promise<void> => {
