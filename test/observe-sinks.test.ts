@@ -17,7 +17,7 @@ import type { SinkContext } from '../src/observe/sinks/sink.ts';
 import { type DropReason, sinkMetrics } from '../src/observe/sinks/sink-metrics.ts';
 import { createSyslogSink } from '../src/observe/sinks/syslog-sink.ts';
 import { ocsfErrors } from './helpers/ocsf.ts';
-import { selfSignedLocalhost, skipWithoutOpenssl } from './helpers/openssl.ts';
+import { selfSignedCertificate, skipWithoutOpenssl } from './helpers/openssl.ts';
 import {
   type HttpReceiver,
   startHttpReceiver,
@@ -155,7 +155,9 @@ describe('syslog sink', () => {
     let cert: string;
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'rampart-syslog-tls-'));
-      ({ key, cert } = selfSignedLocalhost(dir));
+      const files = selfSignedCertificate(dir, { altName: 'DNS:localhost' });
+      key = readFileSync(files.key, 'utf8');
+      cert = readFileSync(files.cert, 'utf8');
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -601,9 +601,9 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
           { additionalProperties: false, default: {} },
         ),
       ),
+      observability: Type.Optional(ObservabilitySettings),
       state: Type.Optional(StateSettings),
       store: Type.Optional(StoreSettings),
-      observability: Type.Optional(ObservabilitySettings),
       upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
         additionalProperties: false,
       }),

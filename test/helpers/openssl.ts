@@ -1,6 +1,5 @@
 // The openssl CLI for tests that make certificates at test time (CI installs it; a skip reason otherwise).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function opensslAvailable(): boolean {
@@ -22,8 +21,16 @@ export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
 }
 
-/** Makes a self-signed P-256 certificate for `localhost` in `dir` (key.pem, cert.pem); returns the PEMs. */
-export function selfSignedLocalhost(dir: string): { key: string; cert: string } {
+/**
+ * Makes a self-signed P-256 certificate valid for a day: `cert.pem` and `key.pem` in `dir` (or the
+ * names given), for `subject` (`/CN=localhost`) and, when given, a subjectAltName (`IP:127.0.0.1`).
+ */
+export function selfSignedCertificate(
+  dir: string,
+  options: { subject?: string; altName?: string; cert?: string; key?: string } = {},
+): { cert: string; key: string } {
+  const cert = join(dir, options.cert ?? 'cert.pem');
+  const key = join(dir, options.key ?? 'key.pem');
   openssl(dir, [
     'req',
     '-x509',
@@ -33,18 +40,14 @@ export function selfSignedLocalhost(dir: string): { key: string; cert: string } 
     'ec_paramgen_curve:prime256v1',
     '-nodes',
     '-keyout',
-    'key.pem',
+    key,
     '-out',
-    'cert.pem',
+    cert,
     '-days',
     '1',
     '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost',
+    options.subject ?? '/CN=localhost',
+    ...(options.altName === undefined ? [] : ['-addext', `subjectAltName=${options.altName}`]),
   ]);
-  return {
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-  };
+  return { cert, key };
 }
