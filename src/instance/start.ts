@@ -276,11 +276,11 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       observer.configReloaded('failure', detail);
       throw error instanceof ConfigRefusedError ? error : new Error(detail, { cause: error });
     }
-    if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
-      logger.warn({}, 'listener settings changed: they apply after a restart');
-    }
     if (JSON.stringify(next.config.observability) !== JSON.stringify(running.observability)) {
       logger.warn({}, 'observability settings (sinks, tracing, metrics) changed: they apply after a restart');
+    }
+    if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
+      logger.warn({}, 'listener settings changed: they apply after a restart');
     }
     running = next.config;
     specWatchers.follow(next.config, baseDirOf(source));
