@@ -1,17 +1,13 @@
 // `rampart start --workers 2`: whichever worker a scrape reaches, /metrics shows the whole cluster's
 // counts (prom-client's AggregatorRegistry in the primary), under the standard process metric names.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
-
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+import { startWorkers } from './helpers/workers.ts';
 
 /** A GET on a connection of its own (so the cluster hands each to the next worker), body as text. */
 function getFresh(url: string): Promise<{ status: number; body: string }> {
@@ -58,53 +54,26 @@ routes:
     upstream: app
 `,
     );
-    const child = spawn(process.execPath, [MAIN, 'start', '-c', file, '--workers', '2'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    let buffered = '';
-    const started = new Promise<{ http: string; admin: string }>((resolve, reject) => {
-      let count = 0;
-      const timer = setTimeout(
-        () => reject(new Error(`workers did not start:\n${lines.join('\n')}`)),
-        30_000,
-      );
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        for (const line of parts) {
-          lines.push(line);
-          if (!line.includes('"rampart started"')) continue;
-          const record = JSON.parse(line) as { urls: { http: string }; admin: string };
-          if (++count === 2) {
-            clearTimeout(timer);
-            resolve({ http: record.urls.http, admin: record.admin });
-          }
-        }
-      });
-    });
+    const cluster = await startWorkers(file, 2);
     try {
-      const urls = await started;
-      for (let i = 0; i < 10; i++) assert.equal((await getFresh(`${urls.http}/x`)).status, 200);
+      const http = cluster.started[0]!.urls.http;
+      const admin = cluster.started[0]!.admin!;
+      for (let i = 0; i < 10; i++) assert.equal((await getFresh(`${http}/x`)).status, 200);
       const served = new Set(
-        lines
+        cluster.lines
           .filter((line) => line.includes('"msg":"access"'))
           .map((line) => (JSON.parse(line) as { pid: number }).pid),
       );
       const series = 'rampart_http_requests_total{route="all",method="GET",status="200"}';
       for (let scrape = 0; scrape < 2; scrape++) {
-        const { status, body } = await getFresh(`${urls.admin}/metrics`);
+        const { status, body } = await getFresh(`${admin}/metrics`);
         assert.equal(status, 200);
         assert.equal(counterValue(body, series), 10, `scrape ${scrape}: ${served.size} workers served`);
         assert.match(body, /^process_cpu_user_seconds_total /m);
         assert.match(body, /^nodejs_eventloop_lag_seconds /m);
       }
     } finally {
-      const exited = once(child, 'exit') as Promise<[number | null]>;
-      child.kill('SIGTERM');
-      const [code] = await exited;
-      assert.equal(code, 0);
+      assert.equal(await cluster.stop(), 0);
     }
   });
 });
