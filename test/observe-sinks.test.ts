@@ -243,6 +243,25 @@ describe('sink queue', () => {
   });
 });
 
+describe('sink shutdown', () => {
+  it('delivers what is queued when it closes, and drops (counts) what comes after', async () => {
+    const { context, counter } = setup('closing', { queue: { ...FAST, flushIntervalMs: 60_000 } });
+    const receiver = await startHttpReceiver();
+    const sink = createHttpSink(context, { url: receiver.url, shape: 'webhook', timeoutMs: 2000 });
+    try {
+      sink.offer(attack(1));
+      sink.offer(attack(2));
+      await sink.close();
+      const [request] = await receiver.waitFor(1);
+      assert.equal((JSON.parse(request!.body) as unknown[]).length, 2);
+      sink.offer(attack(3));
+      assert.equal(await counter('rampart_sink_records_dropped_total', { reason: 'closed' }), 1);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('HTTP sink', () => {
   let receiver: HttpReceiver;
   before(async () => {

@@ -60,6 +60,14 @@ function headersOf(headers: Readonly<Record<string, string>> | undefined, secret
   return out;
 }
 
+function readCa(sink: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`sink ${sink}: cannot read the CA file ${path}`, { cause: error });
+  }
+}
+
 // semantic.ts made sure each type has what it requires (SINK_REQUIRED); `required` only narrows.
 function required<T>(value: T | undefined, member: string): T {
   if (value === undefined) throw new Error(`sink member ${member} is required`);
@@ -84,7 +92,7 @@ function buildSink(config: SinkConfig, context: SinkContext, deps: SinkDeps): Si
         appName: config.appName ?? 'rampart',
         timeoutMs: parseDuration(config.timeout ?? '5s'),
         maxDatagramBytes: config.maxDatagramBytes ?? 8192,
-        ...(config.ca === undefined ? {} : { ca: readFileSync(resolve(deps.baseDir, config.ca), 'utf8') }),
+        ...(config.ca === undefined ? {} : { ca: readCa(config.name, resolve(deps.baseDir, config.ca)) }),
         ...(config.serverName === undefined ? {} : { serverName: config.serverName }),
       });
     case 'http':
