@@ -59,6 +59,7 @@ routes:
     upstream: app
     policies:
       methods: { allow: [GET] }
+      rate-limit: { rules: [{ name: r, limit: "100000/s" }] }
 observability:
   tracing: { enabled: true, url: "${collector}/v1/traces", flushInterval: 20ms }
 `;
@@ -100,7 +101,8 @@ describe('tracing', () => {
     const access = await edge.log.waitFor((line) => line.msg === 'access' && line.requestId === requestId);
     assert.equal(access.traceId, sent.traceId);
 
-    const spans = await traceSpans(collector, sent.traceId, 3);
+    // server, ingress, traffic, upstream, response
+    const spans = await traceSpans(collector, sent.traceId, 5);
     const server = spans.find((span) => span.kind === 2);
     const client = spans.find((span) => span.kind === 3);
     assert.equal(server?.name, 'GET /items/:id');
@@ -108,7 +110,11 @@ describe('tracing', () => {
     assert.equal(client?.spanId, sent.parentId, "the upstream's parent is the gateway's upstream span");
     assert.equal(client?.parentSpanId, server?.spanId);
     assert.equal(attribute(server, 'http.response.status_code'), 200);
-    assert.ok(spans.some((span) => span.name === 'rampart.policies'));
+    for (const stage of ['rampart.ingress', 'rampart.traffic', 'rampart.response'])
+      assert.ok(
+        spans.some((span) => span.name === stage && span.parentSpanId === server?.spanId),
+        stage,
+      );
   });
 
   it('continues the trace a trusted proxy sent, with its tracestate', async () => {
@@ -136,7 +142,14 @@ describe('tracing', () => {
     assert.equal(access.traceId, problem.traceId);
     const spans = await traceSpans(collector, problem.traceId!, 2);
     const server = spans.find((span) => span.kind === 2);
+    const ingress = spans.find((span) => span.name === 'rampart.ingress');
     assert.equal(attribute(server, 'rampart.policy.methods.verdict'), 'denied');
+    assert.equal(attribute(ingress, 'rampart.policy.methods.verdict'), 'denied');
+    const verdict = ingress?.events?.find((event) => event.name === 'rampart.verdict');
+    assert.equal(
+      verdict?.attributes.find((entry) => entry.key === 'rampart.code')?.value.stringValue,
+      'RAMPART_INGRESS_METHOD_NOT_ALLOWED',
+    );
     assert.equal(attribute(server, 'http.response.status_code'), 405);
   });
 });

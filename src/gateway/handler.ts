@@ -12,6 +12,7 @@ import { proxy } from './proxy.ts';
 import { GatewayRequest, type ListenerFacts, type Runtime } from './request.ts';
 import { endRequest } from './request-end.ts';
 import { hostOf } from './router.ts';
+import { runTracedRequestPhase } from './traced-phase.ts';
 import { sendDenial, sendProblem } from './writer.ts';
 
 export type { ListenerFacts, Runtime } from './request.ts';
@@ -91,8 +92,12 @@ async function serve(x: GatewayRequest, expectsContinue: boolean): Promise<void>
     x.body = screened;
   }
 
-  x.trace?.stage('policies');
-  const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
+  const ran =
+    chain.onRequest.length === 0
+      ? undefined
+      : x.trace === undefined
+        ? runRequestPhase(chain, x, x)
+        : runTracedRequestPhase(chain, x, x, x.trace);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);
   return proxy(x, route, expectsContinue && x.body === undefined);

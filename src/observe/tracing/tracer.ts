@@ -49,8 +49,11 @@ export interface TraceStart {
   readonly clientIp: string;
 }
 
-/** The stages that get a span of their own. */
-export type TraceStage = 'policies' | 'upstream' | 'response';
+/**
+ * The stages that get a span of their own: each policy stage of the request phase (`ingress`, `authn`,
+ * `authz`, `traffic`, `validation`, `threat`), then `upstream` and `response`.
+ */
+export type TraceStage = string;
 
 /** The upstream's trace context headers. */
 export interface UpstreamTraceContext {
