@@ -14,6 +14,7 @@ import { proxy } from './proxy.ts';
 import { GatewayRequest, type ListenerFacts, type Runtime } from './request.ts';
 import { endRequest } from './request-end.ts';
 import { hostOf } from './router.ts';
+import { runTracedRequestPhase } from './traced-phase.ts';
 import type { CompiledRoute } from './version.ts';
 import { sendDenial, sendProblem } from './writer.ts';
 
@@ -103,7 +104,12 @@ async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Tak
     x.body = screened;
   }
 
-  const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
+  const ran =
+    chain.onRequest.length === 0
+      ? undefined
+      : x.trace === undefined
+        ? runRequestPhase(chain, x, x)
+        : runTracedRequestPhase(chain, x, x, x.trace);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);
   if (takeover !== undefined) return takeover(x, route);
