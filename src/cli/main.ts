@@ -4,6 +4,7 @@ import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
 import { runInit } from './init.ts';
+import { runInventory } from './inventory.ts';
 import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
 import { runScanCommand } from './scan.ts';
@@ -33,6 +34,9 @@ Commands:
   consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
   keys create|list|rotate|revoke     manage API keys and signing keys; a new secret is printed once
   tokens revoke|list                 revoke JWTs by jti or subject
+  inventory list|show|diff|export|learn
+                                     endpoints learned from traffic, HAR files or access logs;
+                                     shadow, zombie and unauthenticated endpoints against the spec
   help                               this text
   --version, -v                      the version of rampart
 
@@ -64,6 +68,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runTokens(rest, io);
     case 'detect':
       return runDetect(rest, io);
+    case 'inventory':
+      return runInventory(rest, io);
     case 'scan':
       return runScanCommand(rest, io);
     case 'verify':

@@ -42,6 +42,7 @@ export function endRequest(x: GatewayRequest): void {
     policy: x.policy,
     annotations: x.annotations,
   });
+  x.runtime.observer.exchangeFinished?.(x);
   x.version.inFlight--;
   x.runtime.release(x.version);
 }

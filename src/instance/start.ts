@@ -14,6 +14,11 @@ import type { RampartConfig } from '../config/schema.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
+import { inventoryRoutes } from '../inventory/admin-routes.ts';
+import { flushIntervalOf, specSourcesOf } from '../inventory/config.ts';
+import { createInventoryService, type InventoryService } from '../inventory/service.ts';
+import { loadSpecSet, NO_SPECS, type SpecSet } from '../inventory/spec-set.ts';
+import { createSqliteInventoryStore } from '../inventory/sqlite-store.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
@@ -70,6 +75,8 @@ export interface Rampart {
   readonly config: RampartConfig;
   readonly state: StateStore;
   readonly store: IdentityStore | undefined;
+  /** Traffic learning, when the config has an enabled `inventory:` section. */
+  readonly inventory: InventoryService | undefined;
   /**
    * Reloads: from the config file when no input is given, else from the given input. A bad config is
    * refused (ConfigRefusedError) and the running one keeps serving.
@@ -120,6 +127,16 @@ async function load(
   return result;
 }
 
+/** The contracts the inventory compares with; one that cannot be read is logged and left out. */
+function inventorySpecs(config: RampartConfig, baseDir: string, logger: Logger): SpecSet {
+  try {
+    return loadSpecSet(specSourcesOf(config, config.inventory), baseDir);
+  } catch (error) {
+    logger.warn({ err: error }, 'inventory: a spec could not be read; comparing with none');
+    return NO_SPECS;
+  }
+}
+
 function baseDirOf(input: ConfigInput): string {
   if ('file' in input) return dirname(resolve(input.file));
   return input.baseDir ?? process.cwd();
@@ -146,7 +163,27 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const waiters = createRequestWaiters();
-  const observer = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
+  const inventoryConfig = config.inventory?.enabled === true ? config.inventory : undefined;
+  const inventory =
+    inventoryConfig === undefined
+      ? undefined
+      : await createInventoryService({
+          // Its own tables in the store's file (shared by every instance on it), else in memory.
+          store: createSqliteInventoryStore(
+            config.store === undefined ? ':memory:' : storePath(config.store, baseDir),
+          ),
+          specs: inventorySpecs(config, baseDir, logger),
+          maxEndpoints: inventoryConfig.maxEndpoints,
+          maxParameters: inventoryConfig.maxParameters,
+          maxBodyBytes: inventoryConfig.maxBodyBytes,
+          queue: inventoryConfig.queue,
+          flushIntervalMs: flushIntervalOf(inventoryConfig),
+          events,
+          onError: (error, what) => logger.error({ err: error }, what),
+          ...(options.clock === undefined ? {} : { now: () => options.clock!.now() }),
+        });
+  const observed = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
+  const observer = inventory === undefined ? observed : inventory.observe(observed);
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -182,12 +219,16 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     state,
     ...(store === undefined ? {} : { store }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+  }).catch(async (error: unknown) => {
+    await inventory?.close();
+    throw error;
   });
   metrics.configReload('success', String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
+    ...(inventory === undefined ? [] : inventoryRoutes(inventory)),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
@@ -202,6 +243,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         routes: adminRoutes,
       }).catch(async (error: unknown) => {
         await gateway.close();
+        await inventory?.close();
         throw error;
       })
     : undefined;
@@ -226,6 +268,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
     running = next.config;
+    if (inventory !== undefined) inventory.specs = inventorySpecs(next.config, baseDirOf(source), logger);
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
   };
@@ -252,6 +295,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     },
     state,
     store,
+    inventory,
     reload: (input) => reload(input, 'api'),
     metricsText: () => metrics.render(),
     requestFinished: (requestId) => waiters.wait(requestId),
@@ -262,6 +306,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         specWatchers.close();
         await gateway.close();
         await admin?.close();
+        await inventory?.close();
         waiters.close();
         if (options.state === undefined) await state.close();
         await ownStore?.close();
