@@ -76,6 +76,10 @@ export class Learner {
     return true;
   };
 
+  readonly #dropParam = (): void => {
+    this.dropped.params++;
+  };
+
   constructor(options: LearnerOptions = {}) {
     this.specs = options.specs ?? NO_SPECS;
     this.tree = new PathTree(options.tree);
@@ -137,6 +141,7 @@ export class Learner {
     recordExchange(facts, exchange, params, {
       maxBodyBytes: this.#maxBodyBytes,
       admitParam: this.#admitParam,
+      dropParam: this.#dropParam,
     });
   }
 

@@ -86,6 +86,8 @@ export interface RecordLimits {
   readonly maxBodyBytes: number;
   /** Asked before a parameter new to the endpoint is kept; false: it is counted as dropped. */
   readonly admitParam: () => boolean;
+  /** Told of a parameter the endpoint's own cap refused. */
+  readonly dropParam: () => void;
 }
 
 const MAX_DEPTH = 6;
@@ -132,7 +134,12 @@ class Recorder {
   param(location: ParamLocation, name: string): ParamFacts | undefined {
     const held = this.facts.params[location][name];
     if (held !== undefined) return held;
-    if (this.#count >= ENDPOINT_LIMITS.params || !this.limits.admitParam()) {
+    if (this.#count >= ENDPOINT_LIMITS.params) {
+      this.limits.dropParam();
+      this.facts.droppedParams++;
+      return undefined;
+    }
+    if (!this.limits.admitParam()) {
       this.facts.droppedParams++;
       return undefined;
     }
