@@ -3,6 +3,7 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
+import { runDiscover } from './discover.ts';
 import { runInit } from './init.ts';
 import { runInventory } from './inventory.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -37,6 +38,7 @@ Commands:
   inventory list|show|diff|export|learn
                                      endpoints learned from traffic, HAR files or access logs;
                                      shadow, zombie and unauthenticated endpoints against the spec
+  discover --target URL...           probe hosts for API specs, GraphQL, version, framework and debug paths
   help                               this text
   --version, -v                      the version of rampart
 
@@ -70,6 +72,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runDetect(rest, io);
     case 'inventory':
       return runInventory(rest, io);
+    case 'discover':
+      return runDiscover(rest, io);
     case 'scan':
       return runScanCommand(rest, io);
     case 'verify':
