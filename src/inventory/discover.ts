@@ -239,6 +239,23 @@ export async function discover(options: DiscoverOptions): Promise<TargetReport[]
   return reports;
 }
 
+function answerOf(
+  probe: Probe,
+  reply: Reply,
+  notes: readonly string[],
+  extra: Pick<Answer, 'spec' | 'graphql'> = {},
+): Omit<Answer, 'url'> {
+  return {
+    path: probe.path,
+    category: probe.category,
+    status: reply.status,
+    contentType: reply.contentType,
+    bytes: reply.bytes,
+    notes,
+    ...extra,
+  };
+}
+
 async function probeOne(
   probe: Probe,
   send: (path: string, init?: RequestInit, limit?: number) => Promise<Reply>,
@@ -249,28 +266,12 @@ async function probeOne(
     const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: GRAPHQL_PROBE };
     const reply = await send(probe.path, post);
     if (!isGraphql(reply.text)) {
-      return answered(reply)
-        ? {
-            path: probe.path,
-            category: probe.category,
-            status: reply.status,
-            contentType: reply.contentType,
-            bytes: reply.bytes,
-            notes: notesOf(reply),
-          }
-        : undefined;
+      return answered(reply) ? answerOf(probe, reply, notesOf(reply)) : undefined;
     }
     const introspection = await send(probe.path, { ...post, body: GRAPHQL_INTROSPECTION });
     const open = introspection.text.includes('"queryType"');
-    return {
-      path: probe.path,
-      category: probe.category,
-      status: reply.status,
-      contentType: reply.contentType,
-      bytes: reply.bytes,
-      notes: ['GraphQL endpoint', ...(open ? ['introspection is open'] : [])],
-      graphql: { introspection: open },
-    };
+    const notes = ['GraphQL endpoint', ...(open ? ['introspection is open'] : [])];
+    return answerOf(probe, reply, notes, { graphql: { introspection: open } });
   }
   const reply = await send(probe.path, {}, probe.category === 'spec' ? maxSpecBytes : SMALL_BODY);
   const spec =
@@ -283,13 +284,5 @@ async function probeOne(
     notes.unshift(
       `${spec.kind} ${spec.version} description${spec.title === undefined ? '' : ` "${spec.title}"`}, ${spec.operations} operations`,
     );
-  return {
-    path: probe.path,
-    category: probe.category,
-    status: reply.status,
-    contentType: reply.contentType,
-    bytes: reply.bytes,
-    notes,
-    ...(spec === undefined ? {} : { spec }),
-  };
+  return answerOf(probe, reply, notes, spec === undefined ? {} : { spec });
 }
