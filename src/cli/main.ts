@@ -8,6 +8,7 @@ import { runInit } from './init.ts';
 import { runInventory } from './inventory.ts';
 import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
+import { runRisk } from './risk.ts';
 import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
 import { runTokens } from './tokens.ts';
@@ -38,6 +39,7 @@ Commands:
   inventory list|show|diff|export|learn
                                      endpoints learned from traffic, HAR files or access logs;
                                      shadow, zombie and unauthenticated endpoints against the spec
+  risk [-c rampart.yaml] [--all]     risk register: APIs overdue for review or whose risk rose
   discover --target URL...           probe hosts for API specs, GraphQL, version, framework and debug paths
   help                               this text
   --version, -v                      the version of rampart
@@ -74,6 +76,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runInventory(rest, io);
     case 'discover':
       return runDiscover(rest, io);
+    case 'risk':
+      return runRisk(rest, io);
     case 'scan':
       return runScanCommand(rest, io);
     case 'verify':
