@@ -24,6 +24,7 @@ function exchange(i: number): FinishedExchange {
     body: undefined,
     identity: undefined,
     route: { name: 'all' },
+    code: undefined,
     response: {
       status: 200,
       headers: {

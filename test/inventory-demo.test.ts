@@ -33,22 +33,29 @@ let dir: string;
 const recorded: Recorded[] = [];
 const events: SecurityEventRecord[] = [];
 
-async function call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+  toHar = true,
+) {
   const headers: Record<string, string> = { 'x-user-id': '1', ...extra };
   const text = body === undefined ? undefined : JSON.stringify(body);
   if (text !== undefined) headers['content-type'] = 'application/json';
   const url = `${gw.rampart.url}${path}`;
   const res = await fetch(url, { method, headers, ...(text === undefined ? {} : { body: text }) });
   const responseBody = await res.text();
-  recorded.push({
-    method,
-    url,
-    headers,
-    body: text,
-    status: res.status,
-    responseHeaders: Object.fromEntries(res.headers),
-    responseBody,
-  });
+  if (toHar)
+    recorded.push({
+      method,
+      url,
+      headers,
+      body: text,
+      status: res.status,
+      responseHeaders: Object.fromEntries(res.headers),
+      responseBody,
+    });
   // The log phase (and the inventory's tap) runs when the request ends: wait for that, not for time.
   await gw.rampart.requestFinished(res.headers.get('x-request-id')!);
   return res.status;
@@ -88,9 +95,10 @@ function harOf(entries: readonly Recorded[]): unknown {
   };
 }
 
-/** What must be equal between two inventories of the same traffic (not latencies or times). */
+/** What must be equal between two inventories of the API's traffic (not latencies or times). */
 function shapeOf(endpoints: readonly EndpointFacts[]) {
   return endpoints
+    .filter((e) => Object.keys(e.statuses).length > 0)
     .map((e) => ({
       endpoint: `${e.method} ${e.template}`,
       count: e.count,
@@ -127,6 +135,7 @@ routes:
     match: { path: /* }
     upstream: demo
     policies:
+      request-limits: { maxUrlLength: 512 }
       openapi-validate: { spec: ${SPEC}, mode: monitor }
       sensitive-data: {}
 `,
@@ -150,6 +159,9 @@ routes:
     await call('GET', '/debug/crash');
     await call('GET', '/debug/crash');
     await call('GET', '/nowhere/at/all');
+    // Refused by the gateway itself (414): the API never answered, so it proves no endpoint.
+    // A HAR of the API's traffic does not hold it.
+    await call('GET', `/internal/report?q=${'x'.repeat(600)}`, undefined, {}, false);
     await gw.rampart.inventory!.flush();
   });
 
@@ -165,6 +177,7 @@ routes:
     assert.deepEqual(keys, [
       'GET /debug/crash',
       'GET /health',
+      'GET /internal/report',
       'GET /nowhere/at/all',
       'GET /orders',
       'GET /orders/{id}',
@@ -175,6 +188,9 @@ routes:
       'POST /login',
       'POST /users',
     ]);
+    const refused = endpoints.find((e) => e.template === '/internal/report')!;
+    assert.deepEqual(refused.statuses, {});
+    assert.deepEqual(refused.gatewayStatuses, { '414': 1 });
     const user = endpoints.find((e) => e.method === 'GET' && e.template === '/users/{id}')!;
     assert.equal(user.count, 3);
     assert.deepEqual(user.statuses, { '200': 3 });
@@ -232,7 +248,7 @@ routes:
       endpoints: Array<{ method: string; template: string }>;
       stats: { learner: { dropped: { endpoints: number } } };
     };
-    assert.equal(listed.endpoints.length, 11);
+    assert.equal(listed.endpoints.length, 12);
     assert.equal(listed.stats.learner.dropped.endpoints, 0);
   });
 
@@ -284,5 +300,32 @@ routes:
     assert.ok(keys.includes('GET /v1/users/{id}'));
     assert.ok(keys.includes('PATCH /users/{id}'));
     assert.ok(keys.includes('GET /debug/crash'));
+  });
+
+  test('the admin API shows one endpoint, the comparison, and learns a posted HAR', async () => {
+    const admin = gw.rampart.adminUrl!;
+    const endpoint = (path: string) =>
+      fetch(`${admin}/inventory/endpoint?method=GET&path=${encodeURIComponent(path)}`);
+    assert.equal((await endpoint('/no/such')).status, 404);
+    const before = (await (await endpoint('/users/{id}')).json()) as EndpointFacts;
+    assert.equal(before.count, 3);
+    const diff = (await (await fetch(`${admin}/inventory/diff`)).json()) as InventoryDiff;
+    assert.deepEqual(listOf(diff, 'shadow'), ['GET /debug/crash']);
+    const one = recorded.filter((e) => e.url.endsWith('/users/1')).slice(0, 1);
+    const learned = await fetch(`${admin}/inventory/learn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(harOf(one)),
+    });
+    assert.equal(learned.status, 200);
+    assert.deepEqual(await learned.json(), { learned: 1 });
+    const after = (await (await endpoint('/users/{id}')).json()) as EndpointFacts;
+    assert.equal(after.count, 4);
+    const refused = await fetch(`${admin}/inventory/learn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"log":{}}',
+    });
+    assert.equal(refused.status, 400);
   });
 });

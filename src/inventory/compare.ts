@@ -93,7 +93,10 @@ export function templateShape(template: string): string {
     .join('/');
 }
 
-/** Whether the endpoint exists: something answered other than 404, 405 or 501 (not a probe's miss). */
+/**
+ * Whether the endpoint exists: the API answered something other than 404, 405 or 501 (not a probe's
+ * miss); the gateway's own answers (a denial) prove nothing about the API.
+ */
 export function isAnswered(facts: EndpointFacts): boolean {
   return Object.keys(facts.statuses).some(
     (status) => status !== '404' && status !== '405' && status !== '501',

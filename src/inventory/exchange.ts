@@ -27,6 +27,8 @@ export interface Exchange {
   readonly route?: string | undefined;
   readonly requestId?: string | undefined;
   readonly clientIp?: string | undefined;
+  /** The gateway answered itself (a deny, a refusal, an upstream error): the status is not the API's. */
+  readonly local?: boolean | undefined;
   /** How many exchanges this one stands for (sampling under load keeps 1 in `weight`); 1 when absent. */
   readonly weight?: number | undefined;
 }

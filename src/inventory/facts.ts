@@ -59,7 +59,10 @@ export interface EndpointFacts {
   firstSeen: number;
   lastSeen: number;
   count: number;
+  /** Statuses the API answered with. */
   statuses: Record<string, number>;
+  /** Statuses of the gateway's own answers (denials, refusals, upstream errors): the API never answered. */
+  gatewayStatuses: Record<string, number>;
   latency: { sum: number; max: number; buckets: number[] };
   authn: AuthnFacts;
   /** Authentication methods the gateway used (`api-key`, `jwt`, …). */
@@ -83,6 +86,7 @@ export function newFacts(method: string, template: string, documented: boolean, 
     lastSeen: time,
     count: 0,
     statuses: {},
+    gatewayStatuses: {},
     latency: { sum: 0, max: 0, buckets: LATENCY_BOUNDS.map(() => 0).concat(0) },
     authn: { authenticated: 0, credentialed: 0, anonymous: 0, anonymousOk: 0 },
     authnMethods: {},
@@ -164,6 +168,7 @@ export function mergeFacts(into: EndpointFacts, from: EndpointFacts): EndpointFa
   into.lastSeen = Math.max(into.lastSeen, from.lastSeen);
   into.count += from.count;
   addCounts(into.statuses, from.statuses);
+  addCounts(into.gatewayStatuses, from.gatewayStatuses);
   into.latency.sum += from.latency.sum;
   into.latency.max = Math.max(into.latency.max, from.latency.max);
   from.latency.buckets.forEach((n, i) => {

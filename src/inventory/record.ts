@@ -239,7 +239,7 @@ export function recordExchange(
   facts.count += weight;
   facts.lastSeen = Math.max(facts.lastSeen, exchange.time);
   facts.firstSeen = Math.min(facts.firstSeen, exchange.time);
-  bump(facts.statuses, String(exchange.status), weight);
+  bump(exchange.local === true ? facts.gatewayStatuses : facts.statuses, String(exchange.status), weight);
   recordLatency(facts, exchange.durationMs);
   const query = new URLSearchParams(exchange.rawQuery);
   if (exchange.consumerId !== undefined) {

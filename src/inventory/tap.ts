@@ -124,6 +124,7 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
         route: x.route.name === '' ? undefined : x.route.name,
         requestId: x.requestId,
         clientIp: x.clientIp,
+        local: x.code !== undefined,
         weight,
       });
     },

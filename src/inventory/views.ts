@@ -10,6 +10,7 @@ export interface EndpointSummary {
   readonly documented: boolean;
   readonly count: number;
   readonly statuses: Readonly<Record<string, number>>;
+  readonly gatewayStatuses: Readonly<Record<string, number>>;
   readonly authenticated: number;
   readonly credentialed: number;
   readonly anonymous: number;
@@ -31,6 +32,7 @@ export function summarize(facts: EndpointFacts): EndpointSummary {
     documented: facts.documented,
     count: facts.count,
     statuses: facts.statuses,
+    gatewayStatuses: facts.gatewayStatuses,
     authenticated: facts.authn.authenticated,
     credentialed: facts.authn.credentialed,
     anonymous: facts.authn.anonymous,
@@ -71,7 +73,10 @@ export function formatEndpoints(endpoints: readonly EndpointFacts[]): string {
   const rows = [['METHOD', 'PATH', 'CALLS', 'STATUSES', 'AUTHN', 'SENSITIVE', 'LAST SEEN']];
   for (const facts of endpoints) {
     const s = summarize(facts);
-    const statuses = Object.keys(s.statuses).sort().join(',');
+    const statuses = [
+      ...Object.keys(s.statuses).sort(),
+      ...Object.keys(s.gatewayStatuses).map((status) => `gw:${status}`),
+    ].join(',');
     const authn = [
       s.authenticated > 0 ? `auth ${s.authenticated}` : '',
       s.credentialed > 0 ? `cred ${s.credentialed}` : '',
@@ -89,7 +94,10 @@ export function formatEndpoints(endpoints: readonly EndpointFacts[]): string {
       s.lastSeen.slice(0, 19).replace('T', ' '),
     ]);
   }
-  return `${table(rows)}\n(* learned template: no spec documented the path when it was seen)\n`;
+  return (
+    `${table(rows)}\n(* learned template: no spec documented the path when it was seen; ` +
+    'gw:N the gateway answered N itself)\n'
+  );
 }
 
 /** The comparison as text. */

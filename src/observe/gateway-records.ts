@@ -67,6 +67,8 @@ export interface FinishedExchange {
   readonly body: Buffer | undefined;
   readonly identity: { readonly consumerId: string; readonly method: string } | undefined;
   readonly route: { readonly name: string };
+  /** Set when the gateway answered itself (a deny, a refusal, an upstream error): the API did not. */
+  readonly code: string | undefined;
   /** The answer as the response phase left it, when the route has response policies. */
   readonly response:
     | {
