@@ -70,4 +70,19 @@ describe('createTrafficTap', () => {
     tap.push(exchange('/late'));
     assert.equal(tap.counts.dropped, 1);
   });
+
+  it('drained waits for what was queued before it, not for traffic that keeps coming', async () => {
+    let learned = 0;
+    const tap = createTrafficTap({ slice: 4, learn: () => learned++ });
+    for (let i = 0; i < 10; i++) tap.push(exchange(`/a${i}`));
+    const drained = tap.drained();
+    // Traffic that never stops: every slice, more arrives.
+    const keepComing = setInterval(() => {
+      for (let i = 0; i < 8; i++) tap.push(exchange('/more'));
+    }, 0);
+    await drained;
+    clearInterval(keepComing);
+    assert.ok(learned >= 10);
+    tap.close();
+  });
 });

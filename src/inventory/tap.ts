@@ -36,7 +36,7 @@ export interface TrafficTap {
   offer(exchange: FinishedExchange): void;
   /** Queues an exchange from another source (HAR, logs) the same way. */
   push(exchange: Exchange): void;
-  /** Resolves once everything queued so far is learned. */
+  /** Resolves once everything queued before the call is learned (later arrivals are not waited for). */
   drained(): Promise<void>;
   readonly counts: Readonly<TapCounts>;
   readonly waiting: number;
@@ -54,7 +54,10 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
   let scheduled: NodeJS.Immediate | undefined;
   let closed = false;
   let skip = 0;
-  let waiters: Array<() => void> = [];
+  /** Exchanges ever queued, and ever taken off the ring (learned or failed). */
+  let enqueued = 0;
+  let processed = 0;
+  let waiters: Array<{ readonly until: number; readonly resolve: () => void }> = [];
   const counts: TapCounts = { offered: 0, sampledOut: 0, dropped: 0, learned: 0, failed: 0 };
 
   // Keep 1 in `rate` as the ring fills: everything below half, then 2, 4 and 8.
@@ -67,6 +70,7 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
       ring[head] = undefined;
       head = (head + 1) % capacity;
       size--;
+      processed++;
       try {
         options.learn(exchange);
         counts.learned++;
@@ -75,10 +79,10 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
       }
     }
     if (size > 0 && !closed) scheduled = setImmediate(run);
-    else if (size === 0) {
-      const done = waiters;
-      waiters = [];
-      for (const resolve of done) resolve();
+    if (waiters.length > 0) {
+      const done = waiters.filter((waiter) => waiter.until <= processed);
+      waiters = waiters.filter((waiter) => waiter.until > processed);
+      for (const waiter of done) waiter.resolve();
     }
   };
 
@@ -100,6 +104,7 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
   const enqueue = (exchange: Exchange): void => {
     ring[(head + size) % capacity] = exchange;
     size++;
+    enqueued++;
     scheduled ??= setImmediate(run);
   };
 
@@ -134,8 +139,9 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
       enqueue(weight === 1 ? exchange : { ...exchange, weight });
     },
     drained() {
-      if (size === 0) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
+      if (processed >= enqueued) return Promise.resolve();
+      const until = enqueued;
+      return new Promise((resolve) => waiters.push({ until, resolve }));
     },
     get counts() {
       return counts;
@@ -151,7 +157,7 @@ export function createTrafficTap(options: TapOptions): TrafficTap {
       while (size > 0) run();
       const done = waiters;
       waiters = [];
-      for (const resolve of done) resolve();
+      for (const waiter of done) waiter.resolve();
     },
   };
 }
