@@ -8,6 +8,11 @@ import { recordExchange } from './record.ts';
 import { NO_SPECS, type SpecSet } from './spec-set.ts';
 import { segmentKind } from './values.ts';
 
+/** Bodies inspected of an endpoint per flush interval before sampling them. */
+const BODY_FIRST = 32;
+/** Then one body in this many. */
+const BODY_SAMPLE = 16;
+
 /** Caps and budgets of a learner. */
 export interface LearnerOptions {
   readonly specs?: SpecSet;
@@ -66,6 +71,7 @@ export class Learner {
   #firstCalls = new Map<string, FirstCall>();
   #collapsed: string[] = [];
   #pendingParams = 0;
+  #bodySkip = 0;
   readonly dropped: DroppedCounts = { endpoints: 0, params: 0 };
   readonly #admitParam = (): boolean => {
     if (this.#pendingParams >= this.#maxParameters) {
@@ -138,8 +144,11 @@ export class Learner {
       facts = newFacts(method, template, matched?.operation !== undefined, exchange.time);
       this.#pending.set(key, facts);
     }
+    // Bodies cost the most (a parse, a scan): every one of an endpoint's first calls per flush
+    // interval, then one in BODY_SAMPLE, so a busy endpoint's bodies cannot crowd out the event loop.
+    const inspect = facts.count < BODY_FIRST || ++this.#bodySkip % BODY_SAMPLE === 0;
     recordExchange(facts, exchange, params, {
-      maxBodyBytes: this.#maxBodyBytes,
+      maxBodyBytes: inspect ? this.#maxBodyBytes : 0,
       admitParam: this.#admitParam,
       dropParam: this.#dropParam,
     });

@@ -82,7 +82,7 @@ export function isApiHeader(name: string): boolean {
 
 /** Budgets of one recording. */
 export interface RecordLimits {
-  /** Body bytes parsed and scanned (default 64 KiB); larger bodies are skipped. */
+  /** Body bytes parsed and scanned (default 64 KiB); larger bodies are skipped; 0: bodies are not read. */
   readonly maxBodyBytes: number;
   /** Asked before a parameter new to the endpoint is kept; false: it is counted as dropped. */
   readonly admitParam: () => boolean;
