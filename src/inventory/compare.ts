@@ -307,7 +307,10 @@ export function compareWithSpecs(endpoints: readonly EndpointFacts[], specs: Spe
   for (const facts of endpoints) {
     const match = specs.specs.length === 0 ? undefined : matchTemplate(specs, facts);
     const operation = match?.operation;
-    if (specs.specs.length > 0 && operation === undefined && isAnswered(facts)) shadow.push(refOf(facts));
+    // OPTIONS on a documented path is a CORS preflight, not an undocumented operation.
+    const preflight = facts.method === 'OPTIONS' && match !== undefined;
+    if (specs.specs.length > 0 && operation === undefined && isAnswered(facts) && !preflight)
+      shadow.push(refOf(facts));
     if (match !== undefined && operation !== undefined) {
       used.add(
         `${match.spec.path}\n${endpointKey(operation.method, templateShape(match.spec.basePath + operation.path))}`,
