@@ -6,7 +6,7 @@
 import { deref, isObject, type Operation } from '../openapi/index.ts';
 import { type EndpointFacts, endpointKey, type ParamLocation } from './facts.ts';
 import { isParamSegment } from './path-tree.ts';
-import type { LoadedSpec, SpecSet } from './spec-set.ts';
+import type { LoadedSpec, SpecMatch, SpecSet } from './spec-set.ts';
 
 /** One endpoint in a report. */
 export interface EndpointRef {
@@ -104,8 +104,19 @@ export function isAnswered(facts: EndpointFacts): boolean {
 }
 
 /** The documented match of a learned endpoint (its template matched as a path). */
-function matchTemplate(specs: SpecSet, facts: EndpointFacts) {
+function matchTemplate(specs: SpecSet, facts: EndpointFacts): SpecMatch | undefined {
   return specs.match(facts.method, facts.template);
+}
+
+function isShadowMatch(facts: EndpointFacts, specs: SpecSet, match: SpecMatch | undefined): boolean {
+  if (specs.specs.length === 0 || match?.operation !== undefined || !isAnswered(facts)) return false;
+  // OPTIONS on a documented path is a CORS preflight, not an undocumented operation.
+  return !(facts.method === 'OPTIONS' && match !== undefined);
+}
+
+/** Whether an endpoint is a shadow: answered by the API, documented in none of the contracts. */
+export function isShadow(facts: EndpointFacts, specs: SpecSet): boolean {
+  return isShadowMatch(facts, specs, specs.specs.length === 0 ? undefined : matchTemplate(specs, facts));
 }
 
 /**
@@ -307,10 +318,7 @@ export function compareWithSpecs(endpoints: readonly EndpointFacts[], specs: Spe
   for (const facts of endpoints) {
     const match = specs.specs.length === 0 ? undefined : matchTemplate(specs, facts);
     const operation = match?.operation;
-    // OPTIONS on a documented path is a CORS preflight, not an undocumented operation.
-    const preflight = facts.method === 'OPTIONS' && match !== undefined;
-    if (specs.specs.length > 0 && operation === undefined && isAnswered(facts) && !preflight)
-      shadow.push(refOf(facts));
+    if (isShadowMatch(facts, specs, match)) shadow.push(refOf(facts));
     if (match !== undefined && operation !== undefined) {
       used.add(
         `${match.spec.path}\n${endpointKey(operation.method, templateShape(match.spec.basePath + operation.path))}`,

@@ -3,7 +3,7 @@
 // announces endpoints no contract documents as security events when they first appear anywhere.
 import type { SecurityEvents } from '../observe/events.ts';
 import type { GatewayObserver } from '../observe/gateway-records.ts';
-import { compareWithSpecs, type InventoryDiff, isAnswered } from './compare.ts';
+import { compareWithSpecs, type InventoryDiff, isShadow } from './compare.ts';
 import type { Exchange } from './exchange.ts';
 import type { EndpointFacts } from './facts.ts';
 import { Learner, type LearnerStats } from './learner.ts';
@@ -110,7 +110,7 @@ export async function createInventoryService(options: InventoryServiceOptions): 
     if (specs.specs.length === 0 || options.events === undefined) return;
     const shadows = new Set(
       delta.endpoints
-        .filter((facts) => !facts.documented && isAnswered(facts))
+        .filter((facts) => isShadow(facts, specs))
         .map((facts) => `${facts.method} ${facts.template}`),
     );
     for (const key of result.created) {
