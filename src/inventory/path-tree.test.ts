@@ -42,6 +42,7 @@ describe('PathTree', () => {
     assert.equal(templateOf(tree, '/accounts/ann@example.com'), '/accounts/{email}');
     assert.equal(templateOf(tree, '/users/1/orders/2'), '/users/{id}/orders/{id2}');
     assert.equal(templateOf(tree, '/users/me'), '/users/me');
+    assert.equal(templateOf(tree, `/notes/${'word'.repeat(40)}`), '/notes/{slug}');
   });
 
   it('keeps a few slug-like siblings literal and turns many rarely-seen ones into a parameter', () => {

@@ -45,6 +45,9 @@ interface PathNode {
   slugChildren: number;
 }
 
+/** Longer segments are never kept as literals: a parameter, whatever they look like. */
+const MAX_LITERAL = 128;
+
 const newNode = (name = ''): PathNode => ({
   literals: undefined,
   param: undefined,
@@ -182,7 +185,10 @@ export class PathTree {
       let literal = node.literals?.get(raw) === undefined ? undefined : raw;
       if (literal === undefined) {
         const asParam =
-          ID_KINDS.has(kind) || node.collapsed === 'all' || (node.collapsed === 'slug' && kind === 'slug');
+          ID_KINDS.has(kind) ||
+          raw.length > MAX_LITERAL ||
+          node.collapsed === 'all' ||
+          (node.collapsed === 'slug' && kind === 'slug');
         if (!asParam) literal = raw;
       }
       if (literal !== undefined) {
@@ -199,7 +205,7 @@ export class PathTree {
           literal = undefined;
         }
       } else {
-        next = this.#child(node, undefined, paramNameOf(kind));
+        next = this.#child(node, undefined, paramNameOf(kind === 'word' ? 'slug' : kind));
       }
       if (next === undefined) return undefined;
       if (literal !== undefined) template += `/${raw}`;
