@@ -2,7 +2,7 @@
 // shadow endpoint is announced once whichever instance saw it first, endpoints stored under literal
 // templates are folded when a later collapse makes them one, and access logs teach the same store.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { createInventoryService, type InventoryService } from '../src/inventory/
 import { loadSpecSet, NO_SPECS } from '../src/inventory/spec-set.ts';
 import { createSqliteInventoryStore } from '../src/inventory/sqlite-store.ts';
 import type { SecurityEventInput } from '../src/observe/events.ts';
+import { runCliInProcess } from './helpers/cli.ts';
 
 const SPEC = resolve(import.meta.dirname, '../examples/demo-api/openapi.yaml');
 
@@ -131,5 +132,44 @@ describe('inventory store', () => {
     // DELETE /orders/{id} is documented nowhere in the demo's contract, and it only answered 404.
     const diff = await service.diff();
     assert.ok(diff.shadow.every((e) => e.method !== 'DELETE'));
+  });
+
+  test('the CLI learns an access log, lists, exports and clears', async () => {
+    const log = join(dir, 'access.log');
+    writeFileSync(
+      log,
+      [
+        '10.0.0.1 - - [10/Oct/2023:13:55:36 +0000] "GET /orders/8?limit=2 HTTP/1.1" 200 2326 "-" "curl/8"',
+        '10.0.0.1 - - [10/Oct/2023:13:55:37 +0000] "GET /debug/crash HTTP/1.1" 500 10 "-" "curl/8"',
+        'garbage',
+      ].join('\n'),
+    );
+    const db = join(dir, 'cli.db');
+    const learned = await runCliInProcess([
+      'inventory',
+      'learn',
+      '--access-log',
+      log,
+      '--db',
+      db,
+      '--spec',
+      SPEC,
+    ]);
+    assert.equal(learned.code, 0, learned.stderr);
+    assert.match(learned.stderr, /learned 2 exchanges, 1 lines not understood/);
+    const listed = await runCliInProcess(['inventory', 'list', '--db', db]);
+    assert.match(listed.stdout, /GET\s+\/orders\/\{id\}\s+1\s+200/);
+    assert.match(listed.stdout, /GET\s+\/debug\/crash \*/);
+    const out = join(dir, 'learned.json');
+    const exported = await runCliInProcess(['inventory', 'export', '--db', db, '--out', out]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const document = JSON.parse(readFileSync(out, 'utf8')) as { paths: Record<string, unknown> };
+    assert.deepEqual(Object.keys(document.paths).sort(), ['/debug/crash', '/orders/{id}']);
+    assert.equal((await runCliInProcess(['inventory', 'clear', '--db', db])).code, 0);
+    assert.match(
+      (await runCliInProcess(['inventory', 'list', '--db', db])).stdout,
+      /no endpoints learned yet/,
+    );
+    assert.equal((await runCliInProcess(['inventory', 'diff', '--db', db])).code, 2, 'diff needs a spec');
   });
 });
