@@ -123,17 +123,18 @@ function fingerprint(text: string): number {
 class Recorder {
   readonly facts: EndpointFacts;
   readonly limits: RecordLimits;
-  #count: number;
+  /** The endpoint's parameter count, counted the first time a new parameter needs it. */
+  #count = -1;
 
   constructor(facts: EndpointFacts, limits: RecordLimits) {
     this.facts = facts;
     this.limits = limits;
-    this.#count = paramCount(facts);
   }
 
   param(location: ParamLocation, name: string): ParamFacts | undefined {
     const held = this.facts.params[location][name];
     if (held !== undefined) return held;
+    if (this.#count === -1) this.#count = paramCount(this.facts);
     if (this.#count >= ENDPOINT_LIMITS.params) {
       this.limits.dropParam();
       this.facts.droppedParams++;
