@@ -311,6 +311,19 @@ routes:
     assert.equal(before.count, 3);
     const diff = (await (await fetch(`${admin}/inventory/diff`)).json()) as InventoryDiff;
     assert.deepEqual(listOf(diff, 'shadow'), ['GET /debug/crash']);
+    const risk = (await (await fetch(`${admin}/inventory/risk`)).json()) as Array<{
+      name: string;
+      overdue: boolean;
+    }>;
+    // The demo's spec, named by its title, and /debug/crash's traffic no spec documents; neither has
+    // an inventory.apis entry with a review date, so both are overdue.
+    assert.deepEqual(
+      risk.map((e) => [e.name, e.overdue]),
+      [
+        ['Rampart demo API', true],
+        ['undocumented traffic', true],
+      ],
+    );
     const one = recorded.filter((e) => e.url.endsWith('/users/1')).slice(0, 1);
     const learned = await fetch(`${admin}/inventory/learn`, {
       method: 'POST',

@@ -16,9 +16,11 @@ import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
 import { inventoryRoutes } from '../inventory/admin-routes.ts';
 import { flushIntervalOf, specSourcesOf } from '../inventory/config.ts';
+import { buildRiskRegister } from '../inventory/risk.ts';
 import { createInventoryService, type InventoryService } from '../inventory/service.ts';
 import { loadSpecSet, NO_SPECS, type SpecSet } from '../inventory/spec-set.ts';
 import { createSqliteInventoryStore } from '../inventory/sqlite-store.ts';
+import { systemClock } from '../lib/clock.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
@@ -228,7 +230,18 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
-    ...(inventory === undefined ? [] : inventoryRoutes(inventory)),
+    ...(inventory === undefined
+      ? []
+      : inventoryRoutes(inventory, (endpoints) =>
+          buildRiskRegister({
+            config: running,
+            baseDir,
+            definitions,
+            endpoints,
+            store: inventory.store,
+            now: (options.clock ?? systemClock).now(),
+          }),
+        )),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({

@@ -2,14 +2,35 @@
 // facts, the comparison with the contracts, the OpenAPI export, and learning from a posted HAR.
 import type { AdminReply, AdminRoute } from '../admin/routes.ts';
 import { exportOpenApi } from './export.ts';
-import { endpointKey } from './facts.ts';
+import { type EndpointFacts, endpointKey } from './facts.ts';
 import { exchangesOfHar } from './har.ts';
+import type { RiskEntry } from './risk.ts';
 import type { InventoryService } from './service.ts';
 import { summarize } from './views.ts';
 
-/** The routes: GET /inventory, /inventory/endpoint, /inventory/diff, /inventory/export; POST /inventory/learn. */
-export function inventoryRoutes(service: InventoryService): AdminRoute[] {
+/**
+ * The routes: GET /inventory, /inventory/endpoint, /inventory/diff, /inventory/export, /inventory/risk
+ * (when `risk` is given; read-only, nothing recorded); POST /inventory/learn.
+ */
+export function inventoryRoutes(
+  service: InventoryService,
+  risk?: (endpoints: readonly EndpointFacts[]) => Promise<RiskEntry[]>,
+): AdminRoute[] {
+  const riskRoutes: AdminRoute[] =
+    risk === undefined
+      ? []
+      : [
+          {
+            method: 'GET',
+            path: '/inventory/risk',
+            handle: async (): Promise<AdminReply> => ({
+              status: 200,
+              json: await risk(await service.endpoints()),
+            }),
+          },
+        ];
   return [
+    ...riskRoutes,
     {
       method: 'GET',
       path: '/inventory',
