@@ -100,6 +100,8 @@ export function formatEndpoints(endpoints: readonly EndpointFacts[]): string {
   );
 }
 
+const calls = (n: number): string => `${n} call${n === 1 ? '' : 's'}`;
+
 /** The comparison as text. */
 export function formatDiff(diff: InventoryDiff): string {
   const lines: string[] = [`compared with: ${diff.specs.join(', ') || '(no spec)'}`];
@@ -110,13 +112,13 @@ export function formatDiff(diff: InventoryDiff): string {
   };
   section(
     'shadow: called, documented in no spec',
-    diff.shadow.map((e) => `${e.method} ${e.template}  (${e.count} calls)`),
+    diff.shadow.map((e) => `${e.method} ${e.template}  (${calls(e.count)})`),
   );
   section(
     'zombie: deprecated or superseded, still called',
     diff.zombie.map(
       (e) =>
-        `${e.method} ${e.template}  (${e.reason}${e.by === undefined ? '' : ` by ${e.by}`}, ${e.count} calls)`,
+        `${e.method} ${e.template}  (${e.reason}${e.by === undefined ? '' : ` by ${e.by}`}, ${calls(e.count)})`,
     ),
   );
   section(
