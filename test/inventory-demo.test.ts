@@ -256,16 +256,9 @@ routes:
     const harFile = join(dir, 'traffic.har');
     writeFileSync(harFile, JSON.stringify(harOf(recorded)));
     const db = join(dir, 'har.db');
-    const learned = await runCliInProcess([
-      'inventory',
-      'learn',
-      '--har',
-      harFile,
-      '--db',
-      db,
-      '--spec',
-      SPEC,
-    ]);
+    const host = new URL(gw.rampart.url).host;
+    const args = ['inventory', 'learn', '--har', harFile, '--host', host, '--db', db, '--spec', SPEC];
+    const learned = await runCliInProcess(args);
     assert.equal(learned.code, 0, learned.stderr);
     const listed = await runCliInProcess(['inventory', 'show', 'GET', '/users/{id}', '--db', db, '--json']);
     assert.equal(listed.code, 0, listed.stderr);
@@ -289,6 +282,18 @@ routes:
     const db = join(dir, 'nospec.db');
     const learned = await runCliInProcess(['inventory', 'learn', '--har', harFile, '--db', db]);
     assert.equal(learned.code, 0, learned.stderr);
+    const none = join(dir, 'none.db');
+    const elsewhere = await runCliInProcess([
+      'inventory',
+      'learn',
+      '--har',
+      harFile,
+      '--host',
+      'cdn.test',
+      '--db',
+      none,
+    ]);
+    assert.match(elsewhere.stderr, /learned 0 exchanges/);
     const listed = await runCliInProcess(['inventory', 'list', '--db', db, '--json']);
     const keys = (
       JSON.parse(listed.stdout) as { endpoints: Array<{ method: string; template: string }> }

@@ -33,8 +33,9 @@ const HELP = `Usage: rampart inventory <command> [-c rampart.yaml | --db PATH] [
                                exit 1 when there is a shadow, zombie or unauthenticated endpoint
   export [--out FILE] [--format json|yaml]
                                the learned API as an OpenAPI 3.1 document, examples redacted
-  learn --har FILE | --access-log FILE [--spec FILE]...
-                               learn from a HAR file or access log (Rampart JSON, Common/Combined)
+  learn --har FILE [--host HOST]... | --access-log FILE [--spec FILE]...
+                               learn from a HAR file (only the calls to HOST when given) or an
+                               access log (Rampart JSON, Common/Combined)
   clear                        forget every learned endpoint
 
 Options: --json (list, show, diff) prints JSON.`;
@@ -104,6 +105,7 @@ export async function runInventory(args: readonly string[], io: CliIo): Promise<
         json: { type: 'boolean' },
         spec: { type: 'string', multiple: true },
         har: { type: 'string' },
+        host: { type: 'string', multiple: true },
         'access-log': { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string' },
@@ -175,7 +177,7 @@ export async function runInventory(args: readonly string[], io: CliIo): Promise<
           } catch (error) {
             throw new UsageError(error instanceof UsageError ? error.message : `${values.har}: not JSON`);
           }
-          exchanges = exchangesOfHar(har);
+          exchanges = exchangesOfHar(har, values.host);
         } else exchanges = exchangesOfLog(readInput(io, values['access-log']!), skipped);
         const settings = context.config?.inventory ?? inventoryDefaults();
         const service = await createInventoryService({

@@ -38,8 +38,13 @@ function contentOf(content: unknown): string | undefined {
   return encoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text;
 }
 
-/** The exchanges of a parsed HAR document; entries without a usable URL are skipped. */
-export function* exchangesOfHar(har: unknown): Generator<Exchange> {
+/**
+ * The exchanges of a parsed HAR document; entries without a usable URL are skipped, and so are those
+ * to other hosts than `hosts` when given (a browser's HAR holds its CDN and analytics calls too).
+ */
+export function* exchangesOfHar(har: unknown, hosts?: readonly string[]): Generator<Exchange> {
+  const wanted =
+    hosts === undefined || hosts.length === 0 ? undefined : new Set(hosts.map((h) => h.toLowerCase()));
   const entries = (har as { log?: { entries?: unknown } } | undefined)?.log?.entries;
   if (!Array.isArray(entries)) throw new Error('not a HAR document (no log.entries)');
   for (const entry of entries.slice(0, MAX_HAR_ENTRIES)) {
@@ -54,6 +59,7 @@ export function* exchangesOfHar(har: unknown): Generator<Exchange> {
     } catch {
       continue;
     }
+    if (wanted !== undefined && !wanted.has(target.host) && !wanted.has(target.hostname)) continue;
     const normalized = normalizeTarget(`${target.pathname}${target.search}`);
     if (!normalized.ok) continue;
     const answer = (response ?? {}) as Record<string, unknown>;
