@@ -14,13 +14,8 @@ import type { RampartConfig } from '../config/schema.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
-import { inventoryRoutes } from '../inventory/admin-routes.ts';
-import { flushIntervalOf, specSourcesOf } from '../inventory/config.ts';
-import { buildRiskRegister } from '../inventory/risk.ts';
-import { createInventoryService, type InventoryService } from '../inventory/service.ts';
-import { loadSpecSet, NO_SPECS, type SpecSet } from '../inventory/spec-set.ts';
-import { createSqliteInventoryStore } from '../inventory/sqlite-store.ts';
-import { systemClock } from '../lib/clock.ts';
+import { inventoryAdminRoutes, inventorySpecs, startInventory } from '../inventory/instance.ts';
+import type { InventoryService } from '../inventory/service.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
@@ -129,16 +124,6 @@ async function load(
   return result;
 }
 
-/** The contracts the inventory compares with; one that cannot be read is logged and left out. */
-function inventorySpecs(config: RampartConfig, baseDir: string, logger: Logger): SpecSet {
-  try {
-    return loadSpecSet(specSourcesOf(config, config.inventory), baseDir);
-  } catch (error) {
-    logger.warn({ err: error }, 'inventory: a spec could not be read; comparing with none');
-    return NO_SPECS;
-  }
-}
-
 function baseDirOf(input: ConfigInput): string {
   if ('file' in input) return dirname(resolve(input.file));
   return input.baseDir ?? process.cwd();
@@ -165,25 +150,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const waiters = createRequestWaiters();
-  const inventoryConfig = config.inventory?.enabled === true ? config.inventory : undefined;
-  const inventory =
-    inventoryConfig === undefined
-      ? undefined
-      : await createInventoryService({
-          // Its own tables in the store's file (shared by every instance on it), else in memory.
-          store: createSqliteInventoryStore(
-            config.store === undefined ? ':memory:' : storePath(config.store, baseDir),
-          ),
-          specs: inventorySpecs(config, baseDir, logger),
-          maxEndpoints: inventoryConfig.maxEndpoints,
-          maxParameters: inventoryConfig.maxParameters,
-          maxBodyBytes: inventoryConfig.maxBodyBytes,
-          queue: inventoryConfig.queue,
-          flushIntervalMs: flushIntervalOf(inventoryConfig),
-          events,
-          onError: (error, what) => logger.error({ err: error }, what),
-          ...(options.clock === undefined ? {} : { now: () => options.clock!.now() }),
-        });
+  const inventory = await startInventory(config, baseDir, { events, logger, clock: options.clock });
   const observed = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
   const observer = inventory === undefined ? observed : inventory.observe(observed);
   const state =
@@ -232,16 +199,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
     ...(inventory === undefined
       ? []
-      : inventoryRoutes(inventory, (endpoints) =>
-          buildRiskRegister({
-            config: running,
-            baseDir,
-            definitions,
-            endpoints,
-            store: inventory.store,
-            now: (options.clock ?? systemClock).now(),
-          }),
-        )),
+      : inventoryAdminRoutes(inventory, () => running, baseDir, definitions, options.clock)),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
