@@ -136,5 +136,26 @@ describe('exportOpenApi', () => {
     });
     const result = await validate(structuredClone(document) as never);
     assert.equal(result.valid, true, JSON.stringify(result));
+    const learner = new Learner();
+    for (const id of [1, 2, 2, 3])
+      learner.learn({
+        time: 0,
+        method: 'GET',
+        path: `/items/${id}`,
+        rawQuery: '',
+        status: 200,
+        durationMs: 1,
+      });
+    const items = exportOpenApi(learner.take().endpoints) as {
+      paths: Record<string, { get: { parameters: Array<Record<string, unknown>> } }>;
+    };
+    assert.deepEqual(items.paths['/items/{id}']?.get.parameters[0], {
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'integer', examples: [1] },
+      'x-rampart-values': { kinds: { int: 4 }, distinct: 3 },
+    });
+    assert.equal(result.valid, true, JSON.stringify(result));
   });
 });

@@ -118,7 +118,12 @@ export function exportOpenApi(
     for (const segment of facts.template.split('/')) {
       if (!isParamSegment(segment)) continue;
       const name = segment.slice(1, -1);
-      parameters.push({ name, in: 'path', required: true, schema: pathParamSchema(facts.params.path[name]) });
+      const seen = facts.params.path[name];
+      const parameter: Schema = { name, in: 'path', required: true, schema: pathParamSchema(seen) };
+      // The statistics the template rests on: value kinds seen and distinct values (32 means 32 or more).
+      if (seen?.kinds !== undefined)
+        parameter['x-rampart-values'] = { kinds: seen.kinds, distinct: seen.distinct?.length ?? 0 };
+      parameters.push(parameter);
     }
     for (const location of ['query', 'header'] as const) {
       for (const [name, param] of Object.entries(facts.params[location]).sort((a, b) =>
