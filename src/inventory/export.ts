@@ -2,7 +2,7 @@
 // header parameters and its JSON request and answer members with the types seen, statuses as
 // responses. Examples are the redacted ones recorded (secret-named values and sensitive data masked);
 // the facts a spec has no member for go under `x-rampart-inventory`.
-import { type EndpointFacts, latencyQuantile, type ParamFacts, typesOf } from './facts.ts';
+import { type EndpointFacts, latencyQuantile, type ParamFacts, paramOf, typesOf } from './facts.ts';
 import { isParamSegment } from './path-tree.ts';
 import { type JsonType, type SegmentKind, schemaOfKind } from './values.ts';
 
@@ -59,7 +59,7 @@ function membersSchema(members: Readonly<Record<string, ParamFacts>>): Schema | 
   const names = Object.keys(members);
   if (names.length === 0) return undefined;
   const build = (prefix: string): Schema => {
-    const param = members[prefix];
+    const param = paramOf(members, prefix);
     const types = param === undefined ? [] : typesOf(param);
     const itemsName = `${prefix}[]`;
     const childPrefix = prefix === '' ? '' : `${prefix}.`;
@@ -70,9 +70,10 @@ function membersSchema(members: Readonly<Record<string, ParamFacts>>): Schema | 
         !name.slice(childPrefix.length).includes('.') &&
         !name.endsWith('[]'),
     );
-    if (members[itemsName] !== undefined || types[0] === 'array') {
+    const items = paramOf(members, itemsName);
+    if (items !== undefined || types[0] === 'array') {
       const schema: Schema = { type: 'array' };
-      if (members[itemsName] !== undefined) schema.items = build(itemsName);
+      if (items !== undefined) schema.items = build(itemsName);
       return schema;
     }
     if (children.length > 0 || types[0] === 'object' || (prefix === '' && param === undefined)) {
@@ -83,7 +84,7 @@ function membersSchema(members: Readonly<Record<string, ParamFacts>>): Schema | 
     return param === undefined ? {} : scalarSchema(param);
   };
   // Members of an object answer are `a`, `a.b`; the items of an array answer are `[]`, `[].a`.
-  if (members['[]'] !== undefined) return { type: 'array', items: build('[]') };
+  if (paramOf(members, '[]') !== undefined) return { type: 'array', items: build('[]') };
   return build('');
 }
 
@@ -118,7 +119,7 @@ export function exportOpenApi(
     for (const segment of facts.template.split('/')) {
       if (!isParamSegment(segment)) continue;
       const name = segment.slice(1, -1);
-      const seen = facts.params.path[name];
+      const seen = paramOf(facts.params.path, name);
       const parameter: Schema = { name, in: 'path', required: true, schema: pathParamSchema(seen) };
       // The statistics the template rests on: value kinds seen and distinct values (32 means 32 or more).
       if (seen?.kinds !== undefined)

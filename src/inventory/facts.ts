@@ -99,6 +99,23 @@ export function newFacts(method: string, template: string, documented: boolean, 
   };
 }
 
+/**
+ * Names clients choose (parameters, members) are never keys of an object's own machinery: a member
+ * named `__proto__` or `constructor` must not reach a prototype (the demo API's README, OWASP
+ * prototype pollution).
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Whether a client-chosen name can be a key of the facts. */
+export function isUsableName(name: string): boolean {
+  return !RESERVED_NAMES.has(name);
+}
+
+/** The parameter `name` of one location, own properties only. */
+export function paramOf(params: Readonly<Record<string, ParamFacts>>, name: string): ParamFacts | undefined {
+  return Object.hasOwn(params, name) ? params[name] : undefined;
+}
+
 /** Adds one to `counts[key]`. */
 export function bump(counts: Record<string, number>, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
@@ -185,7 +202,8 @@ export function mergeFacts(into: EndpointFacts, from: EndpointFacts): EndpointFa
   let count = paramCount(into);
   for (const location of PARAM_LOCATIONS) {
     for (const [name, param] of Object.entries(from.params[location])) {
-      const held = into.params[location][name];
+      if (!isUsableName(name)) continue;
+      const held = paramOf(into.params[location], name);
       if (held !== undefined) mergeParam(held, param);
       else if (count < ENDPOINT_LIMITS.params) {
         into.params[location][name] = structuredClone(param);

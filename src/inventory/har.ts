@@ -3,6 +3,7 @@
 // traffic and the same traffic through the gateway are learned alike.
 import { normalizeTarget } from '../gateway/normalize-path.ts';
 import type { Exchange } from './exchange.ts';
+import { isUsableName } from './facts.ts';
 
 /** HAR entries read at most from one file. */
 export const MAX_HAR_ENTRIES = 1_000_000;
@@ -18,7 +19,8 @@ function headersOf(list: unknown): Record<string, string> {
   for (const header of list.slice(0, 256) as HarHeader[]) {
     if (typeof header?.name !== 'string' || typeof header.value !== 'string') continue;
     const name = header.name.toLowerCase();
-    out[name] = out[name] === undefined ? header.value : `${out[name]}, ${header.value}`;
+    if (!isUsableName(name)) continue;
+    out[name] = Object.hasOwn(out, name) ? `${out[name]}, ${header.value}` : header.value;
   }
   return out;
 }

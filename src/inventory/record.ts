@@ -13,9 +13,11 @@ import {
   bump,
   ENDPOINT_LIMITS,
   type EndpointFacts,
+  isUsableName,
   type ParamFacts,
   type ParamLocation,
   paramCount,
+  paramOf,
   recordLatency,
 } from './facts.ts';
 import type { TemplateParam } from './path-tree.ts';
@@ -132,8 +134,9 @@ class Recorder {
   }
 
   param(location: ParamLocation, name: string): ParamFacts | undefined {
-    const held = this.facts.params[location][name];
+    const held = paramOf(this.facts.params[location], name);
     if (held !== undefined) return held;
+    if (!isUsableName(name)) return undefined;
     if (this.#count === -1) this.#count = paramCount(this.facts);
     if (this.#count >= ENDPOINT_LIMITS.params) {
       this.limits.dropParam();
@@ -174,7 +177,7 @@ class Recorder {
     let members = 0;
     for (const [key, item] of Object.entries(value)) {
       if (members++ >= MAX_MEMBERS) break;
-      if (key.length > 128) continue;
+      if (key.length > 128 || !isUsableName(key)) continue;
       this.member(location, prefix === '' ? key : `${prefix}.${key}`, item, depth);
     }
   }
