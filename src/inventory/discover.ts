@@ -96,7 +96,10 @@ function specOf(text: string, contentType: string | undefined): FoundSpec | unde
   let value: unknown;
   try {
     if (trimmed.startsWith('{')) value = JSON.parse(trimmed);
-    else if (/^(openapi|swagger)[ \t]*:/m.test(trimmed.slice(0, 4096)) && !(contentType ?? '').includes('html'))
+    else if (
+      /^(openapi|swagger)[ \t]*:/m.test(trimmed.slice(0, 4096)) &&
+      !(contentType ?? '').includes('html')
+    )
       value = parseYaml(trimmed, { maxAliasCount: 100 });
   } catch {
     return undefined;
