@@ -15,6 +15,8 @@ import type { RampartConfig } from '../config/schema.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
+import { inventoryAdminRoutes, inventorySpecs, startInventory } from '../inventory/instance.ts';
+import type { InventoryService } from '../inventory/service.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
@@ -74,6 +76,8 @@ export interface Rampart {
   readonly config: RampartConfig;
   readonly state: StateStore;
   readonly store: IdentityStore | undefined;
+  /** Traffic learning, when the config has an enabled `inventory:` section. */
+  readonly inventory: InventoryService | undefined;
   /**
    * Reloads: from the config file when no input is given, else from the given input. A bad config is
    * refused (ConfigRefusedError) and the running one keeps serving.
@@ -191,7 +195,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         })
       : undefined;
   const waiters = createRequestWaiters();
-  const observer = waiters.observe(
+  const inventory = await startInventory(config, baseDir, { events, logger, clock: options.clock });
+  const observed = waiters.observe(
     createGatewayObserver({
       logger,
       metrics,
@@ -200,6 +205,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       requestExport: sinks?.wantsRequests === true ? sinks : undefined,
     }),
   );
+  const observer = inventory === undefined ? observed : inventory.observe(observed);
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -236,12 +242,18 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     tracer,
     ...(store === undefined ? {} : { store }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+  }).catch(async (error: unknown) => {
+    await inventory?.close();
+    throw error;
   });
   metrics.configReload('success', String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
+    ...(inventory === undefined
+      ? []
+      : inventoryAdminRoutes(inventory, () => running, baseDir, definitions, options.clock)),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
@@ -256,6 +268,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         routes: adminRoutes,
       }).catch(async (error: unknown) => {
         await gateway.close();
+        await inventory?.close();
         throw error;
       })
     : undefined;
@@ -283,6 +296,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
     running = next.config;
+    if (inventory !== undefined) inventory.specs = inventorySpecs(next.config, baseDirOf(source), logger);
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
   };
@@ -309,6 +323,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     },
     state,
     store,
+    inventory,
     reload: (input) => reload(input, 'api'),
     metricsText: () => metrics.render(),
     requestFinished: (requestId) => waiters.wait(requestId),
@@ -319,6 +334,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         specWatchers.close();
         await gateway.close();
         await admin?.close();
+        await inventory?.close();
         waiters.close();
         await sinks?.close();
         await tracer?.close();
