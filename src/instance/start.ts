@@ -162,7 +162,12 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     consumerLabels: config.observability?.metrics?.consumerLabels ?? 100,
   });
   const events = createSecurityEvents({ logger, metrics });
-  const accessLog = logConfig.accessLog ? createAccessLogger(accessLogger, { redactor }) : undefined;
+  const accessLog = logConfig.accessLog
+    ? createAccessLogger(accessLogger, {
+        redactor,
+        direct: { destination, enabled: accessLogger.isLevelEnabled('info'), ...style },
+      })
+    : undefined;
   // Sinks (observability.sinks) take security events from the channel and, when one asks, every request.
   const sinkConfigs = config.observability?.sinks ?? [];
   const sinks =
