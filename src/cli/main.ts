@@ -1,5 +1,6 @@
 // The `rampart` command: parses the command word and hands over to one module per command.
 import { runAudit } from './audit.ts';
+import { runAuditLog } from './audit-log.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
@@ -33,6 +34,7 @@ Commands:
   consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
   keys create|list|rotate|revoke     manage API keys and signing keys; a new secret is printed once
   tokens revoke|list                 revoke JWTs by jti or subject
+  audit-log verify|export [--since T] check the tamper-evident audit trail, or print it as JSON lines
   help                               this text
   --version, -v                      the version of rampart
 
@@ -48,6 +50,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   switch (command) {
     case 'audit':
       return runAudit(rest, io);
+    case 'audit-log':
+      return runAuditLog(rest, io);
     case 'check':
       return runCheck(rest, io);
     case 'start':

@@ -18,6 +18,11 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
     const message = `the admin listener on ${admin.host} can mint keys for anyone who reaches it: set admin.token (env:NAME), or bind it to 127.0.0.1`;
     errors.push(errorAt(source, ['admin', 'host'], message, 'admin-without-token'));
   }
+  if (config.auditTrail?.enabled === true && config.store === undefined) {
+    const message =
+      'the audit trail is kept in the store: add a store: section (e.g. { sqlite: rampart.db })';
+    errors.push(errorAt(source, ['auditTrail'], message, 'invalid', 'key'));
+  }
   const upstreams = Object.keys(config.upstreams);
   const firstRoute = new Map<string, number>();
   config.routes.forEach((route, index) => {

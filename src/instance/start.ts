@@ -8,6 +8,7 @@ import { consumerRoutes } from '../admin/consumers.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
+import { type GatewayTrail, startGatewayTrail } from '../audit-trail/gateway-trail.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
 import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
@@ -15,7 +16,7 @@ import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
-import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
+import { createSecurityEvents, type SecurityEventRecord, type SecurityEvents } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
 import type { FinishedRequest } from '../observe/gateway-records.ts';
 import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
@@ -125,6 +126,27 @@ function baseDirOf(input: ConfigInput): string {
   return input.baseDir ?? process.cwd();
 }
 
+/** The audit trail a config asks for (`auditTrail:` with a `store:`), opened on the store's file. */
+function openTrail(
+  config: RampartConfig,
+  loaded: Loaded,
+  baseDir: string,
+  deps: { events: SecurityEvents; logger: Logger; metrics: Metrics; clock: Clock | undefined },
+): GatewayTrail | undefined {
+  const settings = config.auditTrail;
+  if (settings === undefined || !settings.enabled || config.store === undefined) return undefined;
+  const ref = settings.checkpoints?.key;
+  return startGatewayTrail({
+    settings,
+    path: storePath(config.store, baseDir),
+    key: ref === undefined ? undefined : loaded.secrets.get(ref),
+    events: deps.events,
+    logger: deps.logger,
+    registry: deps.metrics.registry,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+  });
+}
+
 /** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
 export async function startRampart(options: RampartOptions): Promise<Rampart> {
   // The config schema is compiled once per definitions array: reuse the built-in one when it is all.
@@ -184,6 +206,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   metrics.configReload('success', String(gateway.versionId));
+  const trail = openTrail(config, loaded, baseDir, { events, logger, metrics, clock: options.clock });
+  trail?.started(config, String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
@@ -200,8 +224,10 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
           adminConfig.readToken === undefined ? undefined : loaded.secrets.get(adminConfig.readToken),
         logger,
         routes: adminRoutes,
+        ...(trail === undefined ? {} : { onChange: trail.adminChanged }),
       }).catch(async (error: unknown) => {
         await gateway.close();
+        await trail?.close();
         throw error;
       })
     : undefined;
@@ -220,11 +246,18 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
           ? error.message
           : formatConfigError(versionErrorToConfigError(loaded, error));
       observer.configReloaded('failure', detail);
+      trail?.reloaded(reason, { ok: false, detail });
       throw error instanceof ConfigRefusedError ? error : new Error(detail, { cause: error });
     }
     if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
+    trail?.reloaded(reason, {
+      ok: true,
+      before: running,
+      after: next.config,
+      version: String(gateway.versionId),
+    });
     running = next.config;
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
@@ -262,6 +295,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         specWatchers.close();
         await gateway.close();
         await admin?.close();
+        await trail?.close();
         waiters.close();
         if (options.state === undefined) await state.close();
         await ownStore?.close();
