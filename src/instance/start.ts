@@ -8,6 +8,7 @@ import { consumerRoutes } from '../admin/consumers.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
+import { type GatewayAlerts, startGatewayAlerts } from '../alerts/gateway-alerts.ts';
 import { type GatewayTrail, startGatewayTrail } from '../audit-trail/gateway-trail.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
 import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
@@ -147,6 +148,25 @@ function openTrail(
   });
 }
 
+/** The alert rules and channels a config asks for (`alerts:`). */
+function openAlerts(
+  config: RampartConfig,
+  loaded: Loaded,
+  baseDir: string,
+  deps: { events: SecurityEvents; logger: Logger; metrics: Metrics; clock: Clock | undefined },
+): GatewayAlerts | undefined {
+  if (config.alerts === undefined || config.alerts.rules.length === 0) return undefined;
+  return startGatewayAlerts({
+    settings: config.alerts,
+    secrets: loaded.secrets,
+    baseDir,
+    events: deps.events,
+    logger: deps.logger,
+    registry: deps.metrics.registry,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+  });
+}
+
 /** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
 export async function startRampart(options: RampartOptions): Promise<Rampart> {
   // The config schema is compiled once per definitions array: reuse the built-in one when it is all.
@@ -168,7 +188,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const waiters = createRequestWaiters();
-  const observer = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
+  const alerts = openAlerts(config, loaded, baseDir, { events, logger, metrics, clock: options.clock });
+  const outlets = createGatewayObserver({ logger, metrics, events, accessLog });
+  const observer = waiters.observe(alerts === undefined ? outlets : alerts.observe(outlets));
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -228,6 +250,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       }).catch(async (error: unknown) => {
         await gateway.close();
         await trail?.close();
+        await alerts?.close();
         throw error;
       })
     : undefined;
@@ -296,6 +319,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         await gateway.close();
         await admin?.close();
         await trail?.close();
+        await alerts?.close();
         waiters.close();
         if (options.state === undefined) await state.close();
         await ownStore?.close();
