@@ -1,7 +1,6 @@
 // The gateway's TLS listener over real sockets: HSTS on HTTPS answers, old protocol versions refused,
 // and the plain-HTTP listener redirecting to HTTPS. The certificate is made at test time with openssl.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { skipWithoutOpenssl } from './helpers/openssl.ts';
+import { selfSignedCertificate, skipWithoutOpenssl } from './helpers/openssl.ts';
 import { assertProblem, parseRawResponse, rawRequest } from './helpers/raw-http.ts';
 import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
@@ -45,29 +44,7 @@ describe('TLS listener', { skip }, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-tls-'));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore', timeout: 10_000 },
-    );
+    const { cert, key } = selfSignedCertificate(dir);
     upstream = await startUpstream();
     gw = await startTestGateway(`
 version: 1

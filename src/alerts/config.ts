@@ -32,7 +32,9 @@ const literals = <T extends string>(values: readonly T[]) => values.map((value) 
 const SlackChannel = Type.Object(
   {
     type: Type.Literal('slack'),
-    url: Type.Union([SecretRef], {
+    // Not `url`: secret references are found by schema, through every branch of this union, so a
+    // secret member's name must not be a plain member of another channel.
+    webhookUrl: Type.Union([SecretRef], {
       description: 'the incoming webhook URL (a secret): env:NAME or file:PATH',
     }),
   },
@@ -43,12 +45,14 @@ const PagerDutyChannel = Type.Object(
   {
     type: Type.Literal('pagerduty'),
     routingKey: Type.Union([SecretRef], { description: 'the Events API v2 integration (routing) key' }),
-    url: Type.String({
-      pattern: HTTP_URL,
-      default: 'https://events.pagerduty.com/v2/enqueue',
-      description: 'the Events API v2 endpoint (the EU service: https://events.eu.pagerduty.com/v2/enqueue)',
-    }),
-    source: Type.String({ maxLength: 255, default: 'rampart', description: 'payload.source' }),
+    url: Type.Optional(
+      Type.String({
+        pattern: HTTP_URL,
+        description:
+          'the Events API v2 endpoint; default https://events.pagerduty.com/v2/enqueue (EU: https://events.eu.pagerduty.com/v2/enqueue)',
+      }),
+    ),
+    source: Type.Optional(Type.String({ maxLength: 255, description: 'payload.source; default "rampart"' })),
   },
   { additionalProperties: false },
 );
@@ -57,12 +61,13 @@ const EmailChannel = Type.Object(
   {
     type: Type.Literal('email'),
     host: Type.String({ minLength: 1, maxLength: 253 }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
-    tls: Type.Union([Type.Literal('starttls'), Type.Literal('implicit')], {
-      default: 'starttls',
-      description:
-        'starttls: upgrade on the submission port and refuse to send without it; implicit: TLS from the start (465)',
-    }),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 587' })),
+    tls: Type.Optional(
+      Type.Union([Type.Literal('starttls'), Type.Literal('implicit')], {
+        description:
+          'starttls (default): upgrade on the submission port and refuse to send without it; implicit: TLS from the start (465)',
+      }),
+    ),
     ca: Type.Optional(
       Type.String({ maxLength: 1024, description: 'PEM file of the CA the server chains to' }),
     ),
@@ -85,6 +90,9 @@ const WebhookChannel = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// Members of a union get no defaults from the validator (ajv ignores them under anyOf): the channels
+// apply theirs in gateway-alerts.ts, and the descriptions say what they are.
 
 /** One channel. */
 export const AlertChannelSettings = Type.Union([

@@ -43,6 +43,8 @@ export interface GatewayAlerts {
   close(): Promise<void>;
 }
 
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
 /** A channel that cannot be built from its config (a bad URL behind a reference, an unreadable CA). */
 export class AlertChannelError extends Error {
   override readonly name = 'AlertChannelError';
@@ -76,12 +78,12 @@ function buildChannel(
   const what = `alerts.channels.${name}`;
   switch (config.type) {
     case 'slack':
-      return createSlackChannel(name, httpUrl(secret(options.secrets, config.url, what), what));
+      return createSlackChannel(name, httpUrl(secret(options.secrets, config.webhookUrl, what), what));
     case 'pagerduty':
       return createPagerDutyChannel(name, {
-        url: config.url,
+        url: config.url ?? PAGERDUTY_EVENTS_URL,
         routingKey: secret(options.secrets, config.routingKey, what),
-        source: config.source,
+        source: config.source ?? 'rampart',
       });
     case 'webhook':
       return createWebhookChannel(name, config.url, secret(options.secrets, config.secret, what), clock);
@@ -96,8 +98,8 @@ function buildChannel(
       }
       return createEmailChannel(name, {
         host: config.host,
-        port: config.port,
-        tls: config.tls,
+        port: config.port ?? 587,
+        tls: config.tls ?? 'starttls',
         ca,
         user: config.user,
         password: config.password === undefined ? undefined : secret(options.secrets, config.password, what),

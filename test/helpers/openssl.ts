@@ -1,5 +1,6 @@
 // The openssl CLI for tests that make certificates at test time (CI installs it; a skip reason otherwise).
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 function opensslAvailable(): boolean {
   try {
@@ -18,4 +19,35 @@ export const skipWithoutOpenssl: false | string = opensslAvailable()
 /** Runs openssl in `dir` (bounded in time; output discarded). */
 export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+}
+
+/**
+ * Makes a self-signed P-256 certificate valid for a day: `cert.pem` and `key.pem` in `dir` (or the
+ * names given), for `subject` (`/CN=localhost`) and, when given, a subjectAltName (`IP:127.0.0.1`).
+ */
+export function selfSignedCertificate(
+  dir: string,
+  options: { subject?: string; altName?: string; cert?: string; key?: string } = {},
+): { cert: string; key: string } {
+  const cert = join(dir, options.cert ?? 'cert.pem');
+  const key = join(dir, options.key ?? 'key.pem');
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    options.subject ?? '/CN=localhost',
+    ...(options.altName === undefined ? [] : ['-addext', `subjectAltName=${options.altName}`]),
+  ]);
+  return { cert, key };
 }
