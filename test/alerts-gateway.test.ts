@@ -62,6 +62,7 @@ describe('alerts to real receivers', { skip: skipWithoutOpenssl }, () => {
   let smtp: SMTPServer;
   let upstream: TestUpstream;
   let gw: TestRampart;
+  let configText: (threshold: number) => string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-alerts-'));
@@ -106,13 +107,7 @@ describe('alerts to real receivers', { skip: skipWithoutOpenssl }, () => {
     await new Promise<void>((done) => smtp.listen(0, '127.0.0.1', done));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
     upstream = await startUpstream();
-    gw = await startTestRampart({
-      clock,
-      store,
-      env: { ...env, SLACK_URL: `${base}/slack` },
-      config: {
-        baseDir: dir,
-        text: `
+    configText = (threshold: number) => `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
 admin: { enabled: false }
@@ -140,11 +135,18 @@ alerts:
   rules:
     - name: auth-failures-per-ip
       signal: auth-failures
-      threshold: 3
+      threshold: ${threshold}
       window: 1m
       cooldown: 5m
       channels: [slack, pager, hook, mail]
-`,
+`;
+    gw = await startTestRampart({
+      clock,
+      store,
+      env: { ...env, SLACK_URL: `${base}/slack` },
+      config: {
+        baseDir: dir,
+        text: configText(3),
       },
     });
   });
@@ -232,5 +234,27 @@ alerts:
         ),
       );
     }
+  });
+
+  test('a reload keeps a firing alert when the rules stay, and resolves it when they change', async () => {
+    const slackText = (n: number) =>
+      (JSON.parse(received.items.filter((d) => d.path === '/slack')[n]!.body) as { text: string }).text;
+    // Past the cooldown of the first episode, a new one fires…
+    clock.advance(6 * 60_000);
+    for (let i = 0; i < 3; i++) await refused();
+    await received.wait('/slack', 3);
+    // …survives a reload that leaves the rules alone, and resolves as usual when its window slides.
+    await gw.rampart.reload({ text: configText(3), baseDir: dir });
+    await clock.whenSleeping(1);
+    clock.advance(70_000);
+    await received.wait('/slack', 4);
+    assert.match(slackText(3), /RESOLVED: auth-failures-per-ip - resolved: 0 authentication failures/);
+    // A third episode is resolved by a reload that changes the rules, on the channels that announced it.
+    clock.advance(6 * 60_000);
+    for (let i = 0; i < 3; i++) await refused();
+    await received.wait('/slack', 5);
+    await gw.rampart.reload({ text: configText(10), baseDir: dir });
+    await received.wait('/slack', 6);
+    assert.match(slackText(5), /RESOLVED: auth-failures-per-ip - resolved: the alert rules changed/);
   });
 });

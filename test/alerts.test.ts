@@ -3,16 +3,21 @@
 // PagerDuty trigger/resolve with one dedup_key, a webhook signature a receiver can check).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { pagerDutyEvent } from '../src/alerts/channels/pagerduty.ts';
 import { slackMessage } from '../src/alerts/channels/slack.ts';
-import { webhookSignature } from '../src/alerts/channels/webhook.ts';
+import { createWebhookChannel, webhookSignature } from '../src/alerts/channels/webhook.ts';
 import { type AlertRuleConfig, AlertRuleSettings } from '../src/alerts/config.ts';
+import { createDispatcher, type DeliveryResult } from '../src/alerts/dispatcher.ts';
 import { type AlertNotice, createAlertEngine } from '../src/alerts/engine.ts';
 import type { Observation } from '../src/alerts/signals.ts';
+import { loadConfigText } from '../src/config/load.ts';
 import type { SecurityEventRecord } from '../src/observe/events.ts';
 import type { FinishedRequest } from '../src/observe/gateway-records.ts';
+import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 import { fakeClock } from './helpers/context.ts';
 
 const MINUTE = 60_000;
@@ -256,5 +261,97 @@ describe('alert payloads', () => {
     const header = webhookSignature('s3cret', 1_777_000_000, '{"a":1}');
     const expected = createHmac('sha256', 's3cret').update('1777000000.{"a":1}').digest('hex');
     assert.equal(header, `t=1777000000,v1=${expected}`);
+  });
+});
+
+describe('alert delivery', () => {
+  const notice = (n: number): AlertNotice => ({
+    action: 'trigger',
+    rule: `r${n}`,
+    signal: 'auth-failures',
+    severity: 'high',
+    groupBy: 'clientIp',
+    group: '192.0.2.1',
+    value: 3,
+    threshold: 3,
+    windowMs: 60_000,
+    summary: 's',
+    dedupKey: `k${n}`,
+    startedAt: 0,
+    time: 0,
+    channels: ['hook'],
+  });
+
+  test('retries a receiver that fails, in order, and counts what it gives up or drops', async () => {
+    const statuses = [503, 500, 200, 500, 500, 500];
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push((JSON.parse(body) as { rule: string }).rule);
+        res.writeHead(statuses.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const results: Array<[string, DeliveryResult]> = [];
+      const dispatcher = createDispatcher({
+        channels: new Map([['hook', createWebhookChannel('hook', url, 'secret', { now: () => 0 })]]),
+        onResult: (_channel, n, result) => results.push([n.rule, result]),
+        maxQueue: 2,
+        retryDelay: async () => {},
+      });
+      dispatcher.dispatch(notice(1));
+      dispatcher.dispatch(notice(2));
+      dispatcher.dispatch(notice(3));
+      await dispatcher.idle();
+      assert.deepEqual(results, [
+        ['r3', 'dropped'],
+        ['r1', 'sent'],
+        ['r2', 'failed'],
+      ]);
+      assert.deepEqual(seen, ['r1', 'r1', 'r1', 'r2', 'r2', 'r2']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
+});
+
+describe('alerts and audit trail config', () => {
+  const load = (extra: string) =>
+    loadConfigText(
+      `version: 1\nupstreams: { app: { url: http://127.0.0.1:1 } }\nroutes: []\n${extra}`,
+      'rampart.yaml',
+      POLICY_DEFINITIONS,
+      { env: { SLACK: 'https://hooks.slack.example/x' } },
+    );
+
+  test('a rule naming an unknown channel is refused at its path', async () => {
+    const result = await load(`alerts:
+  channels: { ops: { type: slack, webhookUrl: env:SLACK } }
+  rules: [{ name: a, signal: auth-failures, threshold: 5, channels: [ops, pager] }]`);
+    assert.equal(result.ok, false);
+    assert.deepEqual(!result.ok && result.errors.map((e) => e.path), ['alerts.rules[0].channels[1]']);
+  });
+
+  test('an audit trail without a store is refused', async () => {
+    const result = await load('auditTrail: {}');
+    assert.equal(result.ok, false);
+    assert.deepEqual(!result.ok && result.errors.map((e) => e.path), ['auditTrail']);
+  });
+
+  test('a valid section loads with its defaults', async () => {
+    const result = await load(`store: { sqlite: ":memory:" }
+auditTrail: { denials: { policies: [detect] } }
+alerts:
+  channels: { ops: { type: slack, webhookUrl: env:SLACK } }
+  rules: [{ name: a, signal: blocked-attacks, threshold: 5, channels: [ops] }]`);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    assert.equal(result.config.alerts?.rules[0]?.window, '5m');
+    assert.equal(result.config.auditTrail?.flush, '250ms');
+    assert.equal(result.secrets.get('env:SLACK'), 'https://hooks.slack.example/x');
   });
 });

@@ -1,6 +1,9 @@
 // Alerts of a running gateway: the engine fed by the security event channel (a subscriber) and by
 // finished requests (a wrapper around the gateway observer, for 5xx shares, latency and rate-limit
-// saturation), judged on a ticker, delivered by the dispatcher. start.ts holds one of these.
+// saturation), judged on a ticker, delivered by the dispatcher. start.ts holds one of these for the
+// process; each config version's `alerts:` becomes a generation, kept as it is (windows, firing
+// alerts) when a reload leaves it unchanged, replaced when it changed.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Counter, type Registry } from 'prom-client';
@@ -18,41 +21,22 @@ import type { AlertChannelConfig, AlertConfig } from './config.ts';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { type AlertEngine, createAlertEngine } from './engine.ts';
 
-/** What `startGatewayAlerts` takes. */
-export interface GatewayAlertsOptions {
-  readonly settings: AlertConfig;
-  /** Resolved secrets of the config version, by reference. */
-  readonly secrets: ReadonlyMap<string, string>;
-  /** The config file's directory (email `ca` paths are relative to it). */
-  readonly baseDir: string;
-  readonly events: Pick<SecurityEvents, 'on'>;
-  readonly logger: Logger;
-  readonly registry?: Registry;
-  /** The time rules run on; a clock with `sleep` also drives the ticker (a fake clock in tests). */
-  readonly clock?: Clock;
-  readonly retryDelay?: DispatcherOptions['retryDelay'];
-}
-
-/** The alerts as the gateway feeds them. */
-export interface GatewayAlerts {
-  readonly engine: AlertEngine;
-  /** Wraps the gateway observer so finished requests reach the request rules. */
-  observe(observer: GatewayObserver): GatewayObserver;
-  /** Resolves once every notice so far was delivered or given up. */
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
-
 const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** A channel that cannot be built from its config (a bad URL behind a reference, an unreadable CA). */
 export class AlertChannelError extends Error {
   override readonly name = 'AlertChannelError';
+  /** The config path of the channel (`alerts`, `channels`, name). */
+  readonly path: readonly string[];
+  constructor(channel: string, message: string) {
+    super(`alerts.channels.${channel}: ${message}`);
+    this.path = ['alerts', 'channels', channel];
+  }
 }
 
 function secret(secrets: ReadonlyMap<string, string>, ref: string, what: string): string {
   const value = secrets.get(ref);
-  if (value === undefined) throw new AlertChannelError(`${what}: the secret ${ref} is not resolved`);
+  if (value === undefined) throw new AlertChannelError(what, `the secret ${ref} is not resolved`);
   return value;
 }
 
@@ -61,10 +45,10 @@ function httpUrl(value: string, what: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new AlertChannelError(`${what}: the reference does not hold a URL`);
+    throw new AlertChannelError(what, 'the reference does not hold a URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AlertChannelError(`${what}: the URL must be http(s)`);
+    throw new AlertChannelError(what, 'the URL must be http(s)');
   }
   return url.href;
 }
@@ -72,10 +56,10 @@ function httpUrl(value: string, what: string): string {
 function buildChannel(
   name: string,
   config: AlertChannelConfig,
-  options: GatewayAlertsOptions,
+  options: { readonly secrets: ReadonlyMap<string, string>; readonly baseDir: string },
   clock: Clock,
 ): AlertChannel {
-  const what = `alerts.channels.${name}`;
+  const what = name;
   switch (config.type) {
     case 'slack':
       return createSlackChannel(name, httpUrl(secret(options.secrets, config.webhookUrl, what), what));
@@ -93,7 +77,7 @@ function buildChannel(
         try {
           ca = readFileSync(isAbsolute(config.ca) ? config.ca : resolve(options.baseDir, config.ca), 'utf8');
         } catch {
-          throw new AlertChannelError(`${what}.ca: the file cannot be read`);
+          throw new AlertChannelError(what, 'ca: the file cannot be read');
         }
       }
       return createEmailChannel(name, {
@@ -110,16 +94,76 @@ function buildChannel(
   }
 }
 
+/** What `createGatewayAlerts` takes. */
+export interface GatewayAlertsOptions {
+  readonly events: Pick<SecurityEvents, 'on'>;
+  readonly logger: Logger;
+  readonly registry?: Registry;
+  /** The time rules run on; a clock with `sleep` also drives the ticker (a fake clock in tests). */
+  readonly clock?: Clock;
+  readonly retryDelay?: DispatcherOptions['retryDelay'];
+}
+
+/** The alerts as the gateway feeds them. */
+export interface GatewayAlerts {
+  /** Wraps the gateway observer so finished requests reach the request rules. */
+  observe(observer: GatewayObserver): GatewayObserver;
+  /**
+   * Builds what a config version's `alerts:` describes (throws AlertChannelError for a bad channel);
+   * `commit` puts it in force. Unchanged settings keep the running engine, windows and firing alerts;
+   * changed ones replace it, and what fired under the old rules is resolved on the old channels.
+   */
+  prepare(
+    settings: AlertConfig | undefined,
+    secrets: ReadonlyMap<string, string>,
+    baseDir: string,
+  ): { commit(): void };
+  /** The engine in force, if any rule is configured. */
+  engine(): AlertEngine | undefined;
+  /** Resolves once every notice so far was delivered or given up. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One config version's rules and channels. */
+interface Generation {
+  readonly fingerprint: string;
+  readonly engine: AlertEngine;
+  readonly dispatcher: Dispatcher;
+  readonly channels: ReadonlyMap<string, AlertChannel>;
+  stop(): void;
+}
+
 const CLOSE_WAIT_MS = 5000;
 
-/** Builds the channels and rules and starts judging; throws AlertChannelError for a bad channel. */
-export function startGatewayAlerts(options: GatewayAlertsOptions): GatewayAlerts {
-  const { settings, logger } = options;
-  const clock = options.clock ?? systemClock;
-  const channels = new Map<string, AlertChannel>();
-  for (const [name, config] of Object.entries(settings.channels)) {
-    channels.set(name, buildChannel(name, config, options, clock));
+/** Which settings (and the secrets they name) a generation was built from. */
+function fingerprintOf(settings: AlertConfig, secrets: ReadonlyMap<string, string>, baseDir: string): string {
+  const hash = createHash('sha256').update(JSON.stringify(settings)).update(baseDir);
+  for (const channel of Object.values(settings.channels)) {
+    for (const value of Object.values(channel)) {
+      const resolved = typeof value === 'string' ? secrets.get(value) : undefined;
+      if (resolved !== undefined) hash.update(`\u0000${resolved}`);
+    }
   }
+  return hash.digest('hex');
+}
+
+/** Waits for `promise`, at most `ms`: a receiver that is down does not hold a shutdown. */
+async function boundedWait(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise<void>((done) => {
+      timer = setTimeout(done, ms).unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Creates the process's alerts; nothing is judged until a config with rules is prepared and committed. */
+export function createGatewayAlerts(options: GatewayAlertsOptions): GatewayAlerts {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
   const deliveries =
     options.registry === undefined
       ? undefined
@@ -129,93 +173,154 @@ export function startGatewayAlerts(options: GatewayAlertsOptions): GatewayAlerts
           labelNames: ['channel', 'action', 'result'] as const,
           registers: [options.registry],
         });
-  const dispatcher: Dispatcher = createDispatcher({
-    channels,
-    ...(options.retryDelay === undefined ? {} : { retryDelay: options.retryDelay }),
-    onResult(channel, notice, result, error) {
-      deliveries?.inc({ channel: channel.name, action: notice.action, result });
-      if (result !== 'sent') {
-        logger.error(
-          {
-            channel: channel.name,
-            rule: notice.rule,
-            action: notice.action,
-            result,
-            err: (error as Error)?.message,
-          },
-          'alert notification not delivered',
-        );
-      }
-    },
-  });
-  const engine = createAlertEngine({
-    rules: settings.rules,
-    clock,
-    maxGroups: settings.maxGroups,
-    notify(notice) {
-      logger.warn(
-        {
-          type: 'alert',
-          action: notice.action,
-          rule: notice.rule,
-          severity: notice.severity,
-          group: notice.group,
-          value: notice.value,
-          dedupKey: notice.dedupKey,
-        },
-        notice.summary,
-      );
-      dispatcher.dispatch(notice);
-    },
-  });
-  const unsubscribe = options.events.on((event) => engine.observe({ kind: 'event', event }));
+  let current: Generation | undefined;
+  const retiring = new Set<Promise<void>>();
 
-  // The ticker: on the injected clock when it can sleep (tests move it), else an unreferenced interval.
-  const everyMs = Math.max(100, parseDuration(settings.evaluateEvery));
-  let closed = false;
-  let interval: NodeJS.Timeout | undefined;
-  if (options.clock?.sleep !== undefined) {
-    const tick = async () => {
-      while (!closed) {
-        await sleepOn(clock, everyMs);
-        if (!closed) engine.evaluate();
-      }
+  const build = (
+    settings: AlertConfig,
+    channels: Map<string, AlertChannel>,
+    fingerprint: string,
+  ): Generation => {
+    const dispatcher = createDispatcher({
+      channels,
+      ...(options.retryDelay === undefined ? {} : { retryDelay: options.retryDelay }),
+      onResult(channel, notice, result, error) {
+        deliveries?.inc({ channel: channel.name, action: notice.action, result });
+        if (result !== 'sent') {
+          logger.error(
+            {
+              channel: channel.name,
+              rule: notice.rule,
+              action: notice.action,
+              result,
+              err: (error as Error)?.message,
+            },
+            'alert notification not delivered',
+          );
+        }
+      },
+    });
+    const engine = createAlertEngine({
+      rules: settings.rules,
+      clock,
+      maxGroups: settings.maxGroups,
+      notify(notice) {
+        logger.warn(
+          {
+            type: 'alert',
+            action: notice.action,
+            rule: notice.rule,
+            severity: notice.severity,
+            group: notice.group,
+            value: notice.value,
+            dedupKey: notice.dedupKey,
+          },
+          notice.summary,
+        );
+        dispatcher.dispatch(notice);
+      },
+    });
+    // The ticker: on the injected clock when it can sleep (tests move it), else an unreferenced interval.
+    const everyMs = Math.max(100, parseDuration(settings.evaluateEvery));
+    let stopped = false;
+    let interval: NodeJS.Timeout | undefined;
+    if (options.clock?.sleep !== undefined) {
+      const tick = async () => {
+        while (!stopped) {
+          await sleepOn(clock, everyMs);
+          if (!stopped) engine.evaluate();
+        }
+      };
+      void tick();
+    } else {
+      interval = setInterval(() => engine.evaluate(), everyMs).unref();
+    }
+    return {
+      fingerprint,
+      engine,
+      dispatcher,
+      channels,
+      stop() {
+        stopped = true;
+        if (interval !== undefined) clearInterval(interval);
+      },
     };
-    void tick();
-  } else {
-    interval = setInterval(() => engine.evaluate(), everyMs).unref();
-  }
+  };
+
+  /** Stops a generation: what it fired is resolved (its rules no longer hold), then its channels close. */
+  const retire = (generation: Generation, reason: string): Promise<void> => {
+    generation.stop();
+    for (const notice of generation.engine.firing()) {
+      generation.dispatcher.dispatch({
+        ...notice,
+        action: 'resolve',
+        time: clock.now(),
+        summary: `resolved: ${reason}`,
+      });
+    }
+    const done = (async () => {
+      await boundedWait(generation.dispatcher.idle(), CLOSE_WAIT_MS);
+      for (const channel of generation.channels.values()) await channel.close?.();
+    })();
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+    return done;
+  };
+
+  const unsubscribe = options.events.on((event) => current?.engine.observe({ kind: 'event', event }));
 
   return {
-    engine,
     observe(observer) {
       return {
         ...observer,
         requestFinished(record) {
           observer.requestFinished(record);
+          if (current === undefined) return;
           try {
-            engine.observe({ kind: 'request', request: record });
+            current.engine.observe({ kind: 'request', request: record });
           } catch (error) {
             logger.error({ err: error }, 'alert engine failed on a request');
           }
         },
       };
     },
-    idle: () => dispatcher.idle(),
+    prepare(settings, secrets, baseDir) {
+      if (settings === undefined || settings.rules.length === 0) {
+        return {
+          commit() {
+            if (current !== undefined) void retire(current, 'the alert rules were removed from the config');
+            current = undefined;
+          },
+        };
+      }
+      const fingerprint = fingerprintOf(settings, secrets, baseDir);
+      if (current?.fingerprint === fingerprint) return { commit() {} };
+      const channels = new Map<string, AlertChannel>();
+      for (const [name, config] of Object.entries(settings.channels)) {
+        channels.set(name, buildChannel(name, config, { secrets, baseDir }, clock));
+      }
+      return {
+        commit() {
+          if (current !== undefined) void retire(current, 'the alert rules changed with a config reload');
+          current = build(settings, channels, fingerprint);
+        },
+      };
+    },
+    engine: () => current?.engine,
+    async idle() {
+      await current?.dispatcher.idle();
+      await Promise.all([...retiring]);
+    },
     async close() {
-      closed = true;
-      if (interval !== undefined) clearInterval(interval);
       unsubscribe();
-      // Deliveries in flight get a moment to finish; a receiver that is down does not hold the shutdown.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        dispatcher.idle(),
-        new Promise<void>((done) => {
-          timer = setTimeout(done, CLOSE_WAIT_MS).unref();
-        }),
-      ]);
-      clearTimeout(timer);
-      for (const channel of channels.values()) await channel.close?.();
+      const last = current;
+      current = undefined;
+      if (last !== undefined) {
+        last.stop();
+        await boundedWait(last.dispatcher.idle(), CLOSE_WAIT_MS);
+        for (const channel of last.channels.values()) await channel.close?.();
+      }
+      await Promise.all([...retiring]);
     },
   };
 }

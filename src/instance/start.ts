@@ -8,11 +8,12 @@ import { consumerRoutes } from '../admin/consumers.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
-import { type GatewayAlerts, startGatewayAlerts } from '../alerts/gateway-alerts.ts';
+import { AlertChannelError, createGatewayAlerts, type GatewayAlerts } from '../alerts/gateway-alerts.ts';
 import { type GatewayTrail, startGatewayTrail } from '../audit-trail/gateway-trail.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
 import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
+import { errorAt } from '../config/source.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
@@ -148,23 +149,14 @@ function openTrail(
   });
 }
 
-/** The alert rules and channels a config asks for (`alerts:`). */
-function openAlerts(
-  config: RampartConfig,
-  loaded: Loaded,
-  baseDir: string,
-  deps: { events: SecurityEvents; logger: Logger; metrics: Metrics; clock: Clock | undefined },
-): GatewayAlerts | undefined {
-  if (config.alerts === undefined || config.alerts.rules.length === 0) return undefined;
-  return startGatewayAlerts({
-    settings: config.alerts,
-    secrets: loaded.secrets,
-    baseDir,
-    events: deps.events,
-    logger: deps.logger,
-    registry: deps.metrics.registry,
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-  });
+/** Prepares the alerts of a loaded config; a channel that cannot be built refuses the config. */
+function prepareAlerts(alerts: GatewayAlerts, loaded: Loaded, baseDir: string): { commit(): void } {
+  try {
+    return alerts.prepare(loaded.config.alerts, loaded.secrets, baseDir);
+  } catch (error) {
+    if (!(error instanceof AlertChannelError)) throw error;
+    throw new ConfigRefusedError([errorAt(loaded.source, error.path, error.message)]);
+  }
 }
 
 /** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
@@ -188,9 +180,16 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const waiters = createRequestWaiters();
-  const alerts = openAlerts(config, loaded, baseDir, { events, logger, metrics, clock: options.clock });
-  const outlets = createGatewayObserver({ logger, metrics, events, accessLog });
-  const observer = waiters.observe(alerts === undefined ? outlets : alerts.observe(outlets));
+  const alerts = createGatewayAlerts({
+    events,
+    logger,
+    registry: metrics.registry,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  prepareAlerts(alerts, loaded, baseDir).commit();
+  const observer = waiters.observe(
+    alerts.observe(createGatewayObserver({ logger, metrics, events, accessLog })),
+  );
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -250,7 +249,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       }).catch(async (error: unknown) => {
         await gateway.close();
         await trail?.close();
-        await alerts?.close();
+        await alerts.close();
         throw error;
       })
     : undefined;
@@ -262,7 +261,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     let next: Loaded;
     try {
       next = await load(source, definitions, options.env);
+      const alertRules = prepareAlerts(alerts, next, baseDirOf(source));
       gateway.reload(next.config);
+      alertRules.commit();
     } catch (error) {
       const detail =
         error instanceof ConfigRefusedError
@@ -319,7 +320,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         await gateway.close();
         await admin?.close();
         await trail?.close();
-        await alerts?.close();
+        await alerts.close();
         waiters.close();
         if (options.state === undefined) await state.close();
         await ownStore?.close();
