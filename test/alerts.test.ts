@@ -3,6 +3,7 @@
 // PagerDuty trigger/resolve with one dedup_key, a webhook signature a receiver can check).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
@@ -354,4 +355,25 @@ alerts:
     assert.equal(result.config.auditTrail?.flush, '250ms');
     assert.equal(result.secrets.get('env:SLACK'), 'https://hooks.slack.example/x');
   });
+});
+
+describe('the documented configs', () => {
+  for (const doc of ['alerts.md', 'audit-trail.md']) {
+    test(`docs/${doc}: its yaml example loads`, async () => {
+      const text = readFileSync(new URL(`../docs/${doc}`, import.meta.url), 'utf8');
+      const yaml = /```yaml\n([^`]*)```/.exec(text)?.[1] ?? '';
+      assert.ok(yaml.length > 0);
+      const env: Record<string, string> = {};
+      for (const [, name] of yaml.matchAll(/env:([A-Z_]+)/g))
+        env[name!] = 'https://secret.example/value-0123456789abcdef';
+      const store = yaml.includes('store:') ? '' : 'store: { sqlite: ":memory:" }\n';
+      const result = await loadConfigText(
+        `version: 1\nupstreams: { app: { url: http://127.0.0.1:1 } }\nroutes: []\n${store}${yaml}`,
+        'rampart.yaml',
+        POLICY_DEFINITIONS,
+        { env },
+      );
+      assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    });
+  }
 });
