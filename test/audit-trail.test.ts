@@ -3,7 +3,7 @@
 // signed checkpoints catch a cut tail or a chain rewritten from some record on.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -237,5 +237,49 @@ describe('audit trail writer', () => {
     const [stored] = await storage.read(1, 10);
     assert.ok(!JSON.stringify(stored).includes(key));
     await storage.close();
+  });
+});
+
+describe('store commands in the audit trail', () => {
+  test('consumers and keys changed from the CLI are recorded, signed, and never hold the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-audit-cli-'));
+    try {
+      const db = join(dir, 'rampart.db');
+      // A store whose gateway keeps an audit trail (its tables exist).
+      await createSqliteAuditStorage(db).close();
+      const env = { AUDIT_KEY: HMAC_KEY };
+      assert.equal(
+        (await runCliInProcess(['consumers', 'add', 'alice', '--roles', 'read', '--db', db])).code,
+        0,
+      );
+      const created = await runCliInProcess(['keys', 'create', '--consumer', 'alice', '--db', db]);
+      assert.equal(created.code, 0, created.stderr);
+      const key = created.stdout.trim();
+      const exported = await runCliInProcess(['audit-log', 'export', '--db', db, '--since', '1h']);
+      const records = exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as AuditRecord);
+      assert.deepEqual(
+        records.map((r) => r.action),
+        ['consumer.create', 'api-key.create'],
+      );
+      assert.match(records[0]!.actor, /^cli/);
+      assert.equal(records[0]!.details?.consumer, 'alice');
+      assert.ok(!exported.stdout.includes(key) && !readFileSync(db).toString('latin1').includes(key));
+      const verified = await runCliInProcess(['audit-log', 'verify', '--db', db, '--key', 'env:AUDIT_KEY'], {
+        env,
+      });
+      assert.equal(verified.code, 0, verified.stdout);
+      // A store without an audit trail stays without one.
+      const plain = join(dir, 'plain.db');
+      assert.equal((await runCliInProcess(['consumers', 'add', 'bob', '--db', plain])).code, 0);
+      const handle = new DatabaseSync(plain);
+      const tables = handle.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'audit%'").all();
+      handle.close();
+      assert.deepEqual(tables, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -119,3 +119,20 @@ export function createSqliteAuditStorage(path: string): AuditStorage {
     },
   };
 }
+
+/** Whether the sqlite file at `path` holds an audit trail (without creating anything). */
+export function hasSqliteAuditTrail(path: string): boolean {
+  if (path === ':memory:') return false;
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_trail_schema'").get() !==
+      undefined
+    );
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}

@@ -1,11 +1,14 @@
 // `rampart audit-log verify|export`: check the hash chain and signed checkpoints of the audit trail
 // (and say which record was changed, removed or reordered), or print its records as JSON lines.
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { auditedStore } from '../audit-trail/audited-store.ts';
 import type { CheckpointAlgorithm } from '../audit-trail/record.ts';
 import { CheckpointKeyError, type CheckpointSigner, createCheckpointSigner } from '../audit-trail/signer.ts';
-import { createSqliteAuditStorage } from '../audit-trail/sqlite-storage.ts';
+import { createSqliteAuditStorage, hasSqliteAuditTrail } from '../audit-trail/sqlite-storage.ts';
 import type { AuditStorage } from '../audit-trail/storage.ts';
+import { createAuditTrail } from '../audit-trail/trail.ts';
 import { verifyAuditTrail } from '../audit-trail/verify.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
@@ -13,6 +16,7 @@ import { parseDuration } from '../lib/durations.ts';
 import { resolveSecret, SecretError } from '../lib/secrets.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { storePath } from '../store/open-store.ts';
+import type { IdentityStore } from '../store/store.ts';
 import { type CliIo, pathIn } from './io.ts';
 import { CliError } from './store-args.ts';
 
@@ -90,6 +94,53 @@ async function open(values: Values, io: CliIo): Promise<Opened> {
   return {
     storage: createSqliteAuditStorage(storePath(store, dirname(pathIn(io, file)))),
     signer: signerFor(values.algorithm ?? checkpoints?.algorithm, key),
+  };
+}
+
+/** Who runs a CLI change: `cli:<login name>` when the system says. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** The audit trail store commands record their changes in. */
+export interface CliAuditTrail {
+  wrap(store: IdentityStore): IdentityStore;
+  /** Writes the records and a signed checkpoint (when the key is known), then closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The audit trail a store command (`consumers`, `keys`, `tokens`) records in: the config's when it
+ * enables `auditTrail` (with its checkpoint key), or the one a `--db` file already holds.
+ */
+export async function openCliAuditTrail(
+  values: { config?: string; db?: string },
+  io: CliIo,
+): Promise<CliAuditTrail | undefined> {
+  if (values.db !== undefined && !hasSqliteAuditTrail(pathIn(io, values.db))) return undefined;
+  if (values.db === undefined) {
+    const file = values.config ?? 'rampart.yaml';
+    const loaded = await loadConfigFile(file, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
+    if (!loaded.ok || loaded.config.auditTrail?.enabled !== true || loaded.config.store === undefined) {
+      return undefined;
+    }
+  }
+  const opened = await open(values, io);
+  const trail = createAuditTrail({ storage: opened.storage, signer: opened.signer });
+  const actor = cliActor();
+  return {
+    wrap: (store) => auditedStore(store, (entry) => trail.record(entry), actor),
+    async close() {
+      try {
+        await trail.close();
+      } finally {
+        await opened.storage.close();
+      }
+    },
   };
 }
 
