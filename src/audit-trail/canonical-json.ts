@@ -12,7 +12,8 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [key: string]: JsonValue | undefined };
 
-const MAX_DEPTH = 32;
+// Deeper than any config (src/config/source.ts allows 64 levels) or record.
+const MAX_DEPTH = 128;
 
 /** The canonical text of `value`; members whose value is `undefined` are left out. */
 export function canonicalJson(value: JsonValue): string {

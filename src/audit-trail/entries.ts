@@ -25,9 +25,14 @@ export function adminEntry(change: AdminChange): AuditEntry {
 
 /** The SHA-256 of a config's canonical JSON: which config was running, without its content. */
 export function configDigest(config: object): string {
-  return createHash('sha256')
-    .update(canonicalJson(config as JsonValue))
-    .digest('hex');
+  let text: string;
+  try {
+    text = canonicalJson(config as JsonValue);
+  } catch {
+    // A value canonical JSON has no form for (YAML's .inf): the plain serialization still identifies it.
+    text = JSON.stringify(config);
+  }
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The audit entry of a config load or reload. */
