@@ -53,7 +53,8 @@ const env = {
   SMTP_PASSWORD: 'smtp-password-for-alerts',
 };
 
-describe('alerts to real receivers', { skip: skipWithoutOpenssl }, () => {
+// A generous timeout: the tests await deliveries, so a regression would otherwise hang the run.
+describe('alerts to real receivers', { skip: skipWithoutOpenssl, timeout: 60_000 }, () => {
   const clock = fakeClock(Date.UTC(2026, 5, 1));
   const store = createSqliteStore(':memory:', clock.now);
   const received = inbox<Delivery>();
@@ -162,7 +163,7 @@ alerts:
 
   const refused = async () => {
     const response = await fetch(`${gw.rampart.url}/api/x`, {
-      headers: { 'x-api-key': 'rmp_live_nosuchkey0000000000000000000000000000000000000000' },
+      headers: { 'x-api-key': `rmp_live_nosuchkey000${'A'.repeat(43)}` },
     });
     assert.equal(response.status, 401);
     await response.arrayBuffer();
@@ -170,7 +171,15 @@ alerts:
   };
 
   test('fires once to Slack, PagerDuty, the webhook and SMTP, and resolves once', async () => {
+    const credentials: Array<string | undefined> = [];
+    const stop = gw.rampart.onSecurityEvent((event) => credentials.push(event.credential));
     for (let i = 0; i < 3; i++) await refused();
+    stop();
+    // The refused key's public part travels on the event (never the key), for per-credential rules.
+    assert.equal(credentials.length, 3);
+    for (const credential of credentials) {
+      assert.equal(credential, 'rmp_live_nosuchkey000');
+    }
     for (const path of ['/slack', '/pd', '/hook', 'smtp']) await received.wait(path, 1);
     // Two more failures while it fires: deduplicated.
     await refused();

@@ -4,95 +4,20 @@
 // process; each config version's `alerts:` becomes a generation, kept as it is (windows, firing
 // alerts) when a reload leaves it unchanged, replaced when it changed.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { Counter, type Registry } from 'prom-client';
 import { type Clock, sleepOn, systemClock } from '../lib/clock.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { SecurityEvents } from '../observe/events.ts';
 import type { GatewayObserver } from '../observe/gateway-records.ts';
 import type { Logger } from '../observe/logger.ts';
+
+export { AlertChannelError } from './channels/from-config.ts';
+
 import type { AlertChannel } from './channels/channel.ts';
-import { createEmailChannel } from './channels/email.ts';
-import { createPagerDutyChannel } from './channels/pagerduty.ts';
-import { createSlackChannel } from './channels/slack.ts';
-import { createWebhookChannel } from './channels/webhook.ts';
-import type { AlertChannelConfig, AlertConfig } from './config.ts';
+import { buildChannel } from './channels/from-config.ts';
+import type { AlertConfig } from './config.ts';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { type AlertEngine, createAlertEngine } from './engine.ts';
-
-const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-
-/** A channel that cannot be built from its config (a bad URL behind a reference, an unreadable CA). */
-export class AlertChannelError extends Error {
-  override readonly name = 'AlertChannelError';
-  /** The config path of the channel (`alerts`, `channels`, name). */
-  readonly path: readonly string[];
-  constructor(channel: string, message: string) {
-    super(`alerts.channels.${channel}: ${message}`);
-    this.path = ['alerts', 'channels', channel];
-  }
-}
-
-function secret(secrets: ReadonlyMap<string, string>, ref: string, what: string): string {
-  const value = secrets.get(ref);
-  if (value === undefined) throw new AlertChannelError(what, `the secret ${ref} is not resolved`);
-  return value;
-}
-
-function httpUrl(value: string, what: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new AlertChannelError(what, 'the reference does not hold a URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AlertChannelError(what, 'the URL must be http(s)');
-  }
-  return url.href;
-}
-
-function buildChannel(
-  name: string,
-  config: AlertChannelConfig,
-  options: { readonly secrets: ReadonlyMap<string, string>; readonly baseDir: string },
-  clock: Clock,
-): AlertChannel {
-  const what = name;
-  switch (config.type) {
-    case 'slack':
-      return createSlackChannel(name, httpUrl(secret(options.secrets, config.webhookUrl, what), what));
-    case 'pagerduty':
-      return createPagerDutyChannel(name, {
-        url: config.url ?? PAGERDUTY_EVENTS_URL,
-        routingKey: secret(options.secrets, config.routingKey, what),
-        source: config.source ?? 'rampart',
-      });
-    case 'webhook':
-      return createWebhookChannel(name, config.url, secret(options.secrets, config.secret, what), clock);
-    case 'email': {
-      let ca: string | undefined;
-      if (config.ca !== undefined) {
-        try {
-          ca = readFileSync(isAbsolute(config.ca) ? config.ca : resolve(options.baseDir, config.ca), 'utf8');
-        } catch {
-          throw new AlertChannelError(what, 'ca: the file cannot be read');
-        }
-      }
-      return createEmailChannel(name, {
-        host: config.host,
-        port: config.port ?? 587,
-        tls: config.tls ?? 'starttls',
-        ca,
-        user: config.user,
-        password: config.password === undefined ? undefined : secret(options.secrets, config.password, what),
-        from: config.from,
-        to: config.to,
-      });
-    }
-  }
-}
 
 /** What `createGatewayAlerts` takes. */
 export interface GatewayAlertsOptions {
