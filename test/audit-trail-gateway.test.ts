@@ -13,13 +13,14 @@ import { startUpstream, type TestUpstream } from './helpers/upstream.ts';
 
 const env = {
   ADMIN_TOKEN: 'admin-token-for-the-audit-trail-test-000000',
+  READ_TOKEN: 'read-token-for-the-audit-trail-test-0000000',
   AUDIT_KEY: 'audit-checkpoint-key-0123456789abcdef0123',
 };
 
 const config = (upstream: string, mode: string) => `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
-admin: { host: 127.0.0.1, port: 0, token: env:ADMIN_TOKEN }
+admin: { host: 127.0.0.1, port: 0, token: env:ADMIN_TOKEN, readToken: env:READ_TOKEN }
 store: { sqlite: rampart.db }
 auditTrail:
   checkpoints: { key: env:AUDIT_KEY }
@@ -46,12 +47,13 @@ describe('audit trail of a running gateway', () => {
     upstream = await startUpstream();
     writeFileSync(file, config(upstream.url, 'enforce'));
     gw = await startTestRampart({ config: { file, watch: false }, env });
-    const admin = (method: string, path: string, body?: object) =>
+    const admin = (method: string, path: string, body?: object, token = env.ADMIN_TOKEN) =>
       fetch(`${gw!.rampart.adminUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+    assert.equal((await admin('POST', '/consumers', { name: 'mallory' }, env.READ_TOKEN)).status, 403);
     assert.equal((await admin('POST', '/consumers', { name: 'alice', roles: ['read'] })).status, 201);
     const issued = (await (await admin('POST', '/consumers/alice/keys', {})).json()) as {
       key: string;
@@ -84,6 +86,7 @@ describe('audit trail of a running gateway', () => {
     const summary = records.map((r) => `${r.kind} ${r.action} ${r.outcome}`);
     assert.deepEqual(summary, [
       'config load success',
+      'admin POST /consumers 403',
       'admin POST /consumers 201',
       'admin POST /consumers/:id/keys 201',
       'admin POST /keys/:id/revoke 200',
@@ -91,18 +94,20 @@ describe('audit trail of a running gateway', () => {
       'config reload success',
       'config policy-mode success',
     ]);
-    assert.equal(records[1]!.actor, 'write-token');
-    assert.equal(records[2]!.details?.consumer, 'alice');
-    assert.deepEqual(records[6]!.target, { route: 'api', policy: 'methods' });
-    assert.deepEqual(records[6]!.details, { from: 'enforce', to: 'monitor' });
-    assert.equal(records[4]!.target?.route, 'api');
+    // A refused write is kept too, with who tried.
+    assert.equal(records[1]!.actor, 'read-token');
+    assert.equal(records[2]!.actor, 'write-token');
+    assert.equal(records[3]!.details?.consumer, 'alice');
+    assert.deepEqual(records[7]!.target, { route: 'api', policy: 'methods' });
+    assert.deepEqual(records[7]!.details, { from: 'enforce', to: 'monitor' });
+    assert.equal(records[5]!.target?.route, 'api');
     // Identifiers stay readable: the request id ties a record to the access log.
-    assert.match(String(records[1]!.details?.requestId), /^[0-9a-f-]{36}$/);
+    assert.match(String(records[2]!.details?.requestId), /^[0-9a-f-]{36}$/);
     assert.match(String(records[0]!.details?.digest), /^[0-9a-f]{64}$/);
   });
 
   test('no key, token or checkpoint secret reaches the store files', () => {
-    const secrets = [apiKey, env.ADMIN_TOKEN, env.AUDIT_KEY];
+    const secrets = [apiKey, env.ADMIN_TOKEN, env.READ_TOKEN, env.AUDIT_KEY];
     assert.ok(apiKey.length > 20);
     for (const name of readdirSync(dir).filter((n) => n.startsWith('rampart.db'))) {
       const bytes = readFileSync(join(dir, name)).toString('latin1');
