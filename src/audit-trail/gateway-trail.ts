@@ -62,7 +62,8 @@ export function startGatewayTrail(options: GatewayTrailOptions): GatewayTrail {
     settings.checkpoints === undefined || options.key === undefined
       ? undefined
       : createCheckpointSigner(settings.checkpoints.algorithm, options.key);
-  const storage = options.storage ?? createSqliteAuditStorage(options.path);
+  // A short lock wait: the gateway's event loop must not stall behind another writer (a worker, a CLI).
+  const storage = options.storage ?? createSqliteAuditStorage(options.path, { busyTimeoutMs: 100 });
   const dropped =
     options.registry === undefined
       ? undefined

@@ -69,10 +69,17 @@ function toCheckpoint(row: Row): Checkpoint {
   };
 }
 
-/** Opens the audit trail in the sqlite database at `path` (creating its tables when missing). */
-export function createSqliteAuditStorage(path: string): AuditStorage {
+/**
+ * Opens the audit trail in the sqlite database at `path` (creating its tables when missing).
+ * node:sqlite is synchronous: waiting for another writer's lock blocks the event loop, so a gateway
+ * passes a short `busyTimeoutMs` (its append then fails and is retried with the next batch).
+ */
+export function createSqliteAuditStorage(
+  path: string,
+  options: { busyTimeoutMs?: number } = {},
+): AuditStorage {
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA busy_timeout = 5000;');
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))};`);
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL;');
   migrate(db);
   const statements = {
