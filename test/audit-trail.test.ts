@@ -203,6 +203,10 @@ describe('audit-log verify', () => {
       assert.equal(hashRecord(record), hash);
     }
     assert.equal((await runCliInProcess(['audit-log', 'export', '--db', db])).code, 2);
+    // A path without a trail (a typo) is an error, never an empty trail that verifies.
+    const missing = await runCliInProcess(['audit-log', 'verify', '--db', join(dir, 'typo.db')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /holds no audit trail/);
   });
 });
 

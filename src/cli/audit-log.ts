@@ -70,7 +70,12 @@ function signerFor(algorithm: string | undefined, key: string | undefined): Chec
   }
 }
 
-async function open(values: Values, io: CliIo): Promise<Opened> {
+/** Opens the trail; `existing`: refuse a file without one (a mistyped path must not verify as empty). */
+async function open(values: Values, io: CliIo, existing: boolean): Promise<Opened> {
+  const storageAt = (path: string, shown: string) => {
+    if (existing && !hasSqliteAuditTrail(path)) throw new CliError(`${shown} holds no audit trail`);
+    return createSqliteAuditStorage(path);
+  };
   if (values.db !== undefined) {
     let key: string | undefined;
     if (values.key !== undefined) {
@@ -82,7 +87,7 @@ async function open(values: Values, io: CliIo): Promise<Opened> {
       }
     }
     const path = values.db === ':memory:' ? values.db : pathIn(io, values.db);
-    return { storage: createSqliteAuditStorage(path), signer: signerFor(values.algorithm, key) };
+    return { storage: storageAt(path, values.db), signer: signerFor(values.algorithm, key) };
   }
   const file = values.config ?? 'rampart.yaml';
   const loaded = await loadConfigFile(file, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
@@ -92,7 +97,7 @@ async function open(values: Values, io: CliIo): Promise<Opened> {
   const checkpoints = auditTrail?.checkpoints;
   const key = checkpoints === undefined ? undefined : loaded.secrets.get(checkpoints.key);
   return {
-    storage: createSqliteAuditStorage(storePath(store, dirname(pathIn(io, file)))),
+    storage: storageAt(storePath(store, dirname(pathIn(io, file))), `the store of ${file}`),
     signer: signerFor(values.algorithm ?? checkpoints?.algorithm, key),
   };
 }
@@ -129,7 +134,7 @@ export async function openCliAuditTrail(
       return undefined;
     }
   }
-  const opened = await open(values, io);
+  const opened = await open(values, io, false);
   const trail = createAuditTrail({ storage: opened.storage, signer: opened.signer });
   const actor = cliActor();
   return {
@@ -219,7 +224,7 @@ export async function runAuditLog(args: readonly string[], io: CliIo): Promise<n
   }
   let opened: Opened | undefined;
   try {
-    opened = await open(values, io);
+    opened = await open(values, io, true);
     return action === 'verify' ? await verify(opened, values, io) : await exportLines(opened, values, io);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
