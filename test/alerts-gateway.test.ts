@@ -111,7 +111,7 @@ describe('alerts to real receivers', { skip: skipWithoutOpenssl, timeout: 60_000
     configText = (threshold: number) => `
 version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
-admin: { enabled: false }
+admin: { host: 127.0.0.1, port: 0 }
 store: { sqlite: ":memory:" }
 upstreams: { app: { url: ${upstream.url} } }
 routes:
@@ -181,6 +181,14 @@ alerts:
       assert.equal(credential, 'rmp_live_nosuchkey000');
     }
     for (const path of ['/slack', '/pd', '/hook', 'smtp']) await received.wait(path, 1);
+    const firing = (await (await fetch(`${gw.rampart.adminUrl}/alerts`)).json()) as Array<{
+      rule: string;
+      group: string;
+    }>;
+    assert.deepEqual(
+      firing.map((alert) => [alert.rule, alert.group]),
+      [['auth-failures-per-ip', '127.0.0.1']],
+    );
     // Two more failures while it fires: deduplicated.
     await refused();
     await refused();

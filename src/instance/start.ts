@@ -4,6 +4,7 @@
 import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { alertAdminRoutes } from '../admin/alerts.ts';
 import { consumerRoutes } from '../admin/consumers.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
@@ -233,6 +234,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
+    ...alertAdminRoutes(() => alerts.engine()?.firing() ?? []),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
