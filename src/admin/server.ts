@@ -8,9 +8,20 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gateway-error.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
-import { type AdminRoute, matchAdminRoute } from './routes.ts';
+import { type AdminAuditDetails, type AdminRoute, matchAdminRoute } from './routes.ts';
 
 export type { AdminReply, AdminRequest, AdminRoute } from './routes.ts';
+
+/** An admin call that changes something (or tried to), for the audit trail. */
+export interface AdminChangeReport {
+  readonly requestId: string;
+  readonly actor: string;
+  readonly peer: string | undefined;
+  readonly action: string;
+  readonly target: Readonly<Record<string, string>>;
+  readonly status: number;
+  readonly details?: AdminAuditDetails | undefined;
+}
 
 /** Options of `startAdminServer`. */
 export interface AdminServerOptions {
@@ -25,6 +36,8 @@ export interface AdminServerOptions {
   readonly readToken?: string | undefined;
   readonly logger: Logger;
   readonly routes?: readonly AdminRoute[];
+  /** Every write call once answered (also refused ones): the audit trail's feed. */
+  readonly onChange?: (change: AdminChangeReport) => void;
 }
 
 /** A started admin listener. */
@@ -185,21 +198,19 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     const reads = method === 'GET' || method === 'HEAD';
     // Who, what, when (the log line's time), never a body: keys and secrets travel in bodies only.
-    const audit = (status: number): void => {
+    const audit = (status: number, details?: AdminAuditDetails): void => {
       if (reads) return;
-      logger.info(
-        {
-          type: 'audit',
-          event: 'admin.change',
-          requestId,
-          actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
-          peer: request.socket.remoteAddress,
-          action: `${method} ${match.route.path}`,
-          target: match.params,
-          status,
-        },
-        'admin change',
-      );
+      const change: AdminChangeReport = {
+        requestId,
+        actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
+        peer: request.socket.remoteAddress,
+        action: `${method} ${match.route.path}`,
+        target: match.params,
+        status,
+        details,
+      };
+      logger.info({ type: 'audit', event: 'admin.change', ...change }, 'admin change');
+      options.onChange?.(change);
     };
     if (scope === 'read' && !reads) {
       audit(ERROR_CODES[ADMIN_CODES.forbidden].status);
@@ -225,7 +236,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       problem(response, requestId, reply.problem, reply.headers, reply.detail);
       return;
     }
-    audit(reply.status);
+    audit(reply.status, 'audit' in reply ? reply.audit : undefined);
     const payload = 'json' in reply ? JSON.stringify(reply.json) : reply.body;
     const contentType = 'json' in reply ? 'application/json' : reply.contentType;
     response.writeHead(reply.status, { ...reply.headers, 'content-type': contentType });
