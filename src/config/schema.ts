@@ -260,6 +260,29 @@ const StoreSettings = Type.Object(
       default: 'rampart.db',
       description: 'node:sqlite file, relative to the config file; ":memory:" for a throwaway store',
     }),
+    postgres: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            pattern: '^(postgres(ql)?://[^\\s]+|env:[^\\s]+|file:[^\\s]+)$',
+            description: 'postgres://user:password@host:5432/db, or a secret reference (env:NAME, file:PATH)',
+          }),
+          poolSize: Type.Integer({
+            minimum: 1,
+            maximum: 200,
+            default: 10,
+            description: 'connections per instance',
+          }),
+          statementTimeout: Type.Optional(
+            Type.Union([Duration], { description: 'longest a store query may run (default 5s)' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'a PostgreSQL database shared by every instance; when present, `sqlite` is not used',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
