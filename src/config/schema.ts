@@ -123,13 +123,59 @@ const ServerSettings = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const UpstreamUrl = Type.String({
+  pattern: '^https?://[^\\s]+$',
+  description: 'origin (and optional base path) of the upstream',
+});
+
 const Upstream = Type.Object(
   {
-    url: Type.String({
-      pattern: '^https?://[^\\s]+$',
-      description: 'origin (and optional base path) of the upstream',
+    url: Type.Optional(UpstreamUrl),
+    targets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            url: UpstreamUrl,
+            weight: Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'share of the requests' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 64,
+          description: 'several instances of the upstream, instead of `url`; all with the same base path',
+        },
+      ),
+    ),
+    balance: Type.Union([Type.Literal('round-robin'), Type.Literal('least-request')], {
+      default: 'round-robin',
+      description:
+        'round-robin: in turn, by weight (smooth weighted round-robin); least-request: fewest requests in flight per weight',
     }),
-    connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128 }),
+    outlierDetection: Type.Optional(
+      Type.Object(
+        {
+          consecutiveFailures: Type.Integer({
+            minimum: 1,
+            maximum: 1000,
+            default: 5,
+            description: 'answers 5xx or connection failures in a row that eject a target',
+          }),
+          ejectionTime: Type.Union([Duration], {
+            default: '30s',
+            description: 'how long a first ejection lasts; each ejection in a row lasts one more of it',
+          }),
+          maxEjectionPercent: Type.Integer({
+            minimum: 0,
+            maximum: 100,
+            default: 50,
+            description: 'never eject more than this share of the targets',
+          }),
+        },
+        { additionalProperties: false, description: 'takes a failing target out of the rotation for a while' },
+      ),
+    ),
+    connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128, description: 'per target' }),
     connectTimeout: Type.Optional(Duration),
     headersTimeout: Type.Optional(Duration),
     bodyTimeout: Type.Optional(Duration),
@@ -207,12 +253,19 @@ const Upstream = Type.Object(
         {
           additionalProperties: false,
           description:
-            'GET/HEAD/OPTIONS/PUT/DELETE retried when the connection was refused or reset before any answer',
+            'GET/HEAD/OPTIONS/PUT/DELETE retried when the connection was refused or reset before any answer; with several targets a retry goes to another one',
         },
       ),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'an upstream with either `url` (one target) or `targets` (several), not both',
+    oneOf: [
+      { required: ['url'], properties: { url: {} } },
+      { required: ['targets'], properties: { targets: {} } },
+    ],
+  },
 );
 
 /** Where hot counters live (src/state/README.md): one process, or Redis shared by every instance. */

@@ -7,7 +7,13 @@ import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.
 import { compileRouter, RouteConflictError, type Router } from './router.ts';
 import { type ClientHeaderRules, compileClientHeaderRules } from './spoofable-headers.ts';
 import { compileTrustedProxies, type TrustedProxies } from './trusted-proxies.ts';
-import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream/upstream.ts';
+import {
+  createUpstream,
+  type Upstream,
+  type UpstreamReporter,
+  upstreamKey,
+  upstreamUrl,
+} from './upstream/upstream.ts';
 
 /** A route ready to serve. */
 export interface CompiledRoute {
@@ -74,7 +80,7 @@ export function buildVersion(
   const versionDeps: PolicyDeps = {
     ...deps,
     upstreams: Object.fromEntries(
-      Object.entries(config.upstreams).map(([name, upstream]) => [name, upstream.url]),
+      Object.entries(config.upstreams).map(([name, upstream]) => [name, upstreamUrl(upstream)]),
     ),
     versionCache: {
       once<T>(key: string, build: () => T): T {
@@ -99,7 +105,7 @@ export function buildVersion(
       if (reused !== undefined && reused.key === upstreamKey(upstreamConfig)) {
         upstreams.set(name, reused);
       } else {
-        const upstream = createUpstream(name, upstreamConfig, report);
+        const upstream = createUpstream(name, upstreamConfig, report, deps.clock);
         created.push(upstream);
         upstreams.set(name, upstream);
       }
