@@ -37,8 +37,30 @@ const HttpsListener = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1' }),
     port: Port,
-    cert: Type.String({ description: 'PEM certificate chain file' }),
-    key: Type.String({ description: 'PEM private key file' }),
+    cert: Type.String({ description: 'PEM certificate chain file (reloaded when it changes)' }),
+    key: Type.String({ description: 'PEM private key file (reloaded when it changes)' }),
+    certificates: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            cert: Type.String({ description: 'PEM certificate chain file' }),
+            key: Type.String({ description: 'PEM private key file' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 100,
+          description:
+            'more certificates, served by SNI to the host names of their subjectAltName; `cert` for the others',
+        },
+      ),
+    ),
+    ocspResponse: Type.Optional(
+      Type.String({
+        description:
+          'a DER OCSP response for `cert`, stapled to clients that ask; refresh the file (e.g. openssl ocsp) before it expires',
+      }),
+    ),
     minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], { default: 'TLSv1.2' }),
     clientCertificates: Type.Optional(
       Type.Object(
@@ -136,7 +158,12 @@ const Upstream = Type.Object(
         Type.Object(
           {
             url: UpstreamUrl,
-            weight: Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'share of the requests' }),
+            weight: Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              default: 1,
+              description: 'share of the requests',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -172,7 +199,10 @@ const Upstream = Type.Object(
             description: 'never eject more than this share of the targets',
           }),
         },
-        { additionalProperties: false, description: 'takes a failing target out of the rotation for a while' },
+        {
+          additionalProperties: false,
+          description: 'takes a failing target out of the rotation for a while',
+        },
       ),
     ),
     connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128, description: 'per target' }),

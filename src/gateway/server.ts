@@ -2,7 +2,6 @@
 // malformed requests answered as problem+json, and graceful shutdown that drains in-flight requests.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -11,7 +10,6 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { resolve } from 'node:path';
 import type { RampartConfig } from '../config/schema.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
@@ -29,6 +27,7 @@ import {
 } from './connection-limits.ts';
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { headerOverflowCode } from './normalize-path.ts';
+import { createTlsCertificates, type TlsCertificates } from './tls-certificates.ts';
 import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
 import { writeRawProblem } from './writer.ts';
@@ -202,20 +201,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const https = settings.https;
+  let certificates: TlsCertificates | undefined;
   if (https !== undefined) {
+    certificates = createTlsCertificates(
+      { ...https, clientCa: https.clientCertificates?.ca },
+      baseDir,
+      options.log,
+    );
     const server = createHttpsServer({
       ...serverOptions,
-      cert: readFileSync(resolve(baseDir, https.cert)),
-      key: readFileSync(resolve(baseDir, https.key)),
-      minVersion: https.minVersion,
+      ...certificates.serverOptions,
       ...(https.clientCertificates === undefined
         ? {}
-        : {
-            ca: readFileSync(resolve(baseDir, https.clientCertificates.ca)),
-            requestCert: true,
-            rejectUnauthorized: https.clientCertificates.required,
-          }),
+        : { requestCert: true, rejectUnauthorized: https.clientCertificates.required }),
     });
+    certificates.follow(server);
     attach(server, { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined });
     urls.https = `https://${await listen(server, https.host, https.port)}`;
   }
@@ -258,6 +258,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       if (draining) return;
       draining = true;
+      certificates?.close();
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
       const deadline = Date.now() + timeout;
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));

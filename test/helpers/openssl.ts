@@ -19,3 +19,29 @@ export const skipWithoutOpenssl: false | string = opensslAvailable()
 export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
 }
+
+/** `openssl req` arguments for a new P-256 key without a passphrase. */
+export const NEW_EC_KEY: readonly string[] = [
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:prime256v1',
+  '-nodes',
+];
+
+/** Makes a self-signed certificate (`certFile`) and its key (`keyFile`) in `dir`, valid `days`. */
+export function selfSigned(dir: string, keyFile: string, certFile: string, subject: string, days = 1): void {
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...NEW_EC_KEY,
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    String(days),
+    '-subj',
+    subject,
+  ]);
+}
