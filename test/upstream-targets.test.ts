@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { loadConfigText } from '../src/config/load.ts';
+import { POLICY_DEFINITIONS } from '../src/policies/registry.ts';
 import { fakeClock } from './helpers/context.ts';
 import { startTestRampart, type TestRampart } from './helpers/rampart.ts';
 import { freePort } from './helpers/redis.ts';
@@ -181,6 +183,30 @@ describe('upstream targets', () => {
     assert.deepEqual(
       counts('/checked').map((n, i) => n - start[i]!),
       [0, 9, 3],
+    );
+  });
+
+  test('a config gives an upstream url or targets, not both, and all targets share one base path', async () => {
+    const errorsOf = async (upstream: string) => {
+      const text = `version: 1\nupstreams:\n  app: ${upstream}\nroutes: []\n`;
+      const loaded = await loadConfigText(text, 'test.yaml', POLICY_DEFINITIONS);
+      return loaded.ok ? [] : loaded.errors.map((e) => [e.code, e.path]);
+    };
+    assert.deepEqual(await errorsOf('{ connections: 2 }'), [['schema-required', 'upstreams.app']]);
+    assert.deepEqual(await errorsOf('{ url: "http://a:1", targets: [{ url: "http://b:1" }] }'), [
+      ['schema-value', 'upstreams.app.targets'],
+    ]);
+    assert.deepEqual(
+      await errorsOf('{ targets: [{ url: "http://a:1" }, { url: "http://b:1", weight: 0 }] }'),
+      [['schema-value', 'upstreams.app.targets[1].weight']],
+    );
+    await assert.rejects(
+      startTestRampart({
+        config: {
+          text: 'version: 1\nupstreams:\n  app: { targets: [{ url: "http://a:1/v1" }, { url: "http://b:1/v2" }] }\nroutes: []\n',
+        },
+      }),
+      /same base path/,
     );
   });
 });

@@ -290,11 +290,7 @@ const Upstream = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'an upstream with either `url` (one target) or `targets` (several), not both',
-    oneOf: [
-      { required: ['url'], properties: { url: {} } },
-      { required: ['targets'], properties: { targets: {} } },
-    ],
+    description: 'an upstream: `url` (one target) or `targets` (several), not both (checked in semantic.ts)',
   },
 );
 

@@ -1,5 +1,6 @@
-// Checks the schema cannot express: every route's upstream exists, route names are unique, and the
-// admin listener (which mints keys) is not reachable beyond loopback without a token.
+// Checks the schema cannot express: every upstream has url or targets (not both), every route's upstream
+// exists, route names are unique, and the admin listener (which mints keys) is not reachable beyond
+// loopback without a token.
 import type { ConfigError } from './errors.ts';
 import type { RampartConfig } from './schema.ts';
 import { type ConfigSource, errorAt, positionOf } from './source.ts';
@@ -17,6 +18,16 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
   if (admin?.enabled && !isLoopback(admin.host) && admin.token === undefined) {
     const message = `the admin listener on ${admin.host} can mint keys for anyone who reaches it: set admin.token (env:NAME), or bind it to 127.0.0.1`;
     errors.push(errorAt(source, ['admin', 'host'], message, 'admin-without-token'));
+  }
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    if (upstream.url === undefined && upstream.targets === undefined) {
+      const message = 'missing required key "url" (or "targets" for several)';
+      errors.push(errorAt(source, ['upstreams', name], message, 'schema-required'));
+    } else if (upstream.url !== undefined && upstream.targets !== undefined) {
+      errors.push(
+        errorAt(source, ['upstreams', name, 'targets'], 'give url or targets, not both', 'schema-value'),
+      );
+    }
   }
   const upstreams = Object.keys(config.upstreams);
   const firstRoute = new Map<string, number>();
