@@ -121,6 +121,13 @@ describe('upstream targets', () => {
   test('weighted round-robin spreads the load exactly by weight', async () => {
     await send('/weighted', 60);
     assert.deepEqual(counts('/weighted'), [10, 20, 30]);
+    // Each target is sent its own Host.
+    for (const n of NAMES) {
+      const hosts = new Set(
+        targets[n].upstream.received.filter((r) => r.url === '/weighted').map((r) => r.headers.host),
+      );
+      assert.deepEqual([...hosts], [`127.0.0.1:${targets[n].upstream.port}`]);
+    }
   });
 
   test('least-request sends nothing more to a target while it is busy', async () => {

@@ -41,6 +41,8 @@ export interface TargetDispatcherOptions {
   readonly pick: Picker;
   readonly outlier: OutlierOptions | undefined;
   readonly preserveHost: boolean;
+  /** The Host the gateway sends to this upstream (Upstream.host: the first target's). */
+  readonly defaultHost: string;
   readonly clock: Clock;
   /** Told when a target is ejected or comes back. */
   readonly onOutlier?: (origin: string, event: 'ejected' | 'returned') => void;
@@ -80,9 +82,10 @@ export function createTargetDispatcher(
       const target = options.pick(candidatesOf(targets, before, clock.now()));
       if (before === undefined) tried.set(request, [target]);
       else before.push(target);
-      if (!options.preserveHost && request.headers !== undefined && request.headers !== null) {
-        (request.headers as Record<string, string>).host = target.host;
-      }
+      // The Host the gateway set (the first target's) becomes this target's; a client's Host kept by
+      // `preserveHost`, or one a policy set, stays.
+      const headers = request.headers as Record<string, string> | null | undefined;
+      if (!options.preserveHost && headers?.host === options.defaultHost) headers.host = target.host;
       target.inFlight++;
       return target.pool.dispatch(request, new TargetHandler(handler, target, settle));
     },

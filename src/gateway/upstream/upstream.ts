@@ -130,6 +130,7 @@ export function createUpstream(
               maxEjectionPercent: outlier.maxEjectionPercent,
             },
       preserveHost: config.preserveHost,
+      defaultHost: first.url.host,
       clock,
     });
     pool = dispatcher;
