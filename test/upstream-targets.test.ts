@@ -157,10 +157,17 @@ describe('upstream targets', () => {
     assert.equal(statuses.filter((s) => s === 500).length, 2);
     await send('/outlier', 10);
     assert.deepEqual(counts('/outlier'), [7, 7, 2], 'c is out of the rotation');
+    await gateway.log.waitFor(
+      (r) =>
+        r.event === 'upstream.target-ejected' &&
+        r.upstream === 'outlier' &&
+        r.target === targets.c.upstream.url,
+    );
     targets.c.answer = 'ok';
     clock.advance(10_000);
     await send('/outlier', 9);
     assert.deepEqual(counts('/outlier'), [10, 10, 5], 'c is back after the ejection time');
+    await gateway.log.waitFor((r) => r.event === 'upstream.target-returned' && r.upstream === 'outlier');
   });
 
   test('a refused connection is retried on another target, and the refusing target is ejected', async () => {
@@ -178,6 +185,9 @@ describe('upstream targets', () => {
   test('active health checks take an unhealthy target out of the rotation and bring it back', async () => {
     targets.c.health = 503;
     await probes(targets.c, 2);
+    await gateway.log.waitFor(
+      (r) => r.event === 'upstream.target-unhealthy' && r.target === targets.c.upstream.url,
+    );
     const start = counts('/checked');
     await send('/checked', 6);
     assert.deepEqual(

@@ -105,7 +105,7 @@ export function buildVersion(
       if (reused !== undefined && reused.key === upstreamKey(upstreamConfig)) {
         upstreams.set(name, reused);
       } else {
-        const upstream = createUpstream(name, upstreamConfig, report, deps.clock);
+        const upstream = createUpstream(name, upstreamConfig, report, { clock: deps.clock, log: deps.log });
         created.push(upstream);
         upstreams.set(name, upstream);
       }

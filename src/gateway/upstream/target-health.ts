@@ -2,9 +2,16 @@
 // target is (the balancer skips the unhealthy ones), so the gateway answers 503 only when none is.
 import type { HealthChecker } from './health-check.ts';
 
-/** One checker over all of `members` (each probes its own target); undefined when there are none. */
-export function aggregateHealth(members: readonly HealthChecker[]): HealthChecker | undefined {
-  if (members.length === 0) return undefined;
+/**
+ * One checker over all of `targets` (each probes its own); undefined when there are none.
+ * `onTargetChange` hears every target's flips.
+ */
+export function aggregateHealth(
+  targets: ReadonlyArray<{ readonly origin: string; readonly health: HealthChecker }>,
+  onTargetChange?: (origin: string, healthy: boolean) => void,
+): HealthChecker | undefined {
+  if (targets.length === 0) return undefined;
+  const members = targets.map((target) => target.health);
   const anyHealthy = () => members.some((member) => member.healthy);
   let healthy = true;
   const aggregate: HealthChecker = {
@@ -24,8 +31,9 @@ export function aggregateHealth(members: readonly HealthChecker[]): HealthChecke
       await Promise.allSettled(members.map((member) => member.stop()));
     },
   };
-  for (const member of members) {
-    member.onChange = () => {
+  for (const { origin, health: member } of targets) {
+    member.onChange = (memberHealthy) => {
+      onTargetChange?.(origin, memberHealthy);
       const now = anyHealthy();
       if (now === healthy) return;
       healthy = now;

@@ -5,6 +5,7 @@ import { Pool } from 'undici';
 import type { UpstreamConfig } from '../../config/schema.ts';
 import { type Clock, systemClock } from '../../lib/clock.ts';
 import { parseDuration } from '../../lib/durations.ts';
+import type { StructuredLogger } from '../../lib/logger.ts';
 import type { UpstreamChange, UpstreamFailure } from '../../observe/gateway-records.ts';
 import { pickerOf } from './balance.ts';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
@@ -69,13 +70,22 @@ export function upstreamUrl(config: UpstreamConfig): string {
   return upstreamTargets(config)[0]?.url ?? '';
 }
 
+/** What an upstream uses besides its config: time (outlier ejection) and where target events are logged. */
+export interface UpstreamContext {
+  readonly clock?: Clock;
+  /** Told when a target is ejected, comes back, or its health checks flip (several targets only). */
+  readonly log?: StructuredLogger;
+}
+
 /** Creates the pool (and breaker, health checker, retry budget) for an upstream. */
 export function createUpstream(
   name: string,
   config: UpstreamConfig,
   report: UpstreamReporter = () => {},
-  clock: Clock = systemClock,
+  context: UpstreamContext = {},
 ): Upstream {
+  const clock = context.clock ?? systemClock;
+  const log = context.log;
   const urls = upstreamTargets(config).map((target) => ({ url: new URL(target.url), weight: target.weight }));
   const first = urls[0];
   if (first === undefined) throw new Error(`upstream ${name} has neither url nor targets`);
@@ -132,10 +142,28 @@ export function createUpstream(
       preserveHost: config.preserveHost,
       defaultHost: first.url.host,
       clock,
+      onOutlier: (target, event) =>
+        log?.warn(
+          { event: `upstream.target-${event}`, upstream: name, target },
+          event === 'ejected' ? 'upstream target ejected after consecutive failures' : 'upstream target back',
+        ),
     });
     pool = dispatcher;
     health = aggregateHealth(
-      members.flatMap((member) => (member.health === undefined ? [] : [member.health])),
+      members.flatMap((member) =>
+        member.health === undefined ? [] : [{ origin: member.origin, health: member.health }],
+      ),
+      (target, healthy) =>
+        log?.warn(
+          {
+            event: healthy ? 'upstream.target-healthy' : 'upstream.target-unhealthy',
+            upstream: name,
+            target,
+          },
+          healthy
+            ? 'upstream target passes its health checks again'
+            : 'upstream target fails its health checks',
+        ),
     );
     targets = dispatcher.view;
   }
