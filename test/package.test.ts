@@ -138,6 +138,13 @@ describe('the npm package', { skip: npmAvailable ? false : 'npm is not on PATH' 
     assert.match(validated.stdout, /valid/);
   });
 
+  test('embedders import the library by the package name', async (t) => {
+    if (skipReason !== undefined) return t.skip(skipReason);
+    const script = `import('${pkg.name}').then((m) => console.log(typeof m.startRampart, typeof m.definePolicy))`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
+    assert.equal(stdout.trim(), 'function function');
+  });
+
   test('says plainly that it needs Node 24 when run with an older Node', async (t) => {
     if (skipReason !== undefined) return t.skip(skipReason);
     let old: string | undefined;
