@@ -46,7 +46,10 @@ routes:
       api-key: { cacheTtl: 1h }
 `;
     await writeFile(join(dir, 'rampart.yaml'), config);
-    gateways.push(...(await Promise.all([0, 1].map(() => startCliGateway(join(dir, 'rampart.yaml'))))));
+    // Generous: two processes start together on a shared, busy machine.
+    gateways.push(
+      ...(await Promise.all([0, 1].map(() => startCliGateway(join(dir, 'rampart.yaml'), 60_000)))),
+    );
   });
 
   after(async () => {
