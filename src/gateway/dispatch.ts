@@ -58,11 +58,17 @@ export async function dispatch(
   x: GatewayRequest,
   upstream: Upstream,
   head: UpstreamRequestHead,
-  body: Buffer | Readable | null,
+  body: Buffer | Readable | AsyncIterable<Buffer> | null,
 ): Promise<Dispatched> {
   const { health, breaker, retry } = upstream;
   const clock = x.clock;
-  const request = { method: head.method as 'GET', path: head.path, headers: head.headers, body };
+  // undici writes an async iterable body too (client-h1 writeIterable); its types list streams only.
+  const request = {
+    method: head.method as 'GET',
+    path: head.path,
+    headers: head.headers,
+    body: body as Buffer | Readable | null,
+  };
   retry?.request(clock.now());
   // Only a failure before the response head can be retried: after it, bytes may be on their way out.
   for (let attempt = 1; ; attempt++) {
