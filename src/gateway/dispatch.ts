@@ -58,17 +58,11 @@ export async function dispatch(
   x: GatewayRequest,
   upstream: Upstream,
   head: UpstreamRequestHead,
-  body: Buffer | Readable | AsyncIterable<Buffer> | null,
+  body: Buffer | Readable | null,
 ): Promise<Dispatched> {
   const { health, breaker, retry } = upstream;
   const clock = x.clock;
-  // undici writes an async iterable body too (client-h1 writeIterable); its types list streams only.
-  const request = {
-    method: head.method as 'GET',
-    path: head.path,
-    headers: head.headers,
-    body: body as Buffer | Readable | null,
-  };
+  const request = { method: head.method as 'GET', path: head.path, headers: head.headers, body };
   retry?.request(clock.now());
   // Only a failure before the response head can be retried: after it, bytes may be on their way out.
   for (let attempt = 1; ; attempt++) {

@@ -7,7 +7,7 @@ async function scan(chunks: readonly string[]): Promise<string | Error> {
   const out: Buffer[] = [];
   try {
     for await (const chunk of withoutMethodOverride(Readable.from(chunks.map((c) => Buffer.from(c)))))
-      out.push(chunk);
+      out.push(chunk as Buffer);
   } catch (error) {
     return error as Error;
   }

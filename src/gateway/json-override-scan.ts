@@ -5,6 +5,7 @@
 // only through the letters `method` or a `\u` escape, so until either appears (native searches, the
 // seams between chunks included) the chunks pass untouched and are kept, to be replayed through the
 // tokenizer when one does. Past REPLAY_LIMIT kept bytes the tokenizer catches up and runs from there.
+import { Readable } from 'node:stream';
 
 const TARGET = '_method';
 
@@ -29,16 +30,31 @@ const REPLAY_LIMIT = 1024 * 1024;
 const SEAM = 'method'.length - 1;
 
 /**
- * The chunks of a JSON body as they come, failing with MethodOverrideInBodyError at a top-level
- * `_method` before the chunk that completes it is passed on. A generator, not a stream: the upstream
- * client reads it directly, without a second stream's buffering and events per chunk.
+ * A JSON body as it comes, failing with MethodOverrideInBodyError at a top-level `_method` before the
+ * chunk that completes it is passed on. A plain readable fed by the request's `data` events (not a
+ * Transform: no second buffering state per chunk); the client's request is only paused, never
+ * destroyed, by a refusal, so it still gets its 400.
  */
-export async function* withoutMethodOverride(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+export function withoutMethodOverride(body: Readable): Readable {
   const scan = new JsonOverrideScan();
-  for await (const chunk of body) {
-    if (scan.found(chunk)) throw new MethodOverrideInBodyError('_method member in a JSON body');
-    yield chunk;
-  }
+  const screened = new Readable({
+    read() {
+      body.resume();
+    },
+  });
+  body.on('data', (chunk: Buffer) => {
+    if (screened.destroyed) return;
+    if (scan.found(chunk)) {
+      body.pause();
+      screened.destroy(new MethodOverrideInBodyError('_method member in a JSON body'));
+    } else if (!screened.push(chunk)) body.pause();
+  });
+  body.once('end', () => screened.push(null));
+  body.once('error', (error) => screened.destroy(error));
+  body.once('close', () => {
+    if (!body.readableEnded) screened.destroy(new Error('client request body ended early'));
+  });
+  return screened;
 }
 
 /** Follows a JSON body chunk by chunk and tells when a top-level `_method` member name has ended. */

@@ -150,10 +150,9 @@ export function screenStreamedBody(
   body: Readable,
   contentType: string | string[] | undefined,
   upstreamHeaders: HeaderMap,
-): Readable | AsyncIterable<Buffer> {
+): Readable {
   const kind = overrideBodyKind(contentType);
-  // The client's request is not destroyed when the scan stops reading it: it still gets a 400.
-  if (kind === 'json') return withoutMethodOverride(body.iterator({ destroyOnReturn: false }));
+  if (kind === 'json') return withoutMethodOverride(body);
   if (kind !== 'multipart') return body;
   const boundary = boundaryOf(contentType as string);
   if (boundary === undefined) return body;
