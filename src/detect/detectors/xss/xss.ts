@@ -173,16 +173,83 @@ function cssAttackAt(lower: string): number {
     const at = lower.indexOf(marker);
     if (at >= 0) return at;
   }
+  // `url(javascript:…)`, `url('vbscript:…')`: a script URL as a CSS resource (IE ran it).
+  for (let at = lower.indexOf('url('); at >= 0; at = lower.indexOf('url(', at + 4)) {
+    let j = at + 4;
+    while (j < lower.length && (lower[j] === ' ' || lower[j] === '"' || lower[j] === "'")) j++;
+    if (ATTRIBUTE_SCRIPT_URL.test(lower.slice(j, j + 40))) return at;
+  }
   return -1;
+}
+
+/**
+ * CSS as a browser reads it (CSS Syntax §4.3.7): `\` + 1–6 hex digits (and one space) is that code
+ * point, `\` + any other character is the character, comments and NULs are nothing. So
+ * `\-\mo\z\-b\i\nd\in\g` is `-moz-binding` and `\0075\0072\006c` is `url`. Linear.
+ */
+export function cssUnescape(text: string): string {
+  let out = '';
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+      continue;
+    }
+    if (c === 0) {
+      i++;
+      continue;
+    }
+    if (c !== 92) {
+      out += text[i];
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let code = 0;
+    while (j < n && j - i <= 6 && isHexDigit(text.charCodeAt(j))) {
+      code = code * 16 + Number.parseInt(text[j]!, 16);
+      j++;
+    }
+    if (j > i + 1) {
+      // `\0` alone (IE read it as nothing) or a code point; one following white space is eaten.
+      if (code > 0 && code <= 0x10ffff) out += String.fromCodePoint(code);
+      if (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+      i = j;
+    } else {
+      // An escaped newline is a line continuation; any other escaped character is itself.
+      if (j < n && text.charCodeAt(j) !== 10) out += text[j];
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Script in CSS text, read as written and with its escapes and comments resolved. */
+function cssAttackIn(css: string): number {
+  const at = cssAttackAt(css);
+  if (at >= 0 || (!css.includes('\\') && !css.includes('/*'))) return at;
+  return cssAttackAt(cssUnescape(css).toLowerCase()) >= 0 ? 0 : -1;
 }
 
 function tagChecks(lower: string, hits: Hit[]): void {
   for (const tag of readTags(lower)) {
     if (!/^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$/.test(tag.name)) continue;
-    if (tag.attributes.length > 0) hits.push(hit(XSS_RULES['xss.tag-with-attributes'], tag.at));
-    if (SCRIPT_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
-    else if (ACTIVE_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
-    else if (MARKUP_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
+    if (tag.attributes.length > 0 && !tag.end) hits.push(hit(XSS_RULES['xss.tag-with-attributes'], tag.at));
+    // In XHTML a prefix names the namespace: `<html:script>` is a script element, `<svg:svg>` an svg.
+    const colon = tag.name.indexOf(':');
+    const local = colon < 0 ? tag.name : tag.name.slice(colon + 1);
+    if (tag.end) {
+      // End tags carry no attributes in HTML, but old engines applied a style or handler written on one.
+    } else if (SCRIPT_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
+    else if (ACTIVE_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
+    else if (MARKUP_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
     for (const attribute of tag.attributes) {
       if (
         EVENT_HANDLERS.has(attribute.name) ||
@@ -195,7 +262,7 @@ function tagChecks(lower: string, hits: Hit[]): void {
         (scriptUrlAt(attribute.value) >= 0 || ATTRIBUTE_SCRIPT_URL.test(attribute.value))
       ) {
         hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
-      } else if (attribute.name === 'style' && cssAttackAt(attribute.value) >= 0) {
+      } else if (attribute.name === 'style' && cssAttackIn(attribute.value) >= 0) {
         hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
       }
     }
@@ -221,6 +288,39 @@ function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
+const ALIASED_SINKS = ['alert', 'prompt', 'confirm', 'eval'];
+
+/**
+ * `a=alert,a(1)`, `x=eval;x(name)`: a sink stored in a variable, then called through it (the name
+ * a filter looks for never stands before a parenthesis). Each search resumes after the last: linear.
+ */
+function sinkAliasAt(lower: string): number {
+  for (const sink of ALIASED_SINKS) {
+    for (let at = lower.indexOf(sink); at >= 0; at = lower.indexOf(sink, at + 1)) {
+      const end = at + sink.length;
+      const after = lower.charCodeAt(end);
+      if (isIdentChar(after) || (end < lower.length && !';,)\n '.includes(lower[end]!))) continue;
+      let k = at - 1;
+      while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+      if (lower.charCodeAt(k) !== 61 || lower.charCodeAt(k - 1) === 61) continue;
+      k--;
+      while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+      const nameEnd = k + 1;
+      while (k >= 0 && nameEnd - k <= 32 && isIdentChar(lower.charCodeAt(k))) k--;
+      const name = lower.slice(k + 1, nameEnd);
+      if (name.length === 0 || (k >= 0 && lower[k] === '.')) continue;
+      for (let call = lower.indexOf(`${name}(`, end); call >= 0; call = lower.indexOf(`${name}(`, call + 1)) {
+        if (!isIdentChar(lower.charCodeAt(call - 1)) && lower[call - 1] !== '.') return k + 1;
+      }
+    }
+  }
+  return -1;
+}
+
+// `document.createElement('script')`, `createElement("iframe")`: a script-capable element built by
+// script (the classic way to load a remote script into the page). A quote, then the tag name.
+const DOM_ELEMENT = /createelement\s*\(\s*["'`](?:script|iframe|embed|object|frame)["'`]/;
+
 /** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
 function sinkChecks(lower: string, hits: Hit[]): void {
   let best: Hit | undefined;
@@ -229,7 +329,14 @@ function sinkChecks(lower: string, hits: Hit[]): void {
     for (let at = lower.indexOf(sink); at >= 0; at = lower.indexOf(sink, at + 1)) {
       const before = at > 0 ? lower.charCodeAt(at - 1) : 32;
       let j = at + sink.length;
-      while (lower.charCodeAt(j) === 32) j++;
+      // JavaScript allows spaces and comments between a callee and its parenthesis (`eval/**/(…)`).
+      for (;;) {
+        while (lower.charCodeAt(j) === 32) j++;
+        if (!lower.startsWith('/*', j)) break;
+        const close = lower.indexOf('*/', j + 2);
+        if (close < 0) break;
+        j = close + 2;
+      }
       const after = lower.charCodeAt(j);
       const tagged = after === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
       // `alert(1)`, `alert?.(1)`, `alert.call(null,1)`, `eval.apply(…)`: each one calls the sink.
@@ -243,7 +350,7 @@ function sinkChecks(lower: string, hits: Hit[]): void {
       let k = at - 1;
       while (k >= 0 && lower.charCodeAt(k) === 32) k--;
       const prior = k >= 0 ? lower[k]! : '';
-      const breakout = prior === '' || `'";)-+*|&}>=,([{:/!`.includes(prior);
+      const breakout = prior === '' || `'";)-+*|&}>=,([{:/!?`.includes(prior);
       if (best === undefined || (breakout && best.score < 5)) {
         best = hit(XSS_RULES[breakout ? 'xss.js-sink' : 'xss.js-sink.call'], at);
       }
@@ -295,9 +402,19 @@ export const xssDetector: Detector = {
     if (utf7 !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7.index));
     else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], ascii.index, 'raw'));
     const value = SINK_VALUE.exec(lower);
-    if (value !== null) hits.push(hit(XSS_RULES['xss.sink-reference'], value.index));
-    const css = cssAttackAt(lower);
-    if (css >= 0 && lower.includes('style')) hits.push(hit(XSS_RULES['xss.css-expression'], css));
+    if (value !== null) {
+      const alias = sinkAliasAt(lower);
+      hits.push(
+        hit(
+          XSS_RULES[alias >= 0 ? 'xss.sink-alias' : 'xss.sink-reference'],
+          alias >= 0 ? alias : value.index,
+        ),
+      );
+    }
+    const element = lower.includes('createelement') ? DOM_ELEMENT.exec(lower) : null;
+    if (element !== null) hits.push(hit(XSS_RULES['xss.dom-element'], element.index));
+    const css = lower.includes('style') ? cssAttackIn(lower) : -1;
+    if (css >= 0) hits.push(hit(XSS_RULES['xss.css-expression'], css));
     return hits;
   },
 };
