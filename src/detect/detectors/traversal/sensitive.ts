@@ -98,6 +98,20 @@ export const SENSITIVE_PATHS: readonly string[] = [
   'dev/tcp',
   'self/environ',
   'self/cmdline',
+  // Credentials and histories in a home directory (read through a file parameter, they log in).
+  '.netrc',
+  '.rhosts',
+  '.shosts',
+  '.pgpass',
+  '.git-credentials',
+  '.npmrc',
+  '.aws/credentials',
+  '.docker/config.json',
+  '.kube/config',
+  '.sh_history',
+  '.zsh_history',
+  '.mysql_history',
+  '.psql_history',
 ];
 
 /** First path segments that only the server's own filesystem has (`/etc/…`, `c:/windows/…`). */
