@@ -118,4 +118,32 @@ describe('sqli detector', () => {
     );
     assert.equal(scores('select @@version').get('sqli.system-variable'), 3);
   });
+
+  test('typographic quotes break out where an application folds them into apostrophes', () => {
+    assert.equal(strongest('x’ or ‘a’=‘a'), 5);
+    assert.equal(strongest('‘ and 2=2 --'), 5);
+    // Prose with curly apostrophes stays prose.
+    assert.equal(strongest('Don’t worry — it’s fine, or so they say'), 0);
+  });
+
+  test('a keyword split by a comment is read as a filter that drops comments reads it', () => {
+    assert.equal(strongest('0 un/*x*/ion se/**/lect pass from users'), 5);
+    // Comments between words change nothing: that text was already read.
+    assert.equal(strongest('see /* the note */ below'), 0);
+  });
+
+  test('CASE WHEN over a comparison of literals is a boolean oracle', () => {
+    assert.equal(
+      scores('9 rlike (select (case when (41=41) then 9 else 0x28 end))').get('sqli.tautology'),
+      5,
+    );
+    assert.equal(scores('case when 2>1 then 1 end').get('sqli.tautology'), 5);
+    assert.equal(strongest('in case when you arrive then call me'), 0);
+  });
+
+  test('an ORDER BY ordinal as the whole value probes the column count', () => {
+    assert.equal(scores(' order by 7 ').get('sqli.clause'), 5);
+    assert.equal(scores('order by 2,3').get('sqli.clause'), 5);
+    assert.equal(scores('order by 2 items per box').get('sqli.clause'), undefined);
+  });
 });

@@ -174,14 +174,28 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(all, tokens, hits);
       if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
+      // `case when (7689=7689) then 1 else 0x28 end`: a conditional on a comparison of literals is a
+      // boolean oracle (its branch shows in the answer or an error); prose has no such condition.
+      if (t.text === 'case' && next?.text === 'when') {
+        const open = tokens[i + 2]?.type === '(' ? 1 : 0;
+        if (literalComparison(tokens, i + 2 + open)) hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
+      }
       if (
         (i === 0 || tokens[i - 1]?.type === ')') &&
         (t.text === 'order' || t.text === 'group') &&
         next?.text === 'by' &&
         tokens[i + 2]?.type === 'num'
       ) {
+        // With a comment after it, or as the whole value (`order by 3`, `order by 1,2`), the clause is
+        // a column-count probe; followed by more words it may be prose.
+        let end = i + 3;
+        while (tokens[end]?.type === ',' && tokens[end + 1]?.type === 'num') end += 2;
+        const whole = i === 0 && end >= tokens.length;
         hits.push(
-          hit(SQLI_RULES[all.some((x) => x.type === 'comment') ? 'sqli.clause' : 'sqli.clause.order'], t.at),
+          hit(
+            SQLI_RULES[all.some((x) => x.type === 'comment') || whole ? 'sqli.clause' : 'sqli.clause.order'],
+            t.at,
+          ),
         );
       }
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
@@ -411,6 +425,26 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
   }
 }
 
+const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4]/;
+const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
+/** A letter, a block comment, a letter: a word a comment was put into. */
+const SPLIT_WORD = /[a-z]\/\*[^*]{0,40}\*\/[a-z]/;
+
+/** The text with every comment that sits between two letters removed (linear: one pass). */
+function joinSplitWords(text: string): string {
+  let out = '';
+  let i = 0;
+  for (let open = text.indexOf('/*'); open >= 0; open = text.indexOf('/*', i)) {
+    const close = text.indexOf('*/', open + 2);
+    if (close < 0) break;
+    const letter = (c: number) => c >= 97 && c <= 122;
+    const inside = letter(text.charCodeAt(open - 1)) && letter(text.charCodeAt(close + 2));
+    out += text.slice(i, open) + (inside ? '' : text.slice(open, close + 2));
+    i = close + 2;
+  }
+  return out + text.slice(i);
+}
+
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
@@ -420,12 +454,27 @@ export const sqliDetector: Detector = {
   plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),
   detect(views) {
     const hits: Hit[] = [];
-    const text = views.lower;
+    const lower = views.lower;
+    // Typographic quotes stand for `'` where an application folds them (or a collation matches
+    // them) before the text reaches SQL: `’ or ‘1’=’1`. Prose keeps them as they are.
+    const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'") : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
     if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
     for (const quote of CONTEXTS) {
       if (quote !== '' && !text.includes(quote)) continue;
       analyze(text, tokenizeSql(text, quote), quote !== '', hits);
+    }
+    // `uni/**/on sel/**/ect`: a comment inside a word is nothing to SQL, but a filter that deletes
+    // comments joins the word again. The text is read once more with such comments removed.
+    if (text.includes('/*') && SPLIT_WORD.test(text)) {
+      const joined = joinSplitWords(text);
+      const before = hits.length;
+      for (const quote of CONTEXTS) {
+        if (quote !== '' && !joined.includes(quote)) continue;
+        analyze(joined, tokenizeSql(joined, quote), quote !== '', hits);
+      }
+      // Offsets refer to the joined text: point them at the start of the value.
+      for (let k = before; k < hits.length; k++) hits[k] = { ...hits[k]!, at: 0 };
     }
     return hits;
   },
