@@ -51,4 +51,18 @@ describe('ssrf detector', () => {
     assert.deepEqual(scores('http://3232235521/'), [5]);
     assert.deepEqual(scores('http://0xc0a80101'), [5]);
   });
+
+  test('a URL that starts a request path segment is what a path-based fetcher requests', () => {
+    const path = (value: string) =>
+      ssrfDetector.detect(viewsOf(value), 'path', 'path').map((h) => `${h.rule}:${h.score}`);
+    assert.deepEqual(path('/preview/http://127.0.0.1:2375/containers/json'), ['ssrf.internal-host:5']);
+    // Inside a query value the same URL after other text stays embedded evidence.
+    assert.deepEqual(
+      ssrfDetector
+        .detect(viewsOf('see /preview/http://127.0.0.1:2375/x'), 'query', 'query.q')
+        .map((h) => h.score),
+      [3],
+    );
+    assert.deepEqual(path('/preview/https://example.com/a.png'), []);
+  });
 });

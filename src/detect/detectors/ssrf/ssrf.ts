@@ -99,7 +99,7 @@ function isSchemeChar(c: number): boolean {
 export const ssrfDetector: Detector = {
   category: 'ssrf',
   rules: Object.values(SSRF_RULES),
-  detect(views, _kind, location) {
+  detect(views, kind, location) {
     const text = views.lower;
     const browserOrigin = BROWSER_ORIGIN_HEADERS.has(location);
     const hits: Hit[] = [];
@@ -110,8 +110,12 @@ export const ssrfDetector: Detector = {
       let s = i;
       while (s > 0 && i - s < 32 && isSchemeChar(text.charCodeAt(s - 1))) s--;
       const scheme = text.slice(s, i);
-      // The URL is the value, or a parameter inside another URL (`?url=http://localhost`).
-      const leading = (whole.length > 0 && text.length - whole.length === s) || text[s - 1] === '=';
+      // The URL is the value, or a parameter inside another URL (`?url=http://localhost`), or a
+      // segment of a request path (`/fetch/http://127.0.0.1/`: path-based proxies and fetchers).
+      const leading =
+        (whole.length > 0 && text.length - whole.length === s) ||
+        text[s - 1] === '=' ||
+        (kind === 'path' && text[s - 1] === '/');
       if (DANGEROUS_SCHEMES.has(scheme)) {
         hits.push(hit(SSRF_RULES[leading ? 'ssrf.scheme' : 'ssrf.scheme.embedded'], s));
       }
