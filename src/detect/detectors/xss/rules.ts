@@ -81,7 +81,14 @@ export const XSS_RULES = ruleTable('xss', {
   'xss.dom-element': {
     paranoia: 1,
     score: 5,
-    description: "a script-capable element built by script (`createElement('script')`, `…('iframe')`)",
+    description:
+      "a script-capable element or COM object built by script (`createElement('script')`, `new ActiveXObject(…)`)",
+  },
+  'xss.document-tag': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'a start or end tag that rich text never holds: document structure, form controls, media, SVG/MathML (`<body>`, `</html>`, `<input>`), IE conditional comments',
   },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {

@@ -134,4 +134,28 @@ describe('xss detector', () => {
     assert.equal(scores('createElement( "iframe" )').get('xss.dom-element'), 5);
     assert.equal(strongest('use createElement to build a div'), 0);
   });
+
+  test('document-level markup counts from paranoia 2; the rich text of comments does not', () => {
+    const rule = (value: string) =>
+      xssDetector.detect(viewsOf(value), 'query', 'query.q').find((h) => h.rule === 'xss.document-tag');
+    for (const value of [
+      '<body>',
+      '</html>',
+      '<input name=pw type=password>',
+      '<svg:svg>',
+      '<!--[if IE]><b>x</b><![endif]-->',
+    ])
+      assert.equal(rule(value)?.paranoia, 2, value);
+    for (const value of [
+      '<b>bold</b> and <i>it</i>',
+      '<p>Hi</p><ul><li>one</li></ul>',
+      'a <bodyguard> tag',
+      '2 < 3 > 1',
+    ])
+      assert.equal(rule(value), undefined, value);
+  });
+
+  test('an ActiveX object created by script', () => {
+    assert.equal(scores("new ActiveXObject('WScript.Shell').Run('calc')").get('xss.dom-element'), 5);
+  });
 });

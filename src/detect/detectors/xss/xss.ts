@@ -67,6 +67,81 @@ const URL_ATTRIBUTES = new Set([
   'url',
   'style',
 ]);
+// Elements that rich text (comments, descriptions, sanitized HTML) never holds: the document's own
+// structure, form controls that collect input, media and SVG/MathML containers. In a value they
+// inject markup into the page (fake login forms, defacement) even without script.
+const DOCUMENT_TAGS = new Set([
+  'html',
+  'head',
+  'body',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'style',
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'input',
+  'button',
+  'select',
+  'option',
+  'textarea',
+  'label',
+  'fieldset',
+  'keygen',
+  'svg',
+  'math',
+  'feimage',
+  'foreignobject',
+  'animate',
+  'set',
+  'image',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'canvas',
+  'marquee',
+  'plaintext',
+  'listing',
+  'xmp',
+  'noscript',
+  'noembed',
+  'template',
+  'isindex',
+  'bgsound',
+]);
+
+/** Where a start or end tag of a document-level element (`<body>`, `</html>`, `<svg:svg>`) is, or -1. */
+function documentTagAt(lower: string): number {
+  for (let at = lower.indexOf('<'); at >= 0; at = lower.indexOf('<', at + 1)) {
+    // `<!--[if …]>`: IE's conditional comments are markup that only IE reads.
+    if (lower.startsWith('<!--[if', at)) return at;
+    let i = at + 1;
+    if (lower.charCodeAt(i) === 47) i++;
+    const start = i;
+    while (i < lower.length && i - start < 32) {
+      const c = lower.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 58 || c === 45)) break;
+      i++;
+    }
+    if (i === start) continue;
+    const c = lower.charCodeAt(i);
+    // A tag name ends at `>`, `/`, white space or the end of the value.
+    if (!(Number.isNaN(c) || c === 62 || c === 47 || c === 32 || (c >= 9 && c <= 13))) continue;
+    const name = lower.slice(start, i);
+    const colon = name.indexOf(':');
+    if (DOCUMENT_TAGS.has(colon < 0 ? name : name.slice(colon + 1))) return at;
+  }
+  return -1;
+}
+
 // IE data binding attributes that render fetched data as HTML.
 const DATA_BINDING = new Set(['datasrc', 'datafld', 'dataformatas']);
 // Closing tags of raw-text elements, whose content a payload escapes from (polyglots).
@@ -320,6 +395,8 @@ function sinkAliasAt(lower: string): number {
 // `document.createElement('script')`, `createElement("iframe")`: a script-capable element built by
 // script (the classic way to load a remote script into the page). A quote, then the tag name.
 const DOM_ELEMENT = /createelement\s*\(\s*["'`](?:script|iframe|embed|object|frame)["'`]/;
+// `new ActiveXObject('htmlfile')`: a COM object created by script (IE), a way out of the page.
+const ACTIVEX = /\bnew\s+activexobject\s*\(/;
 
 /** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
 function sinkChecks(lower: string, hits: Hit[]): void {
@@ -377,6 +454,8 @@ export const xssDetector: Detector = {
       if (close >= 0) hits.push(hit(XSS_RULES['xss.script-close'], close));
       const rawText = RAW_TEXT_CLOSE.exec(lower);
       if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
+      const documentTag = documentTagAt(lower);
+      if (documentTag >= 0) hits.push(hit(XSS_RULES['xss.document-tag'], documentTag));
     }
     if (lower.includes('"') || lower.includes("'")) breakoutChecks(lower, hits);
     const url = scriptUrlAt(lower);
@@ -413,6 +492,8 @@ export const xssDetector: Detector = {
     }
     const element = lower.includes('createelement') ? DOM_ELEMENT.exec(lower) : null;
     if (element !== null) hits.push(hit(XSS_RULES['xss.dom-element'], element.index));
+    const activex = lower.includes('activexobject') ? ACTIVEX.exec(lower) : null;
+    if (activex !== null) hits.push(hit(XSS_RULES['xss.dom-element'], activex.index));
     const css = lower.includes('style') ? cssAttackIn(lower) : -1;
     if (css >= 0) hits.push(hit(XSS_RULES['xss.css-expression'], css));
     return hits;
