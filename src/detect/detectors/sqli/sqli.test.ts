@@ -146,4 +146,25 @@ describe('sqli detector', () => {
     assert.equal(scores('order by 2,3').get('sqli.clause'), 5);
     assert.equal(scores('order by 2 items per box').get('sqli.clause'), undefined);
   });
+
+  test('a condition that closes the string, and opens one again for the query to close', () => {
+    assert.equal(scores("zz' or email like '%").get('sqli.tautology'), 5);
+    assert.equal(scores("7' and role = 'admin").get('sqli.tautology'), 5);
+    // Prose with apostrophes does not balance a query's quotes.
+    assert.equal(strongest("It's late or so they like 'em"), 0);
+  });
+
+  test('IF over a comparison of literals, as a function or a statement', () => {
+    assert.equal(scores('1 and if(3=3,sleep(0),0)').get('sqli.tautology'), 5);
+    assert.equal(scores('IF(5=6) SELECT 1 ELSE SELECT 2').get('sqli.tautology'), 5);
+    assert.equal(strongest('If (you = me) we agree'), 0);
+  });
+
+  test('a value that is one whole statement of a shape words never take', () => {
+    assert.equal(scores('select system_user;').get('sqli.stacked'), 5);
+    assert.equal(scores('create table t1 (c1 text);').get('sqli.stacked'), 5);
+    assert.equal(scores("copy t1 from '/etc/hostname';").get('sqli.stacked'), 5);
+    for (const prose of ['Delete from the cart;', 'Copy this;', 'Select your seat;', 'Create a table;'])
+      assert.equal(strongest(prose), 0, prose);
+  });
 });

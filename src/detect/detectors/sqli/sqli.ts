@@ -16,6 +16,7 @@ import {
   CLAUSES,
   COMPARE,
   MAX_BREAKOUT_OFFSET,
+  OBJECTS,
   PROCEDURES,
   SQL_OPERATORS,
   STATEMENT_FOLLOW,
@@ -100,6 +101,10 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
       )
         hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      // A conditional on a comparison of literals is a boolean oracle: `if(7423=7423,…)`,
+      // `IF(1=2) SELECT …`, `iif(…)` (CASE WHEN is read below).
+      if ((t.text === 'if' || t.text === 'iif') && next?.type === '(' && literalComparison(tokens, i + 2))
+        hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       if (CHAR_FUNCTIONS.has(t.text) && isCharChain(tokens, i))
         hits.push(hit(SQLI_RULES['sqli.char-chain'], t.at));
       // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
@@ -180,6 +185,11 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         const open = tokens[i + 2]?.type === '(' ? 1 : 0;
         if (literalComparison(tokens, i + 2 + open)) hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       }
+      // A value that is one whole statement, ended by `;` or a comment: `select current_user;`,
+      // `create table t (c text);`, `copy t from '/etc/passwd';`. Prose rarely ends a clause that
+      // starts with a statement word in a semicolon, and the word must be followed as SQL follows it.
+      if (i === 0 && truncated(all) && !breakout && wholeStatement(tokens))
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
       if (
         (i === 0 || tokens[i - 1]?.type === ')') &&
         (t.text === 'order' || t.text === 'group') &&
@@ -208,6 +218,35 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       // `@@version`; a diff hunk header (`@@ -1 +1 @@`) names no variable.
       hits.push(hit(SQLI_RULES['sqli.system-variable'], t.at));
     }
+  }
+}
+
+/**
+ * Statements whose shape words never take: `select` of a server function or variable
+ * (`select current_user`), `create <object> <name> (`, `drop <object> <name>`, `copy <name>
+ * from|to '<file>'`, `backup database <name> to`.
+ */
+function wholeStatement(tokens: SqlToken[]): boolean {
+  const [a, b, c, d] = tokens;
+  switch (a?.text) {
+    case 'select':
+      return (
+        b !== undefined &&
+        (BUILTINS.has(b.text) || b.type === 'var') &&
+        (c === undefined || c.type !== 'word')
+      );
+    case 'create':
+      return b !== undefined && OBJECTS.has(b.text) && c?.type === 'word' && d?.type === '(';
+    case 'drop':
+      return (
+        b !== undefined && OBJECTS.has(b.text) && c?.type === 'word' && (d === undefined || d.type === ';')
+      );
+    case 'copy':
+      return b?.type === 'word' && (c?.text === 'from' || c?.text === 'to') && d?.type === 'str';
+    case 'backup':
+      return (b?.text === 'database' || b?.text === 'log') && c?.type === 'word' && d?.text === 'to';
+    default:
+      return false;
   }
 }
 
@@ -315,9 +354,14 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
   if (!literal && !(b.type === 'word' && tokens[k + 2]?.type === '(')) return;
   if ((cmp.text === 'in' && b.type !== '(') || (cmp.text === 'is' && !isValue(b) && b.text !== 'not')) return;
+  // `' or name like '%`, `x' and role = 'admin`: the value closes the query's string, adds a
+  // condition and opens a string again for the query's own closing quote to end. Balancing the
+  // quotes on both sides is what an injected condition does; prose with an apostrophe does not.
+  const balanced = breakout && b.type === 'str' && b.open === true && tokens[k + 2] === undefined;
   const strong =
     (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
-    (a.type === 'word' && a.text === b.text);
+    (a.type === 'word' && a.text === b.text) ||
+    balanced;
   // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
   // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
   const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
