@@ -90,6 +90,12 @@ export const XSS_RULES = ruleTable('xss', {
     description:
       'a start or end tag that rich text never holds: document structure, form controls, media, SVG/MathML (`<body>`, `</html>`, `<input>`), IE conditional comments',
   },
+  'xss.script-breakout': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "a `</script` without a script of its own, leading the value or after a closing quote, `;`, `)` or `}` (`'}}</script>`)",
+  },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {
     paranoia: 1,

@@ -158,4 +158,13 @@ describe('xss detector', () => {
   test('an ActiveX object created by script', () => {
     assert.equal(scores("new ActiveXObject('WScript.Shell').Run('calc')").get('xss.dom-element'), 5);
   });
+
+  test("an end tag that leaves the page's inline script, not one closing a script of its own", () => {
+    assert.equal(scores('"}}</script><b>').get('xss.script-breakout'), 5);
+    assert.equal(scores('</script >').get('xss.script-breakout'), 5);
+    assert.equal(scores('x = 1;</script>').get('xss.script-breakout'), 5);
+    // A snippet with its own start tag, or prose that names the tag.
+    assert.equal(scores('<script src=a.js></script>').get('xss.script-breakout'), undefined);
+    assert.equal(scores('put it before the </script> tag').get('xss.script-breakout'), undefined);
+  });
 });

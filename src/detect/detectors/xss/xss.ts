@@ -451,7 +451,16 @@ export const xssDetector: Detector = {
       if (lower.includes('+')) tagChecks(lower.replaceAll('+', ' '), hits);
       // Closing a script element breaks out of an inline script context.
       const close = lower.indexOf('</script');
-      if (close >= 0) hits.push(hit(XSS_RULES['xss.script-close'], close));
+      if (close >= 0) {
+        // With no `<script` of its own before it, the end tag closes the page's script element: the
+        // value sits in an inline script (JSON or a template rendered into a page) and leaves it, at
+        // the start of the value or right after closing a string, statement or template (`'}}</script>`).
+        let k = close - 1;
+        while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+        const own = lower.lastIndexOf('<script', close) >= 0;
+        const breakout = k < 0 || `'";)}>`.includes(lower[k]!);
+        hits.push(hit(XSS_RULES[!own && breakout ? 'xss.script-breakout' : 'xss.script-close'], close));
+      }
       const rawText = RAW_TEXT_CLOSE.exec(lower);
       if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
       const documentTag = documentTagAt(lower);
