@@ -29,6 +29,16 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'a DOCTYPE with an external SYSTEM/PUBLIC identifier',
   },
   'xxe.doctype': { paranoia: 1, score: 3, description: 'a DOCTYPE declaration' },
+  'xxe.internal-subset': {
+    paranoia: 1,
+    score: 5,
+    description: 'a DOCTYPE with an internal subset (`<!DOCTYPE x [ … ]>`): declarations of its own',
+  },
+  'xxe.dtd-declaration': {
+    paranoia: 1,
+    score: 3,
+    description: 'an ATTLIST, ELEMENT or NOTATION declaration (DTD markup) outside a DOCTYPE',
+  },
   'xxe.xslt': { paranoia: 1, score: 5, description: 'an XSLT stylesheet with scripting or document() calls' },
   'xxe.import': {
     paranoia: 1,

@@ -54,7 +54,23 @@ export const xxeDetector: Detector = {
         if (subset >= 0 && (end < 0 || subset < end)) end = subset;
         const decl = text.slice(j, end < 0 ? Math.min(text.length, j + 2048) : Math.min(end, j + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
-        hits.push(hit(XXE_RULES[external ? 'xxe.external-doctype' : 'xxe.doctype'], i));
+        // An internal subset declares entities, attribute defaults or notations of its own: what
+        // XXE and entity expansion are built from. Request documents have no reason to carry one
+        // (SOAP forbids a DTD outright).
+        const internal = subset >= 0 && end === subset;
+        hits.push(
+          hit(
+            XXE_RULES[external ? 'xxe.external-doctype' : internal ? 'xxe.internal-subset' : 'xxe.doctype'],
+            i,
+          ),
+        );
+      } else if (
+        text.startsWith('attlist', j) ||
+        text.startsWith('element', j) ||
+        text.startsWith('notation', j)
+      ) {
+        // Other markup declarations only live in a DTD: a value that carries one is writing a DTD.
+        hits.push(hit(XXE_RULES['xxe.dtd-declaration'], i));
       }
       i = text.indexOf('<!', i + 2);
     }
