@@ -167,4 +167,17 @@ describe('sqli detector', () => {
     for (const prose of ['Delete from the cart;', 'Copy this;', 'Select your seat;', 'Create a table;'])
       assert.equal(strongest(prose), 0, prose);
   });
+
+  test('conditions nested in the parentheses the query opened, and server functions compared', () => {
+    assert.equal(scores("z')) and (('q'))=(('q").get('sqli.tautology'), 5);
+    assert.equal(scores(') and (b=b').get('sqli.tautology'), 5);
+    assert.equal(scores("5 or db_name() = 'master'").get('sqli.function'), 5);
+    assert.equal(strongest('we (you or (me = me)) go'), 0);
+  });
+
+  test('a leading condition cut off by a comment; typographic dashes are punctuation', () => {
+    assert.equal(scores(' AND p=q-- ').get('sqli.tautology'), 5);
+    assert.equal(scores("' or k=k\u2014").get('sqli.tautology'), 5);
+    assert.equal(strongest('or maybe this=that -- said Bob'), 0);
+  });
 });

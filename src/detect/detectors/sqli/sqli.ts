@@ -176,7 +176,7 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (t.text === 'select') selectChecks(tokens, i, hits);
       if (BOOLEAN.has(t.text) && (i > 0 || breakout))
         booleanChecks(tokens, i, breakout, hits, truncated(all));
-      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(all, tokens, hits);
+      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(text, all, tokens, hits);
       if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       // `case when (7689=7689) then 1 else 0x28 end`: a conditional on a comparison of literals is a
@@ -269,7 +269,7 @@ function truncated(all: SqlToken[]): boolean {
  * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
  * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
  */
-function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
+function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
   let k = 1;
   if (tokens[k]?.text === 'not') k++;
   const a = tokens[k];
@@ -283,7 +283,14 @@ function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]):
       COMPARE.has(cmp.text) &&
       b?.type === 'word' &&
       tokens[k + 3]?.type === '(') ||
-    (a.type === 'word' && isCall(tokens, k) && cmp === undefined);
+    (a.type === 'word' && isCall(tokens, k) && cmp === undefined) ||
+    // `or x=y-- `: a condition on names, then a comment that cuts off the rest of the query.
+    (a.type === 'word' &&
+      cmp !== undefined &&
+      COMPARE.has(cmp.text) &&
+      (b?.type === 'word' || isValue(b)) &&
+      tokens[k + 3] === undefined &&
+      isTruncation(text, all[all.length - 1]));
   if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
   else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
     hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
@@ -302,18 +309,31 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (a === undefined) return;
   let k = j + 1;
   if (a.type === '(') {
+    // `(('x'))=(('x`: literals in as many parentheses as the query opened, compared.
+    let depth = 1;
+    while (depth < 4 && tokens[k]?.type === '(') {
+      depth++;
+      k++;
+    }
     const x = tokens[k];
     const op = tokens[k + 1];
-    // `('x')=('x`: parenthesized literals compared.
+    let m = k + 1;
+    let closed = 0;
+    while (closed < depth && tokens[m]?.type === ')') {
+      closed++;
+      m++;
+    }
+    let r = m + 1;
+    while (r - m - 1 < depth && tokens[r]?.type === '(') r++;
     const parenthesized =
-      isValue(x) &&
-      op?.type === ')' &&
-      COMPARE.has(tokens[k + 2]?.text ?? '') &&
-      tokens[k + 3]?.type === '(' &&
-      isValue(tokens[k + 4]);
+      isValue(x) && closed > 0 && COMPARE.has(tokens[m]?.text ?? '') && r > m + 1 && isValue(tokens[r]);
+    // `(1=1`, `(a=a`: a condition on literals, or a name compared with itself, inside the parenthesis.
+    const self =
+      x?.type === 'word' && op !== undefined && COMPARE.has(op.text) && tokens[k + 2]?.text === x.text;
     if (
       x?.text === 'select' ||
       parenthesized ||
+      self ||
       (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
     ) {
       hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
@@ -321,8 +341,11 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
     return;
   }
   if (a.type === 'word' && tokens[k]?.type === '(') {
-    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes.
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text))
+    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes;
+    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it).
+    const compared =
+      BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
+    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared)
       hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
   }
@@ -469,7 +492,8 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
   }
 }
 
-const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4]/;
+const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4\u2013\u2014]/;
+const DASHES = /[\u2013\u2014]/g;
 const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
 /** A letter, a block comment, a letter: a word a comment was put into. */
 const SPLIT_WORD = /[a-z]\/\*[^*]{0,40}\*\/[a-z]/;
@@ -501,7 +525,8 @@ export const sqliDetector: Detector = {
     const lower = views.lower;
     // Typographic quotes stand for `'` where an application folds them (or a collation matches
     // them) before the text reaches SQL: `’ or ‘1’=’1`. Prose keeps them as they are.
-    const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'") : lower;
+    // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
+    const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
     if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
     for (const quote of CONTEXTS) {
