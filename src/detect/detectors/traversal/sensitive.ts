@@ -112,6 +112,10 @@ export const SENSITIVE_PATHS: readonly string[] = [
   '.zsh_history',
   '.mysql_history',
   '.psql_history',
+  // PHP session files (a session per file) and a database server's data directory.
+  'tmp/sess_',
+  'php/sessions',
+  'mysql/data/',
 ];
 
 /** First path segments that only the server's own filesystem has (`/etc/…`, `c:/windows/…`). */

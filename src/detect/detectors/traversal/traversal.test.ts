@@ -86,4 +86,27 @@ describe('traversal detector', () => {
     assert.equal(scores('static/../server.js').get('traversal.escape'), undefined);
     assert.equal(strongest('/api//v1/users', 'path', 'path'), 0);
   });
+
+  test('overlong escapes read as a lenient decoder reads them, also encoded once more', () => {
+    // Three-byte overlong dots, then a two-byte sequence whose low bits are a slash.
+    assert.equal(strongest('%e0%80%ae%e0%80%ae%c1%af%e0%80%ae%e0%80%ae%c1%afvar%c1%aflog'), 5);
+    assert.equal(
+      strongest('%25c0%25ae%25c0%25ae%25c0%25af%25c0%25ae%25c0%25ae%25c0%25afboot.ini', 'cookie', 'cookie.q'),
+      5,
+    );
+    // A stray percent left before a separator by a broken double encoding.
+    assert.equal(strongest('%25%5c..%25%5c..%25%5c..%25%5cwin.ini'), 5);
+  });
+
+  test('dot and empty segments before a climb, and long runs of dots, still climb from the start', () => {
+    assert.equal(scores('/./../app.js').get('traversal.escape'), 5);
+    assert.equal(scores('//../app.js').get('traversal.escape'), 5);
+    assert.equal(scores(`/${'.'.repeat(40)}/../../x`).get('traversal.escape'), 5);
+    assert.equal(strongest('/./docs/./a.md'), 0);
+  });
+
+  test('PHP session files and a database data directory', () => {
+    assert.equal(strongest('/tmp/sess_4f9a1c'), 5);
+    assert.equal(strongest('C:/ProgramData/MySQL/data/users.ibd'), 5);
+  });
 });

@@ -1,6 +1,7 @@
 // Path traversal and local file inclusion: path segments are walked after decoding (encoded and
 // overlong dots and slashes, `\`, `0x2e`, `....//`) to see whether they climb above their root,
 // and path-shaped values are matched against well-known sensitive files and stream wrappers.
+import { decodeLayers } from '../../decode/views.ts';
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { TRAVERSAL_RULES } from './rules.ts';
@@ -18,16 +19,39 @@ const LOOKALIKE_SEPARATORS = /[\u2215\u2216\ue000-\uf8ff]/g;
  * could not read of one (Latin-1 `à`/`á` for the lead byte, a control or a broken escape after it)
  * stood for a separator.
  */
-const OVERLONG_ESCAPE = /%c[01]%/;
+const OVERLONG_ESCAPE = /%(?:c[01]|e0%80|f0%80%80|f8%80%80%80|fc%80%80%80%80)%/;
 const OVERLONG_REMNANT = /[\u00c0\u00c1\u00e0\u00e1](?:%[0-9a-z]{2}|[\u0000-\u001f])?|[\u0001-\u001f]/g;
+
+const OVERLONG_SEQUENCE = /%(?:c[01]|e0%80|f0%80%80|f8%80%80%80|fc%80%80%80%80)%([0-9a-z]{2})/g;
+const STRAY_PERCENT = /%+\//g;
+
+/**
+ * The raw value with its overlong escapes read as a lenient decoder reads them (the low six bits
+ * of the last byte, whatever the lead: `%c0%ae`, `%c0%2e` and `%e0%80%ae` are dots, `%c1%af` a
+ * slash), any other overlong sequence a separator; then decoded like every value.
+ */
+function lenientOverlong(rawLower: string): string {
+  const replaced = rawLower.replace(OVERLONG_SEQUENCE, (_m, last: string) => {
+    const byte = Number.parseInt(last, 16);
+    return !Number.isNaN(byte) && (byte & 0x3f) === 0x2e ? '.' : '/';
+  });
+  return decodeLayers(replaced).toLowerCase();
+}
 
 /** Traversal-specific folding: both slashes, hex-written dots/slashes, nulls. */
 function fold(lower: string, raw: string): string {
-  let text = lower;
+  // Percent signs encoded once more (`%25c0%25ae`, a cookie's own encoding) are peeled first.
+  let rawLower = raw.toLowerCase();
+  for (let round = 0; round < 3 && rawLower.includes('%25'); round++)
+    rawLower = rawLower.replaceAll('%25', '%');
+  const overlong = OVERLONG_ESCAPE.test(rawLower) && !/\s/.test(lower);
+  let text = overlong ? lenientOverlong(rawLower) : lower;
   if (text.includes('0x'))
     text = text.replaceAll('0x2e', '.').replaceAll('0x2f', '/').replaceAll('0x5c', '/');
   text = text.replaceAll('\\', '/').replace(LOOKALIKE_SEPARATORS, '/').replaceAll('\uff0e', '.');
-  if (OVERLONG_ESCAPE.test(raw.toLowerCase()) && !/\s/.test(text)) text = text.replace(OVERLONG_REMNANT, '/');
+  if (overlong) text = text.replace(OVERLONG_REMNANT, '/');
+  // `%25%5c..`: a broken double encoding leaves a `%` before the separator it meant to hide.
+  if (text.includes('%/') && !/\s/.test(text)) text = text.replace(STRAY_PERCENT, '/');
   // In a token, escapes no decoder could read (`%c0%qf`, `%uefc8`, `%bg`) stand where a separator
   // was: read them as one (`etc%c0%qfpasswd` is `etc/passwd` to a lenient server).
   if (text.includes('%') && !/\s/.test(text)) text = text.replace(JUNK_ESCAPES, '/');
@@ -48,7 +72,8 @@ function climb(text: string): { depth: number; ups: number; at: number } {
     const seg = text.slice(i, Math.min(j, i + 16));
     // `..`, and filter-evasion forms (`....`, `..;`, `.. `, `..%00`) that a naive strip turns into `..`.
     const dots = /^\.\.+[;\s]*$/.test(seg) || /^\.\.\./.test(seg);
-    if (dots && j - i < 16) {
+    // A long run of dots alone is the same evasion as `....` (Windows drops trailing dots).
+    if (dots && (j - i < 16 || onlyDots(text, i, j))) {
       if (at < 0) at = i;
       ups++;
       depth--;
@@ -57,6 +82,11 @@ function climb(text: string): { depth: number; ups: number; at: number } {
     i = j + 1;
   }
   return { depth: -lowest, ups, at };
+}
+
+function onlyDots(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) !== 46) return false;
+  return true;
 }
 
 const JUNK_ESCAPES = /(?:%[0-9a-z]{2}|%u[0-9a-f]{4})+/g;
@@ -156,7 +186,8 @@ export const traversalDetector: Detector = {
     if (text.includes('..') && (text.includes('/') || text.trim() === '..')) {
       const { depth, ups, at } = climb(text);
       // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
-      const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
+      // `.` and empty segments stay where they are: `/./../x` and `//../x` climb from the start too.
+      const leading = at >= 0 && /^[/.]*$/.test(text.slice(0, at).trim());
       // Clients resolve dot segments before they send a path (RFC 3986 §5.2.4; browsers and curl do):
       // a `..` segment left in a request path was written there on purpose.
       if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)) || (kind === 'path' && ups > 0))
