@@ -40,6 +40,9 @@ export const xxeDetector: Detector = {
         const end = text.indexOf('>', k);
         const decl = text.slice(k, end < 0 ? Math.min(text.length, k + 2048) : Math.min(end, k + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
+        // The entity itself names the attack better than the subset that holds it.
+        const subset = hits.findIndex((h) => h.rule === 'xxe.internal-subset');
+        if (subset >= 0) hits.splice(subset, 1);
         hits.push(
           hit(
             XXE_RULES[external ? 'xxe.external-entity' : parameter ? 'xxe.parameter-entity' : 'xxe.entity'],
