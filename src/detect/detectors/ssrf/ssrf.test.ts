@@ -65,4 +65,13 @@ describe('ssrf detector', () => {
     );
     assert.deepEqual(path('/preview/https://example.com/a.png'), []);
   });
+
+  test('a cloud metadata address anywhere, and hosts spelled in compatibility characters', () => {
+    assert.equal(scores('https://redirect.example/to-http-169.254.169.254-latest').get('ssrf.metadata'), 5);
+    assert.equal(strongest('build 1169.254.169.2545'), 0);
+    assert.equal(scores('http://ⓘⓝⓣⓔⓡⓝⓐⓛ.example/').get('ssrf.obfuscated-host'), 5);
+    assert.equal(scores('https://shop。example。com/').get('ssrf.obfuscated-host'), 5);
+    // Full-width punctuation in prose next to an ordinary URL.
+    assert.equal(strongest('价格：１００元，见 https://shop.example.com/'), 0);
+  });
 });
