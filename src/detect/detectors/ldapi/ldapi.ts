@@ -39,13 +39,14 @@ export const ldapiDetector: Detector = {
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];
-    if (!text.includes(')') && !text.includes('(')) {
-      // An extensible-match assertion with a matching rule OID (`userPassword:2.5.13.18:=x`) is
-      // LDAP filter syntax even without its parentheses: nothing else writes `:<oid>:=`.
-      const oid = text.includes(':=') ? MATCHING_RULE.exec(text) : null;
-      if (oid !== null) hits.push(hit(LDAPI_RULES['ldapi.extensible-match'], oid.index));
+    // An extensible-match assertion with a matching rule OID (`userPassword:2.5.13.18:=x`) is LDAP
+    // filter syntax even outside parentheses: nothing else writes `:<oid>:=`.
+    const oid = text.includes(':=') ? MATCHING_RULE.exec(text) : null;
+    if (oid !== null) {
+      hits.push(hit(LDAPI_RULES['ldapi.extensible-match'], oid.index));
       return hits;
     }
+    if (!text.includes(')') && !text.includes('(')) return hits;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       if (text.charCodeAt(i) !== 41) continue;
