@@ -112,4 +112,9 @@ describe('cmdi detector', () => {
     assert.equal(scores('echo uname|$0').get('cmdi.chained-command'), 5);
     assert.equal(scores('words | bashful').get('cmdi.chained-command'), undefined);
   });
+
+  test('a command stored in a variable with escaped quotes, then run by name', () => {
+    assert.equal(scores("&&RUN=\\'uname -a\\';$RUN").get('cmdi.variable-exec'), 5);
+    assert.equal(strongest("name=\\'Bob\\'; see $names"), 0);
+  });
 });
