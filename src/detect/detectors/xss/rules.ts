@@ -96,6 +96,12 @@ export const XSS_RULES = ruleTable('xss', {
     description:
       "a `</script` without a script of its own, leading the value or after a closing quote, `;`, `)` or `}` (`'}}</script>`)",
   },
+  'xss.encoded-letters': {
+    paranoia: 1,
+    score: 3,
+    description:
+      'markup whose letters were written as escapes (`%69%6d%67`, `&#115;`, `\\x61`): hidden on purpose',
+  },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {
     paranoia: 1,

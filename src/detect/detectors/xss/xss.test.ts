@@ -167,4 +167,13 @@ describe('xss detector', () => {
     assert.equal(scores('<script src=a.js></script>').get('xss.script-breakout'), undefined);
     assert.equal(scores('put it before the </script> tag').get('xss.script-breakout'), undefined);
   });
+
+  test('markup whose letters were written as escapes was hidden on purpose', () => {
+    assert.equal(scores('%3c%69%6d%67%20%73%72%63%3d%78%3e').get('xss.encoded-letters'), 3);
+    assert.equal(strongest('%3cimg%20%73rc=x%20alt=y%3e'), 3);
+    assert.equal(strongest('&#60;&#105;&#102;&#114;&#97;&#109;&#101;&#62;'), 5);
+    // Escaped punctuation only (`%3C`, `&lt;`) is how clients and templates write markup.
+    assert.equal(scores('%3Cb%3Ebold%3C%2Fb%3E').get('xss.encoded-letters'), undefined);
+    assert.equal(scores('&lt;p class=&quot;x&quot;&gt;').get('xss.encoded-letters'), undefined);
+  });
 });
