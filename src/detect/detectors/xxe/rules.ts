@@ -8,6 +8,11 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'an XML declaration where a word is expected (query, header, cookie, path)',
   },
   'xxe.cdata': { paranoia: 1, score: 3, description: 'a CDATA section where a word is expected' },
+  'xxe.cdata-markup': {
+    paranoia: 1,
+    score: 5,
+    description: 'a CDATA section holding markup where a word is expected (`<![CDATA[<script>…]]>`)',
+  },
   'xxe.external-entity': {
     paranoia: 1,
     score: 5,

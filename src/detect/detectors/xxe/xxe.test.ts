@@ -56,4 +56,9 @@ describe('xxe detector', () => {
     // A document type without a subset is the HTML5 doctype of any page.
     assert.deepEqual(rules('<!DOCTYPE html><p>hi</p>', 'body', 'body'), ['xxe.doctype']);
   });
+
+  test('a CDATA section that carries markup where a word is expected', () => {
+    assert.deepEqual(rules('<![CDATA[<img src=x>]]>'), ['xxe.cdata-markup']);
+    assert.deepEqual(rules('<![CDATA[5 > 3]]>'), ['xxe.cdata']);
+  });
 });

@@ -28,7 +28,14 @@ export const xxeDetector: Detector = {
         (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
       if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
       const cdata = text.indexOf('<![cdata[');
-      if (cdata >= 0) hits.push(hit(XXE_RULES['xxe.cdata'], cdata));
+      if (cdata >= 0) {
+        // Markup inside the section (`<![CDATA[<script>…]]>`) is carried past XML escaping: the
+        // section's only purpose in a value is to smuggle it.
+        const end = text.indexOf(']]>', cdata + 9);
+        const inside = text.slice(cdata + 9, end < 0 ? cdata + 9 + 1024 : end);
+        const markup = /<[a-z/!?]/.test(inside);
+        hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+      }
     }
     let i = text.indexOf('<!');
     let guard = 0;
