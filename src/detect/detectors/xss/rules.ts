@@ -102,6 +102,16 @@ export const XSS_RULES = ruleTable('xss', {
     description:
       'markup whose letters were written as escapes (`%69%6d%67`, `&#115;`, `\\x61`): hidden on purpose',
   },
+  'xss.handler-name': {
+    paranoia: 2,
+    score: 3,
+    description: 'a value that is only an event handler attribute name (`onmouseover`): a filter probe',
+  },
+  'xss.encoded-angle': {
+    paranoia: 2,
+    score: 3,
+    description: 'a value that is only a `<` in some encoding (`&#x3c`, `%3C`, `\\u003c`): a filter probe',
+  },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {
     paranoia: 1,

@@ -176,4 +176,16 @@ describe('xss detector', () => {
     assert.equal(scores('%3Cb%3Ebold%3C%2Fb%3E').get('xss.encoded-letters'), undefined);
     assert.equal(scores('&lt;p class=&quot;x&quot;&gt;').get('xss.encoded-letters'), undefined);
   });
+
+  test('filter probes count from paranoia 2: a bare handler name, a lone encoded angle bracket', () => {
+    const found = (value: string) =>
+      xssDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => `${h.rule}@${h.paranoia}`);
+    assert.deepEqual(found('onpointerenter'), ['xss.handler-name@2']);
+    assert.deepEqual(found('&#x003C;'), ['xss.encoded-angle@2']);
+    assert.deepEqual(found('%3c'), ['xss.encoded-angle@2']);
+    // Words that start like one, plain text, a comparison operator typed as itself.
+    assert.deepEqual(found('onboarding'), []);
+    assert.deepEqual(found('online shop'), []);
+    assert.deepEqual(found('<'), []);
+  });
 });

@@ -118,6 +118,19 @@ const DOCUMENT_TAGS = new Set([
   'bgsound',
 ]);
 
+/** Whether a plain JSON text holds a string that is exactly an event handler's name (`"onerror"`). */
+function handlerNameIn(lower: string): boolean {
+  for (let at = lower.indexOf('"on'); at >= 0; at = lower.indexOf('"on', at + 3)) {
+    const end = lower.indexOf('"', at + 3);
+    if (end < 0) return false;
+    if (end - at <= 32 && EVENT_HANDLERS.has(lower.slice(at + 1, end))) return true;
+  }
+  return false;
+}
+
+/** Text of letters, digits, spaces, `_`, `,` and `-` only: no markup or script can be in it. */
+const PLAIN_WORDS = /^[\p{L}\p{N} _,-]*$/u;
+
 /** A percent, HTML or JavaScript escape of an ASCII letter. */
 const ENCODED_LETTER =
   /%(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])|&#(?:0{0,6}(?:6[5-9]|[7-8]\d|9[0]|9[7-9]|1[01]\d|12[0-2])|x0{0,6}(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a]))(?![0-9a-f])|\\(?:x|u00)(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])/i;
@@ -446,9 +459,23 @@ function sinkChecks(lower: string, hits: Hit[]): void {
 export const xssDetector: Detector = {
   category: 'xss',
   rules: Object.values(XSS_RULES),
+  // Plain words only matter when the value is an event handler's name (`"onerror"` in a document).
+  plainText: true,
+  plainScreen: handlerNameIn,
   detect(views) {
     const hits: Hit[] = [];
     const lower = views.lower;
+    if (PLAIN_WORDS.test(lower)) {
+      // An event handler's name alone (`onmouseover`): a probe for which attributes a filter lets
+      // through. From paranoia 2.
+      const word = lower.trim();
+      if (word.startsWith('on') && EVENT_HANDLERS.has(word)) hits.push(hit(XSS_RULES['xss.handler-name'], 0));
+      return hits;
+    }
+    // A lone `<` written in some encoding (`&#x3c`, `%3C`, `\u003c`): a probe for which encodings
+    // of markup survive. From paranoia 2.
+    if (lower.length <= 2 && lower.trim() === '<' && views.raw.trim() !== '<')
+      hits.push(hit(XSS_RULES['xss.encoded-angle'], 0, 'raw'));
     if (lower.includes('<')) {
       tagChecks(lower, hits);
       // In URL-encoded values `+` is a space: `<img+src=x+onerror=alert(1)>`.
