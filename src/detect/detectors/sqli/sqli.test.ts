@@ -180,4 +180,14 @@ describe('sqli detector', () => {
     assert.equal(scores("' or k=k\u2014").get('sqli.tautology'), 5);
     assert.equal(strongest('or maybe this=that -- said Bob'), 0);
   });
+
+  test('from paranoia 2, a short value of quotes and comment marks with no words is a probe', () => {
+    const probe = (value: string) =>
+      sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .some((h) => h.rule === 'sqli.probe' && h.paranoia === 2);
+    for (const value of ["7'", "''", '; --', "1/*'*/", '"']) assert.equal(probe(value), true, value);
+    // Words, a media range, a name with an apostrophe in any script.
+    for (const value of ["O'Neil", '*/*', 'Мар\u2019яна', "l'été"]) assert.equal(probe(value), false, value);
+  });
 });
