@@ -123,7 +123,7 @@ export const crlfDetector: Detector = {
     // Nothing follows the break that a header or mail line would be. A value that is only line
     // breaks (`%0d%0a`, `%0d%0d%0a%0a`) probes whether they pass: counted from paranoia 2. Text with
     // lines (a GET form's text area) has words between its breaks.
-    if (inUrlOrHeader && text.replace(BREAKS_AND_SPACE, '').length <= 4)
+    if (inUrlOrHeader && /[\r\n]/.test(text) && text.replace(BREAKS_AND_SPACE, '').length <= 4)
       hits.push(hit(CRLF_RULES['crlf.line-break'], 0));
     return hits;
   },

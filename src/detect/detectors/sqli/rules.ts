@@ -121,6 +121,6 @@ export const SQLI_RULES = ruleTable('sqli', {
     paranoia: 2,
     score: 3,
     description:
-      "a short value of quotes and comment marks and no words (`1'`, `''`, `; --`): a syntax-error probe",
+      "a number or nothing, then quotes and at most a comment mark (`1'`, `''`, `7\"--`): a syntax-error probe",
   },
 });

@@ -492,8 +492,9 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
   }
 }
 
-// Quotes and comment marks; `/*` after a `*` is a media range (`*/*`), not a comment.
-const SQL_PROBE = /['"`]|--|(?:^|[^*])\/\*|#|;/;
+// A number (or nothing), then a run of quotes, then at most a comment mark or `;`: `1'`, `''`,
+// `7"--`. A quote between digits is a thousands separator (`1'000`), `#fff` a colour.
+const SQL_PROBE = /^\s{0,4}\d{0,8}\s{0,4}['"`][\s'"`]{0,8}(?:--|#|\/\*|;)?\s{0,4}$/;
 const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4\u2013\u2014]/;
 const DASHES = /[\u2013\u2014]/g;
 const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
@@ -531,10 +532,9 @@ export const sqliDetector: Detector = {
     const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
     if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
-    // `1'`, `''`, `"`, `; --`, `1/*'*/`: a short value of quotes and comment marks and no words is
-    // the first probe for a syntax error. From paranoia 2.
-    if (text.length <= 16 && SQL_PROBE.test(text) && !/[\p{L}]/u.test(text))
-      hits.push(hit(SQLI_RULES['sqli.probe'], 0));
+    // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
+    // syntax error. From paranoia 2.
+    if (text.length <= 24 && SQL_PROBE.test(text)) hits.push(hit(SQLI_RULES['sqli.probe'], 0));
     for (const quote of CONTEXTS) {
       if (quote !== '' && !text.includes(quote)) continue;
       analyze(text, tokenizeSql(text, quote), quote !== '', hits);
