@@ -5,6 +5,8 @@ import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { consumerRoutes } from '../admin/consumers.ts';
+import { dashboardRoutes } from '../admin/dashboard-routes.ts';
+import { createDashboardState } from '../admin/dashboard-state.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
@@ -146,7 +148,11 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
     : undefined;
   const waiters = createRequestWaiters();
-  const observer = waiters.observe(createGatewayObserver({ logger, metrics, events, accessLog }));
+  const dashboard = createDashboardState();
+  events.on(dashboard.recordEvent);
+  const observer = waiters.observe(
+    dashboard.observe(createGatewayObserver({ logger, metrics, events, accessLog })),
+  );
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -184,10 +190,16 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   metrics.configReload('success', String(gateway.versionId));
+  dashboard.recordReload('success', `${gateway.versionId} (start)`);
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
+    ...dashboardRoutes({
+      state: dashboard,
+      definitions,
+      running: () => ({ config: running, versionId: gateway.versionId, baseDir: runningBaseDir }),
+    }),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
@@ -207,6 +219,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     : undefined;
 
   let running = config;
+  let runningBaseDir = baseDir;
   const file = 'file' in options.config ? options.config.file : undefined;
   const reload = async (input: ConfigInput | undefined, reason: string): Promise<void> => {
     const source = input ?? options.config;
@@ -226,6 +239,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
     running = next.config;
+    runningBaseDir = baseDirOf(source);
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
   };

@@ -1,0 +1,168 @@
+// Security events: the recent denials, would-denies and flags, filtered by route, consumer, rule,
+// client address, outcome and time; evidence as the gateway recorded it (redacted and cut).
+import { useState } from 'preact/hooks';
+import { count, when } from '../format.ts';
+import { Badge, Pending, TableRegion, useApi } from '../ui.tsx';
+
+interface SecurityEvent {
+  seq: number;
+  time: number;
+  requestId: string;
+  route: string;
+  clientIp: string;
+  consumerId?: string;
+  outcome: 'denied' | 'would-deny' | 'flagged';
+  policy: string;
+  code?: string;
+  rule?: string;
+  location?: string;
+  evidence?: string;
+  reason?: string;
+  severity?: string;
+}
+interface EventPage {
+  events: SecurityEvent[];
+  matched: number;
+  kept: number;
+  seen: number;
+}
+
+const FIELDS = [
+  { name: 'route', label: 'Route' },
+  { name: 'consumer', label: 'Consumer id' },
+  { name: 'rule', label: 'Rule, code or policy' },
+  { name: 'clientIp', label: 'Client IP' },
+] as const;
+
+type Filters = Record<(typeof FIELDS)[number]['name'] | 'outcome' | 'since' | 'until', string>;
+const EMPTY: Filters = { route: '', consumer: '', rule: '', clientIp: '', outcome: '', since: '', until: '' };
+
+function queryOf(filters: Filters): string {
+  const query = new URLSearchParams({ limit: '200' });
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === '') continue;
+    // datetime-local is local time without a zone: Date reads it as local, the API wants an instant.
+    query.set(name, name === 'since' || name === 'until' ? String(new Date(value).getTime()) : value.trim());
+  }
+  return `/events?${query}`;
+}
+
+export function EventsPage() {
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [applied, setApplied] = useState<Filters>(EMPTY);
+  const { data, error, reload } = useApi<EventPage>(queryOf(applied), 10_000);
+  const field = (name: keyof Filters) => ({
+    id: `filter-${name}`,
+    name,
+    value: draft[name],
+    onInput: (event: Event) => setDraft({ ...draft, [name]: (event.target as HTMLInputElement).value }),
+  });
+  return (
+    <>
+      <form
+        class="filters"
+        aria-label="Filter events"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setApplied({ ...draft });
+        }}
+      >
+        {FIELDS.map((each) => (
+          <div class="field" key={each.name}>
+            <label for={`filter-${each.name}`}>{each.label}</label>
+            <input type="text" autocomplete="off" {...field(each.name)} />
+          </div>
+        ))}
+        <div class="field">
+          <label for="filter-outcome">Outcome</label>
+          <select {...field('outcome')}>
+            <option value="">any</option>
+            <option value="denied">denied</option>
+            <option value="would-deny">would-deny (monitor)</option>
+            <option value="flagged">flagged</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-since">From</label>
+          <input type="datetime-local" step="1" {...field('since')} />
+        </div>
+        <div class="field">
+          <label for="filter-until">To</label>
+          <input type="datetime-local" step="1" {...field('until')} />
+        </div>
+        <div class="actions">
+          <button type="submit">Apply filters</button>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              setDraft(EMPTY);
+              setApplied(EMPTY);
+            }}
+          >
+            Clear
+          </button>
+          <button type="button" class="secondary" onClick={reload}>
+            Refresh
+          </button>
+        </div>
+      </form>
+      {data === undefined ? (
+        <Pending error={error} />
+      ) : (
+        <>
+          <p class="lede" role="status" data-testid="event-count">
+            {count(data.matched)} matching event{data.matched === 1 ? '' : 's'}
+            {data.matched > data.events.length ? ` (the newest ${data.events.length} shown)` : ''}; the last{' '}
+            {count(data.kept)} of {count(data.seen)} since start are kept.
+          </p>
+          <TableRegion label="Security events">
+            <table class="events">
+              <caption class="visually-hidden">Security events, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Route</th>
+                  <th scope="col">Consumer</th>
+                  <th scope="col">Client IP</th>
+                  <th scope="col">Policy / rule</th>
+                  <th scope="col">Where</th>
+                  <th scope="col">Evidence (redacted)</th>
+                  <th scope="col">Request id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.events.length === 0 ? (
+                  <tr>
+                    <td colSpan={9}>No events match.</td>
+                  </tr>
+                ) : (
+                  data.events.map((event) => (
+                    <tr key={event.seq} data-event={event.seq}>
+                      <td class="nowrap">{when(event.time)}</td>
+                      <td>
+                        <Badge tone={event.outcome}>{event.outcome}</Badge>
+                      </td>
+                      <td>{event.route}</td>
+                      <td>{event.consumerId ?? '–'}</td>
+                      <td class="mono">{event.clientIp}</td>
+                      <td>
+                        {event.policy}
+                        {event.rule === undefined ? '' : ` · ${event.rule}`}
+                        {event.code === undefined ? null : <div class="sub mono">{event.code}</div>}
+                      </td>
+                      <td class="mono">{event.location ?? '–'}</td>
+                      <td class="mono evidence">{event.evidence ?? event.reason ?? '–'}</td>
+                      <td class="mono small">{event.requestId}</td>
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+          </TableRegion>
+        </>
+      )}
+    </>
+  );
+}
