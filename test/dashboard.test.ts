@@ -209,6 +209,13 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.ok(attacks.length > 0);
     await count.filter({ hasText: new RegExp(`^${attacks.length} matching events?;`) }).waitFor();
     for (const row of await rows.all()) assert.match((await row.textContent()) ?? '', /orders.*detect/);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    const bob = (await store.listConsumers()).find((consumer) => consumer.name === 'bob')!;
+    const bobs = events.filter((event) => event.consumerId === bob.id).length;
+    await page.getByLabel('Consumer (name or id)').fill('bob');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await count.filter({ hasText: new RegExp(`^${bobs} matching events?;`) }).waitFor();
+    assert.match((await rows.first().textContent()) ?? '', /bob/);
     await page.getByLabel('Client IP').fill('192.0.2.1');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByText('No events match.').waitFor();

@@ -38,6 +38,8 @@ export interface AdminServerOptions {
 export interface AdminServer {
   readonly url: string;
   readonly port: number;
+  /** Every route mounted (method and path), for the OpenAPI document's test. */
+  readonly routes: readonly { readonly method: string; readonly path: string }[];
   close(): Promise<void>;
 }
 
@@ -321,6 +323,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   return {
     url,
     port,
+    routes: routes.map(({ method, path }) => ({ method, path })),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

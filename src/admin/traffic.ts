@@ -112,8 +112,11 @@ export function createTrafficSeries(clock: Clock = { now: () => Date.now() }): T
   const slots: Slot[] = Array.from({ length: TRAFFIC_MINUTES }, () => ({ minute: -1, routes: new Map() }));
   const known = new Set<string>();
 
+  // Minutes before the epoch's 60th are negative in the window's arithmetic: a true modulo.
+  const at = (minute: number): Slot =>
+    slots[((minute % TRAFFIC_MINUTES) + TRAFFIC_MINUTES) % TRAFFIC_MINUTES]!;
   const slotOf = (minute: number): Slot => {
-    const slot = slots[minute % TRAFFIC_MINUTES]!;
+    const slot = at(minute);
     if (slot.minute !== minute) {
       slot.minute = minute;
       slot.routes.clear();
@@ -153,7 +156,7 @@ export function createTrafficSeries(clock: Clock = { now: () => Date.now() }): T
       const perRoute = new Map<string, Counts>();
       const series: (TrafficFigures & { time: number })[] = [];
       for (let minute = current - minutes + 1; minute <= current; minute++) {
-        const slot = slots[minute % TRAFFIC_MINUTES]!;
+        const slot = at(minute);
         const point = emptyCounts();
         if (slot.minute === minute) {
           for (const [route, counts] of slot.routes) {

@@ -27,13 +27,13 @@ interface ApiKey {
 const messageOf = (failure: unknown) => (failure instanceof ApiError ? failure.message : String(failure));
 
 /** The key just issued: shown once, with a copy button; gone when dismissed. */
-function NewKey(props: { issued: ApiKey; onDone: () => void }) {
+function NewKey(props: { issued: ApiKey; consumerName: string; onDone: () => void }) {
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<string | undefined>(undefined);
   useEffect(() => field.current?.focus(), []);
   return (
     <section class="new-key" aria-labelledby="new-key-title">
-      <h3 id="new-key-title">New key for {props.issued.consumerId}</h3>
+      <h3 id="new-key-title">New key for {props.consumerName}</h3>
       <p>Copy it now: it is shown this once and cannot be read again.</p>
       <label for="new-key-value">API key</label>
       <div class="copy-row">
@@ -275,21 +275,23 @@ export function ConsumersPage(props: { canWrite: boolean }) {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">Id</th>
+              <th scope="col">Keys</th>
               <th scope="col">Roles</th>
               <th scope="col">Enabled</th>
               <th scope="col">Created</th>
-              <th scope="col">Keys</th>
             </tr>
           </thead>
           <tbody>
             {data.map((each) => (
-              <tr key={each.id} data-consumer={each.name} aria-selected={each.id === selected}>
-                <th scope="row">{each.name}</th>
-                <td class="mono small">{each.id}</td>
-                <td>{each.roles.join(', ') || '–'}</td>
-                <td>{each.enabled ? 'yes' : <Badge tone="revoked">disabled</Badge>}</td>
-                <td class="nowrap">{when(each.createdAt)}</td>
+              <tr
+                key={each.id}
+                data-consumer={each.name}
+                class={each.id === selected ? 'selected' : undefined}
+              >
+                <th scope="row">
+                  {each.name}
+                  <div class="sub mono">{each.id}</div>
+                </th>
                 <td>
                   <button
                     type="button"
@@ -300,6 +302,9 @@ export function ConsumersPage(props: { canWrite: boolean }) {
                     Keys
                   </button>
                 </td>
+                <td>{each.roles.join(', ') || '–'}</td>
+                <td>{each.enabled ? 'yes' : <Badge tone="revoked">disabled</Badge>}</td>
+                <td class="nowrap">{when(each.createdAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -308,6 +313,7 @@ export function ConsumersPage(props: { canWrite: boolean }) {
       {issued === undefined ? null : (
         <NewKey
           issued={issued}
+          consumerName={data.find((each) => each.id === issued.consumerId)?.name ?? issued.consumerId}
           onDone={() => {
             setIssued(undefined);
           }}

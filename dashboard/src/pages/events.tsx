@@ -29,7 +29,7 @@ interface EventPage {
 
 const FIELDS = [
   { name: 'route', label: 'Route' },
-  { name: 'consumer', label: 'Consumer id' },
+  { name: 'consumer', label: 'Consumer (name or id)' },
   { name: 'rule', label: 'Rule, code or policy' },
   { name: 'clientIp', label: 'Client IP' },
 ] as const;
@@ -37,12 +37,13 @@ const FIELDS = [
 type Filters = Record<(typeof FIELDS)[number]['name'] | 'outcome' | 'since' | 'until', string>;
 const EMPTY: Filters = { route: '', consumer: '', rule: '', clientIp: '', outcome: '', since: '', until: '' };
 
-function queryOf(filters: Filters): string {
+function queryOf(filters: Filters, idOf: (consumer: string) => string): string {
   const query = new URLSearchParams({ limit: '200' });
   for (const [name, value] of Object.entries(filters)) {
     if (value === '') continue;
     // datetime-local is local time without a zone: Date reads it as local, the API wants an instant.
-    query.set(name, name === 'since' || name === 'until' ? String(new Date(value).getTime()) : value.trim());
+    if (name === 'since' || name === 'until') query.set(name, String(new Date(value).getTime()));
+    else query.set(name, name === 'consumer' ? idOf(value.trim()) : value.trim());
   }
   return `/events?${query}`;
 }
@@ -50,7 +51,12 @@ function queryOf(filters: Filters): string {
 export function EventsPage() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
-  const { data, error, reload } = useApi<EventPage>(queryOf(applied), 10_000);
+  // Consumers, to show names (the events carry ids) and to filter by name.
+  const consumers = useApi<{ id: string; name: string }[]>('/consumers');
+  const idOf = (consumer: string) => consumers.data?.find((each) => each.name === consumer)?.id ?? consumer;
+  const { data, error, reload } = useApi<EventPage>(queryOf(applied, idOf), 10_000);
+  const nameOf = (id: string | undefined) =>
+    id === undefined ? '–' : (consumers.data?.find((each) => each.id === id)?.name ?? id);
   const field = (name: keyof Filters) => ({
     id: `filter-${name}`,
     name,
@@ -145,7 +151,7 @@ export function EventsPage() {
                         <Badge tone={event.outcome}>{event.outcome}</Badge>
                       </td>
                       <td>{event.route}</td>
-                      <td>{event.consumerId ?? '–'}</td>
+                      <td title={event.consumerId}>{nameOf(event.consumerId)}</td>
                       <td class="mono">{event.clientIp}</td>
                       <td>
                         {event.policy}
