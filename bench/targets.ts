@@ -203,6 +203,25 @@ function jwtBenchPolicy(ctx: TargetContext, cacheSize: number): Record<string, u
   };
 }
 
+/** Every kind of sink, with receivers that accept (the upstream) or need none (UDP, a file). */
+function benchSinks(ctx: TargetContext, events: readonly string[]): Array<Record<string, unknown>> {
+  return [
+    { name: 'file', type: 'file', events, path: join(ctx.workDir, 'events.jsonl') },
+    // UDP to the upstream's port: nothing listens there for UDP, datagrams are sent and lost.
+    {
+      name: 'syslog',
+      type: 'syslog',
+      events,
+      protocol: 'udp',
+      host: '127.0.0.1',
+      port: Number(new URL(ctx.upstreamUrl).port),
+    },
+    { name: 'webhook', type: 'http', events, url: `${ctx.upstreamUrl}/sink` },
+    { name: 'hec', type: 'http', events, shape: 'splunk-hec', url: `${ctx.upstreamUrl}/hec` },
+    { name: 'otlp', type: 'otlp-logs', events, url: `${ctx.upstreamUrl}/v1/logs` },
+  ];
+}
+
 /** Every known target, in the order they run. */
 export const TARGETS: readonly Target[] = [
   direct,
@@ -348,5 +367,33 @@ export const TARGETS: readonly Target[] = [
       'response-filter': { spec: CONTRACT },
       'sensitive-data': { types: { email: 'mask', phone: 'mask' } },
     },
+  }),
+  gatewayTarget({
+    name: 'gateway-sinks',
+    description:
+      'as gateway, plus every sink: file, syslog UDP, webhook, Splunk HEC and OTLP logs (to the upstream), ' +
+      'security events only (the default); benign traffic raises none',
+    byDefault: false,
+    policies: INGRESS_POLICIES,
+    setup: async (ctx) => ({ config: { observability: { sinks: benchSinks(ctx, ['security']) } } }),
+  }),
+  gatewayTarget({
+    name: 'gateway-sinks-requests',
+    description:
+      'as gateway-sinks, every request exported too (an OCSF HTTP Activity per request to each sink)',
+    byDefault: false,
+    policies: INGRESS_POLICIES,
+    setup: async (ctx) => ({
+      config: { observability: { sinks: benchSinks(ctx, ['security', 'requests']) } },
+    }),
+  }),
+  gatewayTarget({
+    name: 'gateway-tracing',
+    description: 'as gateway, plus tracing (every request sampled, spans exported over OTLP to the upstream)',
+    byDefault: false,
+    policies: INGRESS_POLICIES,
+    setup: async (ctx) => ({
+      config: { observability: { tracing: { enabled: true, url: `${ctx.upstreamUrl}/v1/traces` } } },
+    }),
   }),
 ];

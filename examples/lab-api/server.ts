@@ -7,6 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { LAB_WEAK_KEY } from './planted.ts';
 
 /** How the lab runs. */
 export interface LabApiOptions {
@@ -52,7 +53,7 @@ const MAX_BODY = 64 * 1024;
 const MAX_ACCOUNTS = 1000;
 const MAX_NOTES = 5000;
 /** The vulnerable mode's signing key: six digits (found by a short keyspace, offline). */
-const WEAK_KEY = '402715';
+const WEAK_KEY = LAB_WEAK_KEY;
 
 /** Starts the lab with seeded accounts (ada/ada-password admin, bo and cy users) and notes. */
 export async function startLabApi({

@@ -43,6 +43,28 @@ test('reports routes anyone can call, missing limits and monitor-only policies',
   assert.match(formatPosture(report), /high {3}open: anyone can call it/);
 });
 
+test('finds nothing to report on a route whose authorize refuses everyone', () => {
+  const refusing = (rules: unknown[]) =>
+    postureOf(
+      {
+        version: 1,
+        upstreams: { app: { url: 'http://127.0.0.1:1' } },
+        routes: [
+          { name: 'reset', match: { path: '/reset' }, upstream: 'app', policies: { authorize: { rules } } },
+        ],
+      } as unknown as RampartConfig,
+      POLICY_DEFINITIONS,
+    )
+      .findings.filter((f) => f.route === 'reset')
+      .map((f) => f.rule);
+  assert.deepEqual(refusing([{ name: 'never-public', deny: true }]), []);
+  // Only part of it refused (one method, a condition): the route is still reviewed.
+  assert.ok(refusing([{ name: 'no-delete', deny: true, methods: ['DELETE'] }]).includes('no-authentication'));
+  assert.ok(
+    refusing([{ name: 'at-night', deny: true, when: 'claims.night == true' }]).includes('no-authentication'),
+  );
+});
+
 test('treats login routes and routes marked public as intentionally public', () => {
   const report = postureOf(
     {

@@ -65,6 +65,19 @@ function issuesTokens(blocks: Blocks): boolean {
 }
 
 /**
+ * Whether the route's enforced authorize refuses every request: its first rule denies, for every
+ * method and path, unconditionally (`rampart init` writes such routes for operations nobody may call).
+ */
+function refusesEveryone(blocks: Blocks): boolean {
+  const authorize = blocks.authorize;
+  if (authorize === undefined || authorize.mode === 'off' || authorize.mode === 'monitor') return false;
+  const first = Array.isArray(authorize.rules) ? authorize.rules[0] : undefined;
+  if (!isRecord(first) || first.deny !== true || first.methods !== undefined || first.when !== undefined)
+    return false;
+  return first.paths === undefined || (Array.isArray(first.paths) && first.paths.includes('/**'));
+}
+
+/**
  * Settings that will break legitimate calls on a token-issuing route: sensitive-data masking or
  * blocking JWTs everywhere (`keepIssuedTokens: false`), or response-filter removing the token
  * members (`neverLeave` told to, with the route's operations not recognized as logins).
@@ -114,6 +127,8 @@ export function postureOf(config: RampartConfig, definitions: readonly PolicyDef
     });
     const add = (severity: Severity, rule: PostureFinding['rule'], message: string) =>
       findings.push({ route: route.name, severity, rule, message });
+    // Nothing passes a route that refuses everyone: what it lacks cannot be used against it.
+    if (refusesEveryone(blocks)) continue;
     const authenticates = (enforced.authn ?? []).some((name) => !GUARDS.has(name));
     // A login route is public by nature (its guard is the login-guard); a route marked public says why.
     if (!login && reason === undefined) {

@@ -17,8 +17,9 @@ const HELP = `Usage: rampart init --spec FILE --upstream URL [--out rampart.yaml
   --jwt-secret REF     env:NAME or file:PATH of the API's JWT signing secret (HS*): tokens are then
                        verified with it, or shielded when the secret is weak
   --admins NAMES       token subjects allowed to call operations for administrators only
-  --from-scan FILE     a \`rampart scan --format json\` report: its findings' fix blocks are merged
-                       into the matching routes
+  --from-scan FILE     a \`rampart scan --format json\` report: its findings' fix blocks (and the
+                       blocks they need on other routes) are merged into the matching routes,
+                       over the defaults; blocks that need something first are listed as to-do
   --force              overwrite --out`;
 
 /** What init writes to and reads from (the CLI's io). */

@@ -4,6 +4,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { serveClusterMetrics } from '../observe/cluster-metrics.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const MAX_WORKERS = 256;
@@ -48,6 +49,8 @@ export function runPrimary(startArgs: readonly string[], count: number): Promise
     startedAt.set(cluster.fork(), Date.now());
   };
   note({ workers: count }, 'rampart primary starting workers');
+  // A worker scraped on /metrics asks the primary for the metrics of every worker.
+  const stopMetrics = serveClusterMetrics();
   for (let i = 0; i < count; i++) fork();
 
   return new Promise<number>((resolveExit) => {
@@ -60,7 +63,10 @@ export function runPrimary(startArgs: readonly string[], count: number): Promise
         if (code !== 0 && uptime >= MIN_UPTIME_MS) fork();
         else failed = failed || code !== 0;
       }
-      if (Object.keys(cluster.workers ?? {}).length === 0) resolveExit(failed && !stopping ? 1 : 0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        stopMetrics();
+        resolveExit(failed && !stopping ? 1 : 0);
+      }
     });
     const forward = (signal: NodeJS.Signals): void => {
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);

@@ -15,6 +15,7 @@ export const CONFIG_ERROR_CODES = [
   'schema-value',
   'unknown-upstream',
   'duplicate-route',
+  'duplicate-sink',
   'admin-without-token',
   'secret-unresolved',
   'invalid',

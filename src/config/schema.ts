@@ -2,6 +2,7 @@
 // The `policies` member of defaults and routes is built from the policy registry, so a policy's own
 // schema validates its block with exact paths (`routes[2].policies.methods.allow[0]`).
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { forwardAuthConfig } from '../forward-auth/config.ts';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
 import { DURATION_PATTERN } from '../lib/durations.ts';
 import { SecretRef } from '../lib/secrets.ts';
@@ -136,6 +137,7 @@ const ServerSettings = Type.Object(
       description: 'whether /Admin and /admin are different paths',
     }),
     requestIdHeader: Type.String({ default: 'x-request-id' }),
+    forwardAuth: Type.Optional(forwardAuthConfig),
     clientHeaders: Type.Optional(
       Type.Object(
         {
@@ -305,6 +307,234 @@ const StoreSettings = Type.Object(
   { additionalProperties: false },
 );
 
+const HeaderSecrets = Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), SecretRef, {
+  description: 'request headers whose values are secret references (env:NAME, file:PATH)',
+});
+const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 });
+
+/** The kinds of sink (docs/observability.md). */
+export const SINK_TYPES = ['file', 'syslog', 'http', 'otlp-logs'] as const;
+
+/** Which members each sink type takes besides the common ones (checked in semantic.ts). */
+export const SINK_MEMBERS: Readonly<Record<(typeof SINK_TYPES)[number], readonly string[]>> = {
+  file: ['path', 'maxBytes', 'maxAge', 'keep'],
+  syslog: [
+    'protocol',
+    'host',
+    'port',
+    'facility',
+    'appName',
+    'ca',
+    'serverName',
+    'timeout',
+    'maxDatagramBytes',
+  ],
+  http: ['url', 'shape', 'token', 'headers', 'index', 'sourceType', 'timeout'],
+  'otlp-logs': ['url', 'headers', 'serviceName', 'timeout'],
+};
+
+/** The members a sink type must have. */
+export const SINK_REQUIRED: Readonly<Record<(typeof SINK_TYPES)[number], readonly string[]>> = {
+  file: ['path'],
+  syslog: ['host', 'port'],
+  http: ['url'],
+  'otlp-logs': ['url'],
+};
+
+// One object for every type (ajv applies no defaults inside union branches): members of other types
+// are refused by semantic.ts, and type-specific defaults are applied where the sink is built.
+const Sink = Type.Object(
+  {
+    name: Type.String({
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      description: 'names the sink in metrics and logs',
+    }),
+    type: Type.Union(
+      SINK_TYPES.map((type) => Type.Literal(type)),
+      { description: 'file (JSON lines), syslog (RFC 5424), http (batches), otlp-logs (OpenTelemetry)' },
+    ),
+    events: Type.Array(Type.Union([Type.Literal('security'), Type.Literal('requests')]), {
+      default: ['security'],
+      minItems: 1,
+      uniqueItems: true,
+      description: 'security: denials, would-denies and flags; requests: one record per finished request',
+    }),
+    format: Type.Union([Type.Literal('ocsf'), Type.Literal('ecs'), Type.Literal('rampart')], {
+      default: 'ocsf',
+      description: "OCSF 1.3 classes, Elastic Common Schema 8, or Rampart's own field names",
+    }),
+    queue: Type.Object(
+      {
+        maxRecords: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          default: 10_000,
+          description: 'records waiting before new ones are dropped (counted)',
+        }),
+        maxBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+        flushInterval: Type.Union([Duration], {
+          default: '500ms',
+          description: 'longest a record waits for its batch',
+        }),
+        retries: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
+        backoff: Type.Union([Duration], {
+          default: '200ms',
+          description: 'first retry delay, doubled each time (full jitter)',
+        }),
+        maxBackoff: Type.Union([Duration], { default: '30s' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    timeout: Type.Optional(
+      Type.Union([Duration], { description: 'connect/write or request timeout (default 5s; http 10s)' }),
+    ),
+    // file
+    path: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'file: JSON lines file, relative to the config file',
+      }),
+    ),
+    maxBytes: Type.Optional(
+      Type.Union([Bytes], {
+        description: 'file: rotate before it grows past this (default 100mb; 0: never)',
+      }),
+    ),
+    maxAge: Type.Optional(
+      Type.Union([Duration], { description: 'file: rotate a file this old (default 0: never)' }),
+    ),
+    keep: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1000, description: 'file: rotated files kept (default 5)' }),
+    ),
+    // syslog
+    protocol: Type.Optional(
+      Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('tls')], {
+        description: 'syslog: default tcp',
+      }),
+    ),
+    host: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    facility: Type.Optional(
+      Type.Union(
+        [
+          'kern',
+          'user',
+          'daemon',
+          'auth',
+          'authpriv',
+          'local0',
+          'local1',
+          'local2',
+          'local3',
+          'local4',
+          'local5',
+          'local6',
+          'local7',
+        ].map((name) => Type.Literal(name)),
+        { description: 'syslog: default local0' },
+      ),
+    ),
+    appName: Type.Optional(Type.String({ pattern: '^[!-~]{1,48}$', description: 'syslog: default rampart' })),
+    ca: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'syslog tls: PEM CA file to trust, relative to the config file',
+      }),
+    ),
+    serverName: Type.Optional(
+      Type.String({ maxLength: 253, description: 'syslog tls: the name the certificate must carry' }),
+    ),
+    maxDatagramBytes: Type.Optional(
+      Type.Integer({
+        minimum: 480,
+        maximum: 65_507,
+        description: 'syslog udp: larger messages are dropped, counted (default 8192)',
+      }),
+    ),
+    // http, otlp-logs
+    url: Type.Optional(HttpUrl),
+    shape: Type.Optional(
+      Type.Union([Type.Literal('webhook'), Type.Literal('splunk-hec'), Type.Literal('elastic-bulk')], {
+        description:
+          'http: webhook (a JSON array, default), splunk-hec (HEC event objects), elastic-bulk (NDJSON)',
+      }),
+    ),
+    token: Type.Optional(
+      Type.Union([SecretRef], {
+        description: 'http: sent as Bearer (webhook), Splunk (HEC) or ApiKey (Elastic)',
+      }),
+    ),
+    headers: Type.Optional(HeaderSecrets),
+    index: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'http: Elastic index or data stream; Splunk index',
+      }),
+    ),
+    sourceType: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'http: Splunk sourcetype' }),
+    ),
+    serviceName: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'otlp-logs: default rampart' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Where events go besides the log, and tracing (docs/observability.md); a restart applies changes. */
+const ObservabilitySettings = Type.Object(
+  {
+    sinks: Type.Array(Sink, { default: [], maxItems: 32 }),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          consumerLabels: Type.Integer({
+            minimum: 0,
+            maximum: 10_000,
+            default: 100,
+            description:
+              'consumers with a label of their own in rampart_consumer_* (the rest count as "other")',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    tracing: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean({ default: false }),
+          url: Type.String({
+            pattern: '^https?://[^\\s]+$',
+            maxLength: 2048,
+            default: 'http://127.0.0.1:4318/v1/traces',
+            description: 'OTLP/HTTP traces endpoint',
+          }),
+          headers: Type.Optional(HeaderSecrets),
+          serviceName: Type.String({ minLength: 1, maxLength: 255, default: 'rampart' }),
+          sampleRatio: Type.Number({
+            minimum: 0,
+            maximum: 1,
+            default: 1,
+            description: 'share of new traces recorded (a trusted parent decides for its own)',
+          }),
+          flushInterval: Type.Union([Duration], { default: '1s' }),
+          maxQueue: Type.Integer({
+            minimum: 1,
+            maximum: 1_000_000,
+            default: 2048,
+            description: 'spans waiting for export before new ones are dropped',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const HTTP_METHOD = '^[A-Z]{1,16}$';
@@ -443,10 +673,19 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
               default: [],
               description: 'extra header or query names to redact in logs',
             }),
+            levels: Type.Union([Type.Literal('number'), Type.Literal('label')], {
+              default: 'number',
+              description: 'level as pino numbers (30) or labels ("info")',
+            }),
+            time: Type.Union([Type.Literal('epoch'), Type.Literal('iso')], {
+              default: 'epoch',
+              description: 'time as epoch milliseconds or ISO 8601 (2026-12-03T10:00:00.000Z)',
+            }),
           },
           { additionalProperties: false, default: {} },
         ),
       ),
+      observability: Type.Optional(ObservabilitySettings),
       state: Type.Optional(StateSettings),
       store: Type.Optional(StoreSettings),
       upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
@@ -466,3 +705,6 @@ export type ConfigSchema = ReturnType<typeof configSchema>;
 export type RampartConfig = Static<ConfigSchema>;
 export type RouteConfig = RampartConfig['routes'][number];
 export type UpstreamConfig = RampartConfig['upstreams'][string];
+export type ObservabilityConfig = NonNullable<RampartConfig['observability']>;
+export type SinkConfig = ObservabilityConfig['sinks'][number];
+export type TracingConfig = NonNullable<ObservabilityConfig['tracing']>;

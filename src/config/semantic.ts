@@ -2,7 +2,7 @@
 // admin listener (which mints keys) is not reachable beyond loopback without a token.
 import { compileOriginList } from '../lib/origin-list.ts';
 import type { ConfigError } from './errors.ts';
-import type { RampartConfig } from './schema.ts';
+import { type RampartConfig, SINK_MEMBERS, SINK_REQUIRED } from './schema.ts';
 import { type ConfigSource, errorAt, positionOf } from './source.ts';
 import { closestMatch } from './suggest.ts';
 
@@ -44,6 +44,27 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
       const { line } = positionOf(source, ['routes', first, 'name']);
       const message = `route name "${route.name}" is already used by routes[${first}] (line ${line})`;
       errors.push(errorAt(source, ['routes', index, 'name'], message, 'duplicate-route'));
+    }
+  });
+  const sinkNames = new Set<string>();
+  const common = new Set(['name', 'type', 'events', 'format', 'queue']);
+  config.observability?.sinks.forEach((sink, index) => {
+    const at = ['observability', 'sinks', index];
+    if (sinkNames.has(sink.name)) {
+      const message = `sink name "${sink.name}" is used twice; names label the sink metrics`;
+      errors.push(errorAt(source, [...at, 'name'], message, 'duplicate-sink'));
+    }
+    sinkNames.add(sink.name);
+    const members = SINK_MEMBERS[sink.type];
+    for (const key of Object.keys(sink)) {
+      if (common.has(key) || members.includes(key)) continue;
+      const message = `${key} does not apply to a ${sink.type} sink (it takes ${members.join(', ')})`;
+      errors.push(errorAt(source, [...at, key], message, 'schema-unknown-key'));
+    }
+    for (const key of SINK_REQUIRED[sink.type]) {
+      if ((sink as Record<string, unknown>)[key] === undefined) {
+        errors.push(errorAt(source, at, `a ${sink.type} sink needs ${key}`, 'schema-required'));
+      }
     }
   });
   return errors;

@@ -222,3 +222,21 @@ describe('createDetector', () => {
     assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
   });
 });
+
+test('a header value found clean is remembered by its location too: the same value elsewhere is judged again', () => {
+  const detector = createDetector({ paranoia: 1 });
+  const at = (location: string, value: string) =>
+    detector.inspect([{ kind: 'header', location, value }]).findings.map((f) => f.rule);
+  const url = 'http://localhost:3000/app';
+  for (let i = 0; i < 3; i++) assert.deepEqual(at('header.referer', url), []);
+  const elsewhere = at('header.x-callback-url', url);
+  assert.deepEqual(
+    elsewhere,
+    createDetector({ paranoia: 1 })
+      .inspect([{ kind: 'header', location: 'header.x-callback-url', value: url }])
+      .findings.map((f) => f.rule),
+  );
+  assert.ok(elsewhere.length > 0, 'an internal URL outside a browser origin header is found');
+  // A value with findings is never remembered: found on every request.
+  for (let i = 0; i < 3; i++) assert.ok(at('header.user-agent', "' or 1=1 -- ").length > 0);
+});

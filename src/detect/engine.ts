@@ -71,6 +71,21 @@ const MEMO_MAX_ENTRIES = 4096;
 /** Scans of one request, by input kind and value. */
 type Memo = Map<InputKind, Map<string, Scanned>>;
 
+/**
+ * Header and cookie values repeat across requests (user agents, accept lists, session-less cookies):
+ * those up to this length that no detector hit are remembered with their kind and location (some
+ * detectors read the header's name), at most this many per
+ * generation (two generations kept), so a repeated clean value costs a lookup.
+ */
+const CLEAN_REPEAT_MAX_LENGTH = 512;
+const CLEAN_REPEAT_ENTRIES = 2048;
+const REPEATING_KINDS: ReadonlySet<InputKind> = new Set(['header', 'cookie']);
+const EMPTY_VIEWS: Views = Object.freeze({ raw: '', decoded: '', lower: '', changed: false });
+const CLEAN: Scanned = Object.freeze({
+  views: EMPTY_VIEWS,
+  hits: Object.freeze([]) as readonly ScannedHit[],
+});
+
 /** A detector's hit, its category, and the text it was found in when that is a decoded layer. */
 interface ScannedHit {
   readonly hit: Hit;
@@ -112,8 +127,32 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       })
     : undefined;
 
+  let cleanRecent = new Set<string>();
+  let cleanOlder = new Set<string>();
+  /** A header or cookie value no detector hit, seen on an earlier request. */
+  function knownClean(key: string): boolean {
+    if (cleanRecent.has(key)) return true;
+    if (!cleanOlder.has(key)) return false;
+    rememberClean(key);
+    return true;
+  }
+  function rememberClean(key: string): void {
+    if (cleanRecent.size >= CLEAN_REPEAT_ENTRIES) {
+      cleanOlder = cleanRecent;
+      cleanRecent = new Set();
+    }
+    cleanRecent.add(key);
+  }
+
   /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
   function scan(value: string, kind: InputKind, location: string, memo: Memo | undefined): Scanned {
+    if (memo === undefined && REPEATING_KINDS.has(kind) && value.length <= CLEAN_REPEAT_MAX_LENGTH) {
+      const key = `${kind}\u0000${location}\u0000${value}`;
+      if (knownClean(key)) return CLEAN;
+      const scanned = scanLayers(value, kind, location, 0);
+      if (scanned.hits.length === 0) rememberClean(key);
+      return scanned;
+    }
     // Arrays of objects repeat member names and short values: each distinct one is scanned once
     // per request. Detectors read only the value and its kind, except the prototype-pollution
     // check of a `prototype` key, which reads the location and is never memoized. Other inputs

@@ -55,9 +55,34 @@ export const ERROR_CODES = {
   RAMPART_VALIDATION_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   RAMPART_VALIDATION_FIELD_FORBIDDEN: { status: 403, title: 'Field may not be set' },
   RAMPART_VALIDATION_SENSITIVE_DATA: { status: 400, title: 'Request carries sensitive data' },
+  // validation stage (graphql).
+  RAMPART_GRAPHQL_REQUEST_INVALID: { status: 400, title: 'Not a valid GraphQL request' },
+  RAMPART_GRAPHQL_DOCUMENT_INVALID: { status: 400, title: 'GraphQL document could not be parsed' },
+  RAMPART_GRAPHQL_REQUEST_TOO_LARGE: { status: 413, title: 'GraphQL request too large' },
+  RAMPART_GRAPHQL_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed for this GraphQL operation' },
+  RAMPART_GRAPHQL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type for GraphQL' },
+  RAMPART_GRAPHQL_BATCH_TOO_LARGE: { status: 400, title: 'Too many operations in one batch' },
+  RAMPART_GRAPHQL_TOO_DEEP: { status: 400, title: 'GraphQL query nested too deeply' },
+  RAMPART_GRAPHQL_TOO_MANY_ALIASES: { status: 400, title: 'GraphQL query has too many aliases' },
+  RAMPART_GRAPHQL_TOO_MANY_DIRECTIVES: { status: 400, title: 'GraphQL query has too many directives' },
+  RAMPART_GRAPHQL_TOO_COSTLY: { status: 400, title: 'GraphQL query too costly' },
+  RAMPART_GRAPHQL_TOO_COMPLEX: { status: 400, title: 'GraphQL query too complex' },
+  RAMPART_GRAPHQL_INTROSPECTION_DISABLED: { status: 403, title: 'GraphQL introspection is disabled' },
+  RAMPART_GRAPHQL_FIELD_FORBIDDEN: { status: 403, title: 'Not allowed to read a requested field' },
+  RAMPART_GRAPHQL_PERSISTED_QUERY_NOT_FOUND: { status: 400, title: 'Persisted query not found' },
+  RAMPART_GRAPHQL_PERSISTED_QUERY_REFUSED: { status: 403, title: 'Only persisted queries are allowed' },
   // threat stage.
   RAMPART_THREAT_DETECTED: { status: 403, title: 'Forbidden' },
   RAMPART_THREAT_INSPECTION_BUDGET: { status: 413, title: 'Content too large to inspect' },
+  // Forward-auth (external authorization) requests.
+  RAMPART_FORWARD_AUTH_UNTRUSTED_PEER: {
+    status: 403,
+    title: 'Authorization requests are only answered to trusted proxies',
+  },
+  RAMPART_FORWARD_AUTH_NO_ORIGINAL: {
+    status: 400,
+    title: 'Authorization request does not describe the original request',
+  },
   // Upstream.
   RAMPART_UPSTREAM_UNAVAILABLE: { status: 502, title: 'Bad gateway' },
   RAMPART_UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway timeout' },

@@ -1,6 +1,7 @@
 // Sending a request to an upstream and awaiting its response head: refused at once while the upstream
 // is unhealthy or its circuit is open (upstreamRefusal), retried under the retry budget when a failure came before any
 // response byte (never for a streamed body), and counted by the breaker.
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../errors/codes.ts';
 import { BodyTooLargeError } from './body.ts';
@@ -70,9 +71,11 @@ export async function dispatch(
     if (x.finished) return { kind: 'client-gone' };
     const call = new UpstreamCall();
     x.call = call;
+    const sentAt = performance.now();
     upstream.pool.dispatch(request, call);
     try {
       const responseHead = await call.head;
+      x.runtime.observer.upstreamResponded?.(upstream.name, (performance.now() - sentAt) / 1000);
       const status = responseHead.status;
       if (status === 502 || status === 503 || status === 504) breaker?.failure(clock.now());
       else breaker?.success(clock.now());

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors/codes.ts';
 import { admitBody, BODY_REFUSED } from './admit-body.ts';
+import { answerAuthorization, isAuthorizationRequest } from './forward-auth.ts';
 import { framingProblem } from './framing.ts';
 import { http2Problem } from './http2-request.ts';
 import { buffersToScreen, refuseOverride, screenMethodOverride } from './method-override.ts';
@@ -13,6 +14,7 @@ import { proxy } from './proxy.ts';
 import { GatewayRequest, type ListenerFacts, type Runtime } from './request.ts';
 import { endRequest } from './request-end.ts';
 import { hostOf } from './router.ts';
+import { runTracedRequestPhase } from './traced-phase.ts';
 import type { CompiledRoute } from './version.ts';
 import { sendDenial, sendProblem } from './writer.ts';
 
@@ -77,6 +79,9 @@ async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Tak
   if (!target.ok) return sendProblem(x, 'RAMPART_HTTP_BAD_PATH');
   x.path = target.path;
   x.rawQuery = target.rawQuery;
+  const forwardAuth = x.version.settings.forwardAuth;
+  if (forwardAuth !== undefined && isAuthorizationRequest(forwardAuth, target.path))
+    return answerAuthorization(x, forwardAuth, target.path, target.rawQuery, expectsContinue);
 
   const match = x.version.router.match(x.method, hostOf(x.req.headers.host), target.path);
   if (match.kind === 'not-found') return sendProblem(x, 'RAMPART_ROUTE_NOT_FOUND');
@@ -99,7 +104,12 @@ async function serve(x: GatewayRequest, expectsContinue: boolean, takeover?: Tak
     x.body = screened;
   }
 
-  const ran = chain.onRequest.length === 0 ? undefined : runRequestPhase(chain, x, x);
+  const ran =
+    chain.onRequest.length === 0
+      ? undefined
+      : x.trace === undefined
+        ? runRequestPhase(chain, x, x)
+        : runTracedRequestPhase(chain, x, x, x.trace);
   const outcome = ran instanceof Promise ? await ran : ran;
   if (outcome?.deny !== undefined) return sendDenial(x, outcome);
   if (takeover !== undefined) return takeover(x, route);

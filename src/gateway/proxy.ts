@@ -27,6 +27,7 @@ export async function proxy(
   const outcome = await dispatch(x, route.upstream, head, body);
   switch (outcome.kind) {
     case 'head':
+      x.trace?.stage('response');
       return deliver(x, route, outcome.call, outcome.head);
     case 'refused':
       return sendProblem(x, outcome.code, { headers: outcome.headers });

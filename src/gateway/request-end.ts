@@ -23,6 +23,7 @@ export function endRequest(x: GatewayRequest): void {
   if (x.streamed) x.bytesOut = x.call?.bytes ?? 0;
   const chain = x.matched?.chain;
   if (chain !== undefined && chain.onLog.length > 0) runLogPhase(chain, x, x);
+  x.trace?.end(x.status, x.code);
   x.runtime.observer.requestFinished({
     time: x.clock.now(),
     requestId: x.requestId,
@@ -41,6 +42,7 @@ export function endRequest(x: GatewayRequest): void {
     code: x.code,
     policy: x.policy,
     annotations: x.annotations,
+    traceId: x.trace?.traceId,
   });
   x.version.inFlight--;
   x.runtime.release(x.version);

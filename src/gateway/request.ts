@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ErrorCode } from '../errors/codes.ts';
 import type { GatewayObserver } from '../observe/gateway-records.ts';
+import type { RequestTrace, RequestTracer } from '../observe/tracing/tracer.ts';
 import type {
   AuthnOutcome,
   ClientCertificate,
@@ -35,6 +36,8 @@ export interface Runtime {
   readonly current: ConfigVersion;
   readonly draining: boolean;
   readonly observer: GatewayObserver;
+  /** Absent when tracing is off. */
+  readonly tracer?: RequestTracer | undefined;
   readonly clock: Clock;
   readonly log: PolicyLogger;
   release(version: ConfigVersion): void;
@@ -67,17 +70,19 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   readonly res: ServerResponse;
   readonly listener: ListenerFacts;
   readonly requestId: string;
-  readonly method: string;
-  readonly rawUrl: string;
+  method: string;
+  rawUrl: string;
   readonly headers: Readonly<HeaderMap>;
   readonly clientIp: string;
   /** The TCP peer (IPv4-mapped IPv6 written as IPv4). */
   readonly peerIp: string;
   readonly peerTrusted: boolean;
-  readonly secure: boolean;
+  secure: boolean;
   readonly contentLength: number | undefined;
   readonly clock: Clock;
   readonly log: PolicyLogger;
+  /** The request's trace; absent when tracing is off. */
+  readonly trace: RequestTrace | undefined;
 
   // Routing: set once the router matched.
   path: string;
@@ -149,12 +154,35 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
     this.secure = listener.secure;
     const declared = req.headers['content-length'];
     this.contentLength = declared === undefined ? undefined : Number(declared);
+    this.trace =
+      runtime.tracer === undefined
+        ? undefined
+        : runtime.tracer.start({
+            traceparent: req.headers.traceparent,
+            tracestate: req.headers.tracestate,
+            trusted: this.peerTrusted,
+            method: this.method,
+            requestId: this.requestId,
+            clientIp: this.clientIp,
+          });
+  }
+
+  /**
+   * Forward-auth: the request the policies judge is the one a proxy describes (its method, target and
+   * scheme), not the authorization request itself (src/gateway/forward-auth.ts).
+   */
+  judge(method: string, rawUrl: string, secure: boolean | undefined): void {
+    this.method = method;
+    this.rawUrl = rawUrl;
+    this.path = rawUrl;
+    if (secure !== undefined) this.secure = secure;
   }
 
   /** Records where the router sent the request. */
   routeTo(route: CompiledRoute, params: Readonly<Record<string, string | undefined>>): void {
     this.matched = route;
     this.route = { name: route.name, upstream: route.upstream.name, pattern: route.pattern, params };
+    this.trace?.routed(route.name, route.pattern);
   }
 
   get headerFieldCount(): number {
@@ -213,6 +241,7 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   }
 
   flag(policy: string, event: Omit<SecurityEvent, 'policy'>): void {
+    this.trace?.verdict(policy, 'flagged', event.code, event.rule);
     this.runtime.observer.securityEvent({
       ...event,
       policy,
@@ -222,6 +251,9 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
       clientIp: this.clientIp,
       consumerId: this.identity?.consumerId,
       time: this.clock.now(),
+      method: this.method,
+      path: this.path,
+      traceId: this.trace?.traceId,
     });
   }
 
@@ -238,6 +270,7 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
   }
 
   #verdictEvent(outcome: 'denied' | 'would-deny', policy: string, verdict: Deny): void {
+    this.trace?.verdict(policy, outcome, verdict.code, verdict.rule);
     this.runtime.observer.securityEvent({
       policy,
       code: verdict.code,
@@ -250,6 +283,9 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
       clientIp: this.clientIp,
       consumerId: this.identity?.consumerId,
       time: this.clock.now(),
+      method: this.method,
+      path: this.path,
+      traceId: this.trace?.traceId,
     });
   }
 }

@@ -18,6 +18,7 @@ import { parseBytes } from '../lib/bytes.ts';
 import { systemClock } from '../lib/clock.ts';
 import { parseDuration } from '../lib/durations.ts';
 import type { GatewayObserver } from '../observe/gateway-records.ts';
+import type { RequestTracer } from '../observe/tracing/tracer.ts';
 import type { Clock, PolicyDefinition, PolicyHandlers, PolicyLogger } from '../policies/policy.ts';
 import type { StateStore } from '../state/state.ts';
 import type { IdentityStore } from '../store/store.ts';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   readonly state?: StateStore;
   /** The identity store handed to policies (PolicyDeps.store); its owner closes it. */
   readonly store?: IdentityStore;
+  /** Request tracing (observability.tracing); absent when off, which costs the request path nothing. */
+  readonly tracer?: RequestTracer | undefined;
 }
 
 /** A running gateway. */
@@ -123,6 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return draining;
     },
     observer: options.observer,
+    tracer: options.tracer,
     clock,
     log: options.log,
     release(version) {

@@ -66,6 +66,13 @@ export function upstreamRequestHead(x: GatewayRequest, route: CompiledRoute): Up
   const upstream = route.upstream;
   headers.host = upstream.preserveHost && req.headers.host !== undefined ? req.headers.host : upstream.host;
   applyUpstreamEdits(headers, x.upstreamEdits);
+  // With tracing on, the upstream continues the gateway's trace (never a client's raw context).
+  if (x.trace !== undefined) {
+    const context = x.trace.upstream();
+    headers.traceparent = context.traceparent;
+    if (context.tracestate === undefined) delete headers.tracestate;
+    else headers.tracestate = context.tracestate;
+  }
   return {
     method: x.method,
     path: upstreamPath(route, x.path, upstreamQuery(x.rawQuery, x.upstreamQueryRemovals)),

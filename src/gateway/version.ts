@@ -1,6 +1,7 @@
 // A config version: everything a request needs, compiled once (router, chains, upstream pools,
 // trusted proxies), swapped atomically on reload; requests finish on the version they started with.
 import type { RampartConfig, RouteConfig } from '../config/schema.ts';
+import type { ForwardAuthConfig } from '../forward-auth/config.ts';
 import { parseBytes } from '../lib/bytes.ts';
 import type { PolicyDefinition, PolicyDeps } from '../policies/policy.ts';
 import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.ts';
@@ -25,6 +26,8 @@ export interface VersionSettings {
   readonly maxResponseBufferBytes: number;
   /** Which client headers are removed before the request goes upstream. */
   readonly clientHeaders: ClientHeaderRules;
+  /** Where authorization requests (nginx auth_request, Traefik, Envoy) are answered, when configured. */
+  readonly forwardAuth: ForwardAuthConfig | undefined;
 }
 
 /** One immutable config version plus its in-flight count. */
@@ -155,6 +158,7 @@ export function buildVersion(
         maxBufferedBodyBytes: parseBytes(server?.maxBufferedBodyBytes ?? '1mb'),
         maxResponseBufferBytes: parseBytes(server?.maxBufferedBodyBytes ?? '1mb'),
         clientHeaders: compileClientHeaderRules(server?.clientHeaders),
+        forwardAuth: server?.forwardAuth,
       },
       inFlight: 0,
     };

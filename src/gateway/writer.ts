@@ -101,7 +101,7 @@ export function respond(x: GatewayRequest, view: ResponseView): boolean | Promis
       status: verdict.status,
       detail: verdict.detail,
       headers: verdict.headers,
-      extensions: verdict.extensions,
+      extensions: withTraceId(x, verdict.extensions),
     });
     x.code = verdict.code;
     x.response = { status: replaced.status, headers: replaced.headers, body: replaced.body, local: true };
@@ -126,13 +126,23 @@ export async function sendLocal(x: GatewayRequest, reply: LocalReply): Promise<v
   writeAnswer(x, view.status, view.headers, view.body);
 }
 
+/** A problem's extensions with the request's trace id, when tracing is on. */
+function withTraceId(
+  x: GatewayRequest,
+  extensions: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  return x.trace === undefined ? extensions : { ...extensions, traceId: x.trace.traceId };
+}
+
 /** Answers with the problem document of `code`. */
 export function sendProblem(
   x: GatewayRequest,
   code: ErrorCode,
   options: Parameters<typeof problemReply>[2] = {},
 ): Promise<void> {
-  return sendLocal(x, problemReply(code, x.requestId, options));
+  const withTrace =
+    x.trace === undefined ? options : { ...options, extensions: withTraceId(x, options.extensions) };
+  return sendLocal(x, problemReply(code, x.requestId, withTrace));
 }
 
 /** Answers a policy's deny, attributed to that policy. */

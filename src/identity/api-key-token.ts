@@ -1,6 +1,6 @@
 // API key text: a recognizable, non-secret prefix (`rmp_live_`), a public key id, and 256 random bits.
 // Secret scanners find leaked keys by the prefix; logs name a key by `rmp_live_<id>` only.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Every key starts with this; register it with secret scanners (e.g. GitHub push protection). */
 export const API_KEY_PREFIX = 'rmp_live_';
@@ -19,7 +19,7 @@ export interface GeneratedApiKey {
 
 /** SHA-256 of the key text: keys carry 256 random bits, so a fast hash is enough (no dictionary). */
 export function hashApiKey(key: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(key).digest());
+  return new Uint8Array(hash('sha256', key, 'buffer'));
 }
 
 /** Generates a key: `rmp_live_` + 12-character id + 43-character secret (base64url). */

@@ -68,7 +68,7 @@ export type AuthnSettings = Static<typeof authnSettings>;
 
 // Header values must be visible ASCII (RFC 9110 §5.5); identities from tokens may hold anything, so
 // other values (and any with `%`, so two identities never map to one value) are percent-encoded.
-function headerSafe(value: string): string {
+export function headerSafe(value: string): string {
   const bounded = value.slice(0, 1024);
   for (let i = 0; i < bounded.length; i++) {
     const c = bounded.charCodeAt(i);

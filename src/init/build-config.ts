@@ -77,6 +77,17 @@ function schemeTypes(spec: SpecFile): Map<string, Record<string, unknown>> {
   return out;
 }
 
+/**
+ * Whether a scheme's credential is a bearer token in `Authorization`: HTTP bearer, and OAuth2, whose
+ * access tokens are bearer tokens (RFC 6750 §2.1).
+ */
+function isBearer(scheme: Record<string, unknown> | undefined): boolean {
+  return (
+    scheme !== undefined &&
+    ((scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') || scheme.type === 'oauth2')
+  );
+}
+
 /** Builds the config text and the report. */
 export function buildInitConfig(options: InitOptions): InitResult {
   const { spec } = options;
@@ -86,12 +97,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
   const all = listOperations(spec).map((operation) => factsOf(spec.document, operation));
   const schemes = schemeTypes(spec);
   const login = all.find((facts) => facts.login !== undefined);
-  const usesBearer = all.some((facts) =>
-    facts.schemes.some((name) => {
-      const scheme = schemes.get(name);
-      return scheme?.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer';
-    }),
-  );
+  const usesBearer = all.some((facts) => facts.schemes.some((name) => isBearer(schemes.get(name))));
 
   // How bearer tokens are checked: shielded when the API logs users in itself and its own tokens
   // cannot be trusted (no secret given, or a weak one); verified with the secret otherwise.
@@ -128,7 +134,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
     );
   }
   for (const [name, scheme] of schemes) {
-    if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') continue;
+    if (isBearer(scheme)) continue;
     if (scheme.type === 'openIdConnect' && typeof scheme.openIdConnectUrl === 'string') {
       todo.push(
         `Scheme ${name} (OpenID Connect): add jwt { issuer: <issuer of ${scheme.openIdConnectUrl}>, discovery: true, audience: [...] } to the secured routes`,
@@ -156,6 +162,8 @@ export function buildInitConfig(options: InitOptions): InitResult {
   const specPath = relative(dirname(resolve(options.outFile)), resolve(spec.path)) || spec.path;
   const used = new Set<string>();
   const routes: Block[] = [];
+  /** Administrator routes still refusing everyone (a scan may name the admins). */
+  const unnamedAdmins: Array<{ policies: Block; todo: string }> = [];
   const comments: string[] = [];
   for (const group of groups.values()) {
     const methods = group.facts.map((facts) => facts.operation.method);
@@ -191,7 +199,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
       notes.push(
         'login: lockout per username and IP, every failed login answered alike (no user enumeration)',
       );
-      if (facts.failureSignal === undefined)
+      if (facts.failureSignal === undefined && facts.failureStatuses.length === 0)
         todo.push(
           `${group.path}: say how a failed login shows in its answer (login-guard.failure) if not by status 401/403`,
         );
@@ -235,9 +243,10 @@ export function buildInitConfig(options: InitOptions): InitResult {
         } else {
           authorize.rules = [{ name: 'admins-only', deny: true }];
           notes.push('administrators only: refused to everyone until you name them (--admins)');
-          todo.push(
-            `${methods.join(', ')} ${group.path} is for administrators: name them with --admins (token subjects), or open it in authorize.rules`,
-          );
+          unnamedAdmins.push({
+            policies,
+            todo: `${methods.join(', ')} ${group.path} is for administrators: name them with --admins (token subjects), or open it in authorize.rules`,
+          });
         }
       }
       if (objects.length > 0) authorize.objects = objects;
@@ -259,10 +268,24 @@ export function buildInitConfig(options: InitOptions): InitResult {
   // Places of the spec not validated as written (relaxed keywords, uncompilable schemas), with file and pointer.
   for (const warning of specWarnings(spec)) todo.push(formatSpecWarning(warning));
 
+  const defaults: Block = {
+    'request-limits': { maxBodyBytes: '1mb' },
+    'openapi-validate': { spec: specPath, inferFormats: true },
+    detect: { paranoia: 1, spec: specPath },
+    'response-filter': { spec: specPath },
+    'sensitive-data': {},
+    'error-sanitize': {},
+    'security-headers': {},
+    'rate-limit': { rules: [{ name: 'per-client', limit: '600/m', key: ['consumer'] }] },
+  };
   if (options.scanFixes !== undefined) {
-    const { merged, waiting } = mergeScanFixes(routes as never, options.scanFixes, specPath);
+    const { merged, waiting } = mergeScanFixes(routes as never, options.scanFixes, specPath, defaults);
     for (const line of merged) decisions.push(`from the scan: ${line}`);
     for (const line of waiting) todo.push(`from the scan: ${line}`);
+  }
+  for (const { policies, todo: line } of unnamedAdmins) {
+    const rules = (policies.authorize as { rules?: unknown[] } | undefined)?.rules ?? [];
+    if (rules.some((rule) => (rule as { deny?: unknown }).deny === true)) todo.push(line);
   }
   const config = {
     version: 1,
@@ -270,18 +293,7 @@ export function buildInitConfig(options: InitOptions): InitResult {
     admin: { host: '127.0.0.1', port: 9901 },
     store: { sqlite: 'rampart.db' },
     upstreams: { api: { url: options.upstream } },
-    defaults: {
-      policies: {
-        'request-limits': { maxBodyBytes: '1mb' },
-        'openapi-validate': { spec: specPath, inferFormats: true },
-        detect: { paranoia: 1, spec: specPath },
-        'response-filter': { spec: specPath },
-        'sensitive-data': {},
-        'error-sanitize': {},
-        'security-headers': {},
-        'rate-limit': { rules: [{ name: 'per-client', limit: '600/m', key: ['consumer'] }] },
-      },
-    },
+    defaults: { policies: defaults },
     routes,
   };
   const doc = new Document(config);

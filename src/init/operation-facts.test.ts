@@ -76,6 +76,15 @@ paths:
       x-internal: true
       security: [{ bearer: [] }, {}]
       responses: { "200": { description: ok } }
+  /api/v2/webhooks/test:
+    post:
+      operationId: testWebhook
+      summary: Sends a test event to a webhook URL
+      security: [{ bearer: [] }]
+      responses: { "202": { description: sent } }
+  /api/v1/testing/echo:
+    get:
+      responses: { "200": { description: echo } }
 `,
   'shop.yaml',
 );
@@ -104,7 +113,8 @@ describe('operation facts', () => {
   test('finds a form-encoded OAuth2 password grant and its failure status; a signup is no login', () => {
     const token = facts('POST /oauth/token').login;
     assert.deepEqual(token?.username, { form: 'username' });
-    assert.deepEqual(token?.failureStatuses, [401]);
+    // RFC 6749 §5.2: a wrong password is 400 invalid_grant, whatever else the spec lists.
+    assert.deepEqual(token?.failureStatuses, [400, 401]);
     assert.equal(facts('POST /api/v2/signup').login, undefined);
   });
 
@@ -112,6 +122,11 @@ describe('operation facts', () => {
     assert.match(facts('POST /api/v2/system/resetData').denial?.reason ?? '', /resets data/);
     assert.equal(facts('GET /api/v2/orders').denial?.reason, 'x-internal: true');
     assert.equal(facts('POST /api/v2/users/{userName}/password/reset').denial, undefined);
+  });
+
+  test('keeps test operations from clients only where "test" leads the path, not a resource\'s test action', () => {
+    assert.match(facts('GET /api/v1/testing/echo').denial?.reason ?? '', /test operation/);
+    assert.equal(facts('POST /api/v2/webhooks/test').denial, undefined);
   });
 
   test('reads administrators-only prose, user parameters behind version segments, owners in answers', () => {

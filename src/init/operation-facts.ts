@@ -52,11 +52,13 @@ const DENY_WORDS = new Map([
   ['truncate', 'truncates data'],
   ['wipe', 'wipes data'],
   ['internal', 'marked internal'],
-  ['test', 'a test operation'],
-  ['testing', 'a test operation'],
   ['actuator', 'a framework management endpoint'],
   ['phpinfo', 'a server information page'],
 ]);
+/** Words that make a test operation only where they lead the path (`/test/echo`, `/api/v1/testing`). */
+const TEST_WORDS = new Set(['test', 'testing']);
+/** Leading path words that say nothing about the operation (`/api/v2/…`). */
+const PREFIX_WORDS = /^(api|v\d{1,3}|rest)$/;
 const LOGIN_WORDS = new Set(['login', 'signin', 'logon', 'authenticate', 'token', 'session', 'sessions']);
 const ADMIN_PHRASES = [
   'only admins',
@@ -138,6 +140,11 @@ function denialOf(
   if (raw['x-internal'] === true) return { reason: 'x-internal: true' };
   const tags = Array.isArray(raw.tags) ? raw.tags.map(text) : [];
   if (tags.some((tag) => wordsOf(tag).includes('internal'))) return { reason: 'tagged internal' };
+  // "test" leading the path is a test operation; as an action on a resource (`POST /webhooks/test`,
+  // operationId `testWebhook`: "send a test event") it is the API's own feature, used by its clients.
+  const lead = facts.pathWords.find((word) => !PREFIX_WORDS.test(word));
+  if (lead !== undefined && TEST_WORDS.has(lead))
+    return { reason: `a test operation ("${lead}" leads its path)` };
   const words = [...facts.pathWords, ...facts.idWords];
   for (const word of words) {
     // A password reset is a user's flow, not a data reset.
@@ -169,9 +176,11 @@ function loginOf(document: OpenApiDocument, operation: Operation, words: string[
   const content = operation.requestBody?.content;
   if (!isObject(content)) return undefined;
   let username: LoginFacts['username'] | undefined;
+  let oauth2 = false;
   for (const [type, media] of Object.entries(content)) {
     const members = Object.keys(propertiesOf(document, schemaOf(document, media)));
     if (!members.includes('password')) continue;
+    oauth2 = members.includes('grant_type');
     const name = members.find((member) =>
       ['username', 'user', 'email', 'login', 'name'].includes(member.toLowerCase()),
     );
@@ -183,7 +192,8 @@ function loginOf(document: OpenApiDocument, operation: Operation, words: string[
   if (username === undefined || !words.some((word) => LOGIN_WORDS.has(word))) return undefined;
   let tokenMember: string | undefined;
   let failureSignal: FailureSignal | undefined;
-  const failureStatuses: number[] = [];
+  // An OAuth2 token endpoint refuses a wrong password with 400 invalid_grant (RFC 6749 §5.2).
+  const failureStatuses: number[] = oauth2 ? [400] : [];
   for (const [status, response] of Object.entries(operation.responses)) {
     const code = Number(status);
     if (code === 401 || code === 403) failureStatuses.push(code);

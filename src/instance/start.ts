@@ -10,18 +10,22 @@ import { createDashboardState } from '../admin/dashboard-state.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
+import { VERSION } from '../cli/version.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
 import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
+import { parseDuration } from '../lib/durations.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
 import type { FinishedRequest } from '../observe/gateway-records.ts';
 import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
+import { createRedactor } from '../observe/redact.ts';
+import { sinkMetrics } from '../observe/sinks/sink-metrics.ts';
 import type { Clock, PolicyDefinition } from '../policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
@@ -137,21 +141,70 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const loaded = await load(options.config, definitions, options.env);
   const { config } = loaded;
   const baseDir = baseDirOf(options.config);
-  const logConfig = config.log ?? { level: 'info' as const, accessLog: true, redact: [] };
+  const logConfig = config.log ?? {
+    level: 'info' as const,
+    accessLog: true,
+    redact: [],
+    levels: 'number' as const,
+    time: 'epoch' as const,
+  };
   const destination = (options.logDestination ?? stdoutDestination()) as NodeJS.WritableStream;
-  const logger = createLogger({ level: logConfig.level, redact: logConfig.redact, destination });
+  const style = { levels: logConfig.levels, time: logConfig.time };
+  const redactor = createRedactor(logConfig.redact);
+  const logger = createLogger({ level: logConfig.level, redactor, destination, ...style });
   // Access lines are built redacted (accessLogLine), so their logger skips pino's path redaction.
-  const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false });
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const accessLogger = createLogger({ level: logConfig.level, destination, redactMembers: false, ...style });
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    cluster: cluster.isWorker,
+    consumerLabels: config.observability?.metrics?.consumerLabels ?? 100,
+  });
   const events = createSecurityEvents({ logger, metrics });
-  const accessLog = logConfig.accessLog
-    ? createAccessLogger(accessLogger, { extraRedact: logConfig.redact })
-    : undefined;
+  const accessLog = logConfig.accessLog ? createAccessLogger(accessLogger, { redactor }) : undefined;
+  // Sinks (observability.sinks) take security events from the channel and, when one asks, every request.
+  const sinkConfigs = config.observability?.sinks ?? [];
+  const sinks =
+    sinkConfigs.length === 0
+      ? undefined
+      : // Loaded only when configured: the exporters and the OpenTelemetry SDK take ~0.3 s to import.
+        (await import('../observe/sinks/from-config.ts')).createSinks(sinkConfigs, {
+          registry: metrics.registry,
+          logger,
+          secret: (ref) => loaded.secrets.get(ref) ?? '',
+          baseDir,
+          productVersion: VERSION,
+          redactor,
+        });
+  if (sinks !== undefined) events.on((event) => sinks.offer({ kind: 'security', event }));
+  const tracing = config.observability?.tracing;
+  const tracer =
+    tracing?.enabled === true
+      ? (await import('../observe/tracing/tracer.ts')).createRequestTracer({
+          url: tracing.url,
+          headers: Object.fromEntries(
+            Object.entries(tracing.headers ?? {}).map(([name, ref]) => [name, loaded.secrets.get(ref) ?? '']),
+          ),
+          serviceName: tracing.serviceName,
+          serviceVersion: VERSION,
+          sampleRatio: tracing.sampleRatio,
+          flushIntervalMs: parseDuration(tracing.flushInterval),
+          maxQueue: tracing.maxQueue,
+          metrics: sinkMetrics(metrics.registry),
+        })
+      : undefined;
   const waiters = createRequestWaiters();
   const dashboard = createDashboardState();
   events.on(dashboard.recordEvent);
   const observer = waiters.observe(
-    dashboard.observe(createGatewayObserver({ logger, metrics, events, accessLog })),
+    dashboard.observe(
+      createGatewayObserver({
+        logger,
+        metrics,
+        events,
+        accessLog,
+        requestExport: sinks?.wantsRequests === true ? sinks : undefined,
+      }),
+    ),
   );
   const state =
     options.state ??
@@ -186,6 +239,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     log: logger,
     baseDir,
     state,
+    tracer,
     ...(store === undefined ? {} : { store }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
@@ -235,6 +289,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       observer.configReloaded('failure', detail);
       throw error instanceof ConfigRefusedError ? error : new Error(detail, { cause: error });
     }
+    if (JSON.stringify(next.config.observability) !== JSON.stringify(running.observability)) {
+      logger.warn({}, 'observability settings (sinks, tracing, metrics) changed: they apply after a restart');
+    }
     if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
@@ -277,6 +334,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         await gateway.close();
         await admin?.close();
         waiters.close();
+        await sinks?.close();
+        await tracer?.close();
         if (options.state === undefined) await state.close();
         await ownStore?.close();
       })();

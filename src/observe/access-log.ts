@@ -24,6 +24,8 @@ export interface AccessRecord {
   readonly annotations?: Readonly<Record<string, string | number | boolean>> | undefined;
   /** Request headers; logged only when the access logger's `logHeaders` is on, redacted. */
   readonly headers?: Readonly<HeaderMap> | undefined;
+  /** The W3C trace id, when tracing is on. */
+  readonly traceId?: string | undefined;
 }
 
 /** The members of an access log line (pino adds `time`, `level`, `pid` and `msg`). */
@@ -43,6 +45,7 @@ export interface AccessLogLine {
   upstream?: string;
   annotations?: Record<string, string | number | boolean>;
   headers?: HeaderMap;
+  traceId?: string;
 }
 
 /** Options of the access line builder and logger. */
@@ -92,6 +95,7 @@ export function accessLogLine(record: AccessRecord, options: AccessLogOptions = 
         : { code: record.rejection.code, policy: record.rejection.policy };
   }
   if (record.upstream !== undefined) line.upstream = record.upstream;
+  if (record.traceId !== undefined) line.traceId = record.traceId;
   if (record.annotations !== undefined) {
     const annotations: Record<string, string | number | boolean> = {};
     let count = 0;

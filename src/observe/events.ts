@@ -7,10 +7,10 @@ import { type EventAggregation, EventAggregator } from './event-aggregator.ts';
 import type { Logger } from './logger.ts';
 import type { EventOutcome, Metrics } from './metrics.ts';
 import { EVIDENCE_MAX_LENGTH, redactSecretsInText } from './redact-text.ts';
-import type { SecurityEvent } from './security-event.ts';
+import type { RequestFacts, SecurityEvent } from './security-event.ts';
 
 /** A security event with where and whom it concerns, as emitted by the pipeline. */
-export interface SecurityEventInput extends SecurityEvent {
+export interface SecurityEventInput extends SecurityEvent, RequestFacts {
   readonly requestId: string;
   readonly route: string;
   readonly clientIp: string;

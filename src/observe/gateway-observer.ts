@@ -3,6 +3,7 @@
 
 import type { AccessLogger } from './access-log.ts';
 import type { SecurityEvents } from './events.ts';
+import type { ExportItem } from './export-item.ts';
 import type { FinishedRequest, GatewayObserver, RequestSecurityEvent } from './gateway-records.ts';
 import type { Logger } from './logger.ts';
 import { type Metrics, UNMATCHED_ROUTE } from './metrics.ts';
@@ -15,6 +16,8 @@ export interface ObserverOutlets {
   readonly events: SecurityEvents;
   /** Absent when the access log is switched off. */
   readonly accessLog: AccessLogger | undefined;
+  /** Sinks that take every finished request (absent when none does). */
+  readonly requestExport?: { offer(item: ExportItem): void } | undefined;
 }
 
 function errorSummary(error: unknown): { name: string; message: string; code?: string } {
@@ -27,14 +30,20 @@ function errorSummary(error: unknown): { name: string; message: string; code?: s
 
 /** Creates the gateway observer over the given outlets. */
 export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver {
-  const { logger, metrics, events, accessLog } = outlets;
+  const { logger, metrics, events, accessLog, requestExport } = outlets;
   return {
     requestStarted() {
       metrics.requestStarted();
     },
     requestFinished(record: FinishedRequest) {
       const route = record.route ?? UNMATCHED_ROUTE;
-      metrics.requestFinished(route, record.method, record.status, record.durationMs / 1000);
+      metrics.requestFinished(
+        route,
+        record.method,
+        record.status,
+        record.durationMs / 1000,
+        record.consumerId,
+      );
       // A policy's answer that refused nothing (a CORS preflight's 204) is not a rejection.
       if (record.code !== undefined && record.policy !== undefined && record.status >= 400) {
         metrics.policyRejection(route, record.policy, record.code);
@@ -54,10 +63,15 @@ export function createGatewayObserver(outlets: ObserverOutlets): GatewayObserver
         rejection: record.code === undefined ? undefined : { code: record.code, policy: record.policy },
         upstream: record.upstream,
         annotations: record.annotations,
+        traceId: record.traceId,
       });
+      requestExport?.offer({ kind: 'request', request: record });
     },
     securityEvent(event: RequestSecurityEvent) {
       events.emit({ ...event, route: event.route ?? UNMATCHED_ROUTE });
+    },
+    upstreamResponded(upstream, seconds) {
+      metrics.upstreamResponded(upstream, seconds);
     },
     upstreamFailed(upstream, kind, requestId, error) {
       metrics.upstreamError(upstream, kind);

@@ -2,7 +2,7 @@
 // upstream failures and changes, policy faults and reloads. Defined here, by the side that records
 // them (logs, metrics), so observe/ never imports the gateway.
 import type { ErrorCode } from '../errors/codes.ts';
-import type { SecurityEvent } from './security-event.ts';
+import type { RequestFacts, SecurityEvent } from './security-event.ts';
 
 /** A circuit breaker's state. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -48,10 +48,12 @@ export interface FinishedRequest {
   readonly code: ErrorCode | undefined;
   readonly policy: string | undefined;
   readonly annotations: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** The W3C trace id, when tracing is on. */
+  readonly traceId?: string | undefined;
 }
 
 /** A security event with the request it happened in. */
-export interface RequestSecurityEvent extends SecurityEvent {
+export interface RequestSecurityEvent extends SecurityEvent, RequestFacts {
   readonly outcome: 'denied' | 'would-deny' | 'flagged';
   readonly requestId: string;
   readonly route: string | undefined;
@@ -70,4 +72,6 @@ export interface GatewayObserver {
   configReloaded(result: 'success' | 'failure', detail: string): void;
   /** An upstream's circuit or health state changed, or a retry was decided (optional outlet). */
   upstreamChanged?(change: UpstreamChange): void;
+  /** An upstream's response head arrived `seconds` after the request was sent (optional outlet). */
+  upstreamResponded?(upstream: string, seconds: number): void;
 }

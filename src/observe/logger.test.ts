@@ -57,3 +57,22 @@ describe('createLogger', () => {
     assert.ok(text.includes('[REDACTED]'));
   });
 });
+
+describe('log style options', () => {
+  it('writes levels as labels and times as ISO 8601 when asked', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', destination: out.stream, levels: 'label', time: 'iso' });
+    logger.warn({}, 'careful');
+    const [line] = out.lines();
+    assert.equal(line?.level, 'warn');
+    assert.match(String(line?.time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('keeps pino numbers and epoch milliseconds by default', () => {
+    const out = capture();
+    createLogger({ level: 'info', destination: out.stream }).warn({}, 'careful');
+    const [line] = out.lines();
+    assert.equal(line?.level, 40);
+    assert.equal(typeof line?.time, 'number');
+  });
+});

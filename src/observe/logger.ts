@@ -22,6 +22,10 @@ export interface LoggerOptions {
    * path redaction does not run a second time on every line. Default true.
    */
   readonly redactMembers?: boolean;
+  /** `level` as pino's numbers (default) or as labels (`"info"`). */
+  readonly levels?: 'number' | 'label';
+  /** `time` as epoch milliseconds (default) or ISO 8601 (`"2026-12-03T10:00:00.000Z"`). */
+  readonly time?: 'epoch' | 'iso';
 }
 
 /** The process's stdout as an asynchronous pino destination; share one between loggers. */
@@ -40,6 +44,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const config = {
     level: options.level,
     base: { pid: process.pid },
+    ...(options.levels === 'label' ? { formatters: { level: (label: string) => ({ level: label }) } } : {}),
+    ...(options.time === 'iso' ? { timestamp: pino.stdTimeFunctions.isoTime } : {}),
     ...(options.redactMembers === false
       ? {}
       : { redact: { paths: [...redactor.pinoPaths, ...MEMBER_PATHS], censor: REDACTED } }),

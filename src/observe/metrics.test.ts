@@ -59,11 +59,30 @@ describe('createMetrics', () => {
     assert.ok(!(await b.render()).includes('only-a'));
   });
 
-  it('adds Node process metrics with the rampart_ prefix by default', async () => {
+  it('adds Node process metrics under their standard names by default', async () => {
     const metrics = createMetrics();
     const text = await metrics.render();
-    assert.match(text, /^rampart_process_cpu_user_seconds_total /m);
+    assert.match(text, /^process_cpu_user_seconds_total /m);
+    assert.match(text, /^process_resident_memory_bytes /m);
+    assert.match(text, /^nodejs_eventloop_lag_seconds /m);
     assert.ok(metrics.contentType.startsWith('text/plain'));
+  });
+
+  it('counts requests per consumer with a bounded label set, and upstream latency per upstream', async () => {
+    const metrics = createMetrics({ defaultMetrics: false, consumerLabels: 2 });
+    for (const consumer of ['alice', 'bob', 'carol', 'dave', 'alice', undefined]) {
+      metrics.requestStarted();
+      metrics.requestFinished('users', 'GET', consumer === 'bob' ? 503 : 200, 0.002, consumer);
+    }
+    metrics.upstreamResponded('api', 0.004);
+    const text = await metrics.render();
+    assert.match(text, /rampart_consumer_requests_total\{consumer="alice",status_class="2xx"\} 2/);
+    assert.match(text, /rampart_consumer_requests_total\{consumer="bob",status_class="5xx"\} 1/);
+    assert.match(text, /rampart_consumer_requests_total\{consumer="other",status_class="2xx"\} 2/);
+    assert.match(text, /rampart_consumer_requests_total\{consumer="anonymous",status_class="2xx"\} 1/);
+    assert.ok(!text.includes('consumer="carol"'));
+    assert.match(text, /rampart_consumer_request_duration_seconds_count\{consumer="alice"\} 2/);
+    assert.match(text, /rampart_upstream_request_duration_seconds_bucket\{le="0.005",upstream="api"\} 1/);
   });
 
   it('bounds method labels to known methods', () => {

@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry of their own (not prom-client's global one), so tests and hot
 // reloads stay isolated. Label children are cached, so recording a request is a Map lookup and an add.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetricsRenderer } from './cluster-metrics.ts';
 
 /** Methods kept as their own label value; anything else is counted as `OTHER` (bounded labels). */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
@@ -38,8 +39,13 @@ export interface Metrics {
   readonly contentType: string;
   /** A request entered the gateway (in-flight gauge up). */
   requestStarted(): void;
-  /** A request finished: in-flight down, counted by route/method/status, duration observed. */
-  requestFinished(route: string, method: string, status: number, seconds: number): void;
+  /**
+   * A request finished: in-flight down, counted by route/method/status, duration observed; by consumer
+   * too (the first `consumerLabels` consumers by name, `other` beyond, `anonymous` without one).
+   */
+  requestFinished(route: string, method: string, status: number, seconds: number, consumer?: string): void;
+  /** The upstream's response head arrived `seconds` after the request was sent. */
+  upstreamResponded(upstream: string, seconds: number): void;
   policyRejection(route: string, policy: string, code: string): void;
   upstreamError(upstream: string, kind: UpstreamErrorKind): void;
   securityEvent(policy: string, code: string, outcome: EventOutcome): void;
@@ -57,8 +63,20 @@ export interface Metrics {
 
 /** Options of `createMetrics`. */
 export interface MetricsOptions {
-  /** Node process metrics (`rampart_process_*`, `rampart_nodejs_*`); on by default. */
+  /** Node process metrics under their standard names (`process_*`, `nodejs_*`); on by default. */
   readonly defaultMetrics?: boolean;
+  /** Consumers with a label of their own in the per-consumer metrics (default 100). */
+  readonly consumerLabels?: number;
+  /** In a `--workers` worker: render the whole cluster's metrics (asked of the primary). */
+  readonly cluster?: boolean;
+}
+
+/** The consumer label of requests without an identity, and of consumers beyond the label budget. */
+export const ANONYMOUS_CONSUMER = 'anonymous';
+export const OTHER_CONSUMER = 'other';
+
+function statusClass(status: number): string {
+  return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : 'other';
 }
 
 // A child cache never grows without bound: past this size it is dropped (prom-client keeps the series).
@@ -82,7 +100,8 @@ export function methodLabel(method: string): string {
 /** Creates the metrics on a new registry. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'rampart_' });
+  // The standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …) that dashboards expect.
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const requests = new Counter({
@@ -95,6 +114,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'rampart_http_request_duration_seconds',
     help: 'Time from request start to the end of the response, by route.',
     labelNames: ['route'] as const,
+    buckets: [...DURATION_BUCKETS],
+    registers,
+  });
+  const consumerRequests = new Counter({
+    name: 'rampart_consumer_requests_total',
+    help: 'Requests answered, by consumer (bounded: the first ones by name, then "other") and status class.',
+    labelNames: ['consumer', 'status_class'] as const,
+    registers,
+  });
+  const consumerDuration = new Histogram({
+    name: 'rampart_consumer_request_duration_seconds',
+    help: 'Time from request start to the end of the response, by consumer (bounded as above).',
+    labelNames: ['consumer'] as const,
+    buckets: [...DURATION_BUCKETS],
+    registers,
+  });
+  const upstreamDuration = new Histogram({
+    name: 'rampart_upstream_request_duration_seconds',
+    help: 'Time from sending a request to the upstream to its response head, by upstream.',
+    labelNames: ['upstream'] as const,
     buckets: [...DURATION_BUCKETS],
     registers,
   });
@@ -117,7 +156,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const circuitState = new Gauge({
     name: 'rampart_upstream_circuit_state',
-    help: 'Circuit breaker state per upstream: 1 for the current state, 0 for the others.',
+    help: 'Circuit breaker state per upstream: 1 for the current state, 0 for the others (summed over workers).',
     labelNames: ['upstream', 'state'] as const,
     registers,
   });
@@ -131,6 +170,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'rampart_upstream_healthy',
     help: 'Whether the upstream passes its health checks (1) or not (0); 1 without health checks.',
     labelNames: ['upstream'] as const,
+    // Across workers: unhealthy when any worker finds it so.
+    aggregator: 'min',
     registers,
   });
   const upstreamRetries = new Counter({
@@ -155,17 +196,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'rampart_config_version_info',
     help: 'The config version in use (value 1).',
     labelNames: ['version'] as const,
+    aggregator: 'max',
     registers,
   });
   const lastReload = new Gauge({
     name: 'rampart_config_last_reload_timestamp_seconds',
     help: 'When the config was last reloaded successfully, in seconds since the epoch.',
+    aggregator: 'max',
     registers,
   });
 
   const requestChildren = new Map<string, Counter.Internal>();
   const durationChildren = new Map<string, Histogram.Internal<'route'>>();
   const rejectionChildren = new Map<string, Counter.Internal>();
+  const consumerChildren = new Map<string, Counter.Internal>();
+  const consumerDurationChildren = new Map<string, Histogram.Internal<'consumer'>>();
+  const upstreamDurationChildren = new Map<string, Histogram.Internal<'upstream'>>();
+  const consumerLabels = options.consumerLabels ?? 100;
+  const labelled = new Set<string>();
+  const consumerLabel = (consumer: string | undefined): string => {
+    if (consumer === undefined) return ANONYMOUS_CONSUMER;
+    if (labelled.has(consumer)) return consumer;
+    if (labelled.size >= consumerLabels) return OTHER_CONSUMER;
+    labelled.add(consumer);
+    return consumer;
+  };
 
   return {
     registry,
@@ -173,7 +228,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     requestStarted() {
       inFlight.inc();
     },
-    requestFinished(route, method, status, seconds) {
+    requestFinished(route, method, status, seconds, consumer) {
       inFlight.dec();
       const m = methodLabel(method);
       const s = status >= 100 && status <= 599 ? String(status) : 'other';
@@ -181,6 +236,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         requests.labels({ route, method: m, status: s }),
       ).inc();
       cached(durationChildren, route, () => duration.labels({ route })).observe(seconds);
+      const c = consumerLabel(consumer);
+      const sc = statusClass(status);
+      cached(consumerChildren, `${c}\n${sc}`, () =>
+        consumerRequests.labels({ consumer: c, status_class: sc }),
+      ).inc();
+      cached(consumerDurationChildren, c, () => consumerDuration.labels({ consumer: c })).observe(seconds);
+    },
+    upstreamResponded(upstream, seconds) {
+      cached(upstreamDurationChildren, upstream, () => upstreamDuration.labels({ upstream })).observe(
+        seconds,
+      );
     },
     policyRejection(route, policy, code) {
       cached(rejectionChildren, `${route}\n${policy}\n${code}`, () =>
@@ -212,8 +278,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         versionInfo.set({ version }, 1);
       }
     },
-    render() {
-      return registry.metrics();
-    },
+    render: options.cluster === true ? clusterMetricsRenderer(registry) : () => registry.metrics(),
   };
 }

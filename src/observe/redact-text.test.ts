@@ -48,3 +48,39 @@ describe('redactSecretsInText', () => {
     assert.ok(out.length <= 128);
   });
 });
+
+describe('card numbers and cloud key ids', () => {
+  it('redacts Luhn-valid card numbers, grouped or not, and leaves other numbers alone', () => {
+    for (const card of [
+      '4111111111111111',
+      '4111 1111 1111 1111',
+      '5500-0000-0000-0004',
+      '378282246310005',
+    ]) {
+      assert.equal(redactSecretsInText(`card ${card} ok`, 1000), `card ${REDACTED} ok`, card);
+    }
+    for (const other of ['4111111111111112', '1700000000000', 'id 12345', 'x4111111111111111']) {
+      assert.equal(redactSecretsInText(other, 1000), other);
+    }
+  });
+
+  it('redacts AWS access key ids', () => {
+    assert.equal(redactSecretsInText('key AKIAIOSFODNN7EXAMPLE here'), `key ${REDACTED} here`);
+  });
+});
+
+describe('redacting twice', () => {
+  it('leaves redacted text as it is', () => {
+    const once = redactSecretsInText('password=hunter2 and Authorization: Bearer abc', 1000);
+    assert.equal(redactSecretsInText(once, 1000), once);
+  });
+});
+
+describe('identifiers', () => {
+  it('keeps UUIDs, which identify rather than authenticate', () => {
+    assert.equal(
+      redactSecretsInText('user 550e8400-e29b-41d4-a716-446655440000', 1000),
+      'user 550e8400-e29b-41d4-a716-446655440000',
+    );
+  });
+});

@@ -59,9 +59,33 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+// AWS access key ids: a 4-letter kind prefix and 16 upper-case letters or digits (20 characters).
+const AWS_KEY_PREFIXES: readonly string[] = ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'];
+
+function isAwsKeyId(word: string): boolean {
+  if (word.length !== 20 || !AWS_KEY_PREFIXES.includes(word.slice(0, 4))) return false;
+  for (let i = 4; i < 20; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a))) return false;
+  }
+  return true;
+}
+
+// RFC 9562 text form (8-4-4-4-12 hex digits): an identifier, not a credential.
+function isUuid(word: string): boolean {
+  if (word.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const dash = i === 8 || i === 13 || i === 18 || i === 23;
+    if (dash ? word.charCodeAt(i) !== 0x2d : !isHex(word.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
 function looksSecret(word: string): boolean {
   // A JWT/JWS compact serialization starts with a base64url `{"` (RFC 7515 §7.1).
   if (word.startsWith('eyJ') && word.includes('.')) return true;
+  if (isAwsKeyId(word)) return true;
+  if (isUuid(word)) return false;
   if (word.length < Math.min(HEX_MIN, BASE64_MIN)) return false;
   let hex = true;
   let digits = 0;
@@ -98,13 +122,21 @@ function assignsAt(text: string, from: number): boolean {
  * Replaces secret-looking parts of free text with `[REDACTED]` and bounds the result to `maxLength`
  * characters (an ellipsis marks a cut). Redaction happens before the cut, so no secret is half shown.
  */
-export function redactSecretsInText(text: string, maxLength: number = EVIDENCE_MAX_LENGTH): string {
+export function redactSecretsInText(input: string, maxLength: number = EVIDENCE_MAX_LENGTH): string {
+  const text = maskCardNumbers(input);
   let out = '';
   let i = 0;
   let redactNext = false;
   const n = text.length;
   while (i < n && out.length <= maxLength) {
     const c = text.charCodeAt(i);
+    // Text redacted before (evidence redacted by the event channel, then by an export) stays as it is.
+    if (redactNext && text.startsWith(REDACTED, i)) {
+      out += REDACTED;
+      i += REDACTED.length;
+      redactNext = false;
+      continue;
+    }
     if (redactNext && !endsValue(c) && c !== 0x3d && c !== 0x3a) {
       let j = i;
       while (j < n && !endsValue(text.charCodeAt(j))) j++;
@@ -138,4 +170,67 @@ export function redactSecretsInText(text: string, maxLength: number = EVIDENCE_M
   }
   if (out.length > maxLength || i < n) return `${out.slice(0, Math.max(0, maxLength - 1))}…`;
   return out;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isAlnum(c: number): boolean {
+  return isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+// ISO/IEC 7812 check digit (Luhn).
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 0x30;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Replaces payment card numbers (13-19 digits from 2-6 passing the Luhn check, grouped or not by single
+ * spaces or dashes, not part of a longer word) with `[REDACTED]`. One pass: each run is read once.
+ */
+export function maskCardNumbers(text: string): string {
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i)) || (i > 0 && isAlnum(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let digits = '';
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (isDigit(c)) {
+        digits += text[j];
+        j++;
+      } else if ((c === 0x20 || c === 0x2d) && j + 1 < n && isDigit(text.charCodeAt(j + 1))) {
+        j++;
+      } else break;
+      if (digits.length > 19) break;
+    }
+    const bounded = j >= n || !isAlnum(text.charCodeAt(j));
+    // Card numbers start 2-6 (ISO/IEC 7812 major industry identifiers of payment cards), which also
+    // spares epoch-millisecond times (1…).
+    const issuer = digits.charCodeAt(0) >= 0x32 && digits.charCodeAt(0) <= 0x36;
+    if (bounded && issuer && digits.length >= 13 && digits.length <= 19 && luhn(digits)) {
+      out += `${text.slice(last, i)}${REDACTED}`;
+      last = j;
+    }
+    // Skip the rest of the run so it is not read again.
+    while (j < n && (isAlnum(text.charCodeAt(j)) || text.charCodeAt(j) === 0x2d)) j++;
+    i = Math.max(j, i + 1);
+  }
+  return last === 0 ? text : out + text.slice(last);
 }

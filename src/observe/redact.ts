@@ -70,7 +70,8 @@ function isToken(name: string): boolean {
   return true;
 }
 
-function decodeName(raw: string): string {
+/** A query name or value decoded as a form parser reads it (`+` as space); the raw text if malformed. */
+export function decodeFormText(raw: string): string {
   if (!raw.includes('%') && !raw.includes('+')) return raw;
   try {
     return decodeURIComponent(raw.replaceAll('+', ' '));
@@ -89,7 +90,7 @@ export function createRedactor(extraNames: readonly string[] = []): Redactor {
     return headers.has(lower) || containsAny(lower, HEADER_NEEDLES);
   };
   const isSensitiveParam = (name: string): boolean => {
-    const lower = decodeName(name).toLowerCase();
+    const lower = decodeFormText(name).toLowerCase();
     return extras.has(lower) || containsAny(lower, QUERY_NEEDLES);
   };
 

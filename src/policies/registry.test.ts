@@ -29,6 +29,7 @@ describe('policy registry', () => {
         'quota',
         'concurrency',
         'openapi-validate',
+        'graphql',
         'detect',
         'security-headers',
         'error-sanitize',

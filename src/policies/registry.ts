@@ -8,6 +8,7 @@ import { cors } from './cors/index.ts';
 import { csrf } from './csrf/index.ts';
 import { detect } from './detect/index.ts';
 import { errorSanitize } from './error-sanitize/index.ts';
+import { graphql } from './graphql/index.ts';
 import { hmacSignature } from './hmac-signature/index.ts';
 import { identityEnrich } from './identity-enrich/index.ts';
 import { introspection } from './introspection/index.ts';
@@ -48,6 +49,7 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.freeze([
   quota,
   concurrency,
   openapiValidate,
+  graphql,
   detect,
   securityHeaders,
   errorSanitize,

@@ -61,6 +61,8 @@ export interface FindingDetails {
   readonly evidence?: readonly (Evidence | [string, Exchange])[];
   readonly owasp?: string;
   readonly cwe?: number;
+  /** Response members the finding is about. */
+  readonly members?: readonly string[];
 }
 
 /** Builds a finding of a check. */
@@ -78,5 +80,6 @@ export function makeFinding(meta: CheckMeta, details: FindingDetails): Finding {
     description: details.description,
     evidence: evidence.length > 0 ? evidence : [evidenceOf('decisive request', details.proof)],
     curl: curlOf(details.proof),
+    ...(details.members === undefined ? {} : { members: details.members }),
   };
 }

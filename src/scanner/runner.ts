@@ -20,6 +20,7 @@ import { BudgetError, DESTRUCTIVE_METHODS, ScanClient } from './client.ts';
 import { isDestructiveOperation, type ScanContext, type Skip } from './context.ts';
 import { exercise } from './exercise.ts';
 import { fixBlocks, withFix } from './fix.ts';
+import { fixFactsOf } from './fix-facts.ts';
 import { createIdentities, type IdentitySpec, login } from './identities.ts';
 import { type Finding, type FixBlock, type ScanOperation, SEVERITIES } from './types.ts';
 
@@ -173,8 +174,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       ...ctx.objects.filter((o) => o.createdByScan && !o.deleted).map((o) => `${o.collection}/${o.id}`),
       ...ctx.throwaway.map((i) => `account ${i.userName}`),
     ]);
+    const facts = fixFactsOf(ctx);
     const findings = ctx.findings
-      .map(withFix)
+      .map((finding) => withFix(finding, facts))
       .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
     return {
       target: options.target.href,

@@ -77,6 +77,8 @@ export interface Finding {
   readonly evidence: readonly Evidence[];
   /** A curl command reproducing the decisive request (credentials as shell variables). */
   readonly curl: string;
+  /** Response members the finding is about (`people[].password`), when it names some. */
+  readonly members?: readonly string[];
   /** The Rampart route policy block that would refuse the decisive request. */
   readonly fix?: FixBlock;
 }
@@ -91,6 +93,8 @@ export interface FixBlock {
   readonly note: string;
   /** A Rampart feature the block needs that the gateway does not have yet (absent: it loads today). */
   readonly requires?: string;
+  /** Blocks for other routes the same fix needs (the login route of a token shield). */
+  readonly also?: readonly FixBlock[];
 }
 
 /** OWASP API Security Top 10 (2023) category names. */

@@ -21,10 +21,16 @@ export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
 }
 
-/** Makes a one-day self-signed P-256 certificate for `localhost` in `dir`; returns the PEM file paths. */
-export function selfSignedCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
+/**
+ * Makes a self-signed P-256 certificate valid for a day: `cert.pem` and `key.pem` in `dir` (or the
+ * names given), for `subject` (`/CN=localhost`) and, when given, a subjectAltName (`IP:127.0.0.1`).
+ */
+export function selfSignedCertificate(
+  dir: string,
+  options: { subject?: string; altName?: string; cert?: string; key?: string } = {},
+): { cert: string; key: string } {
+  const cert = join(dir, options.cert ?? 'cert.pem');
+  const key = join(dir, options.key ?? 'key.pem');
   openssl(dir, [
     'req',
     '-x509',
@@ -40,7 +46,8 @@ export function selfSignedCertificate(dir: string): { cert: string; key: string 
     '-days',
     '1',
     '-subj',
-    '/CN=localhost',
+    options.subject ?? '/CN=localhost',
+    ...(options.altName === undefined ? [] : ['-addext', `subjectAltName=${options.altName}`]),
   ]);
   return { cert, key };
 }

@@ -19,6 +19,9 @@ interface SecurityEvent {
   evidence?: string;
   reason?: string;
   severity?: string;
+  method?: string;
+  path?: string;
+  traceId?: string;
 }
 interface EventPage {
   events: SecurityEvent[];
@@ -158,9 +161,19 @@ export function EventsPage() {
                         {event.rule === undefined ? '' : ` · ${event.rule}`}
                         {event.code === undefined ? null : <div class="sub mono">{event.code}</div>}
                       </td>
-                      <td class="mono">{event.location ?? '–'}</td>
+                      <td class="mono">
+                        {event.method === undefined ? null : (
+                          <div>
+                            {event.method} {event.path}
+                          </div>
+                        )}
+                        <div class="sub">{event.location ?? '–'}</div>
+                      </td>
                       <td class="mono evidence">{event.evidence ?? event.reason ?? '–'}</td>
-                      <td class="mono small">{event.requestId}</td>
+                      <td class="mono small">
+                        {event.requestId}
+                        {event.traceId === undefined ? null : <div class="sub">trace {event.traceId}</div>}
+                      </td>
                     </tr>
                   ))
                 )}

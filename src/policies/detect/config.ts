@@ -10,7 +10,8 @@ const Size = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: BY
   description: 'input bytes inspected per request, or a size such as "256kb"; the rest is over budget',
 });
 
-const Exclusion = Type.Object(
+/** One exclusion: rules silenced at a location (also used by graphql's `detect`). */
+export const Exclusion = Type.Object(
   {
     location: Type.String({
       minLength: 1,

@@ -2,7 +2,6 @@
 // or flags. The engine is compiled once per config version; each request only extracts and scans.
 import {
   createDetector,
-  type Finding,
   type Input,
   inputsFromAllHeaders,
   inputsFromBody,
@@ -14,26 +13,13 @@ import {
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
-import {
-  CONTINUE,
-  deny,
-  type PolicyContext,
-  type PolicyDeps,
-  type PolicyHandlers,
-  type SecurityEvent,
-} from '../policy.ts';
+import type { PolicyContext, PolicyDeps, PolicyHandlers } from '../policy.ts';
 import type { DetectConfig } from './config.ts';
 import { compileSchemaAwareness, narrowInputs } from './schema-aware.ts';
-
-/** At most this many flags are emitted per request (the rest are counted in the annotation). */
-const MAX_FLAGS = 16;
+import { detectionVerdict } from './verdict.ts';
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function severityOf(finding: Finding): NonNullable<SecurityEvent['severity']> {
-  return finding.score >= 5 ? 'high' : finding.score >= 3 ? 'medium' : 'low';
 }
 
 /** Builds the policy's handlers from a validated config. */
@@ -88,41 +74,7 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
   return {
     needs: { requestBody: inspect.body },
     onRequest(ctx) {
-      const result = engine.inspect(inputsOf(ctx));
-      if (result.score > 0) ctx.annotate('threat_score', result.score);
-      const top = result.findings[0];
-      const denied = result.blocked && top !== undefined && result.score >= result.threshold;
-      const flags = denied ? result.findings.slice(1) : result.findings;
-      for (const finding of flags.slice(0, MAX_FLAGS)) {
-        ctx.emit({
-          rule: finding.rule,
-          location: finding.location,
-          evidence: finding.excerpt,
-          reason: `${finding.category} finding, score ${finding.score}`,
-          severity: severityOf(finding),
-        });
-      }
-      if (denied) {
-        return deny('RAMPART_THREAT_DETECTED', {
-          rule: top.rule,
-          location: top.location,
-          reason: `${top.rule} at ${top.location} (request score ${result.score}): ${top.excerpt}`,
-        });
-      }
-      if (result.overBudget) {
-        if (result.blocked) {
-          return deny('RAMPART_THREAT_INSPECTION_BUDGET', {
-            rule: 'budget',
-            reason: `request inputs exceed the inspection budget of ${budgetBytes} bytes`,
-          });
-        }
-        ctx.emit({
-          rule: 'budget',
-          reason: `inputs beyond ${budgetBytes} bytes were not inspected`,
-          severity: 'medium',
-        });
-      }
-      return CONTINUE;
+      return detectionVerdict(ctx, engine.inspect(inputsOf(ctx)), budgetBytes);
     },
   };
 }

@@ -1,6 +1,6 @@
 // jwt behaviour: a Bearer token (RFC 6750) verified by jose against the allow-listed algorithms, the
 // issuer, the audience and the time claims; verified tokens cached by their SHA-256 until `exp`.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import {
   type AuthnMethod,
@@ -232,7 +232,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
       }
       if (token === undefined) return missingCredential(ctx, config, method);
       if (cache === undefined) return verify(ctx, token, undefined);
-      const cacheKey = createHash('sha256').update(token).digest('base64url');
+      const cacheKey = hash('sha256', token, 'base64url');
       const cached = cache.get(cacheKey, ctx.clock.now());
       if (cached !== undefined) {
         // A cached verification is never served past a revocation: the index is checked on every hit.

@@ -130,6 +130,7 @@ export const bolaCheck: Check = {
               severity: 'high',
               operation: op.key,
               description: `${b.name} read ${op.path.replace(`{${param}}`, id)}, an object of ${a.name}; the answer carries the data ${a.name} reads.`,
+              members: ownerMembers(mine.json, a),
               proof: theirs,
               evidence: [
                 [`as ${b.name} (not the owner)`, theirs],
@@ -150,6 +151,19 @@ export const bolaCheck: Check = {
     }
   },
 };
+
+/** Members of an object's answer that name its owner (`owner: "bo"`), for the fix block's rule. */
+export function ownerMembers(json: unknown, owner: Identity): string[] {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return [];
+  const names = [owner.userName, owner.userId, owner.email].filter((v): v is string => v !== undefined);
+  return Object.entries(json)
+    .filter(
+      ([, value]) =>
+        (typeof value === 'string' || typeof value === 'number') && names.includes(String(value)),
+    )
+    .map(([key]) => key)
+    .slice(0, 4);
+}
 
 /** Attacker deletes the victim's account; confirmed when the account reads as gone. */
 async function tryAccountDelete(

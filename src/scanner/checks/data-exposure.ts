@@ -119,7 +119,7 @@ export const dataExposureCheck: Check = {
 };
 
 /** Members that hold credentials whatever a spec declares. */
-const CREDENTIAL_NAME =
+export const CREDENTIAL_NAME =
   /^(pass(word)?|passwd|pwd|password_?hash|pass_?hash|hash(ed)?_?password|salt|api_?key|private_?key|secret_?key|client_?secret|otp_?secret|mfa_?secret)$/i;
 
 /**
@@ -204,6 +204,7 @@ function secretsToOthers(ctx: ScanContext): void {
         cwe: 200,
         operation: ex.operation,
         description: `${ex.operation} returned ${[...found.paths].slice(0, 6).join(', ')} to ${who}${why === '' ? '' : `: ${why}`}. The spec declaring these members does not make them safe to return.`,
+        members: [...found.paths].slice(0, 20),
         proof: ex,
         evidence: [[`answer to ${who}`, ex]],
       }),

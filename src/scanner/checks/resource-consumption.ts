@@ -1,5 +1,6 @@
 // Resource consumption: string members filled with input shapes that make careless parsing or
-// backtracking patterns super-linear (blank runs, word runs ending in a mismatch, deep nesting),
+// backtracking patterns super-linear (blank runs, word runs ending in a mismatch, deep nesting,
+// well-formed e-mail addresses a hand-written pattern rejects late),
 // on POST/PUT/PATCH, path-parameter operations included. A finding is judged on repeated,
 // interleaved measurements: the slowest shape's *fastest* answer must still be slow, and must
 // exceed the fastest answer of a smaller input of the same shape by far more than the length
@@ -18,6 +19,7 @@ import {
   tested,
 } from '../context.ts';
 import { makeFinding } from '../finding.ts';
+import type { Identity } from '../identities.ts';
 import { propertiesOf } from '../spec.ts';
 import type { Exchange, ScanOperation, Schema } from '../types.ts';
 import { exampleOf } from '../values.ts';
@@ -37,8 +39,19 @@ interface Family {
   readonly sizes: readonly number[];
   /** The smaller size the slow one is compared with. */
   readonly smaller: (size: number) => number;
-  /** Exponential shapes never climb past a slow answer (the next size could hold the target for minutes). */
-  readonly exponential: boolean;
+  /**
+   * A slow answer that does not confirm stops the ladder when the slowest large answer took this long:
+   * exponential shapes never climb far past a slow answer (the next size could hold the target for
+   * minutes); linear ones climb on (Infinity).
+   */
+  readonly stopAtMs: number;
+  /** Only for members like these (absent: every free-text member). */
+  readonly only?: (name: string, schema: Schema) => boolean;
+  /**
+   * Values a correct API accepts (and stores): never sent to creates; to an update only where the
+   * body is that one member and its value can be read first, and it is put back afterwards.
+   */
+  readonly wellFormed?: boolean;
 }
 
 /** Shapes: quadratic trims/splits on blanks, nested quantifiers on words (exponential), nesting. */
@@ -48,21 +61,35 @@ export const FAMILIES: readonly Family[] = [
     value: (n) => `${' '.repeat(n - 1)}x`,
     sizes: [2000, 8000, 32_000],
     smaller: (n) => n / 4,
-    exponential: false,
+    stopAtMs: Number.POSITIVE_INFINITY,
   },
   {
     name: 'a run of word characters ending in a mismatch',
     value: (n) => `${'a'.repeat(n)}!`,
     sizes: [12, 16, 20, 24, 28],
     smaller: (n) => n - 4,
-    exponential: true,
+    // 4 more characters can mean 16 times longer: any slow answer ends the climb.
+    stopAtMs: 0,
   },
   {
     name: 'deeply nested brackets',
     value: (n) => `${'['.repeat(n)}${']'.repeat(n)}`,
     sizes: [1000, 4000, 16_000],
     smaller: (n) => n / 4,
-    exponential: false,
+    stopAtMs: Number.POSITIVE_INFINITY,
+  },
+  {
+    // A well-formed address (it passes an e-mail format check, a gateway's included) whose local
+    // part ends in `-`, which hand-written patterns with nested quantifiers on the local part
+    // (`([-.\w]*[0-9a-z])*@`) reject only after trying every split of the run.
+    name: 'an e-mail address whose local part is a long word run ending in "-"',
+    value: (n) => `${'a'.repeat(n)}-@example.com`,
+    sizes: [12, 16, 18, 20, 22, 24],
+    smaller: (n) => n - 2,
+    // Steps of 2 characters (about 4 times longer): climbs on from an answer still far from slow.
+    stopAtMs: 400,
+    only: (name, schema) => schema.format === 'email' || /mail/i.test(name),
+    wellFormed: true,
   },
 ];
 /** The large input's fastest answer must take at least this long. */
@@ -80,6 +107,7 @@ const MAX_TARGETS = 8;
 interface Target {
   readonly op: ScanOperation;
   readonly name: string;
+  readonly schema: Schema;
 }
 
 function isFreeText(s: Schema): boolean {
@@ -108,7 +136,7 @@ function targets(ctx: ScanContext): Target[] {
       continue;
     }
     for (const [name, s] of Object.entries(propertiesOf(op.body))) {
-      if (isFreeText(s) && !/pass/i.test(name)) out.push({ op, name });
+      if (isFreeText(s) && !/pass/i.test(name)) out.push({ op, name, schema: s });
     }
   }
   return out.slice(0, MAX_TARGETS);
@@ -130,7 +158,7 @@ export const resourceConsumptionCheck: Check = {
   budget: 150,
   async run(ctx) {
     const who = ctx.userA ?? ctx.admin;
-    for (const { op, name } of targets(ctx)) {
+    for (const { op, name, schema } of targets(ctx)) {
       const login = op.path === ctx.loginPath;
       const params = paramsFor(ctx, op, who);
       if (params === undefined) continue;
@@ -149,12 +177,20 @@ export const resourceConsumptionCheck: Check = {
         if (creates && ok(res)) {
           accepted = true;
           keepCreated(ctx, op, res, json, who);
-        }
+        } else if (ok(res)) changed = true;
         return res;
       };
+      let changed = false;
       let done = false;
       for (const family of FAMILIES) {
         if (accepted || done) break;
+        if (family.only !== undefined && !family.only(name, schema)) continue;
+        // A well-formed value makes a create succeed: never on creates (nothing the scan could
+        // always remove), on updates only where it can be put back.
+        if (family.wellFormed === true && creates) continue;
+        const original = family.wellFormed === true ? await currentValue(ctx, op, who, params, name) : null;
+        if (original === undefined) continue;
+        changed = false;
         const ladder: string[] = [];
         for (const size of family.sizes) {
           const res = await send(family.value(size));
@@ -172,13 +208,16 @@ export const resourceConsumptionCheck: Check = {
           }
           const ratio = family.value(size).length / family.value(smallSize).length;
           if (!superLinear(small, large, ratio)) {
-            if (family.exponential) break;
+            if (Math.max(...large) >= family.stopAtMs) break;
             continue;
           }
           const fmt = (list: number[]): string => list.map((ms) => Math.round(ms)).join('/');
           ctx.findings.push(
             makeFinding(meta, {
-              title: `Processing time grows super-linearly with "${name}"`,
+              title:
+                family.wellFormed !== true
+                  ? `Processing time grows super-linearly with "${name}"`
+                  : `Processing time grows super-linearly with a well-formed value of "${name}"`,
               severity: 'medium',
               operation: op.key,
               description: `${op.key}: "${name}" filled with ${family.name} (${ladder.join(', ')}). Interleaved, ${smallSize} vs ${size} characters took ${fmt(small)} ms vs ${fmt(large)} ms: the input grew ${ratio.toFixed(1)}×, the fastest time ${Math.round(Math.min(...large) / Math.max(Math.min(...small), 1))}× (a backtracking pattern or slow parser runs before the length is checked).${ok(res) ? '' : ` The answer was ${res.status}: the work happens before the refusal.`}`,
@@ -189,7 +228,33 @@ export const resourceConsumptionCheck: Check = {
           done = true;
           break;
         }
+        // A well-formed value the API stored: the member gets its value back.
+        if (typeof original === 'string' && changed)
+          await call(ctx, op, who, { params, json: { [name]: original } });
       }
     }
   },
 };
+
+/**
+ * An update's member value before a well-formed probe: read with a GET of the same path or its
+ * parent (`PUT /users/{name}/email` → `GET /users/{name}`), only when the body is that one member
+ * (other members would be overwritten with example values). `undefined`: do not send one.
+ */
+async function currentValue(
+  ctx: ScanContext,
+  op: ScanOperation,
+  who: Identity | undefined,
+  params: Readonly<Record<string, string>>,
+  name: string,
+): Promise<string | null | undefined> {
+  if (op.method !== 'PUT' && op.method !== 'PATCH') return null;
+  if (Object.keys(propertiesOf(op.body)).length !== 1) return undefined;
+  const parent = op.path.slice(0, op.path.lastIndexOf('/'));
+  const reader = ctx.operations.find((o) => o.method === 'GET' && (o.path === op.path || o.path === parent));
+  if (reader === undefined) return undefined;
+  const res = await call(ctx, reader, who, { params });
+  const json = res.json as Record<string, unknown> | undefined;
+  const value = json?.[name] ?? (json?.data as Record<string, unknown> | undefined)?.[name];
+  return ok(res) && typeof value === 'string' ? value : undefined;
+}

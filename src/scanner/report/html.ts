@@ -28,7 +28,7 @@ export function toHtml(result: ScanResult): string {
 <p>${esc(f.description)}</p>
 ${f.evidence.map((e) => `<details><summary>${esc(e.note)}</summary><pre>${esc(e.request ?? '')}</pre><pre>${esc(e.response ?? '')}</pre></details>`).join('\n')}
 <pre class="curl">${esc(f.curl)}</pre>
-${f.fix === undefined ? '' : `<p>Rampart fix for <code>${esc(f.fix.route.methods.join(',') || '*')} ${esc(f.fix.route.path)}</code>: ${esc(f.fix.note)}${f.fix.requires === undefined ? '' : ` (needs ${esc(f.fix.requires)})`}</p><pre>${esc(JSON.stringify(f.fix.policies, null, 2))}</pre>`}</section>`,
+${f.fix === undefined ? '' : `<p>Rampart fix for <code>${esc(f.fix.route.methods.join(',') || '*')} ${esc(f.fix.route.path)}</code>: ${esc(f.fix.note)}${f.fix.requires === undefined ? '' : ` (needs ${esc(f.fix.requires)})`}</p><pre>${esc(JSON.stringify(f.fix.policies, null, 2))}</pre>${(f.fix.also ?? []).map((more) => `<p>and for <code>${esc(more.route.methods.join(',') || '*')} ${esc(more.route.path)}</code>: ${esc(more.note)}</p><pre>${esc(JSON.stringify(more.policies, null, 2))}</pre>`).join('')}`}</section>`,
     )
     .join('\n');
   return `<!doctype html>

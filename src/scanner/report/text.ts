@@ -13,6 +13,10 @@ export function toText(result: ScanResult): string {
     if (f.fix !== undefined)
       out.push(
         `  rampart fix (${f.fix.route.methods.join(',') || '*'} ${f.fix.route.path}): ${JSON.stringify(f.fix.policies)}`,
+        ...(f.fix.also ?? []).map(
+          (more) =>
+            `    and (${more.route.methods.join(',') || '*'} ${more.route.path}): ${JSON.stringify(more.policies)}`,
+        ),
       );
     out.push('');
   }
