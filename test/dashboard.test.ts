@@ -77,6 +77,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await target.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
     await target.setViewportSize({ width: 390, height: 844 });
     await target.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
+    await target.screenshot({ path: join(shots, `${name}-phone-first-screen.png`) });
     await target.setViewportSize({ width: 1280, height: 900 });
   };
   const axe = async (target: Page, name: string) => {
@@ -223,6 +224,10 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await count.filter({ hasText: new RegExp(`^${events.length} matching events;`) }).waitFor();
     await axe(page, 'events');
     await shoot(page, '2-events');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await rows.first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '2-events-phone-cards.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('a key issued in the UI authenticates a request; rotation keeps the old one for its grace', async () => {

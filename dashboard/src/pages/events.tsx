@@ -149,19 +149,25 @@ export function EventsPage() {
                 ) : (
                   data.events.map((event) => (
                     <tr key={event.seq} data-event={event.seq}>
-                      <td class="nowrap">{when(event.time)}</td>
-                      <td>
+                      <td data-label="Time" class="nowrap">
+                        {when(event.time)}
+                      </td>
+                      <td data-label="Outcome">
                         <Badge tone={event.outcome}>{event.outcome}</Badge>
                       </td>
-                      <td>{event.route}</td>
-                      <td title={event.consumerId}>{nameOf(event.consumerId)}</td>
-                      <td class="mono">{event.clientIp}</td>
-                      <td>
+                      <td data-label="Route">{event.route}</td>
+                      <td data-label="Consumer" title={event.consumerId}>
+                        {nameOf(event.consumerId)}
+                      </td>
+                      <td data-label="Client IP" class="mono">
+                        {event.clientIp}
+                      </td>
+                      <td data-label="Policy / rule">
                         {event.policy}
                         {event.rule === undefined ? '' : ` · ${event.rule}`}
                         {event.code === undefined ? null : <div class="sub mono">{event.code}</div>}
                       </td>
-                      <td class="mono">
+                      <td data-label="Where" class="mono">
                         {event.method === undefined ? null : (
                           <div>
                             {event.method} {event.path}
@@ -169,8 +175,10 @@ export function EventsPage() {
                         )}
                         <div class="sub">{event.location ?? '–'}</div>
                       </td>
-                      <td class="mono evidence">{event.evidence ?? event.reason ?? '–'}</td>
-                      <td class="mono small">
+                      <td data-label="Evidence" class="mono evidence">
+                        {event.evidence ?? event.reason ?? '–'}
+                      </td>
+                      <td data-label="Request id" class="mono small">
                         {event.requestId}
                         {event.traceId === undefined ? null : <div class="sub">trace {event.traceId}</div>}
                       </td>
