@@ -221,6 +221,10 @@ describe('the admin API behind the dashboard', () => {
       ],
     });
     try {
+      // Without any token configured (loopback only), the dashboard's empty sign-in opens a session.
+      const open = await fetch(`${server.url}/session`, { method: 'POST', body: '{}' });
+      assert.equal(open.status, 201);
+      assert.equal(((await open.json()) as { scope: string }).scope, 'write');
       const mounted = server.routes.map((route) => `${route.method} ${templated(route.path)}`);
       assert.deepEqual(
         mounted.filter((route) => !documented.has(route)),

@@ -29,7 +29,8 @@ export function LineChart(props: {
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 200),
       height: 220,
-      scales: { x: { time: true } },
+      // Counts and latencies start at zero, so a flat line is not magnified into a cliff.
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{ stroke: '#333' }, { stroke: '#333', label: props.unit, size: 60 }],
       legend: { show: true },
       series: [
@@ -39,7 +40,7 @@ export function LineChart(props: {
           stroke: each.color,
           width: 2,
           ...(each.dash === undefined ? {} : { dash: [...each.dash] }),
-          ...(each.points === true ? { points: { show: true, size: 6 } } : {}),
+          ...(each.points === true ? { points: { show: true, size: 7, fill: each.color } } : {}),
           spanGaps: false,
         })),
       ],

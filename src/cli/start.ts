@@ -133,6 +133,7 @@ function printBanner(
     '',
     `  Rampart is listening on ${url}  (config: ${file ?? 'embedded defaults'})`,
     adminUrl === undefined ? '' : `  Admin: ${adminUrl}/healthz  ${adminUrl}/readyz  ${adminUrl}/metrics`,
+    adminUrl === undefined ? '' : `  Dashboard: ${adminUrl}/dashboard/`,
   ];
   if (demo) {
     lines.push(
