@@ -256,6 +256,15 @@ export const TARGETS: readonly Target[] = [
     policies: INGRESS_POLICIES,
   }),
   gatewayTarget({
+    name: 'gateway-inventory',
+    description: 'as gateway, plus traffic learning (inventory: {}, its store in the work dir)',
+    byDefault: false,
+    policies: INGRESS_POLICIES,
+    setup: async (ctx) => ({
+      config: { store: { sqlite: join(ctx.workDir, 'inventory.db') }, inventory: {} },
+    }),
+  }),
+  gatewayTarget({
     name: 'gateway-no-policies',
     description: 'Rampart with no policies, access log on: the pipeline and proxy alone',
     byDefault: false,

@@ -28,12 +28,25 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** The demo config with admin tokens and threat detection on every route. */
 function configText(demoUrl: string): string {
-  return demoConfigText(demoUrl, { http: 0, admin: 0 })
-    .replace(
-      'admin:\n  host: 127.0.0.1\n',
-      'admin:\n  host: 127.0.0.1\n  token: env:ADMIN_TOKEN\n  readToken: env:READ_TOKEN\n',
-    )
-    .replace('    security-headers: {}\n', '    detect: {}\n    security-headers: {}\n');
+  return (
+    demoConfigText(demoUrl, { http: 0, admin: 0 })
+      .replace(
+        'admin:\n  host: 127.0.0.1\n',
+        'admin:\n  host: 127.0.0.1\n  token: env:ADMIN_TOKEN\n  readToken: env:READ_TOKEN\n',
+      )
+      .replace('    security-headers: {}\n', '    detect: {}\n    security-headers: {}\n')
+      // The deprecated /v1/users/{id} of the demo's contract and its undocumented /openapi.json, routed,
+      // so the inventory can call them a zombie and a shadow.
+      .replace('paths: [/health, /login, /debug/**]', 'paths: [/health, /login, /debug/**, /openapi.json]')
+      .replace(
+        '        - { name: orders,',
+        '        - { name: legacy-users, paths: [/v1/users/*], methods: [GET], anyOf: [user, admin] }\n        - { name: orders,',
+      )
+      .replace(
+        'routes:\n',
+        'inventory: { flushInterval: 50ms }\nroutes:\n  - name: legacy\n    match: { path: /v1/users/:id, methods: [GET] }\n    upstream: demo\n  - name: contract\n    match: { path: /openapi.json, methods: [GET] }\n    upstream: demo\n',
+      )
+  );
 }
 
 describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
@@ -113,6 +126,9 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     const bob = { headers: { 'x-api-key': BOB } };
     for (let i = 0; i < 6; i++) assert.equal(await send('/users/2', bob), 200);
     assert.equal(await send('/users', { headers: { 'x-api-key': ALICE } }), 200);
+    assert.equal(await send('/v1/users/2', bob), 200);
+    assert.equal(await send('/debug/crash'), 500);
+    assert.equal(await send('/openapi.json'), 200);
     assert.equal(await send('/users/2'), 401);
     assert.equal(await send('/users/3', bob), 403);
     assert.equal(await send(`/users/2?q=${encodeURIComponent("' OR '1'='1' --")}`, bob), 403);
@@ -179,7 +195,13 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
       .filter({ hasText: String(total) })
       .waitFor();
     assert.equal(await stat('block-rate').textContent(), `${((blocked / total) * 100).toFixed(1)}%`);
-    assert.equal(await stat('error-rate').textContent(), '0.0%');
+    const errors = statuses.filter((status) => status >= 500).length;
+    assert.equal(await stat('error-rate').textContent(), `${((errors / total) * 100).toFixed(1)}%`);
+    assert.equal(
+      await page.locator('tr[data-route="debug"] td').nth(1).textContent(),
+      '100.0%',
+      'the crash is a server error',
+    );
     assert.match((await stat('p50').textContent()) ?? '', /\d+(\.\d+)? m?s/);
     const user = page.locator('tr[data-route="user"]');
     const userCalls = 6 + 3; // bob's six, the anonymous call, carol's profile, the injection
@@ -228,6 +250,25 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await rows.first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, '2-events-phone-cards.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('Inventory shows the learned endpoints with their badges and the comparison with the contract', async () => {
+    await open(page, 'inventory', 'Inventory');
+    const contract = page.locator('tr[data-endpoint="GET /openapi.json"]');
+    await contract.filter({ hasText: 'shadow' }).waitFor();
+    // The crash was answered by the gateway (error-sanitize), which proves no endpoint: undocumented only.
+    const crash = page.locator('tr[data-endpoint="GET /debug/crash"]');
+    assert.match((await crash.textContent()) ?? '', /undocumented/);
+    const legacy = page.locator('tr[data-endpoint="GET /v1/users/{id}"]');
+    assert.match((await legacy.textContent()) ?? '', /zombie \(deprecated\)/);
+    assert.doesNotMatch(
+      (await page.locator('tr[data-endpoint="GET /users/{id}"]').textContent()) ?? '',
+      /shadow|zombie/,
+    );
+    await page.locator('[data-stat="shadow"] dd').filter({ hasText: /^1$/ }).waitFor();
+    assert.match((await page.locator('[data-list="unused"]').textContent()) ?? '', /DELETE \/users\/\{id\}/);
+    await axe(page, 'inventory');
+    await shoot(page, '3-inventory');
   });
 
   test('a key issued in the UI authenticates a request; rotation keeps the old one for its grace', async () => {

@@ -8,12 +8,14 @@ import { Login } from './login.tsx';
 import { ConfigPage } from './pages/config.tsx';
 import { ConsumersPage } from './pages/consumers.tsx';
 import { EventsPage } from './pages/events.tsx';
+import { InventoryPage } from './pages/inventory.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { PosturePage } from './pages/posture.tsx';
 
 const PAGES = [
   { id: 'overview', title: 'Overview' },
   { id: 'events', title: 'Security events' },
+  { id: 'inventory', title: 'Inventory' },
   { id: 'consumers', title: 'Consumers & keys' },
   { id: 'posture', title: 'Posture' },
   { id: 'config', title: 'Config' },
@@ -29,6 +31,8 @@ function Page(props: { id: PageId; session: Session }) {
   switch (props.id) {
     case 'events':
       return <EventsPage />;
+    case 'inventory':
+      return <InventoryPage />;
     case 'consumers':
       return <ConsumersPage canWrite={props.session.scope === 'write'} />;
     case 'posture':

@@ -7,6 +7,8 @@ import { ApiError, api } from './api.ts';
 export interface Loaded<T> {
   readonly data: T | undefined;
   readonly error: string | undefined;
+  /** The HTTP status of the last failure, when the API answered. */
+  readonly status: number | undefined;
   reload(): void;
 }
 
@@ -14,6 +16,7 @@ export interface Loaded<T> {
 export function useApi<T>(path: string, everyMs?: number): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<number | undefined>(undefined);
   const generation = useRef(0);
   const reload = useCallback(() => {
     const mine = ++generation.current;
@@ -22,10 +25,12 @@ export function useApi<T>(path: string, everyMs?: number): Loaded<T> {
         if (mine !== generation.current) return;
         setData(value);
         setError(undefined);
+        setStatus(undefined);
       },
       (failure: unknown) => {
         if (mine !== generation.current) return;
         setError(failure instanceof ApiError ? failure.message : String(failure));
+        setStatus(failure instanceof ApiError ? failure.status : undefined);
       },
     );
   }, [path]);
@@ -37,7 +42,7 @@ export function useApi<T>(path: string, everyMs?: number): Loaded<T> {
     }, everyMs);
     return () => clearInterval(timer);
   }, [reload, everyMs]);
-  return { data, error, reload };
+  return { data, error, status, reload };
 }
 
 /** A table inside a labelled region that scrolls sideways on narrow screens (and by keyboard). */

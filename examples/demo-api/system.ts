@@ -1,12 +1,19 @@
-// The demo API's service endpoints: health, login, and a debug route that crashes on purpose.
+// The demo API's service endpoints: health, login, its contract, and a debug route that crashes on purpose.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { asObject, HttpError, type Router } from './http.ts';
 import { checkPassword, findUserByEmail, type Store } from './store.ts';
 
 const TOKEN_TTL_SECONDS = 3600;
 
-/** Registers `/health`, `/login` and the undocumented `/debug/crash`. */
+/** The contract, served as JSON where API tooling (and `rampart discover`) looks for it. */
+const CONTRACT = new URL('./openapi.yaml', import.meta.url);
+
+/** Registers `/health`, `/login`, `/openapi.json` and the undocumented `/debug/crash`. */
 export function registerSystemRoutes(router: Router, store: Store): void {
+  router.add('GET', '/openapi.json', () => ({ status: 200, body: parse(readFileSync(CONTRACT, 'utf8')) }));
+
   router.add('GET', '/health', () => ({
     status: 200,
     body: { status: 'ok', uptimeSeconds: Math.floor((Date.now() - store.startedAt) / 1000) },

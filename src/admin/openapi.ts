@@ -399,6 +399,61 @@ export const ADMIN_OPENAPI = {
         ok: json('revocation', object({ kind: str, value: str, issuedBefore: str, expiresAt: str })),
       }),
     },
+    '/inventory': {
+      get: operation({
+        summary:
+          'Endpoints learned from traffic, with the inventory figures (when `inventory:` is configured)',
+        scope: 'read',
+        tag: 'inventory',
+        ok: json('endpoints and stats', object({ endpoints: { type: 'array' }, stats: anything })),
+      }),
+    },
+    '/inventory/endpoint': {
+      get: operation({
+        summary: "One endpoint's facts",
+        scope: 'read',
+        tag: 'inventory',
+        parameters: [
+          queryParam('method', 'HTTP method'),
+          queryParam('path', 'path template, e.g. /users/{id}'),
+        ],
+        ok: json('facts', anything),
+      }),
+    },
+    '/inventory/diff': {
+      get: operation({
+        summary:
+          'The inventory against the contracts: shadow, zombie, unused, drift, unauthenticated, sensitive',
+        scope: 'read',
+        tag: 'inventory',
+        ok: json('comparison', anything),
+      }),
+    },
+    '/inventory/export': {
+      get: operation({
+        summary: 'The inventory as OpenAPI 3.1',
+        scope: 'read',
+        tag: 'inventory',
+        ok: json('OpenAPI', anything),
+      }),
+    },
+    '/inventory/risk': {
+      get: operation({
+        summary: 'The risk register of the running config (nothing recorded)',
+        scope: 'read',
+        tag: 'inventory',
+        ok: json('register', { type: 'array' }),
+      }),
+    },
+    '/inventory/learn': {
+      post: operation({
+        summary: 'Learns the exchanges of a HAR document (at most 1 MiB)',
+        scope: 'write',
+        tag: 'inventory',
+        requestBody: body(anything),
+        ok: json('learned', object({ learned: num })),
+      }),
+    },
     '/quotas/{consumer}': {
       get: operation({
         summary: "A consumer's quota usage on every route with a quota",

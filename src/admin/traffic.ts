@@ -19,7 +19,7 @@ interface Counts {
   requests: number;
   /** Answers 5xx (the gateway's or the upstream's). */
   errors: number;
-  /** Answers a policy gave (a deny: 401, 403, 429, …). */
+  /** Refusals a policy gave (a 4xx deny: 401, 403, 413, 429, …). */
   blocked: number;
   /** Requests per latency bucket; the last slot is above the largest bucket. */
   readonly latency: number[];
@@ -140,8 +140,13 @@ export function createTrafficSeries(clock: Clock = { now: () => Date.now() }): T
       }
       counts.requests++;
       if (request.status >= 500) counts.errors++;
-      // The pipeline's own refusal: a policy and its code (a CORS preflight's 204 is not one).
-      if (request.code !== undefined && request.policy !== undefined && request.status >= 400)
+      // A policy's refusal: its code on a 4xx (not a CORS preflight's 204, not error-sanitize's 5xx).
+      if (
+        request.code !== undefined &&
+        request.policy !== undefined &&
+        request.status >= 400 &&
+        request.status < 500
+      )
         counts.blocked++;
       let bucket = 0;
       while (bucket < BUCKETS_MS.length && request.durationMs > BUCKETS_MS[bucket]!) bucket++;

@@ -3,9 +3,12 @@ import { runAudit } from './audit.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
+import { runDiscover } from './discover.ts';
 import { runInit } from './init.ts';
+import { runInventory } from './inventory.ts';
 import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
+import { runRisk } from './risk.ts';
 import { runScanCommand } from './scan.ts';
 import { runStart } from './start.ts';
 import { runTokens } from './tokens.ts';
@@ -33,6 +36,11 @@ Commands:
   consumers add|list|disable|enable|roles|password   manage consumers (-c FILE or --db PATH)
   keys create|list|rotate|revoke     manage API keys and signing keys; a new secret is printed once
   tokens revoke|list                 revoke JWTs by jti or subject
+  inventory list|show|diff|export|learn
+                                     endpoints learned from traffic, HAR files or access logs;
+                                     shadow, zombie and unauthenticated endpoints against the spec
+  risk [-c rampart.yaml] [--all]     risk register: APIs overdue for review or whose risk rose
+  discover --target URL...           probe hosts for API specs, GraphQL, version, framework and debug paths
   help                               this text
   --version, -v                      the version of rampart
 
@@ -64,6 +72,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runTokens(rest, io);
     case 'detect':
       return runDetect(rest, io);
+    case 'inventory':
+      return runInventory(rest, io);
+    case 'discover':
+      return runDiscover(rest, io);
+    case 'risk':
+      return runRisk(rest, io);
     case 'scan':
       return runScanCommand(rest, io);
     case 'verify':

@@ -3,6 +3,7 @@
 // schema validates its block with exact paths (`routes[2].policies.methods.allow[0]`).
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { forwardAuthConfig } from '../forward-auth/config.ts';
+import { InventorySettings } from '../inventory/config.ts';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
 import { DURATION_PATTERN } from '../lib/durations.ts';
 import { SecretRef } from '../lib/secrets.ts';
@@ -688,6 +689,7 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
       observability: Type.Optional(ObservabilitySettings),
       state: Type.Optional(StateSettings),
       store: Type.Optional(StoreSettings),
+      inventory: Type.Optional(InventorySettings),
       upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
         additionalProperties: false,
       }),

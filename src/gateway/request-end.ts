@@ -44,6 +44,7 @@ export function endRequest(x: GatewayRequest): void {
     annotations: x.annotations,
     traceId: x.trace?.traceId,
   });
+  x.runtime.observer.exchangeFinished?.(x);
   x.version.inFlight--;
   x.runtime.release(x.version);
 }

@@ -17,6 +17,8 @@ import type { RampartConfig } from '../config/schema.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
+import { inventoryAdminRoutes, inventorySpecs, startInventory } from '../inventory/instance.ts';
+import type { InventoryService } from '../inventory/service.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
 import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
@@ -76,6 +78,8 @@ export interface Rampart {
   readonly config: RampartConfig;
   readonly state: StateStore;
   readonly store: IdentityStore | undefined;
+  /** Traffic learning, when the config has an enabled `inventory:` section. */
+  readonly inventory: InventoryService | undefined;
   /**
    * Reloads: from the config file when no input is given, else from the given input. A bad config is
    * refused (ConfigRefusedError) and the running one keeps serving.
@@ -160,7 +164,12 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     consumerLabels: config.observability?.metrics?.consumerLabels ?? 100,
   });
   const events = createSecurityEvents({ logger, metrics });
-  const accessLog = logConfig.accessLog ? createAccessLogger(accessLogger, { redactor }) : undefined;
+  const accessLog = logConfig.accessLog
+    ? createAccessLogger(accessLogger, {
+        redactor,
+        direct: { destination, enabled: accessLogger.isLevelEnabled('info'), ...style },
+      })
+    : undefined;
   // Sinks (observability.sinks) take security events from the channel and, when one asks, every request.
   const sinkConfigs = config.observability?.sinks ?? [];
   const sinks =
@@ -193,9 +202,10 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         })
       : undefined;
   const waiters = createRequestWaiters();
+  const inventory = await startInventory(config, baseDir, { events, logger, clock: options.clock });
   const dashboard = createDashboardState();
   events.on(dashboard.recordEvent);
-  const observer = waiters.observe(
+  const observed = waiters.observe(
     dashboard.observe(
       createGatewayObserver({
         logger,
@@ -206,6 +216,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       }),
     ),
   );
+  const observer = inventory === undefined ? observed : inventory.observe(observed);
   const state =
     options.state ??
     (await createStateFromConfig(config.state, {
@@ -242,6 +253,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     tracer,
     ...(store === undefined ? {} : { store }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+  }).catch(async (error: unknown) => {
+    await inventory?.close();
+    throw error;
   });
   metrics.configReload('success', String(gateway.versionId));
   dashboard.recordReload('success', `${gateway.versionId} (start)`);
@@ -249,6 +263,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
     ...(store === undefined ? [] : consumerRoutes({ store, state })),
+    ...(inventory === undefined
+      ? []
+      : inventoryAdminRoutes(inventory, () => running, baseDir, definitions, options.clock)),
     ...dashboardRoutes({
       state: dashboard,
       definitions,
@@ -268,6 +285,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         routes: adminRoutes,
       }).catch(async (error: unknown) => {
         await gateway.close();
+        await inventory?.close();
         throw error;
       })
     : undefined;
@@ -297,6 +315,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     }
     running = next.config;
     runningBaseDir = baseDirOf(source);
+    if (inventory !== undefined) inventory.specs = inventorySpecs(next.config, baseDirOf(source), logger);
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
   };
@@ -323,6 +342,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     },
     state,
     store,
+    inventory,
     reload: (input) => reload(input, 'api'),
     metricsText: () => metrics.render(),
     requestFinished: (requestId) => waiters.wait(requestId),
@@ -333,6 +353,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         specWatchers.close();
         await gateway.close();
         await admin?.close();
+        await inventory?.close();
         waiters.close();
         await sinks?.close();
         await tracer?.close();

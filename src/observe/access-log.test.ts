@@ -76,6 +76,37 @@ describe('access log', () => {
     assert.equal(line.headers, undefined);
   });
 
+  it('writes the same line directly as through pino, in every level and time style', () => {
+    for (const levels of ['number', 'label'] as const) {
+      for (const time of ['epoch', 'iso'] as const) {
+        const viaPino = capture();
+        const direct = capture();
+        const full = {
+          ...record,
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          userAgent: 'ua "quoted" \u2028',
+        };
+        createAccessLogger(createLogger({ level: 'info', destination: viaPino.stream, levels, time })).log(
+          full,
+        );
+        createAccessLogger(createLogger({ level: 'info', levels, time }), {
+          direct: { destination: direct.stream, enabled: true, levels, time },
+        }).log(full);
+        const a = JSON.parse(viaPino.text()) as Record<string, unknown>;
+        const b = JSON.parse(direct.text()) as Record<string, unknown>;
+        assert.deepEqual(Object.keys(b), Object.keys(a));
+        assert.equal(typeof b.time, typeof a.time);
+        assert.deepEqual({ ...b, time: 0 }, { ...a, time: 0 });
+        assert.ok(direct.text().endsWith('}\n'));
+      }
+    }
+    const silent = capture();
+    createAccessLogger(createLogger({ level: 'warn' }), {
+      direct: { destination: silent.stream, enabled: false },
+    }).log(record);
+    assert.equal(silent.text(), '');
+  });
+
   it('redacts configured extra names in query and headers', () => {
     const line = accessLogLine(
       { ...record, url: '/x?ticket=tk1&q=ok', headers: { 'x-ticket': 'tk2' } },

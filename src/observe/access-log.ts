@@ -56,6 +56,20 @@ export interface AccessLogOptions {
   readonly redactor?: Redactor;
   /** Log the request headers, redacted (debugging aid; off by default). */
   readonly logHeaders?: boolean;
+  /**
+   * Write each line straight to this destination in the logger's JSON shape (level, time, pid, the
+   * members, msg), instead of through pino's generic serializer: one native JSON.stringify per line.
+   */
+  readonly direct?: DirectLineTarget;
+}
+
+/** Where and how `createAccessLogger` writes lines itself. */
+export interface DirectLineTarget {
+  readonly destination: { write(line: string): unknown };
+  /** Whether the logger's level lets `info` lines through. */
+  readonly enabled: boolean;
+  readonly levels?: 'number' | 'label' | undefined;
+  readonly time?: 'epoch' | 'iso' | undefined;
 }
 
 // Bounds on what one line may hold; the request-limits policy bounds the request itself, this
@@ -125,6 +139,22 @@ export function createAccessLogger(logger: Logger, options: AccessLogOptions = {
   const redactor = options.redactor ?? createRedactor(options.extraRedact);
   const lineOptions: AccessLogOptions =
     options.logHeaders === undefined ? { redactor } : { redactor, logHeaders: options.logHeaders };
+  const direct = options.direct;
+  if (direct !== undefined) {
+    // The same line pino writes: `{"level":…,"time":…,"pid":…,<members>,"msg":"access"}`.
+    const level = direct.levels === 'label' ? '"info"' : '30';
+    const head = `{"level":${level},"time":`;
+    const tail = `,"pid":${process.pid},`;
+    const iso = direct.time === 'iso';
+    return {
+      log(record) {
+        if (!direct.enabled) return;
+        const time = iso ? `"${new Date().toISOString()}"` : String(Date.now());
+        const members = JSON.stringify(accessLogLine(record, lineOptions));
+        direct.destination.write(`${head}${time}${tail}${members.slice(1, -1)},"msg":"access"}\n`);
+      },
+    };
+  }
   return {
     log(record) {
       logger.info(accessLogLine(record, lineOptions), 'access');

@@ -52,6 +52,35 @@ export interface FinishedRequest {
   readonly traceId?: string | undefined;
 }
 
+/**
+ * A finished request as traffic learning (the inventory) reads it: the request object itself, read at
+ * once by the outlet (a few fields copied onto its queue), never kept or changed.
+ */
+export interface FinishedExchange {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly clientIp: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request body, when a policy of the route buffered it. */
+  readonly body: Buffer | undefined;
+  readonly identity: { readonly consumerId: string; readonly method: string } | undefined;
+  readonly route: { readonly name: string };
+  /** Set when the gateway answered itself (a deny, a refusal, an upstream error): the API did not. */
+  readonly code: string | undefined;
+  /** The answer as the response phase left it, when the route has response policies. */
+  readonly response:
+    | {
+        readonly status: number;
+        readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
+        readonly body: Buffer | undefined;
+      }
+    | undefined;
+}
+
 /** A security event with the request it happened in. */
 export interface RequestSecurityEvent extends SecurityEvent, RequestFacts {
   readonly outcome: 'denied' | 'would-deny' | 'flagged';
@@ -74,4 +103,6 @@ export interface GatewayObserver {
   upstreamChanged?(change: UpstreamChange): void;
   /** An upstream's response head arrived `seconds` after the request was sent (optional outlet). */
   upstreamResponded?(upstream: string, seconds: number): void;
+  /** A request ended (after `requestFinished`): traffic learning's outlet, present when it is on. */
+  exchangeFinished?(exchange: FinishedExchange): void;
 }
