@@ -31,7 +31,7 @@ export function ConfigPage() {
       </dl>
       <h2 id="reloads-title">Loads and reloads</h2>
       <TableRegion label="Loads and reloads, newest first">
-        <table aria-labelledby="reloads-title">
+        <table aria-labelledby="reloads-title" class="cards">
           <thead>
             <tr>
               <th scope="col">Time</th>
@@ -42,13 +42,17 @@ export function ConfigPage() {
           <tbody>
             {data.reloads.map((reload, index) => (
               <tr key={`${reload.time}-${index}`} data-reload={reload.result}>
-                <td class="nowrap">{when(reload.time)}</td>
-                <td>
+                <td class="nowrap" data-label="Time">
+                  {when(reload.time)}
+                </td>
+                <td data-label="Result">
                   <Badge tone={reload.result === 'success' ? 'active' : 'revoked'}>
                     {reload.result === 'success' ? 'loaded' : 'refused'}
                   </Badge>
                 </td>
-                <td class="pre">{reload.detail}</td>
+                <td class="pre" data-label="Detail">
+                  {reload.detail}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -56,7 +60,7 @@ export function ConfigPage() {
       </TableRegion>
       <h2 id="routes-title">Routes</h2>
       <TableRegion label="Routes">
-        <table aria-labelledby="routes-title">
+        <table aria-labelledby="routes-title" class="cards">
           <thead>
             <tr>
               <th scope="col">Route</th>
@@ -69,11 +73,13 @@ export function ConfigPage() {
             {data.routes.map((route) => (
               <tr key={route.name}>
                 <th scope="row">{route.name}</th>
-                <td class="mono">
+                <td class="mono" data-label="Match">
                   {(route.methods ?? ['*']).join(',')} {route.path}
                 </td>
-                <td>{route.upstream}</td>
-                <td class="small">{route.policies.join(', ')}</td>
+                <td data-label="Upstream">{route.upstream}</td>
+                <td class="small" data-label="Policies">
+                  {route.policies.join(', ')}
+                </td>
               </tr>
             ))}
           </tbody>

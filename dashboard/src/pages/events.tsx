@@ -126,7 +126,7 @@ export function EventsPage() {
             {count(data.kept)} of {count(data.seen)} since start are kept.
           </p>
           <TableRegion label="Security events">
-            <table class="events">
+            <table class="events cards">
               <caption class="visually-hidden">Security events, newest first</caption>
               <thead>
                 <tr>

@@ -82,7 +82,7 @@ export function InventoryPage() {
       </dl>
       <h2 id="endpoints-title">Endpoints</h2>
       <TableRegion label="Endpoints learned from traffic">
-        <table aria-labelledby="endpoints-title">
+        <table aria-labelledby="endpoints-title" class="cards">
           <thead>
             <tr>
               <th scope="col">Endpoint</th>
@@ -114,7 +114,7 @@ export function InventoryPage() {
                     <th scope="row" class="mono">
                       {key}
                     </th>
-                    <td class="badges">
+                    <td data-label="Badges" class="badges">
                       {shadow.has(key) ? <Badge tone="high">shadow</Badge> : null}
                       {!shadow.has(key) && !endpoint.documented ? (
                         <Badge tone="low">undocumented</Badge>
@@ -128,8 +128,10 @@ export function InventoryPage() {
                         <Badge tone="low">sensitive in: {endpoint.sensitive.request.join(', ')}</Badge>
                       )}
                     </td>
-                    <td class="num">{count(endpoint.count)}</td>
-                    <td class="small">
+                    <td data-label="Calls" class="num">
+                      {count(endpoint.count)}
+                    </td>
+                    <td data-label="Statuses" class="small">
                       {Object.entries(endpoint.statuses)
                         .map(([status, n]) => `${status}×${n}`)
                         .join(' ')}
@@ -142,9 +144,15 @@ export function InventoryPage() {
                         </div>
                       )}
                     </td>
-                    <td class="num">{endpoint.consumers}</td>
-                    <td class="num">{millis(endpoint.latencyMs.p50)}</td>
-                    <td class="nowrap">{when(endpoint.lastSeen)}</td>
+                    <td data-label="Consumers" class="num">
+                      {endpoint.consumers}
+                    </td>
+                    <td data-label="p50" class="num">
+                      {millis(endpoint.latencyMs.p50)}
+                    </td>
+                    <td data-label="Last seen" class="nowrap">
+                      {when(endpoint.lastSeen)}
+                    </td>
                   </tr>
                 );
               })

@@ -52,7 +52,7 @@ function Findings(props: { findings: Finding[]; label: string }) {
   if (props.findings.length === 0) return <p>No findings.</p>;
   return (
     <TableRegion label={props.label}>
-      <table>
+      <table class="cards">
         <thead>
           <tr>
             <th scope="col">Severity</th>
@@ -64,12 +64,16 @@ function Findings(props: { findings: Finding[]; label: string }) {
         <tbody>
           {props.findings.map((finding, index) => (
             <tr key={`${finding.rule}-${index}`}>
-              <td>
+              <td data-label="Severity">
                 <Badge tone={finding.severity}>{finding.severity}</Badge>
               </td>
-              <td>{finding.route ?? (finding.line === undefined ? '–' : `line ${finding.line}`)}</td>
-              <td class="mono">{finding.rule}</td>
-              <td>{finding.message}</td>
+              <td data-label="Where">
+                {finding.route ?? (finding.line === undefined ? '–' : `line ${finding.line}`)}
+              </td>
+              <td class="mono" data-label="Rule">
+                {finding.rule}
+              </td>
+              <td data-label="What">{finding.message}</td>
             </tr>
           ))}
         </tbody>
@@ -88,7 +92,7 @@ export function PosturePage() {
       </p>
       <h2 id="routes-title">Routes</h2>
       <TableRegion label="Protections per route">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">Route</th>
@@ -111,11 +115,13 @@ export function PosturePage() {
                   {route.public === undefined ? null : <div class="sub">public: {route.public}</div>}
                 </th>
                 {STAGES.map((stage) => (
-                  <td key={stage} class="small">
+                  <td key={stage} class="small" data-label={stage}>
                     {(route.enforced[stage] ?? []).join(', ') || '–'}
                   </td>
                 ))}
-                <td class="small">{route.monitored.join(', ') || '–'}</td>
+                <td class="small" data-label="monitor only">
+                  {route.monitored.join(', ') || '–'}
+                </td>
               </tr>
             ))}
           </tbody>
