@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { buildDashboard } from '../dashboard/build.ts';
+import { alertAdminRoutes } from '../src/admin/alerts.ts';
 import { consumerRoutes } from '../src/admin/consumers.ts';
 import { dashboardRoutes } from '../src/admin/dashboard-routes.ts';
 import { createDashboardState } from '../src/admin/dashboard-state.ts';
@@ -224,6 +225,7 @@ describe('the admin API behind the dashboard', () => {
       routes: [
         ...policyAdminRoutes(POLICY_DEFINITIONS, () => []),
         ...consumerRoutes({ store }),
+        ...alertAdminRoutes(() => []),
         ...inventoryAdminRoutes(inventory, () => loaded.config, '.', POLICY_DEFINITIONS),
         ...dashboardRoutes({
           state: createDashboardState(),

@@ -81,6 +81,12 @@ describe('OCSF mapping', () => {
     assert.equal(attempt.class_uid, 3002);
     assert.equal(attempt.status_id, 2);
     assert.equal(attempt.auth_protocol, 'api-key');
+    const named = securityEventToOcsf(
+      event({ policy: 'basic', code: 'RAMPART_AUTHN_UNAUTHORIZED', credential: 'user:alice' }, ['rule']),
+      options,
+    );
+    assert.deepEqual(ocsfErrors(named), []);
+    assert.deepEqual(named.user, { name: 'user:alice' });
   });
 
   it('maps any other refusal to a valid API Activity (6003) with the actor and operation', () => {

@@ -127,7 +127,11 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         throw new BadRequest(400, 'name: 1-64 letters, digits, _ . @ -');
       }
       const consumer = await store.createConsumer({ name: body.name, roles: roles(body.roles) ?? [] });
-      return { status: 201, json: viewConsumer(consumer) };
+      return {
+        status: 201,
+        json: viewConsumer(consumer),
+        audit: { consumer: consumer.name, consumerId: consumer.id, roles: consumer.roles },
+      };
     }),
     route('GET', '/consumers/:id', async (request) => ({
       status: 200,
@@ -143,7 +147,11 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         await store.setConsumerEnabled(consumer.id, body.enabled);
         if (!body.enabled) await announce({ kind: 'consumer', id: consumer.id });
       }
-      return { status: 200, json: viewConsumer((await store.findConsumer(consumer.id)) ?? consumer) };
+      return {
+        status: 200,
+        json: viewConsumer((await store.findConsumer(consumer.id)) ?? consumer),
+        audit: { consumer: consumer.name, roles: newRoles, enabled: body.enabled as boolean | undefined },
+      };
     }),
     route('GET', '/consumers/:id/keys', async (request) => {
       const consumer = await consumerOf(request);
@@ -158,7 +166,11 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         now: at,
         ttlMs: optionalDuration(body.expires, 'expires'),
       });
-      return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
+      return {
+        status: 201,
+        json: { key: issued.key, ...viewApiKey(issued.record, at) },
+        audit: { consumer: consumer.name, keyId: issued.record.id, expiresAt: issued.record.expiresAt },
+      };
     }),
     route('GET', '/keys', async () => {
       const at = now();
@@ -172,7 +184,11 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         graceMs: optionalDuration(body.grace, 'grace') ?? 24 * 3_600_000,
         ttlMs: optionalDuration(body.expires, 'expires'),
       });
-      return { status: 201, json: { key: issued.key, ...viewApiKey(issued.record, at) } };
+      return {
+        status: 201,
+        json: { key: issued.key, ...viewApiKey(issued.record, at) },
+        audit: { replaced: request.params.id, keyId: issued.record.id },
+      };
     }),
     route('GET', '/consumers/:id/signing-keys', async (request) => {
       const consumer = await consumerOf(request);
@@ -203,14 +219,18 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
         throw error;
       }
       const secret = issued.secret === undefined ? {} : { secret: issued.secret };
-      return { status: 201, json: { ...viewSigningKey(issued.record), ...secret } };
+      return {
+        status: 201,
+        json: { ...viewSigningKey(issued.record), ...secret },
+        audit: { consumer: consumer.name, keyId: issued.record.id, algorithm: issued.record.algorithm },
+      };
     }),
     route('POST', '/signing-keys/:id/revoke', async (request) => {
       jsonBody(request);
       const id = request.params.id ?? '';
       await revokeSigningKey(store, id, now());
       await announce({ kind: 'signing-key', id });
-      return { status: 200, json: { keyid: id, revoked: true } };
+      return { status: 200, json: { keyid: id, revoked: true }, audit: { keyId: id } };
     }),
     route('POST', '/tokens/revoke', async (request) => {
       const body = jsonBody(request);
@@ -230,6 +250,8 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
           issuedBefore: new Date(revocation.issuedBefore).toISOString(),
           expiresAt: new Date(revocation.expiresAt).toISOString(),
         },
+        // A jti names one token, not a secret; the subject is who lost their tokens.
+        audit: { kind: revocation.kind, value: revocation.value, issuedBefore: revocation.issuedBefore },
       };
     }),
     route('POST', '/keys/:id/revoke', async (request) => {
@@ -237,7 +259,7 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
       const id = request.params.id ?? '';
       await revokeApiKey(store, id, now());
       await announce({ kind: 'key', id });
-      return { status: 200, json: { id, revoked: true } };
+      return { status: 200, json: { id, revoked: true }, audit: { keyId: id } };
     }),
   ];
 }

@@ -454,6 +454,14 @@ export const ADMIN_OPENAPI = {
         ok: json('learned', object({ learned: num })),
       }),
     },
+    '/alerts': {
+      get: operation({
+        summary: 'The alerts firing now',
+        scope: 'read',
+        tag: 'observe',
+        ok: json('firing alerts', { type: 'array' }),
+      }),
+    },
     '/quotas/{consumer}': {
       get: operation({
         summary: "A consumer's quota usage on every route with a quota",

@@ -14,12 +14,22 @@ export interface AdminRequest {
   readonly body: Buffer | undefined;
 }
 
+/** What a write handler says it changed, for the audit trail: names and ids, never a key or secret. */
+export type AdminAuditDetails = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>;
+
 /**
  * A handler's answer: a JSON value (`json`), a raw body with its content type, or a problem (`code`,
  * rendered as RFC 9457 problem+json with the request id and the code's status).
  */
 export type AdminReply =
-  | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly status: number;
+      readonly json: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly audit?: AdminAuditDetails;
+    }
   | {
       readonly problem: ErrorCode;
       readonly detail?: string;

@@ -9,11 +9,22 @@ import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gatew
 import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { ADMIN_OPENAPI } from './openapi.ts';
-import { type AdminRoute, matchAdminRoute } from './routes.ts';
+import { type AdminAuditDetails, type AdminRoute, matchAdminRoute } from './routes.ts';
 import { type AdminSessions, createAdminSessions, type SessionScope } from './sessions.ts';
 import { DASHBOARD_PREFIX, DEFAULT_DASHBOARD_DIR, loadStaticFiles, staticFileFor } from './static.ts';
 
 export type { AdminReply, AdminRequest, AdminRoute } from './routes.ts';
+
+/** An admin call that changes something (or tried to), for the audit trail. */
+export interface AdminChangeReport {
+  readonly requestId: string;
+  readonly actor: string;
+  readonly peer: string | undefined;
+  readonly action: string;
+  readonly target: Readonly<Record<string, string>>;
+  readonly status: number;
+  readonly details?: AdminAuditDetails | undefined;
+}
 
 /** Options of `startAdminServer`. */
 export interface AdminServerOptions {
@@ -32,6 +43,8 @@ export interface AdminServerOptions {
   readonly sessions?: AdminSessions;
   /** The built dashboard served under /dashboard/; `false` serves none. dashboard/dist by default. */
   readonly dashboardDir?: string | false;
+  /** Every write call once answered (also refused ones): the audit trail's feed. */
+  readonly onChange?: (change: AdminChangeReport) => void;
 }
 
 /** A started admin listener. */
@@ -253,21 +266,19 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     const reads = method === 'GET' || method === 'HEAD';
     // Who, what, when (the log line's time), never a body: keys and secrets travel in bodies only.
-    const audit = (status: number): void => {
+    const audit = (status: number, details?: AdminAuditDetails): void => {
       if (reads) return;
-      logger.info(
-        {
-          type: 'audit',
-          event: 'admin.change',
-          requestId,
-          actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
-          peer: request.socket.remoteAddress,
-          action: `${method} ${match.route.path}`,
-          target: match.params,
-          status,
-        },
-        'admin change',
-      );
+      const change: AdminChangeReport = {
+        requestId,
+        actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
+        peer: request.socket.remoteAddress,
+        action: `${method} ${match.route.path}`,
+        target: match.params,
+        status,
+        details,
+      };
+      logger.info({ type: 'audit', event: 'admin.change', ...change }, 'admin change');
+      options.onChange?.(change);
     };
     if (scope === 'read' && !reads && path !== SESSION_PATH) {
       audit(ERROR_CODES[ADMIN_CODES.forbidden].status);
@@ -293,7 +304,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       problem(response, requestId, reply.problem, reply.headers, reply.detail);
       return;
     }
-    audit(reply.status);
+    audit(reply.status, 'audit' in reply ? reply.audit : undefined);
     const payload = 'json' in reply ? JSON.stringify(reply.json) : reply.body;
     const contentType = 'json' in reply ? 'application/json' : reply.contentType;
     response.writeHead(reply.status, { ...reply.headers, 'content-type': contentType });

@@ -1,5 +1,6 @@
 // The `rampart` command: parses the command word and hands over to one module per command.
 import { runAudit } from './audit.ts';
+import { runAuditLog } from './audit-log.ts';
 import { runCheck } from './check.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
@@ -41,6 +42,7 @@ Commands:
                                      shadow, zombie and unauthenticated endpoints against the spec
   risk [-c rampart.yaml] [--all]     risk register: APIs overdue for review or whose risk rose
   discover --target URL...           probe hosts for API specs, GraphQL, version, framework and debug paths
+  audit-log verify|export [--since T] check the tamper-evident audit trail, or print it as JSON lines
   help                               this text
   --version, -v                      the version of rampart
 
@@ -56,6 +58,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   switch (command) {
     case 'audit':
       return runAudit(rest, io);
+    case 'audit-log':
+      return runAuditLog(rest, io);
     case 'check':
       return runCheck(rest, io);
     case 'start':

@@ -6,6 +6,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { openStore, storePath } from '../store/open-store.ts';
 import type { IdentityStore } from '../store/store.ts';
+import { type CliAuditTrail, openCliAuditTrail } from './audit-log.ts';
 import { type CliIo, pathIn } from './io.ts';
 
 /** parseArgs options every store command accepts. */
@@ -48,14 +49,18 @@ export async function withStore(
   body: (store: IdentityStore) => Promise<number>,
 ): Promise<number> {
   let store: IdentityStore | undefined;
+  let trail: CliAuditTrail | undefined;
   try {
     store = await openStoreFromArgs(values, io);
-    return await body(store);
+    // Changes made here are admin changes too: recorded when the store keeps an audit trail.
+    trail = await openCliAuditTrail(values, io);
+    return await body(trail === undefined ? store : trail.wrap(store));
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     io.stderr.write(`rampart: ${error.message}\n`);
     return error.exitCode;
   } finally {
+    await trail?.close();
     await store?.close();
   }
 }

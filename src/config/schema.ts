@@ -2,6 +2,8 @@
 // The `policies` member of defaults and routes is built from the policy registry, so a policy's own
 // schema validates its block with exact paths (`routes[2].policies.methods.allow[0]`).
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { AlertSettings } from '../alerts/config.ts';
+import { AuditTrailSettings } from '../audit-trail/config.ts';
 import { forwardAuthConfig } from '../forward-auth/config.ts';
 import { InventorySettings } from '../inventory/config.ts';
 import { BYTES_PATTERN } from '../lib/bytes.ts';
@@ -690,6 +692,8 @@ export function configSchema(definitions: readonly PolicyDefinition[]) {
       state: Type.Optional(StateSettings),
       store: Type.Optional(StoreSettings),
       inventory: Type.Optional(InventorySettings),
+      auditTrail: Type.Optional(AuditTrailSettings),
+      alerts: Type.Optional(AlertSettings),
       upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Upstream, {
         additionalProperties: false,
       }),

@@ -19,6 +19,18 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
     const message = `the admin listener on ${admin.host} can mint keys for anyone who reaches it: set admin.token (env:NAME), or bind it to 127.0.0.1`;
     errors.push(errorAt(source, ['admin', 'host'], message, 'admin-without-token'));
   }
+  if (config.auditTrail?.enabled === true && config.store === undefined) {
+    const message =
+      'the audit trail is kept in the store: add a store: section (e.g. { sqlite: rampart.db })';
+    errors.push(errorAt(source, ['auditTrail'], message, 'invalid', 'key'));
+  }
+  config.alerts?.rules.forEach((rule, index) => {
+    rule.channels.forEach((name, at) => {
+      if (Object.hasOwn(config.alerts?.channels ?? {}, name)) return;
+      const message = `no alert channel named "${name}" in alerts.channels`;
+      errors.push(errorAt(source, ['alerts', 'rules', index, 'channels', at], message, 'invalid'));
+    });
+  });
   const upstreams = Object.keys(config.upstreams);
   const firstRoute = new Map<string, number>();
   config.routes.forEach((route, index) => {

@@ -277,6 +277,9 @@ export class GatewayRequest implements LogContext, PhaseContext, PhaseReporter {
       ...(verdict.rule === undefined ? {} : { rule: verdict.rule }),
       ...(verdict.location === undefined ? {} : { location: verdict.location }),
       ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+      ...(this.#authn?.failure?.credentialId === undefined || !verdict.code.startsWith('RAMPART_AUTHN_')
+        ? {}
+        : { credential: this.#authn.failure.credentialId }),
       outcome,
       requestId: this.requestId,
       route: this.matched?.name,

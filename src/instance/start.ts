@@ -4,16 +4,20 @@
 import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { alertAdminRoutes } from '../admin/alerts.ts';
 import { consumerRoutes } from '../admin/consumers.ts';
 import { dashboardRoutes } from '../admin/dashboard-routes.ts';
 import { createDashboardState } from '../admin/dashboard-state.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
+import { AlertChannelError, createGatewayAlerts, type GatewayAlerts } from '../alerts/gateway-alerts.ts';
+import { type GatewayTrail, startGatewayTrail } from '../audit-trail/gateway-trail.ts';
 import { VERSION } from '../cli/version.ts';
 import { type ConfigError, formatConfigError } from '../config/errors.ts';
 import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
 import type { RampartConfig } from '../config/schema.ts';
+import { errorAt } from '../config/source.ts';
 import { createSpecWatchers } from '../config/spec-watch.ts';
 import { watchConfig } from '../config/watch.ts';
 import { type Gateway, startGateway } from '../gateway/server.ts';
@@ -21,7 +25,7 @@ import { inventoryAdminRoutes, inventorySpecs, startInventory } from '../invento
 import type { InventoryService } from '../inventory/service.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { createAccessLogger } from '../observe/access-log.ts';
-import { createSecurityEvents, type SecurityEventRecord } from '../observe/events.ts';
+import { createSecurityEvents, type SecurityEventRecord, type SecurityEvents } from '../observe/events.ts';
 import { createGatewayObserver } from '../observe/gateway-observer.ts';
 import type { FinishedRequest } from '../observe/gateway-records.ts';
 import { createLogger, type Logger, stdoutDestination } from '../observe/logger.ts';
@@ -135,6 +139,37 @@ function baseDirOf(input: ConfigInput): string {
   return input.baseDir ?? process.cwd();
 }
 
+/** The audit trail a config asks for (`auditTrail:` with a `store:`), opened on the store's file. */
+function openTrail(
+  config: RampartConfig,
+  loaded: Loaded,
+  baseDir: string,
+  deps: { events: SecurityEvents; logger: Logger; metrics: Metrics; clock: Clock | undefined },
+): GatewayTrail | undefined {
+  const settings = config.auditTrail;
+  if (settings === undefined || !settings.enabled || config.store === undefined) return undefined;
+  const ref = settings.checkpoints?.key;
+  return startGatewayTrail({
+    settings,
+    path: storePath(config.store, baseDir),
+    key: ref === undefined ? undefined : loaded.secrets.get(ref),
+    events: deps.events,
+    logger: deps.logger,
+    registry: deps.metrics.registry,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+  });
+}
+
+/** Prepares the alerts of a loaded config; a channel that cannot be built refuses the config. */
+function prepareAlerts(alerts: GatewayAlerts, loaded: Loaded, baseDir: string): { commit(): void } {
+  try {
+    return alerts.prepare(loaded.config.alerts, loaded.secrets, baseDir);
+  } catch (error) {
+    if (!(error instanceof AlertChannelError)) throw error;
+    throw new ConfigRefusedError([errorAt(loaded.source, error.path, error.message)]);
+  }
+}
+
 /** Builds and starts a Rampart from a config; throws ConfigRefusedError when the config is bad. */
 export async function startRampart(options: RampartOptions): Promise<Rampart> {
   // The config schema is compiled once per definitions array: reuse the built-in one when it is all.
@@ -203,17 +238,26 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       : undefined;
   const waiters = createRequestWaiters();
   const inventory = await startInventory(config, baseDir, { events, logger, clock: options.clock });
+  const alerts = createGatewayAlerts({
+    events,
+    logger,
+    registry: metrics.registry,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  prepareAlerts(alerts, loaded, baseDir).commit();
   const dashboard = createDashboardState();
   events.on(dashboard.recordEvent);
   const observed = waiters.observe(
     dashboard.observe(
-      createGatewayObserver({
-        logger,
-        metrics,
-        events,
-        accessLog,
-        requestExport: sinks?.wantsRequests === true ? sinks : undefined,
-      }),
+      alerts.observe(
+        createGatewayObserver({
+          logger,
+          metrics,
+          events,
+          accessLog,
+          requestExport: sinks?.wantsRequests === true ? sinks : undefined,
+        }),
+      ),
     ),
   );
   const observer = inventory === undefined ? observed : inventory.observe(observed);
@@ -259,6 +303,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   });
   metrics.configReload('success', String(gateway.versionId));
   dashboard.recordReload('success', `${gateway.versionId} (start)`);
+  const trail = openTrail(config, loaded, baseDir, { events, logger, metrics, clock: options.clock });
+  trail?.started(config, String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
   const adminRoutes: AdminRoute[] = [
     ...policyAdminRoutes(definitions, (name) => gateway.policyInstances(name)),
@@ -271,6 +317,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       definitions,
       running: () => ({ config: running, versionId: gateway.versionId, baseDir: runningBaseDir }),
     }),
+    ...alertAdminRoutes(() => alerts.engine()?.firing() ?? []),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
@@ -283,9 +330,12 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
           adminConfig.readToken === undefined ? undefined : loaded.secrets.get(adminConfig.readToken),
         logger,
         routes: adminRoutes,
+        ...(trail === undefined ? {} : { onChange: trail.adminChanged }),
       }).catch(async (error: unknown) => {
         await gateway.close();
         await inventory?.close();
+        await trail?.close();
+        await alerts.close();
         throw error;
       })
     : undefined;
@@ -298,13 +348,16 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     let next: Loaded;
     try {
       next = await load(source, definitions, options.env);
+      const alertRules = prepareAlerts(alerts, next, baseDirOf(source));
       gateway.reload(next.config);
+      alertRules.commit();
     } catch (error) {
       const detail =
         error instanceof ConfigRefusedError
           ? error.message
           : formatConfigError(versionErrorToConfigError(loaded, error));
       observer.configReloaded('failure', detail);
+      trail?.reloaded(reason, { ok: false, detail });
       throw error instanceof ConfigRefusedError ? error : new Error(detail, { cause: error });
     }
     if (JSON.stringify(next.config.observability) !== JSON.stringify(running.observability)) {
@@ -313,6 +366,12 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     if (JSON.stringify(next.config.server) !== JSON.stringify(running.server)) {
       logger.warn({}, 'listener settings changed: they apply after a restart');
     }
+    trail?.reloaded(reason, {
+      ok: true,
+      before: running,
+      after: next.config,
+      version: String(gateway.versionId),
+    });
     running = next.config;
     runningBaseDir = baseDirOf(source);
     if (inventory !== undefined) inventory.specs = inventorySpecs(next.config, baseDirOf(source), logger);
@@ -354,6 +413,8 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         await gateway.close();
         await admin?.close();
         await inventory?.close();
+        await trail?.close();
+        await alerts.close();
         waiters.close();
         await sinks?.close();
         await tracer?.close();

@@ -20,4 +20,9 @@ export interface SecurityEvent {
   readonly evidence?: string;
   readonly reason?: string;
   readonly severity?: 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * The credential presented and refused, when an authentication failed: a key id, a username, a
+   * token subject — never the secret. Alerts group failures by it (per username, credential stuffing).
+   */
+  readonly credential?: string;
 }

@@ -147,7 +147,11 @@ export function securityEventToOcsf(event: SecurityEventRecord, options: Mapping
       attempt.status_id = event.outcome === 'flagged' ? 0 : 2;
       attempt.auth_protocol_id = 99;
       attempt.auth_protocol = event.policy;
-      attempt.user = event.consumerId === undefined ? { name: 'unknown' } : { uid: event.consumerId };
+      // The refused credential's public name (a key id, `user:<name>`, a kid), never its secret.
+      attempt.user =
+        event.consumerId !== undefined
+          ? { uid: event.consumerId }
+          : { name: event.credential === undefined ? 'unknown' : safeText(event.credential, 128) };
       if (event.reason !== undefined) attempt.status_detail = safeText(event.reason, 256);
       return attempt;
     }
