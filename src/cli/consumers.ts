@@ -16,7 +16,7 @@ const HELP = `Usage: rampart consumers <add|list|disable|enable|roles|password> 
   roles NAME --roles a,b         replace a consumer's roles
   password NAME [--username U]   set a Basic password, read from stdin (first line)
 
-Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
+Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file) or --db postgres://… (PostgreSQL).
       --json   machine-readable output`;
 
 async function readStdinLine(io: CliIo): Promise<string> {

@@ -40,7 +40,7 @@ const HELP = `Usage: rampart keys <create|list|rotate|revoke> [options]
 
 KEY_ID is an API key's prefix as listed (rmp_live_XXXXXXXXXXXX) or its 12-character id, or a signing
 key's keyid (sig_…). Signing keys are not rotated: create a new one, then revoke the old one.
-Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
+Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file) or --db postgres://… (PostgreSQL).
       --json   machine-readable output`;
 
 function duration(text: string | undefined, what: string): number | undefined {

@@ -2,6 +2,7 @@
 import { runAudit } from './audit.ts';
 import { runAuditLog } from './audit-log.ts';
 import { runCheck } from './check.ts';
+import { runConfig } from './config-diff.ts';
 import { runConsumers } from './consumers.ts';
 import { runDetect } from './detect.ts';
 import { runDiscover } from './discover.ts';
@@ -11,6 +12,7 @@ import { type CliIo, processIo } from './io.ts';
 import { runKeys } from './keys.ts';
 import { runRisk } from './risk.ts';
 import { runScanCommand } from './scan.ts';
+import { runSchema } from './schema.ts';
 import { runStart } from './start.ts';
 import { runTokens } from './tokens.ts';
 import { runValidate } from './validate.ts';
@@ -24,6 +26,8 @@ Commands:
   start [-c rampart.yaml] [--demo] [--workers N|auto]
                                      start the gateway (embedded demo defaults when no config is found)
   validate -c rampart.yaml           check a config file without starting; exit 1 when it is bad
+  schema                             print the config's JSON Schema (editor completion)
+  config diff A.yaml B.yaml          what B changes from A, after defaults; exit 1 when they differ
   detect [--json] [--paranoia N] [VALUE | --request FILE]
                                      explain the threat engine's verdict; exit 1 on an attack
   audit SPEC [--format text|json|sarif] [--fail-on low|medium|high]
@@ -68,6 +72,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return runInit(rest, io);
     case 'validate':
       return runValidate(rest, io);
+    case 'schema':
+      return runSchema(rest, io);
+    case 'config':
+      return runConfig(rest, io);
     case 'consumers':
       return runConsumers(rest, io);
     case 'keys':

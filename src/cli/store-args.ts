@@ -1,10 +1,12 @@
-// The store option shared by `rampart consumers` and `rampart keys`: `--db PATH` (a node:sqlite file)
-// or `-c FILE` (the store the config names), so both work before any gateway runs.
+// The store option shared by `rampart consumers` and `rampart keys`: `--db PATH` (a node:sqlite file),
+// `--db postgres://…` (a PostgreSQL database) or `-c FILE` (the store the config names), so both work
+// before any gateway runs.
 import { dirname } from 'node:path';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
-import { openStore, storePath } from '../store/open-store.ts';
+import { isPostgresUrl, openConfiguredStore, openStore } from '../store/open-store.ts';
+import { createPostgresStore } from '../store/postgres-store.ts';
 import type { IdentityStore } from '../store/store.ts';
 import { type CliAuditTrail, openCliAuditTrail } from './audit-log.ts';
 import { type CliIo, pathIn } from './io.ts';
@@ -32,14 +34,17 @@ export async function openStoreFromArgs(
   values: { config?: string; db?: string },
   io: CliIo,
 ): Promise<IdentityStore> {
-  if (values.db !== undefined) return openStore(values.db === ':memory:' ? values.db : pathIn(io, values.db));
+  if (values.db !== undefined) {
+    if (isPostgresUrl(values.db)) return createPostgresStore({ url: values.db });
+    return openStore(values.db === ':memory:' ? values.db : pathIn(io, values.db));
+  }
   const file = values.config ?? 'rampart.yaml';
   const loaded = await loadConfigFile(file, POLICY_DEFINITIONS, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) throw new CliError(loaded.errors.map(formatConfigError).join('\n'));
   if (loaded.config.store === undefined) {
     throw new CliError(`${file} has no store: section (add one, or pass --db PATH)`);
   }
-  return openStore(storePath(loaded.config.store, dirname(pathIn(io, file))));
+  return openConfiguredStore(loaded.config.store, dirname(pathIn(io, file)), { env: io.env });
 }
 
 /** Runs a store command body, closing the store and turning CliErrors into exit codes. */

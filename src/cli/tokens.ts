@@ -16,7 +16,7 @@ const HELP = `Usage: rampart tokens <revoke|list> [options]
   list                                     revocations in force
 
 --ttl: how long the revocation is kept; longer than the lifetime of the tokens it refuses.
-Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file).
+Store: -c FILE (the store the config names; default ./rampart.yaml) or --db PATH (a node:sqlite file) or --db postgres://… (PostgreSQL).
       --json   machine-readable output`;
 
 const iso = (ms: number) => new Date(ms).toISOString();

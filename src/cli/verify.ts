@@ -10,7 +10,7 @@ import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { headersOf, temporaryApiKey, type VerifyIdentity } from '../scanner/verify/identity.ts';
 import { planOf } from '../scanner/verify/plan.ts';
 import { runVerify, type VerifyReport } from '../scanner/verify/verify.ts';
-import { openStore, storePath } from '../store/open-store.ts';
+import { openConfiguredStore } from '../store/open-store.ts';
 import { type CliIo, pathIn } from './io.ts';
 import { parseList } from './store-args.ts';
 
@@ -61,13 +61,17 @@ async function identityOf(
   const none = { headers, description: 'the --header credentials', dispose: async () => {} };
   if (Object.keys(headers).length > 0) return none;
   const header = apiKeyHeader(config);
-  if (config.store === undefined || config.store.sqlite === ':memory:' || header === undefined)
+  if (
+    config.store === undefined ||
+    (config.store.postgres === undefined && config.store.sqlite === ':memory:') ||
+    header === undefined
+  )
     return {
       headers: {},
       description: 'none (no --header, and no api-key policy with a file store)',
       dispose: async () => {},
     };
-  const store = openStore(storePath(config.store, dirname(file)));
+  const store = await openConfiguredStore(config.store, dirname(file));
   const identity = await temporaryApiKey(store, header, roles);
   return {
     ...identity,

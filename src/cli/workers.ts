@@ -6,7 +6,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serveClusterMetrics } from '../observe/cluster-metrics.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// The sources in a checkout, the compiled files in the installed package (bin/build-dist.ts).
+const MAIN = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url),
+);
 const MAX_WORKERS = 256;
 // A worker that dies this soon after starting is crashing at start-up: do not restart it in a loop.
 const MIN_UPTIME_MS = 5000;

@@ -41,8 +41,30 @@ const HttpsListener = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1' }),
     port: Port,
-    cert: Type.String({ description: 'PEM certificate chain file' }),
-    key: Type.String({ description: 'PEM private key file' }),
+    cert: Type.String({ description: 'PEM certificate chain file (reloaded when it changes)' }),
+    key: Type.String({ description: 'PEM private key file (reloaded when it changes)' }),
+    certificates: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            cert: Type.String({ description: 'PEM certificate chain file' }),
+            key: Type.String({ description: 'PEM private key file' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 100,
+          description:
+            'more certificates, served by SNI to the host names of their subjectAltName; `cert` for the others',
+        },
+      ),
+    ),
+    ocspResponse: Type.Optional(
+      Type.String({
+        description:
+          'a DER OCSP response for `cert`, stapled to clients that ask; refresh the file (e.g. openssl ocsp) before it expires',
+      }),
+    ),
     minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], { default: 'TLSv1.2' }),
     http2: Type.Boolean({
       default: false,
@@ -169,13 +191,67 @@ const ServerSettings = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const UpstreamUrl = Type.String({
+  pattern: '^https?://[^\\s]+$',
+  description: 'origin (and optional base path) of the upstream',
+});
+
 const Upstream = Type.Object(
   {
-    url: Type.String({
-      pattern: '^https?://[^\\s]+$',
-      description: 'origin (and optional base path) of the upstream',
+    url: Type.Optional(UpstreamUrl),
+    targets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            url: UpstreamUrl,
+            weight: Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              default: 1,
+              description: 'share of the requests',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 64,
+          description: 'several instances of the upstream, instead of `url`; all with the same base path',
+        },
+      ),
+    ),
+    balance: Type.Union([Type.Literal('round-robin'), Type.Literal('least-request')], {
+      default: 'round-robin',
+      description:
+        'round-robin: in turn, by weight (smooth weighted round-robin); least-request: fewest requests in flight per weight',
     }),
-    connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128 }),
+    outlierDetection: Type.Optional(
+      Type.Object(
+        {
+          consecutiveFailures: Type.Integer({
+            minimum: 1,
+            maximum: 1000,
+            default: 5,
+            description: 'answers 5xx or connection failures in a row that eject a target',
+          }),
+          ejectionTime: Type.Union([Duration], {
+            default: '30s',
+            description: 'how long a first ejection lasts; each ejection in a row lasts one more of it',
+          }),
+          maxEjectionPercent: Type.Integer({
+            minimum: 0,
+            maximum: 100,
+            default: 50,
+            description: 'never eject more than this share of the targets',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: 'takes a failing target out of the rotation for a while',
+        },
+      ),
+    ),
+    connections: Type.Integer({ minimum: 1, maximum: 10_000, default: 128, description: 'per target' }),
     connectTimeout: Type.Optional(Duration),
     headersTimeout: Type.Optional(Duration),
     bodyTimeout: Type.Optional(Duration),
@@ -253,12 +329,15 @@ const Upstream = Type.Object(
         {
           additionalProperties: false,
           description:
-            'GET/HEAD/OPTIONS/PUT/DELETE retried when the connection was refused or reset before any answer',
+            'GET/HEAD/OPTIONS/PUT/DELETE retried when the connection was refused or reset before any answer; with several targets a retry goes to another one',
         },
       ),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'an upstream: `url` (one target) or `targets` (several), not both (checked in semantic.ts)',
+  },
 );
 
 /** Where hot counters live (src/state/README.md): one process, or Redis shared by every instance. */
@@ -306,6 +385,29 @@ const StoreSettings = Type.Object(
       default: 'rampart.db',
       description: 'node:sqlite file, relative to the config file; ":memory:" for a throwaway store',
     }),
+    postgres: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            pattern: '^(postgres(ql)?://[^\\s]+|env:[^\\s]+|file:[^\\s]+)$',
+            description: 'postgres://user:password@host:5432/db, or a secret reference (env:NAME, file:PATH)',
+          }),
+          poolSize: Type.Integer({
+            minimum: 1,
+            maximum: 200,
+            default: 10,
+            description: 'connections per instance',
+          }),
+          statementTimeout: Type.Optional(
+            Type.Union([Duration], { description: 'longest a store query may run (default 5s)' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'a PostgreSQL database shared by every instance; when present, `sqlite` is not used',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
-// Checks the schema cannot express: every route's upstream exists, route names are unique, and the
-// admin listener (which mints keys) is not reachable beyond loopback without a token.
+// Checks the schema cannot express: every upstream has url or targets (not both), every route's upstream
+// exists, route names are unique, and the admin listener (which mints keys) is not reachable beyond
+// loopback without a token.
 import { compileOriginList } from '../lib/origin-list.ts';
 import type { ConfigError } from './errors.ts';
 import { type RampartConfig, SINK_MEMBERS, SINK_REQUIRED } from './schema.ts';
@@ -31,6 +32,16 @@ export function checkConfig(config: RampartConfig, source: ConfigSource): Config
       errors.push(errorAt(source, ['alerts', 'rules', index, 'channels', at], message, 'invalid'));
     });
   });
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    if (upstream.url === undefined && upstream.targets === undefined) {
+      const message = 'missing required key "url" (or "targets" for several)';
+      errors.push(errorAt(source, ['upstreams', name], message, 'schema-required'));
+    } else if (upstream.url !== undefined && upstream.targets !== undefined) {
+      errors.push(
+        errorAt(source, ['upstreams', name, 'targets'], 'give url or targets, not both', 'schema-value'),
+      );
+    }
+  }
   const upstreams = Object.keys(config.upstreams);
   const firstRoute = new Map<string, number>();
   config.routes.forEach((route, index) => {

@@ -2,16 +2,14 @@
 // malformed requests answered as problem+json, and graceful shutdown that drains in-flight requests.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { resolve } from 'node:path';
 import type { RampartConfig } from '../config/schema.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseBytes } from '../lib/bytes.ts';
@@ -31,6 +29,7 @@ import {
 import { createRequestHandler, type ListenerFacts, type Runtime } from './handler.ts';
 import { createHttp2Sessions, http2Front, http2Limits } from './http2.ts';
 import { headerOverflowCode } from './normalize-path.ts';
+import { createTlsCertificates, type TlsCertificates } from './tls-certificates.ts';
 import type { UpstreamReporter } from './upstream/upstream.ts';
 import { buildVersion, type ConfigVersion, retireVersion, startVersion } from './version.ts';
 import { createWebSocketGateway, isWebSocketUpgrade } from './websocket.ts';
@@ -241,22 +240,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const https = settings.https;
+  let certificates: TlsCertificates | undefined;
   if (https !== undefined) {
+    certificates = createTlsCertificates(
+      { ...https, clientCa: https.clientCertificates?.ca },
+      baseDir,
+      options.log,
+    );
     const tls = {
-      cert: readFileSync(resolve(baseDir, https.cert)),
-      key: readFileSync(resolve(baseDir, https.key)),
-      minVersion: https.minVersion,
+      ...certificates.serverOptions,
       ...(https.clientCertificates === undefined
         ? {}
-        : {
-            ca: readFileSync(resolve(baseDir, https.clientCertificates.ca)),
-            requestCert: true,
-            rejectUnauthorized: https.clientCertificates.required,
-          }),
+        : { requestCert: true, rejectUnauthorized: https.clientCertificates.required }),
     };
-    const server = https.http2
-      ? (http2.createListener(tls, serverOptions) as unknown as Server)
+    const server: HttpsServer = https.http2
+      ? (http2.createListener(tls, serverOptions) as unknown as HttpsServer)
       : createHttpsServer({ ...serverOptions, ...tls });
+    certificates.follow(server);
     attach(
       server,
       { secure: true, hsts: hstsValue(https.hsts), redirectToHttpsPort: undefined },
@@ -312,6 +312,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       draining = true;
       websockets.goingAway();
       http2.goingAway();
+      certificates?.close();
       const timeout = parseDuration(settings.shutdownTimeout ?? DEFAULT_TIMEOUTS.shutdown);
       const deadline = Date.now() + timeout;
       const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));

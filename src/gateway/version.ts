@@ -8,7 +8,13 @@ import { type Chain, closeChain, compileChain, PolicyBuildError } from './chain.
 import { compileRouter, RouteConflictError, type Router } from './router.ts';
 import { type ClientHeaderRules, compileClientHeaderRules } from './spoofable-headers.ts';
 import { compileTrustedProxies, type TrustedProxies } from './trusted-proxies.ts';
-import { createUpstream, type Upstream, type UpstreamReporter, upstreamKey } from './upstream/upstream.ts';
+import {
+  createUpstream,
+  type Upstream,
+  type UpstreamReporter,
+  upstreamKey,
+  upstreamUrl,
+} from './upstream/upstream.ts';
 
 /** A route ready to serve. */
 export interface CompiledRoute {
@@ -77,7 +83,7 @@ export function buildVersion(
   const versionDeps: PolicyDeps = {
     ...deps,
     upstreams: Object.fromEntries(
-      Object.entries(config.upstreams).map(([name, upstream]) => [name, upstream.url]),
+      Object.entries(config.upstreams).map(([name, upstream]) => [name, upstreamUrl(upstream)]),
     ),
     versionCache: {
       once<T>(key: string, build: () => T): T {
@@ -102,7 +108,7 @@ export function buildVersion(
       if (reused !== undefined && reused.key === upstreamKey(upstreamConfig)) {
         upstreams.set(name, reused);
       } else {
-        const upstream = createUpstream(name, upstreamConfig, report);
+        const upstream = createUpstream(name, upstreamConfig, report, { clock: deps.clock, log: deps.log });
         created.push(upstream);
         upstreams.set(name, upstream);
       }

@@ -1,9 +1,11 @@
 // A route's WebSocket settings, compiled once per config version and route: message sizes, the
 // message rate, the idle timeout, the origins a browser handshake may come from, and the upstream's
 // WebSocket origin.
+
 import { parseBytes } from '../lib/bytes.ts';
 import { parseDuration } from '../lib/durations.ts';
 import { compileOriginList, type OriginList } from '../lib/origin-list.ts';
+import { upstreamUrl } from './upstream/upstream.ts';
 import type { CompiledRoute, ConfigVersion } from './version.ts';
 
 /** What a WebSocket session on a route runs with. */
@@ -40,7 +42,7 @@ export function websocketSettings(
   let settings = compiled.get(route);
   if (settings !== undefined) return settings;
   const origins = config.origins ?? corsOrigins(route, version);
-  const url = new URL(version.config.upstreams[route.config.upstream]!.url);
+  const url = new URL(upstreamUrl(version.config.upstreams[route.config.upstream]!));
   const perSecond = config.messagesPerSecond;
   settings = {
     maxMessageBytes: parseBytes(config.maxMessageBytes),

@@ -36,10 +36,11 @@ import type { Clock, PolicyDefinition } from '../policies/policy.ts';
 import { POLICY_DEFINITIONS } from '../policies/registry.ts';
 import { createStateFromConfig } from '../state/from-config.ts';
 import type { StateStore } from '../state/state.ts';
-import { openStore, storePath } from '../store/open-store.ts';
+import { openConfiguredStore, storePath } from '../store/open-store.ts';
 import type { IdentityStore } from '../store/store.ts';
 import { buildPolicies, versionErrorToConfigError } from './build-check.ts';
 import { createRequestWaiters } from './request-waiters.ts';
+import { withStoreChanges } from './store-changes.ts';
 
 /** Where the config comes from: a file (watched), YAML text, or a config object. */
 export type ConfigInput =
@@ -282,7 +283,15 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
   }
   const ownStore =
     options.store === undefined && config.store !== undefined
-      ? openStore(storePath(config.store, baseDir))
+      ? await openConfiguredStore(config.store, baseDir, {
+          ...(options.env === undefined ? {} : { env: options.env }),
+          listen: true,
+          onError: (error) =>
+            logger.warn({ event: 'store.connection', err: error.message }, 'store connection lost'),
+        }).catch(async (error: unknown) => {
+          if (options.state === undefined) await state.close();
+          throw error;
+        })
       : undefined;
   const store = options.store ?? ownStore;
   if (store !== undefined) await options.prepareStore?.(store);
@@ -293,7 +302,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     observer,
     log: logger,
     baseDir,
-    state,
+    state: withStoreChanges(state, store),
     tracer,
     ...(store === undefined ? {} : { store }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -1,20 +1,22 @@
 // The identity store on node:sqlite: one file (or `:memory:`), WAL journal, prepared statements.
-import { randomUUID } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { newConsumer, toApiKey, toConsumer, toPassword, toSigningKey, toTokenRevocation } from './rows.ts';
 import {
-  type ApiKeyRecord,
   type ApiKeyUpdate,
   type Consumer,
   type IdentityStore,
   type NewConsumer,
   type PasswordRecord,
-  type SigningAlgorithm,
-  type SigningKeyRecord,
   StoreConflictError,
-  type TokenRevocation,
 } from './store.ts';
 
-const SCHEMA = `
+/**
+ * The schema, one migration per version (recorded in `PRAGMA user_version`); migration N is at index
+ * N - 1. Never edit a shipped migration: add the next one. Migration 1 uses IF NOT EXISTS because
+ * stores created before versioning (user_version 0) already hold its tables.
+ */
+const SQLITE_MIGRATIONS: readonly string[] = [
+  `
 CREATE TABLE IF NOT EXISTS consumers (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -57,57 +59,31 @@ CREATE TABLE IF NOT EXISTS token_revocations (
   expires_at INTEGER NOT NULL,
   UNIQUE (kind, value) ON CONFLICT REPLACE
 );
-`;
+`,
+];
+
+/** Brings the file's schema to the newest version this code knows, in one transaction. */
+function migrate(db: DatabaseSync): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const current = Number((db.prepare('PRAGMA user_version').get() as Row).user_version);
+    if (current > SQLITE_MIGRATIONS.length) {
+      throw new Error(
+        `the store's schema is version ${current}, newer than this rampart knows (${SQLITE_MIGRATIONS.length}): upgrade rampart`,
+      );
+    }
+    for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
+      db.exec(SQLITE_MIGRATIONS[version - 1]!);
+      db.exec(`PRAGMA user_version = ${version}`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
 
 type Row = Record<string, SQLInputValue>;
-
-function toConsumer(row: Row, prefix = ''): Consumer {
-  return {
-    id: String(row[`${prefix}id`]),
-    name: String(row[`${prefix}name`]),
-    roles: JSON.parse(String(row[`${prefix}roles`])) as string[],
-    metadata: JSON.parse(String(row[`${prefix}metadata`])) as Record<string, string>,
-    enabled: Number(row[`${prefix}enabled`]) === 1,
-    createdAt: Number(row[`${prefix}created_at`]),
-  };
-}
-
-const optionalNumber = (value: SQLInputValue | undefined): number | undefined =>
-  value === null || value === undefined ? undefined : Number(value);
-
-function toApiKey(row: Row): ApiKeyRecord {
-  return {
-    id: String(row.id),
-    consumerId: String(row.consumer_id),
-    hash: new Uint8Array(row.hash as Uint8Array),
-    createdAt: Number(row.created_at),
-    expiresAt: optionalNumber(row.expires_at),
-    revokedAt: optionalNumber(row.revoked_at),
-    replacedBy: row.replaced_by === null ? undefined : String(row.replaced_by),
-  };
-}
-
-function toSigningKey(row: Row): SigningKeyRecord {
-  return {
-    id: String(row.id),
-    consumerId: String(row.consumer_id),
-    algorithm: String(row.algorithm) as SigningAlgorithm,
-    material: new Uint8Array(row.material as Uint8Array),
-    createdAt: Number(row.created_at),
-    revokedAt: optionalNumber(row.revoked_at),
-  };
-}
-
-function toTokenRevocation(row: Row): TokenRevocation & { seq: number } {
-  return {
-    seq: Number(row.seq),
-    kind: String(row.kind) === 'jti' ? 'jti' : 'subject',
-    value: String(row.value),
-    issuedBefore: Number(row.issued_before),
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-  };
-}
 
 const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Error && /UNIQUE constraint failed/.test(error.message);
@@ -117,7 +93,12 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
   const db = new DatabaseSync(path);
   db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL;');
-  db.exec(SCHEMA);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const statements = {
     insertConsumer: db.prepare(
       'INSERT INTO consumers (id, name, roles, metadata, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)',
@@ -182,14 +163,7 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
 
   return {
     async createConsumer(input: NewConsumer) {
-      const consumer: Consumer = {
-        id: randomUUID(),
-        name: input.name,
-        roles: [...(input.roles ?? [])],
-        metadata: { ...(input.metadata ?? {}) },
-        enabled: true,
-        createdAt: clock(),
-      };
+      const consumer = newConsumer(input, clock());
       try {
         statements.insertConsumer.run(
           consumer.id,
@@ -251,12 +225,7 @@ export function createSqliteStore(path: string, clock: () => number = Date.now):
       const row = statements.passwordWithConsumer.get(username) as Row | undefined;
       if (row === undefined) return undefined;
       return {
-        password: {
-          username: String(row.username),
-          consumerId: String(row.p_consumer_id),
-          hash: String(row.p_hash),
-          createdAt: Number(row.p_created_at),
-        },
+        password: toPassword(row),
         consumer: toConsumer(row, 'c_'),
       };
     },

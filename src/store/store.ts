@@ -1,5 +1,5 @@
 // The durable identity store's interface: consumers and their credentials (hashes only). One shape for
-// every backend (node:sqlite now, PostgreSQL later), asynchronous so a networked backend fits it.
+// every backend (node:sqlite, PostgreSQL), asynchronous so a networked backend fits it.
 
 /** Someone who calls the API: a person, an app or a service. */
 export interface Consumer {
@@ -114,8 +114,24 @@ export interface IdentityStore {
   insertTokenRevocation(revocation: TokenRevocation): Promise<number>;
   /** Revocations recorded after sequence `after` and still in force at `now`, oldest first. */
   listTokenRevocations(after: number, now: number): Promise<Array<TokenRevocation & { seq: number }>>;
+  /**
+   * Calls `listener` with every change that can invalidate what an instance caches, made through any
+   * instance of this store (this one included), shortly after it is committed; returns the function
+   * that stops it. Absent when the backend cannot tell (node:sqlite: other processes write the file).
+   */
+  watch?(listener: (change: StoreChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/**
+ * A change announced by `watch`: a key, signing key or consumer was written (created, updated, revoked,
+ * disabled), a token revocation was recorded, or `resync`: notices may have been missed (the listening
+ * connection was lost), so everything cached from the store should be dropped.
+ */
+export type StoreChange =
+  | { readonly kind: 'key' | 'signing-key' | 'consumer'; readonly id: string }
+  | { readonly kind: 'token-revocation'; readonly revocation: TokenRevocation }
+  | { readonly kind: 'resync' };
 
 /** A unique name or id is already taken. */
 export class StoreConflictError extends Error {

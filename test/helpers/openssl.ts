@@ -21,6 +21,32 @@ export function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
 }
 
+/** `openssl req` arguments for a new P-256 key without a passphrase. */
+export const NEW_EC_KEY: readonly string[] = [
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:prime256v1',
+  '-nodes',
+];
+
+/** Makes a self-signed certificate (`certFile`) and its key (`keyFile`) in `dir`, valid `days`. */
+export function selfSigned(dir: string, keyFile: string, certFile: string, subject: string, days = 1): void {
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...NEW_EC_KEY,
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    String(days),
+    '-subj',
+    subject,
+  ]);
+}
+
 /**
  * Makes a self-signed P-256 certificate valid for a day: `cert.pem` and `key.pem` in `dir` (or the
  * names given), for `subject` (`/CN=localhost`) and, when given, a subjectAltName (`IP:127.0.0.1`).
@@ -34,11 +60,7 @@ export function selfSignedCertificate(
   openssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_EC_KEY,
     '-keyout',
     key,
     '-out',
