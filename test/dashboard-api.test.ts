@@ -168,9 +168,13 @@ describe('the admin API behind the dashboard', () => {
     const config = (await (await call('/config', READ_TOKEN)).json()) as {
       version: number;
       reloads: { result: string }[];
-      upstreams: { name: string; url: string }[];
+      upstreams: { name: string; targets: { url: string }[] }[];
     };
     assert.equal(config.version, rampart.gateway.versionId);
+    assert.deepEqual(
+      config.upstreams.map((each) => [each.name, each.targets.map((target) => new URL(target.url).origin)]),
+      [['api', [new URL(upstream.url).origin]]],
+    );
     assert.equal(config.reloads[0]?.result, 'success');
   });
 

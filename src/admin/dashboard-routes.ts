@@ -171,9 +171,12 @@ export function dashboardRoutes(options: DashboardRoutesOptions): AdminRoute[] {
               upstream: route.upstream,
               policies: Object.keys({ ...config.defaults?.policies, ...route.policies }),
             })),
+            // One target (`url`) or several (`targets`, weighted).
             upstreams: Object.entries(config.upstreams).map(([name, upstream]) => ({
               name,
-              url: safeUrl(upstream.url),
+              targets: (
+                upstream.targets ?? (upstream.url === undefined ? [] : [{ url: upstream.url, weight: 1 }])
+              ).map((target) => ({ url: safeUrl(target.url), weight: target.weight })),
             })),
           },
         };

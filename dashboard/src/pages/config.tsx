@@ -6,7 +6,7 @@ interface ConfigState {
   version: number;
   reloads: { time: number; result: 'success' | 'failure'; detail: string }[];
   routes: { name: string; path: string; methods: string[] | null; upstream: string; policies: string[] }[];
-  upstreams: { name: string; url: string }[];
+  upstreams: { name: string; targets: { url: string; weight: number }[] }[];
 }
 
 export function ConfigPage() {
@@ -91,14 +91,21 @@ export function ConfigPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">URL</th>
+              <th scope="col">Targets</th>
             </tr>
           </thead>
           <tbody>
             {data.upstreams.map((upstream) => (
               <tr key={upstream.name}>
                 <th scope="row">{upstream.name}</th>
-                <td class="mono">{upstream.url}</td>
+                <td class="mono">
+                  {upstream.targets.map((target) => (
+                    <div key={target.url}>
+                      {target.url}
+                      {upstream.targets.length > 1 ? ` (weight ${target.weight})` : ''}
+                    </div>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
