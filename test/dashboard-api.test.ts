@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { buildDashboard } from '../dashboard/build.ts';
 import { alertAdminRoutes } from '../src/admin/alerts.ts';
+import { auditTrailRoutes } from '../src/admin/audit-trail-routes.ts';
 import { consumerRoutes } from '../src/admin/consumers.ts';
 import { dashboardRoutes } from '../src/admin/dashboard-routes.ts';
 import { createDashboardState } from '../src/admin/dashboard-state.ts';
@@ -17,6 +18,7 @@ import type { ADMIN_OPENAPI } from '../src/admin/openapi.ts';
 import { policyAdminRoutes } from '../src/admin/policy-routes.ts';
 import { startAdminServer } from '../src/admin/server.ts';
 import { DEFAULT_DASHBOARD_DIR } from '../src/admin/static.ts';
+import { createSqliteAuditStorage } from '../src/audit-trail/sqlite-storage.ts';
 import { loadConfigText } from '../src/config/load.ts';
 import type { Rampart } from '../src/index.ts';
 import { inventoryAdminRoutes, startInventory } from '../src/inventory/instance.ts';
@@ -34,6 +36,8 @@ const READ_TOKEN = 'api-read-token-0123456789abcdef';
 const CONFIG = `version: 1
 server: { http: { host: 127.0.0.1, port: 0 } }
 inventory: {}
+store: { sqlite: ":memory:" }
+auditTrail: { denials: { policies: [authorize] } }
 admin: { host: 127.0.0.1, port: 0, token: env:ADMIN_TOKEN, readToken: env:READ_TOKEN }
 upstreams:
   api: { url: UPSTREAM }
@@ -114,6 +118,14 @@ describe('the admin API behind the dashboard', () => {
     const created = await call('/consumers', writer.token, { method: 'POST', body: '{"name":"eve"}' });
     assert.equal(created.status, 201);
     assert.equal(((await (await call('/session', writer.token)).json()) as { scope: string }).scope, 'write');
+    // The change is in the audit trail, which the admin API reads back.
+    const trail = (await (await call('/audit-trail?kind=admin', reader.token)).json()) as {
+      records: { action: string; outcome: string; actor: string }[];
+    };
+    assert.ok(
+      trail.records.some((record) => record.action === 'POST /consumers' && record.outcome === '201'),
+    );
+    assert.equal((await call('/audit-trail?since=soon', reader.token)).status, 400);
     assert.equal((await call('/session', writer.token, { method: 'DELETE' })).status, 200);
     assert.equal((await call('/traffic', writer.token)).status, 401, 'ended');
   });
@@ -220,6 +232,7 @@ describe('the admin API behind the dashboard', () => {
     });
     const inventory = await startInventory(loaded.config, '.', { events, logger: silent });
     assert.ok(inventory !== undefined);
+    const trailStorage = createSqliteAuditStorage(':memory:');
     const server = await startAdminServer({
       port: 0,
       metrics: createMetrics({ defaultMetrics: false }),
@@ -230,6 +243,7 @@ describe('the admin API behind the dashboard', () => {
         ...policyAdminRoutes(POLICY_DEFINITIONS, () => []),
         ...consumerRoutes({ store }),
         ...alertAdminRoutes(() => []),
+        ...auditTrailRoutes({ storage: trailStorage, flush: async () => {} }),
         ...inventoryAdminRoutes(inventory, () => loaded.config, '.', POLICY_DEFINITIONS),
         ...dashboardRoutes({
           state: createDashboardState(),
@@ -257,6 +271,7 @@ describe('the admin API behind the dashboard', () => {
     } finally {
       await server.close();
       await inventory.close();
+      await trailStorage.close();
     }
     // And the running instance mounts every documented GET (an object may be missing, not the route).
     for (const route of documented) {

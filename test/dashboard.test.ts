@@ -44,7 +44,7 @@ function configText(demoUrl: string): string {
       )
       .replace(
         'routes:\n',
-        'inventory: { flushInterval: 50ms }\nroutes:\n  - name: legacy\n    match: { path: /v1/users/:id, methods: [GET] }\n    upstream: demo\n  - name: contract\n    match: { path: /openapi.json, methods: [GET] }\n    upstream: demo\n',
+        'inventory: { flushInterval: 50ms }\nauditTrail: { denials: { policies: [detect] } }\nroutes:\n  - name: legacy\n    match: { path: /v1/users/:id, methods: [GET] }\n    upstream: demo\n  - name: contract\n    match: { path: /openapi.json, methods: [GET] }\n    upstream: demo\n',
       )
   );
 }
@@ -224,6 +224,16 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.match(text, /detect/);
     assert.match(text, /api-key|authorize/);
     assert.ok(!text.includes(SECRET_IN_ATTACK), 'the secret in the attack is redacted');
+
+    // The SQL injection's denial is in the audit trail (detect's denials are recorded), carol's is not.
+    const injection = events.find((event) => event.policy === 'detect' && event.route === 'user')!;
+    await page.getByRole('button', { name: `Audit record of ${injection.requestId}` }).click();
+    const record = page.locator(`tr:has-text("${injection.requestId}") [data-audit]`);
+    assert.match((await record.getAttribute('data-audit')) ?? '', /^\d+$/);
+    assert.match((await record.textContent()) ?? '', /audit record #\d+/);
+    const forbidden = events.find((event) => event.policy === 'authorize' && event.outcome === 'denied')!;
+    await page.getByRole('button', { name: `Audit record of ${forbidden.requestId}` }).click();
+    await page.locator(`tr:has-text("${forbidden.requestId}") [data-audit="none"]`).waitFor();
 
     await page.getByLabel('Route').fill('orders');
     await page.getByLabel('Rule, code or policy').fill('detect');

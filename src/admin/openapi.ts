@@ -462,6 +462,23 @@ export const ADMIN_OPENAPI = {
         ok: json('firing alerts', { type: 'array' }),
       }),
     },
+    '/audit-trail': {
+      get: operation({
+        summary: 'Stored audit records from a time on (when `auditTrail:` is configured), newest first',
+        scope: 'read',
+        tag: 'observe',
+        parameters: [
+          queryParam('since', 'ms since the epoch (default: an hour ago)', { type: 'integer' }),
+          queryParam('requestId', 'the request of a recorded denial'),
+          queryParam('kind', 'admin, config, mode, denial…'),
+          queryParam('limit', '1 to 500 (default 100)', { type: 'integer' }),
+        ],
+        ok: json(
+          'records',
+          object({ records: { type: 'array' }, scanned: num, complete: { type: 'boolean' } }),
+        ),
+      }),
+    },
     '/quotas/{consumer}': {
       get: operation({
         summary: "A consumer's quota usage on every route with a quota",

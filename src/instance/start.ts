@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { alertAdminRoutes } from '../admin/alerts.ts';
+import { auditTrailRoutes } from '../admin/audit-trail-routes.ts';
 import { consumerRoutes } from '../admin/consumers.ts';
 import { dashboardRoutes } from '../admin/dashboard-routes.ts';
 import { createDashboardState } from '../admin/dashboard-state.ts';
@@ -327,6 +328,9 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       running: () => ({ config: running, versionId: gateway.versionId, baseDir: runningBaseDir }),
     }),
     ...alertAdminRoutes(() => alerts.engine()?.firing() ?? []),
+    ...(trail === undefined
+      ? []
+      : auditTrailRoutes({ storage: trail.storage, flush: () => trail.trail.flush() })),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({

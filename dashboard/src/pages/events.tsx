@@ -1,6 +1,7 @@
 // Security events: the recent denials, would-denies and flags, filtered by route, consumer, rule,
 // client address, outcome and time; evidence as the gateway recorded it (redacted and cut).
 import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
 import { count, when } from '../format.ts';
 import { Badge, Pending, TableRegion, useApi } from '../ui.tsx';
 
@@ -28,6 +29,57 @@ interface EventPage {
   matched: number;
   kept: number;
   seen: number;
+}
+
+interface AuditRecordView {
+  position: number;
+  seq: number;
+  hash: string;
+  time: number;
+  action: string;
+  outcome: string;
+}
+
+/** The audit record of a denial, looked up on demand (the trail keeps the denials it is told to). */
+function AuditRecord(props: { event: SecurityEvent }) {
+  const [found, setFound] = useState<AuditRecordView | null | undefined>(undefined);
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  const look = () => {
+    const query = new URLSearchParams({
+      requestId: props.event.requestId,
+      since: String(props.event.time - 1000),
+      limit: '1',
+    });
+    api<{ records: AuditRecordView[] }>('GET', `/audit-trail?${query}`).then(
+      (answer) => setFound(answer.records[0] ?? null),
+      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
+    );
+  };
+  if (failure !== undefined) return <div class="sub">audit trail: {failure}</div>;
+  if (found === undefined)
+    return (
+      <div>
+        <button
+          type="button"
+          class="small secondary"
+          onClick={look}
+          aria-label={`Audit record of ${props.event.requestId}`}
+        >
+          Audit record
+        </button>
+      </div>
+    );
+  if (found === null)
+    return (
+      <div class="sub" data-audit="none">
+        not in the audit trail (its policy is not recorded)
+      </div>
+    );
+  return (
+    <div class="sub" data-audit={found.seq}>
+      audit record #{found.seq}, {when(found.time)}, hash {found.hash.slice(0, 12)}…
+    </div>
+  );
 }
 
 const FIELDS = [
@@ -58,6 +110,9 @@ export function EventsPage() {
   const consumers = useApi<{ id: string; name: string }[]>('/consumers');
   const idOf = (consumer: string) => consumers.data?.find((each) => each.name === consumer)?.id ?? consumer;
   const { data, error, reload } = useApi<EventPage>(queryOf(applied, idOf), 10_000);
+  // Whether the audit trail is on (its route is mounted only then).
+  const trail = useApi<unknown>('/audit-trail?limit=1');
+  const trailOn = trail.data !== undefined;
   const nameOf = (id: string | undefined) =>
     id === undefined ? '–' : (consumers.data?.find((each) => each.id === id)?.name ?? id);
   const field = (name: keyof Filters) => ({
@@ -181,6 +236,7 @@ export function EventsPage() {
                       <td data-label="Request id" class="mono small">
                         {event.requestId}
                         {event.traceId === undefined ? null : <div class="sub">trace {event.traceId}</div>}
+                        {trailOn && event.outcome === 'denied' ? <AuditRecord event={event} /> : null}
                       </td>
                     </tr>
                   ))
