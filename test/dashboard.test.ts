@@ -295,7 +295,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await send('/users', { headers: { 'x-api-key': key } }), 200);
     assert.equal(await send('/users', { headers: { 'x-api-key': 'rmp_live_not0a0real0key' } }), 401);
     await axe(page, 'consumers with a new key');
-    await shoot(page, '3-consumers-new-key');
+    await shoot(page, '4-consumers-new-key');
     await page.getByRole('button', { name: 'Done' }).click();
     assert.equal(await keyField.count(), 0, 'the key is gone once dismissed');
 
@@ -340,7 +340,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
       });
       assert.deepEqual(statuses, [403, 403]);
       await axe(reader, 'consumers read-only');
-      await shoot(reader, '4-consumers-read-only');
+      await shoot(reader, '5-consumers-read-only');
     } finally {
       await context.close();
     }
@@ -355,7 +355,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     const score = await page.locator('[data-score]').first().getAttribute('data-score');
     assert.ok(score !== null && Number(score) >= 0 && Number(score) <= 100);
     await axe(page, 'posture');
-    await shoot(page, '5-posture');
+    await shoot(page, '6-posture');
   });
 
   test('Config shows the running version, the reloads and the refusals', async () => {
@@ -370,7 +370,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await page.locator('tr[data-reload="success"]').count(), 2);
     assert.match((await page.locator('tr[data-reload="failure"]').textContent()) ?? '', /routes/);
     await axe(page, 'config');
-    await shoot(page, '6-config');
+    await shoot(page, '7-config');
     assert.deepEqual(cspViolations, []);
   });
 

@@ -188,8 +188,7 @@ export function EventsPage() {
                   <th scope="col">Time</th>
                   <th scope="col">Outcome</th>
                   <th scope="col">Route</th>
-                  <th scope="col">Consumer</th>
-                  <th scope="col">Client IP</th>
+                  <th scope="col">Consumer / client IP</th>
                   <th scope="col">Policy / rule</th>
                   <th scope="col">Where</th>
                   <th scope="col">Evidence (redacted)</th>
@@ -199,7 +198,7 @@ export function EventsPage() {
               <tbody>
                 {data.events.length === 0 ? (
                   <tr>
-                    <td colSpan={9}>No events match.</td>
+                    <td colSpan={8}>No events match.</td>
                   </tr>
                 ) : (
                   data.events.map((event) => (
@@ -211,18 +210,16 @@ export function EventsPage() {
                         <Badge tone={event.outcome}>{event.outcome}</Badge>
                       </td>
                       <td data-label="Route">{event.route}</td>
-                      <td data-label="Consumer" title={event.consumerId}>
+                      <td data-label="Consumer / IP" title={event.consumerId}>
                         {nameOf(event.consumerId)}
+                        <div class="sub mono">{event.clientIp}</div>
                       </td>
-                      <td data-label="Client IP" class="mono">
-                        {event.clientIp}
-                      </td>
-                      <td data-label="Policy / rule">
+                      <td data-label="Policy / rule" class="rule">
                         {event.policy}
                         {event.rule === undefined ? '' : ` · ${event.rule}`}
                         {event.code === undefined ? null : <div class="sub mono">{event.code}</div>}
                       </td>
-                      <td data-label="Where" class="mono">
+                      <td data-label="Where" class="mono where">
                         {event.method === undefined ? null : (
                           <div>
                             {event.method} {event.path}
@@ -233,7 +230,7 @@ export function EventsPage() {
                       <td data-label="Evidence" class="mono evidence">
                         {event.evidence ?? event.reason ?? '–'}
                       </td>
-                      <td data-label="Request id" class="mono small">
+                      <td data-label="Request id" class="mono small request-id">
                         {event.requestId}
                         {event.traceId === undefined ? null : <div class="sub">trace {event.traceId}</div>}
                         {trailOn && event.outcome === 'denied' ? <AuditRecord event={event} /> : null}
