@@ -115,7 +115,15 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
       store,
       env: { ADMIN_TOKEN, READ_TOKEN },
     }));
-    rampart.onSecurityEvent((event) => events.push(event));
+    // The inventory announces the shadow endpoint when it flushes; the pages are read after that.
+    let shadowAnnounced: () => void = () => {};
+    const shadowEvent = new Promise<void>((resolve) => {
+      shadowAnnounced = resolve;
+    });
+    rampart.onSecurityEvent((event) => {
+      events.push(event);
+      if (event.policy === 'inventory') shadowAnnounced();
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await admin.newPage();
@@ -129,6 +137,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await send('/v1/users/2', bob), 200);
     assert.equal(await send('/debug/crash'), 500);
     assert.equal(await send('/openapi.json'), 200);
+    await shadowEvent;
     assert.equal(await send('/users/2'), 401);
     assert.equal(await send('/users/3', bob), 403);
     assert.equal(await send(`/users/2?q=${encodeURIComponent("' OR '1'='1' --")}`, bob), 403);
@@ -315,6 +324,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const reader = await context.newPage();
+      reader.setDefaultTimeout(10_000);
       watch(reader);
       await signIn(reader, READ_TOKEN);
       await reader.getByText('read-only', { exact: true }).waitFor();
@@ -372,6 +382,44 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await axe(page, 'config');
     await shoot(page, '7-config');
     assert.deepEqual(cspViolations, []);
+  });
+
+  test('works from the keyboard: a skip link first, then the pages by Tab and Enter', async () => {
+    await page.reload();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'main');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Config');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Posture');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Posture' }).waitFor();
+  });
+
+  test('a session ended on the server sends the page back to sign-in', async () => {
+    const context = await browser.newContext();
+    try {
+      const other = await context.newPage();
+      other.setDefaultTimeout(10_000);
+      await signIn(other, READ_TOKEN);
+      const token = await other.evaluate(
+        () => (JSON.parse(sessionStorage.getItem('rampart.session') ?? '{}') as { token: string }).token,
+      );
+      await fetch(`${rampart.adminUrl}/session`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      // The next call the page makes (a poll, or the reload's) is refused (401): the page forgets the
+      // session and asks again.
+      await other.reload();
+      await other.getByText('Your session has ended').waitFor();
+      assert.equal(await other.evaluate(() => sessionStorage.getItem('rampart.session')), null);
+    } finally {
+      await context.close();
+    }
   });
 
   test('signing out ends the session on the server', async () => {
