@@ -222,6 +222,15 @@ function benchSinks(ctx: TargetContext, events: readonly string[]): Array<Record
   ];
 }
 
+/** What the full targets run besides jwt: a careful user's request pipeline. */
+const FULL_POLICIES = {
+  ...INGRESS_POLICIES,
+  authorize: { anyOf: ['bench:read'] },
+  'rate-limit': { rules: [{ name: 'bench', limit: '100000000/h', key: ['consumer'] }] },
+  'openapi-validate': { spec: CONTRACT },
+  detect: { paranoia: 1 },
+};
+
 /** Every known target, in the order they run. */
 export const TARGETS: readonly Target[] = [
   direct,
@@ -239,14 +248,17 @@ export const TARGETS: readonly Target[] = [
       'what a careful user runs: jwt (ES256, cache on), rate-limit (memory), openapi-validate (strict, closed ' +
       'order schema), detect (P1), request-limits, security-headers; every request carries the Bearer token',
     headers: { authorization: `Bearer ${BENCH_JWT}` },
-    policies: {
-      ...INGRESS_POLICIES,
-      authorize: { anyOf: ['bench:read'] },
-      'rate-limit': { rules: [{ name: 'bench', limit: '100000000/h', key: ['consumer'] }] },
-      'openapi-validate': { spec: CONTRACT },
-      detect: { paranoia: 1 },
-    },
+    policies: FULL_POLICIES,
     setup: async (ctx) => ({ policies: { jwt: jwtBenchPolicy(ctx, 10_000) } }),
+  }),
+  gatewayTarget({
+    name: 'gateway-full-new-token',
+    byDefault: false,
+    description:
+      'as gateway-full with the verified-token cache off: every request pays a full ES256 verification, as a new token would',
+    headers: { authorization: `Bearer ${BENCH_JWT}` },
+    policies: FULL_POLICIES,
+    setup: async (ctx) => ({ policies: { jwt: jwtBenchPolicy(ctx, 0) } }),
   }),
   gatewayTarget({
     name: 'gateway-baseline',

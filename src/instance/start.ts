@@ -424,6 +424,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
         watcher?.close();
         specWatchers.close();
         await gateway.close();
+        accessLog?.flush();
         await admin?.close();
         await inventory?.close();
         await trail?.close();

@@ -89,9 +89,12 @@ describe('access log', () => {
         createAccessLogger(createLogger({ level: 'info', destination: viaPino.stream, levels, time })).log(
           full,
         );
-        createAccessLogger(createLogger({ level: 'info', levels, time }), {
+        const directLogger = createAccessLogger(createLogger({ level: 'info', levels, time }), {
           direct: { destination: direct.stream, enabled: true, levels, time },
-        }).log(full);
+        });
+        directLogger.log(full);
+        assert.equal(direct.text(), '', 'held until the end of the turn');
+        directLogger.flush();
         const a = JSON.parse(viaPino.text()) as Record<string, unknown>;
         const b = JSON.parse(direct.text()) as Record<string, unknown>;
         assert.deepEqual(Object.keys(b), Object.keys(a));

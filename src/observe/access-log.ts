@@ -132,7 +132,12 @@ export function accessLogLine(record: AccessRecord, options: AccessLogOptions = 
 /** Writes access log lines through a logger. */
 export interface AccessLogger {
   log(record: AccessRecord): void;
+  /** Writes the lines still held (the direct writer batches a turn of the event loop). */
+  flush(): void;
 }
+
+/** Lines held before a batch is written at once, whatever the turn. */
+const MAX_HELD_LINES = 512;
 
 /** Creates the access logger; redaction is compiled once here, not per request. */
 export function createAccessLogger(logger: Logger, options: AccessLogOptions = {}): AccessLogger {
@@ -146,18 +151,36 @@ export function createAccessLogger(logger: Logger, options: AccessLogOptions = {
     const head = `{"level":${level},"time":`;
     const tail = `,"pid":${process.pid},`;
     const iso = direct.time === 'iso';
+    // The lines of one turn of the event loop go out in one write: under load that is one write
+    // (and one thread-pool round trip of the asynchronous destination) for many requests.
+    let held: string[] = [];
+    let scheduled = false;
+    const flush = (): void => {
+      scheduled = false;
+      if (held.length === 0) return;
+      const text = held.length === 1 ? held[0]! : held.join('');
+      held = [];
+      direct.destination.write(text);
+    };
     return {
       log(record) {
         if (!direct.enabled) return;
         const time = iso ? `"${new Date().toISOString()}"` : String(Date.now());
         const members = JSON.stringify(accessLogLine(record, lineOptions));
-        direct.destination.write(`${head}${time}${tail}${members.slice(1, -1)},"msg":"access"}\n`);
+        held.push(`${head}${time}${tail}${members.slice(1, -1)},"msg":"access"}\n`);
+        if (held.length >= MAX_HELD_LINES) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
       },
+      flush,
     };
   }
   return {
     log(record) {
       logger.info(accessLogLine(record, lineOptions), 'access');
     },
+    flush() {},
   };
 }
