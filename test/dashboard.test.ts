@@ -15,6 +15,7 @@ import { demoConfigText } from '../src/config/defaults.ts';
 import { DEMO_IDENTITIES, seedDemoIdentities } from '../src/identity/demo.ts';
 import type { Rampart } from '../src/index.ts';
 import type { SecurityEventRecord } from '../src/observe/events.ts';
+import type { ScanResult } from '../src/scanner/runner.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { startTestRampart } from './helpers/rampart.ts';
 
@@ -217,6 +218,12 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await user.locator('td').first().textContent(), String(userCalls));
     assert.equal(await user.locator('td').nth(2).textContent(), `${((3 / userCalls) * 100).toFixed(1)}%`);
     await page.locator('.chart canvas').first().waitFor();
+    // One route's figures: the attack on /orders was its only call.
+    await page.getByLabel('Figures and charts for').selectOption('orders');
+    await stat('block-rate').filter({ hasText: '100.0%' }).waitFor();
+    assert.equal(await stat('requests').textContent(), '1');
+    await page.getByLabel('Figures and charts for').selectOption('');
+    await stat('requests').filter({ hasText: String(total) }).waitFor();
     await axe(page, 'overview');
     await shoot(page, '1-overview');
   });
@@ -356,7 +363,48 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
-  test('Posture shows the check report per route and the audit score of the demo spec', async () => {
+  test('Posture shows the check report per route, the audit score of the demo spec and the last scan', async () => {
+    // A scan report as `rampart scan --format json` writes it (typed by the scanner's own result type).
+    const report: ScanResult = {
+      target: rampart.url,
+      version: '0.1.0',
+      startedAt: new Date().toISOString(),
+      findings: [
+        {
+          check: 'bola',
+          title: 'Object level authorization missing',
+          severity: 'high',
+          owasp: 'API1:2023',
+          cwe: 639,
+          operation: 'GET /orders/{id}',
+          description: 'Another user’s order was returned.',
+          evidence: [{ note: 'user 2 read order 7 of user 3' }],
+          curl: 'curl "$TARGET/orders/7" -H "x-api-key: $KEY_B"',
+          fix: {
+            route: { methods: ['GET'], path: '/orders/{id}' },
+            policies: { authorize: { objects: [{ name: 'own-order', paths: ['/orders/:id'] }] } },
+            note: 'the order must belong to the caller',
+          },
+        },
+      ],
+      checks: [],
+      requests: 12,
+      requestsByMethod: { GET: 12 },
+      operations: 13,
+      exercised: 5,
+      leftovers: [],
+      fixes: [],
+      unanswered: 0,
+      destructiveSkipped: [],
+      durationMs: 1000,
+      safe: true,
+    };
+    const posted = await fetch(`${rampart.adminUrl}/scan-report`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
+    assert.equal(posted.status, 201);
     await open(page, 'posture', 'Posture');
     await page.locator('tr[data-route="user"]').waitFor();
     const row = (await page.locator('tr[data-route="user"]').textContent()) ?? '';
@@ -364,6 +412,10 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     assert.match(row, /detect/);
     const score = await page.locator('[data-score]').first().getAttribute('data-score');
     assert.ok(score !== null && Number(score) >= 0 && Number(score) <= 100);
+    const scan = page.locator('.scan-finding');
+    await scan.getByText('Object level authorization missing').click();
+    assert.match((await scan.textContent()) ?? '', /the order must belong to the caller/);
+    assert.match((await scan.locator('pre').textContent()) ?? '', /own-order/);
     await axe(page, 'posture');
     await shoot(page, '6-posture');
   });

@@ -12,14 +12,15 @@ export interface Loaded<T> {
   reload(): void;
 }
 
-/** GETs `path` now and every `everyMs` (when given) while mounted and the tab is visible. */
-export function useApi<T>(path: string, everyMs?: number): Loaded<T> {
+/** GETs `path` now and every `everyMs` (when given) while mounted and the tab is visible; nothing when undefined. */
+export function useApi<T>(path: string | undefined, everyMs?: number): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [status, setStatus] = useState<number | undefined>(undefined);
   const generation = useRef(0);
   const reload = useCallback(() => {
     const mine = ++generation.current;
+    if (path === undefined) return;
     api<T>('GET', path).then(
       (value) => {
         if (mine !== generation.current) return;

@@ -1,4 +1,5 @@
 // Overview: the last hour of traffic, live (polled every 5 s): totals, per-minute charts, per route.
+import { useState } from 'preact/hooks';
 import { LineChart } from '../chart.tsx';
 import { count, millis, percent } from '../format.ts';
 import { Pending, TableRegion, useApi } from '../ui.tsx';
@@ -14,6 +15,7 @@ interface Figures {
 }
 interface Traffic {
   now: number;
+  route: string | null;
   minutes: number;
   totals: Figures;
   series: (Figures & { time: number })[];
@@ -32,9 +34,17 @@ function Stat(props: { label: string; value: string; id: string }) {
 }
 
 export function OverviewPage() {
+  const [route, setRoute] = useState('');
   const { data, error } = useApi<Traffic>('/traffic?minutes=60', POLL_MS);
+  // One route's figures and charts, when one is chosen (the table always lists every route).
+  const one = useApi<Traffic>(
+    route === '' ? undefined : `/traffic?minutes=60&route=${encodeURIComponent(route)}`,
+    POLL_MS,
+  );
   if (data === undefined) return <Pending error={error} />;
-  const { totals, series, routes } = data;
+  const { routes } = data;
+  const shown = route !== '' && one.data?.route === route ? one.data : data;
+  const { totals, series } = shown;
   const times = series.map((point) => point.time);
   return (
     <>
@@ -42,6 +52,21 @@ export function OverviewPage() {
         The last hour, minute by minute; refreshed every {POLL_MS / 1000} seconds.
         {error === undefined ? '' : ` (Last refresh failed: ${error})`}
       </p>
+      <div class="toolbar">
+        <label for="overview-route">Figures and charts for</label>
+        <select
+          id="overview-route"
+          value={route}
+          onChange={(event) => setRoute((event.target as HTMLSelectElement).value)}
+        >
+          <option value="">every route</option>
+          {routes.map((each) => (
+            <option key={each.route} value={each.route}>
+              route {each.route}
+            </option>
+          ))}
+        </select>
+      </div>
       <dl class="stats">
         <Stat id="requests" label="Requests" value={count(totals.requests)} />
         <Stat id="error-rate" label="Error rate (5xx)" value={percent(totals.errorRate)} />

@@ -168,7 +168,7 @@ export function PosturePage() {
         <section aria-label="Last scan">
           <p>
             {data.scan.report.target}, received {when(data.scan.receivedAt)}:{' '}
-            {data.scan.report.findings.length} findings.
+            {data.scan.report.findings.length} finding{data.scan.report.findings.length === 1 ? '' : 's'}.
           </p>
           {data.scan.report.findings.map((finding, index) => (
             <details key={`${finding.check}-${index}`} class="scan-finding">
