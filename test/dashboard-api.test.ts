@@ -123,7 +123,16 @@ describe('the admin API behind the dashboard', () => {
       records: { action: string; outcome: string; actor: string }[];
     };
     assert.ok(
-      trail.records.some((record) => record.action === 'POST /consumers' && record.outcome === '201'),
+      trail.records.some(
+        (record) =>
+          record.action === 'POST /consumers' && record.outcome === '201' && record.actor === 'write-session',
+      ),
+    );
+    assert.ok(
+      trail.records.some(
+        (record) =>
+          record.action === 'POST /consumers' && record.outcome === '403' && record.actor === 'read-session',
+      ),
     );
     assert.equal((await call('/audit-trail?since=soon', reader.token)).status, 400);
     assert.equal((await call('/session', writer.token, { method: 'DELETE' })).status, 200);

@@ -10,7 +10,12 @@ import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { ADMIN_OPENAPI } from './openapi.ts';
 import { type AdminAuditDetails, type AdminRoute, matchAdminRoute } from './routes.ts';
-import { type AdminSessions, createAdminSessions, type SessionScope } from './sessions.ts';
+import {
+  type AdminSessions,
+  createAdminSessions,
+  SESSION_TOKEN_PREFIX,
+  type SessionScope,
+} from './sessions.ts';
 import { DASHBOARD_PREFIX, DEFAULT_DASHBOARD_DIR, loadStaticFiles, staticFileFor } from './static.ts';
 
 export type { AdminReply, AdminRequest, AdminRoute } from './routes.ts';
@@ -247,6 +252,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     // Authentication comes before routing, so an anonymous caller cannot list the admin paths.
     const scope = OPEN_PATHS.has(path) ? 'open' : scopeOf(request.headers.authorization);
+    // A dashboard session acts with its token's scope; the audit names it apart from the token itself.
+    const viaSession = bearerToken(request.headers.authorization)?.startsWith(SESSION_TOKEN_PREFIX) === true;
     if (scope === undefined) {
       problem(response, requestId, ADMIN_CODES.unauthorized, {
         'www-authenticate': 'Bearer realm="rampart-admin"',
@@ -270,7 +277,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       if (reads) return;
       const change: AdminChangeReport = {
         requestId,
-        actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
+        actor: scope === 'open' ? 'anonymous' : `${scope}-${viaSession ? 'session' : 'token'}`,
         peer: request.socket.remoteAddress,
         action: `${method} ${match.route.path}`,
         target: match.params,
