@@ -117,7 +117,11 @@ describe('the admin API behind the dashboard', () => {
     assert.equal(writer.scope, 'write');
     const created = await call('/consumers', writer.token, { method: 'POST', body: '{"name":"eve"}' });
     assert.equal(created.status, 201);
-    assert.equal(((await (await call('/session', writer.token)).json()) as { scope: string }).scope, 'write');
+    // GET /session renews: a new token of the same session (ending one ends the other).
+    const renewed = (await (await call('/session', writer.token)).json()) as { scope: string; token: string };
+    assert.equal(renewed.scope, 'write');
+    assert.notEqual(renewed.token, writer.token);
+    assert.equal((await call('/traffic', renewed.token)).status, 200);
     // The change is in the audit trail, which the admin API reads back.
     const trail = (await (await call('/audit-trail?kind=admin', reader.token)).json()) as {
       records: { action: string; outcome: string; actor: string }[];

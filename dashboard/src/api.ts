@@ -93,6 +93,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (await response.json()) as T;
 }
 
+/**
+ * Renews the session (GET /session answers a new token with the idle end pushed back): the dashboard
+ * calls it while the operator uses the page, so a session ends after 15 minutes without use even with
+ * a page polling on screen.
+ */
+export async function renew(): Promise<Session | undefined> {
+  const renewed = await api<Partial<Session>>('GET', '/session');
+  if (typeof renewed.token !== 'string') return undefined;
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(renewed));
+  return renewed as Session;
+}
+
 /** Ends the session on the server and forgets it here. */
 export async function logout(): Promise<void> {
   try {

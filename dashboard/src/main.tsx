@@ -3,7 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentSession, logout, onSessionExpired, type Session } from './api.ts';
+import { currentSession, logout, onSessionExpired, renew, type Session } from './api.ts';
 import { Login } from './login.tsx';
 import { ConfigPage } from './pages/config.tsx';
 import { ConsumersPage } from './pages/consumers.tsx';
@@ -62,6 +62,30 @@ function App() {
       }),
     [],
   );
+  // Use of the page (a key, a click, another page) renews the session, at most once a minute.
+  useEffect(() => {
+    if (session === undefined) return undefined;
+    let used = false;
+    const mark = () => {
+      used = true;
+    };
+    addEventListener('keydown', mark);
+    addEventListener('pointerdown', mark);
+    addEventListener('hashchange', mark);
+    const timer = setInterval(() => {
+      if (!used) return;
+      used = false;
+      renew().catch(() => {
+        // A refused renewal (401) already sent the page back to sign-in.
+      });
+    }, 60_000);
+    return () => {
+      clearInterval(timer);
+      removeEventListener('keydown', mark);
+      removeEventListener('pointerdown', mark);
+      removeEventListener('hashchange', mark);
+    };
+  }, [session]);
   // The session also ends by its own clock, even with the tab idle.
   useEffect(() => {
     if (session === undefined) return undefined;

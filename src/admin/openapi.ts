@@ -181,7 +181,8 @@ export const ADMIN_OPENAPI = {
         ok: json('the session token, shown once', ref('Session')),
       }),
       get: operation({
-        summary: 'The session (or token) presented',
+        summary:
+          'Renews the session presented (a new token, idle end pushed back), or tells the scope of a token',
         scope: 'read',
         tag: 'session',
         ok: json('scope', ref('Session')),

@@ -44,7 +44,7 @@ export interface AdminServerOptions {
   readonly readToken?: string | undefined;
   readonly logger: Logger;
   readonly routes?: readonly AdminRoute[];
-  /** Dashboard sessions (POST /session); a table of the listener's own when absent. */
+  /** Dashboard sessions (POST /session); signed with keys derived from the tokens when absent. */
   readonly sessions?: AdminSessions;
   /** The built dashboard served under /dashboard/; `false` serves none. dashboard/dist by default. */
   readonly dashboardDir?: string | false;
@@ -133,7 +133,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const readDigest = options.readToken === undefined ? undefined : digest(options.readToken);
   // A loopback listener refuses foreign Host names, so a web page cannot reach it by DNS rebinding.
   const checkHost = LOOPBACK_HOSTS.has(host);
-  const sessions = options.sessions ?? createAdminSessions();
+  const sessions =
+    options.sessions ?? createAdminSessions({ secrets: { write: options.token, read: options.readToken } });
   const dashboardFiles = loadStaticFiles(
     options.dashboardDir === false ? '' : (options.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
   );
@@ -193,11 +194,13 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     {
       method: 'GET',
       path: SESSION_PATH,
+      // With a session: a renewed token (idle end pushed back); with a token: its scope.
       handle: (request) => {
         const presented = bearerToken(request.headers.authorization);
-        const session = presented === undefined ? undefined : sessions.touch(presented);
+        const renewed = presented === undefined ? undefined : sessions.renew(presented);
+        if (renewed !== undefined) return { status: 200, json: { token: renewed.token, ...renewed.session } };
         const scope = scopeOf(request.headers.authorization);
-        return { status: 200, json: session ?? { scope: scope === 'read' ? 'read' : 'write' } };
+        return { status: 200, json: { scope: scope === 'read' ? 'read' : 'write' } };
       },
     },
     {
