@@ -223,7 +223,9 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await stat('block-rate').filter({ hasText: '100.0%' }).waitFor();
     assert.equal(await stat('requests').textContent(), '1');
     await page.getByLabel('Figures and charts for').selectOption('');
-    await stat('requests').filter({ hasText: String(total) }).waitFor();
+    await stat('requests')
+      .filter({ hasText: String(total) })
+      .waitFor();
     await axe(page, 'overview');
     await shoot(page, '1-overview');
   });
