@@ -33,7 +33,7 @@ function NewKey(props: { issued: ApiKey; consumerName: string; onDone: () => voi
   useEffect(() => field.current?.focus(), []);
   return (
     <section class="new-key" aria-labelledby="new-key-title">
-      <h3 id="new-key-title">New key for {props.consumerName}</h3>
+      <h2 id="new-key-title">New key for {props.consumerName}</h2>
       <p>Copy it now: it is shown this once and cannot be read again.</p>
       <label for="new-key-value">API key</label>
       <div class="copy-row">
@@ -118,7 +118,7 @@ function Keys(props: {
       {data === undefined ? (
         <Pending error={error} />
       ) : (
-        <TableRegion label={`Keys of ${props.consumer.name}`}>
+        <TableRegion label={`API key list of ${props.consumer.name}`}>
           <table>
             <thead>
               <tr>
