@@ -1,6 +1,8 @@
 // The `rampart` executable as a real process (bin/rampart.js → src/cli/main.ts), the command words
 // main.ts answers itself (--version, help, an unknown command), and the io a command runs with.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,20 @@ describe('rampart executable', () => {
     const run = await runCli(['--version'], { executable: BIN });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, `${version}\n`);
+  });
+
+  test('ends quietly when its reader stops reading (rampart schema | head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'schema'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    // The reader takes the first chunk and goes away, as head does.
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
 
   test('-v prints the version too, and help lists --version', async () => {

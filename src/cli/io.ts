@@ -20,8 +20,26 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+let closedPipeQuiet = false;
+
+/**
+ * A reader that stopped reading (`rampart schema | head`) ends the command quietly, as SIGPIPE ends
+ * a C program, instead of an unhandled EPIPE error and its stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  if (closedPipeQuiet) return;
+  closedPipeQuiet = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
+}
+
 /** The running process's streams, environment and working directory. */
 export function processIo(): CliIo {
+  endQuietlyOnClosedPipe();
   return {
     stdout: process.stdout,
     stderr: process.stderr,

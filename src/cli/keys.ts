@@ -20,7 +20,6 @@ import {
   viewSigningKey,
 } from '../identity/signing-keys.ts';
 import { parseDuration } from '../lib/durations.ts';
-import type { IdentityStore } from '../store/store.ts';
 import { type CliIo, pathIn } from './io.ts';
 import { CliError, STORE_OPTIONS, withStore } from './store-args.ts';
 
@@ -64,11 +63,6 @@ function readPublicKey(file: string | undefined, io: CliIo): string | undefined 
 }
 
 /** How long key `id` was issued for (undefined: it never expires), so its successor gets the same. */
-async function lifetimeOf(store: IdentityStore, id: string): Promise<number | undefined> {
-  const key = (await store.findApiKey(id))?.key;
-  return key?.expiresAt === undefined ? undefined : key.expiresAt - key.createdAt;
-}
-
 function keyIdOf(text: string | undefined): string {
   if (text === undefined) throw new CliError('KEY_ID is required', 2);
   const id = text.startsWith(API_KEY_PREFIX)
@@ -192,7 +186,7 @@ export async function runKeys(args: readonly string[], io: CliIo): Promise<numbe
           const issued = await rotateApiKey(store, id, {
             now,
             graceMs,
-            ttlMs: duration(values.expires, '--expires') ?? (await lifetimeOf(store, id)),
+            ttlMs: duration(values.expires, '--expires'),
           });
           printIssued(
             issued,

@@ -5,7 +5,7 @@
 // only through the letters `method` or a `\u` escape, so until either appears (native searches, the
 // seams between chunks included) the chunks pass untouched and are kept, to be replayed through the
 // tokenizer when one does. Past REPLAY_LIMIT kept bytes the tokenizer catches up and runs from there.
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 
 const TARGET = '_method';
 
@@ -29,8 +29,36 @@ const REPLAY_LIMIT = 1024 * 1024;
 // Bytes of the previous chunk kept to find `method` or `\u` across a chunk boundary.
 const SEAM = 'method'.length - 1;
 
-/** Passes a JSON body through and fails with MethodOverrideInBodyError on a top-level `_method`. */
-export class JsonOverrideScan extends Transform {
+/**
+ * A JSON body as it comes, failing with MethodOverrideInBodyError at a top-level `_method` before the
+ * chunk that completes it is passed on. A plain readable fed by the request's `data` events (not a
+ * Transform: no second buffering state per chunk); the client's request is only paused, never
+ * destroyed, by a refusal, so it still gets its 400.
+ */
+export function withoutMethodOverride(body: Readable): Readable {
+  const scan = new JsonOverrideScan();
+  const screened = new Readable({
+    read() {
+      body.resume();
+    },
+  });
+  body.on('data', (chunk: Buffer) => {
+    if (screened.destroyed) return;
+    if (scan.found(chunk)) {
+      body.pause();
+      screened.destroy(new MethodOverrideInBodyError('_method member in a JSON body'));
+    } else if (!screened.push(chunk)) body.pause();
+  });
+  body.once('end', () => screened.push(null));
+  body.once('error', (error) => screened.destroy(error));
+  body.once('close', () => {
+    if (!body.readableEnded) screened.destroy(new Error('client request body ended early'));
+  });
+  return screened;
+}
+
+/** Follows a JSON body chunk by chunk and tells when a top-level `_method` member name has ended. */
+export class JsonOverrideScan {
   /** The chunks seen while no name could be `_method` (undefined once the tokenizer runs). */
   #kept: Buffer[] | undefined = [];
   #keptBytes = 0;
@@ -49,12 +77,9 @@ export class JsonOverrideScan extends Transform {
   /** The member name being read, or undefined when the current string is not one (or is too long). */
   #key: string | undefined;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (!this.#off && this.#inspect(chunk)) {
-      done(new MethodOverrideInBodyError('_method member in a JSON body'));
-      return;
-    }
-    done(null, chunk);
+  /** True when a top-level `_method` member name ended in this chunk (or one seen before it). */
+  found(chunk: Buffer): boolean {
+    return !this.#off && this.#inspect(chunk);
   }
 
   /** True when a top-level `_method` member name ended in this chunk (or one kept before it). */

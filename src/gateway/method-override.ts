@@ -2,9 +2,9 @@
 // body says `_method=DELETE` into a DELETE after the gateway routed and authorized a POST. On routes that
 // do not allow overrides the parameter is removed from form bodies and a JSON body carrying it refused.
 import type { IncomingMessage } from 'node:http';
-import { finished, pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { HeaderMap } from '../policies/policy.ts';
-import { JsonOverrideScan } from './json-override-scan.ts';
+import { withoutMethodOverride } from './json-override-scan.ts';
 import { MultipartPartFilter } from './multipart-filter.ts';
 import type { GatewayRequest } from './request.ts';
 import { sendProblem } from './writer.ts';
@@ -142,9 +142,9 @@ function jsonOverrides(body: Buffer): boolean {
 /**
  * A streamed body on a route that does not allow method overrides: a multipart one is passed through a
  * filter that drops `_method` parts (its length changes, so `Content-Length` is removed from the
- * upstream headers and the body goes chunked); a JSON one through a scan that fails the stream with
- * MethodOverrideInBodyError at a top-level `_method` (before the upstream has the whole body); any
- * other is returned as it is.
+ * upstream headers and the body goes chunked); a JSON one is read chunk by chunk through a scan that
+ * fails with MethodOverrideInBodyError at a top-level `_method` (before the upstream has the whole
+ * body); any other is returned as it is.
  */
 export function screenStreamedBody(
   body: Readable,
@@ -152,15 +152,7 @@ export function screenStreamedBody(
   upstreamHeaders: HeaderMap,
 ): Readable {
   const kind = overrideBodyKind(contentType);
-  if (kind === 'json') {
-    const scan = new JsonOverrideScan();
-    // Not pipeline(): a failing scan must not destroy the client's request, which still gets a 400.
-    body.pipe(scan);
-    finished(body, (error) => {
-      if (error !== undefined && error !== null) scan.destroy(error);
-    });
-    return scan;
-  }
+  if (kind === 'json') return withoutMethodOverride(body);
   if (kind !== 'multipart') return body;
   const boundary = boundaryOf(contentType as string);
   if (boundary === undefined) return body;

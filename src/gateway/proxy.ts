@@ -18,11 +18,13 @@ export async function proxy(
   const head = upstreamRequestHead(x, route);
   const refusal = upstreamRefusal(route.upstream, x.clock.now());
   if (refusal !== undefined) return sendProblem(x, refusal.code, { headers: refusal.headers });
-  let body = x.body ?? (await admitBody(x, 'stream', expectsContinue));
-  if (body === BODY_REFUSED) return;
+  const admitted = x.body ?? (await admitBody(x, 'stream', expectsContinue));
+  if (admitted === BODY_REFUSED) return;
   // A streamed body is screened for `_method` as it passes (forms and small JSON were buffered for it).
-  if (body !== null && !Buffer.isBuffer(body) && !route.config.allowMethodOverride)
-    body = screenStreamedBody(body, x.req.headers['content-type'], head.headers);
+  const body =
+    admitted !== null && !Buffer.isBuffer(admitted) && !route.config.allowMethodOverride
+      ? screenStreamedBody(admitted, x.req.headers['content-type'], head.headers)
+      : admitted;
   if (Buffer.isBuffer(body)) head.headers['content-length'] = String(body.length);
   const outcome = await dispatch(x, route.upstream, head, body);
   switch (outcome.kind) {

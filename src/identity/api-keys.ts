@@ -87,7 +87,9 @@ export async function rotateApiKey(
   options: { now: number; graceMs: number; ttlMs?: number | undefined },
 ): Promise<IssuedApiKey> {
   const { key, consumer } = await liveKey(store, id, options.now);
-  const issued = await issueApiKey(store, consumer, { now: options.now, ttlMs: options.ttlMs });
+  // Without a lifetime of its own, the successor gets the old key's: rotating never makes a key permanent.
+  const lifetime = key.expiresAt === undefined ? undefined : key.expiresAt - key.createdAt;
+  const issued = await issueApiKey(store, consumer, { now: options.now, ttlMs: options.ttlMs ?? lifetime });
   const graceEnd = options.now + options.graceMs;
   await store.updateApiKey(key.id, {
     expiresAt: key.expiresAt === undefined ? graceEnd : Math.min(key.expiresAt, graceEnd),

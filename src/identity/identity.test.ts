@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contextFor } from '../../test/helpers/context.ts';
+import { createSqliteStore } from '../store/sqlite-store.ts';
 import { apiKeyId, generateApiKey, hashApiKey } from './api-key-token.ts';
+import { issueApiKey, rotateApiKey } from './api-keys.ts';
 import { type AuthnMethod, type AuthnSettings, establish, missingCredential, refuse } from './authn.ts';
 import { createExpiringLru } from './lru.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -100,5 +102,26 @@ describe('the authentication outcome on the context', () => {
     });
     assert.equal(ctx.identity?.consumerId, 'alice');
     assert.equal(ctx.upstreamHeaders.get('x-authenticated-by'), 'jwt');
+  });
+});
+
+describe('rotateApiKey', () => {
+  test("gives the successor the old key's lifetime unless one is given, as the CLI and the admin API do", async () => {
+    const store = createSqliteStore(':memory:');
+    const consumer = await store.createConsumer({ name: 'alice' });
+    const now = Date.UTC(2026, 5, 1);
+    const day = 86_400_000;
+    const lifetime = (issued: Awaited<ReturnType<typeof issueApiKey>>) =>
+      issued.record.expiresAt === undefined ? undefined : issued.record.expiresAt - issued.record.createdAt;
+    const weekly = await issueApiKey(store, consumer, { now, ttlMs: 7 * day });
+    assert.equal(lifetime(await rotateApiKey(store, weekly.record.id, { now, graceMs: day })), 7 * day);
+    const other = await issueApiKey(store, consumer, { now, ttlMs: 7 * day });
+    assert.equal(
+      lifetime(await rotateApiKey(store, other.record.id, { now, graceMs: day, ttlMs: day })),
+      day,
+    );
+    const permanent = await issueApiKey(store, consumer, { now });
+    assert.equal(lifetime(await rotateApiKey(store, permanent.record.id, { now, graceMs: day })), undefined);
+    await store.close();
   });
 });
