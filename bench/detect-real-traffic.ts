@@ -184,13 +184,69 @@ function uploads(): RealRequest[] {
       },
     ],
   ];
-  return forms.map((parts) => {
+  const formRequests = forms.map((parts) => {
     const { body, type } = multipart(parts);
     return {
       set: 'uploads',
-      placement: 'multipart',
+      placement: 'multipart' as const,
       inputs: [...inputsFromBody(body, type), ...inputsFromProtocolHeaders({ 'content-type': type })],
       shown: parts.map((p) => `${p.name}${p.filename === undefined ? '' : `@${p.filename}`}`).join(','),
+    };
+  });
+  return [...formRequests, ...otherMultipart()];
+}
+
+/** Multipart bodies that are not forms: resumable uploads, batch requests, a mail with text and HTML. */
+function otherMultipart(): RealRequest[] {
+  const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
+  const bodies: { type: string; parts: (readonly [string, string | Buffer])[]; shown: string }[] = [
+    {
+      type: 'multipart/related; boundary=foo_bar_baz',
+      shown: 'related: metadata + image',
+      parts: [
+        ['Content-Type: application/json; charset=UTF-8', '{"name":"holiday.jpg","parents":["0AFolder"]}'],
+        ['Content-Type: image/jpeg', jpeg],
+      ],
+    },
+    {
+      type: 'multipart/mixed; boundary=batch_foobarbaz',
+      shown: 'mixed: batch of two requests',
+      parts: [
+        [
+          'Content-Type: application/http\r\nContent-ID: <item1:12930812@example.com>',
+          'GET /farm/v1/animals/pony?fields=name,age HTTP/1.1\r\nAccept: application/json\r\n',
+        ],
+        [
+          'Content-Type: application/http\r\nContent-ID: <item2:12930812@example.com>',
+          'PUT /farm/v1/animals/sheep\r\nContent-Type: application/json\r\nIf-Match: "etag/sheep"\r\n\r\n{"animalName":"sheep","animalAge":"5"}',
+        ],
+      ],
+    },
+    {
+      type: 'multipart/alternative; boundary="=_alt_7f3a"',
+      shown: 'alternative: text and HTML mail',
+      parts: [
+        ['Content-Type: text/plain; charset=utf-8', 'Hi Ana,\r\nthe invoice is attached.\r\n-- \r\nBilling'],
+        ['Content-Type: text/html; charset=utf-8', '<p>Hi Ana,</p><p>the <b>invoice</b> is attached.</p>'],
+      ],
+    },
+  ];
+  return bodies.map(({ type, parts, shown }) => {
+    const boundary = type.slice(type.indexOf('boundary=') + 9).replaceAll('"', '');
+    const chunks: Buffer[] = [];
+    for (const [headers, content] of parts)
+      chunks.push(
+        Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`),
+        Buffer.from(content),
+        Buffer.from('\r\n'),
+      );
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    const body = Buffer.concat(chunks);
+    return {
+      set: 'uploads',
+      placement: 'multipart' as const,
+      inputs: [...inputsFromBody(body, type), ...inputsFromProtocolHeaders({ 'content-type': type })],
+      shown,
     };
   });
 }

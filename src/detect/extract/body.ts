@@ -1,8 +1,9 @@
-// Request bodies by media type: JSON, urlencoded forms, multipart forms and XML are walked; any
+// Request bodies by media type: JSON, urlencoded forms, multipart bodies and XML are walked; any
 // other text (and multipart that cannot be parsed) is inspected whole, so nothing passes unseen.
 import type { Input } from '../types.ts';
 import { inputsFromJson } from './json.ts';
 import { inputsFromMultipart } from './multipart.ts';
+import { inputsFromMultipartParts } from './multipart-parts.ts';
 import { inputsFromUrlencoded } from './query.ts';
 import { inputsFromXml } from './xml.ts';
 
@@ -12,26 +13,34 @@ function mediaType(contentType: string | undefined): string {
   return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
-/**
- * Inputs of a body given its Content-Type. With `screenJson`, a JSON body is one input the engine
- * screens first (cheap when clean), instead of one input per member name and string leaf.
- */
-export function inputsFromBody(
-  body: Buffer | string,
+interface BodyOptions {
+  readonly screenJson?: boolean;
+}
+
+/** Framed text inspected whole, its line breaks as spaces: part headers and header lines are framing. */
+function wholeMultipart(text: string): Input[] {
+  return [{ location: 'body', value: text.replace(/[\r\n]+/g, ' '), kind: 'body' }];
+}
+
+/** A body's text by media type; `depth` counts multipart bodies nested in a part. */
+function inputsFromText(
+  text: string,
   contentType: string | undefined,
-  options: { readonly screenJson?: boolean } = {},
+  options: BodyOptions,
+  depth: number,
 ): Input[] {
-  if (body.length === 0) return [];
   const type = mediaType(contentType);
-  if (type === 'multipart/form-data' && contentType !== undefined) {
-    const parts = inputsFromMultipart(typeof body === 'string' ? Buffer.from(body) : body, contentType);
-    if (parts !== undefined) return parts;
-    // Unreadable framing (no boundary, cut short): the text is inspected whole, its line breaks as
-    // spaces, since part-header lines are framing and not a header injection.
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    return [{ location: 'body', value: text.replace(/[\r\n]+/g, ' '), kind: 'body' }];
+  if (type.startsWith('multipart/') && contentType !== undefined) {
+    const parts = inputsFromMultipartParts(
+      text,
+      contentType,
+      (content, partType, partDepth) => inputsFromText(content, partType, options, partDepth),
+      depth,
+    );
+    return parts ?? wholeMultipart(text);
   }
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  // A request inside a batch part (application/http): its start line and header lines are framing.
+  if (type === 'application/http') return wholeMultipart(text);
   if (type === 'application/json' || type.endsWith('+json')) {
     return options.screenJson === true
       ? [{ location: 'body', value: text, kind: 'body', json: true }]
@@ -40,4 +49,23 @@ export function inputsFromBody(
   if (type === 'application/x-www-form-urlencoded') return inputsFromUrlencoded(text, 'body', 'body');
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return inputsFromXml(text);
   return [{ location: 'body', value: text, kind: 'body' }];
+}
+
+/**
+ * Inputs of a body given its Content-Type. With `screenJson`, a JSON body is one input the engine
+ * screens first (cheap when clean), instead of one input per member name and string leaf.
+ */
+export function inputsFromBody(
+  body: Buffer | string,
+  contentType: string | undefined,
+  options: BodyOptions = {},
+): Input[] {
+  if (body.length === 0) return [];
+  if (mediaType(contentType) === 'multipart/form-data' && contentType !== undefined) {
+    const parts = inputsFromMultipart(typeof body === 'string' ? Buffer.from(body) : body, contentType);
+    if (parts !== undefined) return parts;
+    // Unreadable framing (no boundary, cut short): the text is inspected whole.
+    return wholeMultipart(typeof body === 'string' ? body : body.toString('utf8'));
+  }
+  return inputsFromText(typeof body === 'string' ? body : body.toString('utf8'), contentType, options, 0);
 }

@@ -100,4 +100,21 @@ describe('cmdi detector', () => {
     assert.equal(strongest('Sleep 8 hours a night', 'body', 'body.text'), 0);
     assert.equal(strongest('cat data.csv | perl -pe s/a/b/', 'body', 'body.text') < 5, true);
   });
+
+  test('an everyday command after a separator decides when its operand, past the options, is a system path', () => {
+    assert.equal(scores('item; ls -la /var/www/html').get('cmdi.chained-command'), 5);
+    assert.equal(scores('x|tail -f /var/log/auth.log').get('cmdi.chained-command'), 5);
+    assert.ok(strongest('x; ls -la docs/') < 5);
+  });
+
+  test('a pipe into a shell runs what was piped into it', () => {
+    assert.equal(scores('printf id|sh').get('cmdi.chained-command'), 5);
+    assert.equal(scores('echo uname|$0').get('cmdi.chained-command'), 5);
+    assert.equal(scores('words | bashful').get('cmdi.chained-command'), undefined);
+  });
+
+  test('a command stored in a variable with escaped quotes, then run by name', () => {
+    assert.equal(scores("&&RUN=\\'uname -a\\';$RUN").get('cmdi.variable-exec'), 5);
+    assert.equal(strongest("name=\\'Bob\\'; see $names"), 0);
+  });
 });

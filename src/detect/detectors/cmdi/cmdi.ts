@@ -195,11 +195,19 @@ export const cmdiDetector: Detector = {
       const { word, end, path } = readWord(text, from);
       let score = word.length === 0 ? 0 : scoreFor(word, position, path, lead && position === 'separator');
       // Even an everyday command is decisive when pointed at system files or a remote URL.
+      // A pipe into a shell runs what was piped (`echo id|sh`, `…|$0`: the running shell itself).
+      if (
+        position === 'separator' &&
+        c === 124 &&
+        SHELLS.has(word) &&
+        /^[\s+;&|)]*$/.test(text.slice(end, end + 4))
+      )
+        score = 5;
       if (
         score > 0 &&
         score < 5 &&
         position !== 'backtick' &&
-        (SYSTEM_ARGUMENT.test(text.slice(end, end + 64).replace(/^[\s+]+/, '')) ||
+        (SYSTEM_ARGUMENT.test(firstOperand(text, end)) ||
           // An interpreter given code to run (`| perl -e '…'`, `; python -c …`).
           (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
       )
@@ -230,12 +238,26 @@ export const cmdiDetector: Detector = {
   },
 };
 
+/** Shells a pipe can feed code into; `$0` is the shell that runs the command line. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', '$0', '$shell']);
+
+/** The first operand after a command word at `end`: options (`-la`, `--all`) skipped, at most four. */
+function firstOperand(text: string, end: number): string {
+  let i = end;
+  for (let options = 0; options <= 4; options++) {
+    while (i < text.length && (text[i] === ' ' || text[i] === '+' || text[i] === '\t')) i++;
+    if (text[i] !== '-' || options === 4) break;
+    while (i < text.length && text[i] !== ' ' && text[i] !== '+' && text[i] !== '\t') i++;
+  }
+  return text.slice(i, i + 64);
+}
+
 /** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
 const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
 
 const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
 const SYSTEM_ARGUMENT =
-  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
+  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin|root|var\/www|var\/log)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
 // Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).
 const INTERPRETERS = new Set([
   'perl',

@@ -75,7 +75,8 @@ export const IDIOMS: readonly (readonly [keyof typeof CMDI_RULES, RegExp])[] = [
   // `CMD=$'…';$CMD`, `X=$'uname\x20-a'&&$X`: a command stored in a variable, then run by name.
   [
     'cmdi.variable-exec',
-    /\b([a-z_][a-z0-9_]{0,15})=\$?(?:'[^']{0,80}'|"[^"]{0,80}")\s*(?:;|&&|\|\||&)\s*\$\{?\1\b/,
+    // The quotes may come escaped (`CMD=$\'…\';$CMD`) for a payload written into a quoted context.
+    /\b([a-z_][a-z0-9_]{0,15})=\$?\\?(?:'[^']{0,80}'|"[^"]{0,80}")\s*(?:;|&&|\|\||&)\s*\$\{?\1\b/,
   ],
   ['cmdi.here-string', /\$\([^)]{0,80}<<<|<<<\s*["']?[a-z$]/],
 ];
@@ -132,7 +133,7 @@ export const IDIOM_TRIGGERS: Partial<Record<keyof typeof CMDI_RULES, readonly st
     '{php',
   ],
   'cmdi.variable-slice': ['${'],
-  'cmdi.variable-exec': ['=$', "='", '="'],
+  'cmdi.variable-exec': ['=$', "='", '="', "=\\'", '=\\"'],
   'cmdi.here-string': ['<<<'],
 };
 

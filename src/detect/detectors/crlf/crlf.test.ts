@@ -50,4 +50,15 @@ describe('crlf detector', () => {
     ])
       assert.deepEqual(rules(text, 'body'), [], text);
   });
+
+  test('from paranoia 2, a URL or header value of bare line breaks, or escaped ones', () => {
+    const found = (value: string, kind: InputKind) =>
+      crlfDetector.detect(viewsOf(value), kind, kind).map((h) => `${h.rule}@${h.paranoia}`);
+    assert.deepEqual(found('%0d%0a%0d%0a', 'query'), ['crlf.line-break@2']);
+    assert.deepEqual(found('abc\\r\\n', 'cookie'), ['crlf.line-break@2']);
+    assert.deepEqual(found('0x0d0x0a', 'path'), ['crlf.line-break@2']);
+    // Lines of text (a GET form's text area) and bodies are not probes.
+    assert.deepEqual(found('first line%0Asecond line', 'query'), []);
+    assert.deepEqual(found('\r\n', 'body'), []);
+  });
 });

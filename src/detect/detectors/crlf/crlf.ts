@@ -63,7 +63,12 @@ export const crlfDetector: Detector = {
   rules: Object.values(CRLF_RULES),
   detect(views, kind) {
     const hits: Hit[] = [];
-    if (!ANY_BREAK.test(views.decoded)) return hits;
+    const inUrlOrHeader = kind === 'query' || kind === 'path' || kind === 'header' || kind === 'cookie';
+    if (!ANY_BREAK.test(views.decoded)) {
+      // `\r\n` and `0x0d0x0a` written out: line breaks for whatever unescapes the value later.
+      if (inUrlOrHeader && ESCAPED_BREAK.test(views.lower)) hits.push(hit(CRLF_RULES['crlf.line-break'], 0));
+      return hits;
+    }
     // ASCII-only lower-casing keeps U+010A (which full lower-casing turns into U+010B).
     const text = views.decoded.replace(/[A-Z]+/g, (m) => m.toLowerCase());
     const n = text.length;
@@ -115,6 +120,16 @@ export const crlfDetector: Detector = {
       }
       i = Math.max(i, start - 1);
     }
+    // Nothing follows the break that a header or mail line would be. A value that is only line
+    // breaks (`%0d%0a`, `%0d%0d%0a%0a`) probes whether they pass: counted from paranoia 2. Text with
+    // lines (a GET form's text area) has words between its breaks.
+    if (inUrlOrHeader && /[\r\n]/.test(text) && text.replace(BREAKS_AND_SPACE, '').length <= 4)
+      hits.push(hit(CRLF_RULES['crlf.line-break'], 0));
     return hits;
   },
 };
+
+const BREAKS_AND_SPACE = /[\s\u560a\u560d\u010a\u0085\u2028\u2029]+/g;
+
+/** Line breaks written as escapes or hexadecimal literals (`\r\n`, `0x0d0x0a`). */
+const ESCAPED_BREAK = /\\r\\n|\\n\\r|0x0d0x0a|0x0a0x0d/;

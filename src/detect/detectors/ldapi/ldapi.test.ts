@@ -31,4 +31,12 @@ describe('ldapi detector', () => {
     assert.equal(strongest('meet (today) at 10:30'), 0);
     assert.equal(strongest('see (https://example.com)'), 0);
   });
+
+  test('an extensible match with a matching-rule OID, even without parentheses', () => {
+    const rules = (value: string) =>
+      ldapiDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => h.rule);
+    assert.deepEqual(rules('memberOf:1.2.840.113556.1.4.1941:=cn=admins'), ['ldapi.extensible-match']);
+    assert.deepEqual(rules('cn:dn:2.5.13.5:=x'), ['ldapi.extensible-match']);
+    assert.deepEqual(rules('version 1.2.3 := released'), []);
+  });
 });

@@ -30,6 +30,8 @@ function filterItemAt(text: string, i: number): boolean {
   return op === 61 || ((op === 62 || op === 60 || op === 126) && text.charCodeAt(j + 1) === 61);
 }
 
+const MATCHING_RULE = /[a-z][\w-]{0,63}(?::dn)?:\d{1,9}(?:\.\d{1,9}){2,20}:=/;
+
 /** The LDAP injection detector. */
 export const ldapiDetector: Detector = {
   category: 'ldapi',
@@ -37,6 +39,13 @@ export const ldapiDetector: Detector = {
   detect(views) {
     const text = views.lower;
     const hits: Hit[] = [];
+    // An extensible-match assertion with a matching rule OID (`userPassword:2.5.13.18:=x`) is LDAP
+    // filter syntax even outside parentheses: nothing else writes `:<oid>:=`.
+    const oid = text.includes(':=') ? MATCHING_RULE.exec(text) : null;
+    if (oid !== null) {
+      hits.push(hit(LDAPI_RULES['ldapi.extensible-match'], oid.index));
+      return hits;
+    }
     if (!text.includes(')') && !text.includes('(')) return hits;
     const n = text.length;
     for (let i = 0; i < n; i++) {

@@ -41,4 +41,18 @@ describe('php detector', () => {
     assert.deepEqual(rules('index.phpdoc.txt', 'body.f@filename'), []);
     assert.deepEqual(rules('photo.jpg', 'body.f@filename'), []);
   });
+
+  test('short open tags, calls in complex interpolation, and the version probe', () => {
+    const rules = (value: string) =>
+      phpDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => `${h.rule}:${h.score}`);
+    assert.equal(rules('<? system($_GET[0]); ?>').includes('php.open-tag:5'), true);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: PHP interpolation as the attacker writes it
+    for (const value of ['x${@print(7*7)}', '{${phpinfo()}}', ';phpversion();'])
+      assert.equal(rules(value).includes('php.function-call:5'), true, value);
+    // An XML declaration, a JavaScript template literal and a static method are not PHP calls.
+    assert.deepEqual(rules('<?xml version="1.0"?>'), []);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a JavaScript template literal as text
+    assert.deepEqual(rules('`${format(total)}`'), []);
+    assert.deepEqual(rules('Db::exec(1)'), []);
+  });
 });

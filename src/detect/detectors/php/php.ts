@@ -21,6 +21,7 @@ const EXEC_FUNCTIONS = new Set([
   'call_user_func_array',
   'preg_replace',
   'phpinfo',
+  'phpversion',
   'file_get_contents',
   'file_put_contents',
   'fopen',
@@ -52,6 +53,9 @@ const SERIALIZED_ARRAY = /^a:\d{1,5}:\{(?:s|i):\d{1,5}[:;]/;
 const PHP_EXTENSION =
   /\.(?:php\d?|phtml|phar|pht|phps|pgif|inc)(?:\.|$|\s|%00|\u0000|;)|(?:^|[/\\])\.(?:htaccess|user\.ini)$/;
 
+const SHORT_TAG_STATEMENT = /^\s+(?:echo|print|system|passthru|exec|eval|include|require|\$[a-z_])/;
+const INTERPOLATED_CALL = /\$\{@[a-z_][a-z0-9_]{0,30}\s*\(|\{\$\{[a-z_][a-z0-9_]{0,30}\s*\(/;
+
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -68,11 +72,15 @@ function callChecks(text: string, hits: Hit[]): void {
     if (end - start < 3) continue;
     const name = text.slice(start, end);
     if (!EXEC_FUNCTIONS.has(name)) continue;
-    // A method (`obj.exec(`, `->exec(`) or a longer name (`my_system(`) is not the PHP function.
+    // A method (`obj.exec(`, `->exec(`, `A::exec(`) or a longer name (`my_system(`) is not the PHP function.
     const before = start > 0 ? text[start - 1]! : ' ';
-    if (before === '.' || before === '>' || before === ':' || before === '$') continue;
+    const staticCall = before === ':' && text[start - 2] === ':';
+    if (before === '.' || before === '>' || staticCall || before === '$') continue;
     const argument = text.slice(open + 1, open + 64);
-    if (CODE_ARGUMENT.test(argument) || (name === 'phpinfo' && argument.trimStart().startsWith(')'))) {
+    if (
+      CODE_ARGUMENT.test(argument) ||
+      ((name === 'phpinfo' || name === 'phpversion') && /^\s*\)\s*;/.test(argument))
+    ) {
       hits.push(hit(PHP_RULES['php.function-call'], start));
       return;
     }
@@ -94,8 +102,18 @@ export const phpDetector: Detector = {
     }
     if (!PHP_SYNTAX.test(text)) return hits;
     const tag = text.indexOf('<?');
-    if (tag >= 0 && (text.startsWith('php', tag + 2) || /^=\s*[$a-z_`]/.test(text.slice(tag + 2, tag + 40))))
+    // `<?php`, `<?=` and the short tag `<? echo …` (short_open_tag) before a statement.
+    if (
+      tag >= 0 &&
+      (text.startsWith('php', tag + 2) ||
+        /^=\s*[$a-z_`]/.test(text.slice(tag + 2, tag + 40)) ||
+        SHORT_TAG_STATEMENT.test(text.slice(tag + 2, tag + 40)))
+    )
       hits.push(hit(PHP_RULES['php.open-tag'], tag));
+    // `${@print(md5(x))}`, `{${phpinfo()}}`: a call inside PHP's complex interpolation syntax runs
+    // when the string is evaluated (the `@` and the nested braces are PHP's own).
+    const interpolated = text.includes('${') ? INTERPOLATED_CALL.exec(text) : null;
+    if (interpolated !== null) hits.push(hit(PHP_RULES['php.function-call'], interpolated.index));
     if (text.includes('(')) callChecks(text, hits);
     const global = text.includes('$') ? SUPERGLOBAL.exec(text) : null;
     if (global !== null) hits.push(hit(PHP_RULES['php.superglobal'], global.index));

@@ -24,4 +24,18 @@ describe('proto detector', () => {
     }
     assert.equal(strongest('prototype', 'key', 'body.design.prototype'), 0);
   });
+
+  test('in a cookie, header or path, __proto__ written as a member decides; a mention does not', () => {
+    const rule = (value: string, kind: InputKind) =>
+      protoDetector.detect(viewsOf(value), kind, kind).map((h) => `${h.rule}:${h.score}`);
+    // A JSON cookie (`j:{…}` in Express), a qs-style cookie value, a route that walks segments.
+    assert.deepEqual(rule('j:{"__proto__":{"admin":true}}', 'cookie'), ['proto.proto-key:5']);
+    assert.deepEqual(rule('prefs[__proto__][theme]=dark', 'cookie'), ['proto.proto-key:5']);
+    assert.deepEqual(rule('/settings/__proto__/admin', 'path'), ['proto.proto-key:5']);
+    // A filter that deletes `__proto__` once leaves one behind.
+    assert.deepEqual(rule('__pro__proto__to__.polluted=1', 'header'), ['proto.proto-key:5']);
+    assert.deepEqual(rule('see the __proto__ docs', 'header'), ['proto.proto-key.header:3']);
+    // `constructor.prototype` followed by a statement end.
+    assert.deepEqual(rule('x.constructor.prototype;', 'cookie'), ['proto.constructor-prototype:5']);
+  });
 });

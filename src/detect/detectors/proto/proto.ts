@@ -6,11 +6,27 @@ import { PROTO_RULES } from './rules.ts';
 
 /** Splits `a[b].c` style paths into segments. */
 function segments(text: string): string[] {
-  return text.split(/[[\].#&=?/]+/).filter((s) => s.length > 0);
+  return text.split(/[[\].#&=?/;,()]+/).filter((s) => s.length > 0);
 }
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * Whether `__proto__` at `at` is written as a member of a path or object (`a[__proto__]`,
+ * `__proto__.x=1`, `{"__proto__":…}`), as parsers that merge cookies, headers (JSON cookies,
+ * `qs`-style values) or route segments into objects read it; a mention in prose is not.
+ */
+function usedAsMember(text: string, at: number, kind: string): boolean {
+  const before = at > 0 ? text[at - 1]! : '';
+  const after = text[at + 9] ?? '';
+  const delimiters = kind === 'path' ? '[].="\':&;?#/' : '[].="\':&;?#';
+  if ((before === '' || delimiters.includes(before)) && (after === '' || delimiters.includes(after)))
+    return true;
+  // `__pro__proto__to__`: what a filter that deletes `__proto__` once leaves behind is `__proto__`.
+  const stripped = text.slice(0, at) + text.slice(at + 9);
+  return stripped.includes('__proto__');
 }
 
 /** The prototype pollution detector. */
@@ -24,7 +40,7 @@ export const protoDetector: Detector = {
     const hits: Hit[] = [];
     const proto = text.indexOf('__proto__');
     if (proto >= 0) {
-      const member = kind === 'key' || kind === 'query' || kind === 'body';
+      const member = kind === 'key' || kind === 'query' || kind === 'body' || usedAsMember(text, proto, kind);
       hits.push(hit(PROTO_RULES[member ? 'proto.proto-key' : 'proto.proto-key.header'], proto));
       return hits;
     }

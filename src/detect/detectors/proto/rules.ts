@@ -7,7 +7,11 @@ export const PROTO_RULES = ruleTable('proto', {
     score: 5,
     description: 'a `__proto__` member name or path in a key, query or body',
   },
-  'proto.proto-key.header': { paranoia: 1, score: 3, description: '`__proto__` in a header, cookie or path' },
+  'proto.proto-key.header': {
+    paranoia: 1,
+    score: 3,
+    description: '`__proto__` mentioned in a header, cookie or path, not written as a member',
+  },
   'proto.constructor-prototype': {
     paranoia: 1,
     score: 5,

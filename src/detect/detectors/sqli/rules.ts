@@ -117,4 +117,10 @@ export const SQLI_RULES = ruleTable('sqli', {
     score: 2,
     description: 'a quote breakout followed by `or`/`and`/`not` without a condition',
   },
+  'sqli.probe': {
+    paranoia: 2,
+    score: 3,
+    description:
+      "a number or nothing, then quotes and at most a comment mark (`1'`, `''`, `7\"--`): a syntax-error probe",
+  },
 });

@@ -118,4 +118,77 @@ describe('sqli detector', () => {
     );
     assert.equal(scores('select @@version').get('sqli.system-variable'), 3);
   });
+
+  test('typographic quotes break out where an application folds them into apostrophes', () => {
+    assert.equal(strongest('x’ or ‘a’=‘a'), 5);
+    assert.equal(strongest('‘ and 2=2 --'), 5);
+    // Prose with curly apostrophes stays prose.
+    assert.equal(strongest('Don’t worry — it’s fine, or so they say'), 0);
+  });
+
+  test('a keyword split by a comment is read as a filter that drops comments reads it', () => {
+    assert.equal(strongest('0 un/*x*/ion se/**/lect pass from users'), 5);
+    // Comments between words change nothing: that text was already read.
+    assert.equal(strongest('see /* the note */ below'), 0);
+  });
+
+  test('CASE WHEN over a comparison of literals is a boolean oracle', () => {
+    assert.equal(
+      scores('9 rlike (select (case when (41=41) then 9 else 0x28 end))').get('sqli.tautology'),
+      5,
+    );
+    assert.equal(scores('case when 2>1 then 1 end').get('sqli.tautology'), 5);
+    assert.equal(strongest('in case when you arrive then call me'), 0);
+  });
+
+  test('an ORDER BY ordinal as the whole value probes the column count', () => {
+    assert.equal(scores(' order by 7 ').get('sqli.clause'), 5);
+    assert.equal(scores('order by 2,3').get('sqli.clause'), 5);
+    assert.equal(scores('order by 2 items per box').get('sqli.clause'), undefined);
+  });
+
+  test('a condition that closes the string, and opens one again for the query to close', () => {
+    assert.equal(scores("zz' or email like '%").get('sqli.tautology'), 5);
+    assert.equal(scores("7' and role = 'admin").get('sqli.tautology'), 5);
+    // Prose with apostrophes does not balance a query's quotes.
+    assert.equal(strongest("It's late or so they like 'em"), 0);
+  });
+
+  test('IF over a comparison of literals, as a function or a statement', () => {
+    assert.equal(scores('1 and if(3=3,sleep(0),0)').get('sqli.tautology'), 5);
+    assert.equal(scores('IF(5=6) SELECT 1 ELSE SELECT 2').get('sqli.tautology'), 5);
+    assert.equal(strongest('If (you = me) we agree'), 0);
+  });
+
+  test('a value that is one whole statement of a shape words never take', () => {
+    assert.equal(scores('select system_user;').get('sqli.stacked'), 5);
+    assert.equal(scores('create table t1 (c1 text);').get('sqli.stacked'), 5);
+    assert.equal(scores("copy t1 from '/etc/hostname';").get('sqli.stacked'), 5);
+    for (const prose of ['Delete from the cart;', 'Copy this;', 'Select your seat;', 'Create a table;'])
+      assert.equal(strongest(prose), 0, prose);
+  });
+
+  test('conditions nested in the parentheses the query opened, and server functions compared', () => {
+    assert.equal(scores("z')) and (('q'))=(('q").get('sqli.tautology'), 5);
+    assert.equal(scores(') and (b=b').get('sqli.tautology'), 5);
+    assert.equal(scores("5 or db_name() = 'master'").get('sqli.function'), 5);
+    assert.equal(strongest('we (you or (me = me)) go'), 0);
+  });
+
+  test('a leading condition cut off by a comment; typographic dashes are punctuation', () => {
+    assert.equal(scores(' AND p=q-- ').get('sqli.tautology'), 5);
+    assert.equal(scores("' or k=k\u2014").get('sqli.tautology'), 5);
+    assert.equal(strongest('or maybe this=that -- said Bob'), 0);
+  });
+
+  test('from paranoia 2, a short value of quotes and comment marks with no words is a probe', () => {
+    const probe = (value: string) =>
+      sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .some((h) => h.rule === 'sqli.probe' && h.paranoia === 2);
+    for (const value of ["7'", "''", "1' --", '"', '5"#']) assert.equal(probe(value), true, value);
+    // Words, numbers with a quote as thousands separator, colours, a media range.
+    for (const value of ["O'Neil", "1'000.00", '#000000', '*/*', "l'été", '--1'])
+      assert.equal(probe(value), false, value);
+  });
 });

@@ -16,6 +16,7 @@ import {
   CLAUSES,
   COMPARE,
   MAX_BREAKOUT_OFFSET,
+  OBJECTS,
   PROCEDURES,
   SQL_OPERATORS,
   STATEMENT_FOLLOW,
@@ -100,6 +101,10 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
         (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
       )
         hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      // A conditional on a comparison of literals is a boolean oracle: `if(7423=7423,…)`,
+      // `IF(1=2) SELECT …`, `iif(…)` (CASE WHEN is read below).
+      if ((t.text === 'if' || t.text === 'iif') && next?.type === '(' && literalComparison(tokens, i + 2))
+        hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       if (CHAR_FUNCTIONS.has(t.text) && isCharChain(tokens, i))
         hits.push(hit(SQLI_RULES['sqli.char-chain'], t.at));
       // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
@@ -171,17 +176,36 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (t.text === 'select') selectChecks(tokens, i, hits);
       if (BOOLEAN.has(t.text) && (i > 0 || breakout))
         booleanChecks(tokens, i, breakout, hits, truncated(all));
-      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(all, tokens, hits);
+      else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(text, all, tokens, hits);
       if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
+      // `case when (7689=7689) then 1 else 0x28 end`: a conditional on a comparison of literals is a
+      // boolean oracle (its branch shows in the answer or an error); prose has no such condition.
+      if (t.text === 'case' && next?.text === 'when') {
+        const open = tokens[i + 2]?.type === '(' ? 1 : 0;
+        if (literalComparison(tokens, i + 2 + open)) hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
+      }
+      // A value that is one whole statement, ended by `;` or a comment: `select current_user;`,
+      // `create table t (c text);`, `copy t from '/etc/passwd';`. Prose rarely ends a clause that
+      // starts with a statement word in a semicolon, and the word must be followed as SQL follows it.
+      if (i === 0 && truncated(all) && !breakout && wholeStatement(tokens))
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
       if (
         (i === 0 || tokens[i - 1]?.type === ')') &&
         (t.text === 'order' || t.text === 'group') &&
         next?.text === 'by' &&
         tokens[i + 2]?.type === 'num'
       ) {
+        // With a comment after it, or as the whole value (`order by 3`, `order by 1,2`), the clause is
+        // a column-count probe; followed by more words it may be prose.
+        let end = i + 3;
+        while (tokens[end]?.type === ',' && tokens[end + 1]?.type === 'num') end += 2;
+        const whole = i === 0 && end >= tokens.length;
         hits.push(
-          hit(SQLI_RULES[all.some((x) => x.type === 'comment') ? 'sqli.clause' : 'sqli.clause.order'], t.at),
+          hit(
+            SQLI_RULES[all.some((x) => x.type === 'comment') || whole ? 'sqli.clause' : 'sqli.clause.order'],
+            t.at,
+          ),
         );
       }
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
@@ -194,6 +218,35 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       // `@@version`; a diff hunk header (`@@ -1 +1 @@`) names no variable.
       hits.push(hit(SQLI_RULES['sqli.system-variable'], t.at));
     }
+  }
+}
+
+/**
+ * Statements whose shape words never take: `select` of a server function or variable
+ * (`select current_user`), `create <object> <name> (`, `drop <object> <name>`, `copy <name>
+ * from|to '<file>'`, `backup database <name> to`.
+ */
+function wholeStatement(tokens: SqlToken[]): boolean {
+  const [a, b, c, d] = tokens;
+  switch (a?.text) {
+    case 'select':
+      return (
+        b !== undefined &&
+        (BUILTINS.has(b.text) || b.type === 'var') &&
+        (c === undefined || c.type !== 'word')
+      );
+    case 'create':
+      return b !== undefined && OBJECTS.has(b.text) && c?.type === 'word' && d?.type === '(';
+    case 'drop':
+      return (
+        b !== undefined && OBJECTS.has(b.text) && c?.type === 'word' && (d === undefined || d.type === ';')
+      );
+    case 'copy':
+      return b?.type === 'word' && (c?.text === 'from' || c?.text === 'to') && d?.type === 'str';
+    case 'backup':
+      return (b?.text === 'database' || b?.text === 'log') && c?.type === 'word' && d?.text === 'to';
+    default:
+      return false;
   }
 }
 
@@ -216,7 +269,7 @@ function truncated(all: SqlToken[]): boolean {
  * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
  * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
  */
-function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
+function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
   let k = 1;
   if (tokens[k]?.text === 'not') k++;
   const a = tokens[k];
@@ -230,7 +283,14 @@ function leadingBooleanChecks(all: SqlToken[], tokens: SqlToken[], hits: Hit[]):
       COMPARE.has(cmp.text) &&
       b?.type === 'word' &&
       tokens[k + 3]?.type === '(') ||
-    (a.type === 'word' && isCall(tokens, k) && cmp === undefined);
+    (a.type === 'word' && isCall(tokens, k) && cmp === undefined) ||
+    // `or x=y-- `: a condition on names, then a comment that cuts off the rest of the query.
+    (a.type === 'word' &&
+      cmp !== undefined &&
+      COMPARE.has(cmp.text) &&
+      (b?.type === 'word' || isValue(b)) &&
+      tokens[k + 3] === undefined &&
+      isTruncation(text, all[all.length - 1]));
   if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
   else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
     hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
@@ -249,18 +309,31 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   if (a === undefined) return;
   let k = j + 1;
   if (a.type === '(') {
+    // `(('x'))=(('x`: literals in as many parentheses as the query opened, compared.
+    let depth = 1;
+    while (depth < 4 && tokens[k]?.type === '(') {
+      depth++;
+      k++;
+    }
     const x = tokens[k];
     const op = tokens[k + 1];
-    // `('x')=('x`: parenthesized literals compared.
+    let m = k + 1;
+    let closed = 0;
+    while (closed < depth && tokens[m]?.type === ')') {
+      closed++;
+      m++;
+    }
+    let r = m + 1;
+    while (r - m - 1 < depth && tokens[r]?.type === '(') r++;
     const parenthesized =
-      isValue(x) &&
-      op?.type === ')' &&
-      COMPARE.has(tokens[k + 2]?.text ?? '') &&
-      tokens[k + 3]?.type === '(' &&
-      isValue(tokens[k + 4]);
+      isValue(x) && closed > 0 && COMPARE.has(tokens[m]?.text ?? '') && r > m + 1 && isValue(tokens[r]);
+    // `(1=1`, `(a=a`: a condition on literals, or a name compared with itself, inside the parenthesis.
+    const self =
+      x?.type === 'word' && op !== undefined && COMPARE.has(op.text) && tokens[k + 2]?.text === x.text;
     if (
       x?.text === 'select' ||
       parenthesized ||
+      self ||
       (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
     ) {
       hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
@@ -268,8 +341,11 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
     return;
   }
   if (a.type === 'word' && tokens[k]?.type === '(') {
-    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes.
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text))
+    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes;
+    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it).
+    const compared =
+      BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
+    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared)
       hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
   }
@@ -301,9 +377,14 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
   if (!literal && !(b.type === 'word' && tokens[k + 2]?.type === '(')) return;
   if ((cmp.text === 'in' && b.type !== '(') || (cmp.text === 'is' && !isValue(b) && b.text !== 'not')) return;
+  // `' or name like '%`, `x' and role = 'admin`: the value closes the query's string, adds a
+  // condition and opens a string again for the query's own closing quote to end. Balancing the
+  // quotes on both sides is what an injected condition does; prose with an apostrophe does not.
+  const balanced = breakout && b.type === 'str' && b.open === true && tokens[k + 2] === undefined;
   const strong =
     (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
-    (a.type === 'word' && a.text === b.text);
+    (a.type === 'word' && a.text === b.text) ||
+    balanced;
   // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
   // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
   const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
@@ -411,6 +492,30 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
   }
 }
 
+// A number (or nothing), then a run of quotes, then at most a comment mark or `;`: `1'`, `''`,
+// `7"--`. A quote between digits is a thousands separator (`1'000`), `#fff` a colour.
+const SQL_PROBE = /^\s{0,4}\d{0,8}\s{0,4}['"`][\s'"`]{0,8}(?:--|#|\/\*|;)?\s{0,4}$/;
+const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4\u2013\u2014]/;
+const DASHES = /[\u2013\u2014]/g;
+const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
+/** A letter, a block comment, a letter: a word a comment was put into. */
+const SPLIT_WORD = /[a-z]\/\*[^*]{0,40}\*\/[a-z]/;
+
+/** The text with every comment that sits between two letters removed (linear: one pass). */
+function joinSplitWords(text: string): string {
+  let out = '';
+  let i = 0;
+  for (let open = text.indexOf('/*'); open >= 0; open = text.indexOf('/*', i)) {
+    const close = text.indexOf('*/', open + 2);
+    if (close < 0) break;
+    const letter = (c: number) => c >= 97 && c <= 122;
+    const inside = letter(text.charCodeAt(open - 1)) && letter(text.charCodeAt(close + 2));
+    out += text.slice(i, open) + (inside ? '' : text.slice(open, close + 2));
+    i = close + 2;
+  }
+  return out + text.slice(i);
+}
+
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
@@ -420,12 +525,31 @@ export const sqliDetector: Detector = {
   plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),
   detect(views) {
     const hits: Hit[] = [];
-    const text = views.lower;
+    const lower = views.lower;
+    // Typographic quotes stand for `'` where an application folds them (or a collation matches
+    // them) before the text reaches SQL: `’ or ‘1’=’1`. Prose keeps them as they are.
+    // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
+    const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
     if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
+    // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
+    // syntax error. From paranoia 2.
+    if (text.length <= 24 && SQL_PROBE.test(text)) hits.push(hit(SQLI_RULES['sqli.probe'], 0));
     for (const quote of CONTEXTS) {
       if (quote !== '' && !text.includes(quote)) continue;
       analyze(text, tokenizeSql(text, quote), quote !== '', hits);
+    }
+    // `uni/**/on sel/**/ect`: a comment inside a word is nothing to SQL, but a filter that deletes
+    // comments joins the word again. The text is read once more with such comments removed.
+    if (text.includes('/*') && SPLIT_WORD.test(text)) {
+      const joined = joinSplitWords(text);
+      const before = hits.length;
+      for (const quote of CONTEXTS) {
+        if (quote !== '' && !joined.includes(quote)) continue;
+        analyze(joined, tokenizeSql(joined, quote), quote !== '', hits);
+      }
+      // Offsets refer to the joined text: point them at the start of the value.
+      for (let k = before; k < hits.length; k++) hits[k] = { ...hits[k]!, at: 0 };
     }
     return hits;
   },

@@ -42,4 +42,10 @@ export const SSRF_RULES = ruleTable('ssrf', {
     score: 2,
     description: 'a bare private address as the value (`10.0.0.7`)',
   },
+  'ssrf.obfuscated-host': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a URL host spelled in compatibility characters (circled or full-width letters, `。`) that IDNA maps to ASCII',
+  },
 });

@@ -51,4 +51,27 @@ describe('ssrf detector', () => {
     assert.deepEqual(scores('http://3232235521/'), [5]);
     assert.deepEqual(scores('http://0xc0a80101'), [5]);
   });
+
+  test('a URL that starts a request path segment is what a path-based fetcher requests', () => {
+    const path = (value: string) =>
+      ssrfDetector.detect(viewsOf(value), 'path', 'path').map((h) => `${h.rule}:${h.score}`);
+    assert.deepEqual(path('/preview/http://127.0.0.1:2375/containers/json'), ['ssrf.internal-host:5']);
+    // Inside a query value the same URL after other text stays embedded evidence.
+    assert.deepEqual(
+      ssrfDetector
+        .detect(viewsOf('see /preview/http://127.0.0.1:2375/x'), 'query', 'query.q')
+        .map((h) => h.score),
+      [3],
+    );
+    assert.deepEqual(path('/preview/https://example.com/a.png'), []);
+  });
+
+  test('a cloud metadata address anywhere, and hosts spelled in compatibility characters', () => {
+    assert.equal(scores('https://redirect.example/to-http-169.254.169.254-latest').get('ssrf.metadata'), 5);
+    assert.equal(strongest('build 1169.254.169.2545'), 0);
+    assert.equal(scores('http://ⓘⓝⓣⓔⓡⓝⓐⓛ.example/').get('ssrf.obfuscated-host'), 5);
+    assert.equal(scores('https://shop。example。com/').get('ssrf.obfuscated-host'), 5);
+    // Full-width punctuation in prose next to an ordinary URL.
+    assert.equal(strongest('价格：１００元，见 https://shop.example.com/'), 0);
+  });
 });

@@ -91,6 +91,23 @@ export function internalReason(rawHost: string): string | undefined {
   return undefined;
 }
 
+const METADATA_ADDRESSES = ['169.254.169.254', '100.100.100.200', 'fd00:ec2::254'];
+const COMPATIBILITY_HOST =
+  /:\/\/[^/\s?#]{0,64}?[\u2460-\u24ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3002\uff0e]/;
+
+/** Where a cloud metadata address stands as its own token (not inside a longer number), or -1. */
+function metadataAddressAt(text: string): number {
+  for (const address of METADATA_ADDRESSES) {
+    for (let at = text.indexOf(address); at >= 0; at = text.indexOf(address, at + 1)) {
+      const before = text.charCodeAt(at - 1);
+      const after = text.charCodeAt(at + address.length);
+      const digitOrDot = (c: number) => (c >= 48 && c <= 57) || c === 46;
+      if (!digitOrDot(before) && !digitOrDot(after)) return at;
+    }
+  }
+  return -1;
+}
+
 function isSchemeChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
@@ -99,7 +116,7 @@ function isSchemeChar(c: number): boolean {
 export const ssrfDetector: Detector = {
   category: 'ssrf',
   rules: Object.values(SSRF_RULES),
-  detect(views, _kind, location) {
+  detect(views, kind, location) {
     const text = views.lower;
     const browserOrigin = BROWSER_ORIGIN_HEADERS.has(location);
     const hits: Hit[] = [];
@@ -110,8 +127,12 @@ export const ssrfDetector: Detector = {
       let s = i;
       while (s > 0 && i - s < 32 && isSchemeChar(text.charCodeAt(s - 1))) s--;
       const scheme = text.slice(s, i);
-      // The URL is the value, or a parameter inside another URL (`?url=http://localhost`).
-      const leading = (whole.length > 0 && text.length - whole.length === s) || text[s - 1] === '=';
+      // The URL is the value, or a parameter inside another URL (`?url=http://localhost`), or a
+      // segment of a request path (`/fetch/http://127.0.0.1/`: path-based proxies and fetchers).
+      const leading =
+        (whole.length > 0 && text.length - whole.length === s) ||
+        text[s - 1] === '=' ||
+        (kind === 'path' && text[s - 1] === '/');
       if (DANGEROUS_SCHEMES.has(scheme)) {
         hits.push(hit(SSRF_RULES[leading ? 'ssrf.scheme' : 'ssrf.scheme.embedded'], s));
       }
@@ -133,6 +154,16 @@ export const ssrfDetector: Detector = {
       }
       i = text.indexOf('://', i + 3);
     }
+    // The cloud metadata addresses anywhere in a value (a redirector's path, a DNS name built on
+    // one): they have no other use than reaching instance credentials.
+    if (hits.length === 0) {
+      const metadata = metadataAddressAt(text);
+      if (metadata >= 0) hits.push(hit(SSRF_RULES['ssrf.metadata'], metadata));
+    }
+    // A URL host spelled in compatibility characters (`ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ`, full-width letters, `。` for a
+    // dot): IDNA maps them to ASCII, so the request goes where a filter reading the text did not look.
+    if (views.raw.includes('://') && /[^\u0000-\u007f]/.test(views.raw) && COMPATIBILITY_HOST.test(views.raw))
+      hits.push(hit(SSRF_RULES['ssrf.obfuscated-host'], 0));
     if (whole.startsWith('//') && !whole.startsWith('///')) {
       const reason = internalReason(hostAt(whole, 2));
       if (reason !== undefined) hits.push(hit(SSRF_RULES['ssrf.internal-host'], 0));

@@ -98,6 +98,24 @@ export const SENSITIVE_PATHS: readonly string[] = [
   'dev/tcp',
   'self/environ',
   'self/cmdline',
+  // Credentials and histories in a home directory (read through a file parameter, they log in).
+  '.netrc',
+  '.rhosts',
+  '.shosts',
+  '.pgpass',
+  '.git-credentials',
+  '.npmrc',
+  '.aws/credentials',
+  '.docker/config.json',
+  '.kube/config',
+  '.sh_history',
+  '.zsh_history',
+  '.mysql_history',
+  '.psql_history',
+  // PHP session files (a session per file) and a database server's data directory.
+  'tmp/sess_',
+  'php/sessions',
+  'mysql/data/',
 ];
 
 /** First path segments that only the server's own filesystem has (`/etc/…`, `c:/windows/…`). */

@@ -56,4 +56,57 @@ describe('traversal detector', () => {
     assert.deepEqual(rules('50% off... 20% more'), []);
     assert.deepEqual(rules('C:\\Users\\alice\\report.docx').includes('traversal.sensitive-file'), false);
   });
+
+  test('separators a lenient server reads into a slash: look-alikes, private use, broken overlongs', () => {
+    // Set minus and a private-use code point (what `%u2216` and `%uE0A5` decode to) between names.
+    assert.equal(strongest('..%u2216..%u2216var%u2216log%u2216auth.log'), 5);
+    assert.equal(strongest('%5C..%uE0A5%5C..%uE0A5boot.ini'), 5);
+    // A C0 lead byte with a broken continuation escape stood where a slash was.
+    assert.equal(strongest('%c0%ae%c0%ae%c0%zzvar%c0%zzlog%c0%zzsyslog'), 5);
+    // Latin-1 letters in prose are not separators.
+    assert.equal(strongest('café à la carte'), 0);
+  });
+
+  test('Windows paths whose folder names hold spaces reach their sensitive files', () => {
+    assert.equal(scores('/Program Files/Common Stuff/conf/httpd.conf').get('traversal.sensitive-file'), 5);
+    assert.equal(strongest('D:\\Program Files\\My App\\web.config'), 5);
+    // A sentence that names such a file is not a path.
+    assert.equal(strongest('Edit the `/program files/x/conf/httpd.conf` file, then restart'), 2);
+  });
+
+  test('credential files in a home directory', () => {
+    assert.equal(strongest('/home/bob/.pgpass'), 5);
+    assert.equal(strongest('~/.aws/credentials'), 5);
+  });
+
+  test('a request path: a dot segment left in it, an absolute path appended to a route', () => {
+    assert.equal(scores('/static/../server.js', 'path', 'path').get('traversal.escape'), 5);
+    assert.equal(scores('/download//var/log/app.log', 'path', 'path').get('traversal.system-path'), 5);
+    // The same text in a query value climbs nothing above its start.
+    assert.equal(scores('static/../server.js').get('traversal.escape'), undefined);
+    assert.equal(strongest('/api//v1/users', 'path', 'path'), 0);
+  });
+
+  test('overlong escapes read as a lenient decoder reads them, also encoded once more', () => {
+    // Three-byte overlong dots, then a two-byte sequence whose low bits are a slash.
+    assert.equal(strongest('%e0%80%ae%e0%80%ae%c1%af%e0%80%ae%e0%80%ae%c1%afvar%c1%aflog'), 5);
+    assert.equal(
+      strongest('%25c0%25ae%25c0%25ae%25c0%25af%25c0%25ae%25c0%25ae%25c0%25afboot.ini', 'cookie', 'cookie.q'),
+      5,
+    );
+    // A stray percent left before a separator by a broken double encoding.
+    assert.equal(strongest('%25%5c..%25%5c..%25%5c..%25%5cwin.ini'), 5);
+  });
+
+  test('dot and empty segments before a climb, and long runs of dots, still climb from the start', () => {
+    assert.equal(scores('/./../app.js').get('traversal.escape'), 5);
+    assert.equal(scores('//../app.js').get('traversal.escape'), 5);
+    assert.equal(scores(`/${'.'.repeat(40)}/../../x`).get('traversal.escape'), 5);
+    assert.equal(strongest('/./docs/./a.md'), 0);
+  });
+
+  test('PHP session files and a database data directory', () => {
+    assert.equal(strongest('/tmp/sess_4f9a1c'), 5);
+    assert.equal(strongest('C:/ProgramData/MySQL/data/users.ibd'), 5);
+  });
 });

@@ -1,17 +1,57 @@
 // Path traversal and local file inclusion: path segments are walked after decoding (encoded and
 // overlong dots and slashes, `\`, `0x2e`, `....//`) to see whether they climb above their root,
 // and path-shaped values are matched against well-known sensitive files and stream wrappers.
+import { decodeLayers } from '../../decode/views.ts';
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { TRAVERSAL_RULES } from './rules.ts';
 import { SENSITIVE_PATHS, SYSTEM_ROOTS, WRAPPERS } from './sensitive.ts';
 
+/**
+ * Separators as lenient servers read them: the division slash and set minus (U+2215, U+2216, what
+ * `%u2215`/`%u2216` decode to) and private-use code points (`%uEFC8`, `%uF025`: IIS mapped them
+ * to `/` and `\\` through best-fit tables). A path never holds them for another reason.
+ */
+const LOOKALIKE_SEPARATORS = /[\u2215\u2216\ue000-\uf8ff]/g;
+/**
+ * C0 and C1 are never lead bytes of valid UTF-8 (RFC 3629 §3): `%c0`/`%c1` escapes are overlong
+ * encodings of ASCII, the classic way to slip `/`, `\\` and `.` past a filter. What the decoder
+ * could not read of one (Latin-1 `à`/`á` for the lead byte, a control or a broken escape after it)
+ * stood for a separator.
+ */
+const OVERLONG_ESCAPE = /%(?:c[01]|e0%80|f0%80%80|f8%80%80%80|fc%80%80%80%80)%/;
+const OVERLONG_REMNANT = /[\u00c0\u00c1\u00e0\u00e1](?:%[0-9a-z]{2}|[\u0000-\u001f])?|[\u0001-\u001f]/g;
+
+const OVERLONG_SEQUENCE = /%(?:c[01]|e0%80|f0%80%80|f8%80%80%80|fc%80%80%80%80)%([0-9a-z]{2})/g;
+const STRAY_PERCENT = /%+\//g;
+
+/**
+ * The raw value with its overlong escapes read as a lenient decoder reads them (the low six bits
+ * of the last byte, whatever the lead: `%c0%ae`, `%c0%2e` and `%e0%80%ae` are dots, `%c1%af` a
+ * slash), any other overlong sequence a separator; then decoded like every value.
+ */
+function lenientOverlong(rawLower: string): string {
+  const replaced = rawLower.replace(OVERLONG_SEQUENCE, (_m, last: string) => {
+    const byte = Number.parseInt(last, 16);
+    return !Number.isNaN(byte) && (byte & 0x3f) === 0x2e ? '.' : '/';
+  });
+  return decodeLayers(replaced).toLowerCase();
+}
+
 /** Traversal-specific folding: both slashes, hex-written dots/slashes, nulls. */
-function fold(lower: string): string {
-  let text = lower;
+function fold(lower: string, raw: string): string {
+  // Percent signs encoded once more (`%25c0%25ae`, a cookie's own encoding) are peeled first.
+  let rawLower = raw.toLowerCase();
+  for (let round = 0; round < 3 && rawLower.includes('%25'); round++)
+    rawLower = rawLower.replaceAll('%25', '%');
+  const overlong = OVERLONG_ESCAPE.test(rawLower) && !/\s/.test(lower);
+  let text = overlong ? lenientOverlong(rawLower) : lower;
   if (text.includes('0x'))
     text = text.replaceAll('0x2e', '.').replaceAll('0x2f', '/').replaceAll('0x5c', '/');
-  text = text.replaceAll('\\', '/').replaceAll('\u2215', '/').replaceAll('\uff0e', '.');
+  text = text.replaceAll('\\', '/').replace(LOOKALIKE_SEPARATORS, '/').replaceAll('\uff0e', '.');
+  if (overlong) text = text.replace(OVERLONG_REMNANT, '/');
+  // `%25%5c..`: a broken double encoding leaves a `%` before the separator it meant to hide.
+  if (text.includes('%/') && !/\s/.test(text)) text = text.replace(STRAY_PERCENT, '/');
   // In a token, escapes no decoder could read (`%c0%qf`, `%uefc8`, `%bg`) stand where a separator
   // was: read them as one (`etc%c0%qfpasswd` is `etc/passwd` to a lenient server).
   if (text.includes('%') && !/\s/.test(text)) text = text.replace(JUNK_ESCAPES, '/');
@@ -32,7 +72,8 @@ function climb(text: string): { depth: number; ups: number; at: number } {
     const seg = text.slice(i, Math.min(j, i + 16));
     // `..`, and filter-evasion forms (`....`, `..;`, `.. `, `..%00`) that a naive strip turns into `..`.
     const dots = /^\.\.+[;\s]*$/.test(seg) || /^\.\.\./.test(seg);
-    if (dots && j - i < 16) {
+    // A long run of dots alone is the same evasion as `....` (Windows drops trailing dots).
+    if (dots && (j - i < 16 || onlyDots(text, i, j))) {
       if (at < 0) at = i;
       ups++;
       depth--;
@@ -43,12 +84,17 @@ function climb(text: string): { depth: number; ups: number; at: number } {
   return { depth: -lowest, ups, at };
 }
 
+function onlyDots(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) !== 46) return false;
+  return true;
+}
+
 const JUNK_ESCAPES = /(?:%[0-9a-z]{2}|%u[0-9a-f]{4})+/g;
 
 /** Two or more `..` each followed by 1–6 escape or symbol characters that are not a plain slash. */
 const EXOTIC_CLIMB = /(?:\.\.(?:%[0-9a-z]{2}|%u[0-9a-f]{4}|[^a-z0-9.%/\s]){1,6}){2,}/;
 
-const PATH_SYNTAX = /[./\\:%\u0000\u2215\uff0e]|0x/;
+const PATH_SYNTAX = /[./\\:%\u0000\u2215\u2216\uff0e\ue000-\uf8ff]|0x/;
 
 // Sensitive paths indexed by their first three characters, so a value is scanned once.
 const BY_PREFIX = new Map<string, string[]>();
@@ -80,6 +126,29 @@ function findSensitive(text: string, startOnly = false): { path: string; at: num
 // Text that contains none of these contains no wrapper: one search instead of one per wrapper.
 const WRAPPER_HINTS = [...new Set(WRAPPERS.map((w) => (w.includes(':') ? ':' : w)))];
 
+/**
+ * A path whose names hold spaces (`/program files/apache group/conf/httpd.conf`): it starts at a
+ * root or drive, has three separators or more and only name characters; a name holds at most two
+ * spaces, none touching a separator. A sentence that mentions a path has words and marks outside it.
+ */
+function isSpacedPath(text: string): boolean {
+  const t = text.trim();
+  if (t.length > 300 || !(t.startsWith('/') || /^[a-z]:\//.test(t))) return false;
+  let separators = 0;
+  let spaces = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (c === '/') {
+      separators++;
+      spaces = 0;
+    } else if (c === ' ') {
+      // At most two spaces in one name (`apache group`), never next to a separator or another space.
+      if (++spaces > 2 || t[i - 1] === '/' || t[i + 1] === '/' || t[i + 1] === ' ') return false;
+    } else if (!/[a-z0-9._~:-]/.test(c)) return false;
+  }
+  return separators >= 3;
+}
+
 function isPathShaped(text: string): boolean {
   const t = text.trimStart();
   if (/\s/.test(t.slice(0, 200).trimEnd())) return false;
@@ -105,7 +174,7 @@ export const traversalDetector: Detector = {
       }
       return hits;
     }
-    const text = fold(views.lower);
+    const text = fold(views.lower, views.raw);
     // `..` pairs joined by separators no decoder turned into a slash (`..%c0%5c..%c0%5c`,
     // `..%uEFC8..%uEFC8`, `..%01%c1%8s..`): broken or exotic encodings of `../` repeated.
     const run = text.includes('..') ? EXOTIC_CLIMB.exec(text) : null;
@@ -117,8 +186,11 @@ export const traversalDetector: Detector = {
     if (text.includes('..') && (text.includes('/') || text.trim() === '..')) {
       const { depth, ups, at } = climb(text);
       // A value that begins by climbing (`../x`, `/../x`) means to leave its directory.
-      const leading = at >= 0 && /^[/]?$/.test(text.slice(0, at).trim());
-      if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)))
+      // `.` and empty segments stay where they are: `/./../x` and `//../x` climb from the start too.
+      const leading = at >= 0 && /^[/.]*$/.test(text.slice(0, at).trim());
+      // Clients resolve dot segments before they send a path (RFC 3986 §5.2.4; browsers and curl do):
+      // a `..` segment left in a request path was written there on purpose.
+      if (depth >= 2 || (depth >= 1 && (kind === 'path' || leading)) || (kind === 'path' && ups > 0))
         hits.push(hit(TRAVERSAL_RULES['traversal.escape'], at));
       else if (depth === 1 || ups > 0)
         hits.push(
@@ -151,7 +223,8 @@ export const traversalDetector: Detector = {
     const shapedAny = pathShaped || hits.length > 0 || text.startsWith('..') || text.includes('\u0000');
     const sensitive = findSensitive(text);
     if (sensitive !== undefined) {
-      const token = !/\s/.test(text.trim().slice(0, 300));
+      // One token, or a path whose spaces are inside its names (`/program files/apache group/…`).
+      const token = !/\s/.test(text.trim().slice(0, 300)) || isSpacedPath(text);
       // A token that reaches the file through directories (`users/.htpasswd`, `??/??/etc/issue`),
       // or a drive path (`C:/Program Files/Apache/conf/httpd.conf`).
       const reached = token && sensitive.at > 0 && text[sensitive.at - 1] === '/';
@@ -163,6 +236,13 @@ export const traversalDetector: Detector = {
           sensitive.at,
         ),
       );
+    }
+    // An empty segment before a system root in a request path (`/files//etc/passwd`): an absolute
+    // path appended to a route, where a join or a lenient server reads it from the root.
+    const absolute = kind === 'path' ? text.indexOf('//') : -1;
+    if (absolute > 0) {
+      const first = text.slice(absolute + 2).split('/')[0] ?? '';
+      if (SYSTEM_ROOTS.has(first)) hits.push(hit(TRAVERSAL_RULES['traversal.system-path'], absolute));
     }
     if (pathShaped) {
       const t = text

@@ -11,6 +11,8 @@ export interface HtmlTag {
   readonly name: string;
   readonly at: number;
   readonly attributes: HtmlAttribute[];
+  /** An end tag (`</a style=…>`); reported only when it carries attributes. */
+  readonly end: boolean;
 }
 
 const MAX_ATTRIBUTES = 64;
@@ -76,18 +78,18 @@ export function readTags(text: string): HtmlTag[] {
       continue;
     }
     const at = i;
-    let j = i + 1;
+    const end = text.charCodeAt(i + 1) === 47 && isNameStart(text.charCodeAt(i + 2));
+    let j = end ? i + 2 : i + 1;
     if (!isNameStart(text.charCodeAt(j))) {
       i = text.indexOf('<', j);
       continue;
     }
     // A `+` ends the name too: in a URL-encoded value it stood for a space (`<script+src=…>`).
     while (j < n && !isSpace(text.charCodeAt(j)) && !'><+'.includes(text[j]!)) j++;
-    const name = text.slice(i + 1, j).toLowerCase();
-    const { attributes, end } =
-      text.charCodeAt(j) === 60 ? { attributes: [], end: j } : readAttributes(text, j);
-    tags.push({ name, at, attributes });
-    i = text.indexOf('<', Math.max(end, at + 1));
+    const name = text.slice(end ? i + 2 : i + 1, j).toLowerCase();
+    const read = text.charCodeAt(j) === 60 ? { attributes: [], end: j } : readAttributes(text, j);
+    if (!end || read.attributes.length > 0) tags.push({ name, at, attributes: read.attributes, end });
+    i = text.indexOf('<', Math.max(read.end, at + 1));
   }
   return tags;
 }

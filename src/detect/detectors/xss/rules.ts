@@ -73,6 +73,45 @@ export const XSS_RULES = ruleTable('xss', {
     score: 3,
     description: 'a dialog or eval function passed around as a value (`[1].find(alert)`)',
   },
+  'xss.sink-alias': {
+    paranoia: 1,
+    score: 5,
+    description: 'a dialog or eval function stored in a variable and called through it (`a=alert,a(1)`)',
+  },
+  'xss.dom-element': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "a script-capable element or COM object built by script (`createElement('script')`, `new ActiveXObject(…)`)",
+  },
+  'xss.document-tag': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'a start or end tag that rich text never holds: document structure, form controls, media, SVG/MathML (`<body>`, `</html>`, `<input>`), IE conditional comments',
+  },
+  'xss.script-breakout': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "a `</script` without a script of its own, leading the value or after a closing quote, `;`, `)` or `}` (`'}}</script>`)",
+  },
+  'xss.encoded-letters': {
+    paranoia: 1,
+    score: 3,
+    description:
+      'markup whose letters were written as escapes (`%69%6d%67`, `&#115;`, `\\x61`): hidden on purpose',
+  },
+  'xss.handler-name': {
+    paranoia: 2,
+    score: 3,
+    description: 'a value that is only an event handler attribute name (`onmouseover`): a filter probe',
+  },
+  'xss.encoded-angle': {
+    paranoia: 2,
+    score: 3,
+    description: 'a value that is only a `<` in some encoding (`&#x3c`, `%3C`, `\\u003c`): a filter probe',
+  },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {
     paranoia: 1,

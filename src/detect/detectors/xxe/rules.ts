@@ -8,6 +8,11 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'an XML declaration where a word is expected (query, header, cookie, path)',
   },
   'xxe.cdata': { paranoia: 1, score: 3, description: 'a CDATA section where a word is expected' },
+  'xxe.cdata-markup': {
+    paranoia: 1,
+    score: 5,
+    description: 'a CDATA section holding markup where a word is expected (`<![CDATA[<script>…]]>`)',
+  },
   'xxe.external-entity': {
     paranoia: 1,
     score: 5,
@@ -29,6 +34,16 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'a DOCTYPE with an external SYSTEM/PUBLIC identifier',
   },
   'xxe.doctype': { paranoia: 1, score: 3, description: 'a DOCTYPE declaration' },
+  'xxe.internal-subset': {
+    paranoia: 1,
+    score: 5,
+    description: 'a DOCTYPE with an internal subset (`<!DOCTYPE x [ … ]>`): declarations of its own',
+  },
+  'xxe.dtd-declaration': {
+    paranoia: 1,
+    score: 3,
+    description: 'an ATTLIST, ELEMENT or NOTATION declaration (DTD markup) outside a DOCTYPE',
+  },
   'xxe.xslt': { paranoia: 1, score: 5, description: 'an XSLT stylesheet with scripting or document() calls' },
   'xxe.import': {
     paranoia: 1,

@@ -48,4 +48,17 @@ describe('xxe detector', () => {
   test('lets ordinary XML bodies through', () => {
     assert.equal(strongest('<?xml version="1.0"?><order id="1"><item>tea</item></order>', 'body', 'body'), 0);
   });
+
+  test('a DOCTYPE with an internal subset, and DTD declarations on their own', () => {
+    assert.equal(strongest('<!DOCTYPE note [<!ATTLIST note lang CDATA "en">]><note/>', 'body', 'body'), 5);
+    assert.equal(strongest('<!doctype r ['), 5);
+    assert.deepEqual(rules('<!ELEMENT note (#PCDATA)>'), ['xxe.dtd-declaration']);
+    // A document type without a subset is the HTML5 doctype of any page.
+    assert.deepEqual(rules('<!DOCTYPE html><p>hi</p>', 'body', 'body'), ['xxe.doctype']);
+  });
+
+  test('a CDATA section that carries markup where a word is expected', () => {
+    assert.deepEqual(rules('<![CDATA[<img src=x>]]>'), ['xxe.cdata-markup']);
+    assert.deepEqual(rules('<![CDATA[5 > 3]]>'), ['xxe.cdata']);
+  });
 });

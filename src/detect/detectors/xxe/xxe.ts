@@ -28,7 +28,14 @@ export const xxeDetector: Detector = {
         (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
       if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
       const cdata = text.indexOf('<![cdata[');
-      if (cdata >= 0) hits.push(hit(XXE_RULES['xxe.cdata'], cdata));
+      if (cdata >= 0) {
+        // Markup inside the section (`<![CDATA[<script>…]]>`) is carried past XML escaping: the
+        // section's only purpose in a value is to smuggle it.
+        const end = text.indexOf(']]>', cdata + 9);
+        const inside = text.slice(cdata + 9, end < 0 ? cdata + 9 + 1024 : end);
+        const markup = /<[a-z/!?]/.test(inside);
+        hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+      }
     }
     let i = text.indexOf('<!');
     let guard = 0;
@@ -40,6 +47,9 @@ export const xxeDetector: Detector = {
         const end = text.indexOf('>', k);
         const decl = text.slice(k, end < 0 ? Math.min(text.length, k + 2048) : Math.min(end, k + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
+        // The entity itself names the attack better than the subset that holds it.
+        const subset = hits.findIndex((h) => h.rule === 'xxe.internal-subset');
+        if (subset >= 0) hits.splice(subset, 1);
         hits.push(
           hit(
             XXE_RULES[external ? 'xxe.external-entity' : parameter ? 'xxe.parameter-entity' : 'xxe.entity'],
@@ -54,7 +64,23 @@ export const xxeDetector: Detector = {
         if (subset >= 0 && (end < 0 || subset < end)) end = subset;
         const decl = text.slice(j, end < 0 ? Math.min(text.length, j + 2048) : Math.min(end, j + 2048));
         const external = /\s(?:system|public)\s/.test(` ${decl} `.replace(/["']/g, ' '));
-        hits.push(hit(XXE_RULES[external ? 'xxe.external-doctype' : 'xxe.doctype'], i));
+        // An internal subset declares entities, attribute defaults or notations of its own: what
+        // XXE and entity expansion are built from. Request documents have no reason to carry one
+        // (SOAP forbids a DTD outright).
+        const internal = subset >= 0 && end === subset;
+        hits.push(
+          hit(
+            XXE_RULES[external ? 'xxe.external-doctype' : internal ? 'xxe.internal-subset' : 'xxe.doctype'],
+            i,
+          ),
+        );
+      } else if (
+        text.startsWith('attlist', j) ||
+        text.startsWith('element', j) ||
+        text.startsWith('notation', j)
+      ) {
+        // Other markup declarations only live in a DTD: a value that carries one is writing a DTD.
+        hits.push(hit(XXE_RULES['xxe.dtd-declaration'], i));
       }
       i = text.indexOf('<!', i + 2);
     }
