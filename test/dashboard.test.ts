@@ -337,6 +337,13 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: /^Confirm revoking / }).click();
     await page.locator('tr[data-key] .badge-revoked').waitFor();
     assert.equal(await send('/users', { headers: { 'x-api-key': rotated } }), 401, 'revoked');
+    // Disabling dana ends the old key's grace too; enabling her brings it back.
+    await page.getByRole('button', { name: 'Disable dana' }).click();
+    await page.getByRole('button', { name: 'Enable dana' }).waitFor();
+    assert.equal(await send('/users', { headers: { 'x-api-key': key } }), 401, 'disabled');
+    await page.getByRole('button', { name: 'Enable dana' }).click();
+    await page.getByRole('button', { name: 'Disable dana' }).waitFor();
+    assert.equal(await send('/users', { headers: { 'x-api-key': key } }), 200, 'enabled again');
   });
 
   test('a read-only session sees consumers but cannot create one or issue a key', async () => {

@@ -255,6 +255,15 @@ export function ConsumersPage(props: { canWrite: boolean }) {
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [issued, setIssued] = useState<ApiKey | undefined>(undefined);
   const [refresh, setRefresh] = useState(0);
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  // Disabling is announced to every instance: the consumer's keys stop working at once.
+  const toggle = (consumer: Consumer) => {
+    setFailure(undefined);
+    api('PATCH', `/consumers/${encodeURIComponent(consumer.id)}`, { enabled: !consumer.enabled }).then(
+      () => reload(),
+      (error: unknown) => setFailure(messageOf(error)),
+    );
+  };
   if (data === undefined) return <Pending error={error} />;
   const consumer = data.find((each) => each.id === selected);
   return (
@@ -269,6 +278,7 @@ export function ConsumersPage(props: { canWrite: boolean }) {
       ) : (
         <Notice kind="info">Signed in read-only: you can look at consumers and keys, not change them.</Notice>
       )}
+      {failure === undefined ? null : <Notice kind="error">{failure}</Notice>}
       <TableRegion label="Consumers">
         <table>
           <caption class="visually-hidden">Consumers</caption>
@@ -303,7 +313,21 @@ export function ConsumersPage(props: { canWrite: boolean }) {
                   </button>
                 </td>
                 <td>{each.roles.join(', ') || '–'}</td>
-                <td>{each.enabled ? 'yes' : <Badge tone="revoked">disabled</Badge>}</td>
+                <td>
+                  {each.enabled ? 'yes' : <Badge tone="revoked">disabled</Badge>}
+                  {props.canWrite ? (
+                    <div>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        onClick={() => toggle(each)}
+                        aria-label={`${each.enabled ? 'Disable' : 'Enable'} ${each.name}`}
+                      >
+                        {each.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                    </div>
+                  ) : null}
+                </td>
                 <td class="nowrap">{when(each.createdAt)}</td>
               </tr>
             ))}
