@@ -31,3 +31,5 @@ execFileSync(
 );
 copyAssets('src');
 copyAssets('examples/demo-api');
+// The built dashboard, where src/admin/static.ts looks for it (dist/dashboard/dist beside dist/src).
+copyAssets('dashboard/dist');

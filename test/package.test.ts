@@ -117,6 +117,7 @@ describe('the npm package', { skip: npmAvailable ? false : 'npm is not on PATH' 
       'SECURITY.md',
       'README.md',
       'dist/src/cli/main.js',
+      'dist/dashboard/dist/index.html',
     ]) {
       assert.ok(existsSync(join(installed, file)), `${file} is missing`);
     }

@@ -1,6 +1,6 @@
 // Admin API routes for consumers and API keys (mounted on the admin listener by `rampart start`).
 // Writes require a JSON body (so a cross-site form cannot post one); a new key is in the 201 answer
-// only; revocations and disabled consumers are announced on the state so every instance drops them.
+// only; revocations and changed consumers are announced on the state so every instance drops its cache.
 import type { ErrorCode } from '../errors/codes.ts';
 import { ApiKeyError, issueApiKey, revokeApiKey, rotateApiKey, viewApiKey } from '../identity/api-keys.ts';
 import { CONSUMER_NAME_PATTERN, viewConsumer } from '../identity/consumers.ts';
@@ -141,12 +141,15 @@ export function consumerRoutes(options: ConsumerRoutesOptions): AdminRoute[] {
       const consumer = await consumerOf(request);
       const body = jsonBody(request);
       const newRoles = roles(body.roles);
+      if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+        throw new BadRequest(400, 'enabled: true or false');
       if (newRoles !== undefined) await store.setConsumerRoles(consumer.id, newRoles);
-      if (body.enabled !== undefined) {
-        if (typeof body.enabled !== 'boolean') throw new BadRequest(400, 'enabled: true or false');
-        await store.setConsumerEnabled(consumer.id, body.enabled);
-        if (!body.enabled) await announce({ kind: 'consumer', id: consumer.id });
-      }
+      if (body.enabled !== undefined) await store.setConsumerEnabled(consumer.id, body.enabled);
+      // Every instance drops what it cached about the consumer's credentials (roles, enabled): a
+      // disabled consumer is refused at once, and one enabled again or given new roles is not kept
+      // refused, or with its old roles, until the cache entries expire.
+      if (newRoles !== undefined || body.enabled !== undefined)
+        await announce({ kind: 'consumer', id: consumer.id });
       return {
         status: 200,
         json: viewConsumer((await store.findConsumer(consumer.id)) ?? consumer),

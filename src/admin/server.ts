@@ -8,7 +8,15 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gateway-error.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { ADMIN_OPENAPI } from './openapi.ts';
 import { type AdminAuditDetails, type AdminRoute, matchAdminRoute } from './routes.ts';
+import {
+  type AdminSessions,
+  createAdminSessions,
+  SESSION_TOKEN_PREFIX,
+  type SessionScope,
+} from './sessions.ts';
+import { DASHBOARD_PREFIX, DEFAULT_DASHBOARD_DIR, loadStaticFiles, staticFileFor } from './static.ts';
 
 export type { AdminReply, AdminRequest, AdminRoute } from './routes.ts';
 
@@ -36,6 +44,10 @@ export interface AdminServerOptions {
   readonly readToken?: string | undefined;
   readonly logger: Logger;
   readonly routes?: readonly AdminRoute[];
+  /** Dashboard sessions (POST /session); signed with keys derived from the tokens when absent. */
+  readonly sessions?: AdminSessions;
+  /** The built dashboard served under /dashboard/; `false` serves none. dashboard/dist by default. */
+  readonly dashboardDir?: string | false;
   /** Every write call once answered (also refused ones): the audit trail's feed. */
   readonly onChange?: (change: AdminChangeReport) => void;
 }
@@ -44,6 +56,8 @@ export interface AdminServerOptions {
 export interface AdminServer {
   readonly url: string;
   readonly port: number;
+  /** Every route mounted (method and path), for the OpenAPI document's test. */
+  readonly routes: readonly { readonly method: string; readonly path: string }[];
   close(): Promise<void>;
 }
 
@@ -56,6 +70,7 @@ export const ADMIN_CODES = {
   bodyTooLarge: 'RAMPART_INGRESS_BODY_TOO_LARGE',
   internal: 'RAMPART_INTERNAL_ERROR',
   forbidden: 'RAMPART_ADMIN_FORBIDDEN',
+  badRequest: 'RAMPART_ADMIN_BAD_REQUEST',
 } as const satisfies Record<string, ErrorCode>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,6 +78,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** What a caller may do: `open` when no token is configured (loopback only, flagged by `check`). */
 type Scope = 'open' | 'write' | 'read';
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+/** Where a token is exchanged for a dashboard session (any scope may open, read and end its own). */
+const SESSION_PATH = '/session';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 
@@ -71,8 +88,8 @@ function digest(value: string): Buffer {
 }
 
 // RFC 6750 §2.1: `Authorization: Bearer <token>`, scheme case-insensitive (RFC 9110 §11.1).
-function bearerToken(header: string | undefined): string | undefined {
-  if (header === undefined || header.length > 4096) return undefined;
+function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string' || header.length > 4096) return undefined;
   if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
   const token = header.slice(7).trim();
   return token.length === 0 ? undefined : token;
@@ -116,6 +133,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const readDigest = options.readToken === undefined ? undefined : digest(options.readToken);
   // A loopback listener refuses foreign Host names, so a web page cannot reach it by DNS rebinding.
   const checkHost = LOOPBACK_HOSTS.has(host);
+  const sessions =
+    options.sessions ?? createAdminSessions({ secrets: { write: options.token, read: options.readToken } });
+  const dashboardFiles = loadStaticFiles(
+    options.dashboardDir === false ? '' : (options.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
+  );
   const builtin: AdminRoute[] = [
     { method: 'GET', path: '/healthz', handle: () => ({ status: 200, json: { status: 'ok' } }) },
     {
@@ -138,13 +160,16 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       path: '/metrics',
       handle: async () => ({ status: 200, body: await metrics.render(), contentType: metrics.contentType }),
     },
+    { method: 'GET', path: '/openapi.json', handle: () => ({ status: 200, json: ADMIN_OPENAPI }) },
   ];
-  const routes = [...builtin, ...(options.routes ?? [])];
 
   /** The caller's scope: `write` (the admin token, or no token configured at all), `read`, or none. */
-  const scopeOf = (request: IncomingMessage): Scope | undefined => {
+  // A session token (from POST /session) stands for the token it was opened with, until it expires.
+  const scopeOf = (authorization: unknown): Scope | undefined => {
+    const presented = bearerToken(authorization);
+    const session = presented === undefined ? undefined : sessions.touch(presented);
+    if (session !== undefined) return session.scope;
     if (tokenDigest === undefined && readDigest === undefined) return 'open';
-    const presented = bearerToken(request.headers.authorization);
     if (presented === undefined) return undefined;
     // Comparing digests keeps the comparison constant-time and hides the token's length.
     const presentedDigest = digest(presented);
@@ -152,6 +177,43 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     if (readDigest !== undefined && timingSafeEqual(presentedDigest, readDigest)) return 'read';
     return undefined;
   };
+  const sessionRoutes: AdminRoute[] = [
+    {
+      method: 'POST',
+      path: SESSION_PATH,
+      handle: (request) => {
+        const presented = bearerToken(request.headers.authorization);
+        // A session opens from a token, never from another session (its age would be reset).
+        if (presented !== undefined && sessions.touch(presented) !== undefined)
+          return { problem: ADMIN_CODES.badRequest, detail: 'open a session with the admin token' };
+        const scope: SessionScope = scopeOf(request.headers.authorization) === 'read' ? 'read' : 'write';
+        const opened = sessions.open(scope);
+        return { status: 201, json: { token: opened.token, ...opened.session } };
+      },
+    },
+    {
+      method: 'GET',
+      path: SESSION_PATH,
+      // With a session: a renewed token (idle end pushed back); with a token: its scope.
+      handle: (request) => {
+        const presented = bearerToken(request.headers.authorization);
+        const renewed = presented === undefined ? undefined : sessions.renew(presented);
+        if (renewed !== undefined) return { status: 200, json: { token: renewed.token, ...renewed.session } };
+        const scope = scopeOf(request.headers.authorization);
+        return { status: 200, json: { scope: scope === 'read' ? 'read' : 'write' } };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: SESSION_PATH,
+      handle: (request) => {
+        const presented = bearerToken(request.headers.authorization);
+        const closed = presented !== undefined && sessions.close(presented);
+        return { status: 200, json: { closed } };
+      },
+    },
+  ];
+  const routes = [...builtin, ...sessionRoutes, ...(options.routes ?? [])];
 
   const problem = (
     response: ServerResponse,
@@ -177,8 +239,24 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
     const method = request.method ?? 'GET';
+    // The dashboard's files hold no data (it comes from the API with a token): served to anyone.
+    if ((method === 'GET' || method === 'HEAD') && path.startsWith('/dashboard')) {
+      if (path === '/dashboard' && dashboardFiles.size > 0) {
+        response.writeHead(308, { location: DASHBOARD_PREFIX });
+        response.end();
+        return;
+      }
+      const file = staticFileFor(dashboardFiles, path);
+      if (file !== undefined) {
+        response.writeHead(200, { ...file.headers, 'content-length': String(file.body.length) });
+        response.end(method === 'HEAD' ? undefined : file.body);
+        return;
+      }
+    }
     // Authentication comes before routing, so an anonymous caller cannot list the admin paths.
-    const scope = OPEN_PATHS.has(path) ? 'open' : scopeOf(request);
+    const scope = OPEN_PATHS.has(path) ? 'open' : scopeOf(request.headers.authorization);
+    // A dashboard session acts with its token's scope; the audit names it apart from the token itself.
+    const viaSession = bearerToken(request.headers.authorization)?.startsWith(SESSION_TOKEN_PREFIX) === true;
     if (scope === undefined) {
       problem(response, requestId, ADMIN_CODES.unauthorized, {
         'www-authenticate': 'Bearer realm="rampart-admin"',
@@ -202,7 +280,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       if (reads) return;
       const change: AdminChangeReport = {
         requestId,
-        actor: scope === 'open' ? 'anonymous' : `${scope}-token`,
+        actor: scope === 'open' ? 'anonymous' : `${scope}-${viaSession ? 'session' : 'token'}`,
         peer: request.socket.remoteAddress,
         action: `${method} ${match.route.path}`,
         target: match.params,
@@ -212,7 +290,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       logger.info({ type: 'audit', event: 'admin.change', ...change }, 'admin change');
       options.onChange?.(change);
     };
-    if (scope === 'read' && !reads) {
+    if (scope === 'read' && !reads && path !== SESSION_PATH) {
       audit(ERROR_CODES[ADMIN_CODES.forbidden].status);
       problem(response, requestId, ADMIN_CODES.forbidden);
       return;
@@ -266,6 +344,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   return {
     url,
     port,
+    routes: routes.map(({ method, path }) => ({ method, path })),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

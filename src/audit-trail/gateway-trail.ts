@@ -41,6 +41,8 @@ export interface GatewayTrailOptions {
 /** The trail as the gateway feeds it. */
 export interface GatewayTrail {
   readonly trail: AuditTrail;
+  /** Reads stored records (the admin API's GET /audit-trail). */
+  readonly storage: Pick<AuditStorage, 'read' | 'positionAt'>;
   adminChanged(change: AdminChange): void;
   /** The config a start runs with. */
   started(config: object, version: string): void;
@@ -90,6 +92,7 @@ export function startGatewayTrail(options: GatewayTrailOptions): GatewayTrail {
   });
   return {
     trail,
+    storage,
     adminChanged: (change) => trail.record(adminEntry(change)),
     started(config, version) {
       trail.record(configEntry('load', 'start', 'success', { version, digest: configDigest(config) }));

@@ -132,7 +132,9 @@ function printBanner(
   const lines = [
     '',
     `  Rampart is listening on ${url}  (config: ${file ?? 'embedded defaults'})`,
-    adminUrl === undefined ? '' : `  Admin: ${adminUrl}/healthz  ${adminUrl}/readyz  ${adminUrl}/metrics`,
+    adminUrl === undefined
+      ? ''
+      : `  Admin: ${adminUrl}/healthz  ${adminUrl}/readyz  ${adminUrl}/metrics\n  Dashboard: ${adminUrl}/dashboard/`,
   ];
   if (demo) {
     lines.push(

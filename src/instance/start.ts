@@ -5,7 +5,10 @@ import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { alertAdminRoutes } from '../admin/alerts.ts';
+import { auditTrailRoutes } from '../admin/audit-trail-routes.ts';
 import { consumerRoutes } from '../admin/consumers.ts';
+import { dashboardRoutes } from '../admin/dashboard-routes.ts';
+import { createDashboardState } from '../admin/dashboard-state.ts';
 import { policyAdminRoutes } from '../admin/policy-routes.ts';
 import type { AdminRoute } from '../admin/routes.ts';
 import { startAdminServer } from '../admin/server.ts';
@@ -244,15 +247,19 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   prepareAlerts(alerts, loaded, baseDir).commit();
+  const dashboard = createDashboardState();
+  events.on(dashboard.recordEvent);
   const observed = waiters.observe(
-    alerts.observe(
-      createGatewayObserver({
-        logger,
-        metrics,
-        events,
-        accessLog,
-        requestExport: sinks?.wantsRequests === true ? sinks : undefined,
-      }),
+    dashboard.observe(
+      alerts.observe(
+        createGatewayObserver({
+          logger,
+          metrics,
+          events,
+          accessLog,
+          requestExport: sinks?.wantsRequests === true ? sinks : undefined,
+        }),
+      ),
     ),
   );
   const observer = inventory === undefined ? observed : inventory.observe(observed);
@@ -305,6 +312,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     throw error;
   });
   metrics.configReload('success', String(gateway.versionId));
+  dashboard.recordReload('success', `${gateway.versionId} (start)`);
   const trail = openTrail(config, loaded, baseDir, { events, logger, metrics, clock: options.clock });
   trail?.started(config, String(gateway.versionId));
   const adminConfig = config.admin ?? { host: '127.0.0.1', port: 9901, enabled: true };
@@ -314,7 +322,15 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     ...(inventory === undefined
       ? []
       : inventoryAdminRoutes(inventory, () => running, baseDir, definitions, options.clock)),
+    ...dashboardRoutes({
+      state: dashboard,
+      definitions,
+      running: () => ({ config: running, versionId: gateway.versionId, baseDir: runningBaseDir }),
+    }),
     ...alertAdminRoutes(() => alerts.engine()?.firing() ?? []),
+    ...(trail === undefined
+      ? []
+      : auditTrailRoutes({ storage: trail.storage, flush: () => trail.trail.flush() })),
   ];
   const admin = adminConfig.enabled
     ? await startAdminServer({
@@ -338,6 +354,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
     : undefined;
 
   let running = config;
+  let runningBaseDir = baseDir;
   const file = 'file' in options.config ? options.config.file : undefined;
   const reload = async (input: ConfigInput | undefined, reason: string): Promise<void> => {
     const source = input ?? options.config;
@@ -369,6 +386,7 @@ export async function startRampart(options: RampartOptions): Promise<Rampart> {
       version: String(gateway.versionId),
     });
     running = next.config;
+    runningBaseDir = baseDirOf(source);
     if (inventory !== undefined) inventory.specs = inventorySpecs(next.config, baseDirOf(source), logger);
     specWatchers.follow(next.config, baseDirOf(source));
     observer.configReloaded('success', `${gateway.versionId} (${reason})`);
