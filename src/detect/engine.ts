@@ -72,14 +72,14 @@ const MEMO_MAX_ENTRIES = 4096;
 type Memo = Map<InputKind, Map<string, Scanned>>;
 
 /**
- * Header and cookie values repeat across requests (user agents, accept lists, session-less cookies):
- * those up to this length that no detector hit are remembered with their kind and location (some
- * detectors read the header's name), at most this many per
- * generation (two generations kept), so a repeated clean value costs a lookup.
+ * Values outside bodies repeat across requests (user agents, accept lists, a route's static path,
+ * paging parameters): those up to this length that no detector hit are remembered with their kind and
+ * location (some detectors read the name), at most this many per generation, two generations kept, so
+ * a repeated clean value costs a lookup. Bounded per detector: about 0.5 MB at worst.
  */
-const CLEAN_REPEAT_MAX_LENGTH = 512;
-const CLEAN_REPEAT_ENTRIES = 2048;
-const REPEATING_KINDS: ReadonlySet<InputKind> = new Set(['header', 'cookie']);
+const CLEAN_REPEAT_MAX_LENGTH = 256;
+const CLEAN_REPEAT_ENTRIES = 1024;
+const REPEATING_KINDS: ReadonlySet<InputKind> = new Set(['header', 'cookie', 'path', 'query']);
 const EMPTY_VIEWS: Views = Object.freeze({ raw: '', decoded: '', lower: '', changed: false });
 const CLEAN: Scanned = Object.freeze({
   views: EMPTY_VIEWS,
@@ -129,7 +129,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
 
   let cleanRecent = new Set<string>();
   let cleanOlder = new Set<string>();
-  /** A header or cookie value no detector hit, seen on an earlier request. */
+  /** A value outside a body that no detector hit, seen on an earlier request. */
   function knownClean(key: string): boolean {
     if (cleanRecent.has(key)) return true;
     if (!cleanOlder.has(key)) return false;
