@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { fakeClock } from '../../test/helpers/context.ts';
 import { createLogger } from '../observe/logger.ts';
 import { createMetrics } from '../observe/metrics.ts';
+import { createGuessLimit } from './guess-limit.ts';
 import { ADMIN_CODES, type AdminServer, startAdminServer } from './server.ts';
 
 const TOKEN = 'admin-token-123';
@@ -297,5 +299,35 @@ describe('admin scopes, problems and audit lines', () => {
     const before = audits().length;
     await send(server, '/metrics', { headers: auth });
     assert.equal(audits().length, before);
+  });
+});
+
+describe('admin server under token guessing', () => {
+  let server: AdminServer;
+  const clock = fakeClock();
+  before(async () => {
+    server = await startAdminServer({
+      port: 0,
+      metrics: createMetrics({ defaultMetrics: false }),
+      isReady: () => true,
+      token: TOKEN,
+      logger,
+      guessLimit: createGuessLimit({ clock, maxFailures: 3, windowMs: 60_000, lockMs: 300_000 }),
+    });
+  });
+  after(() => server.close());
+
+  it('locks an address out after too many wrong tokens, even from the right one, until the lock ends', async () => {
+    for (let i = 0; i < 3; i++) {
+      const wrong = await send(server, '/metrics', { headers: { authorization: `Bearer guess-${i}` } });
+      assert.equal(wrong.status, 401);
+    }
+    const locked = await send(server, '/metrics', { headers: auth });
+    assert.equal(locked.status, 429);
+    assert.equal(JSON.parse(locked.body).code, ADMIN_CODES.lockedOut);
+    assert.equal(locked.headers['retry-after'], '300');
+    assert.equal((await send(server, '/healthz')).status, 200, 'health checks stay open');
+    clock.advance(300_000);
+    assert.equal((await send(server, '/metrics', { headers: auth })).status, 200);
   });
 });

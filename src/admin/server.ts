@@ -8,6 +8,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, renderProblem } from '../errors/gateway-error.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { createGuessLimit, type GuessLimit } from './guess-limit.ts';
 import { ADMIN_OPENAPI } from './openapi.ts';
 import { type AdminAuditDetails, type AdminRoute, matchAdminRoute } from './routes.ts';
 import {
@@ -50,6 +51,8 @@ export interface AdminServerOptions {
   readonly dashboardDir?: string | false;
   /** Every write call once answered (also refused ones): the audit trail's feed. */
   readonly onChange?: (change: AdminChangeReport) => void;
+  /** Wrong tokens per address before a lockout (10 in a minute lock out for 5 minutes by default). */
+  readonly guessLimit?: GuessLimit;
 }
 
 /** A started admin listener. */
@@ -71,6 +74,7 @@ export const ADMIN_CODES = {
   internal: 'RAMPART_INTERNAL_ERROR',
   forbidden: 'RAMPART_ADMIN_FORBIDDEN',
   badRequest: 'RAMPART_ADMIN_BAD_REQUEST',
+  lockedOut: 'RAMPART_ADMIN_LOCKED_OUT',
 } as const satisfies Record<string, ErrorCode>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -130,6 +134,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const host = options.host ?? '127.0.0.1';
   const { logger, metrics } = options;
   const tokenDigest = options.token === undefined ? undefined : digest(options.token);
+  const guesses = options.guessLimit ?? createGuessLimit();
   const readDigest = options.readToken === undefined ? undefined : digest(options.readToken);
   // A loopback listener refuses foreign Host names, so a web page cannot reach it by DNS rebinding.
   const checkHost = LOOPBACK_HOSTS.has(host);
@@ -254,7 +259,17 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       }
     }
     // Authentication comes before routing, so an anonymous caller cannot list the admin paths.
-    const scope = OPEN_PATHS.has(path) ? 'open' : scopeOf(request.headers.authorization);
+    const peer = request.socket.remoteAddress ?? '';
+    const open = OPEN_PATHS.has(path);
+    const lockedFor = open ? 0 : guesses.lockedFor(peer);
+    if (lockedFor > 0) {
+      problem(response, requestId, ADMIN_CODES.lockedOut, {
+        'retry-after': String(Math.ceil(lockedFor / 1000)),
+      });
+      return;
+    }
+    const scope = open ? 'open' : scopeOf(request.headers.authorization);
+    if (scope === undefined && bearerToken(request.headers.authorization) !== undefined) guesses.failed(peer);
     // A dashboard session acts with its token's scope; the audit names it apart from the token itself.
     const viaSession = bearerToken(request.headers.authorization)?.startsWith(SESSION_TOKEN_PREFIX) === true;
     if (scope === undefined) {

@@ -98,6 +98,7 @@ export const ERROR_CODES = {
   RAMPART_ADMIN_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   RAMPART_ADMIN_HOST_REFUSED: { status: 400, title: 'Host not accepted by the admin listener' },
   RAMPART_ADMIN_FORBIDDEN: { status: 403, title: 'This admin token may only read' },
+  RAMPART_ADMIN_LOCKED_OUT: { status: 429, title: 'Too many wrong admin tokens from this address' },
   RAMPART_ADMIN_BAD_REQUEST: { status: 400, title: 'Admin request not valid' },
   RAMPART_ADMIN_NOT_FOUND: { status: 404, title: 'No such admin object' },
   RAMPART_ADMIN_CONFLICT: { status: 409, title: 'Admin change conflicts with the current state' },
