@@ -119,7 +119,11 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   const detectors: Detector[] = DETECTORS.filter((d) => wanted === undefined || wanted.has(d.category));
   const excluded = compileExclusions(options.exclusions ?? []);
   // The one-sweep screen of plain JSON needs every plain-text detector to say where it could fire.
-  const plainDetectors = detectors.filter((d) => d.plainText === true);
+  // Detectors that can find something in plain text at this paranoia level.
+  const plainDetectors = detectors.filter(
+    (d) => d.plainText === true && (d.plainTextParanoia ?? 1) <= paranoia,
+  );
+  const readsPlain = new Set<Detector>(plainDetectors);
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
     ? plainDetectors.map((d) => {
         const screen = d.plainScreen!;
@@ -185,7 +189,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
     const plain = asciiPlain || PLAIN.test(views.decoded);
     const hits: ScannedHit[] = [];
     for (const detector of detectors) {
-      if (plain && detector.plainText !== true) continue;
+      if (plain && !readsPlain.has(detector)) continue;
       for (const hit of detector.detect(views, kind, location))
         hits.push({ hit, category: detector.category });
     }

@@ -86,6 +86,11 @@ export interface Detector {
   /** Whether text of only letters, digits, spaces, `_`, `,` and `-` can carry this attack (SQL keywords can). */
   readonly plainText?: boolean;
   /**
+   * With `plainText`: the lowest paranoia level at which plain text can give this detector a hit (1
+   * when absent). Below it the engine neither screens nor scans plain text with it.
+   */
+  readonly plainTextParanoia?: number;
+  /**
    * With `plainText`: a test on lower-cased plain text that matches wherever this detector could
    * find something. The engine clears a JSON body whose strings are all plain in one sweep with it.
    */

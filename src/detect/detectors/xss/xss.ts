@@ -461,6 +461,8 @@ export const xssDetector: Detector = {
   rules: Object.values(XSS_RULES),
   // Plain words only matter when the value is an event handler's name (`"onerror"` in a document).
   plainText: true,
+  // Its only plain-text rule, xss.handler-name, starts at paranoia 2.
+  plainTextParanoia: 2,
   plainScreen: handlerNameIn,
   detect(views) {
     const hits: Hit[] = [];
