@@ -1,7 +1,5 @@
 // The engine: compiles options once, then inspects a request's inputs, scores the findings
 // against the paranoia level and threshold, and enforces the per-request inspection budget.
-
-import { createCleanSet } from './clean-set.ts';
 import { base64Text, embeddedJsonStrings } from './decode/embedded.ts';
 import { viewsOf } from './decode/views.ts';
 import { DETECTORS } from './detectors/index.ts';
@@ -82,13 +80,6 @@ type Memo = Map<InputKind, Map<string, Scanned>>;
 const CLEAN_REPEAT_MAX_LENGTH = 256;
 const CLEAN_REPEAT_ENTRIES = 1024;
 const REPEATING_KINDS: ReadonlySet<InputKind> = new Set(['header', 'cookie', 'path', 'query']);
-/**
- * Member names and short string leaves of JSON bodies repeat across requests too (enums, names,
- * product and country codes, URLs of the same site): those no detector hit are remembered by kind and
- * value, in generations of their own so a large document does not push out the header entries.
- * At most 2 × 2048 values of up to 256 characters: about 2 MB per detect policy at worst.
- */
-const CLEAN_LEAF_ENTRIES = 2048;
 const EMPTY_VIEWS: Views = Object.freeze({ raw: '', decoded: '', lower: '', changed: false });
 const CLEAN: Scanned = Object.freeze({
   views: EMPTY_VIEWS,
@@ -140,16 +131,30 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       })
     : undefined;
 
-  const cleanOutside = createCleanSet(CLEAN_REPEAT_ENTRIES);
-  const cleanLeaves = createCleanSet(CLEAN_LEAF_ENTRIES);
+  let cleanRecent = new Set<string>();
+  let cleanOlder = new Set<string>();
+  /** A value outside a body that no detector hit, seen on an earlier request. */
+  function knownClean(key: string): boolean {
+    if (cleanRecent.has(key)) return true;
+    if (!cleanOlder.has(key)) return false;
+    rememberClean(key);
+    return true;
+  }
+  function rememberClean(key: string): void {
+    if (cleanRecent.size >= CLEAN_REPEAT_ENTRIES) {
+      cleanOlder = cleanRecent;
+      cleanRecent = new Set();
+    }
+    cleanRecent.add(key);
+  }
 
   /** Every detector's hits on one value (all paranoia levels: filtering comes after). */
   function scan(value: string, kind: InputKind, location: string, memo: Memo | undefined): Scanned {
     if (memo === undefined && REPEATING_KINDS.has(kind) && value.length <= CLEAN_REPEAT_MAX_LENGTH) {
       const key = `${kind}\u0000${location}\u0000${value}`;
-      if (cleanOutside.has(key)) return CLEAN;
+      if (knownClean(key)) return CLEAN;
       const scanned = scanLayers(value, kind, location, 0);
-      if (scanned.hits.length === 0) cleanOutside.add(key);
+      if (scanned.hits.length === 0) rememberClean(key);
       return scanned;
     }
     // Arrays of objects repeat member names and short values: each distinct one is scanned once
@@ -167,11 +172,8 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       const known = byValue.get(value);
       if (known !== undefined) return known;
     }
-    const leafKey = memoized && value.length <= CLEAN_REPEAT_MAX_LENGTH ? `${kind}\u0000${value}` : undefined;
-    if (leafKey !== undefined && cleanLeaves.has(leafKey)) return CLEAN;
     const scanned = scanLayers(value, kind, location, 0);
     if (byValue !== undefined && byValue.size < MEMO_MAX_ENTRIES) byValue.set(value, scanned);
-    if (leafKey !== undefined && scanned.hits.length === 0) cleanLeaves.add(leafKey);
     return scanned;
   }
 
