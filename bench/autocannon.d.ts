@@ -9,6 +9,8 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     timeout?: number;
+    /** Requests each connection sends in turn (fields override the defaults above). */
+    requests?: Array<{ body?: string | Buffer; method?: string; path?: string }>;
   }
   export interface Histogram {
     average: number;

@@ -29,7 +29,8 @@ export interface Measurement {
  */
 export async function checkScenario(url: string, scenario: Scenario): Promise<void> {
   const init: RequestInit = { method: scenario.method, headers: { ...scenario.headers } };
-  if (scenario.body !== undefined) init.body = scenario.body;
+  const body = scenario.body ?? scenario.bodies?.[0];
+  if (body !== undefined) init.body = body;
   const res = await fetch(`${url}${scenario.path}`, { ...init, signal: AbortSignal.timeout(5000) });
   const text = await res.text();
   if (res.status < 200 || res.status > 299) {
@@ -53,6 +54,7 @@ export async function measure(
     timeout: 10,
   };
   if (scenario.body !== undefined) options.body = scenario.body;
+  if (scenario.bodies !== undefined) options.requests = scenario.bodies.map((body) => ({ body }));
   if (settings.warmupSeconds > 0) await run({ ...options, duration: settings.warmupSeconds });
   // autocannon's own latency histogram has whole-millisecond resolution, too coarse for a proxy on
   // loopback; its per-response event carries the float duration, recorded here.

@@ -254,7 +254,7 @@ async function main(): Promise<number> {
     name: s.name,
     description: s.description,
     method: s.method,
-    bodyBytes: s.body?.length ?? 0,
+    bodyBytes: s.body?.length ?? s.bodies?.[0]?.length ?? 0,
   }));
   const report = {
     startedAt: startedAt.toISOString(),

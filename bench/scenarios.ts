@@ -9,6 +9,8 @@ export interface Scenario {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** Bodies sent in turn instead of `body` (each connection cycles through them). */
+  readonly bodies?: readonly string[];
 }
 
 /** A JSON document of exactly `bytes` bytes: an array of order-like records, padded. */
@@ -28,6 +30,39 @@ export function jsonBody(bytes: number): string {
     length += added;
   }
   document.pad = 'x'.repeat(Math.max(0, bytes - length));
+  return JSON.stringify(document);
+}
+
+/** Delivery notes as shoppers write them: punctuation, phone numbers, a URL, now and then a word of SQL. */
+const NOTES = [
+  'Gift wrap, please.',
+  'Leave at the back door. Thanks!',
+  'Size: M / colour: navy',
+  'Call +1 (555) 010-2030 on arrival',
+  'N/A',
+  'Same as order #1182 (the blue one)',
+  'See https://shop.example.com/help/returns?lang=en',
+  "Don't ring the bell; baby asleep :)",
+  'Deliver after 5 p.m. or select another day',
+  '50% off code: SPRING-26',
+];
+
+/**
+ * A JSON order of about `bytes` bytes as a shop's client sends it: an email, SKUs, prices, and notes
+ * of free text. Every string leaf is one the detection engine must read (none is plain words), and
+ * `seed` makes the SKUs, the customer and one note in three differ from one document to the next.
+ */
+export function mixedOrderBody(bytes: number, seed: number): string {
+  const document = { customer: `jane.doe+${seed}@example.com`, items: [] as Array<Record<string, unknown>> };
+  let length = JSON.stringify(document).length;
+  for (let i = 1; ; i++) {
+    const note = i % 3 === 0 ? `Order ${seed}-${i}: ${NOTES[i % NOTES.length]}` : NOTES[i % NOTES.length];
+    const item = { sku: `SKU-${seed}.${i}/B`, quantity: (i % 9) + 1, unitPrice: 9.99 + (i % 50), note };
+    const added = JSON.stringify(item).length + (i > 1 ? 1 : 0);
+    if (length + added > bytes) break;
+    document.items.push(item);
+    length += added;
+  }
   return JSON.stringify(document);
 }
 
@@ -82,6 +117,15 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/consume',
     headers: JSON_HEADERS,
     body: jsonBody(64 * 1024),
+  },
+  {
+    name: 'post-64k-mixed',
+    description:
+      'POST ~64 KiB JSON orders of emails, SKUs and free-text notes, 64 different bodies in turn, small answer',
+    method: 'POST',
+    path: '/consume',
+    headers: JSON_HEADERS,
+    bodies: Array.from({ length: 64 }, (_, seed) => mixedOrderBody(64 * 1024, seed)),
   },
   {
     name: 'echo-64k',

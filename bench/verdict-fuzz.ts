@@ -32,7 +32,11 @@ interface Engine {
   createDetector(options: { paranoia: number }): {
     inspect(inputs: unknown): { blocked: boolean; findings: readonly Finding[] };
   };
-  inputsFromBody(body: Buffer, contentType: string | undefined): unknown;
+  inputsFromBody(
+    body: Buffer,
+    contentType: string | undefined,
+    options?: { screenJson?: boolean; parsedBody?: (text: string) => unknown },
+  ): unknown;
 }
 
 const load = (dir: string) => import(pathToFileURL(join(dir, 'src/detect/index.ts')).href) as Promise<Engine>;
@@ -84,10 +88,31 @@ function value(depth: number): unknown {
   );
 }
 
+const parsedBody = (text: string) => {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+};
+
+/**
+ * The verdict on the body as leaves (one input per member name and string) and as the detect
+ * policy hands it over: one screened JSON input carrying its parsed value. One detector per checkout
+ * reads every body in turn, so what it remembers across requests is exercised too.
+ */
 const verdict = (engine: Engine, detector: ReturnType<Engine['createDetector']>, body: Buffer) => {
-  const result = detector.inspect(engine.inputsFromBody(body, 'application/json'));
-  const rules = result.findings.map((f) => `${f.rule}@${f.location}`).sort();
-  return `${result.blocked ? 'block' : 'pass'} ${rules.join(' ')}`;
+  const shapes = [
+    engine.inputsFromBody(body, 'application/json'),
+    engine.inputsFromBody(body, 'application/json', { screenJson: true, parsedBody }),
+  ];
+  return shapes
+    .map((inputs) => {
+      const result = detector.inspect(inputs);
+      const rules = result.findings.map((f) => `${f.rule}@${f.location}`).sort();
+      return `${result.blocked ? 'block' : 'pass'} ${rules.join(' ')}`;
+    })
+    .join(' | ');
 };
 
 const detectorAfter = after.createDetector({ paranoia });

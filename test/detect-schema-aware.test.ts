@@ -59,12 +59,23 @@ describe('detect with an OpenAPI contract (schema-aware)', () => {
     assert.equal(codeOf(verdictOf(aware, { rawUrl: `/users/${ENCODED}` })), 'continue');
   });
 
-  test('an attack in a format email JSON member is left to validation, in a free-text member denied', () => {
-    const login = JSON.stringify({ email: SQLI, password: 'correct horse battery' });
-    assert.equal(codeOf(verdictOf(aware, { method: 'POST', rawUrl: '/login', body: login })), 'continue');
+  test('an attack in an integer JSON member is left to validation, in a free-text member denied', () => {
+    const order = JSON.stringify({ items: [{ sku: 'A-1', quantity: SQLI, unitPrice: 2 }] });
+    assert.equal(codeOf(verdictOf(aware, { method: 'POST', rawUrl: '/orders', body: order })), 'continue');
+    const sku = JSON.stringify({ items: [{ sku: SQLI, quantity: 1, unitPrice: 2 }] });
+    const denied = verdictOf(aware, { method: 'POST', rawUrl: '/orders', body: sku });
+    assert.equal(denied.kind === 'deny' && denied.location, 'body.items[0].sku');
     const user = JSON.stringify({ name: SQLI, email: 'a@example.test', password: 'correct horse battery' });
     const verdict = verdictOf(aware, { method: 'POST', rawUrl: '/users', body: user });
     assert.equal(codeOf(verdict), 'RAMPART_THREAT_DETECTED');
+  });
+
+  test('a format email member is still scanned: a valid address can carry a payload', () => {
+    // A valid address by RFC 5322's atext (what the email format accepts): no space, only `'`, `/`, `*`.
+    const email = "x'/**/UNION/**/SELECT/**/password/**/FROM/**/users--@example.com";
+    const login = JSON.stringify({ email, password: 'correct horse battery' });
+    const verdict = verdictOf(aware, { method: 'POST', rawUrl: '/login', body: login });
+    assert.equal(verdict.kind === 'deny' && verdict.location, 'body.email');
   });
 
   test('a request outside the contract is inspected as without a spec', () => {

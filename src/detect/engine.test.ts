@@ -218,6 +218,27 @@ describe('createDetector', () => {
     }
   });
 
+  test('screens the parsed value a JSON input carries instead of parsing its text again', () => {
+    const detector = createDetector();
+    const text = '{"note":"see page 3.","id":"a1"}';
+    const body = (jsonValue?: Input['jsonValue']): Input[] => [
+      {
+        location: 'body',
+        value: text,
+        kind: 'body',
+        json: true,
+        ...(jsonValue === undefined ? {} : { jsonValue }),
+      },
+    ];
+    assert.equal(detector.inspect(body()).blocked, false);
+    // The carried value is what gets walked (a body another policy parsed and holds), not the text.
+    const carried = detector.inspect(body(() => ({ ok: true, value: { note: "' or 1=1 --" } })));
+    assert.equal(carried.blocked, true);
+    assert.equal(carried.findings[0]?.location, 'body.note');
+    // A carried "not JSON" is read the way an unparsable text is: as text, never skipped.
+    assert.equal(detector.inspect(body(() => ({ ok: false }))).blocked, false);
+  });
+
   test('refuses an out-of-range paranoia level', () => {
     assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
   });

@@ -250,7 +250,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
        * A JSON text's screen: clean (no string has findings at this paranoia level), or the parsed
        * document to walk for locations (undefined when the text is not JSON).
        */
-      function screen(text: string): { clean: true } | { clean: false; parsed?: unknown } {
+      function screen(
+        text: string,
+        jsonValue: Input['jsonValue'],
+      ): { clean: true } | { clean: false; parsed?: unknown } {
         if (used + text.length > budget) return { clean: false };
         // Unpadded base64 without `+` or `/` is plain too: small texts holding a candidate are
         // walked so it is decoded; in large ones the search would cost every plain document.
@@ -260,10 +263,16 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
           if (!plainScreens.some((screen) => screen(lower))) return { clean: true };
         }
         let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          return { clean: false };
+        if (jsonValue !== undefined) {
+          const given = jsonValue();
+          if (!given.ok) return { clean: false };
+          parsed = given.value;
+        } else {
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            return { clean: false };
+          }
         }
         const stack: unknown[] = [parsed];
         while (stack.length > 0) {
@@ -292,7 +301,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         if (input.json === true) {
           // Screened first; walked (for locations) only when something is found. The memo lets
           // the walk re-use the screen's scans.
-          const screened = screen(input.value);
+          const screened = screen(input.value, input.jsonValue);
           if (screened.clean) {
             used += input.value.length;
             continue;

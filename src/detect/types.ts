@@ -14,7 +14,15 @@ export interface Input {
    * strings in one sweep and walks it into member names and leaves only when one has findings.
    */
   readonly json?: boolean;
+  /**
+   * With `json`: the text's parsed value when another part of the gateway already parsed it (the
+   * body shared by the request's policies), so the engine does not parse the text again.
+   */
+  readonly jsonValue?: () => ParsedJsonValue;
 }
+
+/** A JSON text's parsed value, or the fact that it is not JSON. */
+export type ParsedJsonValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
 
 /** The threat categories the engine knows. */
 export const CATEGORIES = [

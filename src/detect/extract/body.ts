@@ -1,6 +1,6 @@
 // Request bodies by media type: JSON, urlencoded forms, multipart bodies and XML are walked; any
 // other text (and multipart that cannot be parsed) is inspected whole, so nothing passes unseen.
-import type { Input } from '../types.ts';
+import type { Input, ParsedJsonValue } from '../types.ts';
 import { inputsFromJson } from './json.ts';
 import { inputsFromMultipart } from './multipart.ts';
 import { inputsFromMultipartParts } from './multipart-parts.ts';
@@ -15,6 +15,8 @@ function mediaType(contentType: string | undefined): string {
 
 interface BodyOptions {
   readonly screenJson?: boolean;
+  /** With `screenJson`: the whole body's value parsed from its UTF-8 text, when already parsed. */
+  readonly parsedBody?: (text: string) => ParsedJsonValue;
 }
 
 /** Framed text inspected whole, its line breaks as spaces: part headers and header lines are framing. */
@@ -42,9 +44,12 @@ function inputsFromText(
   // A request inside a batch part (application/http): its start line and header lines are framing.
   if (type === 'application/http') return wholeMultipart(text);
   if (type === 'application/json' || type.endsWith('+json')) {
-    return options.screenJson === true
-      ? [{ location: 'body', value: text, kind: 'body', json: true }]
-      : inputsFromJson(text);
+    if (options.screenJson !== true) return inputsFromJson(text);
+    const parsedBody = options.parsedBody;
+    // Only the whole body is the text that was parsed; a JSON part of a multipart body is not.
+    return depth === 0 && parsedBody !== undefined
+      ? [{ location: 'body', value: text, kind: 'body', json: true, jsonValue: () => parsedBody(text) }]
+      : [{ location: 'body', value: text, kind: 'body', json: true }];
   }
   if (type === 'application/x-www-form-urlencoded') return inputsFromUrlencoded(text, 'body', 'body');
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return inputsFromXml(text);

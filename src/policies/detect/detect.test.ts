@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
+import { jsonOf } from '../../openapi/index.ts';
 import type { HeaderMap, PolicyContext, PolicyHandlers, SecurityEvent, Verdict } from '../policy.ts';
 import { AuthnRecord } from '../request-shared.ts';
 import { detectConfig } from './config.ts';
@@ -83,6 +84,29 @@ describe('detect policy', () => {
     assert.equal(verdict.kind === 'deny' && verdict.location, 'query.q');
     assert.match((verdict.kind === 'deny' && verdict.rule) || '', /^sqli\./);
     assert.equal(verdict.kind === 'deny' && verdict.detail, undefined);
+  });
+
+  test('reads the JSON body value the policies of the request already parsed, not a second parse', () => {
+    const handlers = create();
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      parses++;
+      return parse(text, reviver);
+    }) as typeof JSON.parse;
+    try {
+      // Not plain (a `.` and an `@`), so the engine needs the parsed document.
+      const body = '{"email":"jane.doe@example.com","items":[{"sku":"A-1","note":"ok."}]}';
+      const recorded: Recorded = { events: [], annotations: new Map() };
+      const ctx = contextFor({ url: '/o', headers: { 'content-type': 'application/json' }, body }, recorded);
+      assert.equal(jsonOf(ctx.body!).ok, true);
+      parses = 0;
+      const verdict = handlers.onRequest!(ctx);
+      assert.equal((verdict as Verdict).kind, 'continue');
+      assert.equal(parses, 0);
+    } finally {
+      JSON.parse = parse;
+    }
   });
 
   test('inspects JSON, urlencoded and XML bodies by content type', () => {

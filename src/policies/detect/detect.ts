@@ -13,6 +13,7 @@ import {
   inputsFromQuery,
 } from '../../detect/index.ts';
 import { parseBytes } from '../../lib/bytes.ts';
+import { jsonOf } from '../../openapi/index.ts';
 import type { PolicyContext, PolicyDeps, PolicyHandlers } from '../policy.ts';
 import type { DetectConfig } from './config.ts';
 import { compileSchemaAwareness, narrowInputs } from './schema-aware.ts';
@@ -58,9 +59,14 @@ export function createDetect(config: DetectConfig, deps: PolicyDeps): PolicyHand
       );
     }
     if (inspect.cookies) inputs.push(...inputsFromCookies(ctx.headers.cookie));
-    if (inspect.body && ctx.body !== undefined && ctx.body.length > 0) {
+    const body = ctx.body;
+    if (inspect.body && body !== undefined && body.length > 0) {
+      // The JSON value other policies parsed (openapi-validate, say) is screened, not parsed again.
       inputs.push(
-        ...inputsFromBody(ctx.body, headerValue(ctx.headers['content-type']), { screenJson: true }),
+        ...inputsFromBody(body, headerValue(ctx.headers['content-type']), {
+          screenJson: true,
+          parsedBody: (text) => jsonOf(body, text),
+        }),
       );
     }
     const fields = schema?.fieldsFor(ctx);

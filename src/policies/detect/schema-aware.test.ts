@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isNarrow, NARROW_MAX_LENGTH } from './schema-aware.ts';
+import { isNarrow } from './schema-aware.ts';
 
 const document = { components: { schemas: { Role: { type: 'string', enum: ['user', 'admin'] } } } };
 const narrow = (schema: unknown) => isNarrow(document, schema);
@@ -19,14 +19,20 @@ describe('isNarrow', () => {
     }
   });
 
-  test('strings are narrow by format, anchored pattern or a short maxLength only', () => {
+  test('strings are narrow by a payload-free format or an anchored pattern of word characters only', () => {
     assert.equal(narrow({ type: 'string', format: 'uuid' }), true);
     assert.equal(narrow({ type: 'string', format: 'date-time' }), true);
     assert.equal(narrow({ type: 'string', pattern: '^[a-z]+$' }), true);
-    assert.equal(narrow({ type: 'string', maxLength: NARROW_MAX_LENGTH }), true);
+    assert.equal(narrow({ type: 'string', pattern: '^[A-Z]{2}-\\d{4,}(_[a-f0-9]+)?$' }), true);
     assert.equal(narrow({ type: 'string' }), false);
     assert.equal(narrow({ type: 'string', format: 'password' }), false);
-    assert.equal(narrow({ type: 'string', maxLength: NARROW_MAX_LENGTH + 1 }), false);
+    // `admin'--@example.com` is a valid email; `' OR 1=1--` and `;id` are short.
+    assert.equal(narrow({ type: 'string', format: 'email' }), false);
+    assert.equal(narrow({ type: 'string', maxLength: 16 }), false);
+    // Anchored, and still free text: any character, a negated class, a space, a range over punctuation.
+    for (const pattern of ['^.+$', '^[^<>]*$', '^[\\w ]+$', '^[0-z]+$', '^\\S+$', "^[a-z']+$"]) {
+      assert.equal(narrow({ type: 'string', pattern }), false, pattern);
+    }
     // Unanchored patterns match anywhere in the value, so they do not constrain the rest of it.
     assert.equal(narrow({ type: 'string', pattern: '[a-z]' }), false);
     assert.equal(narrow({ type: 'string', pattern: '^[a-z]+\\$' }), false);

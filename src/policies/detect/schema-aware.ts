@@ -7,9 +7,12 @@ import type { PolicyContext, PolicyDeps } from '../policy.ts';
 import { sharedSpec, versionCacheOf } from '../spec-index.ts';
 
 /** Strings of at most this many characters are short enough to count as validated, not free text. */
-export const NARROW_MAX_LENGTH = 16;
-/** String formats whose validator leaves no room for an injection payload. */
-const NARROW_FORMATS = new Set(['uuid', 'date', 'date-time', 'email', 'ipv4']);
+/**
+ * String formats whose validator leaves no room for an injection payload. Not `email`: its local part
+ * admits `'`, `=`, `{`, `|` and `/` (`admin'--@example.com` is a valid address). Not a short
+ * `maxLength` either: `' OR 1=1--`, `;id` and `{{7*7}}` are short.
+ */
+const NARROW_FORMATS = new Set(['uuid', 'date', 'date-time', 'ipv4']);
 /** Schemas nest (and recurse through `$ref`) at most this deep before they count as free text. */
 const MAX_SCHEMA_DEPTH = 12;
 
@@ -41,8 +44,46 @@ function resolved(document: unknown, raw: unknown): Record<string, unknown> | un
 }
 
 // A JSON Schema `pattern` matches anywhere in the value (2020-12 §6.3.3): only `^…$` constrains all of it.
+/** Whether a class body (`a-z0-9_`) admits only letters, digits, `_` and `-`. */
+function wordClass(body: string): boolean {
+  if (body.length === 0 || body.startsWith('^')) return false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      // A range stays within one kind: `a-z`, `A-F`, `0-9` (`0-z` spans punctuation).
+      const to = body[i + 2]!;
+      const kind = (x: string) => (/[a-z]/.test(x) ? 1 : /[A-Z]/.test(x) ? 2 : /[0-9]/.test(x) ? 3 : 0);
+      if (kind(c) === 0 || kind(c) !== kind(to) || c > to) return false;
+      i += 2;
+    } else if (!/[A-Za-z0-9_-]/.test(c)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a pattern, anchored at both ends, admits only letters, digits, `_` and `-`: literal word
+ * characters, classes of them, `\d`, `\w`, groups, alternation and quantifiers. `^.+$`, `^[^<]*$`
+ * or `^[\w ]+$` are anchored and still carry free text, so they are not narrow.
+ */
 function anchored(pattern: string): boolean {
-  return pattern.startsWith('^') && pattern.endsWith('$') && !pattern.endsWith('\\$');
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  const body = pattern.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '[') {
+      const end = body.indexOf(']', i + 1);
+      if (end < 0 || !wordClass(body.slice(i + 1, end))) return false;
+      i = end;
+    } else if (c === '\\') {
+      if (body[i + 1] !== 'd' && body[i + 1] !== 'w') return false;
+      i++;
+    } else if (c === '{') {
+      const end = body.indexOf('}', i + 1);
+      if (end < 0 || !/^\d+(?:,\d*)?$/.test(body.slice(i + 1, end))) return false;
+      i = end;
+    } else if (!/[A-Za-z0-9_()|+*?-]/.test(c)) return false;
+  }
+  return body.length > 0;
 }
 
 /** Whether a value valid against `raw` cannot carry free text. */
@@ -64,7 +105,6 @@ export function isNarrow(document: unknown, raw: unknown, depth = 0): boolean {
   if (types.length === 1 && types[0] === 'string') {
     if (typeof schema.format === 'string' && NARROW_FORMATS.has(schema.format)) return true;
     if (typeof schema.pattern === 'string' && anchored(schema.pattern)) return true;
-    if (typeof schema.maxLength === 'number' && schema.maxLength <= NARROW_MAX_LENGTH) return true;
   }
   if (types.length === 1 && types[0] === 'array' && schema.items !== undefined) {
     return isNarrow(document, schema.items, depth + 1);
@@ -179,7 +219,7 @@ export function narrowInputs(
       out.push(
         value === undefined || (parsed.ok && value === parsed.value)
           ? input
-          : { ...input, value: JSON.stringify(value) },
+          : { ...input, value: JSON.stringify(value), jsonValue: () => ({ ok: true, value }) },
       );
     } else {
       out.push(input);
