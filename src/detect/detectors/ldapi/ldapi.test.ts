@@ -23,6 +23,18 @@ describe('ldapi detector', () => {
       assert.equal(strongest(probe), 5, probe);
   });
 
+  test('a lone parenthesis or operator is a probe counted from paranoia 2', () => {
+    for (const probe of ['(', ')', '%29', '|', '&']) {
+      const hits = ldapiDetector.detect(viewsOf(probe), 'query', 'query.q');
+      assert.deepEqual(
+        hits.map((h) => `${h.rule}:${h.paranoia}`),
+        ['ldapi.probe.symbol:2'],
+        probe,
+      );
+    }
+    assert.equal(strongest('-'), 0);
+  });
+
   test('lets lone wildcards, media ranges, globs, smileys and balanced calls through', () => {
     for (const benign of ['*', '*/*', '**/*', '(*)', '***', 'thanks :))', 'f(g(x=1))', 'a = (b + c))'])
       assert.equal(strongest(benign), 0, benign);

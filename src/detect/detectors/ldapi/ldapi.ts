@@ -38,8 +38,10 @@ const FILTER_SYMBOLS = /^[*()|&!=@/]{2,32}$/;
  * unbalanced parenthesis (`*|`, `(*)*)`, `*)(`; the XPath forms `//*` and `@*` select every node or
  * attribute), or a filter item followed by more closing parentheses than it opened (`pass=q))`).
  */
-function probeRule(text: string): 'ldapi.probe' | 'ldapi.filter-close' | undefined {
+function probeRule(text: string): 'ldapi.probe' | 'ldapi.probe.symbol' | 'ldapi.filter-close' | undefined {
   const value = text.trim();
+  // One parenthesis or operator as the whole value: data never is that, a syntax probe is.
+  if (value.length === 1) return '()|&'.includes(value) ? 'ldapi.probe.symbol' : undefined;
   if (value.length <= 32 && FILTER_SYMBOLS.test(value)) {
     if (!value.includes('*')) return undefined;
     return unmatchedClosing(value) > 0 || /[|&!]|\/\/\*|@\*/.test(value) ? 'ldapi.probe' : undefined;

@@ -25,6 +25,11 @@ export const LDAPI_RULES = ruleTable('ldapi', {
     description:
       'a value of filter symbols alone with a wildcard and an operator or unbalanced parenthesis (`*|`, `(*)*)`, XPath `//*`)',
   },
+  'ldapi.probe.symbol': {
+    paranoia: 2,
+    score: 3,
+    description: 'a single parenthesis or filter operator as the whole value (`(`, `)`, `|`, `&`)',
+  },
   'ldapi.filter-close': {
     paranoia: 1,
     score: 5,

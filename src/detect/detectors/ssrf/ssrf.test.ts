@@ -47,7 +47,10 @@ describe('ssrf detector', () => {
   test('private addresses written as configurations flag, written to evade decide', () => {
     const scores = (value: string) =>
       ssrfDetector.detect(viewsOf(value), 'query', 'query.url').map((h) => h.score);
-    assert.deepEqual(scores('https://user:pw@192.168.0.1:25060'), [3]);
+    assert.deepEqual(scores('https://user:pw@192.168.0.1:25060'), [2]);
+    assert.deepEqual(scores('http://10.0.0.7:8080/admin'), [3]);
+    // A host name as userinfo fools a check that reads the wrong part of the authority.
+    assert.deepEqual(scores('http://trusted.example@10.0.0.7/'), [5]);
     assert.deepEqual(scores('http://3232235521/'), [5]);
     assert.deepEqual(scores('http://0xc0a80101'), [5]);
   });

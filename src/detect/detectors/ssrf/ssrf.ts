@@ -79,8 +79,20 @@ function isSchemeChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
 
+/** The userinfo of the authority starting at `from` (before its last `@`), or undefined. */
+function userinfoAt(text: string, from: number): string | undefined {
+  const authority = text.slice(from, authorityEnd(text, from));
+  const at = authority.lastIndexOf('@');
+  return at < 0 ? undefined : authority.slice(0, at);
+}
+
 /** The rule for an internal host in a URL: leading the value (a fetched URL) or inside other text. */
-function urlRule(reason: InternalReason, leading: boolean, host: string): keyof typeof SSRF_RULES {
+function urlRule(
+  reason: InternalReason,
+  leading: boolean,
+  host: string,
+  userinfo: string | undefined,
+): keyof typeof SSRF_RULES {
   if (reason === 'metadata') return 'ssrf.metadata';
   if (reason === 'wildcard-dns' || reason === 'forwarding-service') return 'ssrf.internal-host';
   // A private (RFC 1918) address or a `*.localhost` name in a URL is everyday configuration and
@@ -88,7 +100,12 @@ function urlRule(reason: InternalReason, leading: boolean, host: string): keyof 
   const everyday = reason === 'private' || reason === 'local-name';
   if (!leading) return everyday ? 'ssrf.private-host.embedded' : 'ssrf.internal-host.embedded';
   if (reason === 'local-name') return 'ssrf.internal-host.embedded';
-  return reason === 'private' && CANONICAL_IPV4.test(host) ? 'ssrf.private-host' : 'ssrf.internal-host';
+  if (reason !== 'private' || !CANONICAL_IPV4.test(host)) return 'ssrf.internal-host';
+  if (userinfo === undefined) return 'ssrf.private-host';
+  // A host name before `@` (`http://trusted.example@10.0.0.7/`) is there to fool a check that
+  // reads the wrong part; a `user:password` pair is how a client logs in to its own database.
+  if (userinfo.includes('.') || userinfo.includes('\\')) return 'ssrf.internal-host';
+  return userinfo.includes(':') ? 'ssrf.private-host.credentials' : 'ssrf.private-host';
 }
 
 /** A bare host (`169.254.169.254`, `127.0.0.1/`) given where a URL or host is expected. */
@@ -125,7 +142,7 @@ function urlHits(text: string, kind: InputKind, location: string, hits: Hit[]): 
       const host = hostAt(text, i + 3);
       const reason = internalReason(host);
       if (reason !== undefined && (reason === 'metadata' || !browserOrigin))
-        hits.push(hit(SSRF_RULES[urlRule(reason, leading, host)], s));
+        hits.push(hit(SSRF_RULES[urlRule(reason, leading, host, userinfoAt(text, i + 3))], s));
       else if (reason === undefined) {
         // A metadata API path behind any host: a name or template that resolves to the service,
         // or a redirector in front of it (`http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/…`).
