@@ -55,10 +55,10 @@ export const SSRF_RULES = ruleTable('ssrf', {
       'a URL leading the value to a private (RFC 1918) address: configuration data at paranoia 1, decisive from 2',
   },
   'ssrf.private-host.credentials': {
-    paranoia: 3,
+    paranoia: 1,
     score: 2,
     description:
-      'a URL with its own `user:password` to a private address (`https://user:pw@192.168.0.1:9200`): a connection setting',
+      'a URL with its own `user:password` to a private address (`https://user:pw@192.168.0.1:9200`): a connection setting, flagged',
   },
   'ssrf.bare-host.loopback': {
     paranoia: 1,
