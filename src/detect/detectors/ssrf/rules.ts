@@ -29,7 +29,7 @@ export const SSRF_RULES = ruleTable('ssrf', {
     paranoia: 1,
     score: 5,
     description:
-      'a URL leading the value (or a `?url=` parameter, or a path segment) to a loopback, private or internal host in any IP notation (`0x7f.1`, `o177.0.0.1`), or to a name that resolves or redirects there (`127.0.0.1.nip.io`, `lvh.me`, DNS rebinders)',
+      'a URL leading the value (or a `?url=` parameter, a path segment, a scheme-less `127.0.0.1/admin`) to a loopback, private or internal host in any IP notation (`0x7f.1`, `o177.0.0.1`), or to a name that resolves or redirects there (`127.0.0.1.nip.io`, `lvh.me`, DNS rebinders)',
   },
   'ssrf.internal-host.embedded': {
     paranoia: 1,

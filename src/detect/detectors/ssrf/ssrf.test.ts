@@ -109,6 +109,14 @@ describe('ssrf detector', () => {
       assert.equal(strongest(benign), 0, benign);
   });
 
+  test('a bare loopback host with a path is a URL without its scheme; with a prefix length, a range', () => {
+    assert.equal(scores('127.0.0.1/').get('ssrf.internal-host'), 5);
+    assert.equal(scores('localhost:8080/admin').get('ssrf.internal-host'), 5);
+    assert.equal(strongest('127.0.0.0/8'), 3);
+    assert.equal(strongest('localhost:3000'), 3);
+    assert.equal(strongest('10.0.0.0/24'), 2);
+  });
+
   test('reads each segment of a request path as a host, and a percent-encoded path as sent', () => {
     const path = (value: string) =>
       ssrfDetector.detect(viewsOf(value), 'path', 'path').map((h) => `${h.rule}:${h.score}`);
@@ -116,6 +124,7 @@ describe('ssrf detector', () => {
     assert.deepEqual(path('/fetch/169.254.169.254/latest'), ['ssrf.metadata:5']);
     assert.deepEqual(path('/eval/http%3A//%E2%93%94%E2%93%A7.com'), ['ssrf.obfuscated-host:5']);
     assert.deepEqual(path('/servers/web-1/status'), []);
+    assert.deepEqual(path('/orders/2130706433/items'), []);
     assert.deepEqual(path('/releases/1.2.3/notes'), []);
   });
 

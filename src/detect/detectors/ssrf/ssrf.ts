@@ -115,9 +115,12 @@ function bareHostRule(text: string): keyof typeof SSRF_RULES | undefined {
   if (reason === undefined) return undefined;
   // Private addresses are everyday data in API payloads; only loopback and metadata stand out.
   if (reason === 'metadata' || reason === 'wildcard-dns') return 'ssrf.metadata';
-  return reason === 'loopback' || reason === 'internal-name'
-    ? 'ssrf.bare-host.loopback'
-    : 'ssrf.bare-host.private';
+  if (reason !== 'loopback' && reason !== 'internal-name') return 'ssrf.bare-host.private';
+  // A path after the host makes it a URL without its scheme (`127.0.0.1/admin`), which a fetcher
+  // completes; a prefix length after an address (`127.0.0.0/8`) makes it a network range.
+  const end = authorityEnd(text, 0);
+  const url = text[end] === '/' && !/^\/\d{1,3}$/.test(text.slice(end));
+  return url ? 'ssrf.internal-host' : 'ssrf.bare-host.loopback';
 }
 
 /** Hits of the URLs (`scheme://…`) in `text`; how many were seen. */
@@ -191,11 +194,13 @@ export const ssrfDetector: Detector = {
       if (rule !== undefined) hits.push(hit(SSRF_RULES[rule], 0));
       else if (kind === 'path' && hits.length === 0) {
         // A request path carries a host as one of its segments (`/proxy/127.0.0.1.nip.io`): each
-        // is read as a value of its own, the way a route parameter reaches the application.
+        // is read as a value of its own, the way a route parameter reaches the application. A
+        // segment of digits alone is an id (`/orders/2130706433`), not an address.
         let from = whole.indexOf('/') + 1;
         for (let n = 0; from > 0 && from < whole.length && n < MAX_SEGMENTS; n++) {
           const next = whole.indexOf('/', from);
-          const segmentRule = bareHostRule(whole.slice(from, next < 0 ? undefined : next));
+          const segment = whole.slice(from, next < 0 ? undefined : next);
+          const segmentRule = /^\d*$/.test(segment) ? undefined : bareHostRule(segment);
           if (segmentRule !== undefined) {
             hits.push(hit(SSRF_RULES[segmentRule], from));
             break;
