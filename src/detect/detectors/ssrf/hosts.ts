@@ -14,6 +14,10 @@ const INTERNAL_NAMES = [
   'instance-data',
   'kubernetes.default',
   'metadata.azure.com',
+  // Private-use top-level names: `internal` (ICANN, 2024; `host.docker.internal` is the container
+  // host, `*.ec2.internal` an AWS instance) and the Kubernetes cluster domain.
+  'internal',
+  'cluster.local',
   // Public DNS names that answer 127.0.0.1 for themselves and every subdomain (local development).
   'localtest.me',
   'lvh.me',

@@ -30,6 +30,8 @@ describe('ssrf detector', () => {
 
   test('finds non-HTTP schemes', () => {
     assert.equal(scores('gopher://127.0.0.1:6379/_INFO').get('ssrf.scheme'), 5);
+    assert.equal(scores('jar:https://evil.example/x.jar!/a.class').get('ssrf.scheme'), 5);
+    assert.equal(scores('a jar: https://example.com/x.jar').get('ssrf.scheme'), undefined);
     assert.equal(scores('dict://localhost:11211/stat').get('ssrf.scheme'), 5);
   });
 
@@ -105,7 +107,15 @@ describe('ssrf detector', () => {
     assert.equal(strongest('http://app.lvh.me:3000/admin'), 5);
     assert.equal(strongest('https://62epax5fhvj3zzmzigyoe5ipkbn7fysllvges3a.302.r3dir.me'), 5);
     assert.equal(strongest('http://7f000001.c0a80001.rbndr.us/'), 5);
-    for (const benign of ['https://o2.co.uk/', 'http://q1.example.com/', 'https://x7.example/'])
+    assert.equal(strongest('http://host.docker.internal:2375/info'), 5);
+    assert.equal(strongest('http://redis.default.svc.cluster.local:6379/'), 5);
+    for (const benign of [
+      'https://o2.co.uk/',
+      'http://q1.example.com/',
+      'https://x7.example/',
+      'https://internal.example.com/',
+      'https://example.com/internal',
+    ])
       assert.equal(strongest(benign), 0, benign);
   });
 

@@ -132,7 +132,9 @@ function urlHits(text: string, kind: InputKind, location: string, hits: Hit[]): 
   while (i >= 0 && count++ < MAX_URLS) {
     let s = i;
     while (s > 0 && i - s < 32 && isSchemeChar(text.charCodeAt(s - 1))) s--;
-    const scheme = text.slice(s, i);
+    // `jar:http://x.example/a.jar!/` (Java) wraps the URL it fetches: the wrapper is the scheme.
+    const scheme = text.startsWith('jar:', s - 4) ? 'jar' : text.slice(s, i);
+    if (scheme === 'jar') s -= 4;
     // The URL is the value, or a parameter inside another URL (`?url=http://localhost`), or a
     // segment of a request path (`/fetch/http://127.0.0.1/`: path-based proxies and fetchers).
     const leading =
