@@ -85,6 +85,9 @@ describe('false positives on real traffic', () => {
   test('a private-address URL in a configuration passes at paranoia 1 and is flagged', () => {
     const result = detector.inspect(json({ url: 'https://user:pw@192.168.0.1:25060' }));
     assert.equal(result.blocked, false);
-    assert.ok(result.findings.some((f) => f.rule === 'ssrf.private-host'));
+    assert.ok(result.findings.some((f) => f.rule === 'ssrf.private-host.credentials'));
+    // With its own credentials it is a connection setting: flagged, not blocked, at paranoia 2 too.
+    const p2 = createDetector({ paranoia: 2 }).inspect(json({ url: 'https://user:pw@192.168.0.1:25060' }));
+    assert.equal(p2.blocked, false);
   });
 });

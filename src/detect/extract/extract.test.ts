@@ -76,6 +76,20 @@ describe('extractors', () => {
     ]);
   });
 
+  test('reads cookie values percent-decoded once, as cookie parsers hand them to the application', () => {
+    assert.deepEqual(
+      inputsFromCookies('u=http%3A%2F%2Fx.example%2Fs.txt%3F; n=50%25; bad=%E0%A4%A; p=a+b').filter(
+        (input) => input.kind === 'cookie',
+      ),
+      [
+        { location: 'cookie.u', value: 'http://x.example/s.txt?', kind: 'cookie' },
+        { location: 'cookie.n', value: '50%', kind: 'cookie' },
+        { location: 'cookie.bad', value: '%E0%A4%A', kind: 'cookie' },
+        { location: 'cookie.p', value: 'a+b', kind: 'cookie' },
+      ],
+    );
+  });
+
   test('reads path segments with more than unreserved characters as their own decoded inputs', () => {
     assert.deepEqual(inputsFromPathSegments('/api/users/%3Bid/a+b?x=1'), [
       { location: 'path', value: ';id', kind: 'path' },

@@ -146,7 +146,21 @@ export function inputsFromProtocolHeaders(headers: Headers): Input[] {
   return inputs;
 }
 
-/** Inputs of a Cookie header: one per cookie, named `cookie.<name>`. */
+/**
+ * A cookie value as the application reads it: percent-decoded once, as cookie parsers do (the
+ * `cookie` package behind Express, PHP's `$_COOKIE`, Rack), since servers set values encoded
+ * (RFC 6265 §4.1.1 allows no space, `;`, `,` or `"` in them). Malformed escapes are kept.
+ */
+function cookieValueText(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Inputs of a Cookie header: one per cookie, named `cookie.<name>`, its value decoded once. */
 export function inputsFromCookies(cookieHeader: string | string[] | undefined): Input[] {
   const inputs: Input[] = [];
   if (cookieHeader === undefined) return inputs;
@@ -160,7 +174,8 @@ export function inputsFromCookies(cookieHeader: string | string[] | undefined): 
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     const location = `cookie.${segment(name)}`;
     inputs.push({ location, value: name, kind: 'key' });
-    if (value.length > 0) inputs.push({ location, value: fieldValueText(value), kind: 'cookie' });
+    if (value.length > 0)
+      inputs.push({ location, value: cookieValueText(fieldValueText(value)), kind: 'cookie' });
   }
   return inputs;
 }

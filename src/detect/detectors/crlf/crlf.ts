@@ -76,8 +76,10 @@ export const crlfDetector: Detector = {
     for (let i = 0; i < n; i++) {
       if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
       // A line break that arrived as one in a field value splits the header; an encoded one
-      // (`%0A` in a cookie or a Referer's query) is judged by what follows, like any value.
-      if ((kind === 'header' || kind === 'cookie') && rawBreak) {
+      // (`%0A` in a Referer's query) is judged by what follows, like any value. Cookie values
+      // reach detectors percent-decoded (as cookie parsers hand them over): their breaks were
+      // encoded, since a raw one cannot cross an HTTP parser.
+      if (kind === 'header' && rawBreak) {
         hits.push(hit(CRLF_RULES['crlf.header-break'], i));
         return hits;
       }

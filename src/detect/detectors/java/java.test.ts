@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { viewsOf } from '../../decode/views.ts';
 import { javaDetector } from './java.ts';
 
-function rules(value: string, kind: 'query' | 'key' = 'query'): string[] {
+function rules(value: string, kind: 'query' | 'key' | 'path' = 'query'): string[] {
   return javaDetector.detect(viewsOf(value), kind, 'query.q').map((h) => h.rule);
 }
 
@@ -33,6 +33,12 @@ describe('java detector', () => {
       ),
     );
     assert.ok(rules("class['classLoader']").includes('java.classloader'));
+  });
+
+  test('a base64 stream that starts a request path segment, but not one inside a base64 text', () => {
+    assert.ok(rules('/api/session/rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA', 'path').includes('java.serialized'));
+    assert.deepEqual(rules('/img/AAAA/rO0ABXNy', 'query'), []);
+    assert.deepEqual(rules('/docs/rO0-is-a-tag', 'path'), []);
   });
 
   test('leaves look-alikes alone', () => {

@@ -2,7 +2,7 @@
 // base64), expression languages (OGNL, SpEL, EL `${…}`/`#{…}`) that reach classes or the context,
 // and Spring-style class loader manipulation through bean property paths (CVE-2022-22965).
 import { hit } from '../../rules.ts';
-import type { Detector, Hit } from '../../types.ts';
+import type { Detector, Hit, InputKind } from '../../types.ts';
 import { JAVA_RULES } from './rules.ts';
 
 /** Classes whose only business in a request is running code (ysoserial chains, EL/OGNL payloads). */
@@ -62,6 +62,14 @@ function firstOf(text: string, words: readonly string[]): number {
   return -1;
 }
 
+/**
+ * Whether the character before `rO0AB` ends what came before (a base64 stream starts there): not a
+ * base64 character, or in a request path the `/` that starts a segment (`/api/session/rO0AB…`).
+ */
+function base64Boundary(before: string, kind: InputKind): boolean {
+  return (kind === 'path' && before === '/') || !/[A-Za-z0-9+/]/.test(before);
+}
+
 /** Where an EL/OGNL expression opens: `${`, `#{`, `%{`, or an OGNL `(#` group. */
 function expressionStart(text: string): number {
   for (const opener of ['${', '#{', '%{', '(#']) {
@@ -78,7 +86,7 @@ export const javaDetector: Detector = {
   // A serialized stream in hex or base64 is letters and digits only.
   plainText: true,
   plainScreen: /aced0005|ro0ab/,
-  detect(views) {
+  detect(views, kind) {
     const text = views.lower;
     const hits: Hit[] = [];
     // Serialized streams: raw magic bytes, the hex dump of them, or their base64 (`rO0AB`).
@@ -89,7 +97,7 @@ export const javaDetector: Detector = {
     if (magic >= 0) hits.push(hit(JAVA_RULES['java.serialized'], magic, 'raw'));
     else if (hex >= 0 && (hex === 0 || !/[0-9a-z]/.test(text[hex - 1]!)))
       hits.push(hit(JAVA_RULES['java.serialized'], hex));
-    else if (b64 >= 0 && (b64 === 0 || !/[A-Za-z0-9+/]/.test(raw[b64 - 1]!)))
+    else if (b64 >= 0 && (b64 === 0 || base64Boundary(raw[b64 - 1]!, kind)))
       hits.push(hit(JAVA_RULES['java.serialized'], b64, 'raw'));
     // Every gadget and class name holds one of a few stems: one search before the name lists.
     const hasDot = text.includes('.') || text.includes('[');

@@ -18,6 +18,28 @@ describe('ldapi detector', () => {
     assert.equal(strongest('%2a%29%28cn%3d%2a'), 5);
   });
 
+  test('finds probes of filter symbols alone and items that close more than they opened', () => {
+    for (const probe of ['*|', '%2A%7C', '(*)*)', '*)(', '//*', '@*', '*(|', 'pass  = q))', 'uid=admin)))'])
+      assert.equal(strongest(probe), 5, probe);
+  });
+
+  test('a lone parenthesis or operator is a probe counted from paranoia 2', () => {
+    for (const probe of ['(', ')', '%29', '|', '&']) {
+      const hits = ldapiDetector.detect(viewsOf(probe), 'query', 'query.q');
+      assert.deepEqual(
+        hits.map((h) => `${h.rule}:${h.paranoia}`),
+        ['ldapi.probe.symbol:2'],
+        probe,
+      );
+    }
+    assert.equal(strongest('-'), 0);
+  });
+
+  test('lets lone wildcards, media ranges, globs, smileys and balanced calls through', () => {
+    for (const benign of ['*', '*/*', '**/*', '(*)', '***', 'thanks :))', 'f(g(x=1))', 'a = (b + c))'])
+      assert.equal(strongest(benign), 0, benign);
+  });
+
   test('lets parentheses in prose and phone numbers through', () => {
     for (const benign of ['(555) 123-4567', 'see (a)(b) above', 'f(x)(y)', 'John (Johnny) Smith']) {
       assert.ok(strongest(benign) < 5, benign);

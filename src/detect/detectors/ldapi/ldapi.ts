@@ -30,6 +30,42 @@ function filterItemAt(text: string, i: number): boolean {
   return op === 61 || ((op === 62 || op === 60 || op === 126) && text.charCodeAt(j + 1) === 61);
 }
 
+/** Characters of filter syntax: a value made of them alone carries no data. */
+const FILTER_SYMBOLS = /^[*()|&!=@/]{2,32}$/;
+
+/**
+ * Probes for filter injection: a value of filter symbols alone with a wildcard and an operator or an
+ * unbalanced parenthesis (`*|`, `(*)*)`, `*)(`; the XPath forms `//*` and `@*` select every node or
+ * attribute), or a filter item followed by more closing parentheses than it opened (`pass=q))`).
+ */
+function probeRule(text: string): 'ldapi.probe' | 'ldapi.probe.symbol' | 'ldapi.filter-close' | undefined {
+  const value = text.trim();
+  // One parenthesis or operator as the whole value: data never is that, a syntax probe is.
+  if (value.length === 1) return '()|&'.includes(value) ? 'ldapi.probe.symbol' : undefined;
+  if (value.length <= 32 && FILTER_SYMBOLS.test(value)) {
+    if (!value.includes('*')) return undefined;
+    return unmatchedClosing(value) > 0 || /[|&!]|\/\/\*|@\*/.test(value) ? 'ldapi.probe' : undefined;
+  }
+  if (value.length > 256 || !value.endsWith('))') || unmatchedClosing(value) < 2) return undefined;
+  const eq = value.indexOf('=');
+  return eq > 0 && eq < value.indexOf(')') ? 'ldapi.filter-close' : undefined;
+}
+
+/** How many `)` close nothing opened before them. */
+function unmatchedClosing(value: string): number {
+  let opened = 0;
+  let surplus = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 40) opened++;
+    else if (c === 41) {
+      if (opened > 0) opened--;
+      else surplus++;
+    }
+  }
+  return surplus;
+}
+
 const MATCHING_RULE = /[a-z][\w-]{0,63}(?::dn)?:\d{1,9}(?:\.\d{1,9}){2,20}:=/;
 
 /** The LDAP injection detector. */
@@ -44,6 +80,11 @@ export const ldapiDetector: Detector = {
     const oid = text.includes(':=') ? MATCHING_RULE.exec(text) : null;
     if (oid !== null) {
       hits.push(hit(LDAPI_RULES['ldapi.extensible-match'], oid.index));
+      return hits;
+    }
+    const probe = probeRule(text);
+    if (probe !== undefined) {
+      hits.push(hit(LDAPI_RULES[probe], 0));
       return hits;
     }
     if (!text.includes(')') && !text.includes('(')) return hits;

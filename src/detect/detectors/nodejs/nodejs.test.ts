@@ -17,6 +17,7 @@ describe('nodejs detector', () => {
       'nodejs.serialized-function',
     ]);
     assert.deepEqual(rules('process.env.SECRET'), ['nodejs.global-access']);
+    assert.deepEqual(rules('process.env.NODE_ENV + process.env.DB_PASSWORD'), ['nodejs.global-access']);
   });
 
   test('leaves prose about processes and constructors alone', () => {
@@ -25,6 +26,7 @@ describe('nodejs detector', () => {
       'Require a child process review',
       'a new function was added',
       'constructor (see docs)',
+      'esbuild --bundle --define:process.env.NODE_ENV=\\"production\\" --minify',
     ])
       assert.deepEqual(rules(value), [], value);
   });

@@ -9,7 +9,21 @@ const CHILD_PROCESS =
 const FUNCTION_CONSTRUCTOR =
   /\bconstructor\s*\.\s*constructor\s*\(|\bnew\s+function\s*\(\s*["'`]|\bfunction\s*\(\s*["'`]\s*return\s+(?:process|this|global)/;
 const GLOBALS =
-  /\bprocess\s*\.\s*(?:env|argv|cwd|version)\b|\bglobal\s*\.\s*process\b|\b__dirname\b|\b__filename\b/;
+  /\bprocess\s*\.\s*(?:env|argv|cwd|version)\b|\bglobal\s*\.\s*process\b|\b__dirname\b|\b__filename\b/g;
+
+/**
+ * Where a Node global is named, or -1. `process.env.NODE_ENV` is left out: build tools and
+ * documentation name it everywhere (`--define:process.env.NODE_ENV="production"`), and it holds
+ * no secret.
+ */
+function globalAccess(text: string): number {
+  GLOBALS.lastIndex = 0;
+  for (let match = GLOBALS.exec(text); match !== null; match = GLOBALS.exec(text)) {
+    if (!/^process\s*\.\s*env\s*\.\s*node_env\b/.test(text.slice(match.index, match.index + 40)))
+      return match.index;
+  }
+  return -1;
+}
 
 /** The Node.js injection detector. */
 export const nodejsDetector: Detector = {
@@ -26,8 +40,8 @@ export const nodejsDetector: Detector = {
     const compiled = text.includes('(') ? FUNCTION_CONSTRUCTOR.exec(text) : null;
     if (compiled !== null) hits.push(hit(NODEJS_RULES['nodejs.function-constructor'], compiled.index));
     else if (process === null) {
-      const global = GLOBALS.exec(text);
-      if (global !== null) hits.push(hit(NODEJS_RULES['nodejs.global-access'], global.index));
+      const global = globalAccess(text);
+      if (global >= 0) hits.push(hit(NODEJS_RULES['nodejs.global-access'], global));
     }
     return hits;
   },

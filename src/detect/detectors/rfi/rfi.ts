@@ -2,6 +2,7 @@
 // `#` or NUL so that an include's appended suffix is cut off, or a URL in a parameter whose name
 // says it is included (`page`, `file`, `template`). Internal hosts are left to the SSRF detector.
 import { classifyHostLiteral } from '../../../lib/ip-address.ts';
+import { percentDecode } from '../../decode/percent.ts';
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { RFI_RULES } from './rules.ts';
@@ -56,24 +57,48 @@ function hostOf(text: string): string {
   return colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
 }
 
+/** Headers that hold the URL of a page by definition (browsers send them on every navigation). */
+const URL_HEADERS = new Set(['header.referer', 'header.origin']);
+
+/**
+ * Where a URL starts a segment of a request path (`/fetch/http://x.example/a.php`), or -1: path
+ * routers hand a segment to the application as a parameter of its own.
+ */
+function segmentUrlStart(text: string): number {
+  const colon = text.indexOf('://');
+  if (colon < 0) return -1;
+  let s = colon;
+  while (s > 0 && colon - s < 16 && /[a-z]/.test(text[s - 1]!)) s--;
+  return s > 0 && text[s - 1] === '/' ? s : -1;
+}
+
 /** The RFI detector. */
 export const rfiDetector: Detector = {
   category: 'rfi',
   rules: Object.values(RFI_RULES),
   detect(views, kind, location) {
     const hits: Hit[] = [];
-    if (kind === 'key' || kind === 'header') return hits;
-    const text = views.lower.trim();
+    if (kind === 'key' || URL_HEADERS.has(location)) return hits;
+    let text = views.lower.trim();
+    // As sent: a `%23` the client encoded is part of the URL, not a truncation. In a path, `?` and
+    // `#` can only be sent encoded; the router decodes them into the segment the application reads.
+    let sent = views.raw.trimEnd();
+    let base = views.lower.length - views.lower.trimStart().length;
+    if (kind === 'path') {
+      const start = segmentUrlStart(text);
+      if (start < 0) return hits;
+      base += start;
+      text = text.slice(start);
+      sent = percentDecode(sent);
+    }
     if (!URL_START.test(text) || !text.includes('://') || /\s/.test(text.slice(0, 300))) return hits;
     const host = hostOf(text);
     const first = host.charCodeAt(0);
     // A public address literal: the classifier names only non-public ranges.
     if (first >= 48 && first <= 57 && /^[\d.]+$/.test(host) && host.split('.').length === 4) {
       if (classifyHostLiteral(host) === undefined)
-        hits.push(hit(RFI_RULES[SCRIPT_SUFFIX.test(text) ? 'rfi.ip-url' : 'rfi.ip-url.plain'], 0));
+        hits.push(hit(RFI_RULES[SCRIPT_SUFFIX.test(text) ? 'rfi.ip-url' : 'rfi.ip-url.plain'], base));
     }
-    // As sent: a `%23` the client encoded is part of the URL, not a truncation.
-    const sent = views.raw.trimEnd();
     const last = sent.charCodeAt(sent.length - 1);
     if (
       text.length > 10 &&
@@ -81,10 +106,10 @@ export const rfiDetector: Detector = {
       // A file is what an include reads: `…/shell.txt?`; an avatar URL ending in `?` is not one.
       TRUNCATED_FILE.test(text.slice(-80))
     )
-      hits.push(hit(RFI_RULES['rfi.truncation'], text.length - 1));
-    if (INCLUDE_NAMES.has(parameterName(location).toLowerCase()))
-      hits.push(hit(RFI_RULES['rfi.include-parameter'], 0));
-    else if (SCRIPT_SUFFIX.test(text)) hits.push(hit(RFI_RULES['rfi.off-site-url'], 0));
+      hits.push(hit(RFI_RULES['rfi.truncation'], base + text.length - 1));
+    if (kind !== 'path' && INCLUDE_NAMES.has(parameterName(location).toLowerCase()))
+      hits.push(hit(RFI_RULES['rfi.include-parameter'], base));
+    else if (SCRIPT_SUFFIX.test(text)) hits.push(hit(RFI_RULES['rfi.off-site-url'], base));
     return hits;
   },
 };

@@ -17,6 +17,14 @@ describe('scanner detector', () => {
       rules('Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))'),
       ['scanner.user-agent'],
     );
+    for (const ua of [
+      'Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)',
+      'gobuster/3.6',
+      'WPScan v3.8.25 (https://wpscan.com/wordpress-security-scanner)',
+      'Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 5.1; SV1) Havij',
+      'Mozilla/4.0 (Hydra)',
+    ])
+      assert.deepEqual(rules(ua), ['scanner.user-agent'], ua);
     assert.deepEqual(rules('acunetix_wvs_security_test', 'header.acunetix-aspect'), ['scanner.header']);
     assert.deepEqual(rules('http://abc123.oastify.com/x', 'query.url', 'query'), ['scanner.callback-domain']);
     assert.deepEqual(rules('; nslookup x.c6ab1.interact.sh', 'body.host', 'body'), [
@@ -32,6 +40,14 @@ describe('scanner detector', () => {
       'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
     ])
       assert.deepEqual(rules(ua), [], ua);
+    // Documentation and links that mention a tool are not its User-Agent.
+    for (const text of [
+      'Scan a list of URLs from a file: `dalfox file path/to/file`',
+      'https://github.com/ffuf/ffuf#usage',
+      'http://cirt.net/nikto/',
+      "Of their own choice: one's Junius Brutus,",
+    ])
+      assert.deepEqual(rules(text), [], text);
     assert.deepEqual(rules('the sqlmap manual', 'body.text', 'body'), []);
     assert.deepEqual(rules('mail me at a@notoastify.com', 'body.text', 'body'), []);
   });

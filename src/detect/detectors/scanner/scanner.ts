@@ -93,6 +93,22 @@ function wordAt(text: string, at: number, length: number): boolean {
   return !letter(before) && (Number.isNaN(after) || !letter(after) || text[at + length - 1] === '/');
 }
 
+/**
+ * Whether the tool name at `at` stands where a User-Agent names its product (RFC 9110 §10.1.5):
+ * leading the value, as `name/version`, inside a comment (`(Nikto/2.5)`, `(compatible; Nmap …)`),
+ * or as a last bare token (`… SV1) Havij`). A sentence or a link that mentions the tool
+ * (`` `ffuf -w list` ``, `https://github.com/ffuf/ffuf`) names it elsewhere.
+ */
+function asProduct(text: string, at: number, length: number): boolean {
+  if (!wordAt(text, at, length)) return false;
+  const before = text[at - 1];
+  const after = text[at + length];
+  if (at === text.length - text.trimStart().length) return true;
+  if (before === '(' || before === ';' || (before === ' ' && text[at - 2] === ';')) return true;
+  if (after === '/' && /[\dv]/.test(text[at + length + 1] ?? '')) return true;
+  return before === ' ' && at + length === text.trimEnd().length;
+}
+
 /** The scanner / out-of-band fingerprint detector. */
 export const scannerDetector: Detector = {
   category: 'scanner',
@@ -104,7 +120,7 @@ export const scannerDetector: Detector = {
     if (location === 'header.user-agent') {
       for (const tool of TOOLS) {
         const at = text.indexOf(tool);
-        if (at >= 0 && wordAt(text, at, tool.length)) {
+        if (at >= 0 && asProduct(text, at, tool.length)) {
           hits.push(hit(SCANNER_RULES['scanner.user-agent'], at));
           break;
         }

@@ -37,7 +37,7 @@ export const TRAVERSAL_RULES = ruleTable('traversal', {
       'a well-known sensitive file in a path-shaped value (`/etc/passwd`, `boot.ini`, `.ssh/id_rsa`)',
   },
   'traversal.sensitive-file.text': {
-    paranoia: 2,
+    paranoia: 3,
     score: 2,
     description: 'a sensitive file named inside prose',
   },

@@ -44,6 +44,13 @@ describe('traversal detector', () => {
     }
   });
 
+  test('a file URL that names no path reads nothing; one that names a file is reported', () => {
+    assert.equal(strongest('File:///'), 0);
+    assert.equal(strongest('file://localhost/'), 0);
+    assert.equal(scores('file:///srv/app/data.csv').get('traversal.file-url'), 3);
+    assert.equal(strongest('file:///etc/passwd'), 5);
+  });
+
   test('reads undecodable escapes between dot pairs and path words as separators', () => {
     const rules = (value: string) =>
       traversalDetector.detect(viewsOf(value), 'query', 'query.q').map((h) => h.rule);

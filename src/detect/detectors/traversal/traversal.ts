@@ -206,8 +206,10 @@ export const traversalDetector: Detector = {
       if (at >= 0 && (at === 0 || !/[a-z0-9]/.test(text[at - 1]!))) {
         const leading = text.trimStart().startsWith(wrapper) || isPathShaped(text);
         // A file URL names a file (`file:///Users/me/repo` in an API document); what it reads
-        // decides: system paths, sensitive files and climbs have rules of their own.
+        // decides: system paths, sensitive files and climbs have rules of their own. One that names
+        // no path at all (`file:///`, a URL-handling test string) reads nothing.
         const file = wrapper === 'file://';
+        if (file && /^file:\/\/[^/\s]*\/?\s*$/.test(text.slice(at, at + 300))) break;
         const rule = file
           ? leading
             ? 'traversal.file-url'
