@@ -22,12 +22,15 @@ export interface ClaimRules {
   readonly requireExp: boolean;
 }
 
+/** What `getKey` settled on before for an alg and kid, when that cannot change: a key, or an error. */
+export type KnownKey = { readonly key: unknown } | { readonly refusal: Error };
+
 /** Where the verification keys come from. */
 export interface VerifyKeys {
   /** jose's resolver (may wait for a JWKS). */
   readonly getKey: JWTVerifyGetKey;
-  /** The key `getKey` settled on before for this alg and kid when that cannot change; else undefined. */
-  readonly knownKey?: ((alg: string, kid: unknown) => unknown) | undefined;
+  /** What `getKey` would answer for this alg and kid, when known for good; else undefined. */
+  readonly knownKey?: ((alg: string, kid: unknown) => KnownKey | undefined) | undefined;
 }
 
 /** A verified token. */
@@ -311,6 +314,9 @@ export function fastVerify(
   if (spec === undefined) return undefined;
   const parsed: Parsed = { token, first, second, header, spec };
   const known = keys.knownKey?.(alg, header.kid);
-  if (known !== undefined) return finish(parsed, known, rules, nowMs);
+  if (known !== undefined) {
+    if ('refusal' in known) throw known.refusal;
+    return finish(parsed, known.key, rules, nowMs);
+  }
   return resolveThenFinish(parsed, keys, rules, nowMs);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
 import type { Verdict } from '../policy.ts';
 import { jwt } from './index.ts';
@@ -175,5 +175,64 @@ describe('jwt with a shared secret', () => {
       weakJwtSecrets(config, secrets).map((finding) => [finding.path, finding.severity]),
       [['routes[1].policies.jwt', 'high']],
     );
+  });
+});
+
+describe('jwt with static key files', () => {
+  test('finds a key once per alg and kid: a JWKS key by its kid, a kidless PEM key whatever kid a token names, an unknown kid refused each time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-static-'));
+    try {
+      const es = await generateKeyPair('ES256', { extractable: true });
+      const ed = await generateKeyPair('EdDSA', { extractable: true });
+      const other = await generateKeyPair('ES256');
+      writeFileSync(
+        join(dir, 'keys.json'),
+        JSON.stringify({ keys: [{ ...(await exportJWK(es.publicKey)), kid: 'a' }] }),
+      );
+      writeFileSync(join(dir, 'ed.pem'), await exportSPKI(ed.publicKey));
+      const create = (keys: string[]) =>
+        jwt.create(
+          configFor(jwt, {
+            keys,
+            issuer: 'i',
+            audience: ['a'],
+            algorithms: ['ES256', 'EdDSA'],
+            cacheSize: 0,
+          }),
+          depsFor({ clock, baseDir: dir }),
+        );
+      const token = (alg: string, kid: string, key: Parameters<SignJWT['sign']>[0]) =>
+        new SignJWT({ sub: 'name1', iss: 'i', aud: 'a', iat: nowSec, exp: nowSec + 600 })
+          .setProtectedHeader({ alg, kid })
+          .sign(key);
+      const outcomes = async (handlers: ReturnType<typeof create>, tokens: string[]) => {
+        const seen: string[] = [];
+        for (const t of tokens) {
+          const verdict = (await handlers.onRequest!(
+            contextFor({ clock, headers: { authorization: `Bearer ${t}` } }),
+          )) as Verdict;
+          seen.push(verdict.kind === 'deny' ? (verdict.rule ?? 'deny') : verdict.kind);
+        }
+        await handlers.close?.();
+        return seen;
+      };
+      const byKid = await token('ES256', 'a', es.privateKey);
+      const anyKid = await token('EdDSA', 'rotated-2026', ed.privateKey);
+      const forged = await token('ES256', 'a', other.privateKey);
+      const unknown = await token('ES256', 'b', es.privateKey);
+      assert.deepEqual(
+        await outcomes(create(['keys.json', 'ed.pem']), [byKid, byKid, anyKid, anyKid, forged, forged]),
+        ['continue', 'continue', 'continue', 'continue', 'signature', 'signature'],
+      );
+      // Without the kidless key, a kid no key carries is unknown, again and again; the known one still works.
+      assert.deepEqual(await outcomes(create(['keys.json']), [unknown, unknown, byKid, anyKid]), [
+        'unknown-kid',
+        'unknown-kid',
+        'continue',
+        'unknown-kid',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 // jwt behaviour: a Bearer token (RFC 6750) verified by jose against the allow-listed algorithms, the
 // issuer, the audience and the time claims; verified tokens cached by their SHA-256 until `exp`.
-import { hash } from 'node:crypto';
+import { hash, type KeyObject } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import {
   type AuthnMethod,
@@ -73,6 +73,12 @@ function factsOf(identity: Identity): TokenFacts {
   };
 }
 
+/** A shared secret: the one key for every token, known at once. */
+function secretKeys(key: KeyObject): VerifyKeys {
+  const known = { key };
+  return { getKey: async () => key, knownKey: () => known };
+}
+
 /**
  * Builds the handlers; throws at load on a bad key file, a missing key source, a secret mixed with
  * public keys or algorithms of the other kind, a weak secret, a missing issuer/audience, or a skew
@@ -90,7 +96,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
   const binding = bindKeys(config, deps.baseDir);
   const keys: VerifyKeys =
     binding.kind === 'secret'
-      ? { getKey: async () => binding.key, knownKey: () => binding.key }
+      ? secretKeys(binding.key)
       : createKeySource({
           issuer: config.issuer,
           jwksUrl: config.jwksUrl,

@@ -14,7 +14,7 @@ import {
   type JWSHeaderParameters,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { VerifyKeys } from './fast-verify.ts';
+import type { KnownKey, VerifyKeys } from './fast-verify.ts';
 
 /** How the key source is built. */
 export interface KeySourceOptions {
@@ -111,21 +111,23 @@ export function createKeySource(options: KeySourceOptions): Required<VerifyKeys>
     if (typeof kid === 'string') return staticKids.has(kid) ? kid : OTHER_KID;
     return kid === undefined ? NO_KID : NON_STRING_KID;
   };
-  // alg → kid class → the static key jose's local set resolved to (a pure function of the two).
-  const known = new Map<string, Map<unknown, unknown>>();
-  const remember = (header: JWSHeaderParameters, token: FlattenedJWSInput | undefined, key: unknown) => {
+  // alg → kid class → what jose's local set resolved to (a pure function of the two): a key, or, when
+  // no remote set can be asked instead, that no key matches (so a flood of unknown kids costs a lookup).
+  const known = new Map<string, Map<unknown, KnownKey>>();
+  const staticOnly = remote === undefined && !options.discovery;
+  const remember = (header: JWSHeaderParameters, token: FlattenedJWSInput | undefined, found: KnownKey) => {
     // A flattened JWS's unprotected header takes part in jose's selection: not a pure function then.
     const { alg, kid } = header;
     if (typeof alg !== 'string' || token?.header !== undefined) return;
-    const byKid = known.get(alg) ?? new Map<unknown, unknown>();
-    byKid.set(kidClass(kid), key);
+    const byKid = known.get(alg) ?? new Map<unknown, KnownKey>();
+    byKid.set(kidClass(kid), found);
     known.set(alg, byKid);
   };
   const getKey: JWTVerifyGetKey = async (header, token) => {
     if (local !== undefined) {
       try {
         const key = await local(header, token);
-        remember(header, token, key);
+        remember(header, token, { key });
         return key;
       } catch (error) {
         // A static key without a `kid` (a PEM file) serves tokens whatever `kid` they name.
@@ -133,12 +135,15 @@ export function createKeySource(options: KeySourceOptions): Required<VerifyKeys>
           const { kid: _kid, ...withoutKid } = header;
           try {
             const key = await local(withoutKid, token);
-            remember(header, token, key);
+            remember(header, token, { key });
             return key;
           } catch {}
         }
-        if (!(error instanceof errors.JWKSNoMatchingKey) || (remote === undefined && !options.discovery))
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        if (staticOnly) {
+          remember(header, token, { refusal: error });
           throw error;
+        }
       }
     }
     if (remote !== undefined) return remote(header, token);
