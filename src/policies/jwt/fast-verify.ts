@@ -129,7 +129,7 @@ function decodeObject(part: string): Record<string, unknown> | undefined {
 }
 
 // Protected headers of tokens that verified, by their encoded form: an issuer's tokens share a handful.
-// Filled only after a signature check, so a forger cannot crowd it; bounded.
+// Filled only after a signature check, so a forger cannot fill it; bounded.
 const HEADERS = new Map<string, Readonly<Record<string, unknown>>>();
 const MAX_HEADERS = 64;
 
@@ -255,8 +255,11 @@ function finish(parsed: Parsed, resolved: unknown, rules: ClaimRules, nowMs: num
   if (payload === undefined) throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object');
   checkClaims(payload as JWTPayload, rules, Math.floor(nowMs / 1000));
   const headerPart = token.slice(0, first);
-  if (HEADERS.size < MAX_HEADERS && !HEADERS.has(headerPart))
+  if (!HEADERS.has(headerPart)) {
+    // Started afresh when full: keys rotate, and today's headers should be the ones remembered.
+    if (HEADERS.size >= MAX_HEADERS) HEADERS.clear();
     HEADERS.set(headerPart, Object.freeze(parsed.header));
+  }
   return { payload: payload as JWTPayload, header: parsed.header as JWSHeaderParameters };
 }
 
