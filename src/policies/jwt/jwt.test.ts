@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,23 @@ describe('jwt with a shared secret', () => {
     local.advance(121_000);
     assert.equal((await attempt(early)).kind, 'continue');
     await handlers.close?.();
+  });
+
+  test('refuses a time claim that is not a finite number on both paths: the fast one and jose (crit)', async () => {
+    const raw = (header: object, payload: string) => {
+      const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+      return `${input}.${createHmac('sha256', STRONG).update(input).digest('base64url')}`;
+    };
+    const forever = `{"sub":"name1","iat":${nowSec},"exp":1e400}`;
+    for (const header of [{ alg: 'HS256' }, { alg: 'HS256', crit: ['b64'], b64: true }]) {
+      const { verdict } = await run(sharedSecret, `Bearer ${raw(header, forever)}`);
+      assert.equal(verdict.kind === 'deny' && verdict.rule, 'claims', JSON.stringify(header));
+    }
+    const { verdict } = await run(
+      sharedSecret,
+      `Bearer ${raw({ alg: 'HS256', crit: ['b64'], b64: true }, `{"sub":"name1","exp":${nowSec + 60}}`)}`,
+    );
+    assert.equal(verdict.kind, 'continue', 'a crit b64 token is verified by jose');
   });
 
   test('refuses a request with two Authorization headers, even when both carry a valid token', async () => {

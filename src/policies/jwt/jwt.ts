@@ -26,7 +26,13 @@ import {
   type Verdict,
 } from '../policy.ts';
 import type { JwtConfig } from './config.ts';
-import { type ClaimRules, type FastOutcome, fastVerify, type VerifyKeys } from './fast-verify.ts';
+import {
+  type ClaimRules,
+  checkFiniteTimes,
+  type FastOutcome,
+  fastVerify,
+  type VerifyKeys,
+} from './fast-verify.ts';
 import { bindKeys } from './key-binding.ts';
 import { createKeySource } from './key-source.ts';
 
@@ -241,6 +247,7 @@ export function createJwt(config: JwtConfig, deps: PolicyDeps): PolicyHandlers {
     let result: Awaited<ReturnType<typeof jwtVerify>>;
     try {
       result = await jwtVerify(token, keys.getKey, { ...verifyOptions, currentDate: new Date(now) });
+      checkFiniteTimes(result.payload);
     } catch (error) {
       return refusedFor(ctx, error, cacheKey, now);
     }
