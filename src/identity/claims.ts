@@ -56,11 +56,8 @@ export function identityFromClaims(
   if (typeof consumerId !== 'string' || consumerId === '' || consumerId.length > MAX_CONSUMER_ID)
     return undefined;
   const name = mapping.nameClaim === undefined ? undefined : claimAt(claims, mapping.nameClaim);
-  return {
-    consumerId,
-    ...(typeof name === 'string' ? { consumerName: name } : {}),
-    scopes: scopesOf(claims, mapping.scopeClaims),
-    method,
-    claims,
-  };
+  const scopes = scopesOf(claims, mapping.scopeClaims);
+  return typeof name === 'string'
+    ? { consumerId, consumerName: name, scopes, method, claims }
+    : { consumerId, scopes, method, claims };
 }

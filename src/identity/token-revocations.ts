@@ -52,15 +52,15 @@ export interface TokenFacts {
 
 /** An instance's view of the revocations in force. */
 export interface RevocationIndex {
-  /**
-   * Resolves once the store's revocations have been loaded (at once afterwards); rejects when the
-   * store cannot be read yet, so a verification fails closed instead of ignoring revocations.
-   */
-  loaded(): Promise<void> | undefined;
   /** Whether the index refuses the token (synchronous, two map lookups). */
   isRevoked(token: TokenFacts): boolean;
-  /** Also asks the state (for instances that share it but not the store); only when it is remote. */
-  isRevokedInState(token: TokenFacts): MaybePromise<boolean>;
+  /**
+   * The full check for a fresh verification: the index, once the store's revocations are loaded, and
+   * the state when it is remote (for instances that share it but not the store). Synchronous when
+   * neither needs waiting for; rejects while the store cannot be read yet, so a verification fails
+   * closed instead of ignoring revocations.
+   */
+  check(token: TokenFacts): MaybePromise<boolean>;
   close(): void;
 }
 
@@ -123,24 +123,27 @@ export function createRevocationIndex(options: {
   timer?.unref();
   const remote = state !== undefined && state.backend !== 'memory';
 
+  const isRevoked = (token: TokenFacts): boolean => {
+    if (jtis.size === 0 && subjects.size === 0) return false;
+    if (token.jti !== undefined && jtis.has(token.jti)) return true;
+    const subject = subjects.get(token.subject);
+    return subject !== undefined && refusedBy(subject.issuedBefore, token.iat);
+  };
+  const inState = (token: TokenFacts): MaybePromise<boolean> => {
+    if (!remote) return false;
+    return Promise.all([
+      token.jti === undefined ? undefined : state.get(stateKey('jti', token.jti)),
+      state.get(stateKey('subject', token.subject)),
+    ]).then(
+      ([jti, subject]) =>
+        jti !== undefined || (subject !== undefined && refusedBy(Number(subject), token.iat)),
+    );
+  };
+  const checkLoaded = (token: TokenFacts): MaybePromise<boolean> => isRevoked(token) || inState(token);
+
   return {
-    loaded: () => (isLoaded ? undefined : refresh()),
-    isRevoked(token) {
-      if (jtis.size === 0 && subjects.size === 0) return false;
-      if (token.jti !== undefined && jtis.has(token.jti)) return true;
-      const subject = subjects.get(token.subject);
-      return subject !== undefined && refusedBy(subject.issuedBefore, token.iat);
-    },
-    isRevokedInState(token) {
-      if (!remote) return false;
-      return Promise.all([
-        token.jti === undefined ? undefined : state.get(stateKey('jti', token.jti)),
-        state.get(stateKey('subject', token.subject)),
-      ]).then(
-        ([jti, subject]) =>
-          jti !== undefined || (subject !== undefined && refusedBy(Number(subject), token.iat)),
-      );
-    },
+    isRevoked,
+    check: (token) => (isLoaded ? checkLoaded(token) : refresh().then(() => checkLoaded(token))),
     close() {
       unsubscribe?.();
       if (timer !== undefined) clearInterval(timer);

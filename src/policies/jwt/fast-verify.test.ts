@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
+import { verificationOutcome } from '../../../test/helpers/jose-outcome.ts';
 import { type ClaimRules, fastVerify } from './fast-verify.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 const now = Math.floor(NOW / 1000);
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** What a verification ended with: 'ok', or the jose error class and claim. */
-async function outcome(run: () => Promise<unknown>): Promise<string> {
-  try {
-    const result = await run();
-    return result === undefined ? 'fallback' : 'ok';
-  } catch (error) {
-    const claim = (error as { claim?: string }).claim;
-    return `${(error as Error).constructor.name}${claim === undefined ? '' : `:${claim}`}`;
-  }
-}
 
 describe('fast JWT verification', () => {
   test('agrees with jose on accepted and refused tokens', async () => {
@@ -83,8 +73,8 @@ describe('fast JWT verification', () => {
       twoParts: `${h}.${p}`,
     };
     for (const [name, token] of Object.entries(tokens)) {
-      const fast = await outcome(() => fastVerify(token, getKey, rules, NOW));
-      const reference = await outcome(() => jwtVerify(token, getKey, joseOptions));
+      const fast = await verificationOutcome(() => fastVerify(token, { getKey }, rules, NOW));
+      const reference = await verificationOutcome(() => jwtVerify(token, getKey, joseOptions));
       const accepted = (o: string) => o === 'ok';
       assert.equal(accepted(fast), accepted(reference), `${name}: fast ${fast}, jose ${reference}`);
       if (!accepted(reference) && fast !== 'fallback') {
@@ -136,8 +126,8 @@ describe('fast JWT verification', () => {
     };
     const accepted: string[] = [];
     for (const [name, token] of Object.entries(tokens)) {
-      const fast = await outcome(() => fastVerify(token, getKey, rules, NOW));
-      const reference = await outcome(() => jwtVerify(token, getKey, joseOptions));
+      const fast = await verificationOutcome(() => fastVerify(token, { getKey }, rules, NOW));
+      const reference = await verificationOutcome(() => jwtVerify(token, getKey, joseOptions));
       assert.equal(fast === 'ok', reference === 'ok', `${name}: fast ${fast}, jose ${reference}`);
       assert.notEqual(fast, 'fallback', name);
       if (reference !== 'ok') {
@@ -145,5 +135,123 @@ describe('fast JWT verification', () => {
       } else accepted.push(name);
     }
     assert.deepEqual(accepted, ['hs256', 'hs384', 'hs512', 'withIssAndAud']);
+  });
+  // Disagreements the fuzz (fast-verify.fuzz.test.ts) found in the earlier fast path, kept by name.
+  describe('regressions found by fuzzing against jose', () => {
+    const secret = createSecretKey(Buffer.from('regression-shared-secret-0123456789-abcdefghijklmnop'));
+    const getKey = async () => secret;
+    const rules: ClaimRules = {
+      issuer: undefined,
+      audience: undefined,
+      algorithms: new Set(['HS256']),
+      toleranceSec: 0,
+      maxTokenAgeSec: undefined,
+      requireExp: false,
+    };
+    const joseOptions = { algorithms: ['HS256'], currentDate: new Date(NOW) };
+    const HEADER = Buffer.from('{"alg":"HS256"}');
+    // 29 bytes: its base64 form ends in '=='.
+    const PAYLOAD = Buffer.from(`{"sub":"u","exp":${now + 60}}`);
+    const hmac = (input: string) => createHmac('sha256', secret).update(input).digest('base64url');
+    /** A token from raw segment text, signed over exactly that text (so only its form is at fault). */
+    const signedOver = (header: string, payload: string) =>
+      `${header}.${payload}.${hmac(`${header}.${payload}`)}`;
+    const raw = (header: Buffer, payload: Buffer) =>
+      signedOver(header.toString('base64url'), payload.toString('base64url'));
+    /** A segment padded with 'A's to a length of 4n+1, which decodes to nothing whole. */
+    const to4n1 = (segment: string) => `${segment}${'A'.repeat((5 - (segment.length % 4)) % 4)}`;
+    const withBytes = (json: Buffer, bytes: number[]) =>
+      Buffer.concat([json.subarray(0, -1), Buffer.from(',"x":"'), Buffer.from(bytes), Buffer.from('"}')]);
+    const cases: Array<[string, () => string, string]> = [
+      [
+        'refuses a payload segment of 4n+1 characters even when the signature covers it (it was read without its last character)',
+        () => signedOver(HEADER.toString('base64url'), to4n1(PAYLOAD.toString('base64url'))),
+        'JWSInvalid',
+      ],
+      [
+        'refuses a payload whose bytes are not UTF-8 (it was read with U+FFFD in their place)',
+        () => raw(HEADER, withBytes(PAYLOAD, [0xc3, 0x28])),
+        'JWTInvalid',
+      ],
+      [
+        'refuses a header whose bytes are not UTF-8',
+        () => raw(withBytes(HEADER, [0xff]), PAYLOAD),
+        'JWSInvalid',
+      ],
+      [
+        'reads a header and a payload that start with a UTF-8 BOM, as jose does (it refused them)',
+        () => raw(Buffer.from(`\ufeff${HEADER}`), Buffer.from(`\ufeff${PAYLOAD}`)),
+        'ok',
+      ],
+      [
+        'calls a missing alg malformed, not a disallowed algorithm',
+        () => raw(Buffer.from('{"typ":"JWT"}'), PAYLOAD),
+        'JWSInvalid',
+      ],
+      [
+        'calls a non-string alg malformed',
+        () => raw(Buffer.from('{"alg":["HS256"]}'), PAYLOAD),
+        'JWSInvalid',
+      ],
+      [
+        'checks the signature before the payload: an empty payload with a wrong signature is a signature failure',
+        () => `${HEADER.toString('base64url')}..${hmac('other')}`,
+        'JWSSignatureVerificationFailed',
+      ],
+      [
+        'refuses an empty payload with a valid signature as no claims set',
+        () => signedOver(HEADER.toString('base64url'), ''),
+        'JWTInvalid',
+      ],
+      [
+        'refuses a header segment of 4n+1 characters as malformed, before any signature check',
+        () => `${to4n1(HEADER.toString('base64url'))}.${PAYLOAD.toString('base64url')}.${hmac('x')}`,
+        'JWSInvalid',
+      ],
+    ];
+    // Deliberately stricter than jose, which accepts these when the signature covers them.
+    const stricter: Array<[string, () => string, string]> = [
+      [
+        'refuses base64 padding in a segment (RFC 7515 §2: base64url without padding)',
+        () => signedOver(HEADER.toString('base64url'), PAYLOAD.toString('base64')),
+        'JWSInvalid',
+      ],
+      [
+        'refuses whitespace in a segment (RFC 7515 §7.1: no whitespace)',
+        () => signedOver(HEADER.toString('base64url'), ` ${PAYLOAD.toString('base64url')}`),
+        'JWSInvalid',
+      ],
+      [
+        'refuses an exp that parses to Infinity, a token that never expires (RFC 7519 §2 NumericDate)',
+        () => raw(HEADER, Buffer.from('{"sub":"u","exp":1e400}')),
+        'JWTClaimValidationFailed:exp',
+      ],
+    ];
+    for (const [title, make, expected] of stricter) {
+      test(title, async () => {
+        const token = make();
+        assert.equal(await verificationOutcome(() => jwtVerify(token, getKey, joseOptions)), 'ok', 'jose');
+        assert.equal(
+          await verificationOutcome(() => fastVerify(token, { getKey }, rules, NOW)),
+          expected,
+          'fast path',
+        );
+      });
+    }
+    for (const [title, make, expected] of cases) {
+      test(title, async () => {
+        const token = make();
+        assert.equal(
+          await verificationOutcome(() => jwtVerify(token, getKey, joseOptions)),
+          expected,
+          'jose',
+        );
+        assert.equal(
+          await verificationOutcome(() => fastVerify(token, { getKey }, rules, NOW)),
+          expected,
+          'fast path',
+        );
+      });
+    }
   });
 });

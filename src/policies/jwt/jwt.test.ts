@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { configFor, contextFor, depsFor, fakeClock } from '../../../test/helpers/context.ts';
 import type { Verdict } from '../policy.ts';
 import { jwt } from './index.ts';
@@ -77,30 +78,42 @@ describe('jwt with a shared secret', () => {
   });
 
   test('remembers a forged token by its hash: the second try is refused without a signature check', async () => {
-    const handlers = build(sharedSecret);
-    const forged = `Bearer ${await sign('HS256', bytes('random'))}`;
-    const first = handlers.onRequest!(contextFor({ clock, headers: { authorization: forged } }));
-    assert.ok(first instanceof Promise, 'the first try is verified');
-    assert.equal(
-      ((await first) as Verdict).kind === 'deny' && ((await first) as Verdict & { rule?: string }).rule,
-      'signature',
-    );
-    const again = handlers.onRequest!(contextFor({ clock, headers: { authorization: forged } }));
-    assert.ok(!(again instanceof Promise), 'the second is answered from the hash');
-    assert.equal(
-      (again as Verdict).kind === 'deny' && (again as Verdict & { rule?: string }).rule,
-      'signature',
-    );
-    // A token refused for its time is not remembered: it is checked again (so it passes once valid).
-    const early = `Bearer ${await sign('HS256', bytes(STRONG), { nbf: nowSec + 120 })}`;
-    const notYet = (await handlers.onRequest!(
-      contextFor({ clock, headers: { authorization: early } }),
-    )) as Verdict;
-    assert.equal(notYet.kind, 'deny');
-    const recheck = handlers.onRequest!(contextFor({ clock, headers: { authorization: early } }));
-    assert.ok(recheck instanceof Promise);
-    assert.equal(((await recheck) as Verdict).kind, 'deny');
+    const local = fakeClock(clock.now());
+    const handlers = jwt.create(configFor(jwt, sharedSecret), depsFor({ clock: local }));
+    const attempt = async (token: string) =>
+      (await handlers.onRequest!(
+        contextFor({ clock: local, headers: { authorization: `Bearer ${token}` } }),
+      )) as Verdict;
+    const refusal = (verdict: Verdict) => (verdict.kind === 'deny' ? [verdict.rule, verdict.reason] : []);
+    const forged = await sign('HS256', bytes('random'));
+    assert.deepEqual(refusal(await attempt(forged)), ['signature', 'jwt refused: signature']);
+    assert.deepEqual(refusal(await attempt(forged)), ['signature', 'jwt refused: signature (seen before)']);
+    // Remembered for at most a minute (a key may be replaced under the same kid): then checked again.
+    local.advance(61_000);
+    assert.deepEqual(refusal(await attempt(forged)), ['signature', 'jwt refused: signature']);
+    // A token refused for its time is not remembered: it is checked again, so it passes once valid.
+    const early = await sign('HS256', bytes(STRONG), { nbf: Math.floor(local.now() / 1000) + 120 });
+    assert.deepEqual(refusal(await attempt(early)), ['not-yet-valid', 'jwt refused: not-yet-valid']);
+    local.advance(121_000);
+    assert.equal((await attempt(early)).kind, 'continue');
     await handlers.close?.();
+  });
+
+  test('refuses a time claim that is not a finite number on both paths: the fast one and jose (crit)', async () => {
+    const raw = (header: object, payload: string) => {
+      const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+      return `${input}.${createHmac('sha256', STRONG).update(input).digest('base64url')}`;
+    };
+    const forever = `{"sub":"name1","iat":${nowSec},"exp":1e400}`;
+    for (const header of [{ alg: 'HS256' }, { alg: 'HS256', crit: ['b64'], b64: true }]) {
+      const { verdict } = await run(sharedSecret, `Bearer ${raw(header, forever)}`);
+      assert.equal(verdict.kind === 'deny' && verdict.rule, 'claims', JSON.stringify(header));
+    }
+    const { verdict } = await run(
+      sharedSecret,
+      `Bearer ${raw({ alg: 'HS256', crit: ['b64'], b64: true }, `{"sub":"name1","exp":${nowSec + 60}}`)}`,
+    );
+    assert.equal(verdict.kind, 'continue', 'a crit b64 token is verified by jose');
   });
 
   test('refuses a request with two Authorization headers, even when both carry a valid token', async () => {
@@ -180,5 +193,64 @@ describe('jwt with a shared secret', () => {
       weakJwtSecrets(config, secrets).map((finding) => [finding.path, finding.severity]),
       [['routes[1].policies.jwt', 'high']],
     );
+  });
+});
+
+describe('jwt with static key files', () => {
+  test('finds a key once per alg and kid: a JWKS key by its kid, a kidless PEM key whatever kid a token names, an unknown kid refused each time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-jwt-static-'));
+    try {
+      const es = await generateKeyPair('ES256', { extractable: true });
+      const ed = await generateKeyPair('EdDSA', { extractable: true });
+      const other = await generateKeyPair('ES256');
+      writeFileSync(
+        join(dir, 'keys.json'),
+        JSON.stringify({ keys: [{ ...(await exportJWK(es.publicKey)), kid: 'a' }] }),
+      );
+      writeFileSync(join(dir, 'ed.pem'), await exportSPKI(ed.publicKey));
+      const create = (keys: string[]) =>
+        jwt.create(
+          configFor(jwt, {
+            keys,
+            issuer: 'i',
+            audience: ['a'],
+            algorithms: ['ES256', 'EdDSA'],
+            cacheSize: 0,
+          }),
+          depsFor({ clock, baseDir: dir }),
+        );
+      const token = (alg: string, kid: string, key: Parameters<SignJWT['sign']>[0]) =>
+        new SignJWT({ sub: 'name1', iss: 'i', aud: 'a', iat: nowSec, exp: nowSec + 600 })
+          .setProtectedHeader({ alg, kid })
+          .sign(key);
+      const outcomes = async (handlers: ReturnType<typeof create>, tokens: string[]) => {
+        const seen: string[] = [];
+        for (const t of tokens) {
+          const verdict = (await handlers.onRequest!(
+            contextFor({ clock, headers: { authorization: `Bearer ${t}` } }),
+          )) as Verdict;
+          seen.push(verdict.kind === 'deny' ? (verdict.rule ?? 'deny') : verdict.kind);
+        }
+        await handlers.close?.();
+        return seen;
+      };
+      const byKid = await token('ES256', 'a', es.privateKey);
+      const anyKid = await token('EdDSA', 'rotated-2026', ed.privateKey);
+      const forged = await token('ES256', 'a', other.privateKey);
+      const unknown = await token('ES256', 'b', es.privateKey);
+      assert.deepEqual(
+        await outcomes(create(['keys.json', 'ed.pem']), [byKid, byKid, anyKid, anyKid, forged, forged]),
+        ['continue', 'continue', 'continue', 'continue', 'signature', 'signature'],
+      );
+      // Without the kidless key, a kid no key carries is unknown, again and again; the known one still works.
+      assert.deepEqual(await outcomes(create(['keys.json']), [unknown, unknown, byKid, anyKid]), [
+        'unknown-kid',
+        'unknown-kid',
+        'continue',
+        'unknown-kid',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Where jwt verification keys come from: static files (PEM or JWK/JWKS), a JWKS URL (jose's remote
 // set: cached, refetched on an unknown kid no more often than the cooldown), or OIDC discovery.
+// Static keys never change while the config lasts, so the key found for an alg and a kid is remembered.
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,10 +8,13 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   errors,
+  type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWK,
+  type JWSHeaderParameters,
   type JWTVerifyGetKey,
 } from 'jose';
+import type { KnownKey, VerifyKeys } from './fast-verify.ts';
 
 /** How the key source is built. */
 export interface KeySourceOptions {
@@ -57,8 +61,17 @@ async function discoverJwksUri(issuer: string, timeoutMs: number): Promise<URL> 
   return new URL(document.jwks_uri);
 }
 
-/** Builds the key resolver jose's jwtVerify calls; throws at create on an unreadable key file. */
-export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
+// How a kid takes part in selecting a static key: as itself when a static key carries it, else every
+// other string (no key carries it), every non-string and no kid at all each select alike.
+const OTHER_KID = Symbol('other kid');
+const NON_STRING_KID = Symbol('non-string kid');
+const NO_KID = Symbol('no kid');
+
+/**
+ * The key resolver jose's jwtVerify calls, and the keys it has settled on among static keys (by alg
+ * and kid class, so at most algorithms × (kids + 3) entries); throws at create on an unreadable key file.
+ */
+export function createKeySource(options: KeySourceOptions): Required<VerifyKeys> {
   const remoteOptions = {
     cooldownDuration: options.cooldownMs,
     cacheMaxAge: options.maxAgeMs,
@@ -93,23 +106,48 @@ export function createKeySource(options: KeySourceOptions): JWTVerifyGetKey {
   if (local === undefined && remote === undefined && !options.discovery) {
     throw new Error('jwt needs keys: set jwksUrl, discovery: true, keys, or secret');
   }
-  return async (header, token) => {
+  const staticKids = new Set(staticKeys.map((key) => key.kid));
+  const kidClass = (kid: unknown): unknown => {
+    if (typeof kid === 'string') return staticKids.has(kid) ? kid : OTHER_KID;
+    return kid === undefined ? NO_KID : NON_STRING_KID;
+  };
+  // alg → kid class → what jose's local set resolved to (a pure function of the two): a key, or, when
+  // no remote set can be asked instead, that no key matches (so a flood of unknown kids costs a lookup).
+  const known = new Map<string, Map<unknown, KnownKey>>();
+  const staticOnly = remote === undefined && !options.discovery;
+  const remember = (header: JWSHeaderParameters, token: FlattenedJWSInput | undefined, found: KnownKey) => {
+    // A flattened JWS's unprotected header takes part in jose's selection: not a pure function then.
+    const { alg, kid } = header;
+    if (typeof alg !== 'string' || token?.header !== undefined) return;
+    const byKid = known.get(alg) ?? new Map<unknown, KnownKey>();
+    byKid.set(kidClass(kid), found);
+    known.set(alg, byKid);
+  };
+  const getKey: JWTVerifyGetKey = async (header, token) => {
     if (local !== undefined) {
       try {
-        return await local(header, token);
+        const key = await local(header, token);
+        remember(header, token, { key });
+        return key;
       } catch (error) {
         // A static key without a `kid` (a PEM file) serves tokens whatever `kid` they name.
         if (error instanceof errors.JWKSNoMatchingKey && header.kid !== undefined && hasKidless) {
           const { kid: _kid, ...withoutKid } = header;
           try {
-            return await local(withoutKid, token);
+            const key = await local(withoutKid, token);
+            remember(header, token, { key });
+            return key;
           } catch {}
         }
-        if (!(error instanceof errors.JWKSNoMatchingKey) || (remote === undefined && !options.discovery))
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        if (staticOnly) {
+          remember(header, token, { refusal: error });
           throw error;
+        }
       }
     }
     if (remote !== undefined) return remote(header, token);
     return (await viaDiscovery())(header, token);
   };
+  return { getKey, knownKey: (alg, kid) => known.get(alg)?.get(kidClass(kid)) };
 }
