@@ -45,6 +45,18 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'an ATTLIST, ELEMENT or NOTATION declaration (DTD markup) outside a DOCTYPE',
   },
   'xxe.xslt': { paranoia: 1, score: 5, description: 'an XSLT stylesheet with scripting or document() calls' },
+  'xxe.xslt-extension': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'an XSLT extension-function call or namespace that reaches the host language (`php:function(…)`, Xalan `java:`)',
+  },
+  'xxe.stylesheet': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'an XSLT stylesheet or a stylesheet processing instruction (`xmlns:xsl=…/XSL/Transform`, `<?xml-stylesheet …?>`)',
+  },
   'xxe.import': {
     paranoia: 1,
     score: 5,

@@ -61,4 +61,37 @@ describe('xxe detector', () => {
     assert.deepEqual(rules('<![CDATA[<img src=x>]]>'), ['xxe.cdata-markup']);
     assert.deepEqual(rules('<![CDATA[5 > 3]]>'), ['xxe.cdata']);
   });
+
+  test('XSLT extension functions reach the host language wherever the call sits', () => {
+    // An XML body hands the attribute value over on its own.
+    assert.deepEqual(rules("php:function('passthru','ls -la')", 'body', 'body.xsl:value-of@select'), [
+      'xxe.xslt-extension',
+    ]);
+    assert.equal(
+      strongest(
+        '<xsl:stylesheet xmlns:rt="http://xml.apache.org/xalan/java/java.lang.Runtime">',
+        'body',
+        'body',
+      ),
+      5,
+    );
+    // Prose about PHP functions, a Java class name.
+    assert.deepEqual(rules('call php function(s) from a template'), []);
+    assert.deepEqual(rules('java.lang.Runtime is a class'), []);
+  });
+
+  test('a stylesheet or stylesheet instruction counts from paranoia 2', () => {
+    const found = (value: string) =>
+      xxeDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.rule === 'xxe.stylesheet')
+        .map((h) => h.paranoia);
+    assert.deepEqual(found('<?xml-stylesheet type="text/xsl" href="#"?>'), [2]);
+    assert.deepEqual(
+      found('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'),
+      [2],
+    );
+    assert.deepEqual(found('<stylesheet xmlns="http://www.w3.org/TR/WD-xsl">'), [2]);
+    assert.deepEqual(found('<link rel="stylesheet" href="/site.css">'), []);
+  });
 });

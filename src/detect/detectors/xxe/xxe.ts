@@ -10,6 +10,35 @@ function skipSpace(text: string, i: number): number {
   return j;
 }
 
+// PHP's XSL extension (`php:function`, `php:functionString`) and the Java bridges of Xalan and
+// Saxon, declared by namespace URI (`xmlns:rt="http://xml.apache.org/xalan/java/java.lang.Runtime"`).
+const EXTENSIONS = [
+  'php:function(',
+  'php:functionstring(',
+  'http://xml.apache.org/xalan/java',
+  'http://xml.apache.org/xslt/java',
+  'xalan://',
+  'java:java.lang.',
+  'http://saxon.sf.net/java-type',
+];
+
+/** Where the first of `markers` (in list order) is in `text`, or -1. */
+function firstOf(text: string, markers: readonly string[]): number {
+  for (const marker of markers) {
+    const at = text.indexOf(marker);
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
+// The XSLT namespaces (1.0 and IE's working draft) and the processing instruction that makes a
+// reader fetch a stylesheet and run it over the document.
+const STYLESHEETS = [
+  'http://www.w3.org/1999/xsl/transform',
+  'http://www.w3.org/tr/wd-xsl',
+  '<?xml-stylesheet',
+];
+
 /** The XXE detector. */
 export const xxeDetector: Detector = {
   category: 'xxe',
@@ -92,6 +121,12 @@ export const xxeDetector: Detector = {
     ) {
       hits.push(hit(XXE_RULES['xxe.xslt'], xslt));
     }
+    // Extension functions run host-language code from inside a stylesheet, wherever the call sits
+    // (an XML body puts it in an attribute value of its own, `select="php:function('system','id')"`).
+    const extension = firstOf(text, EXTENSIONS);
+    if (extension >= 0) hits.push(hit(XXE_RULES['xxe.xslt-extension'], extension));
+    const stylesheet = firstOf(text, STYLESHEETS);
+    if (stylesheet >= 0) hits.push(hit(XXE_RULES['xxe.stylesheet'], stylesheet));
     const pi = text.indexOf('<?import');
     if (pi >= 0 && text.includes('implementation', pi)) hits.push(hit(XXE_RULES['xxe.import'], pi));
     const include = text.indexOf('xinclude');
