@@ -263,6 +263,10 @@ describe('xss detector', () => {
         .map((h) => h.paranoia);
     assert.deepEqual(found('#98&#92&#105&#92&#110&#100&#92&#105&#110&#92&#103:&'), [2]);
     assert.deepEqual(found('&amp;#92&amp;#47&amp;#120&amp;#98&amp;#108&amp;#92&amp;#47'), [2]);
+    assert.deepEqual(
+      found('&amp;amp;#39;&amp;amp;#88;&amp;amp;#83;&amp;amp;#83;&amp;amp;#39;&amp;amp;#41;'),
+      [2],
+    );
     // Characters a keyboard lacks, one at a time; a short run; the escapes of markup characters.
     assert.deepEqual(found('caf&#233; &#8364;5 &#8217;s'), []);
     assert.deepEqual(found('&#60;b&#62;bold'), []);

@@ -479,8 +479,8 @@ function sinkChecks(lower: string, hits: Hit[]): void {
 /**
  * The value as its sender wrote it, for the checks that read escapes themselves (letters spelled as
  * escapes, 7-bit markup): a cookie value once percent-decoded (the eval and many clients encode
- * cookies, RFC 6265 §4.1.1), and `&amp;` read as `&` in any value (text escaped once more for XML or
- * HTML still spells `&#106;`).
+ * cookies, RFC 6265 §4.1.1), and `&amp;` read as `&` in any value (text escaped once or twice more
+ * for XML or HTML still spells `&#106;`).
  */
 function senderText(raw: string, kind: InputKind): string {
   let text = raw;
@@ -491,7 +491,9 @@ function senderText(raw: string, kind: InputKind): string {
       // A stray `%` is text: the value stays as it came.
     }
   }
-  return text.includes('&amp;') ? text.replaceAll('&amp;', '&') : text;
+  // Twice at most: a value escaped for HTML and then for XML (`&amp;amp;#106;`).
+  for (let round = 0; round < 2 && text.includes('&amp;'); round++) text = text.replaceAll('&amp;', '&');
+  return text;
 }
 
 /** The XSS detector. */
@@ -506,9 +508,6 @@ export const xssDetector: Detector = {
   detect(views, kind) {
     const hits: Hit[] = [];
     const lower = views.lower;
-    const raw = senderText(views.raw, kind);
-    // Offsets into the raw view hold only when the sender's text is the raw value itself.
-    const rawAt = (at: number) => (raw === views.raw ? at : 0);
     if (PLAIN_WORDS.test(lower)) {
       // An event handler's name alone (`onmouseover`): a probe for which attributes a filter lets
       // through. From paranoia 2.
@@ -516,6 +515,9 @@ export const xssDetector: Detector = {
       if (word.startsWith('on') && EVENT_HANDLERS.has(word)) hits.push(hit(XSS_RULES['xss.handler-name'], 0));
       return hits;
     }
+    const raw = senderText(views.raw, kind);
+    // Offsets into the raw view hold only when the sender's text is the raw value itself.
+    const rawAt = (at: number) => (raw === views.raw ? at : 0);
     // A lone `<` written in some encoding (`&#x3c`, `%3C`, `\u003c`): a probe for which encodings
     // of markup survive. From paranoia 2.
     if (lower.length <= 2 && lower.trim() === '<' && raw.trim() !== '<')

@@ -7,6 +7,17 @@ export const XXE_RULES = ruleTable('xxe', {
     score: 5,
     description: 'an XML declaration where a word is expected (query, header, cookie, path)',
   },
+  'xxe.xml-document.field': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'an XML document in a body value not parsed as XML (a JSON string, a form or multipart field or text file, a body of another type)',
+  },
+  'xxe.cdata-markup.field': {
+    paranoia: 2,
+    score: 3,
+    description: 'a CDATA section holding markup in a body value not parsed as XML',
+  },
   'xxe.cdata': { paranoia: 1, score: 3, description: 'a CDATA section where a word is expected' },
   'xxe.cdata-markup': {
     paranoia: 1,

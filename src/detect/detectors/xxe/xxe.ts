@@ -47,15 +47,20 @@ export const xxeDetector: Detector = {
     const text = views.lower;
     const hits: Hit[] = [];
     // An XML document (declaration or CDATA section) where an API takes a word, not a document:
-    // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway.
-    if (kind !== 'body' && kind !== 'key') {
+    // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway. A body
+    // value (a JSON string, a form or multipart field, a body sent under a non-XML type; XML bodies
+    // are parsed, their declaration is no value) is one too, but some APIs do take documents there
+    // (an escaped SOAP payload in XML text, an uploaded text file): from paranoia 2.
+    const word = kind !== 'body' && kind !== 'key';
+    if (word || kind === 'body') {
       const declaration = text.indexOf('<?xml');
       // A document: the declaration leads the value, or markup follows it (prose may quote one).
       const close = declaration >= 0 ? text.indexOf('?>', declaration) : -1;
       const document =
         declaration >= 0 &&
         (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
-      if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
+      if (document)
+        hits.push(hit(XXE_RULES[word ? 'xxe.xml-document' : 'xxe.xml-document.field'], declaration));
       const cdata = text.indexOf('<![cdata[');
       if (cdata >= 0) {
         // Markup inside the section (`<![CDATA[<script>…]]>`) is carried past XML escaping: the
@@ -63,7 +68,8 @@ export const xxeDetector: Detector = {
         const end = text.indexOf(']]>', cdata + 9);
         const inside = text.slice(cdata + 9, end < 0 ? cdata + 9 + 1024 : end);
         const markup = /<[a-z/!?]/.test(inside);
-        hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+        if (word) hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+        else if (markup) hits.push(hit(XXE_RULES['xxe.cdata-markup.field'], cdata));
       }
     }
     let i = text.indexOf('<!');
