@@ -30,31 +30,54 @@ function numericLabel(label: string): 'decimal' | 'hex' | 'octal' | undefined {
  * not need them, a filter that looks for a host name misses them.
  */
 export function disguisedHost(url: string): boolean {
-  const value = url.trim();
-  const slashes = value.indexOf('//');
+  const slashes = url.indexOf('//');
   if (slashes < 0) return false;
+  let first = 0;
+  while (first < slashes && url.charCodeAt(first) <= 32) first++;
   // Absolute (`scheme://`) or scheme-relative (`//host`).
-  if (slashes > 0 && !/^[a-z][a-z0-9+.-]{0,20}:$/.test(value.slice(0, slashes))) return false;
+  if (first < slashes && !isScheme(url, first, slashes)) return false;
   const start = slashes + 2;
   let end = start;
-  while (end < value.length && end - start < MAX_AUTHORITY && !'/?#\\'.includes(value[end]!)) end++;
-  const authority = value.slice(start, end);
-  if (authority.includes('@')) return true;
+  let hostName = false;
+  let at = false;
+  let colon = -1;
+  for (; end < url.length && end - start < MAX_AUTHORITY; end++) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35 || c === 92) break;
+    if (c === 64) at = true;
+    else if (c === 58 && colon < 0) colon = end;
+    // Beyond digits, dots and the hex of `0x…`: a host name, not a number.
+    else if (colon < 0 && !((c >= 48 && c <= 57) || c === 46 || c === 120 || (c >= 97 && c <= 102)))
+      hostName = true;
+  }
+  if (at) return true;
   // IPv6 literals (`[::1]:8080`) carry colons of their own.
-  if (authority.startsWith('[')) return false;
-  const colon = authority.indexOf(':');
-  const host = colon < 0 ? authority : authority.slice(0, colon);
-  if (colon >= 0 && !isDigits(authority.slice(colon + 1))) return true;
-  const labels = host.split('.');
+  if (url.charCodeAt(start) === 91) return false;
+  if (colon >= 0 && !isDigits(url.slice(colon + 1, end))) return true;
+  if (hostName) return false;
+  const labels = url.slice(start, colon < 0 ? end : colon).split('.');
   if (labels[labels.length - 1] === '') labels.pop();
   const kinds = labels.map(numericLabel);
   if (labels.length === 0 || kinds.includes(undefined)) return false;
   return labels.length < 4 || kinds.some((k) => k !== 'decimal');
 }
 
+/** Whether `url[from, to)` is a scheme and its colon (`https:`): a letter, then letters, digits, `+.-`. */
+function isScheme(url: string, from: number, to: number): boolean {
+  if (to - from < 2 || to - from > 22 || url.charCodeAt(to - 1) !== 58) return false;
+  for (let i = from; i < to - 1; i++) {
+    const c = url.charCodeAt(i);
+    const letter = c >= 97 && c <= 122;
+    if (!(letter || (i > from && ((c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45)))) return false;
+  }
+  return true;
+}
+
 // Microsoft's MHTML and compiled-help protocols and Firefox's command-line URL handler: old
 // browsers load a document of another origin or a local file through them (UXSS).
 const LEGACY_SCHEMES = ['mhtml:', 'ms-its:', 'mk:@msitstore:', 'firefoxurl:'];
+/** One pass over the text before the per-scheme searches (an alternation of literals, linear). */
+const LEGACY_SCREEN = /mhtml:|ms-its:|mk:@msitstore:|firefoxurl:|res:\/\//;
 
 /**
  * Where a URL of a legacy local-resource scheme starts, or -1: `mhtml:`, `ms-its:`,
@@ -63,6 +86,7 @@ const LEGACY_SCHEMES = ['mhtml:', 'ms-its:', 'mk:@msitstore:', 'firefoxurl:'];
  * project files, not `.dll`/`.exe` modules, and pass.
  */
 export function legacySchemeAt(lower: string): number {
+  if (!LEGACY_SCREEN.test(lower)) return -1;
   for (const scheme of LEGACY_SCHEMES) {
     for (let at = lower.indexOf(scheme); at >= 0; at = lower.indexOf(scheme, at + 1)) {
       const before = at > 0 ? lower.charCodeAt(at - 1) : 32;

@@ -491,7 +491,8 @@ function senderText(raw: string, kind: InputKind): string {
       // A stray `%` is text: the value stays as it came.
     }
   }
-  // Twice at most: a value escaped for HTML and then for XML (`&amp;amp;#106;`).
+  // Only references matter here (`&amp;#106;`, or escaped twice, `&amp;amp;#106;`).
+  if (!text.includes('&amp;#') && !text.includes('&amp;amp;#')) return text;
   for (let round = 0; round < 2 && text.includes('&amp;'); round++) text = text.replaceAll('&amp;', '&');
   return text;
 }
