@@ -96,12 +96,18 @@ export function legacySchemeAt(lower: string): number {
       if (!wordBefore && !Number.isNaN(after) && after > 32) return at;
     }
   }
-  for (let at = lower.indexOf('res://'); at >= 0; at = lower.indexOf('res://', at + 6)) {
+  // Each address is read once: the next search starts where it ended.
+  for (let at = lower.indexOf('res://'); at >= 0; ) {
     let end = at + 6;
     // Windows paths hold spaces (`c:\program files\…`): the address runs to a quote, bracket or line end.
-    while (end < lower.length && end - at < 400 && !`"'<>\n`.includes(lower[end]!)) end++;
+    while (end < lower.length && end - at < 400) {
+      const c = lower.charCodeAt(end);
+      if (c === 34 || c === 39 || c === 60 || c === 62 || c === 10) break;
+      end++;
+    }
     const address = lower.slice(at + 6, end);
     if (address.includes('.dll') || address.includes('.exe')) return at;
+    at = lower.indexOf('res://', end);
   }
   return -1;
 }

@@ -130,6 +130,12 @@ export const XSS_RULES = ruleTable('xss', {
     description:
       'IE\'s namespace declaration that binds tags to a behaviour (`<?xml:namespace … ns="urn:schemas-microsoft-com:time">`, `<xml:namespace prefix=…>`)',
   },
+  'xss.string-built': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "a DOM name, sink or script scheme spelled in string pieces joined by `+` (`document['coo'+'kie']`, `'java'+'script:'`)",
+  },
   'xss.credential-field': {
     paranoia: 1,
     score: 3,

@@ -282,4 +282,28 @@ describe('xss detector', () => {
     // A cookie with a stray percent sign is read as it came.
     assert.equal(strongest('50%off', 'cookie', 'cookie.q'), 0);
   });
+
+  test('a name built from string pieces: DOM objects, sinks, script schemes', () => {
+    for (const value of [
+      "document['coo'+'kie']",
+      "parent['docu' + 'ment']['write']('x')",
+      "Function('ale'+'rt(1)')()",
+      'location.href="jav"+"ascript:"+"alert(1)"',
+      "d.createElement('scr'+'ipt')",
+      // A stray quote before does not shift which quotes pair up.
+      "x' document['coo'+'kie']",
+      "'a'+'b' document['coo'+'kie']",
+    ])
+      assert.equal(scores(value).get('xss.string-built'), 5, value);
+    // Prose and code that join strings, a name in one piece, JSON members.
+    for (const value of [
+      "greeting = 'Hello, ' + 'world'",
+      "path = 'docs/' + 'index.html'",
+      "key = 'cookie' + ''",
+      '{"a":"docu","b":"ment"}',
+      "it's 'java' + 'script' day",
+      "'it' + 's'",
+    ])
+      assert.equal(scores(value).get('xss.string-built'), undefined, value);
+  });
 });
