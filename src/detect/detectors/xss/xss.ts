@@ -196,6 +196,9 @@ const BRACKET_ACCESS =
 const LOCATION_ASSIGN =
   /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top)\.)?location(?:\.href)?\s*=\s*(?:name\b|window\.name|atob\s*\(|unescape\s*\(|string\.fromcharcode|document\.|["'`]\s*javascript:)/;
 const STRING_JOIN = /["'`] *\+ *["'`]/;
+// `top.location='//evil.example'`: script that sends the page elsewhere (P2: documentation shows it).
+const LOCATION_URL =
+  /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top|parent)\.)?location(?:\.href)?\s*=\s*["'`](?:https?:)?\/\//;
 const IE_NAMESPACE = /<\??xml:namespace\b/;
 const UTF7_MARKUP = /\+adw-[a-z/!]/;
 const ASCII_MARKUP = /\u00bc\/?(?:script|img|svg|iframe|body|a\s)/;
@@ -462,7 +465,10 @@ function sinkChecks(lower: string, hits: Hit[]): void {
         tagged ||
         lower.startsWith('?.(', j) ||
         INDIRECT_CALL.test(lower.slice(j, j + 10)) ||
-        (sink.includes('.') && (after === 61 || after === 41 || after === 59 || after === 43));
+        // A DOM property is used when assigned, passed, ended or joined (`'…?c='+document.cookie`,
+        // also as the value's last word).
+        (sink.includes('.') &&
+          (after === 61 || after === 41 || after === 59 || after === 43 || Number.isNaN(after)));
       if (!called || isIdentChar(before)) continue;
       let k = at - 1;
       while (k >= 0 && lower.charCodeAt(k) === 32) k--;
@@ -575,6 +581,10 @@ export const xssDetector: Detector = {
     if (bracket !== null) hits.push(hit(XSS_RULES['xss.bracket-access'], bracket.index));
     const location = lower.includes('location') ? LOCATION_ASSIGN.exec(lower) : null;
     if (location !== null) hits.push(hit(XSS_RULES['xss.location-assign'], location.index));
+    else if (lower.includes('location')) {
+      const away = LOCATION_URL.exec(lower);
+      if (away !== null) hits.push(hit(XSS_RULES['xss.location-assign.url'], away.index));
+    }
     const jsfuck = lower.includes('[]') ? jsfuckAt(lower) : -1;
     if (jsfuck >= 0) hits.push(hit(XSS_RULES['xss.jsfuck'], jsfuck));
     // Markup in other charsets: UTF-7 (`+ADw-script+AD4-`, RFC 2152) and 7-bit US-ASCII read as
