@@ -129,16 +129,20 @@ function allCounts(results: HttpResults, labels: readonly string[]): Counts[] {
 /** The side-by-side table: detection per attack category, false positives per benign file. */
 export function formatComparison(systems: readonly SystemResult[], options: ComparisonOptions): string {
   const shown = systems.filter((s) => s.results !== undefined);
-  const head = `${''.padEnd(26)}${'lines'.padStart(6)}${shown.map((s) => s.name.padStart(13)).join('')}`;
+  const head = `${''.padEnd(26)}${'lines'.padStart(6)}${'inert'.padStart(6)}${shown.map((s) => s.name.padStart(13)).join('')}`;
+  const inert = (files: readonly CorpusFile[]) => {
+    const n = files.reduce((sum, f) => sum + (f.inert ?? 0), 0);
+    return (files.some((f) => f.inert !== undefined) ? String(n) : '-').padStart(6);
+  };
   const cell = (s: SystemResult, labels: readonly string[]) =>
     `${(100 * rateOf(allCounts(s.results!, labels))).toFixed(1)}%`.padStart(13);
   const rows = (files: readonly CorpusFile[]) =>
     files.map(
       (f) =>
-        `  ${f.label.padEnd(24)}${String(f.lines.length).padStart(6)}${shown.map((s) => cell(s, [f.label])).join('')}`,
+        `  ${f.label.padEnd(24)}${String(f.lines.length).padStart(6)}${inert([f])}${shown.map((s) => cell(s, [f.label])).join('')}`,
     );
   const total = (files: readonly CorpusFile[], name: string) =>
-    `  ${name.padEnd(24)}${String(files.reduce((n, f) => n + f.lines.length, 0)).padStart(6)}${shown
+    `  ${name.padEnd(24)}${String(files.reduce((n, f) => n + f.lines.length, 0)).padStart(6)}${inert(files)}${shown
       .map((s) =>
         cell(
           s,
@@ -154,10 +158,11 @@ export function formatComparison(systems: readonly SystemResult[], options: Comp
           return row === undefined ? [] : [row[p]];
         }),
       );
-    return `  ${p.padEnd(30)}${shown.map((s) => `${(100 * share(s, options.attacks)).toFixed(1)}/${(100 * share(s, options.benign)).toFixed(2)}`.padStart(13)).join('')}`;
+    return `  ${p.padEnd(36)}${shown.map((s) => `${(100 * share(s, options.attacks)).toFixed(1)}/${(100 * share(s, options.benign)).toFixed(2)}`.padStart(13)).join('')}`;
   });
   return [
     `Side by side over HTTP (placements: ${HTTP_PLACEMENTS.join(', ')}; rate = 403 / (403 + 2xx), all placements pooled)`,
+    'attack files without their inert lines (bench/detect-inert.ts; `inert` = lines set aside, before sampling)',
     head,
     'detection (attacks)',
     ...rows(options.attacks),

@@ -2,11 +2,14 @@
 // under attacks/ and benign/, escaped as SOURCES.md describes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitInert } from './detect-inert.ts';
 
 /** One corpus file: its label (the file name without `.txt`) and its unescaped lines. */
 export interface CorpusFile {
   readonly label: string;
   readonly lines: readonly string[];
+  /** How many inert lines of the file were set aside (attack files). */
+  readonly inert?: number;
 }
 
 /** Undoes the corpus line escaping (SOURCES.md: `\\`, `\n`, `\r`, `\t`, `\xHH`). */
@@ -39,16 +42,21 @@ export function readLines(file: string): string[] {
     .map(unescapeLine);
 }
 
-/** Every `.txt` file of `corpus/<dir>`, sorted by name; `sample` keeps at most that many lines per file, evenly spaced. */
+/**
+ * Every `.txt` file of `corpus/<dir>`, sorted by name; `sample` keeps at most that many lines per file,
+ * evenly spaced. Attack files lose their inert lines (bench/detect-inert.ts) before sampling.
+ */
 export function readCorpus(corpus: string, dir: 'attacks' | 'benign', sample?: number): CorpusFile[] {
   return readdirSync(join(corpus, dir))
     .filter((f) => f.endsWith('.txt'))
     .sort()
     .map((name) => {
-      const lines = readLines(join(corpus, dir, name));
+      const all = readLines(join(corpus, dir, name));
+      const lines = dir === 'attacks' ? [...splitInert(all).payloads] : all;
       return {
         label: name.replace(/\.txt$/, ''),
         lines: sample === undefined ? lines : spaced(lines, sample),
+        inert: all.length - lines.length,
       };
     });
 }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createDetector, inputsFromBody, thresholdFor } from '../src/detect/index.ts';
 import { readLines } from './detect-corpus.ts';
 import { FAMILY_ATTACKS, FAMILY_BENIGN } from './detect-families.ts';
+import { splitInert } from './detect-inert.ts';
 import { inputsFor, PLACEMENT_NOTES, PLACEMENTS, type Placement } from './detect-placements.ts';
 import { realTraffic } from './detect-real-traffic.ts';
 
@@ -17,27 +18,34 @@ export interface InProcessOptions {
   readonly jsonOut: string | undefined;
   /** Print the lines of this attack file (or `all`) missed in the query placement. */
   readonly showMisses: string | undefined;
+  /** Print the lines of this attack file (or `all`) set aside as inert, with the rule that did. */
+  readonly showInert: string | undefined;
   /** Print the lines of this benign file (or `all`) blocked in the query placement. */
   readonly showFalse: string | undefined;
 }
 
 interface Row {
   readonly file: string;
+  /** The lines counted: an attack file's payload lines, without its inert ones. */
   readonly lines: number;
   /** Share blocked per placement; undefined when no line could be placed there. */
   readonly rates: Partial<Record<Placement, number>>;
+  /** Attack files: how many inert lines were set aside, and the rates over all lines, inert ones included. */
+  readonly inert?: { readonly lines: number; readonly rates: Partial<Record<Placement, number>> };
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '     -' : `${(100 * x).toFixed(1).padStart(5)}%`);
 
-function table(title: string, rows: readonly Row[]): string {
+/** A table of rates per row and placement; `inert` adds the column of lines set aside. */
+function table(title: string, rows: readonly Row[], inert = false): string {
+  const column = (r: { inert?: Row['inert'] }) => (inert ? String(r.inert?.lines ?? 0).padStart(6) : '');
   const out = [
     `\n${title}`,
-    `${'set'.padEnd(26)}${'lines'.padStart(6)}  ${PLACEMENTS.map((p) => p.padStart(9)).join('')}`,
+    `${'set'.padEnd(26)}${'lines'.padStart(6)}${inert ? 'inert'.padStart(6) : ''}  ${PLACEMENTS.map((p) => p.padStart(9)).join('')}`,
   ];
   for (const r of rows)
     out.push(
-      `${r.file.padEnd(26)}${String(r.lines).padStart(6)}  ${PLACEMENTS.map((p) => pct(r.rates[p]).padStart(9)).join('')}`,
+      `${r.file.padEnd(26)}${String(r.lines).padStart(6)}${column(r)}  ${PLACEMENTS.map((p) => pct(r.rates[p]).padStart(9)).join('')}`,
     );
   const total = rows.reduce((s, r) => s + r.lines, 0);
   const overall: Partial<Record<Placement, number>> = {};
@@ -46,10 +54,18 @@ function table(title: string, rows: readonly Row[]): string {
     const n = counted.reduce((s, r) => s + r.lines, 0);
     if (n > 0) overall[p] = counted.reduce((s, r) => s + r.rates[p]! * r.lines, 0) / n;
   }
+  const inertTotal = { lines: rows.reduce((s, r) => s + (r.inert?.lines ?? 0), 0), rates: {} };
   out.push(
-    `${'overall'.padEnd(26)}${String(total).padStart(6)}  ${PLACEMENTS.map((p) => pct(overall[p]).padStart(9)).join('')}`,
+    `${'overall'.padEnd(26)}${String(total).padStart(6)}${column({ inert: inertTotal })}  ${PLACEMENTS.map((p) => pct(overall[p]).padStart(9)).join('')}`,
   );
   return out.join('\n');
+}
+
+/** The same rows over all their lines, inert ones included (the rate before any line is set aside). */
+function withInert(rows: readonly Row[]): Row[] {
+  return rows.map((r) =>
+    r.inert === undefined ? r : { file: r.file, lines: r.lines + r.inert.lines, rates: r.inert.rates },
+  );
 }
 
 /** Runs the eval and prints its tables. */
@@ -59,19 +75,34 @@ export function evaluateInProcess(options: InProcessOptions): void {
   const detector = createDetector({ paranoia, threshold });
   const slow: { ms: number; file: string; line: number; length: number }[] = [];
 
-  function rowOf(file: string, lines: readonly string[], attack: boolean, label: string): Row {
+  /** Rates of one set; `inert` marks an attack file's lines set aside (counted only in `Row.inert`). */
+  function rowOf(
+    file: string,
+    lines: readonly string[],
+    attack: boolean,
+    label: string,
+    inert?: readonly boolean[],
+  ): Row {
     const rates: Partial<Record<Placement, number>> = {};
+    const allRates: Partial<Record<Placement, number>> = {};
     for (const placement of PLACEMENTS) {
       let hits = 0;
       let counted = 0;
+      let inertHits = 0;
+      let inertCounted = 0;
       lines.forEach((line, index) => {
         const inputs = inputsFor(line, placement);
         if (inputs === undefined) return;
-        counted++;
         const start = performance.now();
         const result = detector.inspect(inputs);
         if (placement === 'query')
           slow.push({ ms: performance.now() - start, file, line: index + 1, length: line.length });
+        if (inert?.[index] === true) {
+          inertCounted++;
+          if (result.blocked) inertHits++;
+          return;
+        }
+        counted++;
         if (result.blocked) hits++;
         if (placement !== 'query') return;
         if (attack && !result.blocked && (options.showMisses === label || options.showMisses === 'all'))
@@ -85,22 +116,39 @@ export function evaluateInProcess(options: InProcessOptions): void {
           );
       });
       if (counted > 0) rates[placement] = hits / counted;
+      if (counted + inertCounted > 0) allRates[placement] = (hits + inertHits) / (counted + inertCounted);
     }
-    return { file: label, lines: lines.length, rates };
+    const inertLines = inert?.filter(Boolean).length ?? 0;
+    return inert === undefined
+      ? { file: label, lines: lines.length, rates }
+      : {
+          file: label,
+          lines: lines.length - inertLines,
+          rates,
+          inert: { lines: inertLines, rates: allRates },
+        };
   }
 
   function corpusRows(dir: 'attacks' | 'benign'): Row[] {
     return readdirSync(join(corpus, dir))
       .filter((f) => f.endsWith('.txt'))
       .sort()
-      .map((name) =>
-        rowOf(
+      .map((name) => {
+        const lines = readLines(join(corpus, dir, name));
+        const label = name.replace('.txt', '');
+        if (dir === 'benign') return rowOf(`${dir}/${name}`, lines, false, label);
+        const { inert } = splitInert(lines);
+        const aside = new Set(inert.map((i) => i.line));
+        if (options.showInert === label || options.showInert === 'all')
+          for (const i of inert) console.log('INERT', label, i.reason, JSON.stringify(i.line).slice(0, 200));
+        return rowOf(
           `${dir}/${name}`,
-          readLines(join(corpus, dir, name)),
-          dir === 'attacks',
-          name.replace('.txt', ''),
-        ),
-      );
+          lines,
+          true,
+          label,
+          lines.map((l) => aside.has(l)),
+        );
+      });
   }
 
   const attacks = corpusRows('attacks');
@@ -139,7 +187,16 @@ export function evaluateInProcess(options: InProcessOptions): void {
     `Rampart detect-eval: corpus ${corpus}, paranoia ${paranoia} (threshold ${threshold}), decision = blocked`,
   );
   console.log(PLACEMENT_NOTES);
-  console.log(table('Detection rate: corpus attack families', attacks));
+  console.log(
+    table(
+      'Detection rate: corpus attack families (inert lines set aside, bench/detect-inert.ts)',
+      attacks,
+      true,
+    ),
+  );
+  console.log(
+    table('Detection rate: corpus attack families, all lines (inert ones counted)', withInert(attacks)),
+  );
   console.log(
     table('Detection rate: families the corpus lacks (own payloads, bench/detect-families.ts)', families),
   );

@@ -1,6 +1,6 @@
 // Evaluates the threat-detection engine on the labelled corpus (shared/corpus): detection rate per
 // attack file and false-positive rate per benign file, per placement, plus speed.
-//   npx node bench/detect-eval.ts [--corpus DIR] [--paranoia N] [--threshold N] [--json FILE] [--misses FILE|all] [--false FILE|real|all]
+//   npx node bench/detect-eval.ts [--corpus DIR] [--paranoia N] [--threshold N] [--json FILE] [--misses FILE|all] [--false FILE|real|all] [--inert FILE|all]
 // Over HTTP (bench/detect-http.ts), against any gateway on 127.0.0.1 in front of an upstream answering 200:
 //   npx node bench/detect-eval.ts --target http://127.0.0.1:PORT [--sample N] [--concurrency N]
 // Side by side, Rampart's detect policy (paranoia 1 and 2) and, with --modsecurity, nginx + ModSecurity
@@ -20,6 +20,7 @@ const paranoia = Number(option('--paranoia') ?? 1);
 const threshold = option('--threshold') === undefined ? undefined : Number(option('--threshold'));
 const jsonOut = args.includes('--json') ? (option('--json') ?? 'detect-eval.json') : undefined;
 const showMisses = option('--misses');
+const showInert = option('--inert');
 const showFalse = option('--false');
 const sample = option('--sample') === undefined ? undefined : Number(option('--sample'));
 const concurrency = Number(option('--concurrency') ?? 16);
@@ -68,5 +69,5 @@ else if (compare) {
   });
 } else {
   const { evaluateInProcess } = await import('./detect-eval-inprocess.ts');
-  evaluateInProcess({ corpus, paranoia, threshold, jsonOut, showMisses, showFalse });
+  evaluateInProcess({ corpus, paranoia, threshold, jsonOut, showMisses, showInert, showFalse });
 }

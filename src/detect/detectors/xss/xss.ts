@@ -2,10 +2,13 @@
 // event handlers, script URLs, CSS expressions), attribute-context breakouts, and JavaScript
 // sink calls after a string breakout.
 import { hit } from '../../rules.ts';
-import type { Detector, Hit } from '../../types.ts';
+import type { Detector, Hit, InputKind } from '../../types.ts';
 import { EVENT_HANDLERS } from './events.ts';
 import { readAttributes, readTags } from './html-lexer.ts';
+import { disguisedHost, legacySchemeAt } from './links.ts';
+import { referenceSpelledText } from './references.ts';
 import { XSS_RULES } from './rules.ts';
+import { stringBuiltAt } from './strings.ts';
 
 const SCRIPT_TAGS = new Set(['script']);
 const ACTIVE_TAGS = new Set([
@@ -66,6 +69,20 @@ const URL_ATTRIBUTES = new Set([
   'srcdoc',
   'url',
   'style',
+]);
+// Attributes that hold the address of a link or of a loaded resource.
+const LINK_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'xlink:href',
+  'lowsrc',
+  'dynsrc',
+  'background',
+  'poster',
+  'codebase',
 ]);
 // Elements that rich text (comments, descriptions, sanitized HTML) never holds: the document's own
 // structure, form controls that collect input, media and SVG/MathML containers. In a value they
@@ -178,6 +195,11 @@ const BRACKET_ACCESS =
 // `location=name`, `location.href='javascript:…'`: navigation to attacker-controlled script.
 const LOCATION_ASSIGN =
   /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top)\.)?location(?:\.href)?\s*=\s*(?:name\b|window\.name|atob\s*\(|unescape\s*\(|string\.fromcharcode|document\.|["'`]\s*javascript:)/;
+const STRING_JOIN = /["'`] *\+ *["'`]/;
+// `top.location='//evil.example'`: script that sends the page elsewhere (P2: documentation shows it).
+const LOCATION_URL =
+  /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top|parent)\.)?location(?:\.href)?\s*=\s*["'`](?:https?:)?\/\//;
+const IE_NAMESPACE = /<\??xml:namespace\b/;
 const UTF7_MARKUP = /\+adw-[a-z/!]/;
 const ASCII_MARKUP = /\u00bc\/?(?:script|img|svg|iframe|body|a\s)/;
 /** JSFuck and its kin: at least this many characters of only `[]()!+` in a row. */
@@ -356,6 +378,10 @@ function tagChecks(lower: string, hits: Hit[]): void {
         hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
       } else if (attribute.name === 'style' && cssAttackIn(attribute.value) >= 0) {
         hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
+      } else if (LINK_ATTRIBUTES.has(attribute.name) && disguisedHost(attribute.value)) {
+        hits.push(hit(XSS_RULES['xss.disguised-host'], attribute.at));
+      } else if (local === 'input' && attribute.name === 'type' && attribute.value.trim() === 'password') {
+        hits.push(hit(XSS_RULES['xss.credential-field'], tag.at));
       }
     }
   }
@@ -439,7 +465,10 @@ function sinkChecks(lower: string, hits: Hit[]): void {
         tagged ||
         lower.startsWith('?.(', j) ||
         INDIRECT_CALL.test(lower.slice(j, j + 10)) ||
-        (sink.includes('.') && (after === 61 || after === 41 || after === 59 || after === 43));
+        // A DOM property is used when assigned, passed, ended or joined (`'…?c='+document.cookie`,
+        // also as the value's last word).
+        (sink.includes('.') &&
+          (after === 61 || after === 41 || after === 59 || after === 43 || Number.isNaN(after)));
       if (!called || isIdentChar(before)) continue;
       let k = at - 1;
       while (k >= 0 && lower.charCodeAt(k) === 32) k--;
@@ -455,6 +484,27 @@ function sinkChecks(lower: string, hits: Hit[]): void {
   if (best !== undefined) hits.push(best);
 }
 
+/**
+ * The value as its sender wrote it, for the checks that read escapes themselves (letters spelled as
+ * escapes, 7-bit markup): a cookie value once percent-decoded (the eval and many clients encode
+ * cookies, RFC 6265 §4.1.1), and `&amp;` read as `&` in any value (text escaped once or twice more
+ * for XML or HTML still spells `&#106;`).
+ */
+function senderText(raw: string, kind: InputKind): string {
+  let text = raw;
+  if (kind === 'cookie' && text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      // A stray `%` is text: the value stays as it came.
+    }
+  }
+  // Only references matter here (`&amp;#106;`, or escaped twice, `&amp;amp;#106;`).
+  if (!text.includes('&amp;#') && !text.includes('&amp;amp;#')) return text;
+  for (let round = 0; round < 2 && text.includes('&amp;'); round++) text = text.replaceAll('&amp;', '&');
+  return text;
+}
+
 /** The XSS detector. */
 export const xssDetector: Detector = {
   category: 'xss',
@@ -464,7 +514,7 @@ export const xssDetector: Detector = {
   // Its only plain-text rule, xss.handler-name, starts at paranoia 2.
   plainTextParanoia: 2,
   plainScreen: handlerNameIn,
-  detect(views) {
+  detect(views, kind) {
     const hits: Hit[] = [];
     const lower = views.lower;
     if (PLAIN_WORDS.test(lower)) {
@@ -474,9 +524,12 @@ export const xssDetector: Detector = {
       if (word.startsWith('on') && EVENT_HANDLERS.has(word)) hits.push(hit(XSS_RULES['xss.handler-name'], 0));
       return hits;
     }
+    const raw = senderText(views.raw, kind);
+    // Offsets into the raw view hold only when the sender's text is the raw value itself.
+    const rawAt = (at: number) => (raw === views.raw ? at : 0);
     // A lone `<` written in some encoding (`&#x3c`, `%3C`, `\u003c`): a probe for which encodings
     // of markup survive. From paranoia 2.
-    if (lower.length <= 2 && lower.trim() === '<' && views.raw.trim() !== '<')
+    if (lower.length <= 2 && lower.trim() === '<' && raw.trim() !== '<')
       hits.push(hit(XSS_RULES['xss.encoded-angle'], 0, 'raw'));
     if (lower.includes('<')) {
       tagChecks(lower, hits);
@@ -498,7 +551,7 @@ export const xssDetector: Detector = {
       if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
       // Letters written as escapes (`%69%6d%67`, `&#115;`, `\x61`): no client encodes letters, so
       // markup spelled that way was hidden from a filter on purpose.
-      if (views.changed && ENCODED_LETTER.test(views.raw))
+      if (views.changed && ENCODED_LETTER.test(raw))
         hits.push(hit(XSS_RULES['xss.encoded-letters'], 0, 'raw'));
       const documentTag = documentTagAt(lower);
       if (documentTag >= 0) hits.push(hit(XSS_RULES['xss.document-tag'], documentTag));
@@ -506,26 +559,41 @@ export const xssDetector: Detector = {
     if (lower.includes('"') || lower.includes("'")) breakoutChecks(lower, hits);
     const url = scriptUrlAt(lower);
     if (url >= 0) hits.push(hit(XSS_RULES['xss.script-url'], 0));
+    // IE 5–9 bound the tags of a declared namespace to a behaviour (HTML+TIME's `t:set` writes
+    // innerHTML); nothing else reads the declaration.
+    const namespace = lower.includes('xml:namespace') ? IE_NAMESPACE.exec(lower) : null;
+    if (namespace !== null) hits.push(hit(XSS_RULES['xss.ie-namespace'], namespace.index));
+    const legacy = legacySchemeAt(lower);
+    if (legacy >= 0) hits.push(hit(XSS_RULES['xss.legacy-scheme'], legacy));
+    // ASCII spelled as numeric references outside markup (markup has xss.encoded-letters). From P2.
+    if (views.changed && raw.includes('&#') && referenceSpelledText(raw))
+      hits.push(hit(XSS_RULES['xss.reference-spelled'], 0, 'raw'));
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
     const computed =
       COMPUTED_CALL.exec(lower) ??
       (lower.includes('reflect.') ? REFLECT_CALL.exec(lower) : null) ??
       (lower.includes('(') ? CALLBACK_SINK.exec(lower) : null);
     if (computed !== null) hits.push(hit(XSS_RULES['xss.computed-call'], computed.index));
+    // `document['coo'+'kie']`: a name no filter sees whole. Needs a `+` between two quotes.
+    const built = lower.includes('+') && STRING_JOIN.test(lower) ? stringBuiltAt(lower) : -1;
+    if (built >= 0) hits.push(hit(XSS_RULES['xss.string-built'], built));
     const bracket = lower.includes('[') ? BRACKET_ACCESS.exec(lower) : null;
     if (bracket !== null) hits.push(hit(XSS_RULES['xss.bracket-access'], bracket.index));
     const location = lower.includes('location') ? LOCATION_ASSIGN.exec(lower) : null;
     if (location !== null) hits.push(hit(XSS_RULES['xss.location-assign'], location.index));
+    else if (lower.includes('location')) {
+      const away = LOCATION_URL.exec(lower);
+      if (away !== null) hits.push(hit(XSS_RULES['xss.location-assign.url'], away.index));
+    }
     const jsfuck = lower.includes('[]') ? jsfuckAt(lower) : -1;
     if (jsfuck >= 0) hits.push(hit(XSS_RULES['xss.jsfuck'], jsfuck));
     // Markup in other charsets: UTF-7 (`+ADw-script+AD4-`, RFC 2152) and 7-bit US-ASCII read as
     // Latin-1 (`¼script¾`, the high bit set on `<` and `>`).
     // The 7-bit form is read on the raw value: NFKC turns `¼` into `1⁄4`.
     const utf7 = lower.includes('+adw') ? UTF7_MARKUP.exec(lower) : null;
-    const ascii =
-      utf7 === null && views.raw.includes('\u00bc') ? ASCII_MARKUP.exec(views.raw.toLowerCase()) : null;
+    const ascii = utf7 === null && raw.includes('\u00bc') ? ASCII_MARKUP.exec(raw.toLowerCase()) : null;
     if (utf7 !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7.index));
-    else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], ascii.index, 'raw'));
+    else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], rawAt(ascii.index), 'raw'));
     const value = SINK_VALUE.exec(lower);
     if (value !== null) {
       const alias = sinkAliasAt(lower);

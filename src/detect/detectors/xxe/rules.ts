@@ -7,6 +7,17 @@ export const XXE_RULES = ruleTable('xxe', {
     score: 5,
     description: 'an XML declaration where a word is expected (query, header, cookie, path)',
   },
+  'xxe.xml-document.field': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'an XML document in a body value not parsed as XML (a JSON string, a form or multipart field or text file, a body of another type)',
+  },
+  'xxe.cdata-markup.field': {
+    paranoia: 2,
+    score: 3,
+    description: 'a CDATA section holding markup in a body value not parsed as XML',
+  },
   'xxe.cdata': { paranoia: 1, score: 3, description: 'a CDATA section where a word is expected' },
   'xxe.cdata-markup': {
     paranoia: 1,
@@ -45,6 +56,18 @@ export const XXE_RULES = ruleTable('xxe', {
     description: 'an ATTLIST, ELEMENT or NOTATION declaration (DTD markup) outside a DOCTYPE',
   },
   'xxe.xslt': { paranoia: 1, score: 5, description: 'an XSLT stylesheet with scripting or document() calls' },
+  'xxe.xslt-extension': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'an XSLT extension-function call or namespace that reaches the host language (`php:function(…)`, Xalan `java:`)',
+  },
+  'xxe.stylesheet': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'an XSLT stylesheet or a stylesheet processing instruction (`xmlns:xsl=…/XSL/Transform`, `<?xml-stylesheet …?>`)',
+  },
   'xxe.import': {
     paranoia: 1,
     score: 5,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { viewsOf } from '../../decode/views.ts';
+import { inputsFromBody } from '../../extract/body.ts';
 import type { InputKind } from '../../types.ts';
 import { xxeDetector } from './xxe.ts';
 
@@ -15,11 +16,22 @@ function rules(value: string, kind: InputKind = 'query', location = 'query.q'): 
 }
 
 describe('xxe detector', () => {
-  test('an XML document in a URL parameter or header is an attack, in a body it is content', () => {
+  test('an XML document in a URL parameter or header is an attack, in a body value from paranoia 2', () => {
     const doc = '<?xml version="1.0"?><methodCall><methodName>demo</methodName></methodCall>';
     assert.equal(strongest(doc, 'query'), 5);
     assert.equal(strongest(doc, 'header', 'header.user-agent'), 5);
-    assert.deepEqual(rules(doc, 'body', 'body'), []);
+    // In a body value (a JSON string, a form field, a body of another type) it counts from paranoia 2.
+    const field = xxeDetector.detect(viewsOf(doc), 'body', 'body.q');
+    assert.deepEqual(
+      field.map((h) => `${h.rule}@${h.paranoia}`),
+      ['xxe.xml-document.field@2'],
+    );
+    assert.deepEqual(
+      xxeDetector.detect(viewsOf('<![CDATA[<img src=x>]]>'), 'body', 'body.q').map((h) => h.rule),
+      ['xxe.cdata-markup.field'],
+    );
+    assert.deepEqual(rules('see <![CDATA[ a ]]> in the spec', 'body', 'body.note'), []);
+    assert.deepEqual(rules('the <?xml version="1.0"?> line goes first', 'body', 'body.note'), []);
     assert.equal(strongest('a <![CDATA[ b ]]>', 'query'), 3);
   });
 
@@ -46,7 +58,10 @@ describe('xxe detector', () => {
   });
 
   test('lets ordinary XML bodies through', () => {
-    assert.equal(strongest('<?xml version="1.0"?><order id="1"><item>tea</item></order>', 'body', 'body'), 0);
+    const body = '<?xml version="1.0"?><order id="1"><item>tea</item></order>';
+    const inputs = inputsFromBody(body, 'application/xml');
+    for (const input of inputs)
+      assert.deepEqual(rules(input.value, input.kind, input.location), [], input.value);
   });
 
   test('a DOCTYPE with an internal subset, and DTD declarations on their own', () => {
@@ -60,5 +75,38 @@ describe('xxe detector', () => {
   test('a CDATA section that carries markup where a word is expected', () => {
     assert.deepEqual(rules('<![CDATA[<img src=x>]]>'), ['xxe.cdata-markup']);
     assert.deepEqual(rules('<![CDATA[5 > 3]]>'), ['xxe.cdata']);
+  });
+
+  test('XSLT extension functions reach the host language wherever the call sits', () => {
+    // An XML body hands the attribute value over on its own.
+    assert.deepEqual(rules("php:function('passthru','ls -la')", 'body', 'body.xsl:value-of@select'), [
+      'xxe.xslt-extension',
+    ]);
+    assert.equal(
+      strongest(
+        '<xsl:stylesheet xmlns:rt="http://xml.apache.org/xalan/java/java.lang.Runtime">',
+        'body',
+        'body',
+      ),
+      5,
+    );
+    // Prose about PHP functions, a Java class name.
+    assert.deepEqual(rules('call php function(s) from a template'), []);
+    assert.deepEqual(rules('java.lang.Runtime is a class'), []);
+  });
+
+  test('a stylesheet or stylesheet instruction counts from paranoia 2', () => {
+    const found = (value: string) =>
+      xxeDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.rule === 'xxe.stylesheet')
+        .map((h) => h.paranoia);
+    assert.deepEqual(found('<?xml-stylesheet type="text/xsl" href="#"?>'), [2]);
+    assert.deepEqual(
+      found('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'),
+      [2],
+    );
+    assert.deepEqual(found('<stylesheet xmlns="http://www.w3.org/TR/WD-xsl">'), [2]);
+    assert.deepEqual(found('<link rel="stylesheet" href="/site.css">'), []);
   });
 });

@@ -10,6 +10,39 @@ function skipSpace(text: string, i: number): number {
   return j;
 }
 
+// PHP's XSL extension (`php:function`, `php:functionString`) and the Java bridges of Xalan and
+// Saxon, declared by namespace URI (`xmlns:rt="http://xml.apache.org/xalan/java/java.lang.Runtime"`).
+const EXTENSIONS = anyOf([
+  'php:function(',
+  'php:functionstring(',
+  'http://xml.apache.org/xalan/java',
+  'http://xml.apache.org/xslt/java',
+  'xalan://',
+  'java:java.lang.',
+  'http://saxon.sf.net/java-type',
+]);
+
+/** A regular expression that finds any of `markers` in one pass (an alternation of literals, linear). */
+function anyOf(markers: readonly string[]): RegExp {
+  return new RegExp(markers.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
+/** Where the first of `markers` is in `text`, or -1. */
+function firstOf(text: string, markers: RegExp): number {
+  return markers.exec(text)?.index ?? -1;
+}
+
+// The XSLT namespaces (1.0 and IE's working draft) and the processing instruction that makes a
+// reader fetch a stylesheet and run it over the document.
+const STYLESHEETS = anyOf([
+  'http://www.w3.org/1999/xsl/transform',
+  'http://www.w3.org/tr/wd-xsl',
+  '<?xml-stylesheet',
+]);
+
+/** A declaration or a CDATA section, found in one pass (the text has many `<`; indexOf would retry each). */
+const XML_MARKERS = /<(?:\?xml|!\[cdata\[)/;
+
 /** The XXE detector. */
 export const xxeDetector: Detector = {
   category: 'xxe',
@@ -18,15 +51,20 @@ export const xxeDetector: Detector = {
     const text = views.lower;
     const hits: Hit[] = [];
     // An XML document (declaration or CDATA section) where an API takes a word, not a document:
-    // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway.
-    if (kind !== 'body' && kind !== 'key') {
+    // a URL parameter, header, cookie or path smuggling XML to a parser behind the gateway. A body
+    // value (a JSON string, a form or multipart field, a body sent under a non-XML type; XML bodies
+    // are parsed, their declaration is no value) is one too, but some APIs do take documents there
+    // (an escaped SOAP payload in XML text, an uploaded text file): from paranoia 2.
+    const word = kind !== 'body' && kind !== 'key';
+    if ((word || kind === 'body') && XML_MARKERS.test(text)) {
       const declaration = text.indexOf('<?xml');
       // A document: the declaration leads the value, or markup follows it (prose may quote one).
       const close = declaration >= 0 ? text.indexOf('?>', declaration) : -1;
       const document =
         declaration >= 0 &&
         (text.trimStart().startsWith('<?xml') || close < 0 || text.indexOf('<', close + 2) >= 0);
-      if (document) hits.push(hit(XXE_RULES['xxe.xml-document'], declaration));
+      if (document)
+        hits.push(hit(XXE_RULES[word ? 'xxe.xml-document' : 'xxe.xml-document.field'], declaration));
       const cdata = text.indexOf('<![cdata[');
       if (cdata >= 0) {
         // Markup inside the section (`<![CDATA[<script>…]]>`) is carried past XML escaping: the
@@ -34,7 +72,8 @@ export const xxeDetector: Detector = {
         const end = text.indexOf(']]>', cdata + 9);
         const inside = text.slice(cdata + 9, end < 0 ? cdata + 9 + 1024 : end);
         const markup = /<[a-z/!?]/.test(inside);
-        hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+        if (word) hits.push(hit(XXE_RULES[markup ? 'xxe.cdata-markup' : 'xxe.cdata'], cdata));
+        else if (markup) hits.push(hit(XXE_RULES['xxe.cdata-markup.field'], cdata));
       }
     }
     let i = text.indexOf('<!');
@@ -92,6 +131,12 @@ export const xxeDetector: Detector = {
     ) {
       hits.push(hit(XXE_RULES['xxe.xslt'], xslt));
     }
+    // Extension functions run host-language code from inside a stylesheet, wherever the call sits
+    // (an XML body puts it in an attribute value of its own, `select="php:function('system','id')"`).
+    const extension = firstOf(text, EXTENSIONS);
+    if (extension >= 0) hits.push(hit(XXE_RULES['xxe.xslt-extension'], extension));
+    const stylesheet = firstOf(text, STYLESHEETS);
+    if (stylesheet >= 0) hits.push(hit(XXE_RULES['xxe.stylesheet'], stylesheet));
     const pi = text.indexOf('<?import');
     if (pi >= 0 && text.includes('implementation', pi)) hits.push(hit(XXE_RULES['xxe.import'], pi));
     const include = text.indexOf('xinclude');
