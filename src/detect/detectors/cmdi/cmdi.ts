@@ -1,6 +1,9 @@
 // OS command injection: a small shell lexer finds command positions — after `;`, `|`, `&`, `&&`,
 // `||`, a newline, inside `$( )` or backticks — and reads the command word there the way a shell
 // would (quotes and backslashes removed, `${IFS}` as space, a path reduced to its program name).
+
+import { decodeEntities } from '../../decode/entities.ts';
+import { percentDecode } from '../../decode/percent.ts';
 import { hit, type Rule } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { BIN_DIRS, FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
@@ -62,6 +65,12 @@ function isWordEnd(c: number): boolean {
   );
 }
 
+/** `\n` or `\r` written as an escape at `i`. */
+function isEscapedBreak(text: string, i: number): boolean {
+  const next = text.charCodeAt(i + 1);
+  return text.charCodeAt(i) === 92 && (next === 110 || next === 114);
+}
+
 /** Reads the command word at `i` the way a shell would; returns it and its end. */
 function readWord(text: string, from: number): { word: string; end: number; path: boolean } {
   let i = from;
@@ -74,6 +83,9 @@ function readWord(text: string, from: number): { word: string; end: number; path
   let run = i;
   while (i < n && word.length + i - run < 64) {
     const c = text.charCodeAt(i);
+    // `id\n`, `id\r\n`: a line break written as an escape after the word (for a layer that
+    // unescapes it) ends the word; inside a word (`u\name`) the shell removes the backslash.
+    if (c === 92 && isEscapedBreak(text, i) && isWordEnd(text.charCodeAt(i + 2))) break;
     // Quote removal (`w'h'o"am"i`, `c\at`) and cmd.exe's escape caret (`w^h^o^a^m^i`).
     if (c === 39 || c === 34 || c === 92 || c === 94) {
       word += text.slice(run, i);
@@ -106,7 +118,7 @@ function graded(kind: 'chained-command' | 'substitution', score: number): Rule {
 }
 
 function scoreFor(command: string, position: Position, binPath: boolean, lead: boolean): number {
-  if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 3 : 0;
+  if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 2 : 0;
   const base = command.endsWith('.exe') ? command.slice(0, -4) : command;
   if (!STRONG_COMMANDS.has(base) && !STRONG_COMMANDS.has(command)) return binPath ? 5 : 0;
   if (binPath || lead) return 5;
@@ -116,7 +128,7 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
 }
 
 const PLAIN_COMMAND = new RegExp(
-  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
+  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|which|whereis|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
 );
 const PLAIN_RECON = new RegExp(`"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"`);
 
@@ -130,11 +142,12 @@ export const cmdiDetector: Detector = {
   // wrapper or account command (`sudo`, `net user`) or a flag (` -enc`), each after a space, or a
   // recon command alone (`"whoami"`); text without a space is searched for the last only.
   plainScreen: (lower) => (lower.includes(' ') && PLAIN_COMMAND.test(lower)) || PLAIN_RECON.test(lower),
-  detect(views) {
+  detect(views, kind) {
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
       startChecks(views.lower, hits, false, WORDS_ONLY.test(views.lower));
+      if (kind === 'path') pathSegmentChecks(views.lower, hits);
       encodedChecks(views.raw, views.lower, hits);
       return hits;
     }
@@ -153,6 +166,7 @@ export const cmdiDetector: Detector = {
       hits.push(hit(CMDI_RULES['cmdi.ifs'], 0));
     const n = text.length;
     let best: Hit | undefined;
+    let spanHit: Hit | undefined;
     let inBacktick = false;
     // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands; at
     // paranoia 1 what is found there counts as medium, from paranoia 2 at full weight.
@@ -164,7 +178,12 @@ export const cmdiDetector: Detector = {
       let position: Position | undefined;
       let from = i + 1;
       if (c === 59 || c === 10 || c === 13) position = 'separator';
-      else if (c === 124 || c === 38) {
+      // A line break written as an escape (`\nid`, `"\r\nid`) where a separator may lead: a layer
+      // that unescapes the value (JSON, `echo -e`, a log) turns it into one.
+      else if (c === 92 && isEscapedBreak(text, i) && (lead || SEPARATOR_CHARS.includes(text[i - 1] ?? ''))) {
+        from = isEscapedBreak(text, i + 2) ? i + 4 : i + 2;
+        position = 'separator';
+      } else if (c === 124 || c === 38) {
         if (text.charCodeAt(i + 1) === c) from++;
         position = 'separator';
       } else if (c === 36 && text.charCodeAt(i + 1) === 40) {
@@ -189,7 +208,9 @@ export const cmdiDetector: Detector = {
         }
       }
       if (position === undefined) {
-        if (c > 32 && !LEAD_CHARS.includes(text[i]!)) lead = false;
+        // A path segment is a value of its own (`/api/%0Aid`): a separator may lead it.
+        if (c === 47 && kind === 'path') lead = true;
+        else if (c > 32 && !LEAD_CHARS.includes(text[i]!)) lead = false;
         continue;
       }
       const { word, end, path } = readWord(text, from);
@@ -212,31 +233,57 @@ export const cmdiDetector: Detector = {
           (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
       )
         score = 5;
+      // `` `true` ``, `"$(false)"`: a value that is only a substitution of a builtin that sets the exit
+      // status, a blind probe of whether the value reaches a shell.
+      if (
+        score === 0 &&
+        position === 'substitution' &&
+        lead &&
+        (word === 'true' || word === 'false') &&
+        /^[`)]["']?\s*$/.test(text.slice(end))
+      )
+        score = 5;
       // A line break inside multi-line text is how documents are written: medium unless it leads.
       const newline = c === 10 || c === 13;
       if (newline && !lead && score > 3) {
         hits.push(hit(CMDI_RULES['cmdi.documented'], i));
         score = 3;
       }
-      if (score > 0 && (best === undefined || score > best.score)) {
-        const kind = position === 'separator' ? 'chained-command' : 'substitution';
-        if (codeSpan && score > 3) {
-          hits.push(hit(CMDI_RULES['cmdi.documented'], i));
-          best = hit(graded(kind, 3), i);
-        } else {
-          best = hit(graded(kind, score), i);
-          if (score >= 5) break;
-        }
+      if (score > 0 && codeSpan) {
+        // Documentation shows commands in code spans: evidence that needs company, weighed fully
+        // from paranoia 3.
+        if (score > 3) hits.push(hit(CMDI_RULES['cmdi.documented'], i));
+        spanHit ??= hit(CMDI_RULES['cmdi.code-span'], i);
+      } else if (score > 0 && (best === undefined || score > best.score)) {
+        best = hit(graded(position === 'separator' ? 'chained-command' : 'substitution', score), i);
+        if (score >= 5) break;
       }
       if (position !== 'separator') lead = false;
       i = Math.max(i, end - 1);
     }
     if (best !== undefined) hits.push(best);
+    if (spanHit !== undefined) hits.push(spanHit);
     startChecks(text, hits, text.includes(' `') || text.includes('\n`') || text.startsWith('`'));
+    if (kind === 'path') pathSegmentChecks(text, hits);
     encodedChecks(views.raw, views.lower, hits);
     return hits;
   },
 };
+
+/** Characters after which an escaped line break acts as a separator. */
+const SEPARATOR_CHARS = ';|&';
+
+/**
+ * A command line that starts a segment of a path (`/api/cat /etc/passwd`, `/files/ls -l /`): read
+ * from the first segment that holds a space, when the path before it holds none (a path, not prose
+ * with slashes in it).
+ */
+function pathSegmentChecks(text: string, hits: Hit[]): void {
+  const space = text.indexOf(' ');
+  if (space < 0 || hits.length > 0) return;
+  const start = text.lastIndexOf('/', space) + 1;
+  if (start > 0) startChecks(text.slice(start), hits, false);
+}
 
 /** Shells a pipe can feed code into; `$0` is the shell that runs the command line. */
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', '$0', '$shell']);
@@ -252,12 +299,20 @@ function firstOperand(text: string, end: number): string {
   return text.slice(i, i + 64);
 }
 
+/** One word after `which`/`whereis`, the whole rest of the value. */
+const LOCATE_TOOL = /^[\s+]+[a-z0-9]{1,12}\s*$/;
+/** `net` subcommands that enumerate accounts and shares, alone or with switches and host names. */
+const NET_ENUMERATION =
+  /^(?:view|share|session|accounts|localgroup|user|group|use)(?:\s+(?:\/[a-z:]{1,16}|\\\\[\w.-]{1,64}))*\s*$/;
+
 /** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
 const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
 
-const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
+// `\n` written as an escape counts: a layer that unescapes the value makes it a line break.
+const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]|\\[nr]/;
+// A drive (`c:\`, `c:/`, or `c:` alone before a quote, `+` or the end: `dir c:"`) counts as a system path.
 const SYSTEM_ARGUMENT =
-  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin|root|var\/www|var\/log)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
+  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin|root|var\/www|var\/log)\/|[a-z]:(?:[\\/"'+]|$)|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
 // Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).
 const INTERPRETERS = new Set([
   'perl',
@@ -313,9 +368,15 @@ const SHELL_IDIOM = new RegExp(
 
 /** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
 function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
-  if (!raw.includes('\\') && !lower.includes('base64')) return;
-  const found = ENCODED_COMMAND.exec(raw.toLowerCase());
-  if (found !== null) hits.push(hit(CMDI_RULES['cmdi.encoded-command'], found.index, 'raw'));
+  // The raw value of a cookie or a path is still percent-encoded (`%5Cx69`), XML text may keep its
+  // entities (`&lt;`): escapes are read after those layers only, as the application receives them.
+  const unpercent = raw.includes('%') ? percentDecode(raw) : raw;
+  const text = unpercent.includes('&') ? decodeEntities(unpercent) : unpercent;
+  if (!text.includes('\\') && !lower.includes('base64') && !lower.includes('xxd') && !lower.includes('rev'))
+    return;
+  const found = ENCODED_COMMAND.exec(text.toLowerCase());
+  if (found !== null)
+    hits.push(hit(CMDI_RULES['cmdi.encoded-command'], text === raw ? found.index : 0, 'raw'));
 }
 
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
@@ -346,6 +407,12 @@ function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): v
     return;
   }
   const { word, end, path } = readWord(text, 0);
+  // `which nc`, `whereis gcc`: asking for the path of an attack tool (which tools the host has).
+  if ((word === 'which' || word === 'whereis') && LOCATE_TOOL.test(text.slice(end))) {
+    const tool = readWord(text, end);
+    if (STRONG_COMMANDS.has(tool.word)) hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
+    return;
+  }
   if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
   const rest = text.slice(end, end + 200).replace(/^[\s+]+/, '');
   // `whoami`, `ipconfig`, `systeminfo`: reconnaissance commands no other text is named like.
@@ -355,12 +422,12 @@ function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): v
   }
   // `wget http://…`, `ping -c 4 10.0.0.1`, `cat /etc/passwd`, `sleep 5`: an argument shaped for a shell.
   const argument =
-    /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:\\|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
+    /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:(?:[\\/"'+]|$)|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
       rest,
     );
   // A system path, a Windows environment path, an address or a URL among the arguments is decisive.
   const systemArgument =
-    /^(?:\/(?:etc|bin|proc|dev)\/|[a-z]:[\\/]|%[a-z_]+%)/.test(rest) ||
+    /^(?:\/(?:etc|bin|proc|dev)\/|[a-z]:(?:[\\/"'+]|$)|%[a-z_]+%)/.test(rest) ||
     /\b\d{1,3}(?:\.\d{1,3}){3}\b|https?:\/\/|(?:^|\s)\/(?:etc|var|home|tmp|root|proc|bin|usr|dev)\b/.test(
       rest,
     ) ||
@@ -373,6 +440,8 @@ function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): v
   // command run by another (`nohup sleep 120`, `sudo rm -rf`), a listing of the root (`ls -l /`).
   const structural =
     (word === 'net' && /^(?:user|localgroup)\s+\S+\s+\S+/.test(rest)) ||
+    // `net view`, `net share`, `net user /domain`: Windows network enumeration, the whole value.
+    (word === 'net' && NET_ENUMERATION.test(rest)) ||
     (word === 'reg' && /^(?:add|query|delete|save|export|import)\s+["']?hk/.test(rest)) ||
     (WRAPPERS.has(word) &&
       !/\s/.test(text.slice(0, end).trim()) &&

@@ -44,6 +44,8 @@ export const STRONG_COMMANDS: ReadonlySet<string> = new Set([
   'ping',
   'sleep',
   'systeminfo',
+  // Meterpreter's host summary, tried after separators like a shell command.
+  'sysinfo',
   'hostname',
   'passwd',
   'cat',

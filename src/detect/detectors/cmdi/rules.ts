@@ -23,7 +23,7 @@ export const CMDI_RULES = ruleTable('cmdi', {
   'cmdi.substitution.weak': {
     paranoia: 1,
     score: 3,
-    description: 'a command in a Markdown code span, or a text filter in a substitution',
+    description: 'a text filter in a substitution (`$(grep …)`)',
   },
   'cmdi.substitution.filter': {
     paranoia: 2,
@@ -31,9 +31,14 @@ export const CMDI_RULES = ruleTable('cmdi', {
     description: 'a text filter in a substitution inside prose',
   },
   'cmdi.documented': {
-    paranoia: 2,
+    paranoia: 3,
     score: 5,
     description: 'a command in a code span or on its own line of documentation-like text, weighed fully',
+  },
+  'cmdi.code-span': {
+    paranoia: 1,
+    score: 1,
+    description: 'a command in a Markdown code span (`` `ls -la` `` after prose): needs other evidence',
   },
   'cmdi.ifs': { paranoia: 1, score: 5, description: '`$IFS` / `${IFS}` used as a word separator' },
   'cmdi.shell-idiom': {
