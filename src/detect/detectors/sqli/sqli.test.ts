@@ -191,4 +191,81 @@ describe('sqli detector', () => {
     for (const value of ["O'Neil", "1'000.00", '#000000', '*/*', "l'été", '--1'])
       assert.equal(probe(value), false, value);
   });
+
+  test('reads a keyword written against a number, as MySQL and MSSQL end the number there', () => {
+    assert.equal(scores('1or1=1').get('sqli.tautology'), 5);
+    assert.equal(scores('1union select 1,2').get('sqli.union'), 5);
+    for (const value of ['2nd floor or 3rd', '3in or 5in screens', '0x1f and 0x2f', '1e5 or so'])
+      assert.ok(strongest(value) < 5, value);
+  });
+
+  test('finds strings joined to the reopened quote, conditions after a semicolon or cut by a comment', () => {
+    for (const payload of ["' or '' '", "' or ''&'", '" or ""^"', "; or '1'='1'", 'hi or 1=1 --'])
+      assert.equal(scores(payload).get('sqli.tautology'), 5, payload);
+    assert.equal(scores(' or isNULL(1/0) /*').get('sqli.tautology'), 5);
+    assert.equal(scores('" or isNULL(1/0) /*').get('sqli.function'), 5);
+    for (const prose of ["Rock 'n' roll or 'jazz' 'blues", 'you or me -- said Bob', 'or coffee(later)'])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
+  test('finds Oracle packages, MySQL descriptions after a standard-SQL breakout, backups and procedures in comments', () => {
+    assert.equal(scores("'||UTL_HTTP.REQUEST('http://x')").get('sqli.function'), 5);
+    assert.equal(scores("\\'; desc users; --").get('sqli.stacked'), 5);
+    assert.equal(
+      scores("'; show tables --").get('sqli.breakout') ?? scores("'; show tables --").get('sqli.stacked'),
+      5,
+    );
+    assert.equal(scores("BACKUP database master to disk='\\\\h\\s\\x.bak'").get('sqli.stacked'), 5);
+    assert.equal(scores('--sp_password').get('sqli.procedure'), 5);
+    assert.equal(scores('sleep(__TIME__)#').get('sqli.function'), 5);
+    assert.equal(scores('@var select @var as var into temp end --').get('sqli.select'), 5);
+    for (const prose of [
+      'Tell us about you; describe yourself',
+      'sort: name asc; desc order',
+      'Back up your database nightly to S3',
+      'I slept (well) # not really',
+      'Use natural language to execute commands.',
+    ])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
+  test('reads the text a hex literal spells: SQL decides, other text counts from paranoia 2', () => {
+    const utf16 = '0x770061006900740066006F0072002000640065006C00610079002000270030003A0030003A';
+    assert.equal(scores(utf16).get('sqli.hex-string'), 5);
+    assert.equal(scores('0x77616974666f722064656c61792027303a303a3527').get('sqli.hex-string'), 5);
+    const text = sqliDetector.detect(viewsOf('1 and name=0x61646d696e'), 'query', 'query.q');
+    assert.ok(text.some((h) => h.rule === 'sqli.hex-text' && h.paranoia === 2));
+    for (const value of ['0x7fff5fbff8c0', '0x742d35cc6634c0532925a3b844bc454e4438f44e', 'color 0xffffff'])
+      assert.equal(strongest(value), 0, value);
+  });
+
+  test('from paranoia 2: boolean arithmetic, comment probes, pattern matches and conditions after a breakout', () => {
+    const p2 = (value: string) =>
+      sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.paranoia === 2 || h.score < 5)
+        .map((h) => h.rule);
+    for (const value of ['1-false', "1/*'*/", "1/*!1111'*/", '//*', "')/*"])
+      assert.ok(p2(value).includes('sqli.probe'), value);
+    for (const value of ["' or (EXISTS)", "'LIKE'", "'+sqlvuln"])
+      assert.ok(p2(value).includes('sqli.breakout.condition'), value);
+    assert.ok(p2(" like '%'").includes('sqli.tautology.weak'));
+    assert.ok(p2(' OR x=y').includes('sqli.tautology.weak'));
+    assert.ok(p2('1 exec sp_ (or exec xp_)').includes('sqli.exec'));
+    for (const value of [
+      '*/*',
+      '/*',
+      'a/*',
+      "And yet 'not proud,' mistress",
+      "Ha' not you seen",
+      'Select tmux (default) or screen',
+    ]) {
+      // Below the paranoia-2 threshold (3) all together.
+      const points = sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.paranoia <= 2)
+        .reduce((sum, h) => sum + h.score, 0);
+      assert.ok(points < 3, value);
+    }
+  });
 });

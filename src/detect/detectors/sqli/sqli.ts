@@ -5,6 +5,7 @@
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { SQLI_RULES } from './rules.ts';
+import { hexTexts } from './sql-hex.ts';
 import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
 import {
   ATTACK_FUNCTIONS,
@@ -17,6 +18,7 @@ import {
   COMPARE,
   MAX_BREAKOUT_OFFSET,
   OBJECTS,
+  ORACLE_PACKAGES,
   PROCEDURES,
   SQL_OPERATORS,
   STATEMENT_FOLLOW,
@@ -25,6 +27,8 @@ import {
 
 const CONTEXTS = ['', "'", '"'] as const;
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
+/** Plain text with SQL in it but no keyword: a hex literal (`0x6164…`) or boolean arithmetic (`1-false`). */
+const PLAIN_SIGNS = /\b0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
 const SQL_KEYWORDS =
   /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
 function isTruncation(text: string, t: SqlToken | undefined): boolean {
@@ -82,6 +86,17 @@ function isCharChain(tokens: SqlToken[], i: number): boolean {
   );
 }
 
+/** The index after the `)` closing the call whose name is at `i` (at most 64 tokens on), or -1. */
+function callEnd(tokens: SqlToken[], i: number): number {
+  let depth = 0;
+  for (let j = i + 1; j < tokens.length && j <= i + 64; j++) {
+    const type = tokens[j]!.type;
+    if (type === '(') depth++;
+    else if (type === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
 /** Drops comment tokens: between tokens a comment acts as whitespace. */
 function significant(tokens: SqlToken[]): SqlToken[] {
   return tokens.filter((t) => t.type !== 'comment');
@@ -98,9 +113,27 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (t.text === 'declare' && next?.type === 'var') hits.push(hit(SQLI_RULES['sqli.declare'], t.at));
       if (
         (t.text === 'exec' || t.text === 'execute') &&
-        (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
+        (next?.type === '(' ||
+          next?.type === 'var' ||
+          (next?.type === 'word' &&
+            ((tokens[i + 2]?.type === '.' &&
+              (tokens[i + 3]?.type === 'word' || tokens[i + 3]?.type === '.')) ||
+              /^[sx]p_/.test(next.text))))
       )
         hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      // `utl_http.request(…)`, `dbms_pipe.receive_message`: Oracle packages for out-of-band and delays.
+      if (ORACLE_PACKAGES.has(t.text) && next?.type === '.' && tokens[i + 2]?.type === 'word')
+        hits.push(hit(SQLI_RULES['sqli.function'], t.at));
+      // `backup database master to disk='\\host\share\x.bak'`: a database copied to a path of the attacker's.
+      if (
+        t.text === 'backup' &&
+        (next?.text === 'database' || next?.text === 'log') &&
+        tokens[i + 2]?.type === 'word' &&
+        tokens[i + 3]?.text === 'to' &&
+        tokens[i + 4]?.type === 'word' &&
+        tokens[i + 5]?.text === '='
+      )
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
       // A conditional on a comparison of literals is a boolean oracle: `if(7423=7423,…)`,
       // `IF(1=2) SELECT …`, `iif(…)` (CASE WHEN is read below).
       if ((t.text === 'if' || t.text === 'iif') && next?.type === '(' && literalComparison(tokens, i + 2))
@@ -137,8 +170,12 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
             COMPARE.has(prev.text) ||
             prev.text === 'select' ||
             prev.text === 'by');
-        // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression.
-        if (strong && (isCall(tokens, i) || inExpr || breakout))
+        // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression; a call
+        // whose query is then cut off by a comment (`sleep(__time__)#`) is one too.
+        if (
+          (strong && (isCall(tokens, i) || inExpr || breakout)) ||
+          (STRONG_FUNCTIONS.has(t.text) && isCall(tokens, i) && isTruncation(text, all[all.length - 1]))
+        )
           hits.push(hit(SQLI_RULES['sqli.function'], t.at));
         else if (STRONG_FUNCTIONS.has(t.text))
           hits.push(hit(SQLI_RULES[inExpr || breakout ? 'sqli.function' : 'sqli.function.prose'], t.at));
@@ -177,6 +214,9 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (BOOLEAN.has(t.text) && (i > 0 || breakout))
         booleanChecks(tokens, i, breakout, hits, truncated(all));
       else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(text, all, tokens, hits);
+      // ` like '%'`: a value that is a pattern match appended to the query's condition.
+      if (i === 0 && t.text === 'like' && next?.type === 'str' && n === 2)
+        hits.push(hit(SQLI_RULES['sqli.tautology.weak'], t.at));
       if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       // `case when (7689=7689) then 1 else 0x28 end`: a conditional on a comparison of literals is a
@@ -283,7 +323,8 @@ function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[],
       COMPARE.has(cmp.text) &&
       b?.type === 'word' &&
       tokens[k + 3]?.type === '(') ||
-    (a.type === 'word' && isCall(tokens, k) && cmp === undefined) ||
+    // `or isnull(1/0) /*`: a function call as the whole condition, then the query cut off.
+    (a.type === 'word' && isCall(tokens, k) && callEnd(tokens, k) === tokens.length && truncated(all)) ||
     // `or x=y-- `: a condition on names, then a comment that cuts off the rest of the query.
     (a.type === 'word' &&
       cmp !== undefined &&
@@ -294,6 +335,16 @@ function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[],
   if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
   else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
     hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
+  // `or x=y`: a condition on names appended to the query; prose rarely opens with one.
+  else if (
+    a.type === 'word' &&
+    cmp !== undefined &&
+    COMPARE.has(cmp.text) &&
+    cmp.type === 'op' &&
+    (b?.type === 'word' || isValue(b)) &&
+    tokens[k + 3] === undefined
+  )
+    hits.push(hit(SQLI_RULES['sqli.tautology.weak'], tokens[0]!.at));
 }
 
 /** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
@@ -301,7 +352,8 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   const t = tokens[i]!;
   const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
   // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
-  const anchored = breakout || isValue(prev) || prev.type === ')' || (prev.type === 'word' && i === 1);
+  const anchored =
+    breakout || isValue(prev) || prev.type === ')' || prev.type === ';' || (prev.type === 'word' && i === 1);
   if (!anchored) return;
   let j = i + 1;
   if (tokens[j]?.text === 'not') j++;
@@ -342,12 +394,24 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   }
   if (a.type === 'word' && tokens[k]?.type === '(') {
     // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes;
-    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it).
+    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it);
+    // `" or isnull(1/0) /*`: after a breakout, a call as the whole condition and the query cut off.
     const compared =
       BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared)
+    const whole = breakout && cut && callEnd(tokens, j) === tokens.length;
+    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared || whole)
       hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
+  }
+  // `' or '' '`, `' or ''&'`, `" or ""^"`: a string joined by an operator or by adjacency to the one
+  // the query reopens; the quotes balance on both sides, as an injected condition's do.
+  if (breakout && a.type === 'str' && a.open !== true) {
+    const joined = tokens[k]?.type === 'op' && SQL_OPERATORS.has(tokens[k]!.text) ? k + 1 : k;
+    const last = tokens[joined];
+    if (last?.type === 'str' && last.open === true && joined === tokens.length - 1) {
+      hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
+      return;
+    }
   }
   // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
   while (
@@ -388,8 +452,15 @@ function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: H
   // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
   // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
   const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
+  // `hi or 1=1 --`: a condition on literals after the value, then a comment cutting the query off.
   const decisive =
-    (strong || (breakout && cut)) && !prose && (breakout || isValue(prev) || prev.type === ')');
+    (strong || (breakout && cut)) &&
+    !prose &&
+    (breakout ||
+      isValue(prev) ||
+      prev.type === ')' ||
+      prev.type === ';' ||
+      (cut && isValue(a) && isValue(b)));
   hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
 }
 
@@ -404,13 +475,14 @@ function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
     a.text === 'null' ||
     a.text === 'top' ||
     a.text === 'distinct' ||
-    (a.type === 'word' && tokens[i + 2]?.type === '(') ||
+    (a.type === 'word' && isCall(tokens, i + 1)) ||
     a.type === 'str';
   const prev = tokens[i - 1];
   const nested = prev?.type === '(' || prev?.type === ';';
   let from = false;
   for (let j = i + 2; j < Math.min(tokens.length, i + 12); j++) {
-    if (tokens[j]!.text === 'from') {
+    // `select @v as v into temp`, `select 1 into outfile`: a source or a target.
+    if (tokens[j]!.text === 'from' || (tokens[j]!.text === 'into' && tokens[j + 1]?.type === 'word')) {
       from = true;
       break;
     }
@@ -461,6 +533,16 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     return;
   }
+  // `'+sqlvuln`, `'||utl_http…`: the closed string concatenated with a name.
+  if (early && (first.text === '+' || first.text === '||') && second?.type === 'word') {
+    hits.push(hit(SQLI_RULES['sqli.breakout.condition'], at));
+    return;
+  }
+  // `'like'`, `x' like '%`: the closed string matched against a pattern.
+  if (early && first.text === 'like' && second?.type === 'str') {
+    hits.push(hit(SQLI_RULES['sqli.breakout.condition'], at));
+    return;
+  }
   if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
     const last = all.length === j + 2;
     hits.push(
@@ -485,7 +567,10 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
     } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
       hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     } else if (BOOLEAN.has(first.text) || first.text === 'not') {
-      hits.push(hit(SQLI_RULES['sqli.breakout.boolean'], at));
+      // `' or (exists)`, `' and 1`: with a number or a parenthesis after it the condition is under
+      // way (a word there is prose's `ha' not you`).
+      const condition = second?.type === '(' || second?.type === 'num' || second?.type === 'var';
+      hits.push(hit(SQLI_RULES[condition ? 'sqli.breakout.condition' : 'sqli.breakout.boolean'], at));
     }
   } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
     hits.push(hit(SQLI_RULES['sqli.stacked'], at));
@@ -495,6 +580,12 @@ function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
 // A number (or nothing), then a run of quotes, then at most a comment mark or `;`: `1'`, `''`,
 // `7"--`. A quote between digits is a thousands separator (`1'000`), `#fff` a colour.
 const SQL_PROBE = /^\s{0,4}\d{0,8}\s{0,4}['"`][\s'"`]{0,8}(?:--|#|\/\*|;)?\s{0,4}$/;
+// `1-false`, `2*true`: arithmetic with a boolean literal, a numeric-context probe (`1-false` is 1).
+const BOOLEAN_ARITHMETIC = /^\s{0,4}-?\d{1,8}\s{0,4}[-+*/]\s{0,4}(?:true|false)\s{0,4}$/;
+// `1/*'*/`, `1/*!1111'*/`, `//*`, `')/*`: a number, quote, parenthesis or slash, then only a comment
+// (closed, holding at most a quote and digits, or left open to cut the rest): a probe of how the
+// query takes a comment. `*/*` (a media range) and a lone `/*` (a glob) are not.
+const COMMENT_PROBE = /^\s{0,4}[\d'"`);/]{1,8}\s{0,4}\/\*(?:!?\d{0,6}['"`]?\*\/)?\s{0,4}$/;
 const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4\u2013\u2014]/;
 const DASHES = /[\u2013\u2014]/g;
 const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
@@ -516,13 +607,55 @@ function joinSplitWords(text: string): string {
   return out + text.slice(i);
 }
 
+const BREAKOUT_QUOTES = ["'", '"'] as const;
+/** Comments read for procedure names; the rest are whitespace. */
+const MAX_COMMENTS_READ = 16;
+const COMMENT_READ = 200;
+
+/**
+ * `--sp_password`: MSSQL leaves a statement that names `sp_password` out of its trace log, so a
+ * payload ends with that comment to hide itself. A procedure named in a comment is read too.
+ */
+function commentChecks(text: string, tokens: SqlToken[], hits: Hit[]): void {
+  if (!text.includes('sp_') && !text.includes('xp_')) return;
+  let read = 0;
+  for (const t of tokens) {
+    if (t.type !== 'comment') continue;
+    if (++read > MAX_COMMENTS_READ) return;
+    for (const word of text.slice(t.at, t.at + COMMENT_READ).match(PROCEDURE_WORD) ?? [])
+      if (PROCEDURES.has(word)) {
+        hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
+        return;
+      }
+  }
+}
+const PROCEDURE_WORD = /[sx]p_[a-z_]{2,30}/g;
+
+/**
+ * `0x77616974666f722064656c6179…` (`waitfor delay…`): a hex literal that spells SQL decides; one
+ * that spells other text (`where name=0x61646d696e`, a string without quotes) counts from paranoia 2.
+ */
+function hexChecks(text: string, hits: Hit[]): void {
+  for (const { at, text: spelled } of hexTexts(text)) {
+    const lower = spelled.toLowerCase();
+    const inner: Hit[] = [];
+    for (const quote of CONTEXTS) {
+      if (quote !== '' && !lower.includes(quote)) continue;
+      analyze(lower, tokenizeSql(lower, quote), quote !== '', inner);
+    }
+    if (inner.some((h) => h.score >= 3 && h.paranoia === 1))
+      hits.push(hit(SQLI_RULES['sqli.hex-string'], at));
+    else if (/[a-z].*[a-z].*[a-z]/s.test(lower)) hits.push(hit(SQLI_RULES['sqli.hex-text'], at));
+  }
+}
+
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
   rules: Object.values(SQLI_RULES),
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
-  plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),
+  plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}|${PLAIN_SIGNS.source}`),
   detect(views) {
     const hits: Hit[] = [];
     const lower = views.lower;
@@ -531,14 +664,24 @@ export const sqliDetector: Detector = {
     // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
     const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
-    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
+    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text) && !PLAIN_SIGNS.test(text)) return hits;
     // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
     // syntax error. From paranoia 2.
-    if (text.length <= 24 && SQL_PROBE.test(text)) hits.push(hit(SQLI_RULES['sqli.probe'], 0));
+    if (
+      text.length <= 24 &&
+      (SQL_PROBE.test(text) || BOOLEAN_ARITHMETIC.test(text) || COMMENT_PROBE.test(text))
+    )
+      hits.push(hit(SQLI_RULES['sqli.probe'], 0));
     for (const quote of CONTEXTS) {
       if (quote !== '' && !text.includes(quote)) continue;
-      analyze(text, tokenizeSql(text, quote), quote !== '', hits);
+      const tokens = tokenizeSql(text, quote);
+      analyze(text, tokens, quote !== '', hits);
+      if (quote === '') commentChecks(text, tokens, hits);
     }
+    // `\'; desc users; --`: where a backslash is a character (standard SQL), `\'` closes the string.
+    for (const quote of BREAKOUT_QUOTES)
+      if (text.includes(`\\${quote}`)) analyze(text, tokenizeSql(text, quote, false), true, hits);
+    if (text.includes('0x')) hexChecks(text, hits);
     // `uni/**/on sel/**/ect`: a comment inside a word is nothing to SQL, but a filter that deletes
     // comments joins the word again. The text is read once more with such comments removed.
     if (text.includes('/*') && SPLIT_WORD.test(text)) {
