@@ -248,8 +248,6 @@ export const SQL_OPERATORS = new Set([
   '<=>',
 ]);
 
-/** A comment that truncates the rest of the query: `--`/`#` followed by nothing or a space (not `#00FF00`). */
-
 /** A breakout quote further into the value than this is read as text (a quoted word in a document). */
 export const MAX_BREAKOUT_OFFSET = 24;
 /** Statements that follow a quote breakout directly in injected payloads. */

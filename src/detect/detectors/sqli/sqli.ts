@@ -5,23 +5,29 @@
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { SQLI_RULES } from './rules.ts';
+import { breakoutChecks } from './sql-breakout.ts';
+import { booleanChecks, leadingBooleanChecks, selectChecks } from './sql-conditions.ts';
 import { hexTexts } from './sql-hex.ts';
 import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
 import {
+  isCall,
+  isCharChain,
+  isTruncation,
+  literalComparison,
+  significant,
+  statementFollow,
+  truncated,
+} from './sql-tokens.ts';
+import {
   ATTACK_FUNCTIONS,
   BOOLEAN,
-  BREAKOUT_STATEMENTS,
   BUILTINS,
   CATALOG,
   CHAR_FUNCTIONS,
-  CLAUSES,
   COMPARE,
-  MAX_BREAKOUT_OFFSET,
   OBJECTS,
   ORACLE_PACKAGES,
   PROCEDURES,
-  SQL_OPERATORS,
-  STATEMENT_FOLLOW,
   STRONG_FUNCTIONS,
 } from './sql-words.ts';
 
@@ -31,77 +37,6 @@ const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
 const PLAIN_SIGNS = /\b0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
 const SQL_KEYWORDS =
   /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
-function isTruncation(text: string, t: SqlToken | undefined): boolean {
-  if (t?.type !== 'comment') return false;
-  const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
-  // A run of dashes before a word is a marker line (`-----BEGIN PGP PUBLIC KEY BLOCK-----`), not a comment.
-  if (marker === 2 && text.startsWith('----', t.at)) {
-    let end = t.at;
-    while (text.charCodeAt(end) === 45) end++;
-    const c = text.charCodeAt(end);
-    if (c >= 97 && c <= 122) return false;
-  }
-  const after = text.charCodeAt(t.at + marker);
-  return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
-}
-
-/** The check for a word after `;`; own keys only (`;__proto__` must not read Object.prototype). */
-function statementFollow(
-  word: string,
-): ((t: SqlToken | undefined, u: SqlToken | undefined) => boolean) | undefined {
-  return Object.hasOwn(STATEMENT_FOLLOW, word) ? STATEMENT_FOLLOW[word] : undefined;
-}
-
-/** A call: a name followed directly by `(` (prose puts a space before a parenthesis). */
-function isCall(tokens: SqlToken[], i: number): boolean {
-  const t = tokens[i]!;
-  const next = tokens[i + 1];
-  return next?.type === '(' && next.at === t.at + t.text.length;
-}
-
-function isValue(t: SqlToken | undefined): boolean {
-  return (
-    t !== undefined &&
-    (t.type === 'num' ||
-      t.type === 'str' ||
-      t.type === 'var' ||
-      t.text === 'null' ||
-      t.text === 'true' ||
-      t.text === 'false')
-  );
-}
-
-function isOperand(t: SqlToken | undefined): boolean {
-  return isValue(t) || t?.type === 'word' || t?.type === '(';
-}
-
-/** `char(113)+char(118)`, `chr(65)||chr(66)`: a string spelled by concatenated character codes. */
-function isCharChain(tokens: SqlToken[], i: number): boolean {
-  return (
-    tokens[i + 1]?.type === '(' &&
-    tokens[i + 2]?.type === 'num' &&
-    tokens[i + 3]?.type === ')' &&
-    (tokens[i + 4]?.text === '+' || tokens[i + 4]?.text === '||') &&
-    CHAR_FUNCTIONS.has(tokens[i + 5]?.text ?? '')
-  );
-}
-
-/** The index after the `)` closing the call whose name is at `i` (at most 64 tokens on), or -1. */
-function callEnd(tokens: SqlToken[], i: number): number {
-  let depth = 0;
-  for (let j = i + 1; j < tokens.length && j <= i + 64; j++) {
-    const type = tokens[j]!.type;
-    if (type === '(') depth++;
-    else if (type === ')' && --depth === 0) return j + 1;
-  }
-  return -1;
-}
-
-/** Drops comment tokens: between tokens a comment acts as whitespace. */
-function significant(tokens: SqlToken[]): SqlToken[] {
-  return tokens.filter((t) => t.type !== 'comment');
-}
-
 function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]): void {
   const tokens = significant(all);
   const n = tokens.length;
@@ -289,294 +224,6 @@ function wholeStatement(tokens: SqlToken[]): boolean {
       return false;
   }
 }
-
-/** Whether a comparison of literals (`1=1`, `'a'='a'`, `x=x`, `5274=5274`) starts at token `k`. */
-function literalComparison(tokens: SqlToken[], k: number): boolean {
-  const a = tokens[k];
-  const cmp = tokens[k + 1];
-  const b = tokens[k + 2];
-  if (a === undefined || cmp === undefined || b === undefined || !COMPARE.has(cmp.text)) return false;
-  return (isValue(a) && isValue(b)) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
-}
-
-/** Whether the token stream ends in a comment or a `;` (the rest of the query cut off). */
-function truncated(all: SqlToken[]): boolean {
-  const last = all[all.length - 1];
-  return last !== undefined && (last.type === 'comment' || last.type === ';');
-}
-
-/**
- * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
- * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
- */
-function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
-  let k = 1;
-  if (tokens[k]?.text === 'not') k++;
-  const a = tokens[k];
-  if (a === undefined) return;
-  const cmp = tokens[k + 1];
-  const b = tokens[k + 2];
-  const condition =
-    literalComparison(tokens, k) ||
-    (isValue(a) &&
-      cmp !== undefined &&
-      COMPARE.has(cmp.text) &&
-      b?.type === 'word' &&
-      tokens[k + 3]?.type === '(') ||
-    // `or isnull(1/0) /*`: a function call as the whole condition, then the query cut off.
-    (a.type === 'word' && isCall(tokens, k) && callEnd(tokens, k) === tokens.length && truncated(all)) ||
-    // `or x=y-- `: a condition on names, then a comment that cuts off the rest of the query.
-    (a.type === 'word' &&
-      cmp !== undefined &&
-      COMPARE.has(cmp.text) &&
-      (b?.type === 'word' || isValue(b)) &&
-      tokens[k + 3] === undefined &&
-      isTruncation(text, all[all.length - 1]));
-  if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
-  else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
-    hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
-  // `or x=y`: a condition on names appended to the query; prose rarely opens with one.
-  else if (
-    a.type === 'word' &&
-    cmp !== undefined &&
-    COMPARE.has(cmp.text) &&
-    cmp.type === 'op' &&
-    (b?.type === 'word' || isValue(b)) &&
-    tokens[k + 3] === undefined
-  )
-    hits.push(hit(SQLI_RULES['sqli.tautology.weak'], tokens[0]!.at));
-}
-
-/** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
-function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[], cut = false): void {
-  const t = tokens[i]!;
-  const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
-  // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
-  const anchored =
-    breakout || isValue(prev) || prev.type === ')' || prev.type === ';' || (prev.type === 'word' && i === 1);
-  if (!anchored) return;
-  let j = i + 1;
-  if (tokens[j]?.text === 'not') j++;
-  const a = tokens[j];
-  if (a === undefined) return;
-  let k = j + 1;
-  if (a.type === '(') {
-    // `(('x'))=(('x`: literals in as many parentheses as the query opened, compared.
-    let depth = 1;
-    while (depth < 4 && tokens[k]?.type === '(') {
-      depth++;
-      k++;
-    }
-    const x = tokens[k];
-    const op = tokens[k + 1];
-    let m = k + 1;
-    let closed = 0;
-    while (closed < depth && tokens[m]?.type === ')') {
-      closed++;
-      m++;
-    }
-    let r = m + 1;
-    while (r - m - 1 < depth && tokens[r]?.type === '(') r++;
-    const parenthesized =
-      isValue(x) && closed > 0 && COMPARE.has(tokens[m]?.text ?? '') && r > m + 1 && isValue(tokens[r]);
-    // `(1=1`, `(a=a`: a condition on literals, or a name compared with itself, inside the parenthesis.
-    const self =
-      x?.type === 'word' && op !== undefined && COMPARE.has(op.text) && tokens[k + 2]?.text === x.text;
-    if (
-      x?.text === 'select' ||
-      parenthesized ||
-      self ||
-      (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
-    ) {
-      hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
-    }
-    return;
-  }
-  if (a.type === 'word' && tokens[k]?.type === '(') {
-    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes;
-    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it);
-    // `" or isnull(1/0) /*`: after a breakout, a call as the whole condition and the query cut off.
-    const compared =
-      BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
-    const whole = breakout && cut && callEnd(tokens, j) === tokens.length;
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared || whole)
-      hits.push(hit(SQLI_RULES['sqli.function'], t.at));
-    return;
-  }
-  // `' or '' '`, `' or ''&'`, `" or ""^"`: a string joined by an operator or by adjacency to the one
-  // the query reopens; the quotes balance on both sides, as an injected condition's do.
-  if (breakout && a.type === 'str' && a.open !== true) {
-    const joined = tokens[k]?.type === 'op' && SQL_OPERATORS.has(tokens[k]!.text) ? k + 1 : k;
-    const last = tokens[joined];
-    if (last?.type === 'str' && last.open === true && joined === tokens.length - 1) {
-      hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
-      return;
-    }
-  }
-  // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
-  while (
-    (tokens[k]?.type === '.' || (tokens[k]?.type === 'op' && '+-*/%'.includes(tokens[k]!.text))) &&
-    isOperand(tokens[k + 1])
-  )
-    k += 2;
-  const cmp = tokens[k];
-  if (
-    cmp === undefined ||
-    cmp.type === 'comment' ||
-    cmp.type === ';' ||
-    (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
-  ) {
-    if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
-      hits.push(hit(SQLI_RULES[breakout ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
-    return;
-  }
-  if (!COMPARE.has(cmp.text) && !(cmp.type === 'op' && COMPARE.has(cmp.text))) return;
-  let b = tokens[k + 1];
-  if (b?.text === 'not' || b?.text === 'null') b = b.text === 'null' ? b : tokens[k + 2];
-  if (b === undefined) return;
-  if (b.type === '(' && tokens[k + 2]?.text === 'select') {
-    hits.push(hit(SQLI_RULES['sqli.subquery'], t.at));
-    return;
-  }
-  const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
-  if (!literal && !(b.type === 'word' && tokens[k + 2]?.type === '(')) return;
-  if ((cmp.text === 'in' && b.type !== '(') || (cmp.text === 'is' && !isValue(b) && b.text !== 'not')) return;
-  // `' or name like '%`, `x' and role = 'admin`: the value closes the query's string, adds a
-  // condition and opens a string again for the query's own closing quote to end. Balancing the
-  // quotes on both sides is what an injected condition does; prose with an apostrophe does not.
-  const balanced = breakout && b.type === 'str' && b.open === true && tokens[k + 2] === undefined;
-  const strong =
-    (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
-    (a.type === 'word' && a.text === b.text) ||
-    balanced;
-  // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
-  // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
-  const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
-  // `hi or 1=1 --`: a condition on literals after the value, then a comment cutting the query off.
-  const decisive =
-    (strong || (breakout && cut)) &&
-    !prose &&
-    (breakout ||
-      isValue(prev) ||
-      prev.type === ')' ||
-      prev.type === ';' ||
-      (cut && isValue(a) && isValue(b)));
-  hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
-}
-
-/** `select` followed by a SQL projection, and reading `from` something. */
-function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
-  const a = tokens[i + 1];
-  if (a === undefined) return;
-  const sqlish =
-    a.type === 'num' ||
-    a.type === 'var' ||
-    a.text === '*' ||
-    a.text === 'null' ||
-    a.text === 'top' ||
-    a.text === 'distinct' ||
-    (a.type === 'word' && isCall(tokens, i + 1)) ||
-    a.type === 'str';
-  const prev = tokens[i - 1];
-  const nested = prev?.type === '(' || prev?.type === ';';
-  let from = false;
-  for (let j = i + 2; j < Math.min(tokens.length, i + 12); j++) {
-    // `select @v as v into temp`, `select 1 into outfile`: a source or a target.
-    if (tokens[j]!.text === 'from' || (tokens[j]!.text === 'into' && tokens[j + 1]?.type === 'word')) {
-      from = true;
-      break;
-    }
-  }
-  let where = false;
-  for (let j = i + 2; j < Math.min(tokens.length, i + 6); j++) if (tokens[j]!.text === 'where') where = true;
-  const leading = i === 0 && (a.type === 'var' || (a.type === 'word' && isCall(tokens, i + 1)));
-  if ((sqlish && (from || nested || leading)) || (nested && where))
-    hits.push(hit(SQLI_RULES['sqli.select'], tokens[i]!.at));
-  else if (sqlish || (from && nested)) hits.push(hit(SQLI_RULES['sqli.select.fragment'], tokens[i]!.at));
-}
-
-/** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
-function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
-  let j = 0;
-  while (all[j]?.type === ')') j++;
-  const first = all[j];
-  const at = all[0]!.at;
-  if (first === undefined) return;
-  if (
-    isTruncation(text, first) ||
-    (first.type === ';' && (all[j + 1] === undefined || all[j + 1]!.type === 'comment'))
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.comment-truncation'], at));
-    return;
-  }
-  const second = all[j + 1];
-  // Payloads open with their quote; a quote deep inside a document is not where a breakout starts.
-  const early = first.at <= MAX_BREAKOUT_OFFSET;
-  // `'=0--+`, `'>1#`: the closed string compared with a literal, the rest cut off.
-  if (
-    early &&
-    first.type === 'op' &&
-    COMPARE.has(first.text) &&
-    isValue(second) &&
-    (all.length === j + 2 || truncated(all))
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.tautology'], at));
-    return;
-  }
-  // `'; drop table x`, `' create user x identified by 'y' --`: a statement right after the quote.
-  if (
-    early &&
-    first.type === 'word' &&
-    BREAKOUT_STATEMENTS.has(first.text) &&
-    statementFollow(first.text)?.(second, all[j + 2])
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    return;
-  }
-  // `'+sqlvuln`, `'||utl_http…`: the closed string concatenated with a name.
-  if (early && (first.text === '+' || first.text === '||') && second?.type === 'word') {
-    hits.push(hit(SQLI_RULES['sqli.breakout.condition'], at));
-    return;
-  }
-  // `'like'`, `x' like '%`: the closed string matched against a pattern.
-  if (early && first.text === 'like' && second?.type === 'str') {
-    hits.push(hit(SQLI_RULES['sqli.breakout.condition'], at));
-    return;
-  }
-  if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
-    const last = all.length === j + 2;
-    hits.push(
-      hit(SQLI_RULES[COMPARE.has(first.text) || last ? 'sqli.tautology' : 'sqli.tautology.weak'], at),
-    );
-    return;
-  }
-  if (first.type === 'word' && CLAUSES.has(first.text)) {
-    const byClause = (first.text === 'order' || first.text === 'group') && second?.text === 'by';
-    if (
-      byClause ||
-      first.text === 'union' ||
-      first.text === 'having' ||
-      first.text === 'where' ||
-      first.text === 'limit' ||
-      first.text === 'procedure' ||
-      first.text === 'waitfor' ||
-      first.text === 'rlike' ||
-      first.text === 'regexp'
-    ) {
-      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
-      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    } else if (BOOLEAN.has(first.text) || first.text === 'not') {
-      // `' or (exists)`, `' and 1`: with a number or a parenthesis after it the condition is under
-      // way (a word there is prose's `ha' not you`).
-      const condition = second?.type === '(' || second?.type === 'num' || second?.type === 'var';
-      hits.push(hit(SQLI_RULES[condition ? 'sqli.breakout.condition' : 'sqli.breakout.boolean'], at));
-    }
-  } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
-    hits.push(hit(SQLI_RULES['sqli.stacked'], at));
-  }
-}
-
 // A number (or nothing), then a run of quotes, then at most a comment mark or `;`: `1'`, `''`,
 // `7"--`. A quote between digits is a thousands separator (`1'000`), `#fff` a colour.
 const SQL_PROBE = /^\s{0,4}\d{0,8}\s{0,4}['"`][\s'"`]{0,8}(?:--|#|\/\*|;)?\s{0,4}$/;
