@@ -149,7 +149,9 @@ export function booleanChecks(
     cmp.type === ';' ||
     (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
   ) {
-    if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
+    // `Do you mean 'apples' or 'Naples'`: two quoted words joined by or/and are prose's alternatives.
+    const alternatives = !breakout && prev.type === 'str' && a.type === 'str';
+    if (isValue(a) && !alternatives && (breakout || prev.type === ')' || isValue(prev)))
       hits.push(hit(SQLI_RULES[breakout ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
     return;
   }

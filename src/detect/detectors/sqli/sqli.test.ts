@@ -203,8 +203,15 @@ describe('sqli detector', () => {
     for (const payload of ["' or '' '", "' or ''&'", '" or ""^"', "; or '1'='1'", 'hi or 1=1 --'])
       assert.equal(scores(payload).get('sqli.tautology'), 5, payload);
     assert.equal(scores(' or isNULL(1/0) /*').get('sqli.tautology'), 5);
+    // Quoted alternatives are prose, also from paranoia 2.
+    assert.equal(scores("Do you mean 'apples' or 'Naples'").get('sqli.tautology.weak'), undefined);
     assert.equal(scores('" or isNULL(1/0) /*').get('sqli.function'), 5);
-    for (const prose of ["Rock 'n' roll or 'jazz' 'blues", 'you or me -- said Bob', 'or coffee(later)'])
+    for (const prose of [
+      "Rock 'n' roll or 'jazz' 'blues",
+      'you or me -- said Bob',
+      'or coffee(later)',
+      "Do you mean 'apples' or 'Naples'",
+    ])
       assert.ok(strongest(prose) < 5, prose);
   });
 
