@@ -172,6 +172,14 @@ describe('cmdi detector', () => {
     assert.ok(strongest('x; ls -la docs/') < 5);
   });
 
+  test('a separator after an address leads, and a network probe at an address decides', () => {
+    assert.equal(scores('127.0.0.1; ls -la').get('cmdi.chained-command'), 5);
+    assert.equal(scores('example.com | ls').get('cmdi.chained-command'), 5);
+    assert.equal(scores('x||ping -c 10 127.0.0.1||').get('cmdi.chained-command'), 5);
+    assert.ok(strongest('see www.example.com; ping me later') < 3);
+    assert.ok(strongest('Tom & Jerry; cats and mice') < 3);
+  });
+
   test('a pipe into a shell runs what was piped into it', () => {
     assert.equal(scores('printf id|sh').get('cmdi.chained-command'), 5);
     assert.equal(scores('echo uname|$0').get('cmdi.chained-command'), 5);

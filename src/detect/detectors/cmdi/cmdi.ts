@@ -70,8 +70,10 @@ export const cmdiDetector: Detector = {
     // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands; at
     // paranoia 1 what is found there counts as medium, from paranoia 2 at full weight.
     let codeSpan = false;
-    // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`.
+    // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`;
+    // or follows an address the application hands to a network tool (`127.0.0.1; ls -la`).
     let lead = true;
+    const hostEnd = HOST_VALUE.exec(text)?.[0].length ?? -1;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       let position: Position | undefined;
@@ -106,6 +108,7 @@ export const cmdiDetector: Detector = {
           codeSpan = false;
         }
       }
+      if (i === hostEnd && position === 'separator') lead = true;
       if (position === undefined) {
         // A path segment is a value of its own (`/api/%0Aid`): a separator may lead it.
         if (c === 47 && kind === 'path') lead = true;
@@ -129,7 +132,9 @@ export const cmdiDetector: Detector = {
         position !== 'backtick' &&
         (SYSTEM_ARGUMENT.test(firstOperand(text, end)) ||
           // An interpreter given code to run (`| perl -e '…'`, `; python -c …`).
-          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
+          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))) ||
+          // A network probe at an address (`||ping -c 10 127.0.0.1||`), past its options.
+          (NETWORK_PROBES.has(word) && ADDRESS.test(text.slice(end, end + 64))))
       )
         score = 5;
       // `` `true` ``, `"$(false)"`: a value that is only a substitution of a builtin that sets the exit
@@ -184,6 +189,24 @@ function firstOperand(text: string, end: number): string {
   }
   return text.slice(i, i + 64);
 }
+/** An IPv4 address or a dotted host name leading the value, up to the separator after it. */
+const HOST_VALUE =
+  /^\s{0,4}(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6})\s{0,4}(?=[;|&\n])/;
+/** Tools that probe the network; pointed at an address they are a probe, whatever their options. */
+const NETWORK_PROBES = new Set([
+  'ping',
+  'nslookup',
+  'dig',
+  'host',
+  'traceroute',
+  'tracert',
+  'curl',
+  'wget',
+  'telnet',
+  'nc',
+]);
+const ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b|https?:\/\//;
+
 /** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
 const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
 

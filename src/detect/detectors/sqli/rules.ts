@@ -69,7 +69,8 @@ export const SQLI_RULES = ruleTable('sqli', {
   'sqli.clause': {
     paranoia: 1,
     score: 5,
-    description: '`ORDER BY <n>` / `GROUP BY <n>` with a comment (column-count probing)',
+    description:
+      '`ORDER BY <n>` / `GROUP BY <n>` with a comment (column-count probing), `1 LIMIT 1,1--` (row probing)',
   },
   'sqli.clause.order': {
     paranoia: 1,

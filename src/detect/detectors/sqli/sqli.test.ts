@@ -145,6 +145,8 @@ describe('sqli detector', () => {
     assert.equal(scores(' order by 7 ').get('sqli.clause'), 5);
     assert.equal(scores('order by 2,3').get('sqli.clause'), 5);
     assert.equal(scores('order by 2 items per box').get('sqli.clause'), undefined);
+    assert.equal(scores('1 LIMIT 1,1--').get('sqli.clause'), 5);
+    assert.equal(scores('5 limit 3 per person -- see rules').get('sqli.clause'), undefined);
   });
 
   test('a condition that closes the string, and opens one again for the query to close', () => {

@@ -13,6 +13,7 @@ import {
   isCall,
   isCharChain,
   isTruncation,
+  isValue,
   literalComparison,
   significant,
   statementFollow,
@@ -183,6 +184,16 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           ),
         );
       }
+      // `1 limit 1,1--`: a row limit appended after the value, the rest of the query cut off.
+      if (
+        t.text === 'limit' &&
+        i === 1 &&
+        isValue(tokens[0]) &&
+        next?.type === 'num' &&
+        (tokens.length === i + 2 || (tokens[i + 2]?.type === ',' && tokens.length === i + 4)) &&
+        isTruncation(text, all[all.length - 1])
+      )
+        hits.push(hit(SQLI_RULES['sqli.clause'], t.at));
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
       booleanChecks(tokens, i, breakout, hits);
     } else if (t.type === ';' && next?.type === 'word') {
