@@ -91,6 +91,15 @@ describe('cmdi detector', () => {
     assert.equal(strongest(';c${u}at /e${u}tc/pa${u}sswd'), 5);
   });
 
+  test('reads a substitution right after a separator, decoders and variables at a command position', () => {
+    assert.equal(scores(';$(whoami)').get('cmdi.substitution'), 5);
+    assert.equal(scores(';$(echo d2hvYW1p|base64 -d)').get('cmdi.encoded-command'), 5);
+    assert.equal(scores('a=who;b=ami;$a$b').get('cmdi.variable-exec'), 5);
+    assert.equal(strongest(';ca$(u)t /etc/passwd'), 5);
+    for (const value of ['a; $(date) b', 'price; $5$10', 'Decode: `echo aGk= | base64 -d`'])
+      assert.ok(strongest(value) < 3, value);
+  });
+
   test('reads escapes after the percent layer that cookies and paths keep in their raw value', () => {
     assert.equal(scores('%3B%24(printf%20%22%5Cx69%5Cx64%22)', 'cookie').get('cmdi.encoded-command'), 5);
     assert.equal(scores('%60%24%27%5Cx77%5Cx68%5Cx6f%27%60', 'cookie').get('cmdi.encoded-command'), 5);

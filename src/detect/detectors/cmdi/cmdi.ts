@@ -116,6 +116,16 @@ export const cmdiDetector: Detector = {
         continue;
       }
       const { word, end, path } = readWord(text, from);
+      // `a=who;b=ami;$a$b`: a command word spelled only by variables set before it.
+      if (position === 'separator' && VARIABLES_ONLY.test(word))
+        hits.push(hit(CMDI_RULES['cmdi.variable-exec'], i));
+      // `;$(echo d2hvYW1p|base64 -d)`: at a command position, the command is what a decoder prints.
+      if (
+        position === 'substitution' &&
+        (lead || SEPARATOR_CHARS.includes(previousNonSpace(text, i))) &&
+        DECODED_COMMAND.test(text.slice(from, from + 160))
+      )
+        hits.push(hit(CMDI_RULES['cmdi.encoded-command'], i));
       let score = word.length === 0 ? 0 : scoreFor(word, position, path, lead && position === 'separator');
       // Even an everyday command is decisive when pointed at system files or a remote URL.
       // A pipe into a shell runs what was piped (`echo id|sh`, `…|$0`: the running shell itself).
@@ -163,7 +173,8 @@ export const cmdiDetector: Detector = {
         if (score >= 5) break;
       }
       if (position !== 'separator') lead = false;
-      i = Math.max(i, end - 1);
+      // `;$(whoami)`: a substitution right after a separator is read at its own `$(`.
+      if (!(word === '$' && text.startsWith('$(', end - 1))) i = Math.max(i, end - 1);
     }
     if (best !== undefined) hits.push(best);
     if (spanHit !== undefined) hits.push(spanHit);
@@ -174,8 +185,20 @@ export const cmdiDetector: Detector = {
   },
 };
 
-/** Characters after which an escaped line break acts as a separator. */
-const SEPARATOR_CHARS = ';|&';
+/** Characters after which an escaped line break acts as a separator, or a substitution is a command. */
+const SEPARATOR_CHARS = ';|&\n';
+/** A word of two to four variable expansions only (`$a$b`, `${x}${y}`). */
+const VARIABLES_ONLY = /^(?:\$\{?[a-z_][a-z0-9_]{0,15}\}?){2,4}$/;
+/** A substitution's body that prints a literal through a decoder (`echo d2hv…|base64 -d`, `…|rev`). */
+const DECODED_COMMAND =
+  /^\s*(?:echo|printf)\s[^|)`]{1,120}\|\s*(?:base64\s+(?:-d|--decode|-di)\b|xxd\s+-r|rev\b)/;
+
+/** The last character before `i` that is not a space, or ''. */
+function previousNonSpace(text: string, i: number): string {
+  let j = i - 1;
+  while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  return j < 0 ? '' : text[j]!;
+}
 /** Shells a pipe can feed code into; `$0` is the shell that runs the command line. */
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', '$0', '$shell']);
 
