@@ -4,7 +4,7 @@ import { hit } from '../../rules.ts';
 import type { Hit } from '../../types.ts';
 import { SQLI_RULES } from './rules.ts';
 import type { SqlToken } from './sql-lexer.ts';
-import { isTruncation, isValue, statementFollow, truncated } from './sql-tokens.ts';
+import { callEnd, isTruncation, isValue, statementFollow, truncated } from './sql-tokens.ts';
 import {
   BOOLEAN,
   BREAKOUT_STATEMENTS,
@@ -13,6 +13,9 @@ import {
   MAX_BREAKOUT_OFFSET,
   SQL_OPERATORS,
 } from './sql-words.ts';
+
+/** String concatenation: MSSQL's `+`, standard SQL's `||`. */
+const CONCAT = new Set(['+', '||']);
 
 /** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
 export function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
@@ -52,8 +55,18 @@ export function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void
     hits.push(hit(SQLI_RULES['sqli.breakout'], at));
     return;
   }
+  // `'+convert(int,@@version)+'`: a call concatenated between the closed string and the reopened
+  // one, its answer shown where the value was (or in the error it raises).
+  if (early && CONCAT.has(first.text) && second?.type === 'word' && all[j + 2]?.type === '(') {
+    const close = callEnd(all, j + 1);
+    const last = all[close + 1];
+    if (close > 0 && CONCAT.has(all[close]?.text ?? '') && last?.type === 'str' && last.open === true) {
+      hits.push(hit(SQLI_RULES['sqli.function'], at));
+      return;
+    }
+  }
   // `'+sqlvuln`, `'||utl_http…`: the closed string concatenated with a name.
-  if (early && (first.text === '+' || first.text === '||') && second?.type === 'word') {
+  if (early && CONCAT.has(first.text) && second?.type === 'word') {
     hits.push(hit(SQLI_RULES['sqli.breakout.condition'], at));
     return;
   }

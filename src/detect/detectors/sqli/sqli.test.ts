@@ -238,6 +238,15 @@ describe('sqli detector', () => {
       assert.ok(strongest(prose) < 5, prose);
   });
 
+  test('reads words joined by + as a URL space, calls concatenated between quotes, PROCEDURE ANALYSE', () => {
+    assert.equal(scores("1'+or+'1'='1").get('sqli.tautology'), 5);
+    assert.equal(scores("'+convert(int,@@version)+'").get('sqli.function'), 5);
+    assert.equal(scores("'||version()||'").get('sqli.function'), 5);
+    assert.equal(scores('1 procedure analyse()').get('sqli.function'), 5);
+    for (const value of ['C++or+Java', '1+1=2', 'tom+and+jerry', "rock+'n'+roll", 'procedure analyse (this)'])
+      assert.equal(strongest(value), 0, value);
+  });
+
   test('reads the text a hex literal spells: SQL decides, other text counts from paranoia 2', () => {
     const utf16 = '0x770061006900740066006F0072002000640065006C00610079002000270030003A0030003A';
     assert.equal(scores(utf16).get('sqli.hex-string'), 5);

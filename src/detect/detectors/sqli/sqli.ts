@@ -119,6 +119,9 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
+      // `1 procedure analyse()`: MySQL's column statistics, an error-based and fingerprinting probe.
+      if (t.text === 'procedure' && next?.text === 'analyse' && isCall(tokens, i + 1))
+        hits.push(hit(SQLI_RULES['sqli.function'], t.at));
       if (PROCEDURES.has(t.text)) {
         hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
         continue;
@@ -335,6 +338,14 @@ export const sqliDetector: Detector = {
       const tokens = tokenizeSql(text, quote);
       analyze(text, tokens, quote !== '', hits);
       if (quote === '') commentChecks(text, tokens, hits);
+    }
+    // `1'+or+'1'='1`: a value with no space whose words are joined by `+` (a URL's space, sent
+    // where no layer decodes it) is read with spaces too.
+    if (text.includes('+') && !/\s/.test(text)) {
+      const spaced = text.replaceAll('+', ' ');
+      for (const quote of CONTEXTS)
+        if (quote === '' || spaced.includes(quote))
+          analyze(spaced, tokenizeSql(spaced, quote), quote !== '', hits);
     }
     // `\'; desc users; --`: where a backslash is a character (standard SQL), `\'` closes the string.
     for (const quote of BREAKOUT_QUOTES)
