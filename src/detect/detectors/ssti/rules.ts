@@ -39,12 +39,12 @@ export const SSTI_RULES = ruleTable('ssti', {
   'ssti.filter': {
     paranoia: 2,
     score: 3,
-    description: 'a variable through a filter inside `{{ }}` (`{{ value|e }}`, `{{ name|upper }}`)',
+    description: "a variable or literal through a filter inside `{{ }}` (`{{ value|e }}`, `{{ 'a'|upper }}`)",
   },
   'ssti.directive': {
     paranoia: 1,
     score: 5,
     description:
-      'a Velocity, Freemarker, Smarty or Latte directive (`#set(`, `<#assign`, `?new()`, `{var $x=`, `{math equation=`)',
+      'a Velocity, Freemarker, Smarty, Latte or Dust directive (`#set(`, `<#assign`, `?new()`, `{var $x=`, `{@math …}`)',
   },
 });

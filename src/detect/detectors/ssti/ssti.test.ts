@@ -69,6 +69,8 @@ describe('ssti detector', () => {
     assert.equal(strongest('{{/each}}'), 3);
     assert.equal(strongest('{var $X="POC"}{$X}'), 5);
     assert.equal(strongest('{math equation="x*y" x=7 y=7}'), 5);
+    assert.equal(strongest('{@math key="5" method="add" operand="5"/}'), 5);
+    assert.equal(strongest('a { @if $x { color: red } }'), 0);
     assert.equal(strongest('{{ messages.storages.0.signer.key }}'), 5);
     for (const benign of [
       'function f() {var x = 1}',
@@ -86,5 +88,7 @@ describe('ssti detector', () => {
       [['ssti.filter', 2, 3]],
     );
     assert.deepEqual(rules('a || b'), []);
+    assert.deepEqual(rules("{{ 'a'|e('js') }}"), ['ssti.filter']);
+    assert.deepEqual(rules('{{ "foo"|upper }}'), ['ssti.filter']);
   });
 });

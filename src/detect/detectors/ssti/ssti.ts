@@ -219,8 +219,12 @@ const BLOCK_TAGS = /^[#/](?:each|with|if|unless|lookup|log|let)\b/;
 /** The openers a polyglot probe strings together to make some engine fail (`${{<%[%'"}}%\.`). */
 const PROBE_OPENERS = ['{{', '${', '<%', '[%', '#{', '{%', '*{', '@('] as const;
 const POLYGLOT_LENGTH = 64;
-/** `{{ value|e }}`, `{{ name|upper }}`: a variable through a filter (Jinja2, Twig, Django, Liquid). */
-const FILTERED = /^\s*[a-z_][\w.]{0,40}\s*\|\s*[a-z_]\w{0,20}(?::[^|}]{0,20})?\s*$/;
+/**
+ * `{{ value|e }}`, `{{ name|upper }}`, `{{ 'a'|e('js') }}`: a variable or a literal through a filter
+ * (Jinja2, Twig, Django, Liquid).
+ */
+const FILTERED =
+  /^\s*(?:[a-z_][\w.]{0,40}|'[^']{0,40}'|"[^"]{0,40}")\s*\|\s*[a-z_]\w{0,20}(?::[^|}]{0,20}|\([^|}]{0,40}\))?\s*$/;
 
 /** Which rule an expression body matches, if any. */
 function classify(body: string, opener: string): Rule | undefined {
@@ -310,9 +314,10 @@ export const sstiDetector: Detector = {
       }
     }
     // Directives outside delimiters: Velocity `#set(`/`#foreach(`, Freemarker `<#assign`, `?new()`.
-    // Smarty and Latte tags that assign or evaluate: `{var $x = …}`, `{assign var=x value=…}`, `{math equation=…}`.
+    // Smarty and Latte tags that assign or evaluate: `{var $x = …}`, `{assign var=x value=…}`, `{math equation=…}`;
+    // Dust helpers that evaluate (`{@math key="5" method="add" …/}`, `{@if cond="…"}`).
     const directive =
-      /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(|\{var\s+\$[a-z_]\w{0,30}\s*=|\{(?:assign|eval|fetch|math)\s+(?:var|file|equation)\s*=/.exec(
+      /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(|\{var\s+\$[a-z_]\w{0,30}\s*=|\{(?:assign|eval|fetch|math)\s+(?:var|file|equation)\s*=|\{@(?:if|math|eq|select|contextdump)\s/.exec(
         text,
       );
     if (directive !== null) hits.push(hit(SSTI_RULES['ssti.directive'], directive.index));
