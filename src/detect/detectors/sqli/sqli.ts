@@ -34,10 +34,39 @@ import {
 
 const CONTEXTS = ['', "'", '"'] as const;
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
-/** Plain text with SQL in it but no keyword: a hex literal (`0x6164…`) or boolean arithmetic (`1-false`). */
-const PLAIN_SIGNS = /\b0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
 const SQL_KEYWORDS =
   /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
+/** Plain text where a finding can start: `--`, a keyword. */
+const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+}
+
+/**
+ * Plain text with SQL in it but no keyword: a hex literal (`0x6164…`, eight digits or more) or
+ * arithmetic with a boolean literal (`1-false`). Searched from the literals `0x`, `true` and `false`
+ * (a pattern tried at each digit would cost more).
+ */
+function hasPlainSign(text: string): boolean {
+  for (let at = text.indexOf('0x'); at >= 0; at = text.indexOf('0x', at + 2)) {
+    let k = at + 2;
+    while (k < at + 10 && isHexDigit(text.charCodeAt(k))) k++;
+    if (k === at + 10) return true;
+  }
+  for (const word of ['true', 'false']) {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      let k = at - 1;
+      while (k >= 0 && text.charCodeAt(k) === 32) k--;
+      if (!'-+*/'.includes(text[k] ?? 'x')) continue;
+      k--;
+      while (k >= 0 && text.charCodeAt(k) === 32) k--;
+      const c = text.charCodeAt(k);
+      if (c >= 48 && c <= 57) return true;
+    }
+  }
+  return false;
+}
 function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]): void {
   const tokens = significant(all);
   const n = tokens.length;
@@ -316,7 +345,9 @@ export const sqliDetector: Detector = {
   rules: Object.values(SQLI_RULES),
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
-  plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}|${PLAIN_SIGNS.source}`),
+  // (Hex literals and boolean arithmetic are left out of the screen: a search for them over a whole
+  // JSON text of digits and booleans costs more than the screen itself. They are read in values.)
+  plainScreen: PLAIN_SCREEN,
   detect(views) {
     const hits: Hit[] = [];
     const lower = views.lower;
@@ -325,7 +356,7 @@ export const sqliDetector: Detector = {
     // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
     const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
-    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text) && !PLAIN_SIGNS.test(text)) return hits;
+    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text) && !hasPlainSign(text)) return hits;
     // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
     // syntax error. From paranoia 2.
     if (
