@@ -47,10 +47,12 @@ const SHELL_IDIOM = new RegExp(
 export function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
   // The raw value of a cookie or a path is still percent-encoded (`%5Cx69`), XML text may keep its
   // entities (`&lt;`): escapes are read after those layers only, as the application receives them.
+  const escaped = raw.includes('\\') || raw.includes('%5c') || raw.includes('%5C') || raw.includes('&');
+  const decoder =
+    lower.includes('base64') || lower.includes('xxd') || (lower.includes('$(') && lower.includes('rev'));
+  if (!escaped && !decoder) return;
   const unpercent = raw.includes('%') ? percentDecode(raw) : raw;
   const text = unpercent.includes('&') ? decodeEntities(unpercent) : unpercent;
-  if (!text.includes('\\') && !lower.includes('base64') && !lower.includes('xxd') && !lower.includes('rev'))
-    return;
   const found = ENCODED_COMMAND.exec(text.toLowerCase());
   if (found !== null)
     hits.push(hit(CMDI_RULES['cmdi.encoded-command'], text === raw ? found.index : 0, 'raw'));
