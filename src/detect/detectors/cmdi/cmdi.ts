@@ -117,7 +117,7 @@ export const cmdiDetector: Detector = {
       }
       const { word, end, path } = readWord(text, from);
       // `a=who;b=ami;$a$b`: a command word spelled only by variables set before it.
-      if (position === 'separator' && VARIABLES_ONLY.test(word))
+      if (position === 'separator' && word.charCodeAt(0) === 36 && VARIABLES_ONLY.test(word))
         hits.push(hit(CMDI_RULES['cmdi.variable-exec'], i));
       // `;$(echo d2hvYW1p|base64 -d)`: at a command position, the command is what a decoder prints.
       if (

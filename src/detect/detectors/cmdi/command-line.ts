@@ -43,11 +43,18 @@ const SHELL_IDIOM = new RegExp(
   `(^|[^a-z0-9_.-])(?:${SHELL_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
 );
 
+const PERCENT_BACKSLASH = /%5c/i;
+const ENTITY = /&#|&bsol;/;
+
 /** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
 export function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
   // The raw value of a cookie or a path is still percent-encoded (`%5Cx69`), XML text may keep its
   // entities (`&lt;`): escapes are read after those layers only, as the application receives them.
-  const escaped = raw.includes('\\') || raw.includes('%5c') || raw.includes('%5C') || raw.includes('&');
+  // A backslash as itself, percent-encoded or as an entity (`&#92;`, `&#x5c;`, `&bsol;`).
+  const escaped =
+    raw.includes('\\') ||
+    (raw.includes('%') && PERCENT_BACKSLASH.test(raw)) ||
+    (raw.includes('&') && ENTITY.test(raw));
   const decoder =
     lower.includes('base64') || lower.includes('xxd') || (lower.includes('$(') && lower.includes('rev'));
   if (!escaped && !decoder) return;
