@@ -88,9 +88,8 @@ export function tokenizeSql(text: string, quote: '' | "'" | '"' = '', backslashE
   const tokens: SqlToken[] = [];
   const n = text.length;
   let i = 0;
-  const closeString = (from: number, q: number) => closeAt(text, from, q, backslashEscapes);
   if (quote !== '') {
-    i = closeString(0, quote.charCodeAt(0));
+    i = closeAt(text, 0, quote.charCodeAt(0), backslashEscapes);
     if (i < 0) return tokens;
   }
   while (i < n && tokens.length < MAX_SQL_TOKENS) {
@@ -101,7 +100,7 @@ export function tokenizeSql(text: string, quote: '' | "'" | '"' = '', backslashE
     }
     const at = i;
     if (c === 39 || c === 34 || c === 96) {
-      const end = closeString(i + 1, c);
+      const end = closeAt(text, i + 1, c, backslashEscapes);
       if (c === 96) tokens.push({ type: 'word', text: end < 0 ? '' : text.slice(i + 1, end - 1), at });
       else tokens.push(end < 0 ? { type: 'str', text: '', at, open: true } : { type: 'str', text: '', at });
       i = end < 0 ? n : end;

@@ -39,34 +39,13 @@ const SQL_KEYWORDS =
 /** Plain text where a finding can start: `--`, a keyword. */
 const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-}
-
 /**
- * Plain text with SQL in it but no keyword: a hex literal (`0x6164…`, eight digits or more) or
- * arithmetic with a boolean literal (`1-false`). Searched from the literals `0x`, `true` and `false`
- * (a pattern tried at each digit would cost more).
+ * Text with SQL in it but no keyword or SQL punctuation: a hex literal (`0x6164…`, eight digits or
+ * more) or arithmetic with a boolean literal (`1-false`). Tried on values, not on whole JSON texts
+ * (the JSON screen leaves it out: over a text of digits and booleans it would cost more than the
+ * screen itself).
  */
-function hasPlainSign(text: string): boolean {
-  for (let at = text.indexOf('0x'); at >= 0; at = text.indexOf('0x', at + 2)) {
-    let k = at + 2;
-    while (k < at + 10 && isHexDigit(text.charCodeAt(k))) k++;
-    if (k === at + 10) return true;
-  }
-  for (const word of ['true', 'false']) {
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
-      let k = at - 1;
-      while (k >= 0 && text.charCodeAt(k) === 32) k--;
-      if (!'-+*/'.includes(text[k] ?? 'x')) continue;
-      k--;
-      while (k >= 0 && text.charCodeAt(k) === 32) k--;
-      const c = text.charCodeAt(k);
-      if (c >= 48 && c <= 57) return true;
-    }
-  }
-  return false;
-}
+const PLAIN_SIGN = /0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
 function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]): void {
   const tokens = significant(all);
   const n = tokens.length;
@@ -297,7 +276,6 @@ function joinSplitWords(text: string): string {
   return out + text.slice(i);
 }
 
-const BREAKOUT_QUOTES = ["'", '"'] as const;
 /** Comments read for procedure names; the rest are whitespace. */
 const MAX_COMMENTS_READ = 16;
 const COMMENT_READ = 200;
@@ -307,7 +285,7 @@ const COMMENT_READ = 200;
  * payload ends with that comment to hide itself. A procedure named in a comment is read too.
  */
 function commentChecks(text: string, tokens: SqlToken[], hits: Hit[]): void {
-  if (!text.includes('sp_') && !text.includes('xp_')) return;
+  if (!text.includes('p_')) return;
   let read = 0;
   for (const t of tokens) {
     if (t.type !== 'comment') continue;
@@ -345,8 +323,6 @@ export const sqliDetector: Detector = {
   rules: Object.values(SQLI_RULES),
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
-  // (Hex literals and boolean arithmetic are left out of the screen: a search for them over a whole
-  // JSON text of digits and booleans costs more than the screen itself. They are read in values.)
   plainScreen: PLAIN_SCREEN,
   detect(views) {
     const hits: Hit[] = [];
@@ -356,7 +332,7 @@ export const sqliDetector: Detector = {
     // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
     const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
-    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text) && !hasPlainSign(text)) return hits;
+    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text) && !PLAIN_SIGN.test(text)) return hits;
     // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
     // syntax error. From paranoia 2.
     if (
@@ -372,15 +348,15 @@ export const sqliDetector: Detector = {
     }
     // `1'+or+'1'='1`: a value with no space whose words are joined by `+` (a URL's space, sent
     // where no layer decodes it) is read with spaces too.
-    if (text.includes('+') && !/\s/.test(text)) {
+    if (text.includes('+') && !/\s/.test(text) && SQL_KEYWORDS.test(text)) {
       const spaced = text.replaceAll('+', ' ');
       for (const quote of CONTEXTS)
         if (quote === '' || spaced.includes(quote))
           analyze(spaced, tokenizeSql(spaced, quote), quote !== '', hits);
     }
     // `\'; desc users; --`: where a backslash is a character (standard SQL), `\'` closes the string.
-    for (const quote of BREAKOUT_QUOTES)
-      if (text.includes(`\\${quote}`)) analyze(text, tokenizeSql(text, quote, false), true, hits);
+    if (text.includes("\\'")) analyze(text, tokenizeSql(text, "'", false), true, hits);
+    if (text.includes('\\"')) analyze(text, tokenizeSql(text, '"', false), true, hits);
     if (text.includes('0x')) hexChecks(text, hits);
     // `uni/**/on sel/**/ect`: a comment inside a word is nothing to SQL, but a filter that deletes
     // comments joins the word again. The text is read once more with such comments removed.
