@@ -79,6 +79,8 @@ describe('cmdi detector', () => {
     );
     assert.equal(scores('x -ep bypass -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0A').get('cmdi.powershell'), 5);
     assert.equal(strongest('; Invoke-Expression $env:X'), 5);
+    assert.equal(strongest('; Get-ChildItem C:\\'), 5);
+    assert.equal(strongest('| get-content c:\\windows\\win.ini'), 5);
   });
 
   test('finds obfuscated Unix commands: globs, braces, escapes, slices, here-strings, empty expansions', () => {
