@@ -16,7 +16,8 @@ export const SQLI_RULES = ruleTable('sqli', {
   'sqli.function.lone': {
     paranoia: 2,
     score: 3,
-    description: 'a value that is one SQL function call (`version()`, `sleep(5)`, `char(65)`)',
+    description:
+      'a value that is one SQL function call (`version()`, `sleep(5)`, `char(65)`, `current_user`)',
   },
   'sqli.catalog.name': {
     paranoia: 2,

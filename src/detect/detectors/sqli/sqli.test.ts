@@ -79,6 +79,16 @@ describe('sqli detector', () => {
       .find((h) => h.rule === 'sqli.function.lone');
     assert.equal(lone?.paranoia, 2);
     assert.equal(scores('information_schema').get('sqli.catalog.name'), 3);
+    assert.equal(scores('sqlite_master').get('sqli.catalog.name'), 3);
+    assert.equal(scores('pg_shadow').get('sqli.catalog.name'), 3);
+    assert.equal(scores('current_user').get('sqli.function.lone'), 3);
+    assert.equal(scores('the current_user field').get('sqli.function.lone'), undefined);
+    // A JSON member named like one is a name (`_links.current_user` in GitHub's API).
+    assert.equal(
+      scores('current_user', 'key', 'body._links.current_user').get('sqli.function.lone'),
+      undefined,
+    );
+    assert.equal(scores('information_schema', 'key', 'body.x').get('sqli.catalog.name'), undefined);
     for (const value of [
       'Please declare your income',
       'execute the order',

@@ -33,9 +33,11 @@ import {
 } from './sql-words.ts';
 
 const CONTEXTS = ['', "'", '"'] as const;
+/** Functions standard SQL calls without parentheses. */
+const NILADIC = new Set(['current_user', 'session_user', 'system_user']);
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
 const SQL_KEYWORDS =
-  /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
+  /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|syscolumns|sysusers|sysdatabases|msysobjects|pg_catalog|pg_shadow|pg_user|pg_database|sqlite_master|all_tables|user_tables|all_users|dba_users|current_user|session_user|system_user|xp_\w+|sp_\w+)\b/;
 /** Plain text where a finding can start: `--`, a keyword. */
 const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
 
@@ -87,6 +89,8 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
       if (i === 0 && n <= 8 && isCall(tokens, 0) && (ATTACK_FUNCTIONS.has(t.text) || BUILTINS.has(t.text)))
         hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
+      // `current_user`: standard SQL's session functions are called without parentheses.
+      if (n === 1 && NILADIC.has(t.text)) hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
       // Catalog names no other text uses (`master`, `sys` and `mysql` are branch names and words).
       if (CATALOG.has(t.text) && (t.text.includes('_') || t.text.startsWith('sys')) && t.text !== 'sys')
         hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
@@ -324,7 +328,7 @@ export const sqliDetector: Detector = {
   plainText: true,
   // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
   plainScreen: PLAIN_SCREEN,
-  detect(views) {
+  detect(views, kind) {
     const hits: Hit[] = [];
     const lower = views.lower;
     // Typographic quotes stand for `'` where an application folds them (or a collation matches
@@ -370,6 +374,11 @@ export const sqliDetector: Detector = {
       // Offsets refer to the joined text: point them at the start of the value.
       for (let k = before; k < hits.length; k++) hits[k] = { ...hits[k]!, at: 0 };
     }
-    return hits;
+    // A member name is a name: `current_user`, `all_users` name fields of APIs, not a probe.
+    return kind === 'key' ? hits.filter((h) => !NAME_RULES.has(h.rule)) : hits;
   },
 };
+const NAME_RULES: ReadonlySet<string> = new Set([
+  SQLI_RULES['sqli.function.lone'].id,
+  SQLI_RULES['sqli.catalog.name'].id,
+]);
