@@ -121,8 +121,29 @@ export function booleanChecks(
     // `" or isnull(1/0) /*`: after a breakout, a call as the whole condition and the query cut off.
     const compared =
       BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
-    const whole = breakout && cut && callEnd(tokens, j) === tokens.length;
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared || whole)
+    const end = callEnd(tokens, j);
+    const whole = breakout && cut && end === tokens.length;
+    // `' and json_extract(…)=1--`, `' and char_length(database())>3#`: after a breakout, any call's
+    // answer compared with a literal, the query then cut off; `or match(x) against('a*')`: MySQL's
+    // full-text match where a condition goes.
+    const afterValue = prev.type === ')' || isValue(prev);
+    const oracle =
+      breakout &&
+      cut &&
+      afterValue &&
+      end > 0 &&
+      COMPARE.has(tokens[end]?.text ?? '') &&
+      isValue(tokens[end + 1]);
+    const fullText =
+      afterValue && a.text === 'match' && tokens[end]?.text === 'against' && isCall(tokens, end);
+    if (
+      ATTACK_FUNCTIONS.has(a.text) ||
+      STRONG_FUNCTIONS.has(a.text) ||
+      compared ||
+      whole ||
+      oracle ||
+      fullText
+    )
       hits.push(hit(SQLI_RULES['sqli.function'], t.at));
     return;
   }

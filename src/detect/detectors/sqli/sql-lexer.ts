@@ -101,7 +101,8 @@ export function tokenizeSql(text: string, quote: '' | "'" | '"' = '', backslashE
     const at = i;
     if (c === 39 || c === 34 || c === 96) {
       const end = closeAt(text, i + 1, c, backslashEscapes);
-      if (c === 96) tokens.push({ type: 'word', text: end < 0 ? '' : text.slice(i + 1, end - 1), at });
+      // An identifier in backticks; one left open runs to the end (the query's own backtick closes it).
+      if (c === 96) tokens.push({ type: 'word', text: text.slice(i + 1, end < 0 ? n : end - 1), at });
       else tokens.push(end < 0 ? { type: 'str', text: '', at, open: true } : { type: 'str', text: '', at });
       i = end < 0 ? n : end;
       continue;

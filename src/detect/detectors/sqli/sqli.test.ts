@@ -257,6 +257,24 @@ describe('sqli detector', () => {
       assert.equal(strongest(value), 0, value);
   });
 
+  test('finds a call compared after a breakout, full-text matches, UDFs from libraries and backtick identifiers', () => {
+    assert.equal(scores("1' and json_extract('{\"a\":1}','$.a')=1--").get('sqli.function'), 5);
+    assert.equal(scores("1' and char_length(database())>3#").get('sqli.function'), 5);
+    assert.equal(scores("1 or match(password) against('a*' in boolean mode)").get('sqli.function'), 5);
+    assert.equal(
+      scores("create function sys_exec returns string soname 'lib_mysqludf_sys.so'").get('sqli.stacked'),
+      5,
+    );
+    assert.equal(scores("1'or`1`=`1").get('sqli.tautology'), 5);
+    for (const prose of [
+      "it's and match(this) against (that)",
+      "Don't or ask(me)>2 #tag",
+      'use `backticks` or `quotes`',
+      'returns string soname',
+    ])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
   test('reads the text a hex literal spells: SQL decides, other text counts from paranoia 2', () => {
     const utf16 = '0x770061006900740066006F0072002000640065006C00610079002000270030003A0030003A';
     assert.equal(scores(utf16).get('sqli.hex-string'), 5);

@@ -131,6 +131,10 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
+      // `create function sys_exec returns string soname 'lib_mysqludf_sys.so'`: a MySQL function
+      // loaded from a shared library (a UDF that runs commands).
+      if (t.text === 'soname' && tokens[i - 2]?.text === 'returns' && next?.type === 'str')
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
       // `1 procedure analyse()`: MySQL's column statistics, an error-based and fingerprinting probe.
       if (t.text === 'procedure' && next?.text === 'analyse' && isCall(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.function'], t.at));
