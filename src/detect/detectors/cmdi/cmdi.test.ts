@@ -133,6 +133,7 @@ describe('cmdi detector', () => {
     for (const value of [
       'which one do you prefer',
       'which python version',
+      'which cat',
       'net share of revenue',
       'Time: 5 a: b',
     ])

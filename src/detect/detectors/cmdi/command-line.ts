@@ -9,6 +9,36 @@ import { ENCODED_COMMAND, IDIOM_PREFILTER, IDIOM_SYNTAX, IDIOM_TRIGGERS, IDIOMS 
 import { CMDI_RULES } from './rules.ts';
 import { INTERPRETERS, RECON_COMMANDS, readWord, WRAPPERS } from './shell-word.ts';
 
+/**
+ * Tools a payload looks for before using them (`which nc`); not everyday words (`which cat` is a
+ * question on a pet shop's search).
+ */
+const LOCATED_TOOLS = new Set([
+  'nc',
+  'ncat',
+  'netcat',
+  'socat',
+  'gcc',
+  'cc',
+  'perl',
+  'python',
+  'python2',
+  'python3',
+  'ruby',
+  'php',
+  'wget',
+  'curl',
+  'bash',
+  'sh',
+  'zsh',
+  'nmap',
+  'telnet',
+  'tftp',
+  'base64',
+  'xxd',
+  'powershell',
+  'pwsh',
+]);
 /** One word after `which`/`whereis`, the whole rest of the value. */
 const LOCATE_TOOL = /^[\s+]+[a-z0-9]{1,12}\s*$/;
 /** `net` subcommands that enumerate accounts and shares, alone or with switches and host names. */
@@ -96,7 +126,7 @@ export function startChecks(text: string, hits: Hit[], docs: boolean, plain = fa
   // `which nc`, `whereis gcc`: asking for the path of an attack tool (which tools the host has).
   if ((word === 'which' || word === 'whereis') && LOCATE_TOOL.test(text.slice(end))) {
     const tool = readWord(text, end);
-    if (STRONG_COMMANDS.has(tool.word)) hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
+    if (LOCATED_TOOLS.has(tool.word)) hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
     return;
   }
   if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
