@@ -288,6 +288,8 @@ export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
   'su',
   'who',
   'finger',
+  // Leading a value it decides; in prose after a `;` it is a word.
+  'sysinfo',
 ]);
 
 /** Pure text filters: weak even inside a substitution (`$(grep …)` is common in documentation). */
