@@ -314,4 +314,14 @@ describe('sqli detector', () => {
       assert.ok(points < 3, value);
     }
   });
+
+  test('the plain-JSON screen passes keywords always, hex literals and boolean arithmetic in shorter texts', () => {
+    const screen = sqliDetector.plainScreen as (lower: string) => boolean;
+    assert.equal(screen('{"q":"1-false"}'), true);
+    assert.equal(screen('{"id":"0x61646d696e"}'), true);
+    assert.equal(screen('{"q":"plain words only","n":1,"ok":true}'), false);
+    const large = `{"pad":"${'x'.repeat(5000)}","q":"1-false"}`;
+    assert.equal(screen(large), false);
+    assert.equal(screen(`{"pad":"${'x'.repeat(5000)}","q":"1 or 2"}`), true);
+  });
 });
