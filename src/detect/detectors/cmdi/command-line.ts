@@ -95,6 +95,31 @@ export function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
     hits.push(hit(CMDI_RULES['cmdi.encoded-command'], text === raw ? found.index : 0, 'raw'));
 }
 
+/** Directories whose files a globbed path names in payloads (`/bin/c[a]t`, `/e[t]c/passwd`). */
+const SYSTEM_DIRS = new Set([
+  'bin',
+  'sbin',
+  'etc',
+  'usr',
+  'dev',
+  'proc',
+  'tmp',
+  'var',
+  'root',
+  'home',
+  'lib',
+]);
+
+/**
+ * Whether a glob match names a system path: `?`/`*` forms (`/???/c?t`) always do; a bracket form
+ * does when its directory, with the first letter of each class, is a system one (`/bin/c[a]t`,
+ * `/e[t]c/passwd`): `/docs/[s]et up` is a path with a keyboard hint in it.
+ */
+function globResolves(match: string): boolean {
+  if (!match.includes('[')) return true;
+  return SYSTEM_DIRS.has((match.split('/')[1] ?? '').replace(/\[([a-z])[a-z]*\]/g, '$1'));
+}
+
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
 export function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): void {
   // In text without shell syntax every idiom needs a flag (` -i`, ` -enc`): skip the patterns without one.
@@ -112,7 +137,7 @@ export function startChecks(text: string, hits: Hit[], docs: boolean, plain = fa
   for (const [rule, pattern] of candidate ? IDIOMS : []) {
     if (!IDIOM_TRIGGERS[rule]!.some((trigger) => text.includes(trigger))) continue;
     const found = pattern.exec(text);
-    if (found === null) continue;
+    if (found === null || (rule === 'cmdi.glob-path' && !globResolves(found[0]))) continue;
     // In a Markdown code span documentation shows such commands: they count from paranoia 2.
     hits.push(hit(CMDI_RULES[docs ? 'cmdi.documented' : rule], found.index));
     return;

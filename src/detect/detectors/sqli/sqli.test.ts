@@ -202,6 +202,9 @@ describe('sqli detector', () => {
     // Words, numbers with a quote as thousands separator, colours, a media range.
     for (const value of ["O'Neil", "1'000.00", '#000000', '*/*', "l'été", '--1'])
       assert.equal(probe(value), false, value);
+    // A code span's backtick left on a path segment of Markdown (`192.168.0.1/24\``).
+    assert.ok(!sqliDetector.detect(viewsOf('24`'), 'path', 'path').some((h) => h.rule === 'sqli.probe'));
+    assert.ok(sqliDetector.detect(viewsOf("24'"), 'path', 'path').some((h) => h.rule === 'sqli.probe'));
   });
 
   test('reads a keyword written against a number, as MySQL and MSSQL end the number there', () => {

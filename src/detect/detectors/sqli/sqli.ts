@@ -363,10 +363,13 @@ export const sqliDetector: Detector = {
     )
       return hits;
     // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
-    // syntax error. From paranoia 2.
+    // syntax error. From paranoia 2. (A path segment split out of Markdown keeps a code span's
+    // backtick, `24\``: in a path a backtick is not read as a quote.)
     if (
       text.length <= 24 &&
-      (SQL_PROBE.test(text) || BOOLEAN_ARITHMETIC.test(text) || COMMENT_PROBE.test(text))
+      (((kind !== 'path' || !text.includes('`')) && SQL_PROBE.test(text)) ||
+        BOOLEAN_ARITHMETIC.test(text) ||
+        COMMENT_PROBE.test(text))
     )
       hits.push(hit(SQLI_RULES['sqli.probe'], 0));
     for (const quote of CONTEXTS) {
