@@ -67,8 +67,8 @@ export const cmdiDetector: Detector = {
     let best: Hit | undefined;
     let spanHit: Hit | undefined;
     let inBacktick = false;
-    // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands; at
-    // paranoia 1 what is found there counts as medium, from paranoia 2 at full weight.
+    // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands: what is
+    // found there counts 1 (it needs other evidence), at full weight from paranoia 3.
     let codeSpan = false;
     // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`;
     // or follows an address the application hands to a network tool (`127.0.0.1; ls -la`).

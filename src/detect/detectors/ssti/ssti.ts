@@ -202,7 +202,6 @@ const STATEMENTS = new Set([
   'ifchanged',
   'comment',
   'get_admin_log',
-  'debug',
   // Liquid's and Nunjucks' tags.
   'capture',
   'case',
@@ -215,6 +214,7 @@ const STATEMENTS = new Set([
 ]);
 /** Handlebars' built-in block helpers: `{{#with x as |y|}}` opens a block on a value. */
 const BLOCK_HELPERS = /^#(?:each|with|if|unless|lookup|log|let)\s+\S/;
+/** A block helper's tag without a value (`{{/each}}`, `{{#if}}`). */
 const BLOCK_TAGS = /^[#/](?:each|with|if|unless|lookup|log|let)\b/;
 /** The openers a polyglot probe strings together to make some engine fail (`${{<%[%'"}}%\.`). */
 const PROBE_OPENERS = ['{{', '${', '<%', '[%', '#{', '{%', '*{', '@('] as const;
