@@ -320,6 +320,16 @@ function commentChecks(text: string, tokens: SqlToken[], hits: Hit[]): void {
 }
 const PROCEDURE_WORD = /[sx]p_[a-z_]{2,30}/g;
 
+/** How many ASCII letters `text` holds, counting up to `enough`. */
+function letterCount(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) count++;
+  }
+  return count;
+}
+
 /**
  * `0x77616974666f722064656c6179…` (`waitfor delay…`): a hex literal that spells SQL decides; one
  * that spells other text (`where name=0x61646d696e`, a string without quotes) counts from paranoia 2.
@@ -334,7 +344,7 @@ function hexChecks(text: string, hits: Hit[]): void {
     }
     if (inner.some((h) => h.score >= 3 && h.paranoia === 1))
       hits.push(hit(SQLI_RULES['sqli.hex-string'], at));
-    else if (/[a-z].*[a-z].*[a-z]/s.test(lower)) hits.push(hit(SQLI_RULES['sqli.hex-text'], at));
+    else if (letterCount(lower, 3) >= 3) hits.push(hit(SQLI_RULES['sqli.hex-text'], at));
   }
 }
 
