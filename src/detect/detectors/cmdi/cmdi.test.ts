@@ -150,6 +150,17 @@ describe('cmdi detector', () => {
       assert.ok(strongest(value) < 3, value);
   });
 
+  test('from paranoia 2, a value of separators alone is a probe; a lone delimiter is not', () => {
+    for (const probe of ['&& ', '|| ', '; ', '| ', '&&', '\n;'])
+      assert.deepEqual(
+        cmdiDetector.detect(viewsOf(probe), 'query', 'query.q').map((h) => [h.rule, h.paranoia, h.score]),
+        [['cmdi.separator-probe', 2, 3]],
+        JSON.stringify(probe),
+      );
+    for (const value of [';', '|', '&', '  ', '\n', 'a; b'])
+      assert.equal(scores(value).get('cmdi.separator-probe'), undefined, JSON.stringify(value));
+  });
+
   test('reads each segment of a path as a value a command line or separator may lead', () => {
     assert.equal(scores('/api/cat /etc/hosts', 'path').get('cmdi.command-line'), 5);
     assert.equal(scores('/eval/ls -l /', 'path').get('cmdi.command-line'), 5);

@@ -42,6 +42,10 @@ export const cmdiDetector: Detector = {
   // recon command alone (`"whoami"`); text without a space is searched for the last only.
   plainScreen: (lower) => (lower.includes(' ') && PLAIN_COMMAND.test(lower)) || PLAIN_RECON.test(lower),
   detect(views, kind) {
+    // `&& `, `| `, `;\n`: separators alone, sent to see whether the answer changes. A lone `;`, `|` or
+    // `&` is left out: it is also a delimiter setting (`sep=;`).
+    if (views.lower.length <= 8 && SEPARATORS_ONLY.test(views.lower))
+      return [hit(CMDI_RULES['cmdi.separator-probe'], 0)];
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
@@ -212,6 +216,8 @@ function firstOperand(text: string, end: number): string {
   }
   return text.slice(i, i + 64);
 }
+/** Separators and white space only, more than one character of them, at least one separator. */
+const SEPARATORS_ONLY = /^(?=[\s;|&]*[;|&])(?![;|&]$)[\s;|&]{2,8}$/;
 /** An IPv4 address or a dotted host name leading the value, up to the separator after it. */
 const HOST_VALUE =
   /^\s{0,4}(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6})\s{0,4}(?=[;|&\n])/;

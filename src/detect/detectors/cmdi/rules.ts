@@ -30,6 +30,12 @@ export const CMDI_RULES = ruleTable('cmdi', {
     score: 2,
     description: 'a text filter in a substitution inside prose',
   },
+  'cmdi.separator-probe': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'a value that is only shell separators (`&& `, `|| `, `; `, a line break): a probe of whether the value reaches a shell',
+  },
   'cmdi.documented': {
     paranoia: 3,
     score: 5,

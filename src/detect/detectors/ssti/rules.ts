@@ -34,7 +34,8 @@ export const SSTI_RULES = ruleTable('ssti', {
   'ssti.expression': {
     paranoia: 1,
     score: 3,
-    description: 'a method call inside template delimiters (`{{ x.y() }}`)',
+    description:
+      'a method call inside template delimiters (`{{ x.y() }}`), or an evaluating interpolation (`{{= x}}`)',
   },
   'ssti.filter': {
     paranoia: 2,

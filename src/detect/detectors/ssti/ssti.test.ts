@@ -90,5 +90,7 @@ describe('ssti detector', () => {
     assert.deepEqual(rules('a || b'), []);
     assert.deepEqual(rules("{{ 'a'|e('js') }}"), ['ssti.filter']);
     assert.deepEqual(rules('{{ "foo"|upper }}'), ['ssti.filter']);
+    assert.deepEqual(rules('string = "{{= username}}"'), ['ssti.expression']);
+    assert.deepEqual(rules('{{=<% %>=}}'), []);
   });
 });

@@ -226,6 +226,9 @@ const POLYGLOT_LENGTH = 64;
 const FILTERED =
   /^\s*(?:[a-z_][\w.]{0,40}|'[^']{0,40}'|"[^"]{0,40}")\s*\|\s*[a-z_]\w{0,20}(?::[^|}]{0,20}|\([^|}]{0,40}\))?\s*$/;
 
+/** `{{= name}}`, `{{= it.user.name }}`: an interpolation that evaluates a JavaScript expression. */
+const DOT_INTERPOLATION = /^=\s*[a-z_$][\w.$]{0,60}\s*$/;
+
 /** Which rule an expression body matches, if any. */
 function classify(body: string, opener: string): Rule | undefined {
   const words = body.match(/[a-z_$][\w$]*/g) ?? [];
@@ -267,6 +270,8 @@ function classify(body: string, opener: string): Rule | undefined {
   if (dangerous > 0 && words.length === 1 && opener !== '${') return SSTI_RULES['ssti.object-name'];
   if (opener === '<%' && /^=?\s*\S/.test(trimmed) && structured) return SSTI_RULES['ssti.expression'];
   if (opener === '{{' && FILTERED.test(body)) return SSTI_RULES['ssti.filter'];
+  // `{{= username}}`: doT's and Underscore-style interpolation evaluates what follows the `=`.
+  if (opener === '{{' && DOT_INTERPOLATION.test(body)) return SSTI_RULES['ssti.expression'];
   return undefined;
 }
 
