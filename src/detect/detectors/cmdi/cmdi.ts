@@ -3,102 +3,13 @@
 // would (quotes and backslashes removed, `${IFS}` as space, a path reduced to its program name).
 import { hit, type Rule } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
-import { BIN_DIRS, FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
-import {
-  EMPTY_EXPANSION,
-  ENCODED_COMMAND,
-  escapeRegExp,
-  IDIOM_PREFILTER,
-  IDIOM_SYNTAX,
-  IDIOM_TRIGGERS,
-  IDIOMS,
-} from './idioms.ts';
+import { encodedChecks, pathSegmentChecks, startChecks } from './command-line.ts';
+import { FILTER_COMMANDS, STRONG_COMMANDS, TEXT_FILTERS } from './commands.ts';
+import { EMPTY_EXPANSION, escapeRegExp } from './idioms.ts';
 import { CMDI_RULES } from './rules.ts';
+import { INTERPRETERS, isEscapedBreak, RECON_COMMANDS, readWord, WRAPPERS } from './shell-word.ts';
 
 type Position = 'start' | 'separator' | 'substitution' | 'backtick';
-
-/** Reconnaissance commands that are decisive alone: no everyday text is one of these words. */
-const RECON_COMMANDS = new Set([
-  'whoami',
-  'ipconfig',
-  'ifconfig',
-  'systeminfo',
-  'netstat',
-  'uname',
-  'tasklist',
-  'whoami.exe',
-]);
-/** Commands that run the command after them. */
-const WRAPPERS = new Set([
-  'nohup',
-  'sudo',
-  'timeout',
-  'exec',
-  'env',
-  'nice',
-  'xargs',
-  'busybox',
-  'time',
-  'watch',
-  'strace',
-]);
-
-function isWordEnd(c: number): boolean {
-  return (
-    c <= 32 ||
-    c === 43 ||
-    c === 59 ||
-    c === 124 ||
-    c === 38 ||
-    c === 96 ||
-    c === 41 ||
-    c === 40 ||
-    c === 60 ||
-    c === 62 ||
-    c === 44 ||
-    c === 125 ||
-    c === 123 ||
-    Number.isNaN(c)
-  );
-}
-
-/** Reads the command word at `i` the way a shell would; returns it and its end. */
-function readWord(text: string, from: number): { word: string; end: number; path: boolean } {
-  let i = from;
-  const n = text.length;
-  // Spaces, `+` (a space in URLs), brace groups and parentheses before the word (a backtick is left
-  // to the caller, which tracks code spans).
-  while (i < n && ' \t+{('.includes(text[i]!)) i++;
-  // The word is copied in runs between removed characters (`run` is where the current run starts).
-  let word = '';
-  let run = i;
-  while (i < n && word.length + i - run < 64) {
-    const c = text.charCodeAt(i);
-    // Quote removal (`w'h'o"am"i`, `c\at`) and cmd.exe's escape caret (`w^h^o^a^m^i`).
-    if (c === 39 || c === 34 || c === 92 || c === 94) {
-      word += text.slice(run, i);
-      i++;
-      run = i;
-      continue; // quote removal: w'h'o"am"i and c\at are whoami and cat
-    }
-    if (c === 36 && (text.startsWith('$@', i) || text.startsWith('$*', i))) {
-      word += text.slice(run, i);
-      i += 2;
-      run = i;
-      continue;
-    }
-    if (isWordEnd(c)) break;
-    i++;
-  }
-  word += text.slice(run, i);
-  const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
-  const path = slash >= 0;
-  const normalized = path ? word.replaceAll('\\', '/') : word;
-  const inBin = path && BIN_DIRS.some((dir) => normalized.includes(dir));
-  const name = slash >= 0 ? word.slice(slash + 1) : word;
-  return { word: inBin ? `${name}` : path ? '' : name, end: i, path: inBin };
-}
-
 /** The rule of a command found at a separator or in a substitution, by its score (5, 3 or 2). */
 function graded(kind: 'chained-command' | 'substitution', score: number): Rule {
   const suffix = score >= 5 ? '' : score >= 3 ? '.weak' : '.filter';
@@ -106,7 +17,7 @@ function graded(kind: 'chained-command' | 'substitution', score: number): Rule {
 }
 
 function scoreFor(command: string, position: Position, binPath: boolean, lead: boolean): number {
-  if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 3 : 0;
+  if (position === 'backtick') return STRONG_COMMANDS.has(command) || binPath ? 2 : 0;
   const base = command.endsWith('.exe') ? command.slice(0, -4) : command;
   if (!STRONG_COMMANDS.has(base) && !STRONG_COMMANDS.has(command)) return binPath ? 5 : 0;
   if (binPath || lead) return 5;
@@ -116,7 +27,7 @@ function scoreFor(command: string, position: Position, binPath: boolean, lead: b
 }
 
 const PLAIN_COMMAND = new RegExp(
-  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
+  `"[a-z0-9_.-]{1,24}\\s+[-\\d]|"(?:net|reg|which|whereis|${[...WRAPPERS].join('|')})\\s|\\s-[a-z]`,
 );
 const PLAIN_RECON = new RegExp(`"(?:${[...RECON_COMMANDS].map(escapeRegExp).join('|')})"`);
 
@@ -130,11 +41,16 @@ export const cmdiDetector: Detector = {
   // wrapper or account command (`sudo`, `net user`) or a flag (` -enc`), each after a space, or a
   // recon command alone (`"whoami"`); text without a space is searched for the last only.
   plainScreen: (lower) => (lower.includes(' ') && PLAIN_COMMAND.test(lower)) || PLAIN_RECON.test(lower),
-  detect(views) {
+  detect(views, kind) {
+    // `&& `, `| `, `;\n`: separators alone, sent to see whether the answer changes. A lone `;`, `|` or
+    // `&` is left out: it is also a delimiter setting (`sep=;`).
+    if (views.lower.length <= 8 && SEPARATORS_ONLY.test(views.lower))
+      return [hit(CMDI_RULES['cmdi.separator-probe'], 0)];
     if (!SHELL_SYNTAX.test(views.lower)) {
       // No shell syntax at all: only a value that is itself a command line can be one.
       const hits: Hit[] = [];
       startChecks(views.lower, hits, false, WORDS_ONLY.test(views.lower));
+      if (kind === 'path') pathSegmentChecks(views.lower, hits);
       encodedChecks(views.raw, views.lower, hits);
       return hits;
     }
@@ -153,18 +69,26 @@ export const cmdiDetector: Detector = {
       hits.push(hit(CMDI_RULES['cmdi.ifs'], 0));
     const n = text.length;
     let best: Hit | undefined;
+    let spanHit: Hit | undefined;
     let inBacktick = false;
-    // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands; at
-    // paranoia 1 what is found there counts as medium, from paranoia 2 at full weight.
+    // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands: what is
+    // found there counts 1 (it needs other evidence), at full weight from paranoia 3.
     let codeSpan = false;
-    // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`.
+    // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`;
+    // or follows an address the application hands to a network tool (`127.0.0.1; ls -la`).
     let lead = true;
+    const hostEnd = HOST_VALUE.exec(text)?.[0].length ?? -1;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       let position: Position | undefined;
       let from = i + 1;
       if (c === 59 || c === 10 || c === 13) position = 'separator';
-      else if (c === 124 || c === 38) {
+      // A line break written as an escape (`\nid`, `"\r\nid`) where a separator may lead: a layer
+      // that unescapes the value (JSON, `echo -e`, a log) turns it into one.
+      else if (c === 92 && isEscapedBreak(text, i) && (lead || SEPARATOR_CHARS.includes(text[i - 1] ?? ''))) {
+        from = isEscapedBreak(text, i + 2) ? i + 4 : i + 2;
+        position = 'separator';
+      } else if (c === 124 || c === 38) {
         if (text.charCodeAt(i + 1) === c) from++;
         position = 'separator';
       } else if (c === 36 && text.charCodeAt(i + 1) === 40) {
@@ -188,11 +112,24 @@ export const cmdiDetector: Detector = {
           codeSpan = false;
         }
       }
+      if (i === hostEnd && position === 'separator') lead = true;
       if (position === undefined) {
-        if (c > 32 && !LEAD_CHARS.includes(text[i]!)) lead = false;
+        // A path segment is a value of its own (`/api/%0Aid`): a separator may lead it.
+        if (c === 47 && kind === 'path') lead = true;
+        else if (c > 32 && !LEAD_CHARS.includes(text[i]!)) lead = false;
         continue;
       }
       const { word, end, path } = readWord(text, from);
+      // `a=who;b=ami;$a$b`: a command word spelled only by variables set before it.
+      if (position === 'separator' && word.charCodeAt(0) === 36 && VARIABLES_ONLY.test(word))
+        hits.push(hit(CMDI_RULES['cmdi.variable-exec'], i));
+      // `;$(echo d2hvYW1p|base64 -d)`: at a command position, the command is what a decoder prints.
+      if (
+        position === 'substitution' &&
+        (lead || SEPARATOR_CHARS.includes(previousNonSpace(text, i))) &&
+        DECODED_COMMAND.test(text.slice(from, from + 160))
+      )
+        hits.push(hit(CMDI_RULES['cmdi.encoded-command'], i));
       let score = word.length === 0 ? 0 : scoreFor(word, position, path, lead && position === 'separator');
       // Even an everyday command is decisive when pointed at system files or a remote URL.
       // A pipe into a shell runs what was piped (`echo id|sh`, `…|$0`: the running shell itself).
@@ -209,7 +146,19 @@ export const cmdiDetector: Detector = {
         position !== 'backtick' &&
         (SYSTEM_ARGUMENT.test(firstOperand(text, end)) ||
           // An interpreter given code to run (`| perl -e '…'`, `; python -c …`).
-          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))))
+          (INTERPRETERS.has(word) && /^[\s+]+-[ecr]\b/.test(text.slice(end, end + 8))) ||
+          // A network probe at an address (`||ping -c 10 127.0.0.1||`), past its options.
+          (NETWORK_PROBES.has(word) && ADDRESS.test(text.slice(end, end + 64))))
+      )
+        score = 5;
+      // `` `true` ``, `"$(false)"`: a value that is only a substitution of a builtin that sets the exit
+      // status, a blind probe of whether the value reaches a shell.
+      if (
+        score === 0 &&
+        position === 'substitution' &&
+        lead &&
+        (word === 'true' || word === 'false') &&
+        /^[`)]["']?\s*$/.test(text.slice(end))
       )
         score = 5;
       // A line break inside multi-line text is how documents are written: medium unless it leads.
@@ -218,26 +167,42 @@ export const cmdiDetector: Detector = {
         hits.push(hit(CMDI_RULES['cmdi.documented'], i));
         score = 3;
       }
-      if (score > 0 && (best === undefined || score > best.score)) {
-        const kind = position === 'separator' ? 'chained-command' : 'substitution';
-        if (codeSpan && score > 3) {
-          hits.push(hit(CMDI_RULES['cmdi.documented'], i));
-          best = hit(graded(kind, 3), i);
-        } else {
-          best = hit(graded(kind, score), i);
-          if (score >= 5) break;
-        }
+      if (score > 0 && codeSpan) {
+        // Documentation shows commands in code spans: evidence that needs company, weighed fully
+        // from paranoia 3.
+        if (score > 3) hits.push(hit(CMDI_RULES['cmdi.documented'], i));
+        spanHit ??= hit(CMDI_RULES['cmdi.code-span'], i);
+      } else if (score > 0 && (best === undefined || score > best.score)) {
+        best = hit(graded(position === 'separator' ? 'chained-command' : 'substitution', score), i);
+        if (score >= 5) break;
       }
       if (position !== 'separator') lead = false;
-      i = Math.max(i, end - 1);
+      // `;$(whoami)`: a substitution right after a separator is read at its own `$(`.
+      if (!(word === '$' && text.startsWith('$(', end - 1))) i = Math.max(i, end - 1);
     }
     if (best !== undefined) hits.push(best);
+    if (spanHit !== undefined) hits.push(spanHit);
     startChecks(text, hits, text.includes(' `') || text.includes('\n`') || text.startsWith('`'));
+    if (kind === 'path') pathSegmentChecks(text, hits);
     encodedChecks(views.raw, views.lower, hits);
     return hits;
   },
 };
 
+/** Characters after which an escaped line break acts as a separator, or a substitution is a command. */
+const SEPARATOR_CHARS = ';|&\n';
+/** A word of two to four variable expansions only (`$a$b`, `${x}${y}`). */
+const VARIABLES_ONLY = /^(?:\$\{?[a-z_][a-z0-9_]{0,15}\}?){2,4}$/;
+/** A substitution's body that prints a literal through a decoder (`echo d2hv…|base64 -d`, `…|rev`). */
+const DECODED_COMMAND =
+  /^\s*(?:echo|printf)\s[^|)`]{1,120}\|\s*(?:base64\s+(?:-d|--decode|-di)\b|xxd\s+-r|rev\b)/;
+
+/** The last character before `i` that is not a space, or ''. */
+function previousNonSpace(text: string, i: number): string {
+  let j = i - 1;
+  while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  return j < 0 ? '' : text[j]!;
+}
 /** Shells a pipe can feed code into; `$0` is the shell that runs the command line. */
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', '$0', '$shell']);
 
@@ -251,32 +216,36 @@ function firstOperand(text: string, end: number): string {
   }
   return text.slice(i, i + 64);
 }
+/** Separators and white space only, more than one character of them, at least one separator. */
+const SEPARATORS_ONLY = /^(?=[\s;|&]*[;|&])(?![;|&]$)[\s;|&]{2,8}$/;
+/** An IPv4 address or a dotted host name leading the value, up to the separator after it. */
+const HOST_VALUE =
+  /^\s{0,4}(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6})\s{0,4}(?=[;|&\n])/;
+/** Tools that probe the network; pointed at an address they are a probe, whatever their options. */
+const NETWORK_PROBES = new Set([
+  'ping',
+  'nslookup',
+  'dig',
+  'host',
+  'traceroute',
+  'tracert',
+  'curl',
+  'wget',
+  'telnet',
+  'nc',
+]);
+const ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b|https?:\/\//;
 
 /** Text of words, digits, spaces, `_`, `,` and `-` only (the engine's plain text). */
 const WORDS_ONLY = /^[a-z0-9 _,-]*$/;
 
-const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]/;
+// `\n` written as an escape counts: a layer that unescapes the value makes it a line break.
+const SHELL_SYNTAX = /[;|&\n\r$`(){}<>]|\\[nr]/;
+// A drive (`c:\`, `c:/`, or `c:` alone before a quote, `+` or the end: `dir c:"`) counts as a system path.
 const SYSTEM_ARGUMENT =
-  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin|root|var\/www|var\/log)\/|[a-z]:[\\/]|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
-// Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).
-const INTERPRETERS = new Set([
-  'perl',
-  'python',
-  'python2',
-  'python3',
-  'ruby',
-  'php',
-  'node',
-  'bash',
-  'sh',
-  'zsh',
-  'lua',
-]);
-const LEAD_CHARS = `'"])><+$^,%*`;
-// Calls that hand a string to a shell from PHP, Python, Perl or Ruby code.
-const EXEC_CALL =
-  /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|os\.system|subprocess\.\w+|spawn|execsync)\s*\(\s*['"$]/;
-/** Whether the backtick span opening at `i` is followed by prose (`` `rm` को …``, `` `ls` lists ``). */
+  /^(?:\/(?:etc|bin|proc|dev|sbin|usr\/bin|root|var\/www|var\/log)\/|[a-z]:(?:[\\/"'+]|$)|https?:\/\/|\d{1,3}(?:\.\d{1,3}){3}\b)/;
+// Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).// Characters that may precede a leading separator without making it mid-value (`'|id`, `+|+dir`, `$&&dir`).
+const LEAD_CHARS = `'"])><+$^,%*`; /** Whether the backtick span opening at `i` is followed by prose (`` `rm` को …``, `` `ls` lists ``). */
 function proseFollows(text: string, i: number): boolean {
   const close = text.indexOf('`', i + 1);
   if (close < 0 || close - i > 200) return false;
@@ -284,104 +253,4 @@ function proseFollows(text: string, i: number): boolean {
   while (text.charCodeAt(j) === 32) j++;
   const c = text.charCodeAt(j);
   return j > close + 1 && ((c >= 97 && c <= 122) || c > 127);
-}
-
-const SHELL_MARKERS = [
-  '() {',
-  '/dev/tcp/',
-  '/dev/udp/',
-  'bash -i',
-  'sh -i',
-  '-e /bin/',
-  '-e cmd',
-  '<!--#exec',
-  '%comspec%',
-  'cmd /c',
-  'cmd.exe /c',
-  'powershell -',
-  'pwsh -',
-  'powershell.exe -',
-  'mkfifo /tmp',
-  '/bin/sh -c',
-  '/bin/bash -c',
-  'nc -l',
-];
-// One pass for all idioms; each must start a word (`pssh -i` is not `sh -i`).
-const SHELL_IDIOM = new RegExp(
-  `(^|[^a-z0-9_.-])(?:${SHELL_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
-);
-
-/** Commands written as escapes or decoded into a shell (`$(printf "\\x69\\x64")`). */
-function encodedChecks(raw: string, lower: string, hits: Hit[]): void {
-  if (!raw.includes('\\') && !lower.includes('base64')) return;
-  const found = ENCODED_COMMAND.exec(raw.toLowerCase());
-  if (found !== null) hits.push(hit(CMDI_RULES['cmdi.encoded-command'], found.index, 'raw'));
-}
-
-/** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
-function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): void {
-  // In text without shell syntax every idiom needs a flag (` -i`, ` -enc`): skip the patterns without one.
-  const flagged = !plain || text.includes(' -');
-  const marker = flagged ? SHELL_IDIOM.exec(text) : null;
-  if (marker !== null) {
-    const at = marker.index + marker[1]!.length;
-    hits.push(hit(CMDI_RULES[docs ? 'cmdi.shell-idiom.documented' : 'cmdi.shell-idiom'], at));
-    if (docs) hits.push(hit(CMDI_RULES['cmdi.documented'], at));
-    return;
-  }
-  // Plain words can hold only a PowerShell flag among the idioms; other text needs their syntax.
-  // Each idiom's pattern runs only when one of its literal triggers is in the text (a cheap search).
-  const candidate = flagged && IDIOM_SYNTAX.test(text) && IDIOM_PREFILTER.test(text);
-  for (const [rule, pattern] of candidate ? IDIOMS : []) {
-    if (!IDIOM_TRIGGERS[rule]!.some((trigger) => text.includes(trigger))) continue;
-    const found = pattern.exec(text);
-    if (found === null) continue;
-    // In a Markdown code span documentation shows such commands: they count from paranoia 2.
-    hits.push(hit(CMDI_RULES[docs ? 'cmdi.documented' : rule], found.index));
-    return;
-  }
-  const call = text.includes('(') ? EXEC_CALL.exec(text) : null;
-  if (call !== null) {
-    hits.push(hit(CMDI_RULES['cmdi.exec-call'], call.index));
-    return;
-  }
-  const { word, end, path } = readWord(text, 0);
-  if (word.length === 0 || !STRONG_COMMANDS.has(word)) return;
-  const rest = text.slice(end, end + 200).replace(/^[\s+]+/, '');
-  // `whoami`, `ipconfig`, `systeminfo`: reconnaissance commands no other text is named like.
-  if (RECON_COMMANDS.has(word) && (rest.length === 0 || /^-{1,2}[a-z]/.test(rest))) {
-    hits.push(hit(CMDI_RULES['cmdi.command-line'], 0));
-    return;
-  }
-  // `wget http://…`, `ping -c 4 10.0.0.1`, `cat /etc/passwd`, `sleep 5`: an argument shaped for a shell.
-  const argument =
-    /^(?:-{1,2}\w|\/[a-z?]+\b|[;|&]|%[a-z_]+%|https?:\/\/|\/(?:etc|bin|tmp|dev|proc|usr|var|home|root)\b|[a-z]:\\|\d+(?:\.\d+){3}\b|\d+\s*$)/.test(
-      rest,
-    );
-  // A system path, a Windows environment path, an address or a URL among the arguments is decisive.
-  const systemArgument =
-    /^(?:\/(?:etc|bin|proc|dev)\/|[a-z]:[\\/]|%[a-z_]+%)/.test(rest) ||
-    /\b\d{1,3}(?:\.\d{1,3}){3}\b|https?:\/\/|(?:^|\s)\/(?:etc|var|home|tmp|root|proc|bin|usr|dev)\b/.test(
-      rest,
-    ) ||
-    // A separator right after the command (`id;`, `id|`), an interpreter running inline code
-    // (`perl -e`, `python -c`), or Windows account and network administration.
-    /^[;|&]/.test(rest) ||
-    (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
-    (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
-  // Shapes decisive without a leading argument: Windows account and registry administration, a
-  // command run by another (`nohup sleep 120`, `sudo rm -rf`), a listing of the root (`ls -l /`).
-  const structural =
-    (word === 'net' && /^(?:user|localgroup)\s+\S+\s+\S+/.test(rest)) ||
-    (word === 'reg' && /^(?:add|query|delete|save|export|import)\s+["']?hk/.test(rest)) ||
-    (WRAPPERS.has(word) &&
-      !/\s/.test(text.slice(0, end).trim()) &&
-      STRONG_COMMANDS.has(readWord(rest, 0).word)) ||
-    /^-[a-z]{1,4}\s+\/\s*$/.test(rest) ||
-    // `sleep 5` as the whole value: a time-based probe.
-    (word === 'sleep' && /^\d{1,4}(?:\.\d+)?\s*$/.test(rest));
-  if (argument || path || structural) {
-    const weak = FILTER_COMMANDS.has(word) && !path && !systemArgument && !structural;
-    hits.push(hit(CMDI_RULES[weak ? 'cmdi.command-line.filter' : 'cmdi.command-line'], 0));
-  }
 }

@@ -33,6 +33,18 @@ export const STRONG_COMMANDS: ReadonlySet<string> = new Set([
   'irm',
   'start-process',
   'new-object',
+  // PowerShell cmdlets that list files, read them, or enumerate the host.
+  'get-childitem',
+  'get-content',
+  'get-process',
+  'get-service',
+  'get-wmiobject',
+  'get-ciminstance',
+  'get-localuser',
+  'get-localgroupmember',
+  'get-itemproperty',
+  'get-netipconfiguration',
+  'remove-item',
   'python',
   'python2',
   'python3',
@@ -44,6 +56,8 @@ export const STRONG_COMMANDS: ReadonlySet<string> = new Set([
   'ping',
   'sleep',
   'systeminfo',
+  // Meterpreter's host summary, tried after separators like a shell command.
+  'sysinfo',
   'hostname',
   'passwd',
   'cat',
@@ -274,6 +288,8 @@ export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
   'su',
   'who',
   'finger',
+  // Leading a value it decides; in prose after a `;` it is a word.
+  'sysinfo',
 ]);
 
 /** Pure text filters: weak even inside a substitution (`$(grep …)` is common in documentation). */

@@ -11,13 +11,19 @@ export function escapeRegExp(text: string): string {
 
 /**
  * `$(printf "\\x69\\x64")`, `echo -e '\\x63…'`, `$'\\x77\\x68'`, `base64 -d | sh`: command text written as
- * escapes or piped through a decoder, read on the raw value (the decoded view has turned escapes into letters).
+ * escapes or piped through a decoder, read on the raw value (the decoded view has turned escapes into letters);
+ * a hex or base64 decoder fed an inline literal inside a substitution (`` `xxd -r -p <<< 2f6574…` ``), a
+ * reversed string in one (`$(echo …|rev)`).
  */
 export const ENCODED_COMMAND =
-  /(?:\bprintf\s+|\becho\s+-e\s+|\$)["']?(?:\\x[0-9a-f]{2}|\\[0-7]{3}){2,}|\bbase64\s+(?:-d|--decode|-di)\b[^|]{0,20}\|\s*(?:ba|z|k|da)?sh\b/;
+  /(?:\bprintf\s+|\becho\s+-e\s+|\$)["']?(?:\\x[0-9a-f]{2}|\\[0-7]{3}){2,}|\$'[^'\\]{1,40}(?:\\x[0-9a-f]{2}|\\[0-7]{3}){2,}|\bbase64\s+(?:-d|--decode|-di)\b[^|]{0,20}\|\s*(?:ba|z|k|da)?sh\b|(?:`|\$\()[^`)]{0,60}\b(?:xxd\s+-r|base64\s+(?:-d|--decode|-di)\b)[^`)|;<]{0,12}<|\$\([^)]{0,60}\|\s*rev\s*\)/;
 
-/** `${u}` between word characters: an unset variable that splits a word for filters, not for the shell. */
-export const EMPTY_EXPANSION = /(?<=[a-z/.])\$\{[a-z_][a-z0-9_]{0,15}\}(?=[a-z/.])/g;
+/**
+ * `${u}` or `$(u)` between word characters: an unset variable, or a command that prints nothing,
+ * splits a word for filters, not for the shell.
+ */
+export const EMPTY_EXPANSION =
+  /(?<=[a-z/.])\$(?:\{[a-z_][a-z0-9_]{0,15}\}|\([a-z_][a-z0-9_]{0,15}\))(?=[a-z/.])/g;
 
 /**
  * Idioms of cmd.exe, PowerShell and obfuscated Unix shells, each a rule of its own. Every pattern

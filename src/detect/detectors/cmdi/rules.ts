@@ -23,17 +23,28 @@ export const CMDI_RULES = ruleTable('cmdi', {
   'cmdi.substitution.weak': {
     paranoia: 1,
     score: 3,
-    description: 'a command in a Markdown code span, or a text filter in a substitution',
+    description: 'a text filter in a substitution (`$(grep …)`)',
   },
   'cmdi.substitution.filter': {
     paranoia: 2,
     score: 2,
     description: 'a text filter in a substitution inside prose',
   },
-  'cmdi.documented': {
+  'cmdi.separator-probe': {
     paranoia: 2,
+    score: 3,
+    description:
+      'a value that is only shell separators (`&& `, `|| `, `; `, a line break): a probe of whether the value reaches a shell',
+  },
+  'cmdi.documented': {
+    paranoia: 3,
     score: 5,
     description: 'a command in a code span or on its own line of documentation-like text, weighed fully',
+  },
+  'cmdi.code-span': {
+    paranoia: 1,
+    score: 1,
+    description: 'a command in a Markdown code span (`` `ls -la` `` after prose): needs other evidence',
   },
   'cmdi.ifs': { paranoia: 1, score: 5, description: '`$IFS` / `${IFS}` used as a word separator' },
   'cmdi.shell-idiom': {

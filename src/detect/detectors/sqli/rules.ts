@@ -16,7 +16,8 @@ export const SQLI_RULES = ruleTable('sqli', {
   'sqli.function.lone': {
     paranoia: 2,
     score: 3,
-    description: 'a value that is one SQL function call (`version()`, `sleep(5)`, `char(65)`)',
+    description:
+      'a value that is one SQL function call (`version()`, `sleep(5)`, `char(65)`, `current_user`)',
   },
   'sqli.catalog.name': {
     paranoia: 2,
@@ -69,7 +70,8 @@ export const SQLI_RULES = ruleTable('sqli', {
   'sqli.clause': {
     paranoia: 1,
     score: 5,
-    description: '`ORDER BY <n>` / `GROUP BY <n>` with a comment (column-count probing)',
+    description:
+      '`ORDER BY <n>` / `GROUP BY <n>` with a comment (column-count probing), `1 LIMIT 1,1--` (row probing)',
   },
   'sqli.clause.order': {
     paranoia: 1,
@@ -117,10 +119,26 @@ export const SQLI_RULES = ruleTable('sqli', {
     score: 2,
     description: 'a quote breakout followed by `or`/`and`/`not` without a condition',
   },
+  'sqli.breakout.condition': {
+    paranoia: 2,
+    score: 3,
+    description:
+      "a quote breakout followed by `or`/`and` and a number or parenthesis (`' or (exists)`), `like` and a string, or `+`/`||` and a name",
+  },
+  'sqli.hex-string': {
+    paranoia: 1,
+    score: 5,
+    description: 'a hex literal that spells SQL (`0x77616974666f722064656c6179…`, also UTF-16)',
+  },
+  'sqli.hex-text': {
+    paranoia: 2,
+    score: 3,
+    description: 'a hex literal that spells text: a string written without quotes (`0x61646d696e`)',
+  },
   'sqli.probe': {
     paranoia: 2,
     score: 3,
     description:
-      "a number or nothing, then quotes and at most a comment mark (`1'`, `''`, `7\"--`): a syntax-error probe",
+      "a number or nothing, then quotes and at most a comment mark (`1'`, `''`, `7\"--`): a syntax-error probe; arithmetic with a boolean literal (`1-false`); a number, quote or slash and only a comment (`1/*'*/`, `//*`)",
   },
 });

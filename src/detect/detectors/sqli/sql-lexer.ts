@@ -34,6 +34,45 @@ function isWordChar(c: number): boolean {
   );
 }
 
+function isLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** Keywords that end a number written against them (`1or1=1`, `1union select`, `1e0union`). */
+const KEYWORDS_AFTER_NUMBER = new Set([
+  'or',
+  'and',
+  'xor',
+  'div',
+  'union',
+  'select',
+  'from',
+  'order',
+  'group',
+  'limit',
+  'having',
+  'where',
+  'like',
+]);
+
+/**
+ * Where the keyword starts inside the number-like run `text[at, end)` (digits, then a keyword's
+ * letters), or -1. Hex (`0x…`) and exponents (`1e5`) are numbers.
+ */
+function keywordAfterNumber(text: string, at: number, end: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 48 && text.charCodeAt(i + 1) === 120) return -1;
+  while (i < end && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 46))
+    i++;
+  if (text.charCodeAt(i) === 101 && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) {
+    i++;
+    while (i < end && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  }
+  let j = i;
+  while (j < end && isLetter(text.charCodeAt(j))) j++;
+  return j > i && KEYWORDS_AFTER_NUMBER.has(text.slice(i, j)) ? i : -1;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 160;
 }
@@ -41,15 +80,16 @@ function isSpace(c: number): boolean {
 const OPERATOR_CHARS = '=<>!|&+-*/%^~:';
 
 /**
- * Tokenizes `text` (lower-cased) from `from`. `quote` is the quote of a string literal the input
- * is assumed to be inside: the scan starts after that string closes, or yields nothing.
+ * Tokenizes `text` (lower-cased). `quote` is the quote of a string literal the input is assumed to
+ * be inside: the scan starts after that string closes, or yields nothing. `backslashEscapes`: a
+ * backslash escapes the next character in strings (MySQL); without it, standard SQL's strings.
  */
-export function tokenizeSql(text: string, quote: '' | "'" | '"' = ''): SqlToken[] {
+export function tokenizeSql(text: string, quote: '' | "'" | '"' = '', backslashEscapes = true): SqlToken[] {
   const tokens: SqlToken[] = [];
   const n = text.length;
   let i = 0;
   if (quote !== '') {
-    i = closeString(text, 0, quote.charCodeAt(0));
+    i = closeAt(text, 0, quote.charCodeAt(0), backslashEscapes);
     if (i < 0) return tokens;
   }
   while (i < n && tokens.length < MAX_SQL_TOKENS) {
@@ -60,8 +100,9 @@ export function tokenizeSql(text: string, quote: '' | "'" | '"' = ''): SqlToken[
     }
     const at = i;
     if (c === 39 || c === 34 || c === 96) {
-      const end = closeString(text, i + 1, c);
-      if (c === 96) tokens.push({ type: 'word', text: end < 0 ? '' : text.slice(i + 1, end - 1), at });
+      const end = closeAt(text, i + 1, c, backslashEscapes);
+      // An identifier in backticks; one left open runs to the end (the query's own backtick closes it).
+      if (c === 96) tokens.push({ type: 'word', text: text.slice(i + 1, end < 0 ? n : end - 1), at });
       else tokens.push(end < 0 ? { type: 'str', text: '', at, open: true } : { type: 'str', text: '', at });
       i = end < 0 ? n : end;
       continue;
@@ -69,6 +110,15 @@ export function tokenizeSql(text: string, quote: '' | "'" | '"' = ''): SqlToken[
     if (c >= 48 && c <= 57) {
       i++;
       while (i < n && (isWordChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46)) i++;
+      // `1or1=1`, `1union select`: MySQL and MSSQL end a number where a keyword starts.
+      const split = keywordAfterNumber(text, at, i);
+      if (split > at) {
+        tokens.push({ type: 'num', text: text.slice(at, split), at });
+        i = split;
+        while (i < n && isLetter(text.charCodeAt(i))) i++;
+        tokens.push({ type: 'word', text: text.slice(split, i), at: split });
+        continue;
+      }
       tokens.push({ type: 'num', text: text.slice(at, i), at });
       continue;
     }
@@ -130,13 +180,16 @@ function isCommentStart(text: string, i: number): boolean {
   return (c === 45 && d === 45) || (c === 47 && d === 42);
 }
 
-/** Index after the closing quote of a string whose body starts at `from`, or -1 when unterminated. */
-function closeString(text: string, from: number, quote: number): number {
+/**
+ * Index after the closing quote of a string whose body starts at `from`, or -1 when unterminated.
+ * Without `backslashEscapes` (standard SQL: MSSQL, Oracle, PostgreSQL) a backslash is a character.
+ */
+function closeAt(text: string, from: number, quote: number, backslashEscapes: boolean): number {
   let i = from;
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 92 && quote !== 96) {
+    if (c === 92 && quote !== 96 && backslashEscapes) {
       i += 2;
       continue;
     }

@@ -160,9 +160,25 @@ export const STATEMENT_FOLLOW: Readonly<
   if: (t) => t?.type === '(' || t?.text === 'not' || t?.text === 'exists',
   begin: (t) => t?.type === 'word' && t.text !== 'with',
   load: (t) => t?.text === 'data',
+  // `; desc users;`, `; show tables`: MySQL's table descriptions and listings.
+  desc: (t, u) => t?.type === 'word' && (u?.type === ';' || u?.type === 'comment'),
+  describe: (t, u) => t?.type === 'word' && (u?.type === ';' || u?.type === 'comment'),
+  show: (t) => t !== undefined && SHOW_OBJECTS.has(t.text),
   copy: (t) => t?.type === 'word',
   call: (t) => t?.type === 'word',
 };
+const SHOW_OBJECTS = new Set([
+  'tables',
+  'databases',
+  'schemas',
+  'grants',
+  'variables',
+  'columns',
+  'processlist',
+  'users',
+  'full',
+  'status',
+]);
 export const STOP_AFTER_SELECT = new Set([
   'a',
   'an',
@@ -232,8 +248,6 @@ export const SQL_OPERATORS = new Set([
   '<=>',
 ]);
 
-/** A comment that truncates the rest of the query: `--`/`#` followed by nothing or a space (not `#00FF00`). */
-
 /** A breakout quote further into the value than this is read as text (a quoted word in a document). */
 export const MAX_BREAKOUT_OFFSET = 24;
 /** Statements that follow a quote breakout directly in injected payloads. */
@@ -281,6 +295,24 @@ export const BUILTINS = new Set([
   'md5',
   'count',
   'length',
+]);
+/** Oracle packages probes call for out-of-band requests, delays and errors (`utl_http.request`). */
+export const ORACLE_PACKAGES = new Set([
+  'utl_http',
+  'utl_inaddr',
+  'utl_smtp',
+  'utl_tcp',
+  'utl_file',
+  'dbms_pipe',
+  'dbms_lock',
+  'dbms_xmlgen',
+  'dbms_java',
+  'dbms_scheduler',
+  'dbms_sql',
+  'dbms_utility',
+  'dbms_ldap',
+  'httpuritype',
+  'ctxsys',
 ]);
 /** Stored procedures an attacker calls (MSSQL extended procedures and their kin). */
 export const PROCEDURES = new Set([

@@ -79,6 +79,16 @@ describe('sqli detector', () => {
       .find((h) => h.rule === 'sqli.function.lone');
     assert.equal(lone?.paranoia, 2);
     assert.equal(scores('information_schema').get('sqli.catalog.name'), 3);
+    assert.equal(scores('sqlite_master').get('sqli.catalog.name'), 3);
+    assert.equal(scores('pg_shadow').get('sqli.catalog.name'), 3);
+    assert.equal(scores('current_user').get('sqli.function.lone'), 3);
+    assert.equal(scores('the current_user field').get('sqli.function.lone'), undefined);
+    // A JSON member named like one is a name (`_links.current_user` in GitHub's API).
+    assert.equal(
+      scores('current_user', 'key', 'body._links.current_user').get('sqli.function.lone'),
+      undefined,
+    );
+    assert.equal(scores('information_schema', 'key', 'body.x').get('sqli.catalog.name'), undefined);
     for (const value of [
       'Please declare your income',
       'execute the order',
@@ -145,6 +155,8 @@ describe('sqli detector', () => {
     assert.equal(scores(' order by 7 ').get('sqli.clause'), 5);
     assert.equal(scores('order by 2,3').get('sqli.clause'), 5);
     assert.equal(scores('order by 2 items per box').get('sqli.clause'), undefined);
+    assert.equal(scores('1 LIMIT 1,1--').get('sqli.clause'), 5);
+    assert.equal(scores('5 limit 3 per person -- see rules').get('sqli.clause'), undefined);
   });
 
   test('a condition that closes the string, and opens one again for the query to close', () => {
@@ -190,5 +202,129 @@ describe('sqli detector', () => {
     // Words, numbers with a quote as thousands separator, colours, a media range.
     for (const value of ["O'Neil", "1'000.00", '#000000', '*/*', "l'été", '--1'])
       assert.equal(probe(value), false, value);
+    // A code span's backtick left on a path segment of Markdown (`192.168.0.1/24\``).
+    assert.ok(!sqliDetector.detect(viewsOf('24`'), 'path', 'path').some((h) => h.rule === 'sqli.probe'));
+    assert.ok(sqliDetector.detect(viewsOf("24'"), 'path', 'path').some((h) => h.rule === 'sqli.probe'));
+  });
+
+  test('reads a keyword written against a number, as MySQL and MSSQL end the number there', () => {
+    assert.equal(scores('1or1=1').get('sqli.tautology'), 5);
+    assert.equal(scores('1union select 1,2').get('sqli.union'), 5);
+    for (const value of ['2nd floor or 3rd', '3in or 5in screens', '0x1f and 0x2f', '1e5 or so'])
+      assert.ok(strongest(value) < 5, value);
+  });
+
+  test('finds strings joined to the reopened quote, conditions after a semicolon or cut by a comment', () => {
+    for (const payload of ["' or '' '", "' or ''&'", '" or ""^"', "; or '1'='1'", 'hi or 1=1 --'])
+      assert.equal(scores(payload).get('sqli.tautology'), 5, payload);
+    assert.equal(scores(' or isNULL(1/0) /*').get('sqli.tautology'), 5);
+    // Quoted alternatives are prose, also from paranoia 2.
+    assert.equal(scores("Do you mean 'apples' or 'Naples'").get('sqli.tautology.weak'), undefined);
+    assert.equal(scores('" or isNULL(1/0) /*').get('sqli.function'), 5);
+    for (const prose of [
+      "Rock 'n' roll or 'jazz' 'blues",
+      'you or me -- said Bob',
+      'or coffee(later)',
+      "Do you mean 'apples' or 'Naples'",
+    ])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
+  test('finds Oracle packages, MySQL descriptions after a standard-SQL breakout, backups and procedures in comments', () => {
+    assert.equal(scores("'||UTL_HTTP.REQUEST('http://x')").get('sqli.function'), 5);
+    assert.equal(scores("\\'; desc users; --").get('sqli.stacked'), 5);
+    assert.equal(
+      scores("'; show tables --").get('sqli.breakout') ?? scores("'; show tables --").get('sqli.stacked'),
+      5,
+    );
+    assert.equal(scores("BACKUP database master to disk='\\\\h\\s\\x.bak'").get('sqli.stacked'), 5);
+    assert.equal(scores('--sp_password').get('sqli.procedure'), 5);
+    assert.equal(scores('sleep(__TIME__)#').get('sqli.function'), 5);
+    assert.equal(scores('@var select @var as var into temp end --').get('sqli.select'), 5);
+    for (const prose of [
+      'Tell us about you; describe yourself',
+      'sort: name asc; desc order',
+      'Back up your database nightly to S3',
+      'I slept (well) # not really',
+      'Use natural language to execute commands.',
+    ])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
+  test('reads words joined by + as a URL space, calls concatenated between quotes, PROCEDURE ANALYSE', () => {
+    assert.equal(scores("1'+or+'1'='1").get('sqli.tautology'), 5);
+    assert.equal(scores("'+convert(int,@@version)+'").get('sqli.function'), 5);
+    assert.equal(scores("'||version()||'").get('sqli.function'), 5);
+    assert.equal(scores('1 procedure analyse()').get('sqli.function'), 5);
+    for (const value of ['C++or+Java', '1+1=2', 'tom+and+jerry', "rock+'n'+roll", 'procedure analyse (this)'])
+      assert.equal(strongest(value), 0, value);
+  });
+
+  test('finds a call compared after a breakout, full-text matches, UDFs from libraries and backtick identifiers', () => {
+    assert.equal(scores("1' and json_extract('{\"a\":1}','$.a')=1--").get('sqli.function'), 5);
+    assert.equal(scores("1' and char_length(database())>3#").get('sqli.function'), 5);
+    assert.equal(scores("1 or match(password) against('a*' in boolean mode)").get('sqli.function'), 5);
+    assert.equal(
+      scores("create function sys_exec returns string soname 'lib_mysqludf_sys.so'").get('sqli.stacked'),
+      5,
+    );
+    assert.equal(scores("1'or`1`=`1").get('sqli.tautology'), 5);
+    for (const prose of [
+      "it's and match(this) against (that)",
+      "Don't or ask(me)>2 #tag",
+      'use `backticks` or `quotes`',
+      'returns string soname',
+    ])
+      assert.ok(strongest(prose) < 5, prose);
+  });
+
+  test('reads the text a hex literal spells: SQL decides, other text counts from paranoia 2', () => {
+    const utf16 = '0x770061006900740066006F0072002000640065006C00610079002000270030003A0030003A';
+    assert.equal(scores(utf16).get('sqli.hex-string'), 5);
+    assert.equal(scores('0x77616974666f722064656c61792027303a303a3527').get('sqli.hex-string'), 5);
+    const text = sqliDetector.detect(viewsOf('1 and name=0x61646d696e'), 'query', 'query.q');
+    assert.ok(text.some((h) => h.rule === 'sqli.hex-text' && h.paranoia === 2));
+    for (const value of ['0x7fff5fbff8c0', '0x742d35cc6634c0532925a3b844bc454e4438f44e', 'color 0xffffff'])
+      assert.equal(strongest(value), 0, value);
+  });
+
+  test('from paranoia 2: boolean arithmetic, comment probes, pattern matches and conditions after a breakout', () => {
+    const p2 = (value: string) =>
+      sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.paranoia === 2 || h.score < 5)
+        .map((h) => h.rule);
+    for (const value of ['1-false', "1/*'*/", "1/*!1111'*/", '//*', "')/*"])
+      assert.ok(p2(value).includes('sqli.probe'), value);
+    for (const value of ["' or (EXISTS)", "'LIKE'", "'+sqlvuln"])
+      assert.ok(p2(value).includes('sqli.breakout.condition'), value);
+    assert.ok(p2(" like '%'").includes('sqli.tautology.weak'));
+    assert.ok(p2(' OR x=y').includes('sqli.tautology.weak'));
+    assert.ok(p2('1 exec sp_ (or exec xp_)').includes('sqli.exec'));
+    for (const value of [
+      '*/*',
+      '/*',
+      'a/*',
+      "And yet 'not proud,' mistress",
+      "Ha' not you seen",
+      'Select tmux (default) or screen',
+    ]) {
+      // Below the paranoia-2 threshold (3) all together.
+      const points = sqliDetector
+        .detect(viewsOf(value), 'query', 'query.q')
+        .filter((h) => h.paranoia <= 2)
+        .reduce((sum, h) => sum + h.score, 0);
+      assert.ok(points < 3, value);
+    }
+  });
+
+  test('the plain-JSON screen passes keywords always, hex literals and boolean arithmetic in shorter texts', () => {
+    const screen = sqliDetector.plainScreen as (lower: string) => boolean;
+    assert.equal(screen('{"q":"1-false"}'), true);
+    assert.equal(screen('{"id":"0x61646d696e"}'), true);
+    assert.equal(screen('{"q":"plain words only","n":1,"ok":true}'), false);
+    const large = `{"pad":"${'x'.repeat(5000)}","q":"1-false"}`;
+    assert.equal(screen(large), false);
+    assert.equal(screen(`{"pad":"${'x'.repeat(5000)}","q":"1 or 2"}`), true);
   });
 });

@@ -5,88 +5,62 @@
 import { hit } from '../../rules.ts';
 import type { Detector, Hit } from '../../types.ts';
 import { SQLI_RULES } from './rules.ts';
+import { breakoutChecks } from './sql-breakout.ts';
+import { booleanChecks, leadingBooleanChecks, selectChecks } from './sql-conditions.ts';
+import { hexTexts } from './sql-hex.ts';
 import { type SqlToken, tokenizeSql } from './sql-lexer.ts';
+import {
+  isCall,
+  isCharChain,
+  isTruncation,
+  isValue,
+  literalComparison,
+  significant,
+  statementFollow,
+  truncated,
+} from './sql-tokens.ts';
 import {
   ATTACK_FUNCTIONS,
   BOOLEAN,
-  BREAKOUT_STATEMENTS,
   BUILTINS,
   CATALOG,
   CHAR_FUNCTIONS,
-  CLAUSES,
   COMPARE,
-  MAX_BREAKOUT_OFFSET,
   OBJECTS,
+  ORACLE_PACKAGES,
   PROCEDURES,
-  SQL_OPERATORS,
-  STATEMENT_FOLLOW,
   STRONG_FUNCTIONS,
 } from './sql-words.ts';
 
 const CONTEXTS = ['', "'", '"'] as const;
+/** Functions standard SQL calls without parentheses. */
+const NILADIC = new Set(['current_user', 'session_user', 'system_user']);
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
 const SQL_KEYWORDS =
   /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
-function isTruncation(text: string, t: SqlToken | undefined): boolean {
-  if (t?.type !== 'comment') return false;
-  const marker = text.charCodeAt(t.at) === 35 ? 1 : 2;
-  // A run of dashes before a word is a marker line (`-----BEGIN PGP PUBLIC KEY BLOCK-----`), not a comment.
-  if (marker === 2 && text.startsWith('----', t.at)) {
-    let end = t.at;
-    while (text.charCodeAt(end) === 45) end++;
-    const c = text.charCodeAt(end);
-    if (c >= 97 && c <= 122) return false;
-  }
-  const after = text.charCodeAt(t.at + marker);
-  return Number.isNaN(after) || after <= 32 || after === 45 || after === 43 || text.charCodeAt(t.at) === 47;
-}
+/**
+ * Other catalog tables and standard SQL's session functions, read in short values only (named
+ * alone they count from paranoia 2; a longer text needs other SQL for them to matter, and the JSON
+ * screen leaves them out: a longer list of words would slow it).
+ */
+const LONE_NAMES =
+  /\b(?:syscolumns|sysusers|sysdatabases|msysobjects|pg_shadow|pg_user|pg_database|sqlite_master|all_tables|user_tables|all_users|dba_users|current_user|session_user|system_user)\b/;
+const LONE_NAME_LENGTH = 40;
+/** Plain text where a finding can start: `--`, a keyword. */
+const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
 
-/** The check for a word after `;`; own keys only (`;__proto__` must not read Object.prototype). */
-function statementFollow(
-  word: string,
-): ((t: SqlToken | undefined, u: SqlToken | undefined) => boolean) | undefined {
-  return Object.hasOwn(STATEMENT_FOLLOW, word) ? STATEMENT_FOLLOW[word] : undefined;
-}
-
-/** A call: a name followed directly by `(` (prose puts a space before a parenthesis). */
-function isCall(tokens: SqlToken[], i: number): boolean {
-  const t = tokens[i]!;
-  const next = tokens[i + 1];
-  return next?.type === '(' && next.at === t.at + t.text.length;
-}
-
-function isValue(t: SqlToken | undefined): boolean {
-  return (
-    t !== undefined &&
-    (t.type === 'num' ||
-      t.type === 'str' ||
-      t.type === 'var' ||
-      t.text === 'null' ||
-      t.text === 'true' ||
-      t.text === 'false')
-  );
-}
-
-function isOperand(t: SqlToken | undefined): boolean {
-  return isValue(t) || t?.type === 'word' || t?.type === '(';
-}
-
-/** `char(113)+char(118)`, `chr(65)||chr(66)`: a string spelled by concatenated character codes. */
-function isCharChain(tokens: SqlToken[], i: number): boolean {
-  return (
-    tokens[i + 1]?.type === '(' &&
-    tokens[i + 2]?.type === 'num' &&
-    tokens[i + 3]?.type === ')' &&
-    (tokens[i + 4]?.text === '+' || tokens[i + 4]?.text === '||') &&
-    CHAR_FUNCTIONS.has(tokens[i + 5]?.text ?? '')
-  );
-}
-
-/** Drops comment tokens: between tokens a comment acts as whitespace. */
-function significant(tokens: SqlToken[]): SqlToken[] {
-  return tokens.filter((t) => t.type !== 'comment');
-}
-
+/**
+ * Text with SQL in it but no keyword or SQL punctuation: a hex literal (`0x6164…`, eight digits or
+ * more) or arithmetic with a boolean literal (`1-false`).
+ */
+const PLAIN_SIGN = /0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
+/**
+ * The JSON screen looks for those signs in texts up to this size only: over a large text of digits
+ * and booleans the search costs as much as the screen itself (a 64 KiB body: 13 µs more per request).
+ */
+const SIGN_SCREEN_LENGTH = 4096;
+/** In plain JSON only `-` can be the operator, and a hex literal's `0x` starts a string or follows a space. */
+const PLAIN_JSON_SIGN = /0x[0-9a-f]{8}|\d\s?-\s?(?:true|false)\b/;
 function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]): void {
   const tokens = significant(all);
   const n = tokens.length;
@@ -98,9 +72,27 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (t.text === 'declare' && next?.type === 'var') hits.push(hit(SQLI_RULES['sqli.declare'], t.at));
       if (
         (t.text === 'exec' || t.text === 'execute') &&
-        (next?.type === '(' || next?.type === 'var' || (next?.type === 'word' && tokens[i + 2]?.type === '.'))
+        (next?.type === '(' ||
+          next?.type === 'var' ||
+          (next?.type === 'word' &&
+            ((tokens[i + 2]?.type === '.' &&
+              (tokens[i + 3]?.type === 'word' || tokens[i + 3]?.type === '.')) ||
+              /^[sx]p_/.test(next.text))))
       )
         hits.push(hit(SQLI_RULES['sqli.exec'], t.at));
+      // `utl_http.request(…)`, `dbms_pipe.receive_message`: Oracle packages for out-of-band and delays.
+      if (ORACLE_PACKAGES.has(t.text) && next?.type === '.' && tokens[i + 2]?.type === 'word')
+        hits.push(hit(SQLI_RULES['sqli.function'], t.at));
+      // `backup database master to disk='\\host\share\x.bak'`: a database copied to a path of the attacker's.
+      if (
+        t.text === 'backup' &&
+        (next?.text === 'database' || next?.text === 'log') &&
+        tokens[i + 2]?.type === 'word' &&
+        tokens[i + 3]?.text === 'to' &&
+        tokens[i + 4]?.type === 'word' &&
+        tokens[i + 5]?.text === '='
+      )
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
       // A conditional on a comparison of literals is a boolean oracle: `if(7423=7423,…)`,
       // `IF(1=2) SELECT …`, `iif(…)` (CASE WHEN is read below).
       if ((t.text === 'if' || t.text === 'iif') && next?.type === '(' && literalComparison(tokens, i + 2))
@@ -110,6 +102,8 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       // A value that is one function call (`version()`, `char(65)`), or names a catalog table alone.
       if (i === 0 && n <= 8 && isCall(tokens, 0) && (ATTACK_FUNCTIONS.has(t.text) || BUILTINS.has(t.text)))
         hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
+      // `current_user`: standard SQL's session functions are called without parentheses.
+      if (n === 1 && NILADIC.has(t.text)) hits.push(hit(SQLI_RULES['sqli.function.lone'], t.at));
       // Catalog names no other text uses (`master`, `sys` and `mysql` are branch names and words).
       if (CATALOG.has(t.text) && (t.text.includes('_') || t.text.startsWith('sys')) && t.text !== 'sys')
         hits.push(hit(SQLI_RULES['sqli.catalog.name'], t.at));
@@ -137,8 +131,12 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
             COMPARE.has(prev.text) ||
             prev.text === 'select' ||
             prev.text === 'by');
-        // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression.
-        if (strong && (isCall(tokens, i) || inExpr || breakout))
+        // Prose writes "a benchmark (5 seconds)": a call is adjacent, or sits in an expression; a call
+        // whose query is then cut off by a comment (`sleep(__time__)#`) is one too.
+        if (
+          (strong && (isCall(tokens, i) || inExpr || breakout)) ||
+          (STRONG_FUNCTIONS.has(t.text) && isCall(tokens, i) && isTruncation(text, all[all.length - 1]))
+        )
           hits.push(hit(SQLI_RULES['sqli.function'], t.at));
         else if (STRONG_FUNCTIONS.has(t.text))
           hits.push(hit(SQLI_RULES[inExpr || breakout ? 'sqli.function' : 'sqli.function.prose'], t.at));
@@ -146,6 +144,13 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           hits.push(hit(SQLI_RULES['sqli.function.call'], t.at));
         continue;
       }
+      // `create function sys_exec returns string soname 'lib_mysqludf_sys.so'`: a MySQL function
+      // loaded from a shared library (a UDF that runs commands).
+      if (t.text === 'soname' && tokens[i - 2]?.text === 'returns' && next?.type === 'str')
+        hits.push(hit(SQLI_RULES['sqli.stacked'], t.at));
+      // `1 procedure analyse()`: MySQL's column statistics, an error-based and fingerprinting probe.
+      if (t.text === 'procedure' && next?.text === 'analyse' && isCall(tokens, i + 1))
+        hits.push(hit(SQLI_RULES['sqli.function'], t.at));
       if (PROCEDURES.has(t.text)) {
         hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
         continue;
@@ -177,6 +182,9 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
       if (BOOLEAN.has(t.text) && (i > 0 || breakout))
         booleanChecks(tokens, i, breakout, hits, truncated(all));
       else if (BOOLEAN.has(t.text) && i === 0) leadingBooleanChecks(text, all, tokens, hits);
+      // ` like '%'`: a value that is a pattern match appended to the query's condition.
+      if (i === 0 && t.text === 'like' && next?.type === 'str' && n === 2)
+        hits.push(hit(SQLI_RULES['sqli.tautology.weak'], t.at));
       if ((t.text === 'where' || t.text === 'having') && literalComparison(tokens, i + 1))
         hits.push(hit(SQLI_RULES['sqli.tautology'], t.at));
       // `case when (7689=7689) then 1 else 0x28 end`: a conditional on a comparison of literals is a
@@ -208,6 +216,16 @@ function analyze(text: string, all: SqlToken[], breakout: boolean, hits: Hit[]):
           ),
         );
       }
+      // `1 limit 1,1--`: a row limit appended after the value, the rest of the query cut off.
+      if (
+        t.text === 'limit' &&
+        i === 1 &&
+        isValue(tokens[0]) &&
+        next?.type === 'num' &&
+        (tokens.length === i + 2 || (tokens[i + 2]?.type === ',' && tokens.length === i + 4)) &&
+        isTruncation(text, all[all.length - 1])
+      )
+        hits.push(hit(SQLI_RULES['sqli.clause'], t.at));
     } else if (t.type === 'op' && BOOLEAN.has(t.text) && (i > 0 || breakout)) {
       booleanChecks(tokens, i, breakout, hits);
     } else if (t.type === ';' && next?.type === 'word') {
@@ -249,252 +267,15 @@ function wholeStatement(tokens: SqlToken[]): boolean {
       return false;
   }
 }
-
-/** Whether a comparison of literals (`1=1`, `'a'='a'`, `x=x`, `5274=5274`) starts at token `k`. */
-function literalComparison(tokens: SqlToken[], k: number): boolean {
-  const a = tokens[k];
-  const cmp = tokens[k + 1];
-  const b = tokens[k + 2];
-  if (a === undefined || cmp === undefined || b === undefined || !COMPARE.has(cmp.text)) return false;
-  return (isValue(a) && isValue(b)) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
-}
-
-/** Whether the token stream ends in a comment or a `;` (the rest of the query cut off). */
-function truncated(all: SqlToken[]): boolean {
-  const last = all[all.length - 1];
-  return last !== undefined && (last.type === 'comment' || last.type === ';');
-}
-
-/**
- * A value that opens with `OR`/`AND` and a condition: `OR 1=1`, ` AND 1=0-- `, `or true--`,
- * `AND 5650=CONVERT(INT,…)`: appended to the query it was concatenated into.
- */
-function leadingBooleanChecks(text: string, all: SqlToken[], tokens: SqlToken[], hits: Hit[]): void {
-  let k = 1;
-  if (tokens[k]?.text === 'not') k++;
-  const a = tokens[k];
-  if (a === undefined) return;
-  const cmp = tokens[k + 1];
-  const b = tokens[k + 2];
-  const condition =
-    literalComparison(tokens, k) ||
-    (isValue(a) &&
-      cmp !== undefined &&
-      COMPARE.has(cmp.text) &&
-      b?.type === 'word' &&
-      tokens[k + 3]?.type === '(') ||
-    (a.type === 'word' && isCall(tokens, k) && cmp === undefined) ||
-    // `or x=y-- `: a condition on names, then a comment that cuts off the rest of the query.
-    (a.type === 'word' &&
-      cmp !== undefined &&
-      COMPARE.has(cmp.text) &&
-      (b?.type === 'word' || isValue(b)) &&
-      tokens[k + 3] === undefined &&
-      isTruncation(text, all[all.length - 1]));
-  if (condition) hits.push(hit(SQLI_RULES['sqli.tautology'], tokens[0]!.at));
-  else if (isValue(a) && (cmp === undefined || cmp.type === ';'))
-    hits.push(hit(SQLI_RULES[truncated(all) ? 'sqli.tautology' : 'sqli.tautology.weak'], tokens[0]!.at));
-}
-
-/** `x OR 1=1`, `' and 'a'='a`, `1) and 8407=(select …)`, `or true--`. */
-function booleanChecks(tokens: SqlToken[], i: number, breakout: boolean, hits: Hit[], cut = false): void {
-  const t = tokens[i]!;
-  const prev: SqlToken = tokens[i - 1] ?? { type: ')', text: ')', at: 0 };
-  // Prose has "you or I"; an injected condition follows a value, a closing paren or a breakout.
-  const anchored = breakout || isValue(prev) || prev.type === ')' || (prev.type === 'word' && i === 1);
-  if (!anchored) return;
-  let j = i + 1;
-  if (tokens[j]?.text === 'not') j++;
-  const a = tokens[j];
-  if (a === undefined) return;
-  let k = j + 1;
-  if (a.type === '(') {
-    // `(('x'))=(('x`: literals in as many parentheses as the query opened, compared.
-    let depth = 1;
-    while (depth < 4 && tokens[k]?.type === '(') {
-      depth++;
-      k++;
-    }
-    const x = tokens[k];
-    const op = tokens[k + 1];
-    let m = k + 1;
-    let closed = 0;
-    while (closed < depth && tokens[m]?.type === ')') {
-      closed++;
-      m++;
-    }
-    let r = m + 1;
-    while (r - m - 1 < depth && tokens[r]?.type === '(') r++;
-    const parenthesized =
-      isValue(x) && closed > 0 && COMPARE.has(tokens[m]?.text ?? '') && r > m + 1 && isValue(tokens[r]);
-    // `(1=1`, `(a=a`: a condition on literals, or a name compared with itself, inside the parenthesis.
-    const self =
-      x?.type === 'word' && op !== undefined && COMPARE.has(op.text) && tokens[k + 2]?.text === x.text;
-    if (
-      x?.text === 'select' ||
-      parenthesized ||
-      self ||
-      (isValue(x) && op !== undefined && COMPARE.has(op.text) && isValue(tokens[k + 2]))
-    ) {
-      hits.push(hit(SQLI_RULES[x?.text === 'select' ? 'sqli.subquery' : 'sqli.tautology'], t.at));
-    }
-    return;
-  }
-  if (a.type === 'word' && tokens[k]?.type === '(') {
-    // `or char(68)||char(69)=…`, `and make_set(9354=9354,7185)`: a function where a condition goes;
-    // `and user_name() = 'dbo'`: a server function's answer compared (a boolean oracle on it).
-    const compared =
-      BUILTINS.has(a.text) && tokens[k + 1]?.type === ')' && COMPARE.has(tokens[k + 2]?.text ?? '');
-    if (ATTACK_FUNCTIONS.has(a.text) || STRONG_FUNCTIONS.has(a.text) || compared)
-      hits.push(hit(SQLI_RULES['sqli.function'], t.at));
-    return;
-  }
-  // Qualified names (`u.id`) and arithmetic (`1+1`) before the comparison.
-  while (
-    (tokens[k]?.type === '.' || (tokens[k]?.type === 'op' && '+-*/%'.includes(tokens[k]!.text))) &&
-    isOperand(tokens[k + 1])
-  )
-    k += 2;
-  const cmp = tokens[k];
-  if (
-    cmp === undefined ||
-    cmp.type === 'comment' ||
-    cmp.type === ';' ||
-    (cmp.type === 'word' && CLAUSES.has(cmp.text) && cmp.text !== 'like')
-  ) {
-    if (isValue(a) && (breakout || prev.type === ')' || isValue(prev)))
-      hits.push(hit(SQLI_RULES[breakout ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
-    return;
-  }
-  if (!COMPARE.has(cmp.text) && !(cmp.type === 'op' && COMPARE.has(cmp.text))) return;
-  let b = tokens[k + 1];
-  if (b?.text === 'not' || b?.text === 'null') b = b.text === 'null' ? b : tokens[k + 2];
-  if (b === undefined) return;
-  if (b.type === '(' && tokens[k + 2]?.text === 'select') {
-    hits.push(hit(SQLI_RULES['sqli.subquery'], t.at));
-    return;
-  }
-  const literal = isValue(a) || isValue(b) || (a.type === 'word' && b.type === 'word' && a.text === b.text);
-  if (!literal && !(b.type === 'word' && tokens[k + 2]?.type === '(')) return;
-  if ((cmp.text === 'in' && b.type !== '(') || (cmp.text === 'is' && !isValue(b) && b.text !== 'not')) return;
-  // `' or name like '%`, `x' and role = 'admin`: the value closes the query's string, adds a
-  // condition and opens a string again for the query's own closing quote to end. Balancing the
-  // quotes on both sides is what an injected condition does; prose with an apostrophe does not.
-  const balanced = breakout && b.type === 'str' && b.open === true && tokens[k + 2] === undefined;
-  const strong =
-    (isValue(a) && (isValue(b) || b.type === '(' || (b.type === 'word' && cmp.type === 'op'))) ||
-    (a.type === 'word' && a.text === b.text) ||
-    balanced;
-  // `5 < 6 and 7 > 3`: a value that opens with a complete comparison of literals is arithmetic
-  // prose; an injection appends its condition to the value the query expected (`5 and 7 > 3`).
-  const prose = !breakout && i === 3 && isValue(tokens[0]) && COMPARE.has(tokens[1]!.text) && isValue(prev);
-  const decisive =
-    (strong || (breakout && cut)) && !prose && (breakout || isValue(prev) || prev.type === ')');
-  hits.push(hit(SQLI_RULES[decisive ? 'sqli.tautology' : 'sqli.tautology.weak'], t.at));
-}
-
-/** `select` followed by a SQL projection, and reading `from` something. */
-function selectChecks(tokens: SqlToken[], i: number, hits: Hit[]): void {
-  const a = tokens[i + 1];
-  if (a === undefined) return;
-  const sqlish =
-    a.type === 'num' ||
-    a.type === 'var' ||
-    a.text === '*' ||
-    a.text === 'null' ||
-    a.text === 'top' ||
-    a.text === 'distinct' ||
-    (a.type === 'word' && tokens[i + 2]?.type === '(') ||
-    a.type === 'str';
-  const prev = tokens[i - 1];
-  const nested = prev?.type === '(' || prev?.type === ';';
-  let from = false;
-  for (let j = i + 2; j < Math.min(tokens.length, i + 12); j++) {
-    if (tokens[j]!.text === 'from') {
-      from = true;
-      break;
-    }
-  }
-  let where = false;
-  for (let j = i + 2; j < Math.min(tokens.length, i + 6); j++) if (tokens[j]!.text === 'where') where = true;
-  const leading = i === 0 && (a.type === 'var' || (a.type === 'word' && isCall(tokens, i + 1)));
-  if ((sqlish && (from || nested || leading)) || (nested && where))
-    hits.push(hit(SQLI_RULES['sqli.select'], tokens[i]!.at));
-  else if (sqlish || (from && nested)) hits.push(hit(SQLI_RULES['sqli.select.fragment'], tokens[i]!.at));
-}
-
-/** After a quote breakout: comment truncation, clause continuation, `'='` style comparisons. */
-function breakoutChecks(text: string, all: SqlToken[], hits: Hit[]): void {
-  let j = 0;
-  while (all[j]?.type === ')') j++;
-  const first = all[j];
-  const at = all[0]!.at;
-  if (first === undefined) return;
-  if (
-    isTruncation(text, first) ||
-    (first.type === ';' && (all[j + 1] === undefined || all[j + 1]!.type === 'comment'))
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.comment-truncation'], at));
-    return;
-  }
-  const second = all[j + 1];
-  // Payloads open with their quote; a quote deep inside a document is not where a breakout starts.
-  const early = first.at <= MAX_BREAKOUT_OFFSET;
-  // `'=0--+`, `'>1#`: the closed string compared with a literal, the rest cut off.
-  if (
-    early &&
-    first.type === 'op' &&
-    COMPARE.has(first.text) &&
-    isValue(second) &&
-    (all.length === j + 2 || truncated(all))
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.tautology'], at));
-    return;
-  }
-  // `'; drop table x`, `' create user x identified by 'y' --`: a statement right after the quote.
-  if (
-    early &&
-    first.type === 'word' &&
-    BREAKOUT_STATEMENTS.has(first.text) &&
-    statementFollow(first.text)?.(second, all[j + 2])
-  ) {
-    hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    return;
-  }
-  if (first.type === 'op' && SQL_OPERATORS.has(first.text) && second?.type === 'str') {
-    const last = all.length === j + 2;
-    hits.push(
-      hit(SQLI_RULES[COMPARE.has(first.text) || last ? 'sqli.tautology' : 'sqli.tautology.weak'], at),
-    );
-    return;
-  }
-  if (first.type === 'word' && CLAUSES.has(first.text)) {
-    const byClause = (first.text === 'order' || first.text === 'group') && second?.text === 'by';
-    if (
-      byClause ||
-      first.text === 'union' ||
-      first.text === 'having' ||
-      first.text === 'where' ||
-      first.text === 'limit' ||
-      first.text === 'procedure' ||
-      first.text === 'waitfor' ||
-      first.text === 'rlike' ||
-      first.text === 'regexp'
-    ) {
-      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    } else if (first.text === 'into' && (second?.text === 'outfile' || second?.text === 'dumpfile')) {
-      hits.push(hit(SQLI_RULES['sqli.breakout'], at));
-    } else if (BOOLEAN.has(first.text) || first.text === 'not') {
-      hits.push(hit(SQLI_RULES['sqli.breakout.boolean'], at));
-    }
-  } else if (first.type === ';' && second?.type === 'word' && statementFollow(second.text) !== undefined) {
-    hits.push(hit(SQLI_RULES['sqli.stacked'], at));
-  }
-}
-
 // A number (or nothing), then a run of quotes, then at most a comment mark or `;`: `1'`, `''`,
 // `7"--`. A quote between digits is a thousands separator (`1'000`), `#fff` a colour.
 const SQL_PROBE = /^\s{0,4}\d{0,8}\s{0,4}['"`][\s'"`]{0,8}(?:--|#|\/\*|;)?\s{0,4}$/;
+// `1-false`, `2*true`: arithmetic with a boolean literal, a numeric-context probe (`1-false` is 1).
+const BOOLEAN_ARITHMETIC = /^\s{0,4}-?\d{1,8}\s{0,4}[-+*/]\s{0,4}(?:true|false)\s{0,4}$/;
+// `1/*'*/`, `1/*!1111'*/`, `//*`, `')/*`: a number, quote, parenthesis or slash, then only a comment
+// (closed, holding at most a quote and digits, or left open to cut the rest): a probe of how the
+// query takes a comment. `*/*` (a media range) and a lone `/*` (a glob) are not.
+const COMMENT_PROBE = /^\s{0,4}[\d'"`);/]{1,8}\s{0,4}\/\*(?:!?\d{0,6}['"`]?\*\/)?\s{0,4}$/;
 const SMART_QUOTE = /[\u2018\u2019\u201b\u2032\u00b4\u2013\u2014]/;
 const DASHES = /[\u2013\u2014]/g;
 const SMART_QUOTES = /[\u2018\u2019\u201b\u2032\u00b4]/g;
@@ -516,14 +297,67 @@ function joinSplitWords(text: string): string {
   return out + text.slice(i);
 }
 
+/** Comments read for procedure names; the rest are whitespace. */
+const MAX_COMMENTS_READ = 16;
+const COMMENT_READ = 200;
+
+/**
+ * `--sp_password`: MSSQL leaves a statement that names `sp_password` out of its trace log, so a
+ * payload ends with that comment to hide itself. A procedure named in a comment is read too.
+ */
+function commentChecks(text: string, tokens: SqlToken[], hits: Hit[]): void {
+  if (!text.includes('p_')) return;
+  let read = 0;
+  for (const t of tokens) {
+    if (t.type !== 'comment') continue;
+    if (++read > MAX_COMMENTS_READ) return;
+    for (const word of text.slice(t.at, t.at + COMMENT_READ).match(PROCEDURE_WORD) ?? [])
+      if (PROCEDURES.has(word)) {
+        hits.push(hit(SQLI_RULES['sqli.procedure'], t.at));
+        return;
+      }
+  }
+}
+const PROCEDURE_WORD = /[sx]p_[a-z_]{2,30}/g;
+
+/** How many ASCII letters `text` holds, counting up to `enough`. */
+function letterCount(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) count++;
+  }
+  return count;
+}
+
+/**
+ * `0x77616974666f722064656c6179…` (`waitfor delay…`): a hex literal that spells SQL decides; one
+ * that spells other text (`where name=0x61646d696e`, a string without quotes) counts from paranoia 2.
+ */
+function hexChecks(text: string, hits: Hit[]): void {
+  for (const { at, text: spelled } of hexTexts(text)) {
+    const lower = spelled.toLowerCase();
+    const inner: Hit[] = [];
+    for (const quote of CONTEXTS) {
+      if (quote !== '' && !lower.includes(quote)) continue;
+      analyze(lower, tokenizeSql(lower, quote), quote !== '', inner);
+    }
+    if (inner.some((h) => h.score >= 3 && h.paranoia === 1))
+      hits.push(hit(SQLI_RULES['sqli.hex-string'], at));
+    else if (letterCount(lower, 3) >= 3) hits.push(hit(SQLI_RULES['sqli.hex-text'], at));
+  }
+}
+
 /** The SQL injection detector. */
 export const sqliDetector: Detector = {
   category: 'sqli',
   rules: Object.values(SQLI_RULES),
   plainText: true,
-  // In plain text (no quotes, operators or parentheses) only `--` and keywords can start a finding.
-  plainScreen: new RegExp(`--|${SQL_KEYWORDS.source}`),
-  detect(views) {
+  // In plain text (no quotes, operators or parentheses) only `--`, keywords and, in shorter texts, a
+  // hex literal or boolean arithmetic can start a finding.
+  plainScreen: (lower) =>
+    PLAIN_SCREEN.test(lower) || (lower.length <= SIGN_SCREEN_LENGTH && PLAIN_JSON_SIGN.test(lower)),
+  detect(views, kind) {
     const hits: Hit[] = [];
     const lower = views.lower;
     // Typographic quotes stand for `'` where an application folds them (or a collation matches
@@ -531,14 +365,41 @@ export const sqliDetector: Detector = {
     // Typographic dashes (`–`, `—`) are punctuation, not letters of the word before them.
     const text = SMART_QUOTE.test(lower) ? lower.replace(SMART_QUOTES, "'").replace(DASHES, '-') : lower;
     // Without SQL punctuation only keyword structures can fire; skip text that has none of them.
-    if (!SQL_PUNCTUATION.test(text) && !SQL_KEYWORDS.test(text)) return hits;
+    if (
+      !SQL_PUNCTUATION.test(text) &&
+      !SQL_KEYWORDS.test(text) &&
+      !PLAIN_SIGN.test(text) &&
+      !(text.length <= LONE_NAME_LENGTH && LONE_NAMES.test(text))
+    )
+      return hits;
     // `1'`, `''`, `"`, `1' --`: a value that is only quotes after a number is the first probe for a
-    // syntax error. From paranoia 2.
-    if (text.length <= 24 && SQL_PROBE.test(text)) hits.push(hit(SQLI_RULES['sqli.probe'], 0));
+    // syntax error. From paranoia 2. (A path segment split out of Markdown keeps a code span's
+    // backtick, `24\``: in a path a backtick is not read as a quote.)
+    if (
+      text.length <= 24 &&
+      (((kind !== 'path' || !text.includes('`')) && SQL_PROBE.test(text)) ||
+        BOOLEAN_ARITHMETIC.test(text) ||
+        COMMENT_PROBE.test(text))
+    )
+      hits.push(hit(SQLI_RULES['sqli.probe'], 0));
     for (const quote of CONTEXTS) {
       if (quote !== '' && !text.includes(quote)) continue;
-      analyze(text, tokenizeSql(text, quote), quote !== '', hits);
+      const tokens = tokenizeSql(text, quote);
+      analyze(text, tokens, quote !== '', hits);
+      if (quote === '') commentChecks(text, tokens, hits);
     }
+    // `1'+or+'1'='1`: a value with no space whose words are joined by `+` (a URL's space, sent
+    // where no layer decodes it) is read with spaces too.
+    if (text.includes('+') && !/\s/.test(text) && SQL_KEYWORDS.test(text)) {
+      const spaced = text.replaceAll('+', ' ');
+      for (const quote of CONTEXTS)
+        if (quote === '' || spaced.includes(quote))
+          analyze(spaced, tokenizeSql(spaced, quote), quote !== '', hits);
+    }
+    // `\'; desc users; --`: where a backslash is a character (standard SQL), `\'` closes the string.
+    if (text.includes("\\'")) analyze(text, tokenizeSql(text, "'", false), true, hits);
+    if (text.includes('\\"')) analyze(text, tokenizeSql(text, '"', false), true, hits);
+    if (text.includes('0x')) hexChecks(text, hits);
     // `uni/**/on sel/**/ect`: a comment inside a word is nothing to SQL, but a filter that deletes
     // comments joins the word again. The text is read once more with such comments removed.
     if (text.includes('/*') && SPLIT_WORD.test(text)) {
@@ -551,6 +412,11 @@ export const sqliDetector: Detector = {
       // Offsets refer to the joined text: point them at the start of the value.
       for (let k = before; k < hits.length; k++) hits[k] = { ...hits[k]!, at: 0 };
     }
-    return hits;
+    // A member name is a name: `current_user`, `all_users` name fields of APIs, not a probe.
+    return kind === 'key' ? hits.filter((h) => !NAME_RULES.has(h.rule)) : hits;
   },
 };
+const NAME_RULES: ReadonlySet<string> = new Set([
+  SQLI_RULES['sqli.function.lone'].id,
+  SQLI_RULES['sqli.catalog.name'].id,
+]);

@@ -54,4 +54,43 @@ describe('ssti detector', () => {
     assert.ok(rules('ih0vr{{364|add:733}}d121r').includes('ssti.probe'));
     assert.deepEqual(rules('Hello {{ user.name }}, your file is in the dir'), []);
   });
+
+  test('finds polyglot probes of several engines without words', () => {
+    assert.deepEqual(rules('${{<%[%\'"}}%\\.'), ['ssti.probe']);
+    assert.deepEqual(rules('{{7*7}}${7*7}<%= 7*7 %>#{7*7}'), ['ssti.probe']);
+    assert.ok(strongest('Use ${a}, {{b}} or <%= c %> in templates') < 5);
+  });
+
+  test('finds Django, Liquid and Handlebars statements, and Smarty and Latte assignments', () => {
+    assert.equal(strongest('{% csrf_token %}'), 5);
+    assert.equal(strongest('{% get_admin_log 10 as admin_log for_user user %}'), 5);
+    assert.equal(strongest('{{#with "s" as |string|}}'), 5);
+    assert.equal(strongest('{{#each conslist}}'), 5);
+    assert.equal(strongest('{{/each}}'), 3);
+    assert.equal(strongest('{var $X="POC"}{$X}'), 5);
+    assert.equal(strongest('{math equation="x*y" x=7 y=7}'), 5);
+    assert.equal(strongest('{@math key="5" method="add" operand="5"/}'), 5);
+    assert.equal(strongest('a { @if $x { color: red } }'), 0);
+    assert.equal(strongest('{{ messages.storages.0.signer.key }}'), 5);
+    for (const benign of [
+      'function f() {var x = 1}',
+      'Hello {{name}}',
+      'Price: {$amount}',
+      '{{ a }} and {{ b }}',
+    ])
+      assert.equal(strongest(benign), 0, benign);
+  });
+
+  test('reads a variable through a filter from paranoia 2', () => {
+    const filtered = sstiDetector.detect(viewsOf('<dd>{{ value|e }}</dd>'), 'query', 'query.q');
+    assert.deepEqual(
+      filtered.map((h) => [h.rule, h.paranoia, h.score]),
+      [['ssti.filter', 2, 3]],
+    );
+    assert.deepEqual(rules('a || b'), []);
+    assert.deepEqual(rules("{{ 'a'|e('js') }}"), ['ssti.filter']);
+    assert.deepEqual(rules('{{ "foo"|upper }}'), ['ssti.filter']);
+    assert.deepEqual(rules('string = "{{= username}}"'), ['ssti.expression']);
+    assert.deepEqual(rules('{{=<% %>=}}'), []);
+  });
 });

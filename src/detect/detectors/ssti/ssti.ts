@@ -114,6 +114,9 @@ const DANGEROUS = new Set([
   'gettext',
   'tourl',
   'createnewfile',
+  // Django's signing objects: `{{ messages.storages.0.signer.key }}` reads SECRET_KEY.
+  'signer',
+  'secret_key',
 ]);
 // Template objects that probes print on their own (`{{self}}`, `{{ request }}`).
 const SELF_OBJECTS = new Set(['self', '_self', 'this', 'config', 'request', 'settings', 'app']);
@@ -178,7 +181,53 @@ const STATEMENTS = new Set([
   'embed',
   'assign',
   'eval',
+  // Django's built-in tags.
+  'load',
+  'url',
+  'static',
+  'csrf_token',
+  'now',
+  'cycle',
+  'firstof',
+  'lorem',
+  'regroup',
+  'spaceless',
+  'templatetag',
+  'widthratio',
+  'verbatim',
+  'trans',
+  'blocktrans',
+  'translate',
+  'blocktranslate',
+  'ifchanged',
+  'comment',
+  'get_admin_log',
+  // Liquid's and Nunjucks' tags.
+  'capture',
+  'case',
+  'unless',
+  'tablerow',
+  'render',
+  'liquid',
+  'increment',
+  'decrement',
 ]);
+/** Handlebars' built-in block helpers: `{{#with x as |y|}}` opens a block on a value. */
+const BLOCK_HELPERS = /^#(?:each|with|if|unless|lookup|log|let)\s+\S/;
+/** A block helper's tag without a value (`{{/each}}`, `{{#if}}`). */
+const BLOCK_TAGS = /^[#/](?:each|with|if|unless|lookup|log|let)\b/;
+/** The openers a polyglot probe strings together to make some engine fail (`${{<%[%'"}}%\.`). */
+const PROBE_OPENERS = ['{{', '${', '<%', '[%', '#{', '{%', '*{', '@('] as const;
+const POLYGLOT_LENGTH = 64;
+/**
+ * `{{ value|e }}`, `{{ name|upper }}`, `{{ 'a'|e('js') }}`: a variable or a literal through a filter
+ * (Jinja2, Twig, Django, Liquid).
+ */
+const FILTERED =
+  /^\s*(?:[a-z_][\w.]{0,40}|'[^']{0,40}'|"[^"]{0,40}")\s*\|\s*[a-z_]\w{0,20}(?::[^|}]{0,20}|\([^|}]{0,40}\))?\s*$/;
+
+/** `{{= name}}`, `{{= it.user.name }}`: an interpolation that evaluates a JavaScript expression. */
+const DOT_INTERPOLATION = /^=\s*[a-z_$][\w.$]{0,60}\s*$/;
 
 /** Which rule an expression body matches, if any. */
 function classify(body: string, opener: string): Rule | undefined {
@@ -215,12 +264,26 @@ function classify(body: string, opener: string): Rule | undefined {
     return SSTI_RULES[
       STATEMENTS.has(words[0]!) || words[0]!.startsWith('end') ? 'ssti.statement' : 'ssti.statement.unknown'
     ];
-  if (opener === '{{' && /^[#/](?:each|with|if|unless|lookup|log)\b/.test(trimmed))
-    return SSTI_RULES['ssti.statement.unknown'];
+  if (opener === '{{' && BLOCK_HELPERS.test(trimmed)) return SSTI_RULES['ssti.statement'];
+  if (opener === '{{' && BLOCK_TAGS.test(trimmed)) return SSTI_RULES['ssti.statement.unknown'];
   if (/\.\w+\s*\(/.test(body)) return SSTI_RULES['ssti.expression'];
   if (dangerous > 0 && words.length === 1 && opener !== '${') return SSTI_RULES['ssti.object-name'];
   if (opener === '<%' && /^=?\s*\S/.test(trimmed) && structured) return SSTI_RULES['ssti.expression'];
+  if (opener === '{{' && FILTERED.test(body)) return SSTI_RULES['ssti.filter'];
+  // `{{= username}}`: doT's and Underscore-style interpolation evaluates what follows the `=`.
+  if (opener === '{{' && DOT_INTERPOLATION.test(body)) return SSTI_RULES['ssti.expression'];
   return undefined;
+}
+
+/**
+ * `${{<%[%'"}}%\.`, `{{7*7}}${7*7}<%=7*7%>`: three or more engines' openers in one short value
+ * without a word, a probe for an error or an evaluation (a document comparing engines has words).
+ */
+function isPolyglot(text: string): boolean {
+  if (text.length > POLYGLOT_LENGTH || /[a-z]/.test(text)) return false;
+  let kinds = 0;
+  for (const opener of PROBE_OPENERS) if (text.includes(opener)) kinds++;
+  return kinds >= 3;
 }
 
 /** The SSTI detector. */
@@ -231,6 +294,10 @@ export const sstiDetector: Detector = {
     const text = views.lower;
     const hits: Hit[] = [];
     if (!TEMPLATE_CHARS.test(text)) return hits;
+    if (isPolyglot(text)) {
+      hits.push(hit(SSTI_RULES['ssti.probe'], 0));
+      return hits;
+    }
     for (const [open, close] of OPENERS) {
       let i = text.indexOf(open);
       // Expressions are read one after another (the next search starts after this one's closer),
@@ -252,8 +319,12 @@ export const sstiDetector: Detector = {
       }
     }
     // Directives outside delimiters: Velocity `#set(`/`#foreach(`, Freemarker `<#assign`, `?new()`.
+    // Smarty and Latte tags that assign or evaluate: `{var $x = …}`, `{assign var=x value=…}`, `{math equation=…}`;
+    // Dust helpers that evaluate (`{@math key="5" method="add" …/}`, `{@if cond="…"}`).
     const directive =
-      /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(/.exec(text);
+      /#(?:set|foreach|evaluate|include|parse)\s*\(|<#(?:assign|list|if|include)\b|\?new\s*\(|\{var\s+\$[a-z_]\w{0,30}\s*=|\{(?:assign|eval|fetch|math)\s+(?:var|file|equation)\s*=|\{@(?:if|math|eq|select|contextdump)\s/.exec(
+        text,
+      );
     if (directive !== null) hits.push(hit(SSTI_RULES['ssti.directive'], directive.index));
     return hits;
   },
