@@ -90,6 +90,14 @@ describe('extractors', () => {
     );
   });
 
+  test('reads a cookie pair without `=` as a nameless value, as browsers and PHP hand it over', () => {
+    assert.deepEqual(inputsFromCookies('q=x; cat%20/etc/passwd; ;'), [
+      { location: 'cookie.q', value: 'q', kind: 'key' },
+      { location: 'cookie.q', value: 'x', kind: 'cookie' },
+      { location: 'cookie', value: 'cat /etc/passwd', kind: 'cookie' },
+    ]);
+  });
+
   test('reads path segments with more than unreserved characters as their own decoded inputs', () => {
     assert.deepEqual(inputsFromPathSegments('/api/users/%3Bid/a+b?x=1'), [
       { location: 'path', value: ';id', kind: 'path' },

@@ -168,7 +168,14 @@ export function inputsFromCookies(cookieHeader: string | string[] | undefined): 
   for (const pair of all.split(';')) {
     if (inputs.length >= MAX_INPUTS) break;
     const eq = pair.indexOf('=');
-    if (eq < 0) continue;
+    if (eq < 0) {
+      // A pair without `=` still reaches the application: a nameless cookie holding the text
+      // (RFC 6265bis §5.6; browsers), or a name with an empty value (PHP). Inspected as a value.
+      const text = pair.trim();
+      if (text.length > 0)
+        inputs.push({ location: 'cookie', value: cookieValueText(fieldValueText(text)), kind: 'cookie' });
+      continue;
+    }
     const name = pair.slice(0, eq).trim();
     let value = pair.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
