@@ -191,6 +191,8 @@ async function send(pool: Pool, spec: RequestSpec): Promise<number> {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+/** A cell's rate, or `-` when the system answered none of its requests 403 or 2xx (all refused as malformed, say). */
+const cellPct = (c: Counts) => (c.blocked + c.passed === 0 ? '-'.padStart(7) : pct(rateOf([c])));
 
 /** A table of one target's results: one row per file, one column per placement, plus others. */
 export function formatHttpTable(
@@ -213,7 +215,7 @@ export function formatHttpTable(
     const cells = placements.map((p) => row[p]);
     for (const p of placements) totals[p].push(row[p]);
     out.push(
-      `${label.padEnd(28)}${cells.map((c) => pct(rateOf([c]))).join(' ')}${pct(rateOf(cells))}${String(cells.reduce((s, c) => s + c.other, 0)).padStart(7)}${String(cells.reduce((s, c) => s + c.skipped, 0)).padStart(8)}`,
+      `${label.padEnd(28)}${cells.map(cellPct).join(' ')}${pct(rateOf(cells))}${String(cells.reduce((s, c) => s + c.other, 0)).padStart(7)}${String(cells.reduce((s, c) => s + c.skipped, 0)).padStart(8)}`,
     );
   }
   const all = placements.flatMap((p) => totals[p]);
