@@ -35,7 +35,6 @@ function configText(demoUrl: string): string {
         'admin:\n  host: 127.0.0.1\n',
         'admin:\n  host: 127.0.0.1\n  token: env:ADMIN_TOKEN\n  readToken: env:READ_TOKEN\n',
       )
-      .replace('    security-headers: {}\n', '    detect: {}\n    security-headers: {}\n')
       // The deprecated /v1/users/{id} of the demo's contract and its undocumented /openapi.json, routed,
       // so the inventory can call them a zombie and a shadow.
       .replace('paths: [/health, /login, /debug/**]', 'paths: [/health, /login, /debug/**, /openapi.json]')

@@ -61,6 +61,11 @@ describe('the demo walkthrough', () => {
     assert.equal(await call('POST', '/orders', BOB, { items }), 201);
   });
 
+  test('denies an injection even to alice, and lets the same search through clean', async () => {
+    assert.equal(await call('GET', `/users?q=${encodeURIComponent("' or 1=1--")}`, ALICE), 403);
+    assert.equal(await call('GET', `/users?q=${encodeURIComponent("O'Brien")}`, ALICE), 200);
+  });
+
   test('keeps public paths open', async () => {
     assert.equal(await call('GET', '/health'), 200);
   });

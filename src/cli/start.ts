@@ -148,6 +148,7 @@ function printBanner(
       `    curl -i ${url}/debug/crash                    # 500 with the stack trace hidden`,
       `    curl -i --path-as-is '${url}/a/../admin/stats' -H 'x-api-key: ${DEMO_IDENTITIES[0].key}'   # normalized`,
       `    curl -i ${url}/nowhere                        # 404 problem+json, upstream never asked`,
+      `    curl -i "${url}/users?q=%27%20or%201%3D1--" -H 'x-api-key: ${DEMO_IDENTITIES[0].key}'   # 403: SQL injection`,
     );
   }
   lines.push('', '  Stop with Ctrl-C (drains in-flight requests).', '');

@@ -42,6 +42,8 @@ defaults:
       maxBodyBytes: 1mb
       json: { maxDepth: 32, maxKeys: 1000 }
     security-headers: {}
+    # The threat engine at paranoia 1: injections in query, headers, cookies, path and body are denied.
+    detect: { paranoia: 1 }
     error-sanitize: {}
     # Only what the contract declares goes back: the API's passwordHash and internalNotes are removed.
     response-filter: { spec: ${JSON.stringify(DEMO_SPEC)} }
