@@ -53,6 +53,17 @@ describe('cmdi detector', () => {
     assert.equal(scores('Run: `ls; cat /etc/passwd`').get('cmdi.documented'), 5);
   });
 
+  test('reads a backtick after a number or a lone letter as a substitution, after prose as a code span', () => {
+    // What a payload appended to a numeric or one-letter value looks like (`ping -c 1 `sleep 5``).
+    for (const payload of ['1 `sleep 5`', 'x `cat /etc/passwd`', '42 `id`']) {
+      assert.equal(strongest(payload), 5, payload);
+    }
+    // Prose in any script before the span: documentation.
+    for (const doc of ['hello `uname -a`', 'запустите `ls -la`', '1. Install it: `npm install`']) {
+      assert.ok(strongest(doc) <= 1, doc);
+    }
+  });
+
   test('lets documentation with code spans and prose through at paranoia 1', () => {
     for (const benign of [
       'List files: `ls -la`',

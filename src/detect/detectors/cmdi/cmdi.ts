@@ -74,6 +74,8 @@ export const cmdiDetector: Detector = {
     // Inside a Markdown code span (`` `cmd` `` after a space) documentation shows commands: what is
     // found there counts 1 (it needs other evidence), at full weight from paranoia 3.
     let codeSpan = false;
+    /** Where the first word of two letters starts (`n` when none): prose before a code span. */
+    let proseAt: number | undefined;
     // A separator that leads the value (after optional quotes/closers): `;id`, `'|id`, `&& whoami`;
     // or follows an address the application hands to a network tool (`127.0.0.1; ls -la`).
     let lead = true;
@@ -99,8 +101,11 @@ export const cmdiDetector: Detector = {
         if (inBacktick) {
           // Markdown code spans are preceded by a space; a payload's backtick follows a value or starts it.
           const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+          // After a space, a code span needs prose before it (`run `ls -la``); after a number or a
+          // lone letter (`1 `sleep 5``, `x `id``) the backtick follows a value, as a payload's does.
+          proseAt ??= PROSE_WORD.exec(text)?.index ?? n;
           position =
-            (before <= 32 && i > 0) ||
+            (before <= 32 && i > 0 && proseAt < i) ||
             (before === 40 && text.charCodeAt(i - 2) !== 36) ||
             before > 127 ||
             before === 58 ||
@@ -191,6 +196,8 @@ export const cmdiDetector: Detector = {
 
 /** Characters after which an escaped line break acts as a separator, or a substitution is a command. */
 const SEPARATOR_CHARS = ';|&\n';
+/** Two letters in a row, of any script: prose, as opposed to a number, an id or a lone letter. */
+const PROSE_WORD = /\p{L}{2}/u;
 /** A word of two to four variable expansions only (`$a$b`, `${x}${y}`). */
 const VARIABLES_ONLY = /^(?:\$\{?[a-z_][a-z0-9_]{0,15}\}?){2,4}$/;
 /** A substitution's body that prints a literal through a decoder (`echo d2hv…|base64 -d`, `…|rev`). */
