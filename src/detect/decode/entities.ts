@@ -49,6 +49,29 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 }
 
+/**
+ * The numeric character reference starting at `at` (`&#106;`, `&#x6A`; the `;` optional, as HTML
+ * allows): its code point and the index after it, or undefined when no digit follows `&#`.
+ */
+export function numericReferenceAt(text: string, at: number): { code: number; end: number } | undefined {
+  let j = at + 2;
+  const hex = (text.charCodeAt(j) | 0x20) === 120;
+  if (hex) j++;
+  const start = j;
+  let code = 0;
+  while (j < text.length && j - start < MAX_DIGITS) {
+    const c = text.charCodeAt(j);
+    const d =
+      c >= 48 && c <= 57 ? c - 48 : hex && (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
+    if (d < 0) break;
+    code = code * (hex ? 16 : 10) + d;
+    j++;
+  }
+  if (j === start) return undefined;
+  if (text.charCodeAt(j) === 59) j++;
+  return { code, end: j };
+}
+
 /** Decodes character references; unknown names stay as text. Linear in the input. */
 export function decodeEntities(text: string): string {
   if (text.indexOf('&') < 0) return text;
@@ -65,27 +88,15 @@ export function decodeEntities(text: string): string {
     }
     let j = i + 1;
     if (text.charCodeAt(j) === 35) {
-      j++;
-      const hex = (text.charCodeAt(j) | 0x20) === 120;
-      if (hex) j++;
-      const start = j;
-      let value = 0;
-      while (j < n && j - start < MAX_DIGITS) {
-        const c = text.charCodeAt(j);
-        const d =
-          c >= 48 && c <= 57 ? c - 48 : hex && (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
-        if (d < 0) break;
-        value = value * (hex ? 16 : 10) + d;
-        j++;
-      }
-      if (j === start) {
+      const reference = numericReferenceAt(text, i);
+      if (reference === undefined) {
         out += '&';
         i++;
         continue;
       }
-      if (text.charCodeAt(j) === 59) j++;
+      const value = reference.code;
       out += value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : '\ufffd';
-      i = j;
+      i = reference.end;
       continue;
     }
     const start = j;

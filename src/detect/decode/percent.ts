@@ -88,3 +88,16 @@ export function percentDecode(text: string): string {
   }
   return out;
 }
+
+/**
+ * `text` percent-decoded once as UTF-8, the way applications read a path segment or a cookie value
+ * (`decodeURIComponent`); unchanged when it holds no escape or a malformed one.
+ */
+export function decodeComponentOnce(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,4 +1,5 @@
 // Header and cookie inputs: selected headers by name, and each cookie value (RFC 6265 §4.2.1).
+import { decodeComponentOnce } from '../decode/percent.ts';
 import type { Input } from '../types.ts';
 import { MAX_INPUTS, segment } from './limits.ts';
 
@@ -151,14 +152,7 @@ export function inputsFromProtocolHeaders(headers: Headers): Input[] {
  * `cookie` package behind Express, PHP's `$_COOKIE`, Rack), since servers set values encoded
  * (RFC 6265 §4.1.1 allows no space, `;`, `,` or `"` in them). Malformed escapes are kept.
  */
-function cookieValueText(value: string): string {
-  if (!value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
+const cookieValueText = decodeComponentOnce;
 
 /** Inputs of a Cookie header: one per cookie, named `cookie.<name>`, its value decoded once. */
 export function inputsFromCookies(cookieHeader: string | string[] | undefined): Input[] {

@@ -1,5 +1,6 @@
 // Query strings and urlencoded forms (WHATWG URL §5.1): names become `key` inputs, values `query`
 // (or `body`) inputs, each decoded once the way the origin would; detectors decode further.
+import { decodeComponentOnce } from '../decode/percent.ts';
 import { DUPLICATES_LOCATION } from '../detectors/protocol/protocol.ts';
 import type { Input, InputKind } from '../types.ts';
 import { MAX_INPUTS, segment } from './limits.ts';
@@ -62,16 +63,6 @@ export function inputsFromQuery(rawQuery: string): Input[] {
   return inputs;
 }
 
-/** A path segment decoded once (`+` is a plus sign in a path, RFC 3986 §3.3). */
-function decodeSegment(text: string): string {
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Path segments of only these characters carry nothing the whole path does not show. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]*$/;
 /** At most this many segments are inspected one by one. */
@@ -96,7 +87,7 @@ export function inputsFromPathSegments(rawPath: string, skip: ReadonlySet<number
   for (let i = 0; i < parts.length && inputs.length < MAX_SEGMENTS; i++) {
     const part = parts[i]!;
     if (part.length === 0 || PLAIN_SEGMENT.test(part) || skip.has(i)) continue;
-    inputs.push({ location: 'path', value: decodeSegment(part), kind: 'path' });
+    inputs.push({ location: 'path', value: decodeComponentOnce(part), kind: 'path' });
   }
   return inputs;
 }

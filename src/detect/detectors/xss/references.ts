@@ -1,6 +1,8 @@
 // Text spelled as numeric character references (`&#106&#97&#118&#97…`): HTML decodes each one, so a
 // filter reading the raw text sees digits where the page gets letters. One pass over the raw value.
 
+import { numericReferenceAt } from '../../decode/entities.ts';
+
 /** How many references in a row make a word that was hidden on purpose. */
 const MIN_RUN = 6;
 
@@ -13,25 +15,13 @@ export function referenceSpelledText(raw: string): boolean {
   let run = 0;
   let i = raw.indexOf('&#');
   while (i >= 0 && i < raw.length) {
-    let j = i + 2;
-    const hex = raw[j] === 'x' || raw[j] === 'X';
-    if (hex) j++;
-    const digitsStart = j;
-    let code = 0;
-    while (j < raw.length && j - digitsStart < 8) {
-      const c = raw.charCodeAt(j);
-      const digit =
-        c >= 48 && c <= 57 ? c - 48 : hex && (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1;
-      if (digit < 0) break;
-      code = code * (hex ? 16 : 10) + digit;
-      j++;
-    }
-    if (j === digitsStart || code < 33 || code > 126) {
+    const reference = numericReferenceAt(raw, i);
+    if (reference === undefined || reference.code < 33 || reference.code > 126) {
       run = 0;
       i = raw.indexOf('&#', i + 2);
       continue;
     }
-    if (raw[j] === ';') j++;
+    const j = reference.end;
     run++;
     if (run >= MIN_RUN) return true;
     // The next reference must follow at once for the run to go on.
