@@ -28,11 +28,12 @@ export interface LoggerOptions {
   readonly time?: 'epoch' | 'iso';
 }
 
-/** The process's stdout as an asynchronous pino destination; share one between loggers. */
+/** The process's stdout as a pino destination; share one between loggers. */
 export function stdoutDestination(): DestinationStream {
-  // Asynchronous writes keep the request path off a blocking write(2) per line; pino flushes what is
-  // pending when the process exits.
-  return pino.destination({ dest: 1, sync: false });
+  // Synchronous, as Node writes stdout to files and pipes: an asynchronous write costs a thread-pool
+  // round trip (~7 µs of CPU against ~1 µs for write(2)), and the access log already batches a turn
+  // of the event loop into one write.
+  return pino.destination({ dest: 1, sync: true });
 }
 
 // Top-level members that hold credentials; no wildcards (they cost ~15 µs per line in pino 10).
