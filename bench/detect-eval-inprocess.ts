@@ -8,7 +8,7 @@ import { readLines } from './detect-corpus.ts';
 import { FAMILY_ATTACKS, FAMILY_BENIGN } from './detect-families.ts';
 import { splitInert } from './detect-inert.ts';
 import { inputsFor, PLACEMENT_NOTES, PLACEMENTS, type Placement } from './detect-placements.ts';
-import { realTraffic } from './detect-real-traffic.ts';
+import { DOCUMENTS_SET, realTraffic } from './detect-real-traffic.ts';
 
 export interface InProcessOptions {
   readonly corpus: string;
@@ -158,11 +158,12 @@ export function evaluateInProcess(options: InProcessOptions): void {
   const benign = corpusRows('benign');
   benign.push(rowOf('families/benign', FAMILY_BENIGN, false, 'family-look-alikes'));
 
-  // Real traffic: whole requests, each in its own placement.
-  const real = new Map<string, { placement: Placement; total: number; blocked: number }>();
+  // Real traffic: whole requests, each in its own placement; one row per set.
+  const real = new Map<string, Map<Placement, { total: number; blocked: number }>>();
   for (const request of realTraffic(paranoia)) {
     const key = `${request.set}/${request.placement}`;
-    const entry = real.get(key) ?? { placement: request.placement, total: 0, blocked: 0 };
+    const placements = real.get(request.set) ?? new Map<Placement, { total: number; blocked: number }>();
+    const entry = placements.get(request.placement) ?? { total: 0, blocked: 0 };
     entry.total++;
     const result = detector.inspect(request.inputs);
     if (result.blocked) {
@@ -175,12 +176,13 @@ export function evaluateInProcess(options: InProcessOptions): void {
           request.shown.slice(0, 160),
         );
     }
-    real.set(key, entry);
+    placements.set(request.placement, entry);
+    real.set(request.set, placements);
   }
-  const realRows: Row[] = [...real.entries()].map(([key, e]) => ({
-    file: key.slice(0, key.lastIndexOf('/')),
-    lines: e.total,
-    rates: { [e.placement]: e.blocked / e.total },
+  const realRows: Row[] = [...real.entries()].map(([set, placements]) => ({
+    file: set,
+    lines: Math.max(...[...placements.values()].map((e) => e.total)),
+    rates: Object.fromEntries([...placements].map(([placement, e]) => [placement, e.blocked / e.total])),
   }));
 
   console.log(
@@ -204,10 +206,21 @@ export function evaluateInProcess(options: InProcessOptions): void {
   console.log(
     table('False-positive rate: real API traffic (whole requests, in their own placement)', realRows),
   );
-  const realTotal = [...real.values()].reduce((s, e) => s + e.total, 0);
-  const realBlocked = [...real.values()].reduce((s, e) => s + e.blocked, 0);
+  // Requests apart from whole documents (a README uploaded or posted as a JSON member), whose
+  // rate is its own line: a document gathers the code and markup a line of prose rarely holds.
+  const count = (sets: string[]) => {
+    let total = 0;
+    let blocked = 0;
+    for (const set of sets)
+      for (const e of real.get(set)?.values() ?? []) {
+        total += e.total;
+        blocked += e.blocked;
+      }
+    return `${blocked} of ${total} (${pct(total === 0 ? 0 : blocked / total).trim()})`;
+  };
+  const requestSets = [...real.keys()].filter((set) => set !== DOCUMENTS_SET);
   console.log(
-    `real traffic: ${realBlocked} of ${realTotal} requests blocked (${pct(realBlocked / realTotal).trim()})`,
+    `real traffic: requests blocked ${count(requestSets)}; whole documents blocked ${count([DOCUMENTS_SET])}`,
   );
 
   slow.sort((a, b) => b.ms - a.ms);

@@ -1,9 +1,9 @@
 // A benign set of real API traffic for the detection eval: request and response examples of the
 // GitHub REST API spec (@octokit/openapi) sent as JSON bodies and query values, multipart uploads as
 // browsers and curl send them, and browser headers from front ends on localhost and intranets.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   type Input,
   inputsFromAllHeaders,
@@ -360,6 +360,72 @@ function githubExamples(): RealRequest[] {
 }
 
 /** The whole benign real-traffic set. */
+/** The set of whole documents (reported on a line of its own). */
+export const DOCUMENTS_SET = 'documents';
+/** Documents per kind of file in the `documents` set (the first ones by path, for a stable set). */
+const DOCUMENTS_PER_KIND = 60;
+/** Text files of the installed packages that APIs receive as documents: prose, code, manifests. */
+const DOCUMENT_KINDS = ['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json', 'index.d.ts'];
+const DOCUMENT_MAX_BYTES = 64 * 1024;
+
+/** Real documents written by other people, found in node_modules (deterministic with the lock file). */
+function documentFiles(): { name: string; text: string }[] {
+  const root = join(import.meta.dirname, '../node_modules');
+  const packages: string[] = [];
+  for (const entry of readdirSync(root).sort()) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@'))
+      for (const inner of readdirSync(join(root, entry)).sort()) packages.push(join(root, entry, inner));
+    else packages.push(join(root, entry));
+  }
+  const files: { name: string; text: string }[] = [];
+  for (const kind of DOCUMENT_KINDS) {
+    let taken = 0;
+    for (const dir of packages) {
+      if (taken >= DOCUMENTS_PER_KIND) break;
+      const file = join(dir, kind);
+      let text: string;
+      try {
+        if (statSync(file).size > DOCUMENT_MAX_BYTES) continue;
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      if (text.trim().length === 0) continue;
+      files.push({ name: `${basename(dir)}/${kind}`, text });
+      taken++;
+    }
+  }
+  return files;
+}
+
+/**
+ * Whole documents as APIs receive them: uploaded as a file (multipart), and as the string value of
+ * a JSON member (an issue or comment body, a note, a gist). Lines of prose pass one by one; a
+ * document gathers many weak signs (code, markup, commands in a README), and must pass too.
+ */
+function documents(): RealRequest[] {
+  const requests: RealRequest[] = [];
+  for (const { name, text } of documentFiles()) {
+    const upload = multipart([
+      { name: 'file', value: text, filename: name.split('/')[1]!, type: 'text/plain' },
+    ]);
+    requests.push({
+      set: DOCUMENTS_SET,
+      placement: 'multipart',
+      inputs: inputsFromBody(upload.body, upload.type),
+      shown: name,
+    });
+    requests.push({
+      set: DOCUMENTS_SET,
+      placement: 'json',
+      inputs: inputsFromBody(JSON.stringify({ title: name, body: text }), 'application/json'),
+      shown: name,
+    });
+  }
+  return requests;
+}
+
 export function realTraffic(paranoia: number): RealRequest[] {
-  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia)];
+  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia), ...documents()];
 }

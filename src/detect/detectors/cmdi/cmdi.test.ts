@@ -99,6 +99,8 @@ describe('cmdi detector', () => {
     assert.equal(scores(';/bin/c[a]t /etc/passwd').get('cmdi.glob-path'), 5);
     assert.equal(scores('/eval/[a]dd a file to an archive', 'path').get('cmdi.glob-path'), undefined);
     assert.equal(scores('/eval/[s]et up a new entry', 'path').get('cmdi.glob-path'), undefined);
+    // A build tool's globstar (`test/**/*.js` in package.json scripts) names no hidden file.
+    assert.equal(scores("mocha 'test/**/*.test.js' --exit", 'body').get('cmdi.glob-path'), undefined);
     assert.equal(scores(';{cat,/etc/passwd}').get('cmdi.brace-expansion'), 5);
     assert.equal(scores(';$(printf "\\x69\\x64")').get('cmdi.encoded-command'), 5);
     assert.equal(scores('echo Y2F0IC9ldGMvcGFzc3dk|base64 -d|sh').get('cmdi.encoded-command'), 5);

@@ -116,6 +116,8 @@ const SYSTEM_DIRS = new Set([
  * `/e[t]c/passwd`): `/docs/[s]et up` is a path with a keyboard hint in it.
  */
 function globResolves(match: string): boolean {
+  // `src/**/*.ts` is a build tool's globstar pattern (package.json scripts, configs), not a hidden name.
+  if (match.includes('**')) return false;
   if (!match.includes('[')) return true;
   return SYSTEM_DIRS.has((match.split('/')[1] ?? '').replace(/\[([a-z])[a-z]*\]/g, '$1'));
 }

@@ -37,6 +37,32 @@ describe('crlf detector', () => {
     assert.equal(strongest('en%0d%0aSet-Cookie:x=1', 'cookie', 'cookie.lang'), 5);
   });
 
+  test('a document quotes headers, HTML and licence prose; an injection starts at its first line break', () => {
+    const readme = [
+      '# redact',
+      '',
+      'Removes secrets from objects:',
+      '',
+      'headers: {',
+      "Cookie: 'secret-session'",
+      '}',
+      '<script src="node_modules/x/x.js"></script>',
+      'this list of conditions and the following disclaimer.',
+      'a copy of this software and associated documentation files',
+    ].join('\n');
+    assert.deepEqual(rules(readme, 'body'), []);
+    // Sent encoded, the same breaks are no document's formatting.
+    assert.deepEqual(rules('x%0d%0a%0d%0a%0d%0a%0d%0aHTTP/1.1 200 OK%0d%0a<html>', 'body'), [
+      'crlf.response-splitting',
+    ]);
+    assert.deepEqual(rules('x\r\nSet-Cookie: a=1\r\n\r\n1\r\n2\r\n3', 'body'), ['crlf.header-injection']);
+    // IMAP commands: a numbered tag, or the verb in capitals.
+    assert.deepEqual(rules('INBOX\r\nA LOGIN admin secret', 'body'), ['crlf.mail-command']);
+    assert.deepEqual(rules('x\r\nv101 fetch 4791', 'body'), ['crlf.mail-command']);
+    assert.deepEqual(rules('Notes\r\na copy of the slides', 'body'), []);
+    assert.deepEqual(rules('function x() {\r\nfunction createServer() {}', 'body'), []);
+  });
+
   test('finds mail header injection and SMTP/IMAP commands after a line break', () => {
     assert.deepEqual(rules('victim@example.com%0d%0aBcc: all@example.org'), ['crlf.mail-header']);
     assert.deepEqual(rules('x\r\nRCPT TO:<y@example.org>', 'body'), ['crlf.mail-command']);

@@ -37,8 +37,15 @@ const MAIL_HEADERS = new Set(['bcc', 'cc', 'to', 'from', 'subject', 'reply-to', 
 // SMTP verbs (RFC 5321 §4.1) and IMAP commands (RFC 9051 §6) a line break can start.
 const SMTP =
   /^(?:mail from:|rcpt to:|helo |ehlo |vrfy |expn |rset\b|quit\b|data\s*$|data[\r\n]|\.\s*[\r\n]+\s*(?:mail|rcpt|quit))/;
-const IMAP =
-  /^[a-z0-9]{1,8} (?:login|logout|select|examine|fetch|store|copy|delete|rename|list|lsub|capability|append|uid|create|authenticate|starttls) ?/;
+const IMAP_VERBS =
+  'login|logout|select|examine|fetch|store|copy|delete|rename|list|lsub|capability|append|uid|create|authenticate|starttls';
+/**
+ * A tagged IMAP command: a tag that holds a digit (`a002 logout`), or a command in capitals (`A LOGIN`,
+ * as clients send them). Prose lines such as "a copy of this software" or "this list of conditions"
+ * have a word for a tag and the verb in lower case.
+ */
+const IMAP_NUMBERED_TAG = new RegExp(`^[a-z]{1,7}[0-9][a-z0-9]{0,7} (?:${IMAP_VERBS})(?![a-z0-9_-])`);
+const IMAP_CAPITAL_VERB = new RegExp(`^[A-Za-z0-9]{1,8} (?:${IMAP_VERBS.toUpperCase()})(?![A-Za-z0-9_-])`);
 
 /** Whether the text has at most three lines. */
 function fewLines(text: string): boolean {
@@ -47,10 +54,10 @@ function fewLines(text: string): boolean {
   return breaks <= 3;
 }
 
-/** Whether a mail protocol command starts at `at` (after a line break). */
-function isMailCommand(text: string, at: number): boolean {
+/** Whether a mail protocol command starts at `at` (after a line break); `cased` is the text before lower-casing. */
+function isMailCommand(text: string, cased: string, at: number): boolean {
   const line = text.slice(at, at + 48);
-  return SMTP.test(line) || IMAP.test(line);
+  return SMTP.test(line) || IMAP_NUMBERED_TAG.test(line) || IMAP_CAPITAL_VERB.test(cased.slice(at, at + 48));
 }
 
 function isTokenChar(c: number): boolean {
@@ -73,6 +80,11 @@ export const crlfDetector: Detector = {
     const text = views.decoded.replace(/[A-Z]+/g, (m) => m.toLowerCase());
     const n = text.length;
     const rawBreak = ANY_BREAK.test(views.raw);
+    // A body of many lines, sent as lines, is a document (a README quoting `Content-Type: …` or
+    // starting a line with `<script`): a header or a response is injected by its first line break,
+    // not by its tenth. Encoded breaks (`%0d%0a` in a JSON string) are no document's formatting.
+    const document = kind === 'body' && rawBreak && !fewLines(views.raw);
+    let firstBreak = true;
     for (let i = 0; i < n; i++) {
       if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
       // A line break that arrived as one in a field value splits the header; an encoded one
@@ -95,7 +107,10 @@ export const crlfDetector: Detector = {
       const start = j;
       while (j < n && j - start < 64 && isTokenChar(text.charCodeAt(j))) j++;
       const name = text.slice(start, j);
+      const injects = firstBreak || !document;
+      firstBreak = false;
       if (
+        injects &&
         text.charCodeAt(j) === 58 &&
         (HEADER_NAMES.has(name) || (name.startsWith('x-') && name.length > 3))
       ) {
@@ -108,14 +123,15 @@ export const crlfDetector: Detector = {
         hits.push(hit(CRLF_RULES['crlf.mail-header'], i));
         return hits;
       }
-      if (isMailCommand(text, start)) {
+      if (isMailCommand(text, views.decoded, start)) {
         hits.push(hit(CRLF_RULES['crlf.mail-command'], i));
         return hits;
       }
       if (
-        text.startsWith('http/1.', start) ||
-        text.startsWith('<html', start) ||
-        text.startsWith('<script', start)
+        injects &&
+        (text.startsWith('http/1.', start) ||
+          text.startsWith('<html', start) ||
+          text.startsWith('<script', start))
       ) {
         hits.push(hit(CRLF_RULES['crlf.response-splitting'], i));
         return hits;

