@@ -24,6 +24,21 @@ export interface InProcessOptions {
   readonly showFalse: string | undefined;
 }
 
+/** A payload on a line of its own in a short document of prose. */
+function inDocument(payload: string): string {
+  return [
+    '# Notes from the planning meeting',
+    '',
+    'We went through the release plan and the budget for the next quarter.',
+    'Alice will send the slides; Bob collects the open questions.',
+    '',
+    payload,
+    '',
+    'Next meeting on Tuesday at 10:00.',
+    'Thanks, Carol',
+  ].join('\n');
+}
+
 interface Row {
   readonly file: string;
   /** The lines counted: an attack file's payload lines, without its inert ones. */
@@ -152,6 +167,26 @@ export function evaluateInProcess(options: InProcessOptions): void {
   }
 
   const attacks = corpusRows('attacks');
+  // The same payloads inside a document (a JSON member of nine lines): what the `documents` level of
+  // some rules costs, and what a payload loses when it sits among prose.
+  const inDocuments: Row[] = readdirSync(join(corpus, 'attacks'))
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((name) => {
+      const { payloads } = splitInert(readLines(join(corpus, 'attacks', name)));
+      let blocked = 0;
+      for (const line of payloads)
+        if (
+          detector.inspect(inputsFromBody(JSON.stringify({ body: inDocument(line) }), 'application/json'))
+            .blocked
+        )
+          blocked++;
+      return {
+        file: name.replace('.txt', ''),
+        lines: payloads.length,
+        rates: { json: blocked / payloads.length },
+      };
+    });
   const families = Object.entries(FAMILY_ATTACKS).map(([family, lines]) =>
     rowOf(`families/${family}`, lines, true, family),
   );
@@ -198,6 +233,12 @@ export function evaluateInProcess(options: InProcessOptions): void {
   );
   console.log(
     table('Detection rate: corpus attack families, all lines (inert ones counted)', withInert(attacks)),
+  );
+  console.log(
+    table(
+      'Detection rate: corpus attack families inside a document (a JSON member of nine lines)',
+      inDocuments,
+    ),
   );
   console.log(
     table('Detection rate: families the corpus lacks (own payloads, bench/detect-families.ts)', families),

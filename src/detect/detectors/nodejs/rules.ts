@@ -4,6 +4,7 @@ import { ruleTable } from '../../rules.ts';
 export const NODEJS_RULES = ruleTable('nodejs', {
   'nodejs.child-process': {
     paranoia: 1,
+    documents: 2,
     score: 5,
     description:
       "the process or module API reached from injected code (`require('child_process')`, `process.mainModule`, `process.binding(`)",

@@ -80,6 +80,7 @@ export const SQLI_RULES = ruleTable('sqli', {
   },
   'sqli.stacked': {
     paranoia: 1,
+    documents: 2,
     score: 5,
     description: 'a stacked statement after `;` (`; DROP TABLE`, `; EXEC`)',
   },

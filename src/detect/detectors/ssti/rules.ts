@@ -33,6 +33,7 @@ export const SSTI_RULES = ruleTable('ssti', {
   },
   'ssti.expression': {
     paranoia: 1,
+    documents: 2,
     score: 3,
     description:
       'a method call inside template delimiters (`{{ x.y() }}`), or an evaluating interpolation (`{{= x}}`)',
