@@ -118,6 +118,24 @@ describe('xss: script in pieces', () => {
   });
 });
 
+describe('xss: two layers of encoding', () => {
+  test('text spelled in numeric references that is itself escaped counts at paranoia 1', () => {
+    for (const value of [
+      '#98&#92&#105&#92&#110&#100&#92&#105&#110&#92&#103:&',
+      '&#92&#47&#120&#98&#108&#92&#47&#120&#98&#108&#92',
+      '&#46&#120&#109&#108&#92&#35&#120&#115&#115&#41&>',
+      '&#37;&#51;&#67;&#115;&#118;&#103;',
+    ])
+      assert.equal(scores(value).get('xss.reference-spelled.escapes'), 5, value);
+    // An address hidden from harvesters is plain referenced text: paranoia 2 only.
+    const mail = [...'mailto:joe@example.com'].map((c) => `&#${c.charCodeAt(0)};`).join('');
+    assert.equal(scores(mail).get('xss.reference-spelled'), 3);
+    assert.equal(scores(mail).get('xss.reference-spelled.escapes'), undefined);
+    assert.equal(points(mail), 0);
+    assert.equal(points('C:&#92; drive'), 0);
+  });
+});
+
 describe('xss: CSS injection', () => {
   test("IE's expression declared with something before its parenthesis", () => {
     assertRule(

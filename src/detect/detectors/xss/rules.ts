@@ -214,6 +214,12 @@ export const XSS_RULES = ruleTable('xss', {
     description:
       'a value that begins by closing an HTML comment (`-->`, `<![endif]-->`) or ends by opening one it does not close (`<!--`)',
   },
+  'xss.reference-spelled.escapes': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'ASCII spelled as six or more numeric references in a row whose text is itself escaped (`&#92&#105&#92&#110…` is `\\i\\n…`): two layers of hiding',
+  },
   'xss.script-close': {
     paranoia: 1,
     score: 3,

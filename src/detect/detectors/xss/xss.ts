@@ -9,7 +9,7 @@ import { EVENT_HANDLERS } from './events.ts';
 import { readAttributes, readTags } from './html-lexer.ts';
 import { disguisedHost, legacySchemeAt } from './links.ts';
 import { dtdAttributesAt, namespaceBindingAt } from './namespaces.ts';
-import { referenceSpelledText } from './references.ts';
+import { escapesInside, referenceSpelledText } from './references.ts';
 import { XSS_RULES } from './rules.ts';
 import { ATTRIBUTE_SCRIPT_URL, scriptUrlAt } from './schemes.ts';
 import { foldedStringAt, stringBuiltAt } from './strings.ts';
@@ -528,8 +528,15 @@ export const xssDetector: Detector = {
     const legacy = legacySchemeAt(lower);
     if (legacy >= 0) hits.push(hit(XSS_RULES['xss.legacy-scheme'], legacy));
     // ASCII spelled as numeric references outside markup (markup has xss.encoded-letters). From P2.
-    if (views.changed && raw.includes('&#') && referenceSpelledText(raw))
-      hits.push(hit(XSS_RULES['xss.reference-spelled'], 0, 'raw'));
+    const referenced = views.changed && raw.includes('&#') ? referenceSpelledText(raw) : undefined;
+    if (referenced !== undefined)
+      hits.push(
+        hit(
+          XSS_RULES[escapesInside(referenced) ? 'xss.reference-spelled.escapes' : 'xss.reference-spelled'],
+          0,
+          'raw',
+        ),
+      );
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
     const computed =
       COMPUTED_CALL.exec(lower) ??
