@@ -1,6 +1,7 @@
 // Corpus lines that are not a payload in any context ("inert"): the catalogue text and one-token
 // probes that the source lists interleave with their payloads. The eval sets them aside and reports
 // the rates with and without them; the rule set is documented in bench/README.md.
+import { readAttributes } from '../src/detect/detectors/xss/html-lexer.ts';
 
 /** Why a line is inert, or undefined when it is counted as an attack. */
 export type InertReason =
@@ -9,7 +10,8 @@ export type InertReason =
   | 'handler-name'
   | 'lone-character'
   | 'annotation'
-  | 'end-tags';
+  | 'end-tags'
+  | 'inert-markup';
 
 // The fields of a catalogue entry that describe a vector (fuzzdb's JHADDIX doc): its name, prose,
 // tags and author. `Exploit String:` carries the vector itself and is never set aside.
@@ -63,6 +65,118 @@ function isEndTagsOnly(text: string): boolean {
   return true;
 }
 
+// Elements that neither run script, load anything, submit anything nor change the document's
+// structure (WHATWG HTML §4.4–4.5 grouping and text-level elements; SVG 2 basic shapes, which draw
+// nothing outside an <svg>): a start or end tag of one of them only marks up text.
+const INERT_ELEMENTS = new Set([
+  'div',
+  'span',
+  'p',
+  'b',
+  'i',
+  'u',
+  's',
+  'em',
+  'strong',
+  'small',
+  'code',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'br',
+  'hr',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'a',
+  'rect',
+  'circle',
+  'ellipse',
+  'line',
+  'polyline',
+  'polygon',
+  'path',
+  'g',
+]);
+// Attributes that only name, label or place an element: no URL, no style, no handler, no form role.
+const INERT_ATTRIBUTES = new Set([
+  'id',
+  'class',
+  'title',
+  'lang',
+  'dir',
+  'width',
+  'height',
+  'x',
+  'y',
+  'x1',
+  'y1',
+  'x2',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'd',
+  'points',
+  'fill',
+  'stroke',
+  'stroke-width',
+]);
+/** An inert attribute's value: words, numbers, colours and path data, nothing that quotes or calls. */
+const INERT_VALUE = /^[\w .,#-]*$/;
+/** Text between tags that no context reads as code: words, numbers and prose punctuation. */
+const INERT_TEXT = /^[\w .,:!?[\]-]*$/;
+/** A comment of words (`<!-- IE 6-8 -->`), as the annotation rule reads one. */
+const PROSE_COMMENT = /^<!--[\w\s.,:;+'/-]*-->/;
+/** The XML declaration (`<?xml version="1.0" standalone="no"?>`) and the HTML doctype. */
+const DECLARATION =
+  /^(?:<\?xml(?:\s+(?:version|encoding|standalone)=(?:"[\w.-]*"|'[\w.-]*'))*\s*\?>|<!doctype html\s*>)/i;
+
+/**
+ * Whether the line is markup that can neither run script nor load anything nor change the page's
+ * structure, read by tokenizing it: at least one tag, every tag a start or end tag of an inert
+ * element with inert attributes (`<div id="43">`, `<circle r="400"></circle>`, `<br/><hr/>`), and
+ * between them only prose comments, the XML declaration or doctype, and text of words.
+ */
+function isInertMarkup(text: string): boolean {
+  let tags = 0;
+  let i = 0;
+  while (i < text.length) {
+    const open = text.indexOf('<', i);
+    const end = open < 0 ? text.length : open;
+    const between = text.slice(i, end);
+    // `--` would comment out the rest of an SQL statement.
+    if (!INERT_TEXT.test(between) || between.includes('--')) return false;
+    if (open < 0) break;
+    const rest = text.slice(open);
+    const special = PROSE_COMMENT.exec(rest) ?? DECLARATION.exec(rest);
+    if (special !== null) {
+      i = open + special[0].length;
+      continue;
+    }
+    const closing = text[open + 1] === '/';
+    let j = open + (closing ? 2 : 1);
+    const nameStart = j;
+    while (j < text.length && /[\w:-]/.test(text[j]!)) j++;
+    const name = text.slice(nameStart, j).toLowerCase();
+    if (!INERT_ELEMENTS.has(name.slice(name.indexOf(':') + 1))) return false;
+    const { attributes, end: after } = readAttributes(text, j);
+    // The tag must be closed by its own `>`, and an end tag carries nothing.
+    if (text[after - 1] !== '>' || (closing && attributes.length > 0)) return false;
+    for (const { name: attribute, value } of attributes)
+      if (!INERT_ATTRIBUTES.has(attribute) || !INERT_VALUE.test(value)) return false;
+    tags++;
+    i = after;
+  }
+  return tags > 0;
+}
+
 /** The titles of the catalogue entries of a file: the values of its `Exploit Name:` lines. */
 export function catalogueTitles(lines: readonly string[]): Set<string> {
   const titles = new Set<string>();
@@ -82,6 +196,7 @@ export function inertReason(line: string, titles: ReadonlySet<string>): InertRea
   if (isLoneCharacter(text)) return 'lone-character';
   if (HTML_ANNOTATION.test(text) || HASH_HEADING.test(text)) return 'annotation';
   if (isEndTagsOnly(text)) return 'end-tags';
+  if (isInertMarkup(text)) return 'inert-markup';
   return undefined;
 }
 

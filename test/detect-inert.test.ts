@@ -25,6 +25,14 @@ describe('inert corpus lines', () => {
       ['#Google.com:', 'annotation'],
       ['</body></html>', 'end-tags'],
       ['  </svg:mask>', 'end-tags'],
+      ['<div id="39"><!-- up to Opera 11.52, FF 3.6.28 -->', 'inert-markup'],
+      ['<div id="43"><?xml version="1.0" standalone="no"?>', 'inert-markup'],
+      ['<h1>INJECTX</h1>', 'inert-markup'],
+      ['<br/><hr/>', 'inert-markup'],
+      ['<circle r="400"></circle>', 'inert-markup'],
+      ['<a id="x"><rect fill="white" width="1000" height="1000"/></a>', 'inert-markup'],
+      ['    <svg:circle cx="0.45" cy="0.7" r="0.075" fill="white"/>', 'inert-markup'],
+      ['<div id="132"><!doctype html>', 'inert-markup'],
     ];
     for (const [line, why] of cases) assert.equal(reason(line), why, line);
   });
@@ -64,6 +72,26 @@ describe('inert corpus lines', () => {
       '<!--#exec cmd="id"-->',
       '#{7*7}',
       'Exploit String: <!--',
+      // Markup that links, loads, styles, handles events, submits or changes the document's structure.
+      '<a href="http://attacker.example">x</a>',
+      '<div style="position:absolute">x</div>',
+      '<div id="x" onclick="go()">x</div>',
+      '<img src="x">',
+      '<svg:svg>',
+      '<math>',
+      '<form>',
+      '<input name="username" value="admin" />',
+      '<body>',
+      '<html xmlns="http://www.w3.org/1999/xhtml">',
+      '<svg:mask id="m" maskUnits="objectBoundingBox">',
+      '<!--[if IE]><b>x</b>',
+      // Text that some context reads as code, and tags a filter may not close.
+      "<b>it's</b>",
+      '<b>x</b>--',
+      '<b>alert(1)</b>',
+      '<b id="a" "x">',
+      '<b',
+      'XXX',
     ])
       assert.equal(reason(line), undefined, line);
   });

@@ -25,6 +25,17 @@ describe('embedded layers', () => {
     );
   });
 
+  test('decodes a base64 run cut out of its attribute with the markup after it', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\r\n';
+    const encoded = b64(svg);
+    assert.equal(base64Text(`${encoded}"/>`), svg);
+    assert.equal(base64Text(`${encoded.replaceAll('+', '%2B').replaceAll('=', '%3D')}"/>`), svg);
+    assert.equal(base64Text(`${encoded}&quot;/&gt;`), svg);
+    // A tail with letters is text after the run, not the rest of its markup; short runs are words.
+    assert.equal(base64Text(`${encoded} and more`), undefined);
+    assert.equal(base64Text(`${b64('<b>x</b>')}"/>`), undefined);
+  });
+
   test('reads the names and strings of a JSON document inside a string', () => {
     assert.deepEqual(embeddedJsonStrings('{"a":["x",{"b":"y"}]}').sort(), ['a', 'b', 'x', 'y']);
     assert.deepEqual(embeddedJsonStrings('{not json}'), []);

@@ -1,6 +1,9 @@
 // Layers a value can hide another text in: base64 (also URL-safe, also after `;base64,`) and JSON
 // documents embedded in a string. The engine inspects what they hold as well as the value itself.
 
+import { decodeEntities } from './entities.ts';
+import { percentDecode } from './percent.ts';
+
 /** Base64 texts shorter than this are too short to hide a payload and too often words. */
 const MIN_BASE64 = 16;
 /** Embedded texts longer than this are not decoded (the value itself is still inspected). */
@@ -39,6 +42,28 @@ function looksEncoded(value: string): boolean {
   return upper && lower;
 }
 
+/** Longest punctuation tail kept after a base64 run (`"/>`, `')">`): the rest of the markup it sat in. */
+const MAX_TAIL = 8;
+const LEADING_BASE64 = /^[A-Za-z0-9+/]{32,}={0,2}/;
+const LEADING_CANDIDATE = /^[A-Za-z0-9+/%]{32}/;
+
+/**
+ * The base64 run a value starts with when only a short punctuation tail follows it, as when a
+ * `data:` URL's payload is cut out of its attribute with its closing quote (`PHN2Zy…Cg=="/>`); its
+ * padding and `+` may be percent-encoded (`%3D%3D`, `%2B`).
+ */
+function runBeforeTail(value: string): string | undefined {
+  // Most values fail here, before any decoding.
+  if (!LEADING_CANDIDATE.test(value)) return undefined;
+  const percent = value.includes('%') ? percentDecode(value) : value;
+  // In XML or HTML text the tail is written with references (`&quot;/&gt;`).
+  const text = percent.includes('&') ? decodeEntities(percent) : percent;
+  const run = LEADING_BASE64.exec(text);
+  if (run === null) return undefined;
+  const tail = text.slice(run[0].length);
+  return tail.length <= MAX_TAIL && !/[A-Za-z0-9]/.test(tail) ? run[0] : undefined;
+}
+
 /** The text a base64 value (or a `data:…;base64,` URL) decodes to, when it is text with syntax in it. */
 export function base64Text(value: string): string | undefined {
   if (value.length < MIN_BASE64 || value.length > MAX_EMBEDDED) return undefined;
@@ -46,8 +71,12 @@ export function base64Text(value: string): string | undefined {
   if (!BASE64.test(encoded)) {
     const data =
       encoded.includes(';base64,') || encoded.includes(';BASE64,') ? DATA_URL_BASE64.exec(encoded) : null;
-    if (data === null) return undefined;
-    encoded = data[1]!;
+    if (data !== null) encoded = data[1]!;
+    else {
+      const run = runBeforeTail(encoded);
+      if (run === undefined || !looksEncoded(run)) return undefined;
+      encoded = run;
+    }
   } else if (!looksEncoded(encoded)) return undefined;
   const text = textOf(Buffer.from(encoded.replaceAll('-', '+').replaceAll('_', '/'), 'base64'));
   return text !== undefined && text.length >= 4 && SYNTAX.test(text) ? text : undefined;

@@ -26,7 +26,8 @@ function numericLabel(label: string): 'decimal' | 'hex' | 'octal' | undefined {
  * (`http://trusted.example@evil`), a port that is not a number (`http://google:evil.example`, or a
  * second scheme glued to the host, `http://www.gohttp://evil/`), or an IPv4 address as one integer
  * (`http://1113982867/`), in hex or octal parts (`http://0x42.0x66.0x7.0x93/`), or with fewer than
- * four parts. Browsers resolve all of these (WHATWG URL §3.5, IPv4 parser); a link a person wrote does
+ * four parts; a host name with a trailing dot (`http://www.google.com./`), or a scheme-relative one
+ * without a dot (`//google`). Browsers resolve all of these (WHATWG URL §3.5, IPv4 parser); a link a person wrote does
  * not need them, a filter that looks for a host name misses them.
  */
 export function disguisedHost(url: string): boolean {
@@ -54,7 +55,12 @@ export function disguisedHost(url: string): boolean {
   // IPv6 literals (`[::1]:8080`) carry colons of their own.
   if (url.charCodeAt(start) === 91) return false;
   if (colon >= 0 && !isDigits(url.slice(colon + 1, end))) return true;
-  if (hostName) return false;
+  if (hostName) {
+    const host = url.slice(start, colon < 0 ? end : colon);
+    // `www.google.com.`: a name in its absolute DNS form; `//google`: a scheme-relative link to a
+    // name without a dot, which resolvers complete with a search domain.
+    return host.endsWith('.') || (first === slashes && !host.includes('.') && host !== 'localhost');
+  }
   const labels = url.slice(start, colon < 0 ? end : colon).split('.');
   if (labels[labels.length - 1] === '') labels.pop();
   const kinds = labels.map(numericLabel);
@@ -73,11 +79,12 @@ function isScheme(url: string, from: number, to: number): boolean {
   return true;
 }
 
-// Microsoft's MHTML and compiled-help protocols and Firefox's command-line URL handler: old
-// browsers load a document of another origin or a local file through them (UXSS).
-const LEGACY_SCHEMES = ['mhtml:', 'ms-its:', 'mk:@msitstore:', 'firefoxurl:'];
+// Microsoft's MHTML and compiled-help protocols, and the URL handlers of programs that took their
+// command line from the URL (Firefox's `firefoxurl:`, AOL Instant Messenger's `aim:`): old
+// browsers load a document of another origin or a local file, or start the program, through them.
+const LEGACY_SCHEMES = ['mhtml:', 'ms-its:', 'mk:@msitstore:', 'firefoxurl:', 'aim:'];
 /** One pass over the text before the per-scheme searches (an alternation of literals, linear). */
-const LEGACY_SCREEN = /mhtml:|ms-its:|mk:@msitstore:|firefoxurl:|res:\/\//;
+const LEGACY_SCREEN = /mhtml:|ms-its:|mk:@msitstore:|firefoxurl:|aim:|res:\/\//;
 
 /**
  * Where a URL of a legacy local-resource scheme starts, or -1: `mhtml:`, `ms-its:`,
@@ -92,8 +99,14 @@ export function legacySchemeAt(lower: string): number {
       const before = at > 0 ? lower.charCodeAt(at - 1) : 32;
       const after = lower.charCodeAt(at + scheme.length);
       const wordBefore = (before >= 97 && before <= 122) || (before >= 48 && before <= 57);
-      // An address follows (prose names the protocol with a space: "MHTML: MIME HTML").
-      if (!wordBefore && !Number.isNaN(after) && after > 32) return at;
+      if (wordBefore) continue;
+      // An address follows (prose names the protocol with a space: "MHTML: MIME HTML"), or, after
+      // spaces, a command-line argument for the program (`aim: &c:\windows\…\calc.exe`).
+      let k = at + scheme.length;
+      while (lower.charCodeAt(k) === 32 && k - at < 16) k++;
+      const argument = k > at + scheme.length && lower.charCodeAt(k) === 38;
+      // `aim:` is also a word of prose and of data (`aim:true`): only its arguments count.
+      if (scheme === 'aim:' ? argument : (!Number.isNaN(after) && after > 32) || argument) return at;
     }
   }
   // Each address is read once: the next search starts where it ended.

@@ -3,12 +3,18 @@
 // sink calls after a string breakout.
 import { hit } from '../../rules.ts';
 import type { Detector, Hit, InputKind } from '../../types.ts';
+import { contextBreakerAt, jsEntityAt } from './breakers.ts';
+import { cssAttackIn, declaredExpressionAt, styleQuirk, svgFont, svgResourceAt } from './css.ts';
 import { EVENT_HANDLERS } from './events.ts';
 import { readAttributes, readTags } from './html-lexer.ts';
 import { disguisedHost, legacySchemeAt } from './links.ts';
-import { referenceSpelledText } from './references.ts';
+import { dtdAttributesAt, namespaceBindingAt } from './namespaces.ts';
+import { escapesInside, referenceSpelledText } from './references.ts';
 import { XSS_RULES } from './rules.ts';
-import { stringBuiltAt } from './strings.ts';
+import { ATTRIBUTE_SCRIPT_URL, scriptUrlAt } from './schemes.ts';
+import { foldedStringAt, stringBuiltAt } from './strings.ts';
+import { utf7MarkupAt } from './utf7.ts';
+import { xsltAt } from './xslt.ts';
 
 const SCRIPT_TAGS = new Set(['script']);
 const ACTIVE_TAGS = new Set([
@@ -196,11 +202,13 @@ const BRACKET_ACCESS =
 const LOCATION_ASSIGN =
   /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top)\.)?location(?:\.href)?\s*=\s*(?:name\b|window\.name|atob\s*\(|unescape\s*\(|string\.fromcharcode|document\.|["'`]\s*javascript:)/;
 const STRING_JOIN = /["'`] *\+ *["'`]/;
+const QUOTE = /["'`]/;
 // `top.location='//evil.example'`: script that sends the page elsewhere (P2: documentation shows it).
 const LOCATION_URL =
   /(?:^|[^a-z0-9_$])(?:(?:document|window|self|top|parent)\.)?location(?:\.href)?\s*=\s*["'`](?:https?:)?\/\//;
+// `window.open('//evil.example')`: a window opened by script, the popup of a spam or phishing page.
+const WINDOW_OPEN = /\b(?:window|self|top|parent)\.open\s*\(\s*["'`]/;
 const IE_NAMESPACE = /<\??xml:namespace\b/;
-const UTF7_MARKUP = /\+adw-[a-z/!]/;
 const ASCII_MARKUP = /\u00bc\/?(?:script|img|svg|iframe|body|a\s)/;
 /** JSFuck and its kin: at least this many characters of only `[]()!+` in a row. */
 const JSFUCK_RUN = 24;
@@ -245,112 +253,9 @@ const SINKS = [
   'import',
 ];
 
-const SCRIPT_SCHEMES = [
-  'javascript:',
-  'vbscript:',
-  'livescript:',
-  'mocha:',
-  'data:text/html',
-  'data:image/svg',
-  'data:application/x-javascript',
-  'data:text/javascript',
-];
-
-// URL parsers drop tabs and line breaks inside a scheme (`java\tscript:`, WHATWG URL §4.4), so each
-// scheme is matched with optional controls between its letters; prose writes "JavaScript: the
-// language" with a space after the colon, a URL does not. Each pattern is a chain of literals with
-// bounded-class gaps: linear.
-const SCRIPT_URL = new RegExp(
-  `(?:^|[^a-z0-9])(?:${SCRIPT_SCHEMES.map((scheme) =>
-    [...scheme].map((c) => c.replace(/[/+.]/g, '\\$&')).join('[\\t\\n\\r\\u0000-\\u001f]*'),
-  ).join('|')})(?=[^\\s])`,
-);
-
-function scriptUrlAt(lower: string): number {
-  const match = SCRIPT_URL.exec(lower);
-  return match === null ? -1 : match.index;
-}
-
-// Inside a URL attribute the value is a URL whatever follows the colon (`href="java\nscript:\nalert(1)"`).
-const ATTRIBUTE_SCRIPT_URL = new RegExp(
-  `^[\\s\\u0000-\\u001f]*(?:${SCRIPT_SCHEMES.map((scheme) =>
-    [...scheme].map((c) => c.replace(/[/+.]/g, '\\$&')).join('[\\t\\n\\r\\u0000-\\u001f]*'),
-  ).join('|')})`,
-);
-
 // `[1].find(alert)`, `x.then(eval)`: a dialog or eval function handed to a call as its callback.
 const CALLBACK_SINK =
   /\.(?:find|map|filter|foreach|some|every|reduce|then|call|apply|sort|replace)\(\s*(?:alert|prompt|confirm|eval)\s*[),]/;
-
-function cssAttackAt(lower: string): number {
-  for (const marker of ['expression(', '-moz-binding', 'behavior:', 'behaviour:', '@import', 'binding:']) {
-    const at = lower.indexOf(marker);
-    if (at >= 0) return at;
-  }
-  // `url(javascript:…)`, `url('vbscript:…')`: a script URL as a CSS resource (IE ran it).
-  for (let at = lower.indexOf('url('); at >= 0; at = lower.indexOf('url(', at + 4)) {
-    let j = at + 4;
-    while (j < lower.length && (lower[j] === ' ' || lower[j] === '"' || lower[j] === "'")) j++;
-    if (ATTRIBUTE_SCRIPT_URL.test(lower.slice(j, j + 40))) return at;
-  }
-  return -1;
-}
-
-/**
- * CSS as a browser reads it (CSS Syntax §4.3.7): `\` + 1–6 hex digits (and one space) is that code
- * point, `\` + any other character is the character, comments and NULs are nothing. So
- * `\-\mo\z\-b\i\nd\in\g` is `-moz-binding` and `\0075\0072\006c` is `url`. Linear.
- */
-export function cssUnescape(text: string): string {
-  let out = '';
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-      continue;
-    }
-    if (c === 0) {
-      i++;
-      continue;
-    }
-    if (c !== 92) {
-      out += text[i];
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    let code = 0;
-    while (j < n && j - i <= 6 && isHexDigit(text.charCodeAt(j))) {
-      code = code * 16 + Number.parseInt(text[j]!, 16);
-      j++;
-    }
-    if (j > i + 1) {
-      // `\0` alone (IE read it as nothing) or a code point; one following white space is eaten.
-      if (code > 0 && code <= 0x10ffff) out += String.fromCodePoint(code);
-      if (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
-      i = j;
-    } else {
-      // An escaped newline is a line continuation; any other escaped character is itself.
-      if (j < n && text.charCodeAt(j) !== 10) out += text[j];
-      i = j + 1;
-    }
-  }
-  return out;
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-/** Script in CSS text, read as written and with its escapes and comments resolved. */
-function cssAttackIn(css: string): number {
-  const at = cssAttackAt(css);
-  if (at >= 0 || (!css.includes('\\') && !css.includes('/*'))) return at;
-  return cssAttackAt(cssUnescape(css).toLowerCase()) >= 0 ? 0 : -1;
-}
 
 function tagChecks(lower: string, hits: Hit[]): void {
   for (const tag of readTags(lower)) {
@@ -378,6 +283,14 @@ function tagChecks(lower: string, hits: Hit[]): void {
         hits.push(hit(XSS_RULES['xss.script-url'], attribute.at));
       } else if (attribute.name === 'style' && cssAttackIn(attribute.value) >= 0) {
         hits.push(hit(XSS_RULES['xss.css-expression'], attribute.at));
+      } else if (attribute.name === 'style' && styleQuirk(attribute.value)) {
+        hits.push(hit(XSS_RULES['xss.style-quirk'], attribute.at));
+      } else if (
+        attribute.name === 'style' &&
+        attribute.value.includes('.svg') &&
+        svgResourceAt(attribute.value) >= 0
+      ) {
+        hits.push(hit(XSS_RULES['xss.css-svg-resource'], attribute.at));
       } else if (LINK_ATTRIBUTES.has(attribute.name) && disguisedHost(attribute.value)) {
         hits.push(hit(XSS_RULES['xss.disguised-host'], attribute.at));
       } else if (local === 'input' && attribute.name === 'type' && attribute.value.trim() === 'password') {
@@ -441,6 +354,49 @@ const DOM_ELEMENT = /createelement\s*\(\s*["'`](?:script|iframe|embed|object|fra
 // `new ActiveXObject('htmlfile')`: a COM object created by script (IE), a way out of the page.
 const ACTIVEX = /\bnew\s+activexobject\s*\(/;
 
+/** Where the first end tag of a script element is (`</script`, XHTML's `</html:script`), or -1. */
+function scriptEndAt(lower: string): number {
+  const close = lower.indexOf('</script');
+  if (close >= 0 || !lower.includes(':script')) return close;
+  for (let at = lower.indexOf(':script'); at >= 0; at = lower.indexOf(':script', at + 7)) {
+    let k = at - 1;
+    while (k >= 0 && at - k <= 32 && /[a-z0-9-]/.test(lower[k]!)) k--;
+    if (k < at - 1 && lower.startsWith('</', k - 1)) return k - 1;
+  }
+  return -1;
+}
+
+/**
+ * Where a value leaves or opens an HTML comment of the page, or -1: it begins by closing one
+ * (`-->`, IE's `<![endif]-->`), so what follows is markup again, or ends by opening one it does not
+ * close (`<!--`), which hides the page's markup after it. Prose arrows (`A --> B`) sit mid-text.
+ */
+function commentBreakoutAt(lower: string): number {
+  const text = lower.trim();
+  const offset = lower.indexOf(text);
+  if (text.startsWith('-->') || text.startsWith('<![endif]')) return offset;
+  const open = text.lastIndexOf('<!--');
+  return open >= 0 && !text.includes('-->', open + 4) ? offset + open : -1;
+}
+
+// What a script's first statement starts with when it attacks the page.
+const SCRIPT_STARTS = ['alert', 'prompt', 'confirm', 'eval', 'document.', 'window.', 'location', 'top.'];
+
+/**
+ * `scriptalert(1)/script`, `"scriptdocument.cookie=…;/script`: a script element whose angle
+ * brackets a filter removed (or that a later decoding step restores); where its `script` starts,
+ * or -1. The word `script` is glued to a sink or DOM object and closed by `/script`.
+ */
+function bracketlessScriptAt(lower: string): number {
+  const close = lower.lastIndexOf('/script');
+  for (let at = lower.indexOf('script'); at >= 0 && at < close; at = lower.indexOf('script', at + 6)) {
+    const before = lower.charCodeAt(at - 1);
+    if (before === 60 || (before >= 97 && before <= 122)) continue;
+    if (SCRIPT_STARTS.some((start) => lower.startsWith(start, at + 6))) return at;
+  }
+  return -1;
+}
+
 /** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
 function sinkChecks(lower: string, hits: Hit[]): void {
   let best: Hit | undefined;
@@ -458,7 +414,12 @@ function sinkChecks(lower: string, hits: Hit[]): void {
         j = close + 2;
       }
       const after = lower.charCodeAt(j);
-      const tagged = after === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
+      // A template literal tags the call (alert`1`), also with its backticks escaped for a string
+      // it is written into (alert\`1\`).
+      let tick = j;
+      while (lower.charCodeAt(tick) === 92 && tick - j < 4) tick++;
+      const tagged =
+        lower.charCodeAt(tick) === 96 && (sink === 'alert' || sink === 'prompt' || sink === 'confirm');
       // `alert(1)`, `alert?.(1)`, `alert.call(null,1)`, `eval.apply(…)`: each one calls the sink.
       const called =
         after === 40 ||
@@ -536,7 +497,7 @@ export const xssDetector: Detector = {
       // In URL-encoded values `+` is a space: `<img+src=x+onerror=alert(1)>`.
       if (lower.includes('+')) tagChecks(lower.replaceAll('+', ' '), hits);
       // Closing a script element breaks out of an inline script context.
-      const close = lower.indexOf('</script');
+      const close = scriptEndAt(lower);
       if (close >= 0) {
         // With no `<script` of its own before it, the end tag closes the page's script element: the
         // value sits in an inline script (JSON or a template rendered into a page) and leaves it, at
@@ -544,14 +505,15 @@ export const xssDetector: Detector = {
         let k = close - 1;
         while (k >= 0 && lower.charCodeAt(k) === 32) k--;
         const own = lower.lastIndexOf('<script', close) >= 0;
-        const breakout = k < 0 || `'";)}>`.includes(lower[k]!);
+        // In a path, a `/` starts the segment the value is in.
+        const breakout = k < 0 || `'";)}>`.includes(lower[k]!) || (kind === 'path' && lower[k] === '/');
         hits.push(hit(XSS_RULES[!own && breakout ? 'xss.script-breakout' : 'xss.script-close'], close));
       }
       const rawText = RAW_TEXT_CLOSE.exec(lower);
       if (rawText !== null) hits.push(hit(XSS_RULES['xss.context-close'], rawText.index));
       // Letters written as escapes (`%69%6d%67`, `&#115;`, `\x61`): no client encodes letters, so
       // markup spelled that way was hidden from a filter on purpose.
-      if (views.changed && ENCODED_LETTER.test(raw))
+      if (views.changed && (ENCODED_LETTER.test(views.raw) || ENCODED_LETTER.test(raw)))
         hits.push(hit(XSS_RULES['xss.encoded-letters'], 0, 'raw'));
       const documentTag = documentTagAt(lower);
       if (documentTag >= 0) hits.push(hit(XSS_RULES['xss.document-tag'], documentTag));
@@ -566,8 +528,15 @@ export const xssDetector: Detector = {
     const legacy = legacySchemeAt(lower);
     if (legacy >= 0) hits.push(hit(XSS_RULES['xss.legacy-scheme'], legacy));
     // ASCII spelled as numeric references outside markup (markup has xss.encoded-letters). From P2.
-    if (views.changed && raw.includes('&#') && referenceSpelledText(raw))
-      hits.push(hit(XSS_RULES['xss.reference-spelled'], 0, 'raw'));
+    const referenced = views.changed && raw.includes('&#') ? referenceSpelledText(raw) : undefined;
+    if (referenced !== undefined)
+      hits.push(
+        hit(
+          XSS_RULES[escapesInside(referenced) ? 'xss.reference-spelled.escapes' : 'xss.reference-spelled'],
+          0,
+          'raw',
+        ),
+      );
     if (lower.includes('(') || lower.includes('`') || lower.includes('document.')) sinkChecks(lower, hits);
     const computed =
       COMPUTED_CALL.exec(lower) ??
@@ -575,8 +544,23 @@ export const xssDetector: Detector = {
       (lower.includes('(') ? CALLBACK_SINK.exec(lower) : null);
     if (computed !== null) hits.push(hit(XSS_RULES['xss.computed-call'], computed.index));
     // `document['coo'+'kie']`: a name no filter sees whole. Needs a `+` between two quotes.
-    const built = lower.includes('+') && STRING_JOIN.test(lower) ? stringBuiltAt(lower) : -1;
+    let built = lower.includes('+') && STRING_JOIN.test(lower) ? stringBuiltAt(lower) : -1;
+    // `s1='jav'+'ascr';s2=0?'':'ipt:';u=s1+s2`: the pieces joined through variables.
+    if (built < 0 && lower.includes('=') && (lower.includes('+') || lower.includes('?')) && QUOTE.test(lower))
+      built = foldedStringAt(lower);
     if (built >= 0) hits.push(hit(XSS_RULES['xss.string-built'], built));
+    const stripped = lower.includes('/script') ? bracketlessScriptAt(lower) : -1;
+    if (stripped >= 0) hits.push(hit(XSS_RULES['xss.bracketless-script'], stripped));
+    const breaker = lower.includes('>') || lower.includes('*/') ? contextBreakerAt(lower) : -1;
+    if (breaker >= 0) hits.push(hit(XSS_RULES['xss.context-breaker'], breaker));
+    const entity = lower.includes('&{') ? jsEntityAt(lower) : -1;
+    if (entity >= 0) hits.push(hit(XSS_RULES['xss.js-entity'], entity));
+    const xslt = lower.includes('xsl') || lower.includes('xml-stylesheet') ? xsltAt(lower) : -1;
+    if (xslt >= 0) hits.push(hit(XSS_RULES['xss.xslt'], xslt));
+    const binding = lower.includes('xmlns:') ? namespaceBindingAt(lower) : -1;
+    if (binding >= 0) hits.push(hit(XSS_RULES['xss.namespace-binding'], binding));
+    const defaults = lower.includes('<!attlist') ? dtdAttributesAt(lower) : -1;
+    if (defaults >= 0) hits.push(hit(XSS_RULES['xss.dtd-attributes'], defaults));
     const bracket = lower.includes('[') ? BRACKET_ACCESS.exec(lower) : null;
     if (bracket !== null) hits.push(hit(XSS_RULES['xss.bracket-access'], bracket.index));
     const location = lower.includes('location') ? LOCATION_ASSIGN.exec(lower) : null;
@@ -585,14 +569,21 @@ export const xssDetector: Detector = {
       const away = LOCATION_URL.exec(lower);
       if (away !== null) hits.push(hit(XSS_RULES['xss.location-assign.url'], away.index));
     }
+    const open = lower.includes('.open') ? WINDOW_OPEN.exec(lower) : null;
+    if (open !== null) hits.push(hit(XSS_RULES['xss.location-assign.url'], open.index));
+    const comment = lower.includes('-->') || lower.includes('<!--') ? commentBreakoutAt(lower) : -1;
+    if (comment >= 0) hits.push(hit(XSS_RULES['xss.comment-breakout'], comment));
     const jsfuck = lower.includes('[]') ? jsfuckAt(lower) : -1;
     if (jsfuck >= 0) hits.push(hit(XSS_RULES['xss.jsfuck'], jsfuck));
     // Markup in other charsets: UTF-7 (`+ADw-script+AD4-`, RFC 2152) and 7-bit US-ASCII read as
     // Latin-1 (`¼script¾`, the high bit set on `<` and `>`).
     // The 7-bit form is read on the raw value: NFKC turns `¼` into `1⁄4`.
-    const utf7 = lower.includes('+adw') ? UTF7_MARKUP.exec(lower) : null;
-    const ascii = utf7 === null && raw.includes('\u00bc') ? ASCII_MARKUP.exec(raw.toLowerCase()) : null;
-    if (utf7 !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7.index));
+    // The UTF-16 of ASCII starts each shifted block with `A` (its high bits are zero).
+    // Read on the decoded text (case kept): XML text writes the shift `&` as `&amp;`.
+    const text = views.decoded;
+    const utf7 = text.includes('+A') || text.includes('&A') ? utf7MarkupAt(text) : -1;
+    const ascii = utf7 < 0 && raw.includes('\u00bc') ? ASCII_MARKUP.exec(raw.toLowerCase()) : null;
+    if (utf7 >= 0) hits.push(hit(XSS_RULES['xss.encoded-markup'], utf7));
     else if (ascii !== null) hits.push(hit(XSS_RULES['xss.encoded-markup'], rawAt(ascii.index), 'raw'));
     const value = SINK_VALUE.exec(lower);
     if (value !== null) {
@@ -608,8 +599,15 @@ export const xssDetector: Detector = {
     if (element !== null) hits.push(hit(XSS_RULES['xss.dom-element'], element.index));
     const activex = lower.includes('activexobject') ? ACTIVEX.exec(lower) : null;
     if (activex !== null) hits.push(hit(XSS_RULES['xss.dom-element'], activex.index));
-    const css = lower.includes('style') ? cssAttackIn(lower) : -1;
+    let css = lower.includes('style') ? cssAttackIn(lower) : -1;
+    if (css < 0 && lower.includes('expression')) css = declaredExpressionAt(lower);
     if (css >= 0) hits.push(hit(XSS_RULES['xss.css-expression'], css));
+    if (
+      lower.includes('svg') &&
+      (lower.includes('format(') || lower.includes('@font-face')) &&
+      svgFont(lower)
+    )
+      hits.push(hit(XSS_RULES['xss.css-svg-font'], 0));
     return hits;
   },
 };
