@@ -4,9 +4,17 @@
 import { ATTRIBUTE_SCRIPT_URL } from './schemes.ts';
 
 function cssAttackAt(lower: string): number {
-  for (const marker of ['expression(', '-moz-binding', 'behavior:', 'behaviour:', '@import', 'binding:']) {
+  for (const marker of ['expression(', '-moz-binding', '@import']) {
     const at = lower.indexOf(marker);
     if (at >= 0) return at;
+  }
+  // IE's `behavior: url(x.htc)` and `binding: url(…)` load script; "**Behavior:**" in a README does not.
+  for (const marker of ['behavior:', 'behaviour:', 'binding:']) {
+    for (let at = lower.indexOf(marker); at >= 0; at = lower.indexOf(marker, at + 1)) {
+      let j = at + marker.length;
+      while (lower.charCodeAt(j) === 32) j++;
+      if (lower.startsWith('url(', j) || lower.startsWith('url (', j)) return at;
+    }
   }
   // `url(javascript:…)`, `url('vbscript:…')`: a script URL as a CSS resource (IE ran it).
   for (let at = lower.indexOf('url('); at >= 0; at = lower.indexOf('url(', at + 4)) {

@@ -42,7 +42,7 @@ export const XSS_RULES = ruleTable('xss', {
     score: 3,
     description: 'an element often used to carry script (`<svg>`, `<math>`, `<style>`, `<form>`)',
   },
-  'xss.tag-with-attributes': { paranoia: 1, score: 2, description: 'any tag with attributes' },
+  'xss.tag-with-attributes': { paranoia: 1, documents: 2, score: 2, description: 'any tag with attributes' },
   'xss.event-handler': {
     paranoia: 1,
     score: 5,
@@ -70,7 +70,12 @@ export const XSS_RULES = ruleTable('xss', {
     score: 5,
     description: "a JavaScript sink called right after a string or statement breakout (`';alert(1)//`)",
   },
-  'xss.js-sink.call': { paranoia: 1, score: 3, description: 'a JavaScript sink called inside other text' },
+  'xss.js-sink.call': {
+    paranoia: 1,
+    documents: 2,
+    score: 3,
+    description: 'a JavaScript sink called inside other text',
+  },
   'xss.computed-call': {
     paranoia: 1,
     score: 5,
@@ -222,6 +227,7 @@ export const XSS_RULES = ruleTable('xss', {
   },
   'xss.script-close': {
     paranoia: 1,
+    documents: 2,
     score: 3,
     description: "a `</script` (also XHTML's `</html:script`) that closes an inline script",
   },

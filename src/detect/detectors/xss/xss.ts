@@ -187,7 +187,9 @@ const DATA_BINDING = new Set(['datasrc', 'datafld', 'dataformatas']);
 // Closing tags of raw-text elements, whose content a payload escapes from (polyglots).
 const RAW_TEXT_CLOSE = /<\/(?:title|textarea|style|noscript|xmp|iframe|noembed|template)\b/;
 // `top['al'+'ert'](1)`, `window[x](1)`: a global looked up by a computed name and called.
-const COMPUTED_CALL = /\b(?:top|window|self|parent|frames|globalthis|content)\s*\[[^\]]{1,80}\]\s*\(/;
+// `window [text](https://…)` is a Markdown link after the word, not a call.
+const COMPUTED_CALL =
+  /\b(?:top|window|self|parent|frames|globalthis|content)\s*\[[^\]]{1,80}\]\s*\((?!https?:|#|\.{0,2}\/)/;
 // `[1].find(alert)`, `a=alert,a(1)`: a dialog function passed around as a value.
 const SINK_VALUE = /[(=,[]\s*(?:alert|prompt|confirm|eval)\s*[),;\]]/;
 // `.call(`, `.apply(`, `.bind(` right after a sink name.
@@ -398,6 +400,33 @@ function bracketlessScriptAt(lower: string): number {
 }
 
 /** `';alert(1)//`, `"-prompt(1)-"`: a sink called right after a string or statement breakout. */
+/** Sinks that run a string, reached with something other than a string of code. */
+const CODE_TAKING = new Set(['settimeout', 'setinterval', 'constructor', 'import']);
+
+/**
+ * Whether the argument at `from` (after the parenthesis) makes the call a sink. `setTimeout` with a
+ * function (`function () {…}`, `() => …`) runs no string; a class's `constructor(url: string)`
+ * declares one, while `[].constructor.constructor('alert(1)')` builds a function from a string; a
+ * module `import('./lib.js')` of the page's own origin or a package name loads no attacker code,
+ * `import('//evil.example/x.js')` and `import('data:…')` do.
+ */
+function sinkArgument(sink: string, lower: string, from: number): boolean {
+  if (!CODE_TAKING.has(sink)) return true;
+  let i = from;
+  while (lower.charCodeAt(i) === 32) i++;
+  const first = lower[i] ?? '';
+  if (sink === 'settimeout' || sink === 'setinterval')
+    return !(
+      lower.startsWith('function', i) ||
+      /^(?:async\s*)?(?:\([^()]{0,80}\)|[a-z_$][\w$]{0,40})\s*=>/.test(lower.slice(i, i + 100))
+    );
+  if (sink === 'constructor') return first === "'" || first === '"' || first === '`' || first === ')';
+  if (first !== "'" && first !== '"' && first !== '`') return true;
+  const close = lower.indexOf(first, i + 1);
+  const specifier = lower.slice(i + 1, close < 0 ? i + 81 : Math.min(close, i + 81));
+  return specifier.startsWith('//') || (specifier.includes(':') && !specifier.startsWith('node:'));
+}
+
 function sinkChecks(lower: string, hits: Hit[]): void {
   let best: Hit | undefined;
   for (const sink of SINKS) {
@@ -431,6 +460,7 @@ function sinkChecks(lower: string, hits: Hit[]): void {
         (sink.includes('.') &&
           (after === 61 || after === 41 || after === 59 || after === 43 || Number.isNaN(after)));
       if (!called || isIdentChar(before)) continue;
+      if (after === 40 && !sinkArgument(sink, lower, j + 1)) continue;
       let k = at - 1;
       while (k >= 0 && lower.charCodeAt(k) === 32) k--;
       const prior = k >= 0 ? lower[k]! : '';
