@@ -1,6 +1,7 @@
 // Corpus lines that are not a payload in any context ("inert"): the catalogue text and one-token
 // probes that the source lists interleave with their payloads. The eval sets them aside and reports
 // the rates with and without them; the rule set is documented in bench/README.md.
+import { isInertMarkup } from './detect-inert-xml.ts';
 
 /** Why a line is inert, or undefined when it is counted as an attack. */
 export type InertReason =
@@ -9,7 +10,8 @@ export type InertReason =
   | 'handler-name'
   | 'lone-character'
   | 'annotation'
-  | 'end-tags';
+  | 'end-tags'
+  | 'inert-markup';
 
 // The fields of a catalogue entry that describe a vector (fuzzdb's JHADDIX doc): its name, prose,
 // tags and author. `Exploit String:` carries the vector itself and is never set aside.
@@ -82,6 +84,7 @@ export function inertReason(line: string, titles: ReadonlySet<string>): InertRea
   if (isLoneCharacter(text)) return 'lone-character';
   if (HTML_ANNOTATION.test(text) || HASH_HEADING.test(text)) return 'annotation';
   if (isEndTagsOnly(text)) return 'end-tags';
+  if (isInertMarkup(text)) return 'inert-markup';
   return undefined;
 }
 

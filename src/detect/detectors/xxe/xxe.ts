@@ -1,7 +1,9 @@
 // XML external entities and entity expansion: DOCTYPE declarations with ENTITY definitions,
 // external identifiers (SYSTEM/PUBLIC), parameter entities, and XInclude (XML 1.0 §4.2, XInclude 1.0).
+import { percentDecode } from '../../decode/percent.ts';
 import { hit } from '../../rules.ts';
-import type { Detector, Hit } from '../../types.ts';
+import type { Detector, Hit, InputKind, Views } from '../../types.ts';
+import { undeclaredReferences } from './references.ts';
 import { XXE_RULES } from './rules.ts';
 
 function skipSpace(text: string, i: number): number {
@@ -42,6 +44,52 @@ const STYLESHEETS = anyOf([
 
 /** A declaration or a CDATA section, found in one pass (the text has many `<`; indexOf would retry each). */
 const XML_MARKERS = /<(?:\?xml|!\[cdata\[)/;
+
+/** Where a tag starts in `text` before `at`, and `at` sits in element content (after a `>`). */
+function inElementContent(text: string, at: number): boolean {
+  const open = text.lastIndexOf('<', at);
+  return open >= 0 && text.lastIndexOf('>', at) > open && /<[a-z_]/.test(text.slice(0, at));
+}
+
+/**
+ * References to entities no DTD of the value declares (`&systemEntity;`): the half of an XXE that
+ * expands what another part of the request (or the document the value lands in) declared. Decisive
+ * as the whole value or in element content (`<text>&systemEntity;</text>`); anywhere else from
+ * paranoia 2. HTML's named references (`&nbsp;`) are text, not entities.
+ */
+function referenceHits(text: string, hits: Hit[]): void {
+  const refs = undeclaredReferences(text);
+  if (refs.length === 0) return;
+  const trimmed = text.trim();
+  const alone = refs.length === 1 && trimmed.length === refs[0]!.end - refs[0]!.at;
+  const content = refs.find((r) => inElementContent(text, r.at));
+  if (alone || content !== undefined)
+    hits.push(hit(XXE_RULES['xxe.entity-reference'], content?.at ?? refs[0]!.at));
+  else hits.push(hit(XXE_RULES['xxe.entity-reference.embedded'], refs[0]!.at));
+}
+
+// A template or processing-instruction opener written as a character reference: `&lt;%`, `&#60;?`.
+const ESCAPED_CODE_OPENER = /&(?:lt|#0*60|#x0*3c);?[%?]/;
+
+/**
+ * A template or processing-instruction tag spelled in character references where a word is expected
+ * (`&lt;%= x %&gt;`, `&lt;?x ?&gt;` in a header): code hidden from a filter for a layer that decodes
+ * XML or HTML text. Nothing legitimate escapes markup in a header, cookie, URL parameter or path.
+ */
+function escapedCodeTag(views: Views, kind: InputKind): number {
+  if (kind === 'body' || kind === 'key' || !views.changed) return -1;
+  const raw = views.raw.includes('%') ? percentDecode(views.raw) : views.raw;
+  if (!ESCAPED_CODE_OPENER.test(raw.toLowerCase())) return -1;
+  const text = views.lower;
+  for (const [open, close] of [
+    ['<%', '%>'],
+    ['<?', '?>'],
+  ] as const) {
+    const at = text.indexOf(open);
+    if (at >= 0 && !text.startsWith('<?xml', at) && text.indexOf(close, at + 2) > at) return at;
+  }
+  return -1;
+}
 
 /** The XXE detector. */
 export const xxeDetector: Detector = {
@@ -123,6 +171,9 @@ export const xxeDetector: Detector = {
       }
       i = text.indexOf('<!', i + 2);
     }
+    if (text.includes('&')) referenceHits(text, hits);
+    const escaped = escapedCodeTag(views, kind);
+    if (escaped >= 0) hits.push(hit(XXE_RULES['xxe.escaped-code-tag'], escaped));
     // XSLT that reads files or calls PHP, and IE's `<?import implementation=…>` behaviours.
     const xslt = text.indexOf('<xsl:');
     if (
