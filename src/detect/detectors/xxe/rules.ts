@@ -90,5 +90,10 @@ export const XXE_RULES = ruleTable('xxe', {
     description:
       'a template or processing-instruction tag spelled in character references where a word is expected (`&lt;%= x %&gt;` in a header)',
   },
+  'xxe.escaped-code-tag.field': {
+    paranoia: 2,
+    score: 3,
+    description: 'a template or processing-instruction tag spelled in character references in a body value',
+  },
   'xxe.xinclude': { paranoia: 1, score: 5, description: 'an XInclude element' },
 });

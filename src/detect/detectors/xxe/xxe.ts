@@ -2,7 +2,7 @@
 // external identifiers (SYSTEM/PUBLIC), parameter entities, and XInclude (XML 1.0 §4.2, XInclude 1.0).
 import { percentDecode } from '../../decode/percent.ts';
 import { hit } from '../../rules.ts';
-import type { Detector, Hit, InputKind, Views } from '../../types.ts';
+import type { Detector, Hit, Views } from '../../types.ts';
 import { undeclaredReferences } from './references.ts';
 import { XXE_RULES } from './rules.ts';
 
@@ -68,16 +68,17 @@ function referenceHits(text: string, hits: Hit[]): void {
   else hits.push(hit(XXE_RULES['xxe.entity-reference.embedded'], refs[0]!.at));
 }
 
-// A template or processing-instruction opener written as a character reference: `&lt;%`, `&#60;?`.
-const ESCAPED_CODE_OPENER = /&(?:lt|#0*60|#x0*3c);?[%?]/;
+// A template or processing-instruction opener written as a character reference: `&lt;%`, `&#60;?`,
+// or escaped once more (`&amp;lt;%`, XML text that an XML reader hands on as `&lt;%`).
+const ESCAPED_CODE_OPENER = /&(?:amp;)*(?:lt|#0*60|#x0*3c);?[%?]/;
 
 /**
- * A template or processing-instruction tag spelled in character references where a word is expected
- * (`&lt;%= x %&gt;`, `&lt;?x ?&gt;` in a header): code hidden from a filter for a layer that decodes
- * XML or HTML text. Nothing legitimate escapes markup in a header, cookie, URL parameter or path.
+ * Where a template or processing-instruction tag spelled in character references starts
+ * (`&lt;%= x %&gt;`, `&lt;?x ?&gt;`): code hidden from a filter for a layer that decodes XML or
+ * HTML text, or -1.
  */
-function escapedCodeTag(views: Views, kind: InputKind): number {
-  if (kind === 'body' || kind === 'key' || !views.changed) return -1;
+function escapedCodeTag(views: Views): number {
+  if (!views.changed) return -1;
   const raw = views.raw.includes('%') ? percentDecode(views.raw) : views.raw;
   if (!ESCAPED_CODE_OPENER.test(raw.toLowerCase())) return -1;
   const text = views.lower;
@@ -172,8 +173,11 @@ export const xxeDetector: Detector = {
       i = text.indexOf('<!', i + 2);
     }
     if (text.includes('&')) referenceHits(text, hits);
-    const escaped = escapedCodeTag(views, kind);
-    if (escaped >= 0) hits.push(hit(XXE_RULES['xxe.escaped-code-tag'], escaped));
+    // Nothing legitimate escapes markup in a header, cookie, URL parameter or path; a body value
+    // may be escaped text about templates (a post about ERB), so there it counts from paranoia 2.
+    const escaped = text.includes('<') ? escapedCodeTag(views) : -1;
+    if (escaped >= 0)
+      hits.push(hit(XXE_RULES[word ? 'xxe.escaped-code-tag' : 'xxe.escaped-code-tag.field'], escaped));
     // XSLT that reads files or calls PHP, and IE's `<?import implementation=…>` behaviours.
     const xslt = text.indexOf('<xsl:');
     if (
