@@ -3,7 +3,7 @@
 import { percentDecode } from '../../decode/percent.ts';
 import { hit } from '../../rules.ts';
 import type { Detector, Hit, Views } from '../../types.ts';
-import { undeclaredReferences } from './references.ts';
+import { type EntityReference, undeclaredReferences } from './references.ts';
 import { XXE_RULES } from './rules.ts';
 
 function skipSpace(text: string, i: number): number {
@@ -45,10 +45,25 @@ const STYLESHEETS = anyOf([
 /** A declaration or a CDATA section, found in one pass (the text has many `<`; indexOf would retry each). */
 const XML_MARKERS = /<(?:\?xml|!\[cdata\[)/;
 
-/** Where a tag starts in `text` before `at`, and `at` sits in element content (after a `>`). */
-function inElementContent(text: string, at: number): boolean {
-  const open = text.lastIndexOf('<', at);
-  return open >= 0 && text.lastIndexOf('>', at) > open && /<[a-z_]/.test(text.slice(0, at));
+/**
+ * The first of `refs` (in text order) that sits in element content: a tag starts before it and the
+ * last angle bracket before it is a `>`. One pass over the text up to the last reference.
+ */
+function inElementContent(text: string, refs: readonly EntityReference[]): EntityReference | undefined {
+  const firstTag = text.search(/<[a-z_]/);
+  if (firstTag < 0) return undefined;
+  let lastLt = -1;
+  let lastGt = -1;
+  let i = 0;
+  for (const ref of refs) {
+    for (; i < ref.at; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 60) lastLt = i;
+      else if (c === 62) lastGt = i;
+    }
+    if (firstTag < ref.at && lastGt > lastLt) return ref;
+  }
+  return undefined;
 }
 
 /**
@@ -62,7 +77,7 @@ function referenceHits(text: string, hits: Hit[]): void {
   if (refs.length === 0) return;
   const trimmed = text.trim();
   const alone = refs.length === 1 && trimmed.length === refs[0]!.end - refs[0]!.at;
-  const content = refs.find((r) => inElementContent(text, r.at));
+  const content = inElementContent(text, refs);
   if (alone || content !== undefined)
     hits.push(hit(XXE_RULES['xxe.entity-reference'], content?.at ?? refs[0]!.at));
   else hits.push(hit(XXE_RULES['xxe.entity-reference.embedded'], refs[0]!.at));
