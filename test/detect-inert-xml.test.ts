@@ -49,6 +49,7 @@ describe('inert markup', () => {
       "<a>'</a>",
       '<url>http://example.com</url>',
       '<?xml version="1.0" encoding="utf-16"?><methodCall><methodName>pingback.ping</methodName><params><param><value><string>http://victim.example/</string></value></param></params></methodCall>',
+      '<methodCall><methodName>wp.getUsersBlogs</methodName><params><param><value>admin</value></param><param><value>hunter2</value></param></params></methodCall>',
       // Words without markup are not this rule's to judge.
       'Hello World',
     ])
