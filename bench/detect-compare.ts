@@ -172,5 +172,57 @@ export function formatComparison(systems: readonly SystemResult[], options: Comp
     total(options.benign, 'overall'),
     'per placement: detection % / false-positive %',
     ...perPlacement,
+    '',
+    ...formatNotAhead(shown, options),
   ].join('\n');
+}
+
+/**
+ * Every file × placement cell where Rampart at paranoia N is not ahead of CRS at PL N: attack cells
+ * where its detection is lower or level (those where both block every line are only counted: nothing
+ * to gain there), and benign cells where it blocks as much as CRS or more (cells where both block
+ * nothing are left out).
+ * Cells a system answered nothing but errors in (`-` in its table) are left out.
+ */
+export function formatNotAhead(systems: readonly SystemResult[], options: ComparisonOptions): string[] {
+  const out = [
+    'Cells where Rampart is not ahead of CRS (detection lower or level; false positives higher or level)',
+  ];
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  for (const p of options.paranoias) {
+    const ours = systems.find((s) => s.name === `Rampart P${p}`)?.results;
+    const theirs = systems.find((s) => s.name === `CRS PL${p}`)?.results;
+    if (ours === undefined || theirs === undefined) continue;
+    const cells: string[] = [];
+    let ceiling = 0;
+    for (const [files, attack] of [
+      [options.attacks, true],
+      [options.benign, false],
+    ] as const) {
+      for (const file of files) {
+        for (const placement of HTTP_PLACEMENTS) {
+          const a = ours.get(file.label)?.[placement];
+          const b = theirs.get(file.label)?.[placement];
+          if (a === undefined || b === undefined) continue;
+          if (a.blocked + a.passed === 0 || b.blocked + b.passed === 0) continue;
+          const x = rateOf([a]);
+          const y = rateOf([b]);
+          const behind = attack ? x <= y : x >= y && x > 0;
+          if (!behind) continue;
+          if (attack && x === 1 && y === 1) {
+            ceiling++;
+            continue;
+          }
+          cells.push(
+            `    ${attack ? 'detection' : 'false pos.'} ${file.label.padEnd(24)}${placement.padEnd(10)}${pct(x).padStart(7)} vs ${pct(y).padStart(7)}`,
+          );
+        }
+      }
+    }
+    out.push(
+      `  Rampart P${p} vs CRS PL${p}: ${cells.length} cells behind or level below 100%; ${ceiling} level at 100% (both block every line)`,
+      ...cells,
+    );
+  }
+  return out;
 }

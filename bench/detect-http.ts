@@ -1,11 +1,12 @@
 // The detection eval over HTTP: sends each corpus line as a request (query, JSON body, form body,
-// multipart field, header, cookie and path placements) to a gateway in front of an upstream that answers 200, and counts
-// blocked (403) against passed (2xx) per file and placement.
+// multipart field, header, cookie, path and XML body placements) to a gateway in front of an upstream
+// that answers 200, and counts blocked (403) against passed (2xx) per file and placement.
 import { Pool } from 'undici';
 import type { CorpusFile } from './detect-corpus.ts';
+import { xmlBodyFor } from './detect-placements.ts';
 
 /** Where a corpus line is placed in the request. */
-export type HttpPlacement = 'query' | 'json' | 'form' | 'multipart' | 'header' | 'cookie' | 'path';
+export type HttpPlacement = 'query' | 'json' | 'form' | 'multipart' | 'header' | 'cookie' | 'path' | 'xml';
 export const HTTP_PLACEMENTS: readonly HttpPlacement[] = [
   'query',
   'json',
@@ -14,6 +15,7 @@ export const HTTP_PLACEMENTS: readonly HttpPlacement[] = [
   'header',
   'cookie',
   'path',
+  'xml',
 ];
 const BOUNDARY = '----RampartEvalBoundary';
 
@@ -85,6 +87,14 @@ export function requestFor(line: string, placement: HttpPlacement): RequestSpec 
       return line.length > MAX_HEAD_VALUE
         ? undefined
         : { method: 'GET', path: `/eval/${encodeURIComponent(line).replaceAll('%2F', '/')}`, headers: {} };
+    case 'xml':
+      // The line as the XML body when it is an XML document, else the text of `<q>…</q>` (escaped).
+      return {
+        method: 'POST',
+        path: '/eval',
+        headers: { 'content-type': 'application/xml' },
+        body: xmlBodyFor(line),
+      };
   }
 }
 

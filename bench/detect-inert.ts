@@ -2,6 +2,7 @@
 // probes that the source lists interleave with their payloads. The eval sets them aside and reports
 // the rates with and without them; the rule set is documented in bench/README.md.
 import { readAttributes } from '../src/detect/detectors/xss/html-lexer.ts';
+import { isInertXml } from './detect-inert-xml.ts';
 
 /** Why a line is inert, or undefined when it is counted as an attack. */
 export type InertReason =
@@ -11,7 +12,8 @@ export type InertReason =
   | 'lone-character'
   | 'annotation'
   | 'end-tags'
-  | 'inert-markup';
+  | 'inert-markup'
+  | 'inert-xml';
 
 // The fields of a catalogue entry that describe a vector (fuzzdb's JHADDIX doc): its name, prose,
 // tags and author. `Exploit String:` carries the vector itself and is never set aside.
@@ -197,6 +199,7 @@ export function inertReason(line: string, titles: ReadonlySet<string>): InertRea
   if (HTML_ANNOTATION.test(text) || HASH_HEADING.test(text)) return 'annotation';
   if (isEndTagsOnly(text)) return 'end-tags';
   if (isInertMarkup(text)) return 'inert-markup';
+  if (isInertXml(text)) return 'inert-xml';
   return undefined;
 }
 

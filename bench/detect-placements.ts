@@ -26,6 +26,11 @@ function xmlText(line: string): string {
   return line.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** The XML body that carries `line`: the line itself when it is an XML document, else `<q>…</q>` around its text. */
+export function xmlBodyFor(line: string): string {
+  return XML_DOCUMENT.test(line) ? line : `<q>${xmlText(line)}</q>`;
+}
+
 /** The engine's inputs for `line` in `placement`, or undefined when HTTP cannot carry it there. */
 export function inputsFor(line: string, placement: Placement): Input[] | undefined {
   switch (placement) {
@@ -49,8 +54,6 @@ export function inputsFor(line: string, placement: Placement): Input[] | undefin
       return [...inputsFromPath(path), ...inputsFromPathSegments(path)];
     }
     case 'xml':
-      return XML_DOCUMENT.test(line)
-        ? inputsFromBody(line, 'application/xml')
-        : inputsFromBody(`<q>${xmlText(line)}</q>`, 'application/xml');
+      return inputsFromBody(xmlBodyFor(line), 'application/xml');
   }
 }

@@ -46,6 +46,12 @@ describe('extractors', () => {
     assert.ok(more.some((i) => i.location === 'body.#comment' && i.value.includes('#exec')));
     assert.ok(more.some((i) => i.location === 'body.#pi' && i.value.startsWith('<?php')));
     assert.equal(more.filter((i) => i.location === 'body.#pi').length, 1);
+    // An Edge Side Include is markup a cache acts on: its tag is an input; other tags are not.
+    const esi = inputsFromXml('<p><esi:include src="http://evil.example/"/><b class="x">y</b></p>');
+    assert.deepEqual(
+      esi.filter((i) => i.value.startsWith('<')).map((i) => `${i.location}=${i.value}`),
+      ['body.p.esi:include=<esi:include src="http://evil.example/"/>'],
+    );
   });
 
   test('picks the body reader from the content type and reads unknown types whole', () => {

@@ -65,6 +65,9 @@ export function inputsFromXml(text: string, prefix = 'body'): Input[] {
       const { attributes, end } = readAttributes(text, j);
       const self = text.charCodeAt(end - 2) === 47;
       const at = path.length > 0 ? `${prefix}.${path.join('.')}.${name}` : `${prefix}.${name}`;
+      // Edge Side Includes are processed as markup by the caches in front of whatever page the
+      // document reaches, not as data: the tag itself is the input (`<esi:include src=…/>`).
+      if (/^esi:/i.test(name)) inputs.push({ location: at, value: text.slice(lt, end), kind: 'body' });
       for (const attribute of attributes) {
         inputs.push({ location: `${at}@${segment(attribute.name)}`, value: attribute.name, kind: 'key' });
         if (attribute.value.length > 0)

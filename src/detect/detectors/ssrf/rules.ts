@@ -70,6 +70,12 @@ export const SSRF_RULES = ruleTable('ssrf', {
     score: 2,
     description: 'a bare private address as the value (`10.0.0.7`)',
   },
+  'ssrf.xmlrpc-fetch': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'an XML-RPC call of a method that makes the server fetch a URL the caller names (`pingback.ping`: WordPress pingback SSRF and reflection)',
+  },
   'ssrf.obfuscated-host': {
     paranoia: 1,
     score: 5,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { viewsOf } from '../../decode/views.ts';
+import { inputsFromBody } from '../../extract/body.ts';
 import type { InputKind } from '../../types.ts';
 import { ssrfDetector } from './ssrf.ts';
 
@@ -152,5 +153,38 @@ describe('ssrf detector', () => {
       'ssrf.scheme.embedded:3',
       'ssrf.internal-host.embedded:2',
     ]);
+  });
+});
+
+describe('ssrf: XML-RPC methods that fetch a URL', () => {
+  const call = (method: string) =>
+    `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params><param><value><string>http://victim.example/</string></value></param><param><value><string>https://blog.example/post</string></value></param></params></methodCall>`;
+  const found = (value: string, kind: InputKind = 'body', location = 'body.q') =>
+    ssrfDetector.detect(viewsOf(value), kind, location).map((h) => h.rule);
+
+  test('a pingback call in a value and in an XML body', () => {
+    assert.deepEqual(found(call('pingback.ping')), ['ssrf.xmlrpc-fetch']);
+    assert.deepEqual(found(call(' pingback.ping '), 'query', 'query.q'), ['ssrf.xmlrpc-fetch']);
+    const inputs = inputsFromBody(call('pingback.ping'), 'text/xml');
+    const rules = inputs.flatMap((i) =>
+      ssrfDetector.detect(viewsOf(i.value), i.kind, i.location).map((h) => `${h.rule}@${i.location}`),
+    );
+    assert.deepEqual(rules, ['ssrf.xmlrpc-fetch@body.methodCall.methodName']);
+    // system.multicall names the method in a struct member.
+    const multicall =
+      '<methodCall><methodName>system.multicall</methodName><params><param><value><array><data><value><struct><member><name>methodName</name><value><string>pingback.ping</string></value></member></struct></value></data></array></value></param></params></methodCall>';
+    assert.ok(
+      inputsFromBody(multicall, 'text/xml').some(
+        (i) => ssrfDetector.detect(viewsOf(i.value), i.kind, i.location).length > 0,
+      ),
+    );
+  });
+
+  test('other XML-RPC calls and prose about pingbacks pass', () => {
+    assert.deepEqual(found(call('demo.sayHello')), []);
+    assert.deepEqual(found(call('wp.getPosts')), []);
+    assert.deepEqual(found('Disable pingback.ping in xmlrpc.php'), []);
+    assert.deepEqual(found('pingback.ping', 'body', 'body.method'), []);
+    assert.deepEqual(found('<method>pingback.ping</method>'), []);
   });
 });

@@ -165,6 +165,28 @@ function urlHits(text: string, kind: InputKind, location: string, hits: Hit[]): 
   return count;
 }
 
+// XML-RPC methods that make the server fetch a URL the caller names: a pingback (`pingback.ping`,
+// the Pingback 1.0 spec) has the server request the source page to check that it links back, which
+// WordPress and other blogs answer for anyone: a request forgery, a port scanner and a reflector.
+const FETCHING_METHODS = ['pingback.ping'];
+
+/**
+ * Where a call of a fetching XML-RPC method is: the method name as an element's whole text in a
+ * `<methodCall>` (sent in a value) or as a text of an XML body whose root is `methodCall` (which
+ * arrives as its own input, `body.methodCall.methodName`; `system.multicall` names it in a struct).
+ */
+function fetchingCallAt(text: string, location: string): number {
+  for (const method of FETCHING_METHODS) {
+    if (text.trim() === method && location.toLowerCase().startsWith('body.methodcall')) return 0;
+    for (let at = text.indexOf(method); at >= 0; at = text.indexOf(method, at + 1)) {
+      const before = text.slice(Math.max(0, at - 32), at).trimEnd();
+      const after = text.slice(at + method.length, at + method.length + 32).trimStart();
+      if (before.endsWith('>') && after.startsWith('<') && text.includes('<methodcall')) return at;
+    }
+  }
+  return -1;
+}
+
 /** The SSRF detector. */
 export const ssrfDetector: Detector = {
   category: 'ssrf',
@@ -174,6 +196,10 @@ export const ssrfDetector: Detector = {
     const hits: Hit[] = [];
     const whole = text.trimStart();
     const count = urlHits(text, kind, location, hits);
+    if (text.includes('pingback')) {
+      const call = fetchingCallAt(text, location);
+      if (call >= 0) hits.push(hit(SSRF_RULES['ssrf.xmlrpc-fetch'], call));
+    }
     // The cloud metadata addresses anywhere in a value (a redirector's path, a DNS name built on
     // one): they have no other use than reaching instance credentials.
     if (hits.length === 0) {

@@ -73,5 +73,27 @@ export const XXE_RULES = ruleTable('xxe', {
     score: 5,
     description: 'an `<?import implementation=…?>` processing instruction',
   },
+  'xxe.entity-reference': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a reference to an entity neither XML nor HTML predefines (`&systemEntity;`) as the whole value or in element content: it expands what a DTD elsewhere declared',
+  },
+  'xxe.entity-reference.embedded': {
+    paranoia: 2,
+    score: 3,
+    description: 'a reference to an entity neither XML nor HTML predefines inside other text (`id &xxe; x`)',
+  },
+  'xxe.escaped-code-tag': {
+    paranoia: 1,
+    score: 5,
+    description:
+      'a template or processing-instruction tag spelled in character references where a word is expected (`&lt;%= x %&gt;` in a header)',
+  },
+  'xxe.escaped-code-tag.field': {
+    paranoia: 2,
+    score: 3,
+    description: 'a template or processing-instruction tag spelled in character references in a body value',
+  },
   'xxe.xinclude': { paranoia: 1, score: 5, description: 'an XInclude element' },
 });

@@ -110,3 +110,53 @@ describe('xxe detector', () => {
     assert.deepEqual(found('<link rel="stylesheet" href="/site.css">'), []);
   });
 });
+
+describe('xxe references and escaped code', () => {
+  test('a reference to an entity nothing predefines, alone or in element content', () => {
+    assert.deepEqual(rules('&foo;', 'body', 'body.q'), ['xxe.entity-reference']);
+    assert.deepEqual(rules('<change-log> <text>&systemEntity;</text> </change-log>', 'body', 'body.q'), [
+      'xxe.entity-reference',
+    ]);
+    assert.deepEqual(rules('&xxe;', 'header', 'header.user-agent'), ['xxe.entity-reference']);
+    // Inside other text it counts from paranoia 2.
+    const embedded = xxeDetector.detect(viewsOf('name: Jean &xxe; Dupont'), 'body', 'body.q');
+    assert.deepEqual(
+      embedded.map((h) => `${h.rule}@${h.paranoia}`),
+      ['xxe.entity-reference.embedded@2'],
+    );
+  });
+
+  test('HTML named references, query strings and code are not entity references', () => {
+    for (const value of [
+      '<p>Caf&eacute; &amp; bar&nbsp;&mdash; &hellip;</p>',
+      '&nbsp;',
+      '&copy; 2026 Example &reg;',
+      '<b>5 &lt; 6 &amp;&amp; 7 &gt; 3</b>',
+      'a=1&b=2&c=3',
+      'flags&mask;',
+      'x = a & b;',
+      'R&D; budget',
+      '&#39;quoted&#39;',
+    ])
+      assert.deepEqual(rules(value, 'body', 'body.q'), [], value);
+  });
+
+  test('a template or processing-instruction tag spelled in character references where a word is expected', () => {
+    assert.deepEqual(rules('&lt;%= Tnn96 %&gt;', 'header', 'header.user-agent'), ['xxe.escaped-code-tag']);
+    assert.deepEqual(rules('&lt;?Tnn96 ?&gt;', 'cookie', 'cookie.q'), ['xxe.escaped-code-tag']);
+    assert.deepEqual(rules('&#60;% x %&#62;', 'query'), ['xxe.escaped-code-tag']);
+    // The same in a body value may be escaped text (a post about ERB): from paranoia 2. Unescaped it
+    // is not this rule's.
+    assert.deepEqual(
+      xxeDetector
+        .detect(viewsOf('&lt;%= name %&gt;'), 'body', 'body.q')
+        .map((h) => `${h.rule}@${h.paranoia}`),
+      ['xxe.escaped-code-tag.field@2'],
+    );
+    assert.deepEqual(rules('<%= name %>', 'header', 'header.x'), []);
+    // Escaped markup that is no code tag, and percent-encoding, which is how URLs carry `<`.
+    assert.deepEqual(rules('&lt;b&gt;bold&lt;/b&gt;', 'query'), []);
+    assert.deepEqual(rules('5 &lt; 6 ? yes : no', 'query'), []);
+    assert.deepEqual(rules('%3C%25%3D x %25%3E', 'cookie', 'cookie.q'), []);
+  });
+});

@@ -1,7 +1,9 @@
 // XML external entities and entity expansion: DOCTYPE declarations with ENTITY definitions,
 // external identifiers (SYSTEM/PUBLIC), parameter entities, and XInclude (XML 1.0 §4.2, XInclude 1.0).
+import { percentDecode } from '../../decode/percent.ts';
 import { hit } from '../../rules.ts';
-import type { Detector, Hit } from '../../types.ts';
+import type { Detector, Hit, Views } from '../../types.ts';
+import { type EntityReference, undeclaredReferences } from './references.ts';
 import { XXE_RULES } from './rules.ts';
 
 function skipSpace(text: string, i: number): number {
@@ -42,6 +44,68 @@ const STYLESHEETS = anyOf([
 
 /** A declaration or a CDATA section, found in one pass (the text has many `<`; indexOf would retry each). */
 const XML_MARKERS = /<(?:\?xml|!\[cdata\[)/;
+
+/**
+ * The first of `refs` (in text order) that sits in element content: a tag starts before it and the
+ * last angle bracket before it is a `>`. One pass over the text up to the last reference.
+ */
+function inElementContent(text: string, refs: readonly EntityReference[]): EntityReference | undefined {
+  const firstTag = text.search(/<[a-z_]/);
+  if (firstTag < 0) return undefined;
+  let lastLt = -1;
+  let lastGt = -1;
+  let i = 0;
+  for (const ref of refs) {
+    for (; i < ref.at; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 60) lastLt = i;
+      else if (c === 62) lastGt = i;
+    }
+    if (firstTag < ref.at && lastGt > lastLt) return ref;
+  }
+  return undefined;
+}
+
+/**
+ * References to entities no DTD of the value declares (`&systemEntity;`): the half of an XXE that
+ * expands what another part of the request (or the document the value lands in) declared. Decisive
+ * as the whole value or in element content (`<text>&systemEntity;</text>`); anywhere else from
+ * paranoia 2. HTML's named references (`&nbsp;`) are text, not entities.
+ */
+function referenceHits(text: string, hits: Hit[]): void {
+  const refs = undeclaredReferences(text);
+  if (refs.length === 0) return;
+  const trimmed = text.trim();
+  const alone = refs.length === 1 && trimmed.length === refs[0]!.end - refs[0]!.at;
+  const content = inElementContent(text, refs);
+  if (alone || content !== undefined)
+    hits.push(hit(XXE_RULES['xxe.entity-reference'], content?.at ?? refs[0]!.at));
+  else hits.push(hit(XXE_RULES['xxe.entity-reference.embedded'], refs[0]!.at));
+}
+
+// A template or processing-instruction opener written as a character reference: `&lt;%`, `&#60;?`,
+// or escaped once more (`&amp;lt;%`, XML text that an XML reader hands on as `&lt;%`).
+const ESCAPED_CODE_OPENER = /&(?:amp;)*(?:lt|#0*60|#x0*3c);?[%?]/;
+
+/**
+ * Where a template or processing-instruction tag spelled in character references starts
+ * (`&lt;%= x %&gt;`, `&lt;?x ?&gt;`): code hidden from a filter for a layer that decodes XML or
+ * HTML text, or -1.
+ */
+function escapedCodeTag(views: Views): number {
+  if (!views.changed) return -1;
+  const raw = views.raw.includes('%') ? percentDecode(views.raw) : views.raw;
+  if (!ESCAPED_CODE_OPENER.test(raw.toLowerCase())) return -1;
+  const text = views.lower;
+  for (const [open, close] of [
+    ['<%', '%>'],
+    ['<?', '?>'],
+  ] as const) {
+    const at = text.indexOf(open);
+    if (at >= 0 && !text.startsWith('<?xml', at) && text.indexOf(close, at + 2) > at) return at;
+  }
+  return -1;
+}
 
 /** The XXE detector. */
 export const xxeDetector: Detector = {
@@ -123,6 +187,12 @@ export const xxeDetector: Detector = {
       }
       i = text.indexOf('<!', i + 2);
     }
+    if (text.includes('&')) referenceHits(text, hits);
+    // Nothing legitimate escapes markup in a header, cookie, URL parameter or path; a body value
+    // may be escaped text about templates (a post about ERB), so there it counts from paranoia 2.
+    const escaped = text.includes('<') ? escapedCodeTag(views) : -1;
+    if (escaped >= 0)
+      hits.push(hit(XXE_RULES[word ? 'xxe.escaped-code-tag' : 'xxe.escaped-code-tag.field'], escaped));
     // XSLT that reads files or calls PHP, and IE's `<?import implementation=…>` behaviours.
     const xslt = text.indexOf('<xsl:');
     if (
