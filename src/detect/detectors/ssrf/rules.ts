@@ -27,12 +27,14 @@ export const SSRF_RULES = ruleTable('ssrf', {
   },
   'ssrf.internal-host': {
     paranoia: 1,
+    documents: 2,
     score: 5,
     description:
       'a URL leading the value (or a `?url=` parameter, a path segment, a scheme-less `127.0.0.1/admin`) to a loopback, private or internal host in any IP notation (`0x7f.1`, `o177.0.0.1`), or to a name that resolves or redirects there (`127.0.0.1.nip.io`, `lvh.me`, DNS rebinders)',
   },
   'ssrf.internal-host.embedded': {
     paranoia: 1,
+    documents: 2,
     score: 2,
     description:
       'a URL to a loopback or internal host inside other text (a proxy setting in documentation), or leading the value to a `*.localhost` development host',
