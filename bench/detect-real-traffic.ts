@@ -426,6 +426,39 @@ function documents(): RealRequest[] {
   return requests;
 }
 
+/**
+ * OAuth 2.0 and SAML sign-in traffic of an authorization server: a native app's loopback redirect
+ * (RFC 8252 §7.3: `gh`, `gcloud`, `rclone` listen on 127.0.0.1), a development front end's, PKCE,
+ * the token request, a logout and a SAML RelayState back to an intranet page.
+ */
+function signIn(): RealRequest[] {
+  const queries = [
+    'response_type=code&client_id=cli&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F&state=4Kx0&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=openid%20profile%20offline_access',
+    'response_type=code&client_id=spa-dev&redirect_uri=http%3A%2F%2Flocalhost%3A5173%2Fauth%2Fcallback&scope=openid%20email&nonce=n-0S6_WzA2Mj&state=af0ifjsldkj',
+    'client_id=desktop&redirect_uri=http%3A%2F%2F%5B%3A%3A1%5D%3A49152%2Fcallback&response_type=code&prompt=consent',
+    'post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A3000%2F&id_token_hint=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln',
+    'return_to=http%3A%2F%2F192.168.1.20%3A8080%2Fdashboard',
+  ];
+  const forms = [
+    'grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F&client_id=cli&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    'SAMLResponse=PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wiIElEPSJfOGU4ZGM1ZiIgVmVyc2lvbj0iMi4wIj48L3NhbWxwOlJlc3BvbnNlPg%3D%3D&RelayState=https%3A%2F%2Fwiki.corp.local%2Fstart',
+  ];
+  return [
+    ...queries.map((query) => ({
+      set: 'sign-in',
+      placement: 'query' as const,
+      inputs: inputsFromQuery(query),
+      shown: query,
+    })),
+    ...forms.map((form) => ({
+      set: 'sign-in',
+      placement: 'form' as const,
+      inputs: inputsFromBody(form, 'application/x-www-form-urlencoded'),
+      shown: form,
+    })),
+  ];
+}
+
 export function realTraffic(paranoia: number): RealRequest[] {
-  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia), ...documents()];
+  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia), ...signIn(), ...documents()];
 }

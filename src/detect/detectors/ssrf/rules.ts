@@ -32,6 +32,12 @@ export const SSRF_RULES = ruleTable('ssrf', {
     description:
       'a URL leading the value (or a `?url=` parameter, a path segment, a scheme-less `127.0.0.1/admin`) to a loopback, private or internal host in any IP notation (`0x7f.1`, `o177.0.0.1`), or to a name that resolves or redirects there (`127.0.0.1.nip.io`, `lvh.me`, DNS rebinders)',
   },
+  'ssrf.internal-host.redirect': {
+    paranoia: 3,
+    score: 3,
+    description:
+      'a loopback, private or internal URL in a parameter the browser is sent to (`redirect_uri`, `return_to`, `RelayState`): OAuth native apps redirect to a loopback port (RFC 8252 §7.3); the server fetches nothing',
+  },
   'ssrf.internal-host.embedded': {
     paranoia: 1,
     documents: 2,

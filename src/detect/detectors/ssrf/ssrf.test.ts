@@ -188,3 +188,21 @@ describe('ssrf: XML-RPC methods that fetch a URL', () => {
     assert.deepEqual(found('<method>pingback.ping</method>'), []);
   });
 });
+
+describe('ssrf in parameters the browser is sent to', () => {
+  test('a loopback redirect_uri (OAuth for native apps) counts from paranoia 3; a fetched URL decides', () => {
+    for (const [value, location] of [
+      ['http://127.0.0.1:53682/callback', 'query.redirect_uri'],
+      ['http://localhost:3000/auth/callback', 'body.redirect_uri'],
+      ['http://localhost:5173/dashboard', 'query.return_to'],
+      ['https://10.0.0.7/sso/landing', 'body.RelayState'],
+    ] as const) {
+      const kind = location.startsWith('query') ? 'query' : 'body';
+      assert.deepEqual([...scores(value, kind, location).keys()], ['ssrf.internal-host.redirect'], location);
+    }
+    assert.equal(strongest('http://127.0.0.1:8080/admin', 'query', 'query.url'), 5);
+    assert.equal(strongest('http://localhost:9000/hook', 'body', 'body.webhook'), 5);
+    // A metadata address is no place to send a browser.
+    assert.equal(strongest('http://169.254.169.254/latest/meta-data/', 'query', 'query.redirect_uri'), 5);
+  });
+});

@@ -187,6 +187,54 @@ function fetchingCallAt(text: string, location: string): number {
   return -1;
 }
 
+/**
+ * Parameters whose URL the browser is sent to, not one the server fetches: OAuth's `redirect_uri`
+ * (native apps redirect to a loopback port, RFC 8252 §7.3), a login's `return_to`, SAML's
+ * `RelayState`. A loopback or private host there is the user's own machine or intranet.
+ */
+const NAVIGATION_PARAMETERS = new Set([
+  'redirect_uri',
+  'redirect_url',
+  'redirecturi',
+  'redirecturl',
+  'redirect',
+  'redirect_to',
+  'return_to',
+  'returnto',
+  'return_url',
+  'returnurl',
+  'post_logout_redirect_uri',
+  'success_url',
+  'cancel_url',
+  'relaystate',
+  'continue',
+  'next',
+]);
+
+/** Hosts a browser may be sent to: the user's own machine or intranet (not metadata, not evasion). */
+const NAVIGABLE_RULES = new Set([
+  'ssrf.internal-host',
+  'ssrf.internal-host.embedded',
+  'ssrf.private-host',
+  'ssrf.private-host.embedded',
+]);
+
+/** The last name of a location (`query.redirect_uri` → `redirect_uri`, `body.a[b]` → `a`). */
+function parameterName(location: string): string {
+  const dot = location.lastIndexOf('.');
+  const bracket = location.indexOf('[', dot + 1);
+  return location.slice(dot + 1, bracket < 0 ? undefined : bracket).toLowerCase();
+}
+
+/** In a navigation parameter, an internal host is where the user's browser goes: counted from P3. */
+function asNavigation(hits: Hit[], kind: InputKind, location: string): Hit[] {
+  if ((kind !== 'query' && kind !== 'body') || !NAVIGATION_PARAMETERS.has(parameterName(location)))
+    return hits;
+  return hits.map((h) =>
+    NAVIGABLE_RULES.has(h.rule) ? hit(SSRF_RULES['ssrf.internal-host.redirect'], h.at) : h,
+  );
+}
+
 /** The SSRF detector. */
 export const ssrfDetector: Detector = {
   category: 'ssrf',
@@ -237,6 +285,6 @@ export const ssrfDetector: Detector = {
         }
       }
     }
-    return hits;
+    return hits.length === 0 ? hits : asNavigation(hits, kind, location);
   },
 };
