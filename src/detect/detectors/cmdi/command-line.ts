@@ -122,6 +122,48 @@ function globResolves(match: string): boolean {
   return SYSTEM_DIRS.has((match.split('/')[1] ?? '').replace(/\[([a-z])[a-z]*\]/g, '$1'));
 }
 
+/** Words cmd.exe reads with their carets dropped are at most this long (`p^o^w^e^r^s^h^e^l^l`). */
+const MAX_CARET_WORD = 64;
+
+/**
+ * Whether carets hide a command: a word of letters and carets, two carets at least, that cmd.exe
+ * reads as a command name once the carets go (`w^h^o^a^m^i`, `c^m^d`). Carets between random
+ * letters of a generated password (`qcm[s!1^Y^Js`) spell nothing.
+ */
+function caretSpellsCommand(text: string): boolean {
+  for (let at = text.indexOf('^'); at >= 0; ) {
+    let start = at;
+    while (start > 0 && at - start < MAX_CARET_WORD && isCaretWordChar(text.charCodeAt(start - 1))) start--;
+    let end = at;
+    while (end < text.length && end - start < MAX_CARET_WORD && isCaretWordChar(text.charCodeAt(end))) end++;
+    const word = text.slice(start, end);
+    const name = word.replaceAll('^', '');
+    if (word.length - name.length >= 2 && (STRONG_COMMANDS.has(name) || FILTER_COMMANDS.has(name)))
+      return true;
+    at = text.indexOf('^', Math.max(end, at + 1));
+  }
+  return false;
+}
+
+function isCaretWordChar(c: number): boolean {
+  return c === 94 || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/**
+ * A separator right after a command, then the end of the value, a comment, a substitution or
+ * another command (`id;`, `id|nc x 4444`, `w&&cat /etc/passwd`). A command's name glued to `&` and
+ * random characters (`w&@SzO0sx…`, `du&Uz*nxA3`, a generated password) chains nothing.
+ */
+function separatorThenCommand(rest: string): boolean {
+  let i = 0;
+  while (i < rest.length && i < 4 && ';|&'.includes(rest[i]!)) i++;
+  if (i === 0) return false;
+  const next = rest.slice(i).trimStart();
+  if (next.length === 0 || next[0] === '#' || next[0] === '`' || next.startsWith('$(')) return true;
+  const following = readWord(next, 0).word;
+  return STRONG_COMMANDS.has(following) || FILTER_COMMANDS.has(following) || RECON_COMMANDS.has(following);
+}
+
 /** A value that is itself a command line, or carries a reverse-shell idiom anywhere. */
 export function startChecks(text: string, hits: Hit[], docs: boolean, plain = false): void {
   // In text without shell syntax every idiom needs a flag (` -i`, ` -enc`): skip the patterns without one.
@@ -139,7 +181,12 @@ export function startChecks(text: string, hits: Hit[], docs: boolean, plain = fa
   for (const [rule, pattern] of candidate ? IDIOMS : []) {
     if (!IDIOM_TRIGGERS[rule]!.some((trigger) => text.includes(trigger))) continue;
     const found = pattern.exec(text);
-    if (found === null || (rule === 'cmdi.glob-path' && !globResolves(found[0]))) continue;
+    if (
+      found === null ||
+      (rule === 'cmdi.glob-path' && !globResolves(found[0])) ||
+      (rule === 'cmdi.caret-obfuscation' && !caretSpellsCommand(text))
+    )
+      continue;
     // In a Markdown code span documentation shows such commands: they count from paranoia 2.
     hits.push(hit(CMDI_RULES[docs ? 'cmdi.documented' : rule], found.index));
     return;
@@ -176,7 +223,7 @@ export function startChecks(text: string, hits: Hit[], docs: boolean, plain = fa
     ) ||
     // A separator right after the command (`id;`, `id|`), an interpreter running inline code
     // (`perl -e`, `python -c`), or Windows account and network administration.
-    /^[;|&]/.test(rest) ||
+    separatorThenCommand(rest) ||
     (INTERPRETERS.has(word) && /^-[ecr]\b/.test(rest)) ||
     (word === 'net' && /^(?:user|localgroup|view|share|use|group|accounts|session)\b/.test(rest));
   // Shapes decisive without a leading argument: Windows account and registry administration, a
