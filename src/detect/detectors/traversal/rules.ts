@@ -51,5 +51,11 @@ export const TRAVERSAL_RULES = ruleTable('traversal', {
     score: 5,
     description: 'an absolute path into a system directory (`/etc/…`, `/proc/…`, `C:/Windows/…`)',
   },
+  'traversal.system-path.root': {
+    paranoia: 1,
+    score: 3,
+    description:
+      'a system directory named alone (`/etc`, `/usr`, `/lib`): a listing probe, or a path a configuration holds',
+  },
   'traversal.drive-path': { paranoia: 1, score: 3, description: 'an absolute Windows drive path' },
 });

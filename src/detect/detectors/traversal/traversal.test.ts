@@ -117,3 +117,16 @@ describe('traversal detector', () => {
     assert.equal(strongest('C:/ProgramData/MySQL/data/users.ibd'), 5);
   });
 });
+
+describe('traversal: a system directory named alone', () => {
+  test('scores 3 (a configuration holds `/usr` or `/lib`); a path into it reaches a file and decides', () => {
+    for (const value of ['/lib', '/usr', '/var', '/opt/'])
+      assert.deepEqual(
+        [...scores(value, 'body', 'body.files').entries()],
+        [['traversal.system-path.root', 3]],
+        value,
+      );
+    for (const value of ['/etc/inittab', '/usr/local/etc/pure-ftpd.conf', '/proc/cmdline'])
+      assert.equal(strongest(value, 'body', 'body.file'), 5, value);
+  });
+});

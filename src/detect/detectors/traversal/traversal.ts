@@ -251,8 +251,17 @@ export const traversalDetector: Detector = {
         .trimStart()
         .replace(/^file:\/*/, '/')
         .replace(/^[a-z]:/, '');
-      const first = t.split('/').find((s) => s.length > 0) ?? '';
-      if (SYSTEM_ROOTS.has(first)) hits.push(hit(TRAVERSAL_RULES['traversal.system-path'], 0));
+      const segments = t.split('/').filter((s) => s.length > 0);
+      const first = segments[0] ?? '';
+      // `/usr` or `/lib` alone names a directory a configuration may hold (a mount, a build's file
+      // list); a path into one (`/etc/passwd`, `/usr/local/etc/pure-ftpd.conf`) reaches a file.
+      if (SYSTEM_ROOTS.has(first))
+        hits.push(
+          hit(
+            TRAVERSAL_RULES[segments.length > 1 ? 'traversal.system-path' : 'traversal.system-path.root'],
+            0,
+          ),
+        );
       else if (/^\s*[a-z]:\//.test(text)) hits.push(hit(TRAVERSAL_RULES['traversal.drive-path'], 0));
     }
     return hits;
