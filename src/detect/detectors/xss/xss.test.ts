@@ -380,3 +380,14 @@ describe('xss sinks and CSS in code and prose that only look like them', () => {
     );
   });
 });
+
+test('a type argument (Array<object>) is no plugin; an object or iframe written as markup counts', () => {
+  for (const code of [
+    'metricsArr: Array<object>,',
+    'Promise<Object>',
+    'List<Object> items = new ArrayList<>();',
+  ])
+    assert.equal(scores(code, 'body', 'body.q').has('xss.active-tag'), false, code);
+  for (const markup of ['"><object>', '<iframe>', 'x <embed src=//evil.example/x.swf>'])
+    assert.equal(scores(markup, 'body', 'body.q').get('xss.active-tag'), 5, markup);
+});

@@ -36,6 +36,15 @@ const ACTIVE_TAGS = new Set([
   'bgsound',
   'portal',
 ]);
+/**
+ * `Array<object>`, `Promise<Object>`: a type argument in TypeScript, Java or C# code, a bare active
+ * element glued to a name. Without an attribute it loads nothing; IE's namespaced behaviour element
+ * (`<xss:xss>`) and `<isindex>` act bare and always count.
+ */
+function isTypeArgument(lower: string, at: number, local: string): boolean {
+  return local !== 'xss' && local !== 'isindex' && at > 0 && isIdentChar(lower.charCodeAt(at - 1));
+}
+
 const MARKUP_TAGS = new Set([
   'svg',
   'math',
@@ -269,7 +278,8 @@ function tagChecks(lower: string, hits: Hit[]): void {
     if (tag.end) {
       // End tags carry no attributes in HTML, but old engines applied a style or handler written on one.
     } else if (SCRIPT_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.script-tag'], tag.at));
-    else if (ACTIVE_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
+    else if (ACTIVE_TAGS.has(local) && (tag.attributes.length > 0 || !isTypeArgument(lower, tag.at, local)))
+      hits.push(hit(XSS_RULES['xss.active-tag'], tag.at));
     else if (MARKUP_TAGS.has(local)) hits.push(hit(XSS_RULES['xss.markup-tag'], tag.at));
     for (const attribute of tag.attributes) {
       if (
