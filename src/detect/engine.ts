@@ -7,6 +7,7 @@ import { excerptOf } from './excerpt.ts';
 import { compileExclusions, type Exclusion } from './exclusions.ts';
 import { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
 import { isPlainJson } from './extract/json-screen.ts';
+import { AMP, BACKSLASH, COMMA, charMask, GATES, type Gate, OTHER, PERCENT } from './gates.ts';
 import type { Category, Confidence, Detector, Finding, Hit, Input, InputKind, Views } from './types.ts';
 
 /** What to do when a request carries more bytes than the inspection budget. */
@@ -51,13 +52,11 @@ const THRESHOLDS = [5, 3, 3, 2] as const;
 export function thresholdFor(paranoia: number): number {
   return THRESHOLDS[Math.min(4, Math.max(1, Math.trunc(paranoia))) - 1]!;
 }
-/** The ASCII part of PLAIN, tested on the raw value before any decoding. */
-const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
 /**
- * ASCII without NUL, `%`, `&` or `\\`: no decoding layer (percent, entities, escapes, NFKC,
- * invisibles) can change it, so its decoded view is the raw value.
+ * Characters a decoding layer reads (percent, entities, escapes; NUL, NFKC and invisibles outside
+ * ASCII): a value without them is its own decoded view.
  */
-const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
+const DECODABLE = PERCENT | AMP | BACKSLASH | OTHER;
 /**
  * A string of plain JSON that may be base64 (mixed case, 16+ characters; plain strings hold no
  * `+`, `/` or `=`): a text holding one is walked, so its decoded layer is inspected.
@@ -109,6 +108,15 @@ function confidenceOf(score: number): Confidence {
 
 /** Creates a detector; options are validated and compiled once. */
 export function createDetector(options: DetectorOptions = {}): ThreatDetector {
+  return createEngine(options, true);
+}
+
+/**
+ * The detector, with or without the gates that skip detectors a value cannot interest
+ * (`gates.ts`). Without them every detector reads every value: the reference the gates are held
+ * to (`gates.test.ts`, `bench/detect-gates.ts`). Internal: not exported by the library.
+ */
+export function createEngine(options: DetectorOptions, gated: boolean): ThreatDetector {
   const paranoia = options.paranoia ?? 1;
   if (!Number.isInteger(paranoia) || paranoia < 1 || paranoia > 4)
     throw new RangeError('paranoia must be 1 to 4');
@@ -124,6 +132,7 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
     (d) => d.plainText === true && (d.plainTextParanoia ?? 1) <= paranoia,
   );
   const readsPlain = new Set<Detector>(plainDetectors);
+  const gates: readonly (Gate | undefined)[] = detectors.map((d) => (gated ? GATES[d.category] : undefined));
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
     ? plainDetectors.map((d) => {
         const screen = d.plainScreen!;
@@ -181,15 +190,20 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   function scanLayers(value: string, kind: InputKind, location: string, depth: number): Scanned {
     // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
     // that read words apply (the common case of identifiers, numbers-as-text and padding).
-    const asciiPlain = PLAIN_ASCII.test(value);
+    const mask = charMask(value);
+    const asciiPlain = (mask & ~COMMA) === 0;
     const views: Views =
-      asciiPlain || UNDECODABLE_ASCII.test(value)
+      (mask & DECODABLE) === 0
         ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
         : viewsOf(value);
     const plain = asciiPlain || PLAIN.test(views.decoded);
+    // A gate reads the value's characters: only where the detector reads the same text.
+    const gate = !views.changed && (mask & OTHER) === 0;
     const hits: ScannedHit[] = [];
-    for (const detector of detectors) {
+    for (let d = 0; d < detectors.length; d++) {
+      const detector = detectors[d]!;
       if (plain && !readsPlain.has(detector)) continue;
+      if (gate && gates[d]?.(mask, views, kind, location) === false) continue;
       for (const hit of detector.detect(views, kind, location))
         hits.push({ hit, category: detector.category });
     }
