@@ -131,7 +131,7 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
   const plainDetectors = detectors.filter(
     (d) => d.plainText === true && (d.plainTextParanoia ?? 1) <= paranoia,
   );
-  const readsPlain = new Set<Detector>(plainDetectors);
+  const readsPlain: readonly boolean[] = detectors.map((d) => plainDetectors.includes(d));
   const gates: readonly (Gate | undefined)[] = detectors.map((d) => (gated ? GATES[d.category] : undefined));
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
     ? plainDetectors.map((d) => {
@@ -196,13 +196,15 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
       (mask & DECODABLE) === 0
         ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
         : viewsOf(value);
-    const plain = asciiPlain || PLAIN.test(views.decoded);
+    // Text with punctuation other than `,` (when no decoding changed it) is not plain.
+    const plain =
+      asciiPlain || ((views.changed || (mask & ~(COMMA | OTHER)) === 0) && PLAIN.test(views.decoded));
     // A gate reads the value's characters: only where the detector reads the same text.
     const gate = !views.changed && (mask & OTHER) === 0;
     const hits: ScannedHit[] = [];
     for (let d = 0; d < detectors.length; d++) {
       const detector = detectors[d]!;
-      if (plain && !readsPlain.has(detector)) continue;
+      if (plain && !readsPlain[d]) continue;
       if (gate && gates[d]?.(mask, views, kind, location) === false) continue;
       for (const hit of detector.detect(views, kind, location))
         hits.push({ hit, category: detector.category });

@@ -5,7 +5,7 @@
 // over the corpus and requires the same verdicts, scores and rule ids.
 
 import { STRONG_COMMANDS } from './detectors/cmdi/commands.ts';
-import { IDIOM_PREFILTER } from './detectors/cmdi/idioms.ts';
+import { escapeRegExp, IDIOM_PREFILTER } from './detectors/cmdi/idioms.ts';
 import { readWord } from './detectors/cmdi/shell-word.ts';
 import { CLASS_STEMS } from './detectors/java/java.ts';
 import { DUPLICATES_LOCATION } from './detectors/protocol/protocol.ts';
@@ -108,34 +108,39 @@ export type Gate = (mask: number, views: Views, kind: InputKind, location: strin
 
 const has = (mask: number, bits: number) => (mask & bits) !== 0;
 
+/** One search for any of several patterns (each linear: alternations of literals and bounded classes). */
+function anyOf(...patterns: (RegExp | string)[]): RegExp {
+  return new RegExp(patterns.map((p) => (typeof p === 'string' ? p : `(?:${p.source})`)).join('|'));
+}
+
 /** The first three characters of each sensitive path (the traversal detector's lookup keys). */
 const SENSITIVE_KEYS = new Set(SENSITIVE_PATHS.map((path) => path.slice(0, 3)));
 
-/** Whether a sensitive path could start at 0 or after `/`, `.` or `:` (where traversal looks). */
-function sensitiveKeyIn(text: string): boolean {
-  if (SENSITIVE_KEYS.has(text.slice(0, 3))) return true;
-  for (let p = 1; p < text.length; p++) {
-    const before = text.charCodeAt(p - 1);
-    if ((before === 47 || before === 46 || before === 58) && SENSITIVE_KEYS.has(text.slice(p, p + 3)))
-      return true;
-  }
-  return false;
-}
+/** Comment marks, keywords, hex literals and boolean arithmetic: sqli's screen of text without SQL punctuation. */
+const SQLI_WORDS = anyOf('--', '/\\*', SQL_KEYWORDS, PLAIN_SIGN);
+const SQL_PUNCTUATION =
+  SQUOTE | DQUOTE | BACKTICK | SEMI | EQ | LT | GT | LPAREN | RPAREN | PIPE | AMP | HASH | AT;
 
-/** Whether the text, after leading white space, starts with `prefix`. */
-function leads(text: string, prefix: string): boolean {
-  let i = 0;
-  while (i < text.length && text.charCodeAt(i) <= 32) i++;
-  return text.startsWith(prefix, i);
-}
+/**
+ * XSS without markup, quotes, brackets or template literals: UTF-7 markup, `document.cookie` as a
+ * value's last word, CSS in a style text, an event handler's name alone (plain text, trimmed).
+ */
+const XSS_WORDS = /\+adw|document\.|style|^\s*on/;
+/** Script and legacy schemes (`javascript:`, `data:`, `mhtml:`, `res://`) and IE's `xml:namespace`. */
+const XSS_SCHEMES = /script:|mocha:|data:|mhtml:|ms-its:|mk:@|firefoxurl:|res:|xml:namespace/;
+const XSS_SINKS = /alert|prompt|confirm|eval/;
 
-/** Words a bare internal host starts with (ssrf's BARE_HOST_START), and wildcard DNS `….nip.io`. */
-const BARE_HOST_GATE = /^(?:[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes)/;
-/** Script schemes (`javascript:`, `data:`), legacy ones (`mhtml:`, `res://`) and IE's `xml:namespace`. */
-const XSS_SCHEME_GATE = /script:|mocha:|data:|mhtml:|ms-its:|mk:@|firefoxurl:|res:|xml:namespace/;
-const SHELL_SYNTAX = SEMI | PIPE | AMP | DOLLAR | BACKTICK | LPAREN | RPAREN | LBRACE | RBRACE | LT | GT;
+/** Serialized Java streams (`aced0005` in hex, `rO0AB` in base64). */
+const JAVA_SERIALIZED = /aced0005|ro0ab/;
+const JAVA_NAMES = anyOf(JAVA_SERIALIZED, CLASS_STEMS);
+/** `__dirname`, `_$$ND_FUNC$$_`, and the globals `process.`, `module.`, `global.`. */
+const NODE_WORDS = /__|process|module|global/;
+const PROTO_WORDS = /__proto__|prototype/;
+
+/** Shell syntax but `(` and `)`: separators, substitutions, redirections, braces. */
+const SHELL_SYNTAX = SEMI | PIPE | AMP | DOLLAR | BACKTICK | LBRACE | RBRACE | LT | GT;
 /** cmdi's shell idioms that need no shell syntax, its idioms' triggers, the decoders it reads. */
-const CMDI_WORDS = new RegExp(`${IDIOM_PREFILTER.source}| -|-e |/dev/|mkfifo|base64|xxd`);
+const CMDI_WORDS = anyOf(IDIOM_PREFILTER, ' -', '-e ', '/dev/', 'mkfifo', 'base64', 'xxd');
 
 /** Characters that end a shell word (cmdi's `readWord`), by code. */
 const WORD_END = new Uint8Array(128);
@@ -153,7 +158,11 @@ function leadingCommand(text: string, mask: number): boolean {
     return STRONG_COMMANDS.has(word) || word === 'which' || word === 'whereis';
   }
   let start = 0;
-  while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 43)) start++;
+  for (; start < text.length; start++) {
+    const c = text.charCodeAt(start);
+    // readWord skips ` \t+{(` before a word (tabs and braces never reach here).
+    if (c !== 32 && c !== 43 && c !== 40) break;
+  }
   let name = start;
   let end = start;
   for (; end < text.length && end - start < 64; end++) {
@@ -165,45 +174,49 @@ function leadingCommand(text: string, mask: number): boolean {
   return STRONG_COMMANDS.has(word) || word === 'which' || word === 'whereis';
 }
 
-/** Dot segments, wrappers and drive or `file:` paths (traversal's climbs, WRAPPERS, isPathShaped). */
-const TRAVERSAL_WORDS = /\.\.|:\/|file:|convert\.|ssh2\./;
-/** A path from a root, home or the current directory (traversal's isPathShaped). */
-const PATH_LEAD = /^\s*[/~.]/;
-const XSS_SINK_GATE = /alert|prompt|confirm|eval/;
-const NODE_GLOBAL_GATE = /process|module|global/;
+/**
+ * Where traversal can find something in a value with dots, slashes or colons: dot segments, wrappers
+ * (`php://`, `jar:file:`, `convert.iconv.`, `ssh2.`), drive and `file:` paths, a path from a root,
+ * home or the current directory (isPathShaped), a sensitive file's first three characters at the
+ * start or after `/`, `.` or `:` (where findSensitive looks them up).
+ */
+const TRAVERSAL_WORDS = anyOf(
+  '\\.\\.',
+  ':/',
+  'file:',
+  'convert\\.',
+  'ssh2\\.',
+  '^\\s*[/~.]',
+  `(?:^|[/.:])(?:${[...SENSITIVE_KEYS].map(escapeRegExp).join('|')})`,
+);
+
+/**
+ * URLs, cloud metadata addresses, protocol-relative URLs, wildcard DNS (`….nip.io`) and what a
+ * bare internal host starts with (ssrf's BARE_HOST_START), after leading white space.
+ */
+const SSRF_WORDS =
+  /:\/\/|169\.254\.169\.254|100\.100\.100\.200|fd00:ec2::254|\.io|^\s*(?:\/\/|[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes)/;
 
 export const GATES: Readonly<Record<Category, Gate>> = {
   // Every rule needs SQL punctuation (SQL_PUNCTUATION, typographic quotes), a keyword, a hex
   // literal or boolean arithmetic, or a lone catalog name: the detector's own screen.
-  sqli: (m, v) => {
-    if (has(m, SQUOTE | DQUOTE | BACKTICK | SEMI | EQ | LT | GT | LPAREN | RPAREN | PIPE | AMP | HASH | AT))
-      return true;
-    const t = v.lower;
-    return (
-      t.includes('--') ||
-      (has(m, STAR) && t.includes('/*')) ||
-      SQL_KEYWORDS.test(t) ||
-      PLAIN_SIGN.test(t) ||
-      (t.length <= LONE_NAME_LENGTH && LONE_NAMES.test(t))
-    );
-  },
+  sqli: (m, v) =>
+    has(m, SQL_PUNCTUATION) ||
+    SQLI_WORDS.test(v.lower) ||
+    (v.lower.length <= LONE_NAME_LENGTH && LONE_NAMES.test(v.lower)),
   // `$` operators; without one, JS breakouts need a quote, `;`, `(`, `||`/`&&` or `do {`.
   nosqli: (m) => has(m, DOLLAR | SQUOTE | DQUOTE | SEMI | LPAREN | PIPE | AMP | LBRACE),
-  xss: (m, v, kind) => {
+  xss: (m, v, kind) =>
     // Markup, attribute breakouts (quotes), calls, template calls, bracket access; `&amp;#` and
     // a cookie's percent-encoding change the sender's text the detector reads.
-    if (has(m, LT | DQUOTE | SQUOTE | LPAREN | BACKTICK | LBRACKET | AMP)) return true;
-    if (kind === 'cookie' && has(m, PERCENT)) return true;
-    const t = v.lower;
+    has(m, LT | DQUOTE | SQUOTE | LPAREN | BACKTICK | LBRACKET | AMP) ||
+    (kind === 'cookie' && has(m, PERCENT)) ||
     // Script and legacy schemes (controls may split their letters), `xml:namespace`.
-    if (has(m, COLON) && (has(m, CONTROL) || XSS_SCHEME_GATE.test(t))) return true;
-    // `location=…` and `=alert,` / `,alert;` (a sink passed as a value).
-    if (has(m, EQ) && (t.includes('location') || XSS_SINK_GATE.test(t))) return true;
-    if (has(m, COMMA) && XSS_SINK_GATE.test(t)) return true;
-    // UTF-7 markup, `document.cookie` as a value's last word, CSS in a style text, an event
-    // handler's name alone (plain text).
-    return t.includes('+adw') || t.includes('document.') || t.includes('style') || leads(t, 'on');
-  },
+    (has(m, COLON) && (has(m, CONTROL) || XSS_SCHEMES.test(v.lower))) ||
+    // `location=…`, and a sink passed as a value (`=alert,`, `,alert;`).
+    (has(m, EQ) && v.lower.includes('location')) ||
+    (has(m, EQ | COMMA) && XSS_SINKS.test(v.lower)) ||
+    XSS_WORDS.test(v.lower),
   // Declarations, CDATA, XSLT and `<…:include` need `<`; extension functions and stylesheet
   // namespaces a scheme; XInclude its name.
   xxe: (m, v) =>
@@ -213,18 +226,16 @@ export const GATES: Readonly<Record<Category, Gate>> = {
     v.lower.includes('xinclude'),
   // Every lookup starts `${`.
   jndi: (m) => has(m, DOLLAR) && has(m, LBRACE),
-  // Serialized streams (magic bytes, `aced0005`, `rO0AB`), expressions (`${`, `#{`, `%{`, `(#`),
-  // reflection calls; class and gadget names are read only in text with `.` or `[`.
+  // Serialized streams (magic bytes outside ASCII, `aced0005`, `rO0AB`), expressions (`${`, `#{`,
+  // `%{`, `(#`), reflection calls; class and gadget names are read only in text with `.` or `[`.
   java: (m, v) =>
-    has(m, LBRACE | LPAREN) ||
-    (has(m, DOT | LBRACKET) && CLASS_STEMS.test(v.lower)) ||
-    v.lower.includes('aced0005') ||
-    v.lower.includes('ro0ab'),
+    has(m, LBRACE | LPAREN) || (has(m, DOT | LBRACKET) ? JAVA_NAMES : JAVA_SERIALIZED).test(v.lower),
   // node-serialize's `_$$ND_FUNC$$_`; otherwise a call, `__dirname`, or `process.`/`module.`/`global.`.
-  nodejs: (m, v) =>
-    has(m, DOLLAR | LPAREN) || v.lower.includes('__') || (has(m, DOT) && NODE_GLOBAL_GATE.test(v.lower)),
-  // Every rule needs one of `{ % ( [ #` (the detector's TEMPLATE_CHARS).
-  ssti: (m) => has(m, LBRACE | PERCENT | LPAREN | LBRACKET | HASH),
+  nodejs: (m, v) => has(m, DOLLAR | LPAREN) || NODE_WORDS.test(v.lower),
+  // Openers and directives hold one of `{ % [ #` (TEMPLATE_CHARS) or are `@(…)` and `?new(`.
+  ssti: (m, v) =>
+    has(m, LBRACE | PERCENT | LBRACKET | HASH) ||
+    (has(m, LPAREN) && (v.lower.includes('@(') || v.lower.includes('?new'))),
   // Calls, `<?`, `${`, superglobals, serialized `…:{`; uploads by file name.
   php: (m, _v, _kind, location) =>
     has(m, LPAREN | DOLLAR | LT) || (has(m, COLON) && has(m, LBRACE)) || location.endsWith('@filename'),
@@ -235,35 +246,27 @@ export const GATES: Readonly<Record<Category, Gate>> = {
   // Line breaks (and their look-alikes, outside ASCII); in URLs and headers also escaped ones.
   crlf: (m, _v, kind) => has(m, CONTROL) || (kind !== 'body' && kind !== 'key'),
   // `__proto__`, or `prototype` (alone as a key, or after `constructor`).
-  proto: (_m, v) => v.lower.includes('__proto__') || v.lower.includes('prototype'),
-  cmdi: (m, v, kind) => {
-    // Shell syntax (separators, substitutions, redirections, escaped line breaks), escapes the
-    // detector decodes itself (`\`, `%5c`, `&#`), path segments.
-    if (has(m, SHELL_SYNTAX | BACKSLASH | PERCENT | CONTROL) || kind === 'path') return true;
-    // Shell idioms without shell syntax (`bash -i`, `/dev/tcp/`, `cmd /c`, `mkfifo /tmp`), the
-    // Windows, PowerShell and obfuscation idioms' triggers, decoders; otherwise only a value that
-    // starts with a command (`cat /etc/passwd`, `which nc`).
-    return CMDI_WORDS.test(v.lower) || leadingCommand(v.lower, m);
-  },
+  proto: (_m, v) => PROTO_WORDS.test(v.lower),
+  cmdi: (m, v, kind) =>
+    // Shell syntax, escapes the detector decodes itself (`\`, `%5c`, `&#`), path segments, a call
+    // with a quoted argument (`system('id')`). Parentheses alone open no command position: the
+    // detector then reads only what it reads in text without shell syntax.
+    has(m, SHELL_SYNTAX | BACKSLASH | PERCENT | CONTROL) ||
+    kind === 'path' ||
+    (has(m, LPAREN) && has(m, SQUOTE | DQUOTE)) ||
+    // Shell idioms (`bash -i`, `/dev/tcp/`, `cmd /c`), the Windows, PowerShell and obfuscation
+    // idioms' triggers, decoders; otherwise only a value that starts with a command (`cat /etc/passwd`).
+    CMDI_WORDS.test(v.lower) ||
+    leadingCommand(v.lower, m),
   traversal: (m, v, kind) => {
     const t = v.lower;
     // Escapes, backslashes and look-alike separators are folded into dots and slashes.
     if (has(m, PERCENT | BACKSLASH | CONTROL) || kind === 'path' || t.includes('0x')) return true;
     // Without path syntax, only a sensitive file name that starts the value.
     if (!has(m, DOT | SLASH | COLON)) return SENSITIVE_KEYS.has(t.slice(0, 3));
-    // Dot segments, wrappers (`php://`, `jar:file:`, `convert.iconv.`, `ssh2.`), drives (`c:/`),
-    // paths that start at a root or `~`, sensitive files where a path would name them.
-    return TRAVERSAL_WORDS.test(t) || PATH_LEAD.test(t) || sensitiveKeyIn(t);
+    return TRAVERSAL_WORDS.test(t);
   },
-  ssrf: (_m, v, kind) => {
-    if (kind === 'path') return true;
-    const t = v.lower;
-    // URLs, metadata addresses, protocol-relative URLs, bare internal hosts.
-    if (t.includes('://') || t.includes('169.254.169.254') || t.includes('100.100.100.200')) return true;
-    if (t.includes('fd00:ec2::254') || t.includes('.io')) return true;
-    const whole = t.trimStart();
-    return whole.startsWith('//') || BARE_HOST_GATE.test(whole);
-  },
+  ssrf: (_m, v, kind) => kind === 'path' || SSRF_WORDS.test(v.lower),
   // Every rule reads a URL (`://`); member names never.
   rfi: (_m, v, kind) => kind !== 'key' && v.lower.includes('://'),
   // Scanner headers and user agents; callback domains (with a dot) elsewhere.
