@@ -7,7 +7,23 @@ import { excerptOf } from './excerpt.ts';
 import { compileExclusions, type Exclusion } from './exclusions.ts';
 import { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
 import { isPlainJson } from './extract/json-screen.ts';
-import { AMP, BACKSLASH, COMMA, charMask, GATES, type Gate, OTHER, PERCENT } from './gates.ts';
+import {
+  AMP,
+  BACKSLASH,
+  COMMA,
+  CONTROL,
+  charMask,
+  EQ,
+  GATES,
+  type Gate,
+  LBRACE,
+  LBRACKET,
+  OTHER,
+  PERCENT,
+  PLUS,
+  SEMI,
+  SLASH,
+} from './gates.ts';
 import type { Category, Confidence, Detector, Finding, Hit, Input, InputKind, Views } from './types.ts';
 
 /** What to do when a request carries more bytes than the inspection budget. */
@@ -97,6 +113,21 @@ interface ScannedHit {
 interface Scanned {
   readonly views: Views;
   readonly hits: readonly ScannedHit[];
+}
+
+/**
+ * Whether a value may be base64 (`base64Text`): letters, digits, `+ / _ - =` after trimming, or a
+ * `data:…;base64,` URL.
+ */
+function mayBeBase64(mask: number): boolean {
+  return (
+    (mask & ~(PLUS | SLASH | EQ | CONTROL | OTHER)) === 0 || ((mask & SEMI) !== 0 && (mask & COMMA) !== 0)
+  );
+}
+
+/** Whether a value may be a JSON document (`embeddedJsonStrings`: it starts with `{` or `[`). */
+function mayBeJson(mask: number): boolean {
+  return (mask & (LBRACE | LBRACKET)) !== 0;
 }
 
 /** Base64 and JSON-in-string layers are opened this many levels deep. */
@@ -201,19 +232,21 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
       asciiPlain || ((views.changed || (mask & ~(COMMA | OTHER)) === 0) && PLAIN.test(views.decoded));
     // A gate reads the value's characters: only where the detector reads the same text.
     const gate = !views.changed && (mask & OTHER) === 0;
-    const hits: ScannedHit[] = [];
+    let hits: ScannedHit[] | undefined;
     for (let d = 0; d < detectors.length; d++) {
       const detector = detectors[d]!;
       if (plain && !readsPlain[d]) continue;
       if (gate && gates[d]?.(mask, views, kind, location) === false) continue;
-      for (const hit of detector.detect(views, kind, location))
-        hits.push({ hit, category: detector.category });
+      const found = detector.detect(views, kind, location);
+      if (found.length === 0) continue;
+      hits ??= [];
+      for (const hit of found) hits.push({ hit, category: detector.category });
     }
-    if (depth < MAX_LAYERS && value.length >= 16) {
+    if (depth < MAX_LAYERS && value.length >= 16 && (mayBeBase64(mask) || (!plain && mayBeJson(mask)))) {
       const inner: string[] = [];
-      const decoded = base64Text(value);
+      const decoded = mayBeBase64(mask) ? base64Text(value) : undefined;
       if (decoded !== undefined) inner.push(decoded);
-      if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
+      if (!plain && mayBeJson(mask)) inner.push(...embeddedJsonStrings(value.trim()));
       const found: ScannedHit[] = [];
       for (const text of inner) {
         // What a header or cookie embeds is a document, not a field value: its line breaks are text.
@@ -226,9 +259,10 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
         for (const entry of layer.hits) found.push({ ...entry, layer: entry.layer ?? layer.views });
       }
       // The value and its layers show one payload twice: per category, the stronger view counts.
-      if (found.length > 0) return { views, hits: strongerPerCategory(hits, found) };
+      if (found.length > 0) return { views, hits: strongerPerCategory(hits ?? [], found) };
     }
-    return { views, hits };
+    // A value without hits needs no views (they serve excerpts): one shared answer.
+    return hits === undefined ? CLEAN : { views, hits };
   }
 
   return {
@@ -291,6 +325,8 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
           }
         }
         const stack: unknown[] = [parsed];
+        // The member names of the last object screened, all clean: an array of records repeats them.
+        let cleanKeys: readonly string[] = [];
         while (stack.length > 0) {
           const value = stack.pop();
           if (typeof value === 'string') {
@@ -298,10 +334,13 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
           } else if (Array.isArray(value)) {
             for (const item of value) stack.push(item);
           } else if (typeof value === 'object' && value !== null) {
-            for (const key of Object.keys(value)) {
-              if (key === 'prototype' || hasHits(key, 'key')) return { clean: false, parsed };
+            const keys = Object.keys(value);
+            const known = sameKeys(keys, cleanKeys);
+            for (const key of keys) {
+              if (!known && (key === 'prototype' || hasHits(key, 'key'))) return { clean: false, parsed };
               stack.push((value as Record<string, unknown>)[key]);
             }
+            cleanKeys = keys;
           }
         }
         return { clean: true };
@@ -341,6 +380,13 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
       return { score, threshold, findings: merged, blocked, overBudget };
     },
   };
+}
+
+/** Whether two lists of member names are the same. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Per category, the hits of whichever side (the value, or its decoded layers) scores higher. */

@@ -5,13 +5,13 @@
 // over the corpus and requires the same verdicts, scores and rule ids.
 
 import { STRONG_COMMANDS } from './detectors/cmdi/commands.ts';
-import { escapeRegExp, IDIOM_PREFILTER } from './detectors/cmdi/idioms.ts';
+import { escapeRegExp, IDIOM_TRIGGERS } from './detectors/cmdi/idioms.ts';
 import { readWord } from './detectors/cmdi/shell-word.ts';
 import { CLASS_STEMS } from './detectors/java/java.ts';
 import { DUPLICATES_LOCATION } from './detectors/protocol/protocol.ts';
 import { CALLBACK } from './detectors/scanner/scanner.ts';
 import { LONE_NAME_LENGTH, LONE_NAMES, PLAIN_SIGN, SQL_KEYWORDS } from './detectors/sqli/sqli.ts';
-import { SENSITIVE_PATHS } from './detectors/traversal/sensitive.ts';
+import { SENSITIVE_PATHS, WRAPPERS } from './detectors/traversal/sensitive.ts';
 import { FRAMING_CONFLICT_LOCATION } from './extract/headers.ts';
 import type { Category, InputKind, Views } from './types.ts';
 
@@ -113,6 +113,43 @@ function anyOf(...patterns: (RegExp | string)[]): RegExp {
   return new RegExp(patterns.map((p) => (typeof p === 'string' ? p : `(?:${p.source})`)).join('|'));
 }
 
+/** A word to search for: a literal, or a pattern with the characters (a mask) it cannot match without. */
+type Word = string | readonly [pattern: string, needs: number];
+
+/** Searches, specialized by a value's characters, kept per mask (at most this many). */
+const MAX_SPECIALIZED = 256;
+
+/**
+ * A search for any of `words` that leaves out the words whose punctuation the value lacks (a literal
+ * cannot occur in a text without its characters): SKUs and e-mail addresses are searched for a
+ * handful of words, not for every shell idiom. One regular expression per mask, compiled on first
+ * use; past MAX_SPECIALIZED masks the search for all words is used.
+ */
+function wordSearch(words: readonly Word[]): (mask: number, text: string) => boolean {
+  const entries = words.map((w): readonly [string, number] =>
+    typeof w === 'string' ? [escapeRegExp(w), charMask(w)] : w,
+  );
+  const relevant = entries.reduce((bits, [, needs]) => bits | needs, 0);
+  const compile = (mask: number) => {
+    const sources = entries.filter(([, needs]) => (needs & ~mask) === 0).map(([source]) => source);
+    return sources.length === 0 ? null : new RegExp(sources.join('|'));
+  };
+  const all = compile(relevant);
+  const byMask = new Map<number, RegExp | null>();
+  return (mask, text) => {
+    const key = mask & relevant;
+    let search = byMask.get(key);
+    if (search === undefined) {
+      if (byMask.size >= MAX_SPECIALIZED) search = all;
+      else {
+        search = compile(key);
+        byMask.set(key, search);
+      }
+    }
+    return search?.test(text) === true;
+  };
+}
+
 /** The first three characters of each sensitive path (the traversal detector's lookup keys). */
 const SENSITIVE_KEYS = new Set(SENSITIVE_PATHS.map((path) => path.slice(0, 3)));
 
@@ -132,15 +169,31 @@ const XSS_SINKS = /alert|prompt|confirm|eval/;
 
 /** Serialized Java streams (`aced0005` in hex, `rO0AB` in base64). */
 const JAVA_SERIALIZED = /aced0005|ro0ab/;
-const JAVA_NAMES = anyOf(JAVA_SERIALIZED, CLASS_STEMS);
-/** `__dirname`, `_$$ND_FUNC$$_`, and the globals `process.`, `module.`, `global.`. */
-const NODE_WORDS = /__|process|module|global/;
+/** With `.` or `[`: class and gadget names (CLASS_STEMS), reflection (`Class.forName(`, `.getMethod(`…). */
+const JAVA_NAMES = anyOf(JAVA_SERIALIZED, CLASS_STEMS, 'forname|getdeclared|getmethod|newinstance|invoke');
+/**
+ * `__dirname`, `_$$ND_FUNC$$_`, the globals (`process.`, `module.`, `global.`), `require(`,
+ * `execSync(`, and the Function constructor (`constructor.constructor(`, `new Function(`).
+ */
+const NODE_WORDS = /__|process|module|global|require|execsync|constructor|function/;
+/** JavaScript breakouts whose only syntax is a parenthesis (`while(true){}` has braces too), `db.` calls. */
+const NOSQL_CALLS = /while|db\./;
+/**
+ * LDAP filters with parentheses only: a `)` followed by `(` (spaces and more `)` between), `))`
+ * closing a filter, a value that starts with `(` or is one parenthesis.
+ */
+const LDAP_PARENS = /\)\(|\) +\(|\)\)|^\s*[()]/;
 const PROTO_WORDS = /__proto__|prototype/;
 
 /** Shell syntax but `(` and `)`: separators, substitutions, redirections, braces. */
 const SHELL_SYNTAX = SEMI | PIPE | AMP | DOLLAR | BACKTICK | LBRACE | RBRACE | LT | GT;
+/** `%5c` (a backslash the detector decodes itself) and cmd.exe's `%comspec%`. */
+const CMDI_PERCENT = /%5c|%comspec%/;
 /** cmdi's shell idioms that need no shell syntax, its idioms' triggers, the decoders it reads. */
-const CMDI_WORDS = anyOf(IDIOM_PREFILTER, ' -', '-e ', '/dev/', 'mkfifo', 'base64', 'xxd');
+const CMDI_WORDS = wordSearch([
+  ...new Set(Object.values(IDIOM_TRIGGERS).flat()),
+  ...[' -', '-e ', '/dev/', 'mkfifo', 'base64', 'xxd'],
+]);
 
 /** Characters that end a shell word (cmdi's `readWord`), by code. */
 const WORD_END = new Uint8Array(128);
@@ -174,28 +227,34 @@ function leadingCommand(text: string, mask: number): boolean {
   return STRONG_COMMANDS.has(word) || word === 'which' || word === 'whereis';
 }
 
+/** Percent escapes traversal folds: `%xx`, `%uxxxx`, `%25…`, overlong `%c0…`, a stray `%/`. */
+const TRAVERSAL_ESCAPE = /%[0-9a-z/]/;
 /**
  * Where traversal can find something in a value with dots, slashes or colons: dot segments, wrappers
- * (`php://`, `jar:file:`, `convert.iconv.`, `ssh2.`), drive and `file:` paths, a path from a root,
- * home or the current directory (isPathShaped), a sensitive file's first three characters at the
+ * (WRAPPERS: `php://`, `jar:file:`, `convert.iconv.`…), `file:` paths, a path from a root, home, the
+ * current directory or a drive (isPathShaped), a sensitive file's first three characters at the
  * start or after `/`, `.` or `:` (where findSensitive looks them up).
  */
-const TRAVERSAL_WORDS = anyOf(
-  '\\.\\.',
-  ':/',
+const TRAVERSAL_WORDS = wordSearch([
+  '..',
+  ...WRAPPERS,
   'file:',
-  'convert\\.',
-  'ssh2\\.',
-  '^\\s*[/~.]',
-  `(?:^|[/.:])(?:${[...SENSITIVE_KEYS].map(escapeRegExp).join('|')})`,
-);
+  ['^\\s*(?:[/~.]|[a-z]:/)', 0],
+  [`(?:^|[/.:])(?:${[...SENSITIVE_KEYS].map(escapeRegExp).join('|')})`, 0],
+]);
 
 /**
  * URLs, cloud metadata addresses, protocol-relative URLs, wildcard DNS (`….nip.io`) and what a
  * bare internal host starts with (ssrf's BARE_HOST_START), after leading white space.
  */
-const SSRF_WORDS =
-  /:\/\/|169\.254\.169\.254|100\.100\.100\.200|fd00:ec2::254|\.io|^\s*(?:\/\/|[\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes)/;
+const SSRF_WORDS = wordSearch([
+  '://',
+  '169.254.169.254',
+  '100.100.100.200',
+  'fd00:ec2::254',
+  '.io',
+  ['^\\s*(?:\\/\\/|[\\d[]|localhost|metadata|instance-data|ip6-|rancher-|kubernetes)', 0],
+]);
 
 export const GATES: Readonly<Record<Category, Gate>> = {
   // Every rule needs SQL punctuation (SQL_PUNCTUATION, typographic quotes), a keyword, a hex
@@ -205,7 +264,9 @@ export const GATES: Readonly<Record<Category, Gate>> = {
     SQLI_WORDS.test(v.lower) ||
     (v.lower.length <= LONE_NAME_LENGTH && LONE_NAMES.test(v.lower)),
   // `$` operators; without one, JS breakouts need a quote, `;`, `(`, `||`/`&&` or `do {`.
-  nosqli: (m) => has(m, DOLLAR | SQUOTE | DQUOTE | SEMI | LPAREN | PIPE | AMP | LBRACE),
+  nosqli: (m, v) =>
+    has(m, DOLLAR | SQUOTE | DQUOTE | SEMI | PIPE | AMP | LBRACE) ||
+    (has(m, LPAREN) && NOSQL_CALLS.test(v.lower)),
   xss: (m, v, kind) =>
     // Markup, attribute breakouts (quotes), calls, template calls, bracket access; `&amp;#` and
     // a cookie's percent-encoding change the sender's text the detector reads.
@@ -227,22 +288,29 @@ export const GATES: Readonly<Record<Category, Gate>> = {
   // Every lookup starts `${`.
   jndi: (m) => has(m, DOLLAR) && has(m, LBRACE),
   // Serialized streams (magic bytes outside ASCII, `aced0005`, `rO0AB`), expressions (`${`, `#{`,
-  // `%{`, `(#`), reflection calls; class and gadget names are read only in text with `.` or `[`.
+  // `%{`, `(#`); class names, gadgets and reflection calls are read only in text with `.` or `[`.
   java: (m, v) =>
-    has(m, LBRACE | LPAREN) || (has(m, DOT | LBRACKET) ? JAVA_NAMES : JAVA_SERIALIZED).test(v.lower),
-  // node-serialize's `_$$ND_FUNC$$_`; otherwise a call, `__dirname`, or `process.`/`module.`/`global.`.
-  nodejs: (m, v) => has(m, DOLLAR | LPAREN) || NODE_WORDS.test(v.lower),
-  // Openers and directives hold one of `{ % [ #` (TEMPLATE_CHARS) or are `@(…)` and `?new(`.
+    has(m, LBRACE) ||
+    (has(m, LPAREN) && v.lower.includes('(#')) ||
+    (has(m, DOT | LBRACKET) ? JAVA_NAMES : JAVA_SERIALIZED).test(v.lower),
+  // node-serialize's `_$$ND_FUNC$$_`, the module and process APIs, the Function constructor, globals.
+  nodejs: (m, v) => has(m, DOLLAR) || NODE_WORDS.test(v.lower),
+  // Openers and directives hold one of `{ [ #` or are `<%…%>`, `@(…)` and `?new(` (TEMPLATE_CHARS).
   ssti: (m, v) =>
-    has(m, LBRACE | PERCENT | LBRACKET | HASH) ||
+    has(m, LBRACE | LBRACKET | HASH) ||
+    (has(m, PERCENT) && v.lower.includes('<%')) ||
     (has(m, LPAREN) && (v.lower.includes('@(') || v.lower.includes('?new'))),
   // Calls, `<?`, `${`, superglobals, serialized `…:{`; uploads by file name.
   php: (m, _v, _kind, location) =>
     has(m, LPAREN | DOLLAR | LT) || (has(m, COLON) && has(m, LBRACE)) || location.endsWith('@filename'),
   // `<!--#…` and `<esi:`.
   ssi: (m) => has(m, LT),
-  // Filter syntax: parentheses, `|`, `&`, `*` probes, `:=` extensible matches.
-  ldapi: (m) => has(m, LPAREN | RPAREN | PIPE | AMP | STAR) || (has(m, COLON) && has(m, EQ)),
+  // Filter syntax: `|`, `&`, `*` probes, `:=` extensible matches, parentheses that close a filter
+  // and open another.
+  ldapi: (m, v) =>
+    has(m, PIPE | AMP | STAR) ||
+    (has(m, COLON) && v.lower.includes(':=')) ||
+    (has(m, LPAREN | RPAREN) && LDAP_PARENS.test(v.lower)),
   // Line breaks (and their look-alikes, outside ASCII); in URLs and headers also escaped ones.
   crlf: (m, _v, kind) => has(m, CONTROL) || (kind !== 'body' && kind !== 'key'),
   // `__proto__`, or `prototype` (alone as a key, or after `constructor`).
@@ -251,22 +319,25 @@ export const GATES: Readonly<Record<Category, Gate>> = {
     // Shell syntax, escapes the detector decodes itself (`\`, `%5c`, `&#`), path segments, a call
     // with a quoted argument (`system('id')`). Parentheses alone open no command position: the
     // detector then reads only what it reads in text without shell syntax.
-    has(m, SHELL_SYNTAX | BACKSLASH | PERCENT | CONTROL) ||
+    has(m, SHELL_SYNTAX | BACKSLASH | CONTROL) ||
     kind === 'path' ||
+    (has(m, PERCENT) && CMDI_PERCENT.test(v.lower)) ||
     (has(m, LPAREN) && has(m, SQUOTE | DQUOTE)) ||
     // Shell idioms (`bash -i`, `/dev/tcp/`, `cmd /c`), the Windows, PowerShell and obfuscation
     // idioms' triggers, decoders; otherwise only a value that starts with a command (`cat /etc/passwd`).
-    CMDI_WORDS.test(v.lower) ||
+    CMDI_WORDS(m, v.lower) ||
     leadingCommand(v.lower, m),
   traversal: (m, v, kind) => {
     const t = v.lower;
-    // Escapes, backslashes and look-alike separators are folded into dots and slashes.
-    if (has(m, PERCENT | BACKSLASH | CONTROL) || kind === 'path' || t.includes('0x')) return true;
+    // Escapes (`%2e`, `%c0%ae`, `%25`, a stray `%/`), backslashes and look-alike separators are
+    // folded into dots and slashes; a `%` before anything else stays as it is.
+    if (has(m, BACKSLASH | CONTROL) || kind === 'path' || t.includes('0x')) return true;
+    if (has(m, PERCENT) && TRAVERSAL_ESCAPE.test(t)) return true;
     // Without path syntax, only a sensitive file name that starts the value.
     if (!has(m, DOT | SLASH | COLON)) return SENSITIVE_KEYS.has(t.slice(0, 3));
-    return TRAVERSAL_WORDS.test(t);
+    return TRAVERSAL_WORDS(m, t);
   },
-  ssrf: (_m, v, kind) => kind === 'path' || SSRF_WORDS.test(v.lower),
+  ssrf: (m, v, kind) => kind === 'path' || SSRF_WORDS(m, v.lower),
   // Every rule reads a URL (`://`); member names never.
   rfi: (_m, v, kind) => kind !== 'key' && v.lower.includes('://'),
   // Scanner headers and user agents; callback domains (with a dot) elsewhere.
