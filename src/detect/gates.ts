@@ -223,9 +223,23 @@ function leadingCommand(text: string, mask: number): boolean {
     if (c < 128 && WORD_END[c] === 1) break;
     if (c === 47) name = end + 1;
   }
+  // Most first words are no command's length or initial: no slice, no lookup.
+  const length = end - name;
+  if (length < COMMAND_LENGTHS[0]! || length > COMMAND_LENGTHS[1]!) return false;
+  const first = text.charCodeAt(name);
+  if (first >= 128 || COMMAND_INITIALS[first] !== 1) return false;
   const word = text.slice(name, end);
   return STRONG_COMMANDS.has(word) || word === 'which' || word === 'whereis';
 }
+
+/** The shortest and longest command a value can start with (`leadingCommand`), and their initials. */
+const COMMAND_NAMES = [...STRONG_COMMANDS, 'which', 'whereis'];
+const COMMAND_LENGTHS = [
+  Math.min(...COMMAND_NAMES.map((c) => c.length)),
+  Math.max(...COMMAND_NAMES.map((c) => c.length)),
+];
+const COMMAND_INITIALS = new Uint8Array(128);
+for (const command of COMMAND_NAMES) COMMAND_INITIALS[command.charCodeAt(0)] = 1;
 
 /** Percent escapes traversal folds: `%xx`, `%uxxxx`, `%25…`, overlong `%c0…`, a stray `%/`. */
 const TRAVERSAL_ESCAPE = /%[0-9a-z/]/;
