@@ -7,6 +7,23 @@ import { excerptOf } from './excerpt.ts';
 import { compileExclusions, type Exclusion } from './exclusions.ts';
 import { inputsFromJson, inputsFromJsonValue } from './extract/json.ts';
 import { isPlainJson } from './extract/json-screen.ts';
+import {
+  AMP,
+  BACKSLASH,
+  COMMA,
+  CONTROL,
+  charMask,
+  EQ,
+  GATES,
+  type Gate,
+  LBRACE,
+  LBRACKET,
+  OTHER,
+  PERCENT,
+  PLUS,
+  SEMI,
+  SLASH,
+} from './gates.ts';
 import type { Category, Confidence, Detector, Finding, Hit, Input, InputKind, Views } from './types.ts';
 
 /** What to do when a request carries more bytes than the inspection budget. */
@@ -51,13 +68,11 @@ const THRESHOLDS = [5, 3, 3, 2] as const;
 export function thresholdFor(paranoia: number): number {
   return THRESHOLDS[Math.min(4, Math.max(1, Math.trunc(paranoia))) - 1]!;
 }
-/** The ASCII part of PLAIN, tested on the raw value before any decoding. */
-const PLAIN_ASCII = /^[A-Za-z0-9 _,-]*$/;
 /**
- * ASCII without NUL, `%`, `&` or `\\`: no decoding layer (percent, entities, escapes, NFKC,
- * invisibles) can change it, so its decoded view is the raw value.
+ * Characters a decoding layer reads (percent, entities, escapes; NUL, NFKC and invisibles outside
+ * ASCII): a value without them is its own decoded view.
  */
-const UNDECODABLE_ASCII = /^[\x01-\x24\x27-\x5b\x5d-\x7f]*$/;
+const DECODABLE = PERCENT | AMP | BACKSLASH | OTHER;
 /**
  * A string of plain JSON that may be base64 (mixed case, 16+ characters; plain strings hold no
  * `+`, `/` or `=`): a text holding one is walked, so its decoded layer is inspected.
@@ -113,6 +128,21 @@ function isDocument(value: string): boolean {
   return false;
 }
 
+/**
+ * Whether a value may be base64 (`base64Text`): letters, digits, `+ / _ - =` after trimming, or a
+ * `data:…;base64,` URL.
+ */
+function mayBeBase64(mask: number): boolean {
+  return (
+    (mask & ~(PLUS | SLASH | EQ | CONTROL | OTHER)) === 0 || ((mask & SEMI) !== 0 && (mask & COMMA) !== 0)
+  );
+}
+
+/** Whether a value may be a JSON document (`embeddedJsonStrings`: it starts with `{` or `[`). */
+function mayBeJson(mask: number): boolean {
+  return (mask & (LBRACE | LBRACKET)) !== 0;
+}
+
 /** Base64 and JSON-in-string layers are opened this many levels deep. */
 const MAX_LAYERS = 2;
 
@@ -122,6 +152,15 @@ function confidenceOf(score: number): Confidence {
 
 /** Creates a detector; options are validated and compiled once. */
 export function createDetector(options: DetectorOptions = {}): ThreatDetector {
+  return createEngine(options, true);
+}
+
+/**
+ * The detector, with or without the gates that skip detectors a value cannot interest
+ * (`gates.ts`). Without them every detector reads every value: the reference the gates are held
+ * to (`gates.test.ts`, `bench/detect-gates.ts`). Internal: not exported by the library.
+ */
+export function createEngine(options: DetectorOptions, gated: boolean): ThreatDetector {
   const paranoia = options.paranoia ?? 1;
   if (!Number.isInteger(paranoia) || paranoia < 1 || paranoia > 4)
     throw new RangeError('paranoia must be 1 to 4');
@@ -136,7 +175,8 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   const plainDetectors = detectors.filter(
     (d) => d.plainText === true && (d.plainTextParanoia ?? 1) <= paranoia,
   );
-  const readsPlain = new Set<Detector>(plainDetectors);
+  const readsPlain: readonly boolean[] = detectors.map((d) => plainDetectors.includes(d));
+  const gates: readonly (Gate | undefined)[] = detectors.map((d) => (gated ? GATES[d.category] : undefined));
   const plainScreens = plainDetectors.every((d) => d.plainScreen !== undefined)
     ? plainDetectors.map((d) => {
         const screen = d.plainScreen!;
@@ -194,23 +234,32 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
   function scanLayers(value: string, kind: InputKind, location: string, depth: number): Scanned {
     // Letters, digits, space, `_`, `,`, `-` only: no decoder can change it, and only detectors
     // that read words apply (the common case of identifiers, numbers-as-text and padding).
-    const asciiPlain = PLAIN_ASCII.test(value);
+    const mask = charMask(value);
+    const asciiPlain = (mask & ~COMMA) === 0;
     const views: Views =
-      asciiPlain || UNDECODABLE_ASCII.test(value)
+      (mask & DECODABLE) === 0
         ? { raw: value, decoded: value, lower: value.toLowerCase(), changed: false }
         : viewsOf(value);
-    const plain = asciiPlain || PLAIN.test(views.decoded);
-    const hits: ScannedHit[] = [];
-    for (const detector of detectors) {
-      if (plain && !readsPlain.has(detector)) continue;
-      for (const hit of detector.detect(views, kind, location))
-        hits.push({ hit, category: detector.category });
+    // Text with punctuation other than `,` (when no decoding changed it) is not plain.
+    const plain =
+      asciiPlain || ((views.changed || (mask & ~(COMMA | OTHER)) === 0) && PLAIN.test(views.decoded));
+    // A gate reads the value's characters: only where the detector reads the same text.
+    const gate = !views.changed && (mask & OTHER) === 0;
+    let hits: ScannedHit[] | undefined;
+    for (let d = 0; d < detectors.length; d++) {
+      const detector = detectors[d]!;
+      if (plain && !readsPlain[d]) continue;
+      if (gate && gates[d]?.(mask, views, kind, location) === false) continue;
+      const found = detector.detect(views, kind, location);
+      if (found.length === 0) continue;
+      hits ??= [];
+      for (const hit of found) hits.push({ hit, category: detector.category });
     }
-    if (depth < MAX_LAYERS && value.length >= 16) {
+    if (depth < MAX_LAYERS && value.length >= 16 && (mayBeBase64(mask) || (!plain && mayBeJson(mask)))) {
       const inner: string[] = [];
-      const decoded = base64Text(value);
+      const decoded = mayBeBase64(mask) ? base64Text(value) : undefined;
       if (decoded !== undefined) inner.push(decoded);
-      if (!plain) inner.push(...embeddedJsonStrings(value.trim()));
+      if (!plain && mayBeJson(mask)) inner.push(...embeddedJsonStrings(value.trim()));
       const found: ScannedHit[] = [];
       for (const text of inner) {
         // What a header or cookie embeds is a document, not a field value: its line breaks are text.
@@ -223,9 +272,10 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
         for (const entry of layer.hits) found.push({ ...entry, layer: entry.layer ?? layer.views });
       }
       // The value and its layers show one payload twice: per category, the stronger view counts.
-      if (found.length > 0) return { views, hits: strongerPerCategory(hits, found) };
+      if (found.length > 0) return { views, hits: strongerPerCategory(hits ?? [], found) };
     }
-    return { views, hits };
+    // A value without hits needs no views (they serve excerpts): one shared answer.
+    return hits === undefined ? CLEAN : { views, hits };
   }
 
   return {
@@ -290,6 +340,8 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
           }
         }
         const stack: unknown[] = [parsed];
+        // The member names of the last object screened, all clean: an array of records repeats them.
+        let cleanKeys: readonly string[] = [];
         while (stack.length > 0) {
           const value = stack.pop();
           if (typeof value === 'string') {
@@ -297,10 +349,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
           } else if (Array.isArray(value)) {
             for (const item of value) stack.push(item);
           } else if (typeof value === 'object' && value !== null) {
-            for (const key of Object.keys(value)) {
-              if (key === 'prototype' || hasHits(key, 'key')) return { clean: false, parsed };
+            const keys = Object.keys(value);
+            const known = sameKeys(keys, cleanKeys);
+            for (const key of keys) {
+              if (!known && (key === 'prototype' || hasHits(key, 'key'))) return { clean: false, parsed };
               stack.push((value as Record<string, unknown>)[key]);
             }
+            cleanKeys = keys;
           }
         }
         return { clean: true };
@@ -340,6 +395,13 @@ export function createDetector(options: DetectorOptions = {}): ThreatDetector {
       return { score, threshold, findings: merged, blocked, overBudget };
     },
   };
+}
+
+/** Whether two lists of member names are the same. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Per category, the hits of whichever side (the value, or its decoded layers) scores higher. */

@@ -51,7 +51,7 @@ const EXPRESSION =
   /#_memberaccess|#context\s*\[|#attr\s*\[|@java\.lang\.|ognl\.(?:ognlcontext|memberaccess)|\bt\s*\(\s*java\.|\bt\s*\(\s*(?:org|javax|com)\.|\.getclass\s*\(\s*\)|''\.class|""\.class|\.class\.forname|(?:applicationscope|sessionscope|requestscope|pagecontext|facescontext|initparam)\b/;
 const CLASSLOADER = /\bclass\s*(?:\.\s*module\s*)?\.\s*classloader\b|\[\s*["']?classloader["']?\s*\]/;
 
-const CLASS_STEMS =
+export const CLASS_STEMS =
   /java|runtime|transformer|impl|scriptengine|closure|interpreter|classloader|xalan|functors|objectfactory|groovy|ysoserial|sun\.|process|xmldecoder/;
 
 function firstOf(text: string, words: readonly string[]): number {

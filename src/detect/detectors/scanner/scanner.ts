@@ -82,7 +82,7 @@ const CALLBACK_DOMAINS = [
   'r87.me',
 ];
 
-const CALLBACK = new RegExp(
+export const CALLBACK = new RegExp(
   `(^|[.\\s/@"'=])(?:${CALLBACK_DOMAINS.map((d) => d.replaceAll('.', '\\.')).join('|')})(?![a-z0-9-])`,
 );
 

@@ -36,16 +36,16 @@ const CONTEXTS = ['', "'", '"'] as const;
 /** Functions standard SQL calls without parentheses. */
 const NILADIC = new Set(['current_user', 'session_user', 'system_user']);
 const SQL_PUNCTUATION = /['"`;=<>()|&#@]|--|\/\*/;
-const SQL_KEYWORDS =
+export const SQL_KEYWORDS =
   /\b(?:or|and|xor|div|union|select|order|group|having|waitfor|shutdown|declare|exec|execute|information_schema|sysobjects|pg_catalog|xp_\w+|sp_\w+)\b/;
 /**
  * Other catalog tables and standard SQL's session functions, read in short values only (named
  * alone they count from paranoia 2; a longer text needs other SQL for them to matter, and the JSON
  * screen leaves them out: a longer list of words would slow it).
  */
-const LONE_NAMES =
+export const LONE_NAMES =
   /\b(?:syscolumns|sysusers|sysdatabases|msysobjects|pg_shadow|pg_user|pg_database|sqlite_master|all_tables|user_tables|all_users|dba_users|current_user|session_user|system_user)\b/;
-const LONE_NAME_LENGTH = 40;
+export const LONE_NAME_LENGTH = 40;
 /** Plain text where a finding can start: `--`, a keyword. */
 const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
 
@@ -53,7 +53,7 @@ const PLAIN_SCREEN = new RegExp(`--|${SQL_KEYWORDS.source}`);
  * Text with SQL in it but no keyword or SQL punctuation: a hex literal (`0x6164…`, eight digits or
  * more) or arithmetic with a boolean literal (`1-false`).
  */
-const PLAIN_SIGN = /0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
+export const PLAIN_SIGN = /0x[0-9a-f]{8}|\d\s*[-+*/]\s*(?:true|false)\b/;
 /**
  * The JSON screen looks for those signs in texts up to this size only: over a large text of digits
  * and booleans the search costs as much as the screen itself (a 64 KiB body: 13 µs more per request).
