@@ -431,6 +431,14 @@ function documents(): RealRequest[] {
  * (RFC 8252 §7.3: `gh`, `gcloud`, `rclone` listen on 127.0.0.1), a development front end's, PKCE,
  * the token request, a logout and a SAML RelayState back to an intranet page.
  */
+const REGISTRATION = JSON.stringify({
+  client_name: 'Example CLI',
+  application_type: 'native',
+  redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/callback'],
+  grant_types: ['authorization_code', 'refresh_token'],
+  token_endpoint_auth_method: 'none',
+});
+
 function signIn(): RealRequest[] {
   const queries = [
     'response_type=code&client_id=cli&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F&state=4Kx0&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=openid%20profile%20offline_access',
@@ -456,6 +464,13 @@ function signIn(): RealRequest[] {
       inputs: inputsFromBody(form, 'application/x-www-form-urlencoded'),
       shown: form,
     })),
+    {
+      set: 'sign-in',
+      placement: 'json' as const,
+      // Dynamic client registration (RFC 7591) of a native app with loopback redirects.
+      inputs: inputsFromBody(REGISTRATION, 'application/json'),
+      shown: REGISTRATION,
+    },
   ];
 }
 

@@ -196,6 +196,7 @@ describe('ssrf in parameters the browser is sent to', () => {
       ['http://localhost:3000/auth/callback', 'body.redirect_uri'],
       ['http://localhost:5173/dashboard', 'query.return_to'],
       ['https://10.0.0.7/sso/landing', 'body.RelayState'],
+      ['http://localhost:3000/cb', 'body.redirect_uris[0]'],
     ] as const) {
       const kind = location.startsWith('query') ? 'query' : 'body';
       assert.deepEqual([...scores(value, kind, location).keys()], ['ssrf.internal-host.redirect'], location);

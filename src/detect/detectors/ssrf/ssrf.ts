@@ -194,6 +194,9 @@ function fetchingCallAt(text: string, location: string): number {
  */
 const NAVIGATION_PARAMETERS = new Set([
   'redirect_uri',
+  // A client registration's list of them (RFC 7591 §2).
+  'redirect_uris',
+  'post_logout_redirect_uris',
   'redirect_url',
   'redirecturi',
   'redirecturl',
