@@ -131,16 +131,19 @@ const MAX_CARET_WORD = 64;
  * letters of a generated password (`qcm[s!1^Y^Js`) spell nothing.
  */
 function caretSpellsCommand(text: string): boolean {
+  // One pass over the runs of letters, digits and carets that hold a caret.
   for (let at = text.indexOf('^'); at >= 0; ) {
     let start = at;
-    while (start > 0 && at - start < MAX_CARET_WORD && isCaretWordChar(text.charCodeAt(start - 1))) start--;
+    while (start > 0 && isCaretWordChar(text.charCodeAt(start - 1))) start--;
     let end = at;
-    while (end < text.length && end - start < MAX_CARET_WORD && isCaretWordChar(text.charCodeAt(end))) end++;
-    const word = text.slice(start, end);
-    const name = word.replaceAll('^', '');
-    if (word.length - name.length >= 2 && (STRONG_COMMANDS.has(name) || FILTER_COMMANDS.has(name)))
-      return true;
-    at = text.indexOf('^', Math.max(end, at + 1));
+    while (end < text.length && isCaretWordChar(text.charCodeAt(end))) end++;
+    if (end - start <= MAX_CARET_WORD) {
+      const word = text.slice(start, end);
+      const name = word.replaceAll('^', '');
+      if (word.length - name.length >= 2 && (STRONG_COMMANDS.has(name) || FILTER_COMMANDS.has(name)))
+        return true;
+    }
+    at = text.indexOf('^', end);
   }
   return false;
 }
