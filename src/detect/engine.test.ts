@@ -270,6 +270,15 @@ describe('createDetector', () => {
     assert.equal(createDetector().inspect([body(encoded)]).blocked, true);
   });
 
+  test('a base64 run cut out of markup with its tail is decoded in every kind of input', () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    ).toString('base64');
+    const value = `${svg.replaceAll('+', '%2B').replaceAll('=', '%3D')}"/>`;
+    for (const kind of ['query', 'body', 'path', 'cookie'] as const)
+      assert.equal(createDetector().inspect([{ location: `${kind}.q`, value, kind }]).blocked, true, kind);
+  });
+
   test('refuses an out-of-range paranoia level', () => {
     assert.throws(() => createDetector({ paranoia: 5 }), RangeError);
   });

@@ -1,6 +1,6 @@
 // The engine: compiles options once, then inspects a request's inputs, scores the findings
 // against the paranoia level and threshold, and enforces the per-request inspection budget.
-import { base64Text, embeddedJsonStrings } from './decode/embedded.ts';
+import { base64Text, embeddedJsonStrings, mayStartBase64Run } from './decode/embedded.ts';
 import { viewsOf } from './decode/views.ts';
 import { DETECTORS } from './detectors/index.ts';
 import { excerptOf } from './excerpt.ts';
@@ -130,7 +130,8 @@ function isDocument(value: string): boolean {
 
 /**
  * Whether a value may be base64 (`base64Text`): letters, digits, `+ / _ - =` after trimming, or a
- * `data:…;base64,` URL.
+ * `data:…;base64,` URL. A run cut out of markup with its tail (`PHN2Zy…%3D%3D"/>`) is found by
+ * `mayStartBase64Run`.
  */
 function mayBeBase64(mask: number): boolean {
   return (
@@ -255,9 +256,10 @@ export function createEngine(options: DetectorOptions, gated: boolean): ThreatDe
       hits ??= [];
       for (const hit of found) hits.push({ hit, category: detector.category });
     }
-    if (depth < MAX_LAYERS && value.length >= 16 && (mayBeBase64(mask) || (!plain && mayBeJson(mask)))) {
+    const base64 = mayBeBase64(mask) || (value.length >= 32 && mayStartBase64Run(value));
+    if (depth < MAX_LAYERS && value.length >= 16 && (base64 || (!plain && mayBeJson(mask)))) {
       const inner: string[] = [];
-      const decoded = mayBeBase64(mask) ? base64Text(value) : undefined;
+      const decoded = base64 ? base64Text(value) : undefined;
       if (decoded !== undefined) inner.push(decoded);
       if (!plain && mayBeJson(mask)) inner.push(...embeddedJsonStrings(value.trim()));
       const found: ScannedHit[] = [];

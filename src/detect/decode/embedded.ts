@@ -47,6 +47,11 @@ const MAX_TAIL = 8;
 const LEADING_BASE64 = /^[A-Za-z0-9+/]{32,}={0,2}/;
 const LEADING_CANDIDATE = /^[A-Za-z0-9+/%]{32}/;
 
+/** Whether a value may start with a base64 run (`runBeforeTail`'s first test): 32 base64 or `%` characters. */
+export function mayStartBase64Run(value: string): boolean {
+  return LEADING_CANDIDATE.test(value.trimStart());
+}
+
 /**
  * The base64 run a value starts with when only a short punctuation tail follows it, as when a
  * `data:` URL's payload is cut out of its attribute with its closing quote (`PHN2Zy…Cg=="/>`); its
