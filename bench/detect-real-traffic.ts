@@ -509,8 +509,38 @@ function generatedPasswords(): RealRequest[] {
   return requests;
 }
 
+/** Query languages APIs accept: Strapi's filters, a Mongo-style JSON filter, a CouchDB selector. */
+function queryLanguages(): RealRequest[] {
+  const queries = [
+    'filters[title][$containsi]=release&filters[publishedAt][$notNull]=true&sort[0]=publishedAt:desc&pagination[page]=1&pagination[pageSize]=25',
+    'filters[$or][0][price][$lt]=100&filters[$or][1][category][slug][$eq]=sale&populate=*',
+  ];
+  const bodies = [
+    { filter: { $and: [{ status: 'active' }, { age: { $gte: 18 } }] }, sort: { createdAt: -1 }, limit: 50 },
+    { selector: { year: { $gt: 2010 }, tags: { $elemMatch: { $eq: 'db' } } }, fields: ['_id', 'title'] },
+  ];
+  return [
+    ...queries.map((query) => ({
+      set: 'query-languages',
+      placement: 'query' as const,
+      inputs: inputsFromQuery(query),
+      shown: query,
+    })),
+    ...bodies.map((body) => {
+      const text = JSON.stringify(body);
+      return {
+        set: 'query-languages',
+        placement: 'json' as const,
+        inputs: inputsFromBody(text, 'application/json'),
+        shown: text,
+      };
+    }),
+  ];
+}
+
 export function realTraffic(paranoia: number): RealRequest[] {
   return [
+    ...queryLanguages(),
     ...githubExamples(),
     ...uploads(),
     ...browserHeaders(paranoia),

@@ -49,3 +49,19 @@ describe('nosqli detector', () => {
     assert.deepEqual(rules('a || b'), []);
   });
 });
+
+describe('nosqli: operators where an API takes a query language', () => {
+  const rules = (value: string, kind: InputKind, location: string) =>
+    nosqliDetector.detect(viewsOf(value), kind, location).map((h) => `${h.rule}:${h.score}`);
+  test("Strapi's filters and a JSON filter object count from paranoia 2; a scalar turned into an object decides", () => {
+    assert.deepEqual(rules('filters[title][$eq]', 'key', 'query.filters[title][$eq]'), [
+      'nosqli.operator.filter:3',
+    ]);
+    assert.deepEqual(rules('$and', 'key', 'body.filter.$and'), ['nosqli.operator.filter:3']);
+    assert.deepEqual(rules('$gt', 'key', 'body.selector.year.$gt'), ['nosqli.operator.filter:3']);
+    assert.deepEqual(rules('username[$ne]', 'key', 'query.username[$ne]'), ['nosqli.operator:5']);
+    assert.deepEqual(rules('$ne', 'key', 'body.password.$ne'), ['nosqli.operator:5']);
+    // Server-side JavaScript is no filter syntax.
+    assert.deepEqual(rules('filters[$where]', 'key', 'query.filters[$where]'), ['nosqli.script-operator:5']);
+  });
+});

@@ -47,6 +47,21 @@ const OPERATORS = new Set([
   'match',
 ]);
 const SCRIPT_OPERATORS = new Set(['where', 'function', 'accumulator', 'expr']);
+/**
+ * Members an API takes a query language in: Strapi's `filters[title][$eq]=…`, a JSON `{"filter":
+ * {"$and": […]}}`, CouchDB's `selector`. Operators there are the API's own syntax, not a scalar
+ * turned into an object; server-side JavaScript still counts.
+ */
+const FILTER_MEMBERS = new Set(['filters', 'filter', 'where', 'criteria', 'conditions', 'selector']);
+
+/** The first member name of a key (`filters[title][$eq]` → `filters`; at `body.filter.$and` → `filter`). */
+function rootMember(text: string, location: string): string {
+  const dot = location.indexOf('.');
+  const path = location.startsWith('query.') ? text : dot < 0 ? '' : location.slice(dot + 1);
+  let end = 0;
+  while (end < path.length && path[end] !== '.' && path[end] !== '[') end++;
+  return path.slice(0, end).toLowerCase();
+}
 
 const JS_BREAKOUT =
   /['"]\s*(?:;\s*(?:return\b|while\s*\(|for\s*\(\s*;|sleep\s*\(|db\.|this\.|[a-z_]\w{0,20}\s*=\s*new\s+date)|\|\|\s*['"\d]|&&\s*this\.)|;\s*return\s+true\b|\bwhile\s*\(\s*(?:true|1)\s*\)\s*\{\s*\}|^\s*(?:\|\||&&)\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")\s*===?\s*(?:\d+|'[^']{0,20}'|"[^"]{0,20}")|\bdo\s*\{[^}]{0,120}\}\s*while\s*\(/;
@@ -87,7 +102,7 @@ function operatorAt(text: string, anywhere: boolean): { at: number; op: string }
 export const nosqliDetector: Detector = {
   category: 'nosqli',
   rules: Object.values(NOSQLI_RULES),
-  detect(views, kind) {
+  detect(views, kind, location) {
     const text = views.lower;
     const hits: Hit[] = [];
     if (!text.includes('$')) {
@@ -110,9 +125,11 @@ export const nosqliDetector: Detector = {
       const strong = kind === 'key' || text.includes('=') || text.includes('{');
       const rule = SCRIPT_OPERATORS.has(found.op)
         ? 'nosqli.script-operator'
-        : strong
-          ? 'nosqli.operator'
-          : 'nosqli.operator.text';
+        : kind === 'key' && FILTER_MEMBERS.has(rootMember(text, location))
+          ? 'nosqli.operator.filter'
+          : strong
+            ? 'nosqli.operator'
+            : 'nosqli.operator.text';
       hits.push(hit(NOSQLI_RULES[rule], found.at));
     }
     return hits;

@@ -13,6 +13,12 @@ export const NOSQLI_RULES = ruleTable('nosqli', {
     score: 5,
     description: 'a MongoDB query operator as a member name (`user[$ne]=`, `{"$gt": ""}`)',
   },
+  'nosqli.operator.filter': {
+    paranoia: 2,
+    score: 3,
+    description:
+      'a query operator under a member that takes a query language (`filters[title][$eq]=`, `{"filter": {"$and": …}}`, `selector`)',
+  },
   'nosqli.operator.text': { paranoia: 1, score: 3, description: 'a query operator inside a plain value' },
   'nosqli.script-operator': {
     paranoia: 1,
