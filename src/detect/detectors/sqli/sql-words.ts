@@ -164,8 +164,9 @@ export const STATEMENT_FOLLOW: Readonly<
   desc: (t, u) => t?.type === 'word' && (u?.type === ';' || u?.type === 'comment'),
   describe: (t, u) => t?.type === 'word' && (u?.type === ';' || u?.type === 'comment'),
   show: (t) => t !== undefined && SHOW_OBJECTS.has(t.text),
-  copy: (t) => t?.type === 'word',
-  call: (t) => t?.type === 'word',
+  // `; copy users to '/tmp/x'`, `; call p(…)`: prose goes on otherwise (`; copy the report`, `; call me back`).
+  copy: (t, u) => t?.type === 'word' && (u?.text === 'from' || u?.text === 'to' || u?.type === '('),
+  call: (t, u) => t?.type === 'word' && u?.type === '(',
 };
 const SHOW_OBJECTS = new Set([
   'tables',

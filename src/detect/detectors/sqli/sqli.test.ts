@@ -328,3 +328,19 @@ describe('sqli detector', () => {
     assert.equal(screen(`{"pad":"${'x'.repeat(5000)}","q":"1 or 2"}`), true);
   });
 });
+
+test('a stacked CALL or COPY needs its SQL shape; prose after a semicolon goes on', () => {
+  const detector = (value: string) =>
+    sqliDetector.detect(viewsOf(value), 'query', 'query.q').some((h) => h.paranoia === 1 && h.score >= 5);
+  for (const prose of [
+    'We are closed today; call us tomorrow',
+    'AT&T; call me back',
+    'Done; copy the report to Ann',
+  ])
+    assert.equal(detector(prose), false, prose);
+  for (const attack of [
+    "1');call regexp_substring(repeat('a',500000000),null)--",
+    "1; copy users to '/tmp/x'--",
+  ])
+    assert.equal(detector(attack), true, attack);
+});
